@@ -1,0 +1,1 @@
+"""Ledgergraph: one GraphQL graph over a small business's books."""

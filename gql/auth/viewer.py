@@ -1,0 +1,95 @@
+"""Who is asking, and for which company: the viewer of a request.
+
+Both dialects resolve it the same way: the bearer token names the user, the
+`X-Company-Id` header names the tenant (default: the user's default company), and
+the tenant must be one of the user's memberships. A company the user does not
+belong to and one that does not exist get the same answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gql.core.ids import decode_id
+from gql.db import set_tenant
+from gql.domains.companies.models import Company, Membership, ModuleLicense, Role, User
+from gql.domains.companies.modules import MODULES
+
+NO_ACCESS = "You do not have access to this company"
+
+
+@dataclass
+class Viewer:
+    user: User | None = None
+    company: Company | None = None
+    role: Role | None = None
+    enabled_modules: frozenset[str] = field(default_factory=frozenset)
+    auth_error: str | None = "authentication required"
+    access_error: str | None = None
+
+    @property
+    def company_id(self) -> str | None:
+        return self.company.id if self.company else None
+
+
+def license_is_active(license: ModuleLicense | None, alias: str, now: datetime) -> bool:
+    if license is None:
+        return MODULES[alias].default_enabled
+    if not license.enabled:
+        return False
+    return license.expires_at is None or license.expires_at > now
+
+
+async def enabled_modules(session: AsyncSession) -> frozenset[str]:
+    """Aliases of the modules the session's tenant may use right now."""
+    licenses = {
+        lic.alias: lic for lic in (await session.scalars(select(ModuleLicense))).all()
+    }
+    now = datetime.now(UTC)
+    return frozenset(
+        alias for alias in MODULES if license_is_active(licenses.get(alias), alias, now)
+    )
+
+
+async def resolve_viewer(
+    session: AsyncSession, *, user_id: str | None, auth_error: str | None, company_header: str | None
+) -> Viewer:
+    """Resolve the viewer and scope `session` to their tenant (or to none)."""
+    set_tenant(session, None)
+    if user_id is None:
+        return Viewer(auth_error=auth_error or "authentication required")
+    user = await session.scalar(select(User).where(User.id == user_id))
+    if user is None or not user.enabled:
+        return Viewer(auth_error="token is invalid")
+    rows = (
+        await session.execute(
+            select(Membership, Company)
+            .join(Company, Company.id == Membership.company_id)
+            .where(Membership.user_id == user.id, Company.enabled.is_(True))
+            .order_by(Membership.is_default.desc(), Membership.created_at)
+        )
+    ).all()
+    # The header may carry the company's object id or its GraphQL global id.
+    wanted = decode_id(company_header.strip(), "Company") or "-" if company_header else None
+    chosen = next(
+        ((m, c) for m, c in rows if wanted is None or c.id == wanted), None
+    )
+    if chosen is None:
+        message = NO_ACCESS if wanted else "You do not belong to any company"
+        return Viewer(user=user, auth_error=None, access_error=message)
+    membership, company = chosen
+    # Detached: a rolled-back mutation must not expire the viewer mid-request.
+    session.expunge(user)
+    session.expunge(company)
+    set_tenant(session, company.id)
+    return Viewer(
+        user=user,
+        company=company,
+        role=Role(membership.role),
+        enabled_modules=await enabled_modules(session),
+        auth_error=None,
+    )

@@ -1,0 +1,85 @@
+"""Input validation shared by GraphQL and REST: pydantic models and reference checks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+import strawberry
+from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic.alias_generators import to_camel
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.utils.str_converters import to_camel_case
+
+from gql.core.errors import ErrorCode, FieldError, UserInputError, from_validation_error
+from gql.core.ids import decode_id
+
+M = TypeVar("M", bound=BaseModel)
+R = TypeVar("R")
+
+
+class InputModel(BaseModel):
+    """Base of every Create/Update model: camelCase on the wire, strict about unknowns."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="forbid",
+        str_strip_whitespace=True,
+        use_enum_values=True,
+    )
+
+
+def validate(model: type[M], data: Any, *, prefix: Sequence[str] = ()) -> M:
+    """`model` from `data`, or a UserInputError naming every bad field."""
+    if not isinstance(data, dict):
+        raise UserInputError.single(list(prefix) or ["body"], "must be a JSON object")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise from_validation_error(exc, prefix) from None
+
+
+def input_to_dict(value: Any) -> Any:
+    """A strawberry input as plain data with its GraphQL (camelCase) names; fields the
+    client did not send are left out, so updates change only what was sent."""
+    definition = getattr(value, "__strawberry_definition__", None)
+    if definition is not None and hasattr(definition, "fields"):
+        out: dict[str, Any] = {}
+        for f in definition.fields:
+            item = getattr(value, f.python_name)
+            if item is strawberry.UNSET:
+                continue
+            out[f.graphql_name or to_camel_case(f.python_name)] = input_to_dict(item)
+        return out
+    if isinstance(value, list):
+        return [input_to_dict(v) for v in value]
+    return value
+
+
+async def require_row(
+    session: AsyncSession,
+    model: type[R],
+    ref: str | None,
+    *,
+    path: Sequence[str],
+    what: str,
+) -> R:
+    """The tenant's `model` row named by `ref` (a global or object id), or a NOT_FOUND
+    user error on `path`. Another company's id is simply not found."""
+    pk = decode_id(ref, what) if ref else None
+    row = None
+    if pk is not None:
+        row = await session.scalar(select(model).where(model.id == pk))  # type: ignore[attr-defined]
+    if row is None:
+        raise UserInputError([FieldError(tuple(path), f"{what} not found", ErrorCode.NOT_FOUND)])
+    return row
+
+
+async def find_row(session: AsyncSession, model: type[R], ref: str | None, what: str) -> R | None:
+    """The tenant's row named by a global or object id, or None."""
+    pk = decode_id(ref, what) if ref else None
+    if pk is None:
+        return None
+    return await session.scalar(select(model).where(model.id == pk))  # type: ignore[attr-defined,no-any-return]

@@ -1,0 +1,71 @@
+"""Query limits and error masking: the extensions every schema runs with."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from graphql import GraphQLError
+from strawberry.extensions import (
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+
+from gql.settings import Settings
+
+log = logging.getLogger("ledgergraph.graphql")
+
+# Errors we raise on purpose carry one of these codes and are shown as they are.
+EXPOSED_CODES = {"NOT_FOUND", "FORBIDDEN", "UNAUTHENTICATED", "BAD_USER_INPUT"}
+
+
+def _is_expected(error: GraphQLError) -> bool:
+    if error.original_error is None:
+        return True  # parse and validation errors: the client's own query
+    code = (error.extensions or {}).get("code")
+    if code in EXPOSED_CODES:
+        return True
+    original_code = (getattr(error.original_error, "extensions", None) or {}).get("code")
+    return original_code in EXPOSED_CODES
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    """Unexpected errors reach the client as a generic message with a request id; the
+    real error is logged server-side under the same id."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=lambda e: not _is_expected(e))
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        request_id = getattr(self.execution_context.context, "request_id", "-")
+        log.error(
+            "unexpected error in %s (request %s)",
+            ".".join(str(p) for p in error.path or []),
+            request_id,
+            exc_info=error.original_error,
+        )
+        return GraphQLError(
+            f"Unexpected error (request id {request_id})",
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+        )
+
+
+def extensions(settings: Settings) -> list[Any]:
+    """Factories, so each request gets its own extension instances (the parser and
+    validation caches behind them are shared and bounded)."""
+    return [
+        lambda: ParserCache(maxsize=512),
+        lambda: ValidationCache(maxsize=512),
+        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        MaskUnexpectedErrors,
+    ]

@@ -1,0 +1,271 @@
+"""Database plumbing: engine, sessions, object ids, exact decimals and the tenant filter.
+
+Tenancy lives here and nowhere else: every `TenantOwned` row is filtered by the
+session's tenant on every ORM read, update and delete, and stamped with it on
+every insert. A session without a tenant sees no tenant-owned rows at all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import DateTime, Numeric, String, column, event
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+TENANT_KEY = "tenant_id"
+
+
+# --- object ids -------------------------------------------------------------------------
+
+_counter_lock = threading.Lock()
+_counter = int.from_bytes(os.urandom(3), "big")
+_process_random = os.urandom(5)
+
+
+def new_id() -> str:
+    """A 24-hex-character id shaped like a MongoDB ObjectId (time, random, counter)."""
+    global _counter
+    with _counter_lock:
+        _counter = (_counter + 1) % 0xFFFFFF
+        count = _counter
+    return (
+        int(time.time()).to_bytes(4, "big") + _process_random + count.to_bytes(3, "big")
+    ).hex()
+
+
+def is_object_id(value: str) -> bool:
+    return len(value) == 24 and all(c in "0123456789abcdef" for c in value)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- column types -----------------------------------------------------------------------
+
+
+class ExactDecimal(TypeDecorator[Decimal]):
+    """Exact decimals: NUMERIC on PostgreSQL, text on SQLite (whose NUMERIC is a float).
+
+    Values are quantized to the column's scale on the way in, so both databases
+    hand back the same Decimal.
+    """
+
+    impl = Numeric
+    cache_ok = True
+
+    def __init__(self, scale: int = 2, precision: int = 20) -> None:
+        super().__init__()
+        self.scale = scale
+        self.precision = precision
+        self._quantum = Decimal(1).scaleb(-scale)
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(self.precision + 2))
+        return dialect.type_descriptor(Numeric(self.precision, self.scale, asdecimal=True))
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        quantized = Decimal(value).quantize(self._quantum)
+        return str(quantized) if dialect.name == "sqlite" else quantized
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        return Decimal(str(value)).quantize(self._quantum)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on both databases (SQLite drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def money_field(default: Decimal | None = Decimal("0"), *, scale: int = 2, **kw: Any) -> Any:
+    return Field(default=default, sa_type=ExactDecimal(scale), **kw)
+
+
+# --- base tables --------------------------------------------------------------------------
+
+
+class Entity(SQLModel):
+    """Fields every table shares: an object id and audit timestamps."""
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=24)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class TenantOwned(Entity):
+    """A row that belongs to one company. Scoped by the session, never by hand."""
+
+    company_id: str = Field(foreign_key="company.id", index=True, max_length=24)
+
+
+# --- the tenant filter ----------------------------------------------------------------------
+
+
+class TenantViolation(RuntimeError):
+    """A write tried to put a row into a company other than the session's."""
+
+
+def set_tenant(session: AsyncSession | Session, tenant_id: str | None) -> None:
+    sync = session.sync_session if isinstance(session, AsyncSession) else session
+    sync.info[TENANT_KEY] = tenant_id
+
+
+def get_tenant(session: AsyncSession | Session) -> str | None:
+    sync = session.sync_session if isinstance(session, AsyncSession) else session
+    return sync.info.get(TENANT_KEY)
+
+
+def _expose_company_id_on_base() -> None:
+    """with_loader_criteria analyses its lambda once against the base class itself,
+    where pydantic hides the field; a plain column there gives it something to read.
+    Mapped subclasses keep their own instrumented `company_id`."""
+    if "company_id" not in TenantOwned.__dict__:
+        type.__setattr__(TenantOwned, "company_id", column("company_id"))
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _scope_to_tenant(state: ORMExecuteState) -> None:
+    if state.is_column_load or state.is_relationship_load:
+        return
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    _expose_company_id_on_base()
+    tenant_id = state.session.info.get(TENANT_KEY)
+    # No tenant: fail closed (the criterion matches no row).
+    state.statement = state.statement.options(
+        with_loader_criteria(
+            TenantOwned,
+            lambda cls: cls.company_id == tenant_id,
+            include_aliases=True,
+            track_closure_variables=True,
+        )
+    )
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_tenant(session: Session, flush_context: Any, instances: Any) -> None:
+    tenant_id = session.info.get(TENANT_KEY)
+    for obj in session.new:
+        if isinstance(obj, TenantOwned):
+            if tenant_id is None:
+                raise TenantViolation("no tenant on this session")
+            if obj.company_id is None:
+                obj.company_id = tenant_id
+            elif obj.company_id != tenant_id:
+                raise TenantViolation("row belongs to another company")
+    for obj in session.dirty:
+        if isinstance(obj, Entity):
+            obj.updated_at = utcnow()
+        if isinstance(obj, TenantOwned) and obj.company_id != tenant_id:
+            raise TenantViolation("row belongs to another company")
+
+
+# --- engine and sessions --------------------------------------------------------------------
+
+
+def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
+    if url.startswith("sqlite"):
+        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        return engine
+    return create_async_engine(
+        url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+    )
+
+
+class RequestSession(AsyncSession):
+    """An AsyncSession that sibling resolvers and dataloaders can share.
+
+    GraphQL resolves sibling fields concurrently, and one session may run only one
+    statement at a time, so every round trip waits its turn on a lock.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._turn = asyncio.Lock()
+
+    async def execute(self, *args: Any, **kwargs: Any) -> Any:
+        async with self._turn:
+            return await super().execute(*args, **kwargs)
+
+    async def scalar(self, *args: Any, **kwargs: Any) -> Any:
+        async with self._turn:
+            return await super().scalar(*args, **kwargs)
+
+    async def flush(self, *args: Any, **kwargs: Any) -> None:
+        async with self._turn:
+            await super().flush(*args, **kwargs)
+
+    async def commit(self) -> None:
+        async with self._turn:
+            await super().commit()
+
+    async def rollback(self) -> None:
+        async with self._turn:
+            await super().rollback()
+
+    async def refresh(self, *args: Any, **kwargs: Any) -> None:
+        async with self._turn:
+            await super().refresh(*args, **kwargs)
+
+    async def delete(self, instance: object) -> None:
+        async with self._turn:
+            await super().delete(instance)
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[RequestSession]:
+    return async_sessionmaker(engine, class_=RequestSession, expire_on_commit=False)
+
+
+@asynccontextmanager
+async def tenant_session(
+    factory: async_sessionmaker[RequestSession], tenant_id: str | None
+) -> AsyncIterator[RequestSession]:
+    async with factory() as session:
+        set_tenant(session, tenant_id)
+        yield session

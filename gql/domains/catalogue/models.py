@@ -1,0 +1,81 @@
+"""The catalogue: categories, taxes, currencies, items and their variants."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import Enum
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field
+
+from gql.db import TenantOwned, money_field
+
+
+class CategoryType(str, Enum):
+    INCOME = "income"
+    EXPENSE = "expense"
+    ITEM = "item"
+    OTHER = "other"
+
+
+class TaxType(str, Enum):
+    NORMAL = "normal"
+    WITHHOLDING = "withholding"  # deducted from the total instead of added
+
+
+class ItemType(str, Enum):
+    PRODUCT = "product"
+    SERVICE = "service"
+
+
+class Category(TenantOwned, table=True):
+    name: str = Field(max_length=200)
+    type: str = Field(default=CategoryType.OTHER.value, max_length=20, index=True)
+    color: str | None = Field(default=None, max_length=20)
+    enabled: bool = True
+
+
+class Tax(TenantOwned, table=True):
+    name: str = Field(max_length=200)
+    rate: Decimal = money_field(scale=4)  # a percentage: 20 means 20%
+    type: str = Field(default=TaxType.NORMAL.value, max_length=20)
+    enabled: bool = True
+
+
+class Currency(TenantOwned, table=True):
+    __table_args__ = (UniqueConstraint("company_id", "code"),)
+
+    code: str = Field(max_length=3)
+    name: str = Field(max_length=100)
+    rate: Decimal = money_field(Decimal("1"), scale=8)  # units per one base-currency unit
+    symbol: str | None = Field(default=None, max_length=10)
+    precision: int = 2
+    enabled: bool = True
+
+
+class Item(TenantOwned, table=True):
+    __table_args__ = (UniqueConstraint("company_id", "sku"),)
+
+    type: str = Field(default=ItemType.PRODUCT.value, max_length=20)
+    name: str = Field(max_length=200, index=True)
+    sku: str | None = Field(default=None, max_length=100)
+    barcode: str | None = Field(default=None, max_length=100, index=True)
+    description: str | None = Field(default=None, max_length=5000)
+    sale_price: Decimal | None = money_field(None, scale=4)
+    purchase_price: Decimal | None = money_field(None, scale=4)
+    unit: str | None = Field(default=None, max_length=30)
+    category_id: str | None = Field(default=None, foreign_key="category.id", index=True)
+    tax_id: str | None = Field(default=None, foreign_key="tax.id", index=True)
+    enabled: bool = True
+
+
+class ItemVariant(TenantOwned, table=True):
+    __tablename__ = "item_variant"
+
+    item_id: str = Field(foreign_key="item.id", index=True, max_length=24)
+    name: str = Field(max_length=200)
+    sku: str | None = Field(default=None, max_length=100)
+    barcode: str | None = Field(default=None, max_length=100)
+    sale_price: Decimal | None = money_field(None, scale=4)
+    purchase_price: Decimal | None = money_field(None, scale=4)
+    enabled: bool = True

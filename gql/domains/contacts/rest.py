@@ -1,0 +1,70 @@
+"""Numbors REST: /api/contacts."""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+from starlette.routing import Route
+
+from gql.core.pagination import PageArgs
+from gql.domains.contacts import service
+from gql.domains.contacts.models import ContactType
+from gql.rest.numbors import (
+    RestContext,
+    bool_param,
+    choice_param,
+    endpoint,
+    ok,
+    page_params,
+    paginated,
+    read_json,
+    row_json,
+)
+
+
+@endpoint()
+async def list_contacts(ctx: RestContext) -> Response:
+    page = page_params(ctx.request, ctx.settings)
+    filter = service.ContactFilter(
+        type=choice_param(ctx.request, "type", [t.value for t in ContactType]),
+        enabled=bool_param(ctx.request, "enabled"),
+        search=ctx.request.query_params.get("search") or None,
+    )
+    result = await service.list_contacts(
+        session=ctx.session, filter=filter, args=PageArgs(first=page.limit, after=page.offset or None)
+    )
+    return paginated([row_json(r) for r in result.rows], total=result.total, page=page.page, limit=page.limit)
+
+
+@endpoint(write=True)
+async def create_contact(ctx: RestContext) -> Response:
+    row = await service.create_contact(session=ctx.session, data=await read_json(ctx.request))
+    return ok(row_json(row), 201)
+
+
+@endpoint()
+async def get_contact(ctx: RestContext) -> Response:
+    row = await service.get_contact(session=ctx.session, id=ctx.request.path_params["id"])
+    return ok(row_json(row))
+
+
+@endpoint(write=True)
+async def update_contact(ctx: RestContext) -> Response:
+    row = await service.update_contact(
+        session=ctx.session, id=ctx.request.path_params["id"], data=await read_json(ctx.request)
+    )
+    return ok(row_json(row))
+
+
+@endpoint(write=True)
+async def delete_contact(ctx: RestContext) -> Response:
+    row = await service.delete_contact(session=ctx.session, id=ctx.request.path_params["id"])
+    return ok({"id": row.id, "deleted": True})
+
+
+routes = [
+    Route("/contacts", list_contacts, methods=["GET"]),
+    Route("/contacts", create_contact, methods=["POST"]),
+    Route("/contacts/{id}", get_contact, methods=["GET"]),
+    Route("/contacts/{id}", update_contact, methods=["PUT"]),
+    Route("/contacts/{id}", delete_contact, methods=["DELETE"]),
+]

@@ -1,0 +1,101 @@
+"""Query and Mutation fields of contacts."""
+
+from __future__ import annotations
+
+import strawberry
+
+from gql.auth.permissions import READ, WRITE
+from gql.context import Info
+from gql.core.errors import NotFoundError
+from gql.core.inputs import find_row, input_to_dict
+from gql.core.mutations import run_mutation
+from gql.core.relay import global_id_of
+from gql.domains.contacts import service
+from gql.domains.contacts.models import Contact
+from gql.domains.contacts.types import (
+    ContactConnection,
+    ContactCreateInput,
+    ContactDeleteInput,
+    ContactDeletePayload,
+    ContactFilter,
+    ContactNode,
+    ContactOrder,
+    ContactPayload,
+    ContactUpdateInput,
+)
+
+
+def filter_of(value: ContactFilter | None) -> service.ContactFilter:
+    data = input_to_dict(value) if value else {}
+    return service.ContactFilter(
+        type=getattr(data.get("type"), "value", None),
+        entity_type=getattr(data.get("entityType"), "value", None),
+        enabled=data.get("enabled"),
+        search=data.get("search"),
+    )
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="A contact by id; null with NOT_FOUND when there is none.", permission_classes=READ)
+    async def contact(self, info: Info, id: strawberry.ID) -> ContactNode | None:
+        row = await find_row(info.context.session, Contact, id, "Contact")
+        if row is None:
+            raise NotFoundError("Contact")
+        return row  # type: ignore[return-value]
+
+    @strawberry.field(description="Customers and suppliers.", permission_classes=READ)
+    async def contacts(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: ContactFilter | None = None,
+        order_by: ContactOrder | None = None,
+    ) -> ContactConnection:
+        order = order_by or ContactOrder()
+        page = await service.list_contacts(
+            session=info.context.session,
+            filter=filter_of(filter),
+            args=info.context.page_args(first=first, after=after, last=last, before=before),
+            order_by=order.field.value,
+            direction=order.direction.value,
+        )
+        return ContactConnection.from_page(page)  # type: ignore[return-value]
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(permission_classes=WRITE)
+    async def contact_create(self, info: Info, input: ContactCreateInput) -> ContactPayload:
+        session = info.context.session
+
+        async def action() -> ContactPayload:
+            row = await service.create_contact(session=session, data=input_to_dict(input))
+            return ContactPayload(contact=row)  # type: ignore[arg-type]
+
+        return await run_mutation(session, ContactPayload, action)
+
+    @strawberry.mutation(permission_classes=WRITE)
+    async def contact_update(self, info: Info, input: ContactUpdateInput) -> ContactPayload:
+        session = info.context.session
+        data = input_to_dict(input)
+        contact_id = data.pop("id")
+
+        async def action() -> ContactPayload:
+            row = await service.update_contact(session=session, id=contact_id, data=data)
+            return ContactPayload(contact=row)  # type: ignore[arg-type]
+
+        return await run_mutation(session, ContactPayload, action)
+
+    @strawberry.mutation(permission_classes=WRITE)
+    async def contact_delete(self, info: Info, input: ContactDeleteInput) -> ContactDeletePayload:
+        session = info.context.session
+
+        async def action() -> ContactDeletePayload:
+            row = await service.delete_contact(session=session, id=input.id)
+            return ContactDeletePayload(deleted_contact_id=global_id_of(row))
+
+        return await run_mutation(session, ContactDeletePayload, action)

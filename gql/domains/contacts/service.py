@@ -1,0 +1,192 @@
+"""Contacts: the rules for creating, changing, deleting and listing them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import EmailStr, Field, field_validator
+from sqlalchemy import ColumnElement, exists, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gql.core.errors import ErrorCode, UserInputError
+from gql.core.inputs import InputModel, require_row, validate
+from gql.core.ordering import like_pattern, order_clauses
+from gql.core.pagination import Page, PageArgs, fetch_page
+from gql.domains.catalogue.models import Currency
+from gql.domains.contacts.models import Contact, ContactType, EntityType, Salutation
+from gql.domains.documents.models import Document
+
+Text = Field(default=None, max_length=200)
+ShortText = Field(default=None, max_length=50)
+
+
+class AddressIn(InputModel):
+    street1: str | None = Text
+    street2: str | None = Text
+    city: str | None = Field(default=None, max_length=100)
+    state: str | None = Field(default=None, max_length=100)
+    zip_code: str | None = Field(default=None, max_length=20)
+    country_region: str | None = Field(default=None, max_length=100)
+    phone: str | None = ShortText
+
+
+class ContactPersonIn(InputModel):
+    salutation: str | None = Field(default=None, max_length=20)
+    first_name: str | None = Field(default=None, max_length=100)
+    last_name: str | None = Field(default=None, max_length=100)
+    email: EmailStr | None = None
+    work_phone: str | None = ShortText
+    mobile: str | None = ShortText
+    designation: str | None = Field(default=None, max_length=100)
+    department: str | None = Field(default=None, max_length=100)
+
+
+class CustomFieldIn(InputModel):
+    field_id: str | None = Field(default=None, max_length=100)
+    name: str = Field(min_length=1, max_length=100)
+    type: str = Field(default="TEXT", max_length=20)
+    value: str | None = Field(default=None, max_length=2000)
+
+
+class ContactFields(InputModel):
+    type: ContactType | None = None
+    entity_type: EntityType | None = None
+    company_name: str | None = Text
+    salutation: Salutation | None = None
+    first_name: str | None = Field(default=None, max_length=100)
+    last_name: str | None = Field(default=None, max_length=100)
+    email: EmailStr | None = None
+    phone: str | None = ShortText
+    mobile: str | None = ShortText
+    website: str | None = Field(default=None, max_length=300)
+    tax_number: str | None = ShortText
+    national_id: str | None = ShortText
+    economic_id: str | None = ShortText
+    currency_code: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    reference: str | None = Field(default=None, max_length=100)
+    notes: str | None = Field(default=None, max_length=5000)
+    billing_address: AddressIn | None = None
+    shipping_address: AddressIn | None = None
+    contact_persons: list[ContactPersonIn] | None = Field(default=None, max_length=50)
+    custom_fields: list[CustomFieldIn] | None = Field(default=None, max_length=100)
+    enabled: bool | None = None
+
+    @field_validator("email")
+    @classmethod
+    def _lower(cls, value: str | None) -> str | None:
+        return value.lower() if value else value
+
+
+class ContactCreate(ContactFields):
+    name: str = Field(min_length=1, max_length=200)
+
+
+class ContactUpdate(ContactFields):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+
+
+@dataclass(frozen=True)
+class ContactFilter:
+    type: str | None = None
+    entity_type: str | None = None
+    enabled: bool | None = None
+    search: str | None = None
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        out: list[ColumnElement[bool]] = []
+        if self.type is not None:
+            # A "both" contact is a customer and a supplier at once, so it matches either.
+            types = {self.type, ContactType.BOTH.value}
+            out.append(Contact.type.in_(sorted(types)))  # type: ignore[attr-defined]
+        if self.entity_type is not None:
+            out.append(Contact.entity_type == self.entity_type)  # type: ignore[arg-type]
+        if self.enabled is not None:
+            out.append(Contact.enabled.is_(self.enabled))  # type: ignore[attr-defined]
+        if self.search:
+            pattern = like_pattern(self.search.strip())
+            out.append(
+                or_(
+                    Contact.name.ilike(pattern, escape="\\"),  # type: ignore[attr-defined]
+                    Contact.email.ilike(pattern, escape="\\"),  # type: ignore[union-attr]
+                    Contact.company_name.ilike(pattern, escape="\\"),  # type: ignore[union-attr]
+                )
+            )
+        return out
+
+
+ORDER_COLUMNS = {"name": Contact.name, "created_at": Contact.created_at, "updated_at": Contact.updated_at}
+
+
+async def list_contacts(
+    *,
+    session: AsyncSession,
+    filter: ContactFilter,
+    args: PageArgs,
+    order_by: str = "name",
+    direction: str = "asc",
+) -> Page[Contact]:
+    return await fetch_page(
+        session,
+        Contact,
+        where=filter.conditions(),
+        order_by=order_clauses(Contact, ORDER_COLUMNS[order_by], direction),
+        args=args,
+    )
+
+
+async def get_contact(*, session: AsyncSession, id: str) -> Contact:
+    return await require_row(session, Contact, id, path=("id",), what="Contact")
+
+
+async def _check_currency(session: AsyncSession, code: str | None) -> None:
+    if code is None:
+        return
+    found = await session.scalar(select(Currency.id).where(Currency.code == code))
+    if found is None:
+        raise UserInputError.single("currencyCode", "Currency not found", ErrorCode.NOT_FOUND)
+
+
+def _apply(contact: Contact, values: dict[str, Any]) -> None:
+    for key, value in values.items():
+        setattr(contact, key, value)
+
+
+async def create_contact(*, session: AsyncSession, data: dict[str, Any]) -> Contact:
+    payload = validate(ContactCreate, data)
+    await _check_currency(session, payload.currency_code)
+    values = payload.model_dump(exclude_none=True)
+    contact = Contact(**values)
+    session.add(contact)
+    await session.flush()
+    return contact
+
+
+async def update_contact(*, session: AsyncSession, id: str, data: dict[str, Any]) -> Contact:
+    contact = await get_contact(session=session, id=id)
+    payload = validate(ContactUpdate, data)
+    values = payload.model_dump(exclude_unset=True)
+    for required in ("name", "type", "entity_type", "enabled"):
+        if required in values and values[required] is None:
+            raise UserInputError.single(required, "cannot be null", ErrorCode.REQUIRED)
+    for listed in ("contact_persons", "custom_fields"):
+        if listed in values and values[listed] is None:
+            values[listed] = []
+    await _check_currency(session, values.get("currency_code"))
+    _apply(contact, values)
+    await session.flush()
+    return contact
+
+
+async def delete_contact(*, session: AsyncSession, id: str) -> Contact:
+    contact = await get_contact(session=session, id=id)
+    has_documents = await session.scalar(
+        select(exists().where(Document.contact_id == contact.id))
+    )
+    if has_documents:
+        raise UserInputError.single(
+            "id", "Contact has documents; disable it instead of deleting it", ErrorCode.IN_USE
+        )
+    await session.delete(contact)
+    await session.flush()
+    return contact

@@ -1,0 +1,239 @@
+"""GraphQL types of contacts: the Contact node, its parts, inputs, filter and order."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+
+from gql.context import Context, Info
+from gql.core.mutations import UserError
+from gql.core.ordering import OrderDirection
+from gql.core.relay import Connection, Node, node_type
+from gql.domains.contacts.loaders import ContactByIdLoader
+from gql.domains.contacts.models import Contact, ContactType, EntityType, Salutation
+
+if TYPE_CHECKING:
+    from gql.domains.documents.types import DocumentConnection, DocumentFilter, DocumentOrder
+
+ContactTypeEnum = strawberry.enum(
+    ContactType, name="ContactType", description="Whom the company deals with: customer, supplier or both."
+)
+EntityTypeEnum = strawberry.enum(
+    EntityType, name="ContactEntityType", description="A business or a private individual."
+)
+SalutationEnum = strawberry.enum(Salutation, name="Salutation")
+
+
+@strawberry.type(description="A postal address.")
+class Address:
+    street1: str | None = None
+    street2: str | None = None
+    city: str | None = None
+    state: str | None = None
+    zip_code: str | None = None
+    country_region: str | None = None
+    phone: str | None = None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> Address | None:
+        if not data:
+            return None
+        return cls(**{k: data.get(k) for k in cls.__annotations__})
+
+
+@strawberry.type(description="A person to talk to at a business contact.")
+class ContactPerson:
+    salutation: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
+    work_phone: str | None = None
+    mobile: str | None = None
+    designation: str | None = None
+    department: str | None = None
+
+
+@strawberry.type(description="A company-defined field and its value.")
+class CustomField:
+    field_id: str | None = None
+    name: str = ""
+    type: str = "TEXT"
+    value: str | None = None
+
+
+def _from_json(cls: type[Any], data: dict[str, Any]) -> Any:
+    return cls(**{k: data.get(k) for k in cls.__annotations__ if k in data})
+
+
+async def load_contacts(ctx: Context, ids: list[str]) -> list[Contact | None]:
+    return await ctx.loaders.get(ContactByIdLoader).load_many(ids)  # type: ignore[no-any-return]
+
+
+@node_type(name="Contact", model=Contact, load=load_contacts, description="A customer or supplier.")
+class ContactNode(Node):
+    type: ContactTypeEnum  # type: ignore[valid-type]
+    entity_type: EntityTypeEnum  # type: ignore[valid-type]
+    name: str = strawberry.field(description="The display name.")
+    company_name: str | None
+    salutation: SalutationEnum | None  # type: ignore[valid-type]
+    first_name: str | None
+    last_name: str | None
+    email: str | None
+    phone: str | None
+    mobile: str | None
+    website: str | None
+    tax_number: str | None
+    national_id: str | None
+    economic_id: str | None
+    currency_code: str | None
+    reference: str | None
+    notes: str | None
+    enabled: bool
+    created_at: datetime
+    updated_at: datetime
+
+    @strawberry.field
+    def billing_address(self: Any) -> Address | None:
+        return Address.from_json(self.billing_address)
+
+    @strawberry.field
+    def shipping_address(self: Any) -> Address | None:
+        return Address.from_json(self.shipping_address)
+
+    @strawberry.field
+    def contact_persons(self: Any) -> list[ContactPerson]:
+        return [_from_json(ContactPerson, p) for p in self.contact_persons or []]
+
+    @strawberry.field
+    def custom_fields(self: Any) -> list[CustomField]:
+        return [_from_json(CustomField, f) for f in self.custom_fields or []]
+
+    @strawberry.field(description="This contact's documents (invoices, bills, ...).")
+    async def documents(
+        self: Any,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: Annotated[DocumentFilter, strawberry.lazy("gql.domains.documents.types")] | None = None,
+        order_by: Annotated[DocumentOrder, strawberry.lazy("gql.domains.documents.types")] | None = None,
+    ) -> Annotated[DocumentConnection, strawberry.lazy("gql.domains.documents.types")]:
+        from gql.domains.documents.types import contact_documents
+
+        return await contact_documents(
+            info, self, first=first, after=after, last=last, before=before, filter=filter, order_by=order_by
+        )
+
+
+@strawberry.type(name="ContactConnection")
+class ContactConnection(Connection[ContactNode]):
+    pass
+
+
+@strawberry.enum(description="What contacts can be sorted by.")
+class ContactOrderField(Enum):
+    NAME = "name"
+    CREATED_AT = "created_at"
+    UPDATED_AT = "updated_at"
+
+
+@strawberry.input(description="How to sort contacts.")
+class ContactOrder:
+    field: ContactOrderField = ContactOrderField.NAME
+    direction: OrderDirection = OrderDirection.ASC
+
+
+@strawberry.input(description="Which contacts to list; all conditions must hold.")
+class ContactFilter:
+    type: ContactTypeEnum | None = strawberry.UNSET  # type: ignore[valid-type]
+    entity_type: EntityTypeEnum | None = strawberry.UNSET  # type: ignore[valid-type]
+    enabled: bool | None = strawberry.UNSET
+    search: str | None = strawberry.field(default=strawberry.UNSET, description="Part of the name, company name or email.")
+
+
+@strawberry.input
+class AddressInput:
+    street1: str | None = strawberry.UNSET
+    street2: str | None = strawberry.UNSET
+    city: str | None = strawberry.UNSET
+    state: str | None = strawberry.UNSET
+    zip_code: str | None = strawberry.UNSET
+    country_region: str | None = strawberry.UNSET
+    phone: str | None = strawberry.UNSET
+
+
+@strawberry.input
+class ContactPersonInput:
+    salutation: str | None = strawberry.UNSET
+    first_name: str | None = strawberry.UNSET
+    last_name: str | None = strawberry.UNSET
+    email: str | None = strawberry.UNSET
+    work_phone: str | None = strawberry.UNSET
+    mobile: str | None = strawberry.UNSET
+    designation: str | None = strawberry.UNSET
+    department: str | None = strawberry.UNSET
+
+
+@strawberry.input
+class CustomFieldInput:
+    field_id: str | None = strawberry.UNSET
+    name: str
+    type: str | None = strawberry.UNSET
+    value: str | None = strawberry.UNSET
+
+
+@strawberry.input(description="A contact's fields; on update, only the fields sent change.")
+class ContactFieldsInput:
+    type: ContactTypeEnum | None = strawberry.UNSET  # type: ignore[valid-type]
+    entity_type: EntityTypeEnum | None = strawberry.UNSET  # type: ignore[valid-type]
+    company_name: str | None = strawberry.UNSET
+    salutation: SalutationEnum | None = strawberry.UNSET  # type: ignore[valid-type]
+    first_name: str | None = strawberry.UNSET
+    last_name: str | None = strawberry.UNSET
+    email: str | None = strawberry.UNSET
+    phone: str | None = strawberry.UNSET
+    mobile: str | None = strawberry.UNSET
+    website: str | None = strawberry.UNSET
+    tax_number: str | None = strawberry.UNSET
+    national_id: str | None = strawberry.UNSET
+    economic_id: str | None = strawberry.UNSET
+    currency_code: str | None = strawberry.UNSET
+    reference: str | None = strawberry.UNSET
+    notes: str | None = strawberry.UNSET
+    billing_address: AddressInput | None = strawberry.UNSET
+    shipping_address: AddressInput | None = strawberry.UNSET
+    contact_persons: list[ContactPersonInput] | None = strawberry.UNSET
+    custom_fields: list[CustomFieldInput] | None = strawberry.UNSET
+    enabled: bool | None = strawberry.UNSET
+
+
+@strawberry.input
+class ContactCreateInput(ContactFieldsInput):
+    name: str
+
+
+@strawberry.input
+class ContactUpdateInput(ContactFieldsInput):
+    id: strawberry.ID
+    name: str | None = strawberry.UNSET
+
+
+@strawberry.input
+class ContactDeleteInput:
+    id: strawberry.ID
+
+
+@strawberry.type
+class ContactPayload:
+    contact: ContactNode | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class ContactDeletePayload:
+    deleted_contact_id: strawberry.ID | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)

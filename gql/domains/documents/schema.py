@@ -1,0 +1,116 @@
+"""Query and Mutation fields of documents (module: invoicing)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import strawberry
+
+from gql.auth.permissions import module_read, module_write
+from gql.context import Info
+from gql.core.errors import NotFoundError
+from gql.core.inputs import find_row, input_to_dict
+from gql.core.mutations import run_mutation
+from gql.core.relay import global_id_of
+from gql.db import RequestSession
+from gql.domains.documents import service
+from gql.domains.documents.models import Document
+from gql.domains.documents.types import (
+    MODULE,
+    DocumentConnection,
+    DocumentCreateInput,
+    DocumentDeletePayload,
+    DocumentFilter,
+    DocumentIdInput,
+    DocumentNode,
+    DocumentOrder,
+    DocumentPayload,
+    DocumentUpdateInput,
+    filter_of,
+    order_of,
+)
+
+READ = module_read(MODULE)
+WRITE = module_write(MODULE)
+
+
+async def _document_mutation(
+    session: RequestSession, change: Callable[[], Awaitable[Document]]
+) -> DocumentPayload:
+    async def action() -> DocumentPayload:
+        return DocumentPayload(document=await change())  # type: ignore[arg-type]
+
+    return await run_mutation(session, DocumentPayload, action)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="A document by id; null with NOT_FOUND when there is none.", permission_classes=READ)
+    async def document(self, info: Info, id: strawberry.ID) -> DocumentNode | None:
+        row = await find_row(info.context.session, Document, id, "Document")
+        if row is None:
+            raise NotFoundError("Document")
+        return row  # type: ignore[return-value]
+
+    @strawberry.field(description="Invoices, bills and the other documents.", permission_classes=READ)
+    async def documents(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: DocumentFilter | None = None,
+        order_by: DocumentOrder | None = None,
+    ) -> DocumentConnection:
+        field, direction = order_of(order_by)
+        page = await service.list_documents(
+            session=info.context.session,
+            filter=filter_of(filter),
+            args=info.context.page_args(first=first, after=after, last=last, before=before),
+            order_by=field,
+            direction=direction,
+        )
+        return DocumentConnection.from_page(page)  # type: ignore[return-value]
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Create a draft document with its lines.", permission_classes=WRITE)
+    async def document_create(self, info: Info, input: DocumentCreateInput) -> DocumentPayload:
+        session = info.context.session
+        return await _document_mutation(
+            session, lambda: service.create_document(session=session, data=input_to_dict(input))
+        )
+
+    @strawberry.mutation(
+        description="Change a document. An issued document keeps its lines and amounts.",
+        permission_classes=WRITE,
+    )
+    async def document_update(self, info: Info, input: DocumentUpdateInput) -> DocumentPayload:
+        session = info.context.session
+        data = input_to_dict(input)
+        document_id = data.pop("id")
+        return await _document_mutation(
+            session, lambda: service.update_document(session=session, id=document_id, data=data)
+        )
+
+    @strawberry.mutation(description="Issue a draft: draft -> sent.", permission_classes=WRITE)
+    async def document_issue(self, info: Info, input: DocumentIdInput) -> DocumentPayload:
+        session = info.context.session
+        return await _document_mutation(session, lambda: service.issue_document(session=session, id=input.id))
+
+    @strawberry.mutation(description="Cancel a document; nothing more can happen to it.", permission_classes=WRITE)
+    async def document_cancel(self, info: Info, input: DocumentIdInput) -> DocumentPayload:
+        session = info.context.session
+        return await _document_mutation(session, lambda: service.cancel_document(session=session, id=input.id))
+
+    @strawberry.mutation(description="Delete a draft document.", permission_classes=WRITE)
+    async def document_delete(self, info: Info, input: DocumentIdInput) -> DocumentDeletePayload:
+        session = info.context.session
+
+        async def action() -> DocumentDeletePayload:
+            row = await service.delete_document(session=session, id=input.id)
+            return DocumentDeletePayload(deleted_document_id=global_id_of(row))
+
+        return await run_mutation(session, DocumentDeletePayload, action)

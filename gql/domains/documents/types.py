@@ -1,0 +1,293 @@
+"""GraphQL types of documents: Document, DocumentLine, inputs, filter and order."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+import strawberry
+
+from gql.context import Context, Info
+from gql.core.inputs import input_to_dict
+from gql.core.ids import decode_id
+from gql.core.mutations import UserError
+from gql.core.ordering import OrderDirection
+from gql.core.relay import Connection, Node, node_type
+from gql.domains.catalogue.loaders import ItemByIdLoader, ItemVariantByIdLoader, TaxByIdLoader
+from gql.domains.catalogue.types import ItemNode, ItemVariantNode, Money, TaxNode
+from gql.domains.contacts.loaders import ContactByIdLoader
+from gql.domains.contacts.types import ContactNode
+from gql.domains.documents import service
+from gql.domains.documents.loaders import (
+    DocumentByIdLoader,
+    DocumentLineByIdLoader,
+    DocumentLinesByDocumentIdLoader,
+    DocumentPageByContactIdLoader,
+)
+from gql.domains.documents.models import Document, DocumentKind, DocumentLine, DocumentStatus
+
+MODULE = "invoicing"
+
+DocumentKindEnum = strawberry.enum(DocumentKind, name="DocumentKind")
+DocumentStatusEnum = strawberry.enum(
+    DocumentStatus,
+    name="DocumentStatus",
+    description="draft -> sent -> partial -> paid, by payments; cancelled stops everything.",
+)
+
+
+async def _load_documents(ctx: Context, ids: list[str]) -> list[Any]:
+    return await ctx.loaders.get(DocumentByIdLoader).load_many(ids)  # type: ignore[no-any-return]
+
+
+async def _load_lines(ctx: Context, ids: list[str]) -> list[Any]:
+    return await ctx.loaders.get(DocumentLineByIdLoader).load_many(ids)  # type: ignore[no-any-return]
+
+
+def _money(amount: Decimal, row: Any) -> Money:
+    return Money(amount=amount, currency=row.currency_code)
+
+
+@node_type(name="DocumentLine", model=DocumentLine, load=_load_lines, module=MODULE)
+class DocumentLineNode(Node):
+    position: int
+    name: str
+    description: str | None
+    quantity: Decimal
+    unit_price: Decimal
+    discount_rate: Decimal | None
+    discount_amount: Decimal | None
+    tax_rate: Decimal = strawberry.field(description="The tax rate when the line was written.")
+    net: Decimal = strawberry.field(description="Quantity x unit price, less the line discount.")
+    tax_amount: Decimal
+
+    @strawberry.field
+    async def item(self: Any, info: Info) -> ItemNode | None:
+        if self.item_id is None:
+            return None
+        return await info.context.loaders.get(ItemByIdLoader).load(self.item_id)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def variant(self: Any, info: Info) -> ItemVariantNode | None:
+        if self.variant_id is None:
+            return None
+        return await info.context.loaders.get(ItemVariantByIdLoader).load(self.variant_id)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def tax(self: Any, info: Info) -> TaxNode | None:
+        if self.tax_id is None:
+            return None
+        return await info.context.loaders.get(TaxByIdLoader).load(self.tax_id)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def document(self: Any, info: Info) -> DocumentNode:
+        return await info.context.loaders.get(DocumentByIdLoader).load(self.document_id)  # type: ignore[no-any-return]
+
+
+@node_type(
+    name="Document",
+    model=Document,
+    load=_load_documents,
+    module=MODULE,
+    description="An invoice, bill, estimate, credit note, sales order or purchase order.",
+)
+class DocumentNode(Node):
+    kind: DocumentKindEnum  # type: ignore[valid-type]
+    number: str
+    status: DocumentStatusEnum  # type: ignore[valid-type]
+    issue_date: date
+    due_date: date | None
+    currency_code: str
+    currency_rate: Decimal
+    discount_rate: Decimal | None
+    discount_amount: Decimal | None
+    reference: str | None
+    notes: str | None
+    terms: str | None
+    issued_at: datetime | None
+    cancelled_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+    @strawberry.field(description="Issued, unpaid and past its due date.")
+    def overdue(self: Any) -> bool:
+        return service.is_overdue(self)
+
+    @strawberry.field
+    def subtotal(self: Any) -> Money:
+        return _money(self.subtotal, self)
+
+    @strawberry.field
+    def discount_total(self: Any) -> Money:
+        return _money(self.discount_total, self)
+
+    @strawberry.field
+    def tax_total(self: Any) -> Money:
+        return _money(self.tax_total, self)
+
+    @strawberry.field
+    def shipping(self: Any) -> Money:
+        return _money(self.shipping, self)
+
+    @strawberry.field
+    def total(self: Any) -> Money:
+        return _money(self.total, self)
+
+    @strawberry.field
+    def amount_paid(self: Any) -> Money:
+        return _money(self.amount_paid, self)
+
+    @strawberry.field
+    def amount_due(self: Any) -> Money:
+        return _money(self.total - self.amount_paid, self)
+
+    @strawberry.field
+    async def contact(self: Any, info: Info) -> ContactNode:
+        return await info.context.loaders.get(ContactByIdLoader).load(self.contact_id)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def lines(self: Any, info: Info) -> list[DocumentLineNode]:
+        return await info.context.loaders.get(DocumentLinesByDocumentIdLoader).load(self.id)  # type: ignore[no-any-return]
+
+
+@strawberry.type(name="DocumentConnection")
+class DocumentConnection(Connection[DocumentNode]):
+    pass
+
+
+@strawberry.enum(description="What documents can be sorted by.")
+class DocumentOrderField(Enum):
+    ISSUE_DATE = "issue_date"
+    DUE_DATE = "due_date"
+    NUMBER = "number"
+    CREATED_AT = "created_at"
+
+
+@strawberry.input(description="How to sort documents.")
+class DocumentOrder:
+    field: DocumentOrderField = DocumentOrderField.ISSUE_DATE
+    direction: OrderDirection = OrderDirection.DESC
+
+
+@strawberry.input(description="Which documents to list; all conditions must hold.")
+class DocumentFilter:
+    kind: DocumentKindEnum | None = strawberry.UNSET  # type: ignore[valid-type]
+    status: DocumentStatusEnum | None = strawberry.UNSET  # type: ignore[valid-type]
+    contact_id: strawberry.ID | None = strawberry.UNSET
+    issue_date_from: date | None = strawberry.UNSET
+    issue_date_to: date | None = strawberry.UNSET
+    due_date_from: date | None = strawberry.UNSET
+    due_date_to: date | None = strawberry.UNSET
+    overdue: bool | None = strawberry.UNSET
+    search: str | None = strawberry.field(default=strawberry.UNSET, description="Part of the number or reference.")
+
+
+def filter_of(value: DocumentFilter | None) -> service.DocumentFilter:
+    data = input_to_dict(value) if value else {}
+    contact = data.get("contactId")
+    return service.DocumentFilter(
+        kind=getattr(data.get("kind"), "value", None),
+        status=getattr(data.get("status"), "value", None),
+        # An id that is not a contact's matches nothing, like another company's.
+        contact_id=(decode_id(contact, "Contact") or "-") if contact else None,
+        issue_date_from=data.get("issueDateFrom"),
+        issue_date_to=data.get("issueDateTo"),
+        due_date_from=data.get("dueDateFrom"),
+        due_date_to=data.get("dueDateTo"),
+        overdue=data.get("overdue"),
+        search=data.get("search"),
+    )
+
+
+def order_of(value: DocumentOrder | None) -> tuple[str, str]:
+    order = value or DocumentOrder()
+    return order.field.value, order.direction.value
+
+
+async def contact_documents(
+    info: Info,
+    contact: Any,
+    *,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+    filter: DocumentFilter | None,
+    order_by: DocumentOrder | None,
+) -> DocumentConnection:
+    """Contact.documents, batched across every contact on the page."""
+    ctx = info.context
+    if MODULE not in ctx.viewer.enabled_modules:
+        from gql.auth.permissions import module_disabled_message
+        from gql.core.errors import ForbiddenError
+
+        raise ForbiddenError(module_disabled_message(MODULE))
+    args = ctx.page_args(first=first, after=after, last=last, before=before)
+    key = (contact.id, args, filter_of(filter), order_of(order_by))
+    page = await ctx.loaders.get(DocumentPageByContactIdLoader).load(key)
+    return DocumentConnection.from_page(page)  # type: ignore[return-value]
+
+
+@strawberry.input
+class DocumentLineInput:
+    item_id: strawberry.ID | None = strawberry.UNSET
+    variant_id: strawberry.ID | None = strawberry.UNSET
+    tax_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="Defaults to the item's tax."
+    )
+    name: str | None = strawberry.field(default=strawberry.UNSET, description="Defaults to the item's name.")
+    description: str | None = strawberry.UNSET
+    quantity: Decimal | None = strawberry.UNSET
+    unit_price: Decimal | None = strawberry.field(
+        default=strawberry.UNSET, description="Defaults to the item's sale (or purchase) price."
+    )
+    discount_rate: Decimal | None = strawberry.UNSET
+    discount_amount: Decimal | None = strawberry.UNSET
+
+
+@strawberry.input(description="A document's fields; on update, only the fields sent change.")
+class DocumentFieldsInput:
+    issue_date: date | None = strawberry.UNSET
+    due_date: date | None = strawberry.UNSET
+    currency_code: str | None = strawberry.UNSET
+    currency_rate: Decimal | None = strawberry.UNSET
+    discount_rate: Decimal | None = strawberry.UNSET
+    discount_amount: Decimal | None = strawberry.UNSET
+    shipping: Decimal | None = strawberry.UNSET
+    reference: str | None = strawberry.UNSET
+    notes: str | None = strawberry.UNSET
+    terms: str | None = strawberry.UNSET
+    lines: list[DocumentLineInput] | None = strawberry.field(
+        default=strawberry.UNSET, description="On update, replaces every line (drafts only)."
+    )
+
+
+@strawberry.input
+class DocumentCreateInput(DocumentFieldsInput):
+    kind: DocumentKindEnum  # type: ignore[valid-type]
+    contact_id: strawberry.ID
+
+
+@strawberry.input
+class DocumentUpdateInput(DocumentFieldsInput):
+    id: strawberry.ID
+    contact_id: strawberry.ID | None = strawberry.UNSET
+
+
+@strawberry.input
+class DocumentIdInput:
+    id: strawberry.ID
+
+
+@strawberry.type
+class DocumentPayload:
+    document: DocumentNode | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class DocumentDeletePayload:
+    deleted_document_id: strawberry.ID | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)

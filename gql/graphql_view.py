@@ -1,0 +1,119 @@
+"""/graphql: strawberry's ASGI view, following the GraphQL over HTTP specification.
+
+One database session per request, opened before the context and closed after the
+response; `application/graphql-response+json` when the client asks for it, with the
+status codes the specification prescribes for it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+
+from gql.auth.viewer import resolve_viewer
+from gql.context import Context, Loaders
+from gql.settings import Settings
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+
+
+def _wants_graphql_response(accept: str) -> bool:
+    """True when the client prefers application/graphql-response+json to application/json."""
+    best: tuple[float, str] | None = None
+    for part in accept.split(","):
+        media, *params = (p.strip() for p in part.split(";"))
+        q = 1.0
+        for param in params:
+            if param.startswith("q="):
+                try:
+                    q = float(param[2:])
+                except ValueError:
+                    q = 0.0
+        if media in (GRAPHQL_RESPONSE, "application/json", "*/*", "application/*"):
+            rank = (q, media)
+            if best is None or q > best[0] or (q == best[0] and media == GRAPHQL_RESPONSE):
+                best = rank
+    return best is not None and best[1] == GRAPHQL_RESPONSE
+
+
+def _is_request_error(data: Any) -> bool:
+    """The spec's "request error": the operation never ran (parse or validation
+    failure), so there is no data and no error has a path."""
+    if not isinstance(data, dict) or data.get("data") is not None:
+        return False
+    errors = data.get("errors") or []
+    return bool(errors) and all(not e.get("path") for e in errors)
+
+
+class GraphQLView(GraphQL[Context, None]):
+    def __init__(self, *args: Any, settings: Settings, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # The session lives exactly as long as the request (or WebSocket connection).
+        sessions = scope["app"].state.sessions
+        async with sessions() as session:
+            scope.setdefault("state", {})["db_session"] = session
+            if scope["type"] == "http":
+                await self._http(scope, receive, send)
+            else:
+                await super().__call__(scope, receive, send)
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive=receive)
+        try:
+            response = await self.run(request)
+        except Exception as exc:  # strawberry's HTTPException for malformed requests
+            status = getattr(exc, "status_code", None)
+            if status is None:
+                raise
+            reason = getattr(exc, "reason", str(exc))
+            response = JSONResponse({"errors": [{"message": reason}]}, status_code=status)
+        await response(scope, receive, send)
+
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        session = request.scope["state"]["db_session"]
+        token_user = request.scope.get("user")
+        viewer = await resolve_viewer(
+            session,
+            user_id=getattr(token_user, "user_id", None),
+            auth_error=getattr(token_user, "error", None),
+            company_header=request.headers.get("x-company-id"),
+        )
+        return Context(
+            request=request,  # type: ignore[arg-type]
+            session=session,
+            viewer=viewer,
+            settings=self.settings,
+            request_id=request.scope.get("state", {}).get("request_id", "-"),
+            loaders=Loaders(session),
+            response=response,
+        )
+
+    async def get_sub_response(self, request: Request) -> Response:
+        sub = await super().get_sub_response(request)
+        sub.headers["x-graphql-accept"] = request.headers.get("accept", "")
+        return sub
+
+    def create_response(
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
+    ) -> Response:
+        accept = sub_response.headers.get("x-graphql-accept", "")
+        del sub_response.headers["x-graphql-accept"]
+        response = super().create_response(response_data, sub_response)
+        if _wants_graphql_response(accept):
+            response.headers["content-type"] = GRAPHQL_RESPONSE
+            if _is_request_error(response_data):
+                response.status_code = 400
+        return response
+
+    def encode_json(self, data: object) -> str:
+        return json.dumps(data, separators=(",", ":"))

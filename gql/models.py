@@ -1,0 +1,27 @@
+"""Every table, imported in one place so metadata (and alembic) sees them all."""
+
+from sqlmodel import SQLModel
+
+from gql.domains.catalogue.models import Category, Currency, Item, ItemVariant, Tax
+from gql.domains.companies.models import Company, Membership, ModuleLicense, User
+from gql.domains.contacts.models import Contact
+from gql.domains.documents.models import Document, DocumentLine, NumberSeries
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "Category",
+    "Company",
+    "Contact",
+    "Currency",
+    "Document",
+    "DocumentLine",
+    "Item",
+    "ItemVariant",
+    "Membership",
+    "ModuleLicense",
+    "NumberSeries",
+    "Tax",
+    "User",
+    "metadata",
+]

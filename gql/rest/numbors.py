@@ -1,0 +1,248 @@
+"""The Numbors REST dialect: `{"success": true, "data": ...}` envelopes, `page`/`limit`
+pagination, and one endpoint wrapper that authenticates, scopes, checks the role and
+module, runs the handler in one transaction and maps failures to status codes."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import simplejson
+from starlette.requests import Request
+from starlette.responses import Response
+
+from gql.auth.permissions import module_disabled_message
+from gql.auth.viewer import Viewer, resolve_viewer
+from gql.core.errors import ErrorCode, UserInputError
+from gql.db import RequestSession
+from gql.settings import Settings
+
+log = logging.getLogger("ledgergraph.rest")
+
+
+class HttpError(Exception):
+    def __init__(
+        self, status: int, message: str, errors: list[dict[str, str]] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.errors = errors
+
+
+def json_response(body: Any, status: int = 200) -> Response:
+    # simplejson writes Decimals as exact JSON numbers: money never passes through float.
+    return Response(
+        simplejson.dumps(body, use_decimal=True, default=_default, separators=(",", ":")),
+        status_code=status,
+        media_type="application/json",
+    )
+
+
+def _default(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def ok(data: Any, status: int = 200) -> Response:
+    return json_response({"success": True, "data": data}, status)
+
+
+def fail(status: int, message: str, errors: list[dict[str, str]] | None = None) -> Response:
+    body: dict[str, Any] = {"success": False, "message": message}
+    if errors is not None:
+        body["errors"] = errors
+    return json_response(body, status)
+
+
+def paginated(items: list[Any], *, total: int, page: int, limit: int) -> Response:
+    return json_response(
+        {
+            "success": True,
+            "data": items,
+            "pagination": {
+                "page": page,
+                "limit": limit,
+                "total": total,
+                "pages": math.ceil(total / limit) if limit else 0,
+            },
+        }
+    )
+
+
+def error_list(exc: UserInputError) -> list[dict[str, str]]:
+    return [{"field": e.dotted, "message": e.message, "code": e.code.value} for e in exc.errors]
+
+
+@dataclass
+class Page:
+    page: int
+    limit: int
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.limit
+
+
+def page_params(request: Request, settings: Settings) -> Page:
+    """`page` (from 1) and `limit` (default 25, at most the page-size cap)."""
+    errors: list[dict[str, str]] = []
+    values = {}
+    for name, default, low, high in (
+        ("page", 1, 1, None),
+        ("limit", settings.default_page_size, 1, settings.max_page_size),
+    ):
+        raw = request.query_params.get(name)
+        try:
+            value = default if raw in (None, "") else int(raw)
+        except ValueError:
+            errors.append({"field": name, "message": "must be a whole number"})
+            continue
+        if value < low or (high is not None and value > high):
+            bound = f"between {low} and {high}" if high else f"at least {low}"
+            errors.append({"field": name, "message": f"must be {bound}"})
+        values[name] = value
+    if errors:
+        raise HttpError(400, "Invalid query parameters", errors)
+    return Page(page=values["page"], limit=values["limit"])
+
+
+def bool_param(request: Request, name: str) -> bool | None:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    lowered = raw.lower()
+    if lowered in ("true", "1", "yes"):
+        return True
+    if lowered in ("false", "0", "no"):
+        return False
+    raise HttpError(400, "Invalid query parameters", [{"field": name, "message": "must be true or false"}])
+
+
+def choice_param(request: Request, name: str, choices: list[str]) -> str | None:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    if raw not in choices:
+        raise HttpError(
+            400,
+            "Invalid query parameters",
+            [{"field": name, "message": f"must be one of: {', '.join(choices)}"}],
+        )
+    return raw
+
+
+async def read_json(request: Request) -> Any:
+    """The request body parsed with exact decimals; a clear 400 when it is not JSON."""
+    body = await request.body()
+    if not body.strip():
+        raise HttpError(400, "Validation failed", [{"field": "body", "message": "a JSON body is required"}])
+    try:
+        return simplejson.loads(body, use_decimal=True)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise HttpError(
+            400, "Malformed JSON", [{"field": "body", "message": f"not valid JSON: {exc}"}]
+        ) from None
+
+
+@dataclass
+class RestContext:
+    request: Request
+    session: RequestSession
+    viewer: Viewer
+    settings: Settings
+
+    @property
+    def tenant_id(self) -> str:
+        assert self.viewer.company is not None
+        return self.viewer.company.id
+
+
+Handler = Callable[[RestContext], Awaitable[Response]]
+
+
+def endpoint(
+    *,
+    public: bool = False,
+    tenant: bool = True,
+    module: str | None = None,
+    write: bool = False,
+    manage: bool = False,
+) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
+    """Wrap a handler: viewer and tenant resolved, permissions checked, one transaction
+    (committed when the handler returns, rolled back on any failure)."""
+
+    def wrap(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+        async def run(request: Request) -> Response:
+            settings: Settings = request.app.state.settings
+            async with request.app.state.sessions() as session:
+                try:
+                    viewer = await _viewer(request, session)
+                    if not public:
+                        _check_access(viewer, tenant=tenant, module=module, write=write, manage=manage)
+                    response = await handler(RestContext(request, session, viewer, settings))
+                    await session.commit()
+                    return response
+                except HttpError as exc:
+                    await session.rollback()
+                    return fail(exc.status, exc.message, exc.errors)
+                except UserInputError as exc:
+                    await session.rollback()
+                    if _is_missing_path_id(exc):
+                        return fail(404, exc.errors[0].message)
+                    return fail(400, "Validation failed", error_list(exc))
+
+        run.__name__ = handler.__name__
+        return run
+
+    return wrap
+
+
+async def _viewer(request: Request, session: RequestSession) -> Viewer:
+    token_user = request.user
+    return await resolve_viewer(
+        session,
+        user_id=getattr(token_user, "user_id", None),
+        auth_error=getattr(token_user, "error", None),
+        company_header=request.headers.get("x-company-id"),
+    )
+
+
+def _check_access(
+    viewer: Viewer, *, tenant: bool, module: str | None, write: bool, manage: bool
+) -> None:
+    if viewer.user is None:
+        reason = viewer.auth_error or "authentication required"
+        raise HttpError(401, f"Unauthorized: {reason}")
+    if not tenant:
+        return
+    if viewer.company is None:
+        raise HttpError(403, viewer.access_error or "You do not have access to this company")
+    if module is not None and module not in viewer.enabled_modules:
+        raise HttpError(403, module_disabled_message(module))
+    role = viewer.role
+    if write and (role is None or not role.can_write):
+        raise HttpError(403, f"Your role ({role.value if role else 'none'}) cannot make changes")
+    if manage and (role is None or not role.can_manage_company):
+        raise HttpError(403, "Only the company's owner or an admin can do this")
+
+
+def _is_missing_path_id(exc: UserInputError) -> bool:
+    """A NOT_FOUND on the object the path names is a 404, not a validation error."""
+    return bool(exc.errors) and all(
+        e.code is ErrorCode.NOT_FOUND and e.path == ("id",) for e in exc.errors
+    )
+
+
+
+def row_json(row: Any, *, exclude: tuple[str, ...] = ("company_id",), **extra: Any) -> dict[str, Any]:
+    """A table row as the REST dialect shows it: camelCase keys, `id` as the object id."""
+    from pydantic.alias_generators import to_camel
+
+    data = {to_camel(k): v for k, v in row.model_dump().items() if k not in exclude}
+    data.update(extra)
+    return data

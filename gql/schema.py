@@ -1,0 +1,28 @@
+"""The one schema: every area's Query and Mutation merged."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.tools import merge_types
+
+from gql.core import node_fields
+from gql.core.limits import extensions
+from gql.domains.catalogue import schema as catalogue
+from gql.domains.companies import schema as companies
+from gql.domains.contacts import schema as contacts
+from gql.domains.documents import schema as documents
+from gql.settings import Settings
+
+AREAS = (companies, contacts, catalogue, documents)
+
+Query = merge_types("Query", (node_fields.Query, *(area.Query for area in AREAS)))
+Mutation = merge_types(
+    "Mutation", tuple(area.Mutation for area in AREAS if hasattr(area, "Mutation"))
+)
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions(settings))
+
+
+schema = build_schema(Settings())

@@ -1,0 +1,64 @@
+"""Configuration from `LEDGERGRAPH_*` environment variables, with safe defaults."""
+
+from __future__ import annotations
+
+import secrets
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET_FILE = Path(".ledgergraph") / "jwt-secret"
+
+
+def _dev_secret() -> str:
+    """A secret generated once per working folder, so dev tokens survive restarts."""
+    if DEV_SECRET_FILE.exists():
+        return DEV_SECRET_FILE.read_text().strip()
+    DEV_SECRET_FILE.parent.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    DEV_SECRET_FILE.write_text(secret)
+    DEV_SECRET_FILE.chmod(0o600)
+    return secret
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LEDGERGRAPH_", extra="ignore")
+
+    env: str = "development"
+    database_url: str = "sqlite+aiosqlite:///./ledgergraph.db"
+    jwt_secret: str | None = None
+    jwt_algorithm: str = "HS256"
+    token_lifetime_seconds: int = 60 * 60 * 12
+    cors_origins: list[str] = Field(default_factory=list)
+    log_level: str = "info"
+    max_body_bytes: int = 1_000_000
+    max_page_size: int = 100
+    default_page_size: int = 25
+    max_query_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 5000
+    db_pool_size: int = 10
+
+    @property
+    def is_production(self) -> bool:
+        return self.env.lower() == "production"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @model_validator(mode="after")
+    def _require_real_secret_in_production(self) -> Settings:
+        if self.is_production and not self.jwt_secret:
+            raise ValueError(
+                "LEDGERGRAPH_JWT_SECRET must be set when LEDGERGRAPH_ENV=production"
+            )
+        if self.is_production and self.jwt_secret and len(self.jwt_secret) < 32:
+            raise ValueError("LEDGERGRAPH_JWT_SECRET must be at least 32 characters")
+        return self
+
+    @cached_property
+    def signing_secret(self) -> str:
+        return self.jwt_secret or _dev_secret()

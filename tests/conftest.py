@@ -1,0 +1,103 @@
+"""Test harness: one real database per run (SQLite file, or the PostgreSQL that
+scripts/test starts), the real app over httpx, and factories that make companies.
+
+Tests isolate by tenancy, not by truncation: every test makes its own companies, so
+no test can see another's rows unless tenancy is broken.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from gql.app import create_app
+from gql.models import metadata
+from gql.settings import Settings
+from tests.factories import Api
+
+TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
+
+
+def database_url() -> str:
+    url = os.environ.get("LEDGERGRAPH_TEST_DATABASE_URL")
+    if url:
+        return url
+    folder = Path(tempfile.mkdtemp(prefix="ledgergraph-test-"))
+    return f"sqlite+aiosqlite:///{folder / 'test.db'}"
+
+
+DATABASE_URL = database_url()
+IS_POSTGRES = DATABASE_URL.startswith("postgresql")
+
+
+def pytest_report_header(config: Any) -> str:
+    return f"ledgergraph test database: {'PostgreSQL' if IS_POSTGRES else 'SQLite'}"
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings(database_url=DATABASE_URL, jwt_secret=TEST_SECRET, log_level="warning")
+
+
+@pytest.fixture(scope="session")
+async def schema_ready(settings: Settings) -> AsyncIterator[None]:
+    engine = create_async_engine(settings.database_url)
+    async with engine.begin() as conn:
+        await conn.run_sync(metadata.drop_all)
+        await conn.run_sync(metadata.create_all)
+    await engine.dispose()
+    yield
+
+
+@pytest.fixture(scope="session")
+async def app(settings: Settings, schema_ready: None) -> AsyncIterator[Any]:
+    application = create_app(settings)
+    async with LifespanManager(application) as manager:
+        yield manager.app
+
+
+@pytest.fixture(scope="session")
+async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+        yield c
+
+
+@pytest.fixture
+def api(client: httpx.AsyncClient) -> Api:
+    return Api(client)
+
+
+class StatementCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def reset(self) -> None:
+        self.statements.clear()
+
+
+@pytest.fixture
+def sql_counter(app: Any) -> Iterator[StatementCounter]:
+    """Counts the SQL statements the app sends while the test runs."""
+    counter = StatementCounter()
+    engine = app.state.engine.sync_engine
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        counter.statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    yield counter
+    event.remove(engine, "before_cursor_execute", count)

@@ -1,0 +1,120 @@
+"""Factories: companies (with their owner's token) and the rows tests need."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+_serial = itertools.count(1)
+
+
+@dataclass
+class Tenant:
+    """A registered owner and their company."""
+
+    token: str
+    company_id: str
+    user_id: str
+    email: str
+    password: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class Api:
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+
+    async def register(self, name: str = "Owner", **extra: Any) -> Tenant:
+        email = f"user{next(_serial)}-{uuid.uuid4().hex[:8]}@example.com"
+        password = "correct-horse-battery"
+        body = {"name": name, "email": email, "password": password, **extra}
+        r = await self.client.post("/api/auth/register", json=body)
+        assert r.status_code == 201, r.text
+        data = r.json()["data"]
+        token, company_id = data["token"], data["company"]["id"]
+        headers = {"Authorization": f"Bearer {token}", "X-Company-Id": company_id}
+        return Tenant(token, company_id, data["user"]["id"], email, password, headers)
+
+    async def gql(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        tenant: Tenant | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """POST a GraphQL operation; returns the whole response body."""
+        all_headers = {**(tenant.headers if tenant else {}), **(headers or {})}
+        r = await self.client.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=all_headers
+        )
+        assert r.status_code in (200, 400), r.text
+        return r.json()  # type: ignore[no-any-return]
+
+    async def data(
+        self, query: str, variables: dict[str, Any] | None = None, tenant: Tenant | None = None
+    ) -> dict[str, Any]:
+        """The `data` of an operation that must not fail."""
+        body = await self.gql(query, variables, tenant)
+        assert not body.get("errors"), body["errors"]
+        return body["data"]  # type: ignore[no-any-return]
+
+    async def mutate(
+        self, name: str, query: str, input: dict[str, Any], tenant: Tenant
+    ) -> dict[str, Any]:
+        """Run a mutation that must succeed; returns its payload."""
+        payload = (await self.data(query, {"input": input}, tenant))[name]
+        assert payload["userErrors"] == [], payload["userErrors"]
+        return payload  # type: ignore[no-any-return]
+
+    # --- rows -------------------------------------------------------------------------
+
+    async def rest(self, method: str, path: str, tenant: Tenant, **kw: Any) -> httpx.Response:
+        return await self.client.request(method, path, headers=tenant.headers, **kw)
+
+    async def contact(self, tenant: Tenant, **fields: Any) -> dict[str, Any]:
+        body = {"name": f"Contact {next(_serial)}", "type": "customer", **fields}
+        r = await self.rest("POST", "/api/contacts", tenant, json=body)
+        assert r.status_code == 201, r.text
+        return r.json()["data"]  # type: ignore[no-any-return]
+
+    async def tax(self, tenant: Tenant, rate: str = "20", **fields: Any) -> dict[str, Any]:
+        data = await self.data(
+            "mutation($input: TaxCreateInput!) { taxCreate(input: $input) { tax { id objectId rate } userErrors { field message } } }",
+            {"input": {"name": f"Tax {next(_serial)}", "rate": rate, **fields}},
+            tenant,
+        )
+        assert data["taxCreate"]["userErrors"] == []
+        return data["taxCreate"]["tax"]  # type: ignore[no-any-return]
+
+    async def item(self, tenant: Tenant, **fields: Any) -> dict[str, Any]:
+        data = await self.data(
+            "mutation($input: ItemCreateInput!) { itemCreate(input: $input) { item { id objectId name salePrice } userErrors { field message } } }",
+            {"input": {"name": f"Item {next(_serial)}", "salePrice": "10.00", **fields}},
+            tenant,
+        )
+        assert data["itemCreate"]["userErrors"] == []
+        return data["itemCreate"]["item"]  # type: ignore[no-any-return]
+
+    async def document(
+        self, tenant: Tenant, contact_id: str, lines: list[dict[str, Any]] | None = None, **fields: Any
+    ) -> dict[str, Any]:
+        data = await self.data(
+            """mutation($input: DocumentCreateInput!) { documentCreate(input: $input) {
+                document { id objectId number status total { amount currency } }
+                userErrors { field message code } } }""",
+            {
+                "input": {
+                    "kind": "INVOICE",
+                    "contactId": contact_id,
+                    "lines": lines if lines is not None else [{"name": "Work", "quantity": "1", "unitPrice": "100"}],
+                    **fields,
+                }
+            },
+            tenant,
+        )
+        assert data["documentCreate"]["userErrors"] == [], data["documentCreate"]["userErrors"]
+        return data["documentCreate"]["document"]  # type: ignore[no-any-return]
