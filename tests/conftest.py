@@ -61,8 +61,8 @@ async def schema_ready(settings: Settings) -> AsyncIterator[None]:
 @pytest.fixture(scope="session")
 async def app(settings: Settings, schema_ready: None) -> AsyncIterator[Any]:
     application = create_app(settings)
-    async with LifespanManager(application) as manager:
-        yield manager.app
+    async with LifespanManager(application):
+        yield application
 
 
 @pytest.fixture(scope="session")

@@ -72,8 +72,10 @@ class Api:
 
     # --- rows -------------------------------------------------------------------------
 
-    async def rest(self, method: str, path: str, tenant: Tenant, **kw: Any) -> httpx.Response:
-        return await self.client.request(method, path, headers=tenant.headers, **kw)
+    async def rest(
+        self, method: str, path: str, tenant: Tenant, headers: dict[str, str] | None = None, **kw: Any
+    ) -> httpx.Response:
+        return await self.client.request(method, path, headers={**tenant.headers, **(headers or {})}, **kw)
 
     async def contact(self, tenant: Tenant, **fields: Any) -> dict[str, Any]:
         body = {"name": f"Contact {next(_serial)}", "type": "customer", **fields}
@@ -118,3 +120,74 @@ class Api:
         )
         assert data["documentCreate"]["userErrors"] == [], data["documentCreate"]["userErrors"]
         return data["documentCreate"]["document"]  # type: ignore[no-any-return]
+
+
+# --- helpers for tests that look under the API (added for the foundation suites) --------
+
+
+def token_claims(token: str) -> dict[str, Any]:
+    """A JWT's claims, read without verifying it (to check what the API issued)."""
+    import jwt
+
+    return jwt.decode(token, options={"verify_signature": False})  # type: ignore[no-any-return]
+
+
+def craft_token(secret: str, *, algorithm: str = "HS256", **claims: Any) -> str:
+    """A JWT signed with `secret`, carrying exactly `claims`."""
+    import jwt
+
+    return jwt.encode(claims, secret, algorithm=algorithm)
+
+
+def unsigned_token(**claims: Any) -> str:
+    """An `alg: none` JWT: header and claims, empty signature."""
+    import base64
+    import json
+
+    def part(value: dict[str, Any]) -> str:
+        raw = json.dumps(value, separators=(",", ":"), default=str).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    return f"{part({'alg': 'none', 'typ': 'JWT'})}.{part(claims)}."
+
+
+def bearer(token: str, company_id: str | None = None) -> dict[str, str]:
+    headers = {"Authorization": f"Bearer {token}"}
+    if company_id is not None:
+        headers["X-Company-Id"] = company_id
+    return headers
+
+
+def tenant_db(app: Any, tenant_id: str | None) -> Any:
+    """A database session of the app's own factory, scoped to `tenant_id` (or to none)."""
+    from gql.db import tenant_session
+
+    return tenant_session(app.state.sessions, tenant_id)
+
+
+async def count_rows(app: Any, model: type[Any], tenant_id: str | None) -> int:
+    """How many `model` rows the tenant has (or, for a table that is not tenant-owned,
+    how many rows there are)."""
+    from sqlalchemy import func, select
+
+    async with tenant_db(app, tenant_id) as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def add_membership(app: Any, *, user_id: str, company_id: str, role: str) -> None:
+    """Give a user a role in a company, straight in the database."""
+    from gql.domains.companies.models import Membership
+
+    async with tenant_db(app, None) as session:
+        session.add(Membership(user_id=user_id, company_id=company_id, role=role))
+        await session.commit()
+
+
+async def member_of(api: Api, app: Any, owner: Tenant, role: str) -> Tenant:
+    """A newly registered user who also holds `role` in `owner`'s company; their
+    headers select that company."""
+    other = await api.register(name=f"{role.title()} member")
+    await add_membership(app, user_id=other.user_id, company_id=owner.company_id, role=role)
+    other.headers = bearer(other.token, owner.company_id)
+    other.company_id = owner.company_id
+    return other

@@ -19,18 +19,11 @@ from gql.settings import Settings
 
 log = logging.getLogger("ledgergraph.graphql")
 
-# Errors we raise on purpose carry one of these codes and are shown as they are.
-EXPOSED_CODES = {"NOT_FOUND", "FORBIDDEN", "UNAUTHENTICATED", "BAD_USER_INPUT"}
-
-
 def _is_expected(error: GraphQLError) -> bool:
-    if error.original_error is None:
-        return True  # parse and validation errors: the client's own query
-    code = (error.extensions or {}).get("code")
-    if code in EXPOSED_CODES:
-        return True
-    original_code = (getattr(error.original_error, "extensions", None) or {}).get("code")
-    return original_code in EXPOSED_CODES
+    """Parse, validation and variable errors (no original error, or a GraphQLError
+    raised on purpose) are the client's to see; anything else is a bug of ours."""
+    original = error.original_error
+    return original is None or isinstance(original, GraphQLError)
 
 
 class MaskUnexpectedErrors(MaskErrors):

@@ -1,1 +1,162 @@
-routes: list = []
+"""Numbors REST: /api/documents (invoices, bills and the other kinds)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from starlette.responses import Response
+from starlette.routing import Route
+
+from gql.core.errors import FieldError, UserInputError
+from gql.core.pagination import PageArgs
+from gql.domains.catalogue.models import Item
+from gql.domains.contacts.models import Contact
+from gql.domains.documents import service
+from gql.domains.documents.models import Document, DocumentKind, DocumentStatus
+from gql.rest.numbors import (
+    HttpError,
+    RestContext,
+    choice_param,
+    endpoint,
+    ok,
+    page_params,
+    paginated,
+    read_json,
+    row_json,
+)
+from gql.rest.renames import Renames
+
+MODULE = "invoicing"
+
+# The Numbors names for document fields, and ours.
+BODY_NAMES = Renames(
+    {"type": "kind", "contact": "contactId", "items": "lines", "issuedAt": "issueDate"},
+    nested={"lines": Renames({"item": "itemId", "variant": "variantId", "tax": "taxId", "price": "unitPrice"})},
+)
+
+
+def document_json(doc: Document, contact: Contact | None = None, lines: list[Any] | None = None) -> dict[str, Any]:
+    data = row_json(doc, exclude=("company_id", "kind"), type=doc.kind, amountDue=doc.total - doc.amount_paid,
+                    overdue=service.is_overdue(doc))
+    if contact is not None:
+        data["contact"] = {"id": contact.id, "name": contact.name, "email": contact.email, "type": contact.type}
+    if lines is not None:
+        data["items"] = lines
+    return data
+
+
+async def _contacts_by_id(ctx: RestContext, ids: set[str]) -> dict[str, Contact]:
+    if not ids:
+        return {}
+    rows = (await ctx.session.scalars(select(Contact).where(Contact.id.in_(ids)))).all()
+    return {c.id: c for c in rows}
+
+
+async def _detail(ctx: RestContext, doc: Document) -> dict[str, Any]:
+    """A document with its contact and its lines, each line with its item."""
+    lines = await service.lines_of(ctx.session, doc.id)
+    item_ids = {line.item_id for line in lines if line.item_id}
+    items = {}
+    if item_ids:
+        items = {i.id: i for i in (await ctx.session.scalars(select(Item).where(Item.id.in_(item_ids)))).all()}
+    contact = (await _contacts_by_id(ctx, {doc.contact_id})).get(doc.contact_id)
+    line_json = []
+    for line in lines:
+        item = items.get(line.item_id) if line.item_id else None
+        line_json.append(
+            row_json(
+                line,
+                exclude=("company_id", "document_id"),
+                item={"id": item.id, "name": item.name, "sku": item.sku} if item else None,
+            )
+        )
+    return document_json(doc, contact, line_json)
+
+
+async def _body(ctx: RestContext) -> dict[str, Any]:
+    body = await read_json(ctx.request)
+    if not isinstance(body, dict):
+        raise HttpError(400, "Validation failed", [{"field": "body", "message": "must be a JSON object"}])
+    return BODY_NAMES.to_ours(body)
+
+
+def _numbors_errors(exc: UserInputError) -> UserInputError:
+    return UserInputError([FieldError(BODY_NAMES.to_theirs_path(e.path), e.message, e.code) for e in exc.errors])
+
+
+@endpoint(module=MODULE)
+async def list_documents(ctx: RestContext) -> Response:
+    page = page_params(ctx.request, ctx.settings)
+    filter = service.DocumentFilter(
+        kind=choice_param(ctx.request, "type", [k.value for k in DocumentKind]),
+        status=choice_param(ctx.request, "status", [s.value for s in DocumentStatus]),
+        contact_id=ctx.request.query_params.get("contact") or None,
+        search=ctx.request.query_params.get("search") or None,
+    )
+    result = await service.list_documents(
+        session=ctx.session, filter=filter, args=PageArgs(first=page.limit, after=page.offset or None)
+    )
+    contacts = await _contacts_by_id(ctx, {d.contact_id for d in result.rows})
+    items = [document_json(d, contacts.get(d.contact_id)) for d in result.rows]
+    return paginated(items, total=result.total, page=page.page, limit=page.limit)
+
+
+@endpoint(module=MODULE, write=True)
+async def create_document(ctx: RestContext) -> Response:
+    body = await _body(ctx)
+    try:
+        doc = await service.create_document(session=ctx.session, data=body)
+    except UserInputError as exc:
+        raise _numbors_errors(exc) from None
+    return ok(await _detail(ctx, doc), 201)
+
+
+@endpoint(module=MODULE)
+async def get_document(ctx: RestContext) -> Response:
+    doc = await service.get_document(session=ctx.session, id=ctx.request.path_params["id"])
+    return ok(await _detail(ctx, doc))
+
+
+@endpoint(module=MODULE, write=True)
+async def update_document(ctx: RestContext) -> Response:
+    doc_id = ctx.request.path_params["id"]
+    body = await _body(ctx)
+    # Numbors clients move a document along by PUTting its status.
+    status = body.pop("status", None)
+    try:
+        doc = await service.get_document(session=ctx.session, id=doc_id)
+        if body:
+            doc = await service.update_document(session=ctx.session, id=doc_id, data=body)
+        if status is not None:
+            doc = await _move_to(ctx, doc, status)
+    except UserInputError as exc:
+        raise _numbors_errors(exc) from None
+    return ok(await _detail(ctx, doc))
+
+
+async def _move_to(ctx: RestContext, doc: Document, status: Any) -> Document:
+    if status == doc.status:
+        return doc
+    if status == DocumentStatus.SENT.value:
+        return await service.issue_document(session=ctx.session, id=doc.id)
+    if status == DocumentStatus.CANCELLED.value:
+        return await service.cancel_document(session=ctx.session, id=doc.id)
+    raise UserInputError.single(
+        "status", "can be set to 'sent' (issue) or 'cancelled'; payments move it further"
+    )
+
+
+@endpoint(module=MODULE, write=True)
+async def delete_document(ctx: RestContext) -> Response:
+    doc = await service.delete_document(session=ctx.session, id=ctx.request.path_params["id"])
+    return ok({"id": doc.id, "deleted": True})
+
+
+routes = [
+    Route("/documents", list_documents, methods=["GET"]),
+    Route("/documents", create_document, methods=["POST"]),
+    Route("/documents/{id}", get_document, methods=["GET"]),
+    Route("/documents/{id}", update_document, methods=["PUT"]),
+    Route("/documents/{id}", delete_document, methods=["DELETE"]),
+]

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import Field, model_validator
+from pydantic.alias_generators import to_camel
 from sqlalchemy import ColumnElement, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -93,12 +94,6 @@ class DocumentFields(InputModel):
 class DocumentCreate(DocumentFields):
     kind: DocumentKind
     contact_id: str  # type: ignore[assignment]
-
-    @model_validator(mode="after")
-    def _due_after_issue(self) -> DocumentCreate:
-        if self.due_date and self.issue_date and self.due_date < self.issue_date:
-            raise ValueError("dueDate must not be before issueDate")
-        return self
 
 
 class DocumentUpdate(DocumentFields):
@@ -202,11 +197,13 @@ async def create_document(*, session: AsyncSession, data: dict[str, Any]) -> Doc
     assert company is not None
     currency_code = payload.currency_code or contact.currency_code or company.base_currency
     rate = await _currency_rate(session, currency_code, payload.currency_rate, company.base_currency)
+    issue_date = payload.issue_date or date.today()
+    _check_due_date(issue_date, payload.due_date)
     doc = Document(
         kind=kind.value,
         number=await next_number(session, kind),
         contact_id=contact.id,
-        issue_date=payload.issue_date or date.today(),
+        issue_date=issue_date,
         due_date=payload.due_date,
         currency_code=currency_code,
         currency_rate=rate,
@@ -253,9 +250,7 @@ async def update_document(*, session: AsyncSession, id: str, data: dict[str, Any
     values.pop("lines", None)
     for key, value in values.items():
         setattr(doc, key, value)
-    issue = doc.issue_date
-    if doc.due_date is not None and issue is not None and doc.due_date < issue:
-        raise UserInputError.single("dueDate", "must not be before issueDate")
+    _check_due_date(doc.issue_date, doc.due_date)
     if "lines" in payload.model_fields_set:
         await session.execute(delete(DocumentLine).where(DocumentLine.document_id == doc.id))
         await _write_lines(session, doc, payload.lines or [])
@@ -327,6 +322,11 @@ def number_series_for_new_company() -> list[NumberSeries]:
 
 
 # --- helpers ------------------------------------------------------------------------------
+
+
+def _check_due_date(issue_date: date, due_date: date | None) -> None:
+    if due_date is not None and due_date < issue_date:
+        raise UserInputError.single("dueDate", "must not be before issueDate")
 
 
 async def _contact_for(session: AsyncSession, kind: DocumentKind, ref: str) -> Contact:
@@ -458,12 +458,12 @@ async def _line_references(session: AsyncSession, lines: list[LineIn]) -> _LineR
             ref = getattr(line, key)
             if ref is not None and ref not in found[key]:
                 errors.append(
-                    FieldError(("lines", str(position), key), f"{what} not found", ErrorCode.NOT_FOUND)
+                    FieldError(("lines", str(position), to_camel(key)), f"{what} not found", ErrorCode.NOT_FOUND)
                 )
         variant = found["variant_id"].get(line.variant_id) if line.variant_id else None
         item = found["item_id"].get(line.item_id) if line.item_id else None
         if variant is not None and (item is None or variant.item_id != item.id):
-            errors.append(FieldError(("lines", str(position), "variant_id"), "is not a variant of the line's item"))
+            errors.append(FieldError(("lines", str(position), "variantId"), "is not a variant of the line's item"))
     if errors:
         raise UserInputError(errors)
     items = {r.id: r for r in found["item_id"].values()}

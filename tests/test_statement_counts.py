@@ -1,0 +1,82 @@
+"""N+1 can never come back: list and nested queries issue a fixed number of SQL
+statements, whatever the page size."""
+
+from __future__ import annotations
+
+NESTED_DOCUMENTS = """
+query($first: Int!) {
+  documents(first: $first) {
+    totalCount
+    nodes {
+      number total { amount }
+      contact { name }
+      lines { name quantity item { name category { name } tax { rate } variants { name } } variant { name } tax { rate } }
+    }
+  }
+}"""
+
+CONTACTS_WITH_DOCUMENTS = """
+query($first: Int!) {
+  contacts(first: $first) {
+    nodes { name documents(first: 3) { totalCount nodes { number lines { name } contact { name } } } }
+  }
+}"""
+
+NODES = "query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Document { number contact { name } } } }"
+
+
+async def _seed(api, owner, contacts: int, documents_each: int) -> list[str]:
+    tax = await api.tax(owner, rate="10")
+    item = await api.item(owner, taxId=tax["id"], salePrice="5")
+    ids = []
+    for _ in range(contacts):
+        contact = await api.contact(owner)
+        for _ in range(documents_each):
+            doc = await api.document(
+                owner,
+                contact["id"],
+                lines=[{"itemId": item["id"], "quantity": "2"}, {"name": "Labour", "unitPrice": "40", "taxId": tax["id"]}],
+            )
+            ids.append(doc["id"])
+    return ids
+
+
+async def _count(api, sql_counter, tenant, query, variables):
+    sql_counter.reset()
+    body = await api.gql(query, variables, tenant)
+    assert not body.get("errors"), body["errors"]
+    return sql_counter.count, body["data"]
+
+
+async def test_nested_documents_page_of_5_and_50_issue_the_same_statements(api, sql_counter):
+    # given 50 invoices, each with a contact and two lines with items and taxes
+    owner = await api.register()
+    await _seed(api, owner, contacts=10, documents_each=5)
+    # when pages of 5 and of 50 are asked for with every edge
+    small, small_data = await _count(api, sql_counter, owner, NESTED_DOCUMENTS, {"first": 5})
+    large, large_data = await _count(api, sql_counter, owner, NESTED_DOCUMENTS, {"first": 50})
+    # then both issue the same statements: the viewer, one per level, nothing per row
+    assert len(small_data["documents"]["nodes"]) == 5 and len(large_data["documents"]["nodes"]) == 50
+    assert small == large
+    # viewer (user, memberships, licenses) + documents page + contacts + lines + items
+    # + categories + item taxes + variants + line variants(none) + line taxes
+    assert large <= 12, sql_counter.statements
+
+
+async def test_contacts_with_their_documents_batch_per_level(api, sql_counter):
+    owner = await api.register()
+    await _seed(api, owner, contacts=8, documents_each=2)
+    small, _ = await _count(api, sql_counter, owner, CONTACTS_WITH_DOCUMENTS, {"first": 2})
+    large, data = await _count(api, sql_counter, owner, CONTACTS_WITH_DOCUMENTS, {"first": 8})
+    assert all(c["documents"]["totalCount"] == 2 for c in data["contacts"]["nodes"])
+    assert small == large
+    assert large <= 8, sql_counter.statements
+
+
+async def test_nodes_batch_by_type(api, sql_counter):
+    owner = await api.register()
+    ids = await _seed(api, owner, contacts=2, documents_each=5)
+    small, _ = await _count(api, sql_counter, owner, NODES, {"ids": ids[:2]})
+    large, data = await _count(api, sql_counter, owner, NODES, {"ids": ids})
+    assert len(data["nodes"]) == 10 and all(n["number"] for n in data["nodes"])
+    assert small == large
