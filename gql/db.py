@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import DateTime, Numeric, String, column, event
+from sqlalchemy import BindParameter, DateTime, Numeric, String, column, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -159,14 +159,48 @@ def _expose_company_id_on_base() -> None:
         type.__setattr__(TenantOwned, "company_id", column("company_id"))
 
 
+def _written_company_ids(state: ORMExecuteState) -> list[Any]:
+    """The `company_id` values an ORM INSERT or UPDATE statement writes, from its
+    `.values(...)` and from the parameter sets it is executed with. SQLAlchemy keeps
+    `.values()` in private attributes; there is no public accessor."""
+    stmt = state.statement
+    rows: list[Any] = []
+    if getattr(stmt, "_values", None):
+        rows.append(stmt._values)
+    for multi in getattr(stmt, "_multi_values", None) or ():
+        rows.extend(multi)
+    params = state.parameters
+    rows.extend([params] if isinstance(params, dict) else list(params or ()))
+    written = []
+    for row in rows:
+        for key, value in row.items():
+            if getattr(key, "key", key) == "company_id":
+                written.append(value.value if isinstance(value, BindParameter) else value)
+    return written
+
+
+def _check_written_tenant(state: ORMExecuteState, tenant_id: str | None) -> None:
+    """ORM INSERT/UPDATE statements bypass before_flush: refuse any that would write a
+    tenant-owned row into a company other than the session's (or with no tenant)."""
+    entity = (getattr(state.statement, "entity_description", None) or {}).get("entity")
+    if not (isinstance(entity, type) and issubclass(entity, TenantOwned)):
+        return
+    if state.is_insert and tenant_id is None:
+        raise TenantViolation("no tenant on this session")
+    if any(value != tenant_id for value in _written_company_ids(state)):
+        raise TenantViolation("row belongs to another company")
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _scope_to_tenant(state: ORMExecuteState) -> None:
     if state.is_column_load or state.is_relationship_load:
         return
+    tenant_id = state.session.info.get(TENANT_KEY)
+    if state.is_insert or state.is_update:
+        _check_written_tenant(state, tenant_id)
     if not (state.is_select or state.is_update or state.is_delete):
         return
     _expose_company_id_on_base()
-    tenant_id = state.session.info.get(TENANT_KEY)
     # No tenant: fail closed (the criterion matches no row).
     state.statement = state.statement.options(
         with_loader_criteria(
@@ -200,6 +234,8 @@ def _stamp_tenant(session: Session, flush_context: Any, instances: Any) -> None:
 
 
 def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
+    from gql.compiler.sqlenv import register_sqlite_functions
+
     if url.startswith("sqlite"):
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
 
@@ -211,6 +247,7 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
+            register_sqlite_functions(dbapi_conn)
 
         return engine
     return create_async_engine(

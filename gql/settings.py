@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     max_aliases: int = 30
     max_tokens: int = 5000
     db_pool_size: int = 10
+    # Answer read queries with one SQL statement per root field where the schema
+    # allows it (gql/compiler); off: every field goes through the resolvers.
+    compiled_reads: bool = True
 
     @property
     def is_production(self) -> bool:

@@ -101,3 +101,14 @@ def sql_counter(app: Any) -> Iterator[StatementCounter]:
     event.listen(engine, "before_cursor_execute", count)
     yield counter
     event.remove(engine, "before_cursor_execute", count)
+
+
+@pytest.fixture(scope="session")
+async def resolver_client(settings: Settings, schema_ready: None) -> AsyncIterator[httpx.AsyncClient]:
+    """A second app on the same database with the compiled read path switched off: the
+    reference that the compiled path must agree with."""
+    application = create_app(settings.model_copy(update={"compiled_reads": False}))
+    async with LifespanManager(application):
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+            yield c

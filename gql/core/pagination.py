@@ -21,6 +21,9 @@ from gql.core.errors import BadInputError
 T = TypeVar("T")
 
 _CURSOR_PREFIX = "cursor:"
+# Positions are row numbers; a cursor (or REST page) naming one beyond this is forged.
+# Bounded so that it, and position + page size, always fit the databases' integers.
+MAX_POSITION = 2**31 - 1
 
 
 def encode_cursor(position: int) -> str:
@@ -32,7 +35,7 @@ def decode_cursor(cursor: str, argument: str) -> int:
         raw = base64.urlsafe_b64decode(cursor.encode()).decode()
         if raw.startswith(_CURSOR_PREFIX):
             position = int(raw[len(_CURSOR_PREFIX) :])
-            if position >= 1:
+            if 1 <= position <= MAX_POSITION:
                 return position
     except (ValueError, UnicodeDecodeError):
         pass
@@ -103,7 +106,8 @@ class Page(Generic[T]):
         return cls(rows=[], positions=[], total=total)
 
 
-def _window_bounds(rn: Any, total: Any, args: PageArgs) -> ColumnElement[bool]:
+def window_bounds(rn: Any, total: Any, args: PageArgs) -> ColumnElement[bool]:
+    """The rows of a numbered window (1-based `rn`, `total` rows) that form the page."""
     conditions: list[ColumnElement[bool]] = []
     if args.after is not None:
         conditions.append(rn > args.after)
@@ -142,7 +146,7 @@ async def fetch_pages(
     row_alias = aliased(model, inner)
     outer = (
         select(row_alias, inner.c.page_position, inner.c.page_total)
-        .where(_window_bounds(inner.c.page_position, inner.c.page_total, args))
+        .where(window_bounds(inner.c.page_position, inner.c.page_total, args))
         .order_by(*([inner.c[partition_by.key]] if partition_by is not None else []), inner.c.page_position)
     )
     result = await session.execute(outer)

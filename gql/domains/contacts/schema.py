@@ -9,6 +9,7 @@ from gql.context import Info
 from gql.core.errors import NotFoundError
 from gql.core.inputs import find_row, input_to_dict
 from gql.core.mutations import run_mutation
+from gql.core.graph import RootConnection, RootGet, sql_meta
 from gql.core.relay import global_id_of
 from gql.domains.contacts import service
 from gql.domains.contacts.models import Contact
@@ -25,6 +26,11 @@ from gql.domains.contacts.types import (
 )
 
 
+def order_of(value: ContactOrder | None) -> tuple[str, str]:
+    order = value or ContactOrder()
+    return order.field.value, order.direction.value
+
+
 def filter_of(value: ContactFilter | None) -> service.ContactFilter:
     data = input_to_dict(value) if value else {}
     return service.ContactFilter(
@@ -37,14 +43,22 @@ def filter_of(value: ContactFilter | None) -> service.ContactFilter:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="A contact by id; null with NOT_FOUND when there is none.", permission_classes=READ)
+    @strawberry.field(
+        description="A contact by id; null with NOT_FOUND when there is none.",
+        permission_classes=READ,
+        metadata=sql_meta(RootGet(Contact, "Contact")),
+    )
     async def contact(self, info: Info, id: strawberry.ID) -> ContactNode | None:
         row = await find_row(info.context.session, Contact, id, "Contact")
         if row is None:
             raise NotFoundError("Contact")
         return row  # type: ignore[return-value]
 
-    @strawberry.field(description="Customers and suppliers.", permission_classes=READ)
+    @strawberry.field(
+        description="Customers and suppliers.",
+        permission_classes=READ,
+        metadata=sql_meta(RootConnection(Contact, filter_of, order_of, service.ORDER_COLUMNS)),
+    )
     async def contacts(
         self,
         info: Info,
@@ -55,13 +69,13 @@ class Query:
         filter: ContactFilter | None = None,
         order_by: ContactOrder | None = None,
     ) -> ContactConnection:
-        order = order_by or ContactOrder()
+        field, direction = order_of(order_by)
         page = await service.list_contacts(
             session=info.context.session,
             filter=filter_of(filter),
             args=info.context.page_args(first=first, after=after, last=last, before=before),
-            order_by=order.field.value,
-            direction=order.direction.value,
+            order_by=field,
+            direction=direction,
         )
         return ContactConnection.from_page(page)  # type: ignore[return-value]
 

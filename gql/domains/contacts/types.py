@@ -11,9 +11,12 @@ import strawberry
 from gql.context import Context, Info
 from gql.core.mutations import UserError
 from gql.core.ordering import OrderDirection
+from gql.core.graph import Edge, sql_meta
 from gql.core.relay import Connection, Node, node_type
 from gql.domains.contacts.loaders import ContactByIdLoader
 from gql.domains.contacts.models import Contact, ContactType, EntityType, Salutation
+from gql.domains.documents.models import Document
+from gql.domains.documents.service import ORDER_COLUMNS as DOCUMENT_ORDER_COLUMNS
 
 if TYPE_CHECKING:
     from gql.domains.documents.types import DocumentConnection, DocumentFilter, DocumentOrder
@@ -68,6 +71,12 @@ def _from_json(cls: type[Any], data: dict[str, Any]) -> Any:
     return cls(**{k: data.get(k) for k in cls.__annotations__ if k in data})
 
 
+def _documents_types() -> Any:
+    from gql.domains.documents import types
+
+    return types
+
+
 async def load_contacts(ctx: Context, ids: list[str]) -> list[Contact | None]:
     return await ctx.loaders.get(ContactByIdLoader).load_many(ids)  # type: ignore[no-any-return]
 
@@ -111,7 +120,19 @@ class ContactNode(Node):
     def custom_fields(self: Any) -> list[CustomField]:
         return [_from_json(CustomField, f) for f in self.custom_fields or []]
 
-    @strawberry.field(description="This contact's documents (invoices, bills, ...).")
+    @strawberry.field(
+        description="This contact's documents (invoices, bills, ...).",
+        metadata=sql_meta(
+            Edge(
+                Document,
+                "contact_id",
+                filter_of=lambda value: _documents_types().filter_of(value),
+                order_of=lambda value: _documents_types().order_of(value),
+                order_columns=DOCUMENT_ORDER_COLUMNS,
+                module="invoicing",
+            )
+        ),
+    )
     async def documents(
         self: Any,
         info: Info,

@@ -11,6 +11,7 @@ from gql.context import Info
 from gql.core.errors import NotFoundError
 from gql.core.inputs import find_row, input_to_dict
 from gql.core.mutations import run_mutation
+from gql.core.graph import RootConnection, RootGet, sql_meta
 from gql.core.relay import global_id_of
 from gql.db import RequestSession
 from gql.domains.documents import service
@@ -45,14 +46,22 @@ async def _document_mutation(
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="A document by id; null with NOT_FOUND when there is none.", permission_classes=READ)
+    @strawberry.field(
+        description="A document by id; null with NOT_FOUND when there is none.",
+        permission_classes=READ,
+        metadata=sql_meta(RootGet(Document, "Document")),
+    )
     async def document(self, info: Info, id: strawberry.ID) -> DocumentNode | None:
         row = await find_row(info.context.session, Document, id, "Document")
         if row is None:
             raise NotFoundError("Document")
         return row  # type: ignore[return-value]
 
-    @strawberry.field(description="Invoices, bills and the other documents.", permission_classes=READ)
+    @strawberry.field(
+        description="Invoices, bills and the other documents.",
+        permission_classes=READ,
+        metadata=sql_meta(RootConnection(Document, filter_of, order_of, service.ORDER_COLUMNS)),
+    )
     async def documents(
         self,
         info: Info,

@@ -10,8 +10,9 @@ from typing import Any
 import strawberry
 
 from gql.context import Context, Info
-from gql.core.inputs import input_to_dict
+from gql.core.graph import computed, money, to_many, to_one
 from gql.core.ids import decode_id
+from gql.core.inputs import input_to_dict
 from gql.core.mutations import UserError
 from gql.core.ordering import OrderDirection
 from gql.core.relay import Connection, Node, node_type
@@ -46,10 +47,6 @@ async def _load_lines(ctx: Context, ids: list[str]) -> list[Any]:
     return await ctx.loaders.get(DocumentLineByIdLoader).load_many(ids)  # type: ignore[no-any-return]
 
 
-def _money(amount: Decimal, row: Any) -> Money:
-    return Money(amount=amount, currency=row.currency_code)
-
-
 @node_type(name="DocumentLine", model=DocumentLine, load=_load_lines, module=MODULE)
 class DocumentLineNode(Node):
     position: int
@@ -62,28 +59,18 @@ class DocumentLineNode(Node):
     tax_rate: Decimal = strawberry.field(description="The tax rate when the line was written.")
     net: Decimal = strawberry.field(description="Quantity x unit price, less the line discount.")
     tax_amount: Decimal
+    item: ItemNode | None = to_one(ItemByIdLoader, "item_id")
+    variant: ItemVariantNode | None = to_one(ItemVariantByIdLoader, "variant_id")
+    tax: TaxNode | None = to_one(TaxByIdLoader, "tax_id")
+    document: DocumentNode = to_one(DocumentByIdLoader, "document_id")
 
-    @strawberry.field
-    async def item(self: Any, info: Info) -> ItemNode | None:
-        if self.item_id is None:
-            return None
-        return await info.context.loaders.get(ItemByIdLoader).load(self.item_id)  # type: ignore[no-any-return]
 
-    @strawberry.field
-    async def variant(self: Any, info: Info) -> ItemVariantNode | None:
-        if self.variant_id is None:
-            return None
-        return await info.context.loaders.get(ItemVariantByIdLoader).load(self.variant_id)  # type: ignore[no-any-return]
-
-    @strawberry.field
-    async def tax(self: Any, info: Info) -> TaxNode | None:
-        if self.tax_id is None:
-            return None
-        return await info.context.loaders.get(TaxByIdLoader).load(self.tax_id)  # type: ignore[no-any-return]
-
-    @strawberry.field
-    async def document(self: Any, info: Info) -> DocumentNode:
-        return await info.context.loaders.get(DocumentByIdLoader).load(self.document_id)  # type: ignore[no-any-return]
+def _overdue_sql(table: Any, env: Any) -> Any:
+    return (
+        table.c.status.in_(service.OPEN_STATUSES)
+        & (table.c.due_date < env.today)
+        & env.dec_positive(env.dec_sub(table.c.total, table.c.amount_paid))
+    )
 
 
 @node_type(
@@ -110,46 +97,21 @@ class DocumentNode(Node):
     cancelled_at: datetime | None
     created_at: datetime
     updated_at: datetime
-
-    @strawberry.field(description="Issued, unpaid and past its due date.")
-    def overdue(self: Any) -> bool:
-        return service.is_overdue(self)
-
-    @strawberry.field
-    def subtotal(self: Any) -> Money:
-        return _money(self.subtotal, self)
-
-    @strawberry.field
-    def discount_total(self: Any) -> Money:
-        return _money(self.discount_total, self)
-
-    @strawberry.field
-    def tax_total(self: Any) -> Money:
-        return _money(self.tax_total, self)
-
-    @strawberry.field
-    def shipping(self: Any) -> Money:
-        return _money(self.shipping, self)
-
-    @strawberry.field
-    def total(self: Any) -> Money:
-        return _money(self.total, self)
-
-    @strawberry.field
-    def amount_paid(self: Any) -> Money:
-        return _money(self.amount_paid, self)
-
-    @strawberry.field
-    def amount_due(self: Any) -> Money:
-        return _money(self.total - self.amount_paid, self)
-
-    @strawberry.field
-    async def contact(self: Any, info: Info) -> ContactNode:
-        return await info.context.loaders.get(ContactByIdLoader).load(self.contact_id)  # type: ignore[no-any-return]
-
-    @strawberry.field
-    async def lines(self: Any, info: Info) -> list[DocumentLineNode]:
-        return await info.context.loaders.get(DocumentLinesByDocumentIdLoader).load(self.id)  # type: ignore[no-any-return]
+    overdue: bool = computed(
+        service.is_overdue, _overdue_sql, "bool", description="Issued, unpaid and past its due date."
+    )
+    subtotal: Money = money("subtotal")
+    discount_total: Money = money("discount_total")
+    tax_total: Money = money("tax_total")
+    shipping: Money = money("shipping")
+    total: Money = money("total")
+    amount_paid: Money = money("amount_paid")
+    amount_due: Money = money(
+        lambda table, env: env.dec_sub(table.c.total, table.c.amount_paid),
+        python=lambda row: row.total - row.amount_paid,
+    )
+    contact: ContactNode = to_one(ContactByIdLoader, "contact_id")
+    lines: list[DocumentLineNode] = to_many(DocumentLinesByDocumentIdLoader)
 
 
 @strawberry.type(name="DocumentConnection")

@@ -1,0 +1,228 @@
+"""Runs the compiled read path for a query, root field by root field.
+
+A root field the planner compiles is answered by one SQL statement whose JSON is
+spliced into the response as the database wrote it; every other root field is
+answered by strawberry (the resolver path) on a document reduced to those fields.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    GraphQLError,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    parse,
+    print_ast,
+    specified_rules,
+    validate,
+)
+from graphql.execution.values import get_variable_values
+from graphql.language import VariableNode, visit
+from graphql.language.visitor import Visitor
+from sqlalchemy import Text, cast
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
+
+from gql.compiler.planner import Fallback, Planner, RootPlan
+from gql.compiler.sqlenv import SqlEnv
+from gql.settings import Settings
+
+log = logging.getLogger("ledgergraph.compiler")
+
+
+@dataclass
+class Prepared:
+    """A parsed, validated document (cached by its text)."""
+
+    document: DocumentNode | None
+    valid: bool
+    fragments: dict[str, FragmentDefinitionNode] = field(default_factory=dict)
+
+
+@dataclass
+class CompiledResponse:
+    body: str
+    executors: dict[str, str]
+
+
+class CompiledReads:
+    def __init__(self, schema: Any, settings: Settings) -> None:
+        self.schema = schema
+        self.graphql_schema = schema._schema
+        self.settings = settings
+        rules = list(specified_rules)
+        for extension in (
+            QueryDepthLimiter(max_depth=settings.max_query_depth),
+            MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        ):
+            rules.extend(extension.validation_rules)
+        self.rules = rules
+        self.prepare = lru_cache(maxsize=512)(self._prepare)
+
+    def _prepare(self, query: str) -> Prepared:
+        try:
+            document = parse(query, max_tokens=self.settings.max_tokens)
+        except GraphQLError:
+            return Prepared(None, False)
+        if validate(self.graphql_schema, document, self.rules):
+            return Prepared(document, False)
+        fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+        return Prepared(document, True, fragments)
+
+    async def execute(
+        self, *, query: str, variables: dict[str, Any] | None, operation_name: str | None, context: Any
+    ) -> CompiledResponse | None:
+        """The whole response, or None when the resolver path should answer it all."""
+        prepared = self.prepare(query)
+        if not prepared.valid or prepared.document is None:
+            return None
+        operation = _operation(prepared.document, operation_name)
+        if operation is None or operation.operation is not OperationType.QUERY:
+            return None
+        if context.viewer.company is None:
+            return None  # every compiled field needs a tenant; the resolver path says why not
+        coerced = get_variable_values(
+            self.graphql_schema, operation.variable_definitions or (), variables or {}
+        )
+        if isinstance(coerced, list):
+            return None
+        env = SqlEnv(
+            dialect=context.session.bind.dialect.name,
+            tenant_id=context.viewer.company.id,
+            today=date.today(),
+        )
+        planner = Planner(
+            schema=self.graphql_schema,
+            strawberry_schema=self.schema,
+            env=env,
+            variables=coerced, fragments=prepared.fragments, context=context
+        )
+        query_type = self.graphql_schema.query_type
+        fields = planner.collect_root(query_type, operation.selection_set)
+        plans: dict[str, RootPlan] = {}
+        fallback: dict[str, str] = {}
+        if any(not isinstance(s, FieldNode) for s in operation.selection_set.selections):
+            fallback = {key: "root fragments" for key in fields}
+        else:
+            for key, nodes in fields.items():
+                name = nodes[0].name.value
+                if name.startswith("__"):
+                    fallback[key] = "introspection"
+                    continue
+                try:
+                    plans[key] = planner.root(query_type.fields[name], nodes)
+                except Fallback as exc:
+                    fallback[key] = str(exc)
+        for key, reason in fallback.items():
+            log.debug("resolver path for %s: %s", key, reason)
+        if not plans:
+            return None
+        data: dict[str, str] = {}
+        errors: list[dict[str, Any]] = []
+        for key, plan in plans.items():
+            text = None
+            if plan.statement is not None:
+                # As text: the JSON goes into the response exactly as the database wrote it.
+                as_text = cast(plan.statement.selected_columns[0], Text)
+                result = await context.session.execute(plan.statement.with_only_columns(as_text))
+                text = result.scalar()
+            if text is None:
+                data[key] = "null"
+                if plan.not_found:
+                    errors.append(_not_found(plan.not_found, fields[key][0], key))
+            else:
+                data[key] = text
+        resolver_result = None
+        if fallback:
+            reduced = _reduce(prepared.document, operation, set(fallback))
+            resolver_result = await self.schema.execute(
+                print_ast(reduced), variable_values=variables, context_value=context, operation_name=operation_name
+            )
+            for key, value in (resolver_result.data or {}).items():
+                data[key] = json.dumps(value, separators=(",", ":"))
+            errors.extend(e.formatted for e in resolver_result.errors or [])
+        ordered = ",".join(f"{json.dumps(key)}:{data.get(key, 'null')}" for key in fields)
+        body = '{"data":{' + ordered + "}"
+        if errors:
+            body += ',"errors":' + json.dumps(errors, separators=(",", ":"))
+        executors = {key: "compiled" if key in plans else "resolver" for key in fields}
+        if not self.settings.is_production and self.settings.env == "development":
+            body += ',"extensions":' + json.dumps({"executors": executors}, separators=(",", ":"))
+        return CompiledResponse(body=body + "}", executors=executors)
+
+
+def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if name is None:
+        return operations[0] if len(operations) == 1 else None
+    return next((op for op in operations if op.name and op.name.value == name), None)
+
+
+def _not_found(message: str, node: FieldNode, key: str) -> dict[str, Any]:
+    return GraphQLError(message, nodes=[node], path=[key], extensions={"code": "NOT_FOUND"}).formatted  # type: ignore[return-value]
+
+
+def _reduce(document: DocumentNode, operation: OperationDefinitionNode, keep: set[str]) -> DocumentNode:
+    """The document with only the root fields in `keep`, and only the variables and
+    fragments they still use (GraphQL refuses unused ones)."""
+    selections = tuple(
+        s
+        for s in operation.selection_set.selections
+        if isinstance(s, FieldNode) and (s.alias.value if s.alias else s.name.value) in keep
+    )
+    selection_set = SelectionSetNode(selections=selections)
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    used_fragments = _used_fragments(selection_set, fragments)
+    used_variables = _used_variables([selection_set, *(fragments[f].selection_set for f in used_fragments)])
+    reduced_op = OperationDefinitionNode(
+        operation=operation.operation,
+        name=operation.name,
+        directives=operation.directives,
+        selection_set=selection_set,
+        variable_definitions=tuple(
+            v for v in operation.variable_definitions or () if v.variable.name.value in used_variables
+        ),
+    )
+    return DocumentNode(definitions=(reduced_op, *(fragments[f] for f in sorted(used_fragments))))
+
+
+def _used_fragments(node: Any, fragments: dict[str, FragmentDefinitionNode]) -> set[str]:
+    found: set[str] = set()
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        names: set[str] = set()
+
+        class Spreads(Visitor):
+            def enter_fragment_spread(self, spread: Any, *_: Any) -> None:
+                names.add(spread.name.value)
+
+        visit(current, Spreads())
+        for name in names - found:
+            found.add(name)
+            if name in fragments:
+                pending.append(fragments[name])
+    return found
+
+
+def _used_variables(nodes: Iterable[Any]) -> set[str]:
+    names: set[str] = set()
+
+    class Variables(Visitor):
+        def enter_variable(self, variable: VariableNode, *_: Any) -> None:
+            names.add(variable.name.value)
+
+    for node in nodes:
+        visit(node, Variables())
+    return names

@@ -1,0 +1,145 @@
+"""Edges and computed fields, declared once.
+
+Each helper returns a strawberry field whose resolver goes through a dataloader (the
+resolver path) and whose metadata tells the SQL compiler (gql/compiler) what the
+field is in SQL. Plain columns need no declaration: a field named like a column of
+the node's table is that column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import strawberry
+from sqlalchemy import ColumnElement
+
+SQL = "ledgergraph.sql"
+
+
+@dataclass(frozen=True)
+class ToOne:
+    """The row of `model` whose id is this row's `fk`."""
+
+    model: type[Any]
+    fk: str
+
+
+@dataclass(frozen=True)
+class ToMany:
+    """Every row of `model` whose `fk` is this row's id, in `order_by` order."""
+
+    model: type[Any]
+    fk: str
+    order_by: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A connection of `model` rows whose `fk` is this row's id."""
+
+    model: type[Any]
+    fk: str
+    filter_of: Callable[[Any], Any]  # the GraphQL filter input -> an object with .conditions()
+    order_of: Callable[[Any], tuple[str, str]]  # the GraphQL order input -> (field, direction)
+    order_columns: dict[str, Any]
+    module: str | None = None
+
+
+@dataclass(frozen=True)
+class MoneyOf:
+    """`{amount, currency}` from an amount (a column name, or `amount(table, env)`, an
+    expression over the row's table) and the currency column."""
+
+    amount: str | Callable[[Any, Any], ColumnElement[Any]]
+    currency: str
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A value SQL can compute: `sql(table, env)` gives the expression (env: the
+    compiler's dialect helpers and request values such as `today`)."""
+
+    sql: Callable[[Any, Any], ColumnElement[Any]]
+    kind: str  # how to present it: "decimal", "bool", "string"
+
+
+@dataclass(frozen=True)
+class NotCompiled:
+    """Computed in Python only; a query selecting it is answered by the resolver path."""
+
+    reason: str
+
+
+def sql_of(field: Any) -> Any:
+    return (field.metadata or {}).get(SQL)
+
+
+def to_one(loader: type[Any], fk: str, *, description: str | None = None) -> Any:
+    async def resolve(root: Any, info: strawberry.Info) -> Any:
+        key = getattr(root, fk)
+        return None if key is None else await info.context.loaders.get(loader).load(key)
+
+    return strawberry.field(resolver=resolve, description=description, metadata={SQL: ToOne(loader.model, fk)})
+
+
+def to_many(loader: type[Any], *, description: str | None = None) -> Any:
+    async def resolve(root: Any, info: strawberry.Info) -> Any:
+        return await info.context.loaders.get(loader).load(root.id)
+
+    spec = ToMany(loader.model, loader.foreign_key, tuple(loader.order_by))
+    return strawberry.field(resolver=resolve, description=description, metadata={SQL: spec})
+
+
+def money(amount: str | Callable[[Any, Any], Any], currency: str = "currency_code", *, python: Callable[[Any], Decimal] | None = None, description: str | None = None) -> Any:
+    """A Money field. `amount` names a column, or is an expression (then `python`
+    computes the same value on a row)."""
+    from gql.domains.catalogue.types import Money
+
+    def resolve(root: Any) -> Money:
+        value = python(root) if python is not None else getattr(root, amount)  # type: ignore[arg-type]
+        return Money(amount=value, currency=getattr(root, currency))
+
+    return strawberry.field(resolver=resolve, description=description, metadata={SQL: MoneyOf(amount, currency)})
+
+
+def computed(
+    python: Callable[[Any], Any],
+    sql: Callable[[Any, Any], ColumnElement[Any]] | None,
+    kind: str,
+    *,
+    description: str | None = None,
+) -> Any:
+    def resolve(root: Any) -> Any:
+        return python(root)
+
+    spec: Any = Computed(sql, kind) if sql is not None else NotCompiled("computed in Python")
+    return strawberry.field(resolver=resolve, description=description, metadata={SQL: spec})
+
+
+def python_only(resolver: Callable[..., Any], reason: str, *, description: str | None = None) -> Any:
+    return strawberry.field(resolver=resolver, description=description, metadata={SQL: NotCompiled(reason)})
+
+
+@dataclass(frozen=True)
+class RootConnection:
+    """A root list field: a connection over every tenant row of `model`."""
+
+    model: type[Any]
+    filter_of: Callable[[Any], Any]
+    order_of: Callable[[Any], tuple[str, str]]
+    order_columns: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RootGet:
+    """A root field answering one row of `model` by id (null + NOT_FOUND when none)."""
+
+    model: type[Any]
+    what: str
+
+
+def sql_meta(spec: Any) -> dict[str, Any]:
+    return {SQL: spec}
