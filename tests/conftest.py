@@ -72,7 +72,7 @@ async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
         yield c
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def api(client: httpx.AsyncClient) -> Api:
     return Api(client)
 

@@ -80,3 +80,21 @@ async def test_nodes_batch_by_type(api, sql_counter):
     large, data = await _count(api, sql_counter, owner, NODES, {"ids": ids})
     assert len(data["nodes"]) == 10 and all(n["number"] for n in data["nodes"])
     assert small == large
+
+
+VIEWER_STATEMENTS = 3  # the user, their memberships, the company's module licenses
+
+
+async def test_compiled_path_answers_each_root_field_with_one_statement(api, sql_counter):
+    # given invoices with contacts, lines, items and taxes
+    owner = await api.register()
+    await _seed(api, owner, contacts=4, documents_each=3)
+    query = NESTED_DOCUMENTS.replace("query($first: Int!) {", "query($first: Int!) { contacts(first: $first) { totalCount nodes { name documents(first: 2) { nodes { number } } } }")
+    # when the nested query with two root fields runs on the compiled path
+    body = await api.gql(query, {"first": 10}, owner)
+    sql_counter.reset()
+    body = await api.gql(query, {"first": 10}, owner)
+    # then one statement answers each root field
+    assert body["extensions"]["executors"] == {"contacts": "compiled", "documents": "compiled"}
+    assert len(body["data"]["documents"]["nodes"]) == 10
+    assert sql_counter.count == VIEWER_STATEMENTS + 2, sql_counter.statements

@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from collections import OrderedDict
+from typing import Any, Generic, TypeVar
 
 from graphql import (
     DocumentNode,
@@ -36,6 +37,7 @@ from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 
 from gql.compiler.planner import Fallback, Planner, RootPlan
 from gql.compiler.sqlenv import SqlEnv
+from gql.core.query_cost import worst_case_rows
 from gql.settings import Settings
 
 log = logging.getLogger("ledgergraph.compiler")
@@ -56,6 +58,30 @@ class CompiledResponse:
     executors: dict[str, str]
 
 
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class LRU(Generic[K, V]):
+    """A small bounded least-recently-used map."""
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._items: OrderedDict[K, V] = OrderedDict()
+
+    def get(self, key: K) -> V | None:
+        value = self._items.get(key)
+        if value is not None:
+            self._items.move_to_end(key)
+        return value
+
+    def put(self, key: K, value: V) -> None:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        while len(self._items) > self.maxsize:
+            self._items.popitem(last=False)
+
+
 class CompiledReads:
     def __init__(self, schema: Any, settings: Settings) -> None:
         self.schema = schema
@@ -69,6 +95,7 @@ class CompiledReads:
             rules.extend(extension.validation_rules)
         self.rules = rules
         self.prepare = lru_cache(maxsize=512)(self._prepare)
+        self.plans: LRU[tuple[Any, ...], Any] = LRU(maxsize=1024)
 
     def _prepare(self, query: str) -> Prepared:
         try:
@@ -97,16 +124,55 @@ class CompiledReads:
         )
         if isinstance(coerced, list):
             return None
+        rows = worst_case_rows(
+            self.graphql_schema, prepared.document, operation, variables, self.settings.default_page_size
+        )
+        if rows > self.settings.max_query_rows:
+            return None  # the resolver path refuses it with the same error
         env = SqlEnv(
             dialect=context.session.bind.dialect.name,
             tenant_id=context.viewer.company.id,
             today=date.today(),
         )
+        fields, plans, fallback = self._plan(query, prepared, operation, coerced, variables, env, context)
+        if not plans:
+            return None
+        return await self._run(prepared, operation, variables, operation_name, context, fields, plans, fallback)
+
+    def _plan(
+        self,
+        query: str,
+        prepared: Prepared,
+        operation: OperationDefinitionNode,
+        coerced: Any,
+        variables: dict[str, Any] | None,
+        env: SqlEnv,
+        context: Any,
+    ) -> tuple[dict[str, list[FieldNode]], dict[str, RootPlan], dict[str, str]]:
+        """Plans of the root fields, cached by everything the SQL depends on: the
+        document and operation, the variables, and the tenant, role, modules and day
+        of the request, so a plan never serves another tenant or role."""
+        viewer = context.viewer
+        cache_key = (
+            query,
+            operation.name.value if operation.name else None,
+            json.dumps(variables or {}, sort_keys=True, default=str),
+            env.dialect,
+            env.tenant_id,
+            env.today,
+            viewer.role,
+            viewer.enabled_modules,
+        )
+        cached = self.plans.get(cache_key)
+        if cached is not None:
+            return cached
         planner = Planner(
             schema=self.graphql_schema,
             strawberry_schema=self.schema,
             env=env,
-            variables=coerced, fragments=prepared.fragments, context=context
+            variables=coerced,
+            fragments=prepared.fragments,
+            context=context,
         )
         query_type = self.graphql_schema.query_type
         fields = planner.collect_root(query_type, operation.selection_set)
@@ -124,10 +190,23 @@ class CompiledReads:
                     plans[key] = planner.root(query_type.fields[name], nodes)
                 except Fallback as exc:
                     fallback[key] = str(exc)
-        for key, reason in fallback.items():
-            log.debug("resolver path for %s: %s", key, reason)
-        if not plans:
-            return None
+        for response_key, reason in fallback.items():
+            log.debug("resolver path for %s: %s", response_key, reason)
+        result = (fields, plans, fallback)
+        self.plans.put(cache_key, result)
+        return result
+
+    async def _run(
+        self,
+        prepared: Prepared,
+        operation: OperationDefinitionNode,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+        context: Any,
+        fields: dict[str, list[FieldNode]],
+        plans: dict[str, RootPlan],
+        fallback: dict[str, str],
+    ) -> CompiledResponse:
         data: dict[str, str] = {}
         errors: list[dict[str, Any]] = []
         for key, plan in plans.items():

@@ -339,20 +339,26 @@ class Planner:
         `fetch_pages` does, so both give the same pages and cursors."""
         env = self.env
         conditions = [self._tenant(table), *where]
-        numbered = (
-            select(
-                *table.c,
-                func.row_number().over(order_by=order).label("lg_pos"),
-                func.count().over().label("lg_total"),
+        count_all = select(func.count()).select_from(table).where(*conditions)
+        if correlate is not None:
+            count_all = count_all.correlate(correlate)
+        count_all = count_all.scalar_subquery()
+        if correlate is None and args.last is None:
+            numbered = self._forward_page(table, conditions, order, args, count_all)
+        else:
+            numbered = (
+                select(
+                    *table.c,
+                    func.row_number().over(order_by=order).label("lg_pos"),
+                    func.count().over().label("lg_total"),
+                )
+                .where(*conditions)
             )
-            .where(*conditions)
-        )
-        if correlate is not None:  # an edge: the parent row comes from the enclosing query
-            numbered = numbered.correlate(correlate)
-        numbered = numbered.subquery()
+            if correlate is not None:  # an edge: the parent row comes from the enclosing query
+                numbered = numbered.correlate(correlate)
+            numbered = numbered.subquery()
         bounds = window_bounds(numbered.c.lg_pos, numbered.c.lg_total, args)
         page = select(numbered).where(bounds).order_by(numbered.c.lg_pos).subquery()
-        count_all = select(func.count()).select_from(table).where(*conditions).scalar_subquery()
         node_type = _unwrap(conn_type.fields["edges"].type)[0].fields["node"].type
         node_named = _unwrap(node_type)[0]
         parts: list[tuple[str, ColumnElement[Any]]] = []
@@ -373,6 +379,23 @@ class Planner:
             else:
                 raise Fallback(f"{conn_type.name}.{name}")
         return select(env.json_object(parts)).select_from(page).scalar_subquery()
+
+    @staticmethod
+    def _forward_page(
+        table: Any, conditions: list[ColumnElement[bool]], order: list[ColumnElement[Any]], args: PageArgs, count_all: Any
+    ) -> Any:
+        """A forward page of a whole list: LIMIT/OFFSET, so an index can stop early,
+        numbered from the offset (the same positions the window would give)."""
+        start = args.after or 0
+        limited = (
+            select(*table.c).where(*conditions).order_by(*order).limit(args.first or 0).offset(start).subquery()
+        )
+        adapter = ClauseAdapter(limited)
+        return select(
+            *limited.c,
+            (literal(start) + func.row_number().over(order_by=[adapter.traverse(o) for o in order])).label("lg_pos"),
+            count_all.label("lg_total"),
+        ).subquery()
 
     def _edge_object(self, edge_type: GraphQLObjectType, node_type: GraphQLObjectType, page: Any, nodes: list[FieldNode]) -> ColumnElement[Any]:
         parts: list[tuple[str, ColumnElement[Any]]] = []

@@ -15,6 +15,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
+from gql.core.query_cost import RowLimit
 from gql.settings import Settings
 
 log = logging.getLogger("ledgergraph.graphql")
@@ -60,5 +61,6 @@ def extensions(settings: Settings) -> list[Any]:
         lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: RowLimit(settings),
         MaskUnexpectedErrors,
     ]

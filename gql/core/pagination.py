@@ -136,6 +136,8 @@ async def fetch_pages(
     `order_by` must be deterministic (end with a unique column). The tenant filter
     applies as on any ORM query.
     """
+    if partition_by is None and args.last is None:
+        return {None: await _fetch_forward(session, model, where=where, order_by=order_by, args=args)}
     partition = [partition_by] if partition_by is not None else []
     rn = func.row_number().over(partition_by=partition, order_by=list(order_by)).label("page_position")
     total = func.count().over(partition_by=partition).label("page_total")
@@ -166,6 +168,35 @@ async def fetch_pages(
     for key in missing:
         pages.setdefault(key, Page.empty())
     return pages
+
+
+async def _fetch_forward(
+    session: AsyncSession,
+    model: type[Any],
+    *,
+    where: Sequence[ColumnElement[bool]],
+    order_by: Sequence[ColumnElement[Any]],
+    args: PageArgs,
+) -> Page[Any]:
+    """A forward page of a whole list: LIMIT/OFFSET (an index can stop early), with the
+    total from a count in the same statement."""
+    start = args.after or 0
+    size = args.first if args.first is not None else 0
+    if args.before is not None:
+        size = max(0, min(size, args.before - 1 - start))
+    total = select(func.count()).select_from(model).where(*where).scalar_subquery()
+    stmt = select(model, total.label("page_total")).where(*where).order_by(*order_by).limit(size).offset(start)
+    rows = (await session.execute(stmt)).all()
+    if not rows:
+        if start == 0 and size > 0:
+            return Page.empty(0)
+        count = await session.scalar(select(func.count()).select_from(model).where(*where))
+        return Page.empty(int(count or 0))
+    return Page(
+        rows=[r[0] for r in rows],
+        positions=list(range(start + 1, start + 1 + len(rows))),
+        total=int(rows[0][1]),
+    )
 
 
 async def _count(

@@ -1,0 +1,222 @@
+"""The compiled read path agrees with the resolver path, exactly.
+
+Hypothesis builds random read queries over the real schema (random fields, nested
+edges, page arguments and cursors, filters, orders, aliases, ids of this company,
+of another company and of nothing) and runs each through both paths on the same
+data; data and errors must be identical, in order, to the byte of every value.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from graphql import GraphQLEnumType, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLScalarType
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gql.core.pagination import encode_cursor
+from gql.schema import schema as strawberry_schema
+
+SCHEMA = strawberry_schema._schema
+ROOT_LISTS = ["contacts", "documents"]
+ROOT_GETS = {"contact": "Contact", "document": "Document"}
+FILTERS = {
+    "contacts": [{}, {"type": "CUSTOMER"}, {"type": "SUPPLIER"}, {"enabled": True}, {"search": "a"}, {"search": "%"}],
+    "documents": [
+        {},
+        {"kind": "INVOICE"},
+        {"kind": "BILL"},
+        {"status": "SENT"},
+        {"overdue": True},
+        {"overdue": False},
+        {"search": "INV"},
+        {"issueDateFrom": "2026-01-01"},
+        {"dueDateTo": "2026-06-30"},
+    ],
+}
+ORDERS = {
+    "contacts": ["NAME", "CREATED_AT", "UPDATED_AT"],
+    "documents": ["ISSUE_DATE", "DUE_DATE", "NUMBER", "CREATED_AT"],
+}
+
+
+def _named(type_: Any) -> Any:
+    while isinstance(type_, (GraphQLNonNull, GraphQLList)):
+        type_ = type_.of_type
+    return type_
+
+
+def _literal(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_literal(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str) and value.isupper():
+        return value  # an enum value
+    return json.dumps(value)
+
+
+@st.composite
+def page_args(draw: Any, list_name: str) -> str:
+    args: dict[str, Any] = {}
+    direction = draw(st.sampled_from(["first", "last", "none"]))
+    if direction != "none":
+        args[direction] = draw(st.sampled_from([0, 1, 2, 3, 7]))
+    cursor = draw(st.sampled_from([None, "after", "before"]))
+    if cursor:
+        args[cursor] = encode_cursor(draw(st.integers(1, 8)))
+    if list_name in FILTERS and draw(st.booleans()):
+        args["filter"] = draw(st.sampled_from(FILTERS[list_name]))
+    if list_name in ORDERS and draw(st.booleans()):
+        args["orderBy"] = {
+            "field": draw(st.sampled_from(ORDERS[list_name])),
+            "direction": draw(st.sampled_from(["ASC", "DESC"])),
+        }
+    if not args:
+        return ""
+    return "(" + ", ".join(f"{k}: {_literal(v)}" for k, v in args.items()) + ")"
+
+
+@st.composite
+def selection(draw: Any, type_: GraphQLObjectType, depth: int) -> str:
+    """A random, valid selection set on `type_`."""
+    chosen: list[str] = []
+    names = sorted(type_.fields)
+    picked = draw(st.lists(st.sampled_from(names), min_size=1, max_size=min(6, len(names)), unique=True))
+    if "id" in type_.fields and draw(st.booleans()):
+        picked.append("id")
+    for name in picked:
+        field = type_.fields[name]
+        target = _named(field.type)
+        alias = f"a{draw(st.integers(0, 9))}_{name}: " if draw(st.integers(0, 5)) == 0 else ""
+        required = [a for a, d in field.args.items() if isinstance(d.type, GraphQLNonNull)]
+        if required:
+            continue
+        if isinstance(target, (GraphQLScalarType, GraphQLEnumType)):
+            chosen.append(alias + name)
+            continue
+        if not isinstance(target, GraphQLObjectType) or depth <= 0:
+            continue
+        args = draw(page_args("documents")) if "pageInfo" in target.fields else ""
+        if "pageInfo" in target.fields:
+            inner = draw(connection_selection(target, depth - 1))
+        else:
+            inner = draw(selection(target, depth - 1))
+        chosen.append(f"{alias}{name}{args} {{ {inner} }}")
+    if draw(st.integers(0, 4)) == 0:
+        chosen.append("__typename")
+    return " ".join(chosen) or "__typename"
+
+
+@st.composite
+def connection_selection(draw: Any, type_: GraphQLObjectType, depth: int) -> str:
+    node_type = _named(_named(type_.fields["edges"].type).fields["node"].type)
+    parts = []
+    for part in draw(st.lists(st.sampled_from(["totalCount", "pageInfo", "nodes", "edges"]), min_size=1, unique=True)):
+        if part == "totalCount":
+            parts.append("totalCount")
+        elif part == "pageInfo":
+            parts.append("pageInfo { hasNextPage hasPreviousPage startCursor endCursor }")
+        elif part == "nodes":
+            parts.append(f"nodes {{ {draw(selection(node_type, depth))} }}")
+        else:
+            parts.append(f"edges {{ cursor node {{ {draw(selection(node_type, depth))} }} }}")
+    return " ".join(parts)
+
+
+@st.composite
+def queries(draw: Any, ids: dict[str, list[str]]) -> str:
+    roots = []
+    for index in range(draw(st.integers(1, 2))):
+        alias = f"r{index}: "
+        if draw(st.booleans()):
+            name = draw(st.sampled_from(ROOT_LISTS))
+            type_ = _named(SCHEMA.query_type.fields[name].type)
+            roots.append(f"{alias}{name}{draw(page_args(name))} {{ {draw(connection_selection(type_, 2))} }}")
+        else:
+            name = draw(st.sampled_from(sorted(ROOT_GETS)))
+            type_ = _named(SCHEMA.query_type.fields[name].type)
+            ref = draw(st.sampled_from(ids[ROOT_GETS[name]]))
+            roots.append(f'{alias}{name}(id: "{ref}") {{ {draw(selection(type_, 2))} }}')
+    return "{ " + " ".join(roots) + " }"
+
+
+@pytest.fixture(scope="module")
+async def world(api: Any) -> dict[str, Any]:
+    """Two companies with contacts, items, taxes and documents in every state."""
+    owner, other = await api.register(), await api.register()
+    ids: dict[str, list[str]] = {"Contact": [], "Document": []}
+    for tenant, scale in ((owner, 3), (other, 1)):
+        tax = await api.tax(tenant, rate="20")
+        item = await api.item(tenant, taxId=tax["id"], salePrice="12.34")
+        customers = [await api.contact(tenant, name=f"Cust {i} a_b%", type="customer") for i in range(scale + 1)]
+        supplier = await api.contact(tenant, name="Supplier", type="supplier", email="s@example.com")
+        for i, customer in enumerate(customers * scale):
+            doc = await api.document(
+                tenant,
+                customer["id"],
+                lines=[{"itemId": item["id"], "quantity": str(i + 1)}, {"name": "Labour", "unitPrice": "99.99"}],
+                issueDate=f"2026-0{1 + i % 6}-1{i % 9}",
+                dueDate=f"2026-0{2 + i % 6}-1{i % 9}",
+                discountRate="5" if i % 2 else None,
+            )
+            if i % 3 == 0:
+                await api.data(
+                    "mutation($i: DocumentIdInput!) { documentIssue(input: $i) { userErrors { message } } }",
+                    {"i": {"id": doc["id"]}},
+                    tenant,
+                )
+            ids["Document"].append(doc["id"])
+        await api.document(tenant, supplier["id"], kind="BILL")
+        for contact in [*customers, supplier]:
+            ids["Contact"].append(contact["objectId"] if "objectId" in contact else contact["id"])
+    ids["Contact"].append("000000000000000000000000")
+    ids["Document"].append("not-an-id")
+    return {"owner": owner, "other": other, "ids": ids}
+
+
+async def _both(api: Any, resolver_client: Any, query: str, tenant: Any) -> tuple[dict, dict]:
+    compiled = await api.client.post("/graphql", json={"query": query}, headers=tenant.headers)
+    reference = await resolver_client.post("/graphql", json={"query": query}, headers=tenant.headers)
+    assert compiled.status_code == reference.status_code, query
+    a, b = compiled.json(), reference.json()
+    a.pop("extensions", None)
+    b.pop("extensions", None)
+    return a, b
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    derandomize=True,
+)
+@given(data=st.data())
+async def test_random_queries_agree(api: Any, resolver_client: Any, world: dict[str, Any], data: Any) -> None:
+    query = data.draw(queries(world["ids"]))
+    compiled, reference = await _both(api, resolver_client, query, world["owner"])
+    assert compiled == reference, query
+
+
+async def test_module_disabled_errors_agree(api: Any, resolver_client: Any, world: dict[str, Any]) -> None:
+    owner = await api.register()
+    await api.data(
+        'mutation { moduleSet(input: {alias: "invoicing", enabled: false}) { userErrors { message } } }', tenant=owner
+    )
+    query = "{ documents { totalCount } contacts { nodes { name } } }"
+    compiled, reference = await _both(api, resolver_client, query, owner)
+    assert compiled == reference
+    assert compiled["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_another_companys_id_is_not_found_on_both_paths(
+    api: Any, resolver_client: Any, world: dict[str, Any]
+) -> None:
+    foreign = world["ids"]["Document"][-2]  # a document of the other company
+    query = f'{{ document(id: "{foreign}") {{ number }} }}'
+    compiled, reference = await _both(api, resolver_client, query, world["owner"])
+    assert compiled == reference
+    assert compiled["data"] == {"document": None}
+    assert compiled["errors"][0]["extensions"]["code"] == "NOT_FOUND"
