@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BindParameter, DateTime, Numeric, String, column, event
+from sqlalchemy import BigInteger, BindParameter, DateTime, Numeric, String, column, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -62,7 +62,9 @@ def utcnow() -> datetime:
 
 
 class ExactDecimal(TypeDecorator[Decimal]):
-    """Exact decimals: NUMERIC on PostgreSQL, text on SQLite (whose NUMERIC is a float).
+    """Exact decimals: NUMERIC on PostgreSQL; on SQLite (whose NUMERIC is a float) an
+    integer count of the smallest unit (value x 10^scale), so sums, comparisons and
+    ordering in SQL stay exact there too.
 
     Values are quantized to the column's scale on the way in, so both databases
     hand back the same Decimal.
@@ -79,18 +81,20 @@ class ExactDecimal(TypeDecorator[Decimal]):
 
     def load_dialect_impl(self, dialect: Dialect) -> Any:
         if dialect.name == "sqlite":
-            return dialect.type_descriptor(String(self.precision + 2))
+            return dialect.type_descriptor(BigInteger())
         return dialect.type_descriptor(Numeric(self.precision, self.scale, asdecimal=True))
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
         if value is None:
             return None
         quantized = Decimal(value).quantize(self._quantum)
-        return str(quantized) if dialect.name == "sqlite" else quantized
+        return int(quantized.scaleb(self.scale)) if dialect.name == "sqlite" else quantized
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
+        if dialect.name == "sqlite":
+            return Decimal(int(value)).scaleb(-self.scale).quantize(self._quantum)
         return Decimal(str(value)).quantize(self._quantum)
 
 

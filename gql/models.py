@@ -5,11 +5,20 @@ from sqlmodel import SQLModel
 from gql.domains.catalogue.models import Category, Currency, Item, ItemVariant, Tax
 from gql.domains.companies.models import Company, Membership, ModuleLicense, User
 from gql.domains.contacts.models import Contact
+from gql.domains.banking.models import Account, Transaction, Transfer
 from gql.domains.documents.models import Document, DocumentLine, NumberSeries
+from gql.domains.ledger.models import FinancialYear, LedgerAccount, Voucher, VoucherLine
 
 metadata = SQLModel.metadata
 
 __all__ = [
+    "Account",
+    "FinancialYear",
+    "LedgerAccount",
+    "Transaction",
+    "Transfer",
+    "Voucher",
+    "VoucherLine",
     "Category",
     "Company",
     "Contact",

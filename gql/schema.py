@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 from strawberry.tools import merge_types
 
@@ -21,8 +23,16 @@ Mutation = merge_types(
 )
 
 
+class LedgerSchema(strawberry.Schema):
+    def process_errors(self, errors: Any, execution_context: Any = None) -> None:
+        # Expected errors (NOT_FOUND, FORBIDDEN, bad input) are the client's to read,
+        # not ours to log; unexpected ones are logged with their request id by
+        # MaskUnexpectedErrors (gql/core/limits.py).
+        return None
+
+
 def build_schema(settings: Settings) -> strawberry.Schema:
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions(settings))
+    return LedgerSchema(query=Query, mutation=Mutation, extensions=extensions(settings))
 
 
 schema = build_schema(Settings())

@@ -38,14 +38,11 @@ def _cursor(position: int | None) -> str | None:
     return encode_cursor(int(position))
 
 
-def _dec_sub(a: str | None, b: str | None) -> str | None:
-    if a is None or b is None:
+def _decimal_text(units: int | None, scale: int) -> str | None:
+    """SQLite keeps decimals as integer units (gql/db.py ExactDecimal)."""
+    if units is None:
         return None
-    return str(Decimal(a) - Decimal(b))
-
-
-def _dec_positive(a: str | None) -> int | None:
-    return None if a is None else int(Decimal(a) > 0)
+    return str(Decimal(int(units)).scaleb(-scale).quantize(Decimal(1).scaleb(-scale)))
 
 
 def _iso_datetime(value: str | None) -> str | None:
@@ -58,8 +55,7 @@ def _iso_datetime(value: str | None) -> str | None:
 SQLITE_FUNCTIONS = {
     "lg_gid": (2, _gid),
     "lg_cursor": (1, _cursor),
-    "lg_dec_sub": (2, _dec_sub),
-    "lg_dec_positive": (1, _dec_positive),
+    "lg_decimal_text": (2, _decimal_text),
     "lg_iso_datetime": (1, _iso_datetime),
 }
 
@@ -117,7 +113,12 @@ class SqlEnv:
         return value
 
     def decimal(self, value: ColumnElement[Any]) -> ColumnElement[Any]:
-        return func.cast(value, String) if self.pg else value
+        if self.pg:
+            return func.cast(value, String)
+        scale = getattr(value.type, "scale", None)
+        if scale is None:
+            raise TypeError(f"decimal of unknown scale: {value}")
+        return func.lg_decimal_text(value, scale, type_=String)
 
     def enum_name(self, value: ColumnElement[Any]) -> ColumnElement[Any]:
         return func.upper(value)
@@ -146,11 +147,5 @@ class SqlEnv:
         raw = func.encode(func.convert_to(literal("cursor:") + func.cast(position, String), "UTF8"), "base64")
         return func.translate(raw, "+/", "-_")
 
-    # exact arithmetic
-    def dec_sub(self, a: ColumnElement[Any], b: ColumnElement[Any]) -> ColumnElement[Any]:
-        return a - b if self.pg else func.lg_dec_sub(a, b, type_=String)
-
-    def dec_positive(self, value: ColumnElement[Any]) -> ColumnElement[Any]:
-        return value > 0 if self.pg else func.lg_dec_positive(value) == 1
 
 

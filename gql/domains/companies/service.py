@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from pydantic import EmailStr, Field, field_validator
@@ -20,6 +20,7 @@ from gql.domains.catalogue.models import Category, CategoryType, Currency, Tax
 from gql.domains.companies.models import Company, Membership, ModuleLicense, Role, User
 from gql.domains.companies.modules import MODULES
 from gql.domains.documents.service import number_series_for_new_company
+from gql.domains.ledger.service import chart_rows, default_year_for
 from gql.settings import Settings
 
 INVALID_CREDENTIALS = "Invalid email or password"
@@ -128,7 +129,8 @@ async def _create_company(
 
 def _add_company_defaults(session: AsyncSession, currency: str) -> None:
     """Base currency, a standard tax, default income and expense categories, a license
-    row for every module and a number series for every document kind."""
+    row for every module, a number series for every document kind, the standard chart
+    of accounts and a financial year."""
     session.add(Currency(code=currency, name=currency, rate=Decimal("1")))
     session.add(Tax(name="Standard rate", rate=Decimal("20")))
     session.add(Category(name="Sales", type=CategoryType.INCOME.value))
@@ -136,6 +138,8 @@ def _add_company_defaults(session: AsyncSession, currency: str) -> None:
     for alias, module in MODULES.items():
         session.add(ModuleLicense(alias=alias, enabled=module.default_enabled))
     session.add_all(number_series_for_new_company())
+    session.add_all(chart_rows())
+    session.add(default_year_for(date.today()))
 
 
 async def login(

@@ -26,6 +26,9 @@ class DocumentStatus(str, Enum):
     SENT = "sent"
     PARTIAL = "partial"
     PAID = "paid"
+    ACCEPTED = "accepted"  # estimates
+    DECLINED = "declined"  # estimates
+    CONVERTED = "converted"  # estimates and orders, once turned into an invoice or bill
     CANCELLED = "cancelled"
 
 
@@ -66,6 +69,9 @@ class Document(TenantOwned, table=True):
     tax_total: Decimal = money_field()
     total: Decimal = money_field()
     amount_paid: Decimal = money_field()
+    # Credit notes applied to this invoice; amount due = total - paid - credited.
+    amount_credited: Decimal = money_field()
+    expiry_date: date | None = None  # estimates: expired after this day
     parent_id: str | None = Field(default=None, foreign_key="document.id", index=True)
     issued_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -69,7 +69,7 @@ def _overdue_sql(table: Any, env: Any) -> Any:
     return (
         table.c.status.in_(service.OPEN_STATUSES)
         & (table.c.due_date < env.today)
-        & env.dec_positive(env.dec_sub(table.c.total, table.c.amount_paid))
+        & (table.c.total - table.c.amount_paid > 0)
     )
 
 
@@ -107,7 +107,7 @@ class DocumentNode(Node):
     total: Money = money("total")
     amount_paid: Money = money("amount_paid")
     amount_due: Money = money(
-        lambda table, env: env.dec_sub(table.c.total, table.c.amount_paid),
+        lambda table, env: table.c.total - table.c.amount_paid,
         python=lambda row: row.total - row.amount_paid,
     )
     contact: ContactNode = to_one(ContactByIdLoader, "contact_id")
