@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,18 +14,22 @@ from starlette.middleware import Middleware
 from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gql.auth.backend import JWTBackend
 from gql.db import create_engine, session_factory
+from gql.domains.banking import rest as banking_rest
 from gql.domains.catalogue import rest as catalogue_rest
 from gql.domains.companies import rest as companies_rest
 from gql.domains.contacts import rest as contacts_rest
 from gql.domains.documents import rest as documents_rest
+from gql.domains.documents import rest_kinds as document_kinds_rest
+from gql.domains.ledger import rest as ledger_rest
 from gql.graphql_view import GraphQLView
-from gql.rest.numbors import fail
+from gql.rest.numbors import HttpError, fail
 from gql.schema import build_schema
 from gql.settings import Settings
 
@@ -35,7 +40,22 @@ NUMBORS_ROUTES = [
     *contacts_rest.routes,
     *catalogue_rest.routes,
     *documents_rest.routes,
+    *document_kinds_rest.routes,
+    *ledger_rest.routes,
+    *banking_rest.routes,
 ]
+
+
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+
+
+def _client_request_id(raw: bytes | None) -> str | None:
+    """The client's X-Request-Id when it is safe to echo and log (a short token of
+    plain characters; the first 64 kept), otherwise None and we make our own."""
+    if not raw:
+        return None
+    value = raw[:64].decode("latin-1")
+    return value if _REQUEST_ID.fullmatch(value) else None
 
 
 class RequestContextMiddleware:
@@ -50,7 +70,7 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = dict(scope["headers"]).get(b"x-request-id", b"").decode()[:64] or uuid.uuid4().hex
+        request_id = _client_request_id(dict(scope["headers"]).get(b"x-request-id")) or uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
@@ -64,7 +84,7 @@ class RequestContextMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body_bytes:
-                    raise _BodyTooLarge
+                    raise _BodyTooLarge(self.max_body_bytes)
             return message
 
         async def send_with_id(message: Message) -> None:
@@ -78,16 +98,20 @@ class RequestContextMiddleware:
             await self._too_large(scope, receive, send)
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = fail(
+        exc = _BodyTooLarge(self.max_body_bytes)
+        await fail(exc.status, exc.message, exc.errors)(scope, receive, send)
+
+
+class _BodyTooLarge(HttpError):
+    """Raised from `receive` when a streamed body passes the limit. An HttpError, so a
+    REST endpoint answers it like any other; elsewhere the middleware does."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
             413,
-            f"Request body exceeds {self.max_body_bytes} bytes",
-            [{"field": "body", "message": f"must be at most {self.max_body_bytes} bytes"}],
+            f"Request body exceeds {limit} bytes",
+            [{"field": "body", "message": f"must be at most {limit} bytes"}],
         )
-        await response(scope, receive, send)
-
-
-class _BodyTooLarge(Exception):
-    pass
 
 
 async def healthz(request: Request) -> Response:
@@ -98,6 +122,18 @@ async def healthz(request: Request) -> Response:
         log.exception("health check: database unreachable")
         return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
     return JSONResponse({"status": "ok", "database": "ok"})
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Routing errors (unknown method on a known path, ...): the REST envelope under
+    /api, as every other REST answer; plain text elsewhere, as Starlette gives it."""
+    assert isinstance(exc, HTTPException)
+    if request.url.path.startswith("/api/"):
+        response = fail(exc.status_code, exc.detail)
+    else:
+        response = PlainTextResponse(exc.detail, status_code=exc.status_code)
+    response.headers.update(exc.headers or {})
+    return response
 
 
 async def rest_not_found(request: Request) -> Response:
@@ -124,7 +160,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/healthz", healthz, methods=["GET"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
-            Mount("/api", routes=[*NUMBORS_ROUTES, Route("/{path:path}", rest_not_found)]),
+            Mount("/api", routes=[*NUMBORS_ROUTES, Route(
+                        "/{path:path}",
+                        rest_not_found,
+                        methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
+                    )]),
         ],
         middleware=[
             Middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes),
@@ -137,6 +177,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Middleware(AuthenticationMiddleware, backend=JWTBackend(settings)),
         ],
         lifespan=lifespan,
+        exception_handlers={HTTPException: http_error},
     )
     app.state.settings = settings
     return app

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, BindParameter, DateTime, Numeric, String, column, event
+from sqlalchemy import BigInteger, BindParameter, DateTime, Numeric, column, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -25,11 +25,20 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy.orm import Mapper, ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 TENANT_KEY = "tenant_id"
+
+# Named constraints, so migrations can find them again (SQLite above all).
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
 
 
 # --- object ids -------------------------------------------------------------------------
@@ -115,6 +124,20 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+@event.listens_for(Mapper, "mapper_configured")
+def _quantize_decimals_on_set(mapper: Mapper[Any], class_: type[Any]) -> None:
+    """A Decimal assigned to an exact column is quantized to its scale at once, so what
+    a mutation returns is what a later read returns ("10" is "10.0000" both times)."""
+    for column in mapper.columns:
+        if isinstance(column.type, ExactDecimal) and column.key in mapper.attrs:
+            quantum = column.type._quantum
+
+            def quantize(target: Any, value: Any, old: Any, initiator: Any, q: Decimal = quantum) -> Any:
+                return Decimal(value).quantize(q) if value is not None else None
+
+            event.listen(getattr(class_, column.key), "set", quantize, retval=True)
 
 
 def money_field(default: Decimal | None = Decimal("0"), *, scale: int = 2, **kw: Any) -> Any:

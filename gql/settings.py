@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from functools import cached_property
 from pathlib import Path
@@ -13,14 +14,23 @@ DEV_SECRET_FILE = Path(".ledgergraph") / "jwt-secret"
 
 
 def _dev_secret() -> str:
-    """A secret generated once per working folder, so dev tokens survive restarts."""
-    if DEV_SECRET_FILE.exists():
-        return DEV_SECRET_FILE.read_text().strip()
-    DEV_SECRET_FILE.parent.mkdir(parents=True, exist_ok=True)
-    secret = secrets.token_urlsafe(48)
-    DEV_SECRET_FILE.write_text(secret)
-    DEV_SECRET_FILE.chmod(0o600)
-    return secret
+    """A secret generated once per working folder, so dev tokens survive restarts.
+
+    Written to a private temp file and linked into place, so processes starting at
+    once (uvicorn workers) agree on one secret and nobody can read it meanwhile."""
+    if not DEV_SECRET_FILE.exists():
+        DEV_SECRET_FILE.parent.mkdir(parents=True, exist_ok=True)
+        tmp = DEV_SECRET_FILE.with_name(f"{DEV_SECRET_FILE.name}.{os.getpid()}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+            os.link(tmp, DEV_SECRET_FILE)
+        except FileExistsError:
+            pass  # another process won; use its secret
+        finally:
+            tmp.unlink(missing_ok=True)
+    return DEV_SECRET_FILE.read_text().strip()
 
 
 class Settings(BaseSettings):

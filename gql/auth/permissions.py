@@ -93,8 +93,8 @@ def _auth_message(reason: str | None) -> str:
 
 
 # Shorthands for the common field declarations.
-READ = [InCompany]
-WRITE = [CanWrite]
+READ: list[type[BasePermission]] = [InCompany]
+WRITE: list[type[BasePermission]] = [CanWrite]
 
 
 def module_read(alias: str) -> list[type[BasePermission]]:

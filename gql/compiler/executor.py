@@ -25,7 +25,6 @@ from graphql import (
     OperationType,
     SelectionSetNode,
     parse,
-    print_ast,
     specified_rules,
     validate,
 )
@@ -137,7 +136,7 @@ class CompiledReads:
         fields, plans, fallback = self._plan(query, prepared, operation, coerced, variables, env, context)
         if not plans:
             return None
-        return await self._run(prepared, operation, variables, operation_name, context, fields, plans, fallback)
+        return await self._run(query, prepared, operation, variables, operation_name, context, fields, plans, fallback)
 
     def _plan(
         self,
@@ -198,6 +197,7 @@ class CompiledReads:
 
     async def _run(
         self,
+        query: str,
         prepared: Prepared,
         operation: OperationDefinitionNode,
         variables: dict[str, Any] | None,
@@ -224,15 +224,19 @@ class CompiledReads:
                 data[key] = text
         resolver_result = None
         if fallback:
-            reduced = _reduce(prepared.document, operation, set(fallback))
+            reduced = _reduce(query, prepared.document, operation, set(fallback))
             resolver_result = await self.schema.execute(
-                print_ast(reduced), variable_values=variables, context_value=context, operation_name=operation_name
+                reduced, variable_values=variables, context_value=context, operation_name=operation_name
             )
             for key, value in (resolver_result.data or {}).items():
                 data[key] = json.dumps(value, separators=(",", ":"))
             errors.extend(e.formatted for e in resolver_result.errors or [])
-        ordered = ",".join(f"{json.dumps(key)}:{data.get(key, 'null')}" for key in fields)
-        body = '{"data":{' + ordered + "}"
+        if resolver_result is not None and resolver_result.data is None:
+            # A non-null root field failed: GraphQL nulls the whole `data`.
+            body = '{"data":null'
+        else:
+            ordered = ",".join(f"{json.dumps(key)}:{data.get(key, 'null')}" for key in fields)
+            body = '{"data":{' + ordered + "}"
         if errors:
             body += ',"errors":' + json.dumps(errors, separators=(",", ":"))
         executors = {key: "compiled" if key in plans else "resolver" for key in fields}
@@ -252,28 +256,42 @@ def _not_found(message: str, node: FieldNode, key: str) -> dict[str, Any]:
     return GraphQLError(message, nodes=[node], path=[key], extensions={"code": "NOT_FOUND"}).formatted  # type: ignore[return-value]
 
 
-def _reduce(document: DocumentNode, operation: OperationDefinitionNode, keep: set[str]) -> DocumentNode:
-    """The document with only the root fields in `keep`, and only the variables and
-    fragments they still use (GraphQL refuses unused ones)."""
-    selections = tuple(
-        s
-        for s in operation.selection_set.selections
-        if isinstance(s, FieldNode) and (s.alias.value if s.alias else s.name.value) in keep
-    )
-    selection_set = SelectionSetNode(selections=selections)
+def _reduce(query: str, document: DocumentNode, operation: OperationDefinitionNode, keep: set[str]) -> str:
+    """The query text with only the root fields in `keep` (and the variables and
+    fragments they still use: GraphQL refuses unused ones). Removed parts are blanked
+    out, not reprinted, so every remaining node keeps its line and column, and the
+    resolver path's error locations match the client's query."""
+    text = list(query)
+
+    def blank(start: int, end: int) -> None:
+        for i in range(start, end):
+            if text[i] not in "\n\r":
+                text[i] = " "
+
+    kept: list[Any] = []
+    for selection in operation.selection_set.selections:
+        key = selection.alias.value if selection.alias else selection.name.value  # type: ignore[union-attr]
+        if key in keep:
+            kept.append(selection)
+        else:
+            blank(selection.loc.start, selection.loc.end)  # type: ignore[union-attr]
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-    used_fragments = _used_fragments(selection_set, fragments)
-    used_variables = _used_variables([selection_set, *(fragments[f].selection_set for f in used_fragments)])
-    reduced_op = OperationDefinitionNode(
-        operation=operation.operation,
-        name=operation.name,
-        directives=operation.directives,
-        selection_set=selection_set,
-        variable_definitions=tuple(
-            v for v in operation.variable_definitions or () if v.variable.name.value in used_variables
-        ),
-    )
-    return DocumentNode(definitions=(reduced_op, *(fragments[f] for f in sorted(used_fragments))))
+    used_fragments = _used_fragments(SelectionSetNode(selections=tuple(kept)), fragments)
+    for name, fragment in fragments.items():
+        if name not in used_fragments:
+            blank(fragment.loc.start, fragment.loc.end)  # type: ignore[union-attr]
+    used_variables = _used_variables([*kept, *(fragments[f] for f in used_fragments)])
+    definitions = list(operation.variable_definitions or ())
+    removed = [v for v in definitions if v.variable.name.value not in used_variables]
+    for definition in removed:
+        blank(definition.loc.start, definition.loc.end)  # type: ignore[union-attr]
+    if definitions and len(removed) == len(definitions):
+        # No variable left: the empty parentheses must go too.
+        opening = query.rfind("(", 0, definitions[0].loc.start)  # type: ignore[union-attr]
+        closing = query.find(")", definitions[-1].loc.end)  # type: ignore[union-attr]
+        blank(opening, opening + 1)
+        blank(closing, closing + 1)
+    return "".join(text)
 
 
 def _used_fragments(node: Any, fragments: dict[str, FragmentDefinitionNode]) -> set[str]:

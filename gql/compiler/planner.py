@@ -43,6 +43,7 @@ from gql.core.graph import (
     RootGet,
     ToMany,
     ToOne,
+    ToOneBy,
     sql_of,
 )
 from gql.core.ids import decode_id
@@ -234,6 +235,8 @@ class Planner:
             return self._to_one(spec, named, row, nodes)
         if isinstance(spec, ToMany):
             return self._to_many(spec, named, row, nodes)
+        if isinstance(spec, ToOneBy):
+            return self._to_one_by(spec, named, row, nodes)
         if isinstance(spec, Edge):
             return self._edge(spec, field, named, row, nodes)
         if isinstance(spec, MoneyOf):
@@ -285,6 +288,18 @@ class Planner:
         target = spec.model.__table__.alias()
         body = self.node_object(named, target, self.collect(named, nodes))
         sub = select(body).where(self._tenant(target), target.c.id == row.c[spec.fk]).scalar_subquery()
+        return self.env.embed(sub)
+
+    def _to_one_by(self, spec: ToOneBy, named: GraphQLObjectType, row: Any, nodes: list[FieldNode]) -> ColumnElement[Any]:
+        target = spec.model.__table__.alias()
+        body = self.node_object(named, target, self.collect(named, nodes))
+        sub = (
+            select(body)
+            .where(self._tenant(target), target.c[spec.fk] == row.c.id, *spec.where(target))
+            .order_by(*[target.c[c] for c in spec.order_by])
+            .limit(1)
+            .scalar_subquery()
+        )
         return self.env.embed(sub)
 
     def _to_many(self, spec: ToMany, named: GraphQLObjectType, row: Any, nodes: list[FieldNode]) -> ColumnElement[Any]:

@@ -1,1 +1,176 @@
-routes: list = []
+"""Numbors REST: /api/items, /api/categories, /api/taxes and /api/currencies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+from starlette.routing import Route
+
+from gql.core.errors import FieldError, UserInputError
+from gql.core.pagination import Page, PageArgs
+from gql.domains.catalogue import service
+from gql.domains.catalogue.models import CategoryType, Item, ItemType, ItemVariant, TaxType
+from gql.rest.numbors import (
+    RestContext,
+    bool_param,
+    choice_param,
+    endpoint,
+    ok,
+    page_params,
+    paginated,
+    read_json,
+    row_json,
+)
+from gql.rest.renames import Renames
+
+# Numbors names an item's references `category` and `tax`; the service says categoryId/taxId.
+ITEM_NAMES = Renames({"category": "categoryId", "tax": "taxId"})
+
+
+def _page_args(ctx: RestContext) -> tuple[int, int, PageArgs]:
+    page = page_params(ctx.request, ctx.settings)
+    return page.page, page.limit, PageArgs(first=page.limit, after=page.offset or None)
+
+
+def _list(rows: list[Any], result: Page[Any], page: int, limit: int) -> Response:
+    return paginated(rows, total=result.total, page=page, limit=limit)
+
+
+def _search(ctx: RestContext) -> str | None:
+    return ctx.request.query_params.get("search") or None
+
+
+# --- items ----------------------------------------------------------------------------------
+
+
+def item_json(item: Item, variants: list[ItemVariant]) -> dict[str, Any]:
+    return row_json(
+        item,
+        exclude=("company_id", "category_id", "tax_id"),
+        category=item.category_id,
+        tax=item.tax_id,
+        variants=[row_json(v, exclude=("company_id", "item_id")) for v in variants],
+    )
+
+
+async def _create_item(ctx: RestContext, body: Any) -> Item:
+    """The item from a Numbors body; errors name the fields the client sent."""
+    data = ITEM_NAMES.to_ours(body) if isinstance(body, dict) else body
+    try:
+        return await service.create_item(session=ctx.session, data=data)
+    except UserInputError as exc:
+        raise UserInputError(
+            [FieldError(ITEM_NAMES.to_theirs_path(e.path), e.message, e.code) for e in exc.errors]
+        ) from None
+
+
+@endpoint()
+async def list_items(ctx: RestContext) -> Response:
+    page, limit, args = _page_args(ctx)
+    filter = service.ItemFilter(
+        type=choice_param(ctx.request, "type", [t.value for t in ItemType]),
+        enabled=bool_param(ctx.request, "enabled"),
+        search=_search(ctx),
+    )
+    result = await service.list_items(session=ctx.session, filter=filter, args=args)
+    variants = await service.variants_by_item(
+        session=ctx.session, item_ids=[r.id for r in result.rows]
+    )
+    return _list([item_json(r, variants[r.id]) for r in result.rows], result, page, limit)
+
+
+@endpoint(write=True)
+async def create_item(ctx: RestContext) -> Response:
+    row = await _create_item(ctx, await read_json(ctx.request))
+    variants = await service.variants_by_item(session=ctx.session, item_ids=[row.id])
+    return ok(item_json(row, variants[row.id]), 201)
+
+
+# --- categories -----------------------------------------------------------------------------
+
+
+@endpoint()
+async def list_categories(ctx: RestContext) -> Response:
+    page, limit, args = _page_args(ctx)
+    filter = service.CategoryFilter(
+        type=choice_param(ctx.request, "type", [t.value for t in CategoryType]),
+        enabled=bool_param(ctx.request, "enabled"),
+        search=_search(ctx),
+    )
+    result = await service.list_categories(session=ctx.session, filter=filter, args=args)
+    return _list([row_json(r) for r in result.rows], result, page, limit)
+
+
+@endpoint(write=True)
+async def create_category(ctx: RestContext) -> Response:
+    row = await service.create_category(session=ctx.session, data=await read_json(ctx.request))
+    return ok(row_json(row), 201)
+
+
+@endpoint(write=True)
+async def update_category(ctx: RestContext) -> Response:
+    row = await service.update_category(
+        session=ctx.session, id=ctx.request.path_params["id"], data=await read_json(ctx.request)
+    )
+    return ok(row_json(row))
+
+
+# --- taxes ----------------------------------------------------------------------------------
+
+
+@endpoint()
+async def list_taxes(ctx: RestContext) -> Response:
+    page, limit, args = _page_args(ctx)
+    filter = service.TaxFilter(
+        type=choice_param(ctx.request, "type", [t.value for t in TaxType]),
+        enabled=bool_param(ctx.request, "enabled"),
+        search=_search(ctx),
+    )
+    result = await service.list_taxes(session=ctx.session, filter=filter, args=args)
+    return _list([row_json(r) for r in result.rows], result, page, limit)
+
+
+@endpoint(write=True)
+async def create_tax(ctx: RestContext) -> Response:
+    row = await service.create_tax(session=ctx.session, data=await read_json(ctx.request))
+    return ok(row_json(row), 201)
+
+
+@endpoint(write=True)
+async def update_tax(ctx: RestContext) -> Response:
+    row = await service.update_tax(
+        session=ctx.session, id=ctx.request.path_params["id"], data=await read_json(ctx.request)
+    )
+    return ok(row_json(row))
+
+
+# --- currencies -----------------------------------------------------------------------------
+
+
+@endpoint()
+async def list_currencies(ctx: RestContext) -> Response:
+    page, limit, args = _page_args(ctx)
+    filter = service.CurrencyFilter(enabled=bool_param(ctx.request, "enabled"), search=_search(ctx))
+    result = await service.list_currencies(session=ctx.session, filter=filter, args=args)
+    return _list([row_json(r) for r in result.rows], result, page, limit)
+
+
+@endpoint(write=True)
+async def create_currency(ctx: RestContext) -> Response:
+    row = await service.create_currency(session=ctx.session, data=await read_json(ctx.request))
+    return ok(row_json(row), 201)
+
+
+routes = [
+    Route("/items", list_items, methods=["GET"]),
+    Route("/items", create_item, methods=["POST"]),
+    Route("/categories", list_categories, methods=["GET"]),
+    Route("/categories", create_category, methods=["POST"]),
+    Route("/categories/{id}", update_category, methods=["PUT"]),
+    Route("/taxes", list_taxes, methods=["GET"]),
+    Route("/taxes", create_tax, methods=["POST"]),
+    Route("/taxes/{id}", update_tax, methods=["PUT"]),
+    Route("/currencies", list_currencies, methods=["GET"]),
+    Route("/currencies", create_currency, methods=["POST"]),
+]

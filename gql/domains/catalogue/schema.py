@@ -1,23 +1,462 @@
-"""Query and Mutation fields of the catalogue (placeholder: being written)."""
+"""Query and Mutation fields of the catalogue: categories, taxes, currencies, items and
+their variants (core: no module)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
 import strawberry
 
-from gql.auth.permissions import READ
+from gql.auth.permissions import READ, WRITE
 from gql.context import Info
-from gql.core.pagination import fetch_page
-from gql.core.relay import Connection
-from gql.domains.catalogue.models import Item
-from gql.domains.catalogue.types import ItemNode
+from gql.core.errors import NotFoundError
+from gql.core.graph import RootConnection, RootGet, sql_meta
+from gql.core.inputs import find_row, input_to_dict
+from gql.core.mutations import run_mutation
+from gql.core.relay import global_id_of
+from gql.db import RequestSession
+from gql.domains.catalogue import service
+from gql.domains.catalogue.models import Category, Currency, Item, Tax
+from gql.domains.catalogue.types import (
+    CategoryConnection,
+    CategoryCreateInput,
+    CategoryDeleteInput,
+    CategoryDeletePayload,
+    CategoryFilter,
+    CategoryNode,
+    CategoryOrder,
+    CategoryPayload,
+    CategoryUpdateInput,
+    CurrencyConnection,
+    CurrencyCreateInput,
+    CurrencyDeleteInput,
+    CurrencyDeletePayload,
+    CurrencyFilter,
+    CurrencyNode,
+    CurrencyOrder,
+    CurrencyPayload,
+    CurrencyUpdateInput,
+    ItemConnection,
+    ItemCreateInput,
+    ItemDeleteInput,
+    ItemDeletePayload,
+    ItemFilter,
+    ItemNode,
+    ItemOrder,
+    ItemPayload,
+    ItemUpdateInput,
+    ItemVariantCreateInput,
+    ItemVariantDeleteInput,
+    ItemVariantDeletePayload,
+    ItemVariantPayload,
+    ItemVariantUpdateInput,
+    TaxConnection,
+    TaxCreateInput,
+    TaxDeleteInput,
+    TaxDeletePayload,
+    TaxFilter,
+    TaxNode,
+    TaxOrder,
+    TaxPayload,
+    TaxUpdateInput,
+    category_filter_of,
+    category_order_of,
+    currency_filter_of,
+    currency_order_of,
+    item_filter_of,
+    item_order_of,
+    tax_filter_of,
+    tax_order_of,
+)
+
+P = TypeVar("P")
+
+
+async def _save(
+    session: RequestSession,
+    payload: Callable[..., P],
+    field: str,
+    change: Callable[[], Awaitable[Any]],
+) -> P:
+    """A create or update: `payload(field=row)`, or `payload(user_errors=...)`."""
+
+    async def action() -> P:
+        return payload(**{field: await change()})
+
+    return await run_mutation(session, payload, action)
+
+
+async def _delete(
+    session: RequestSession,
+    payload: Callable[..., P],
+    field: str,
+    change: Callable[[], Awaitable[Any]],
+) -> P:
+    """A delete: `payload(field=<the deleted row's global id>)`, or its user errors."""
+
+    async def action() -> P:
+        return payload(**{field: global_id_of(await change())})
+
+    return await run_mutation(session, payload, action)
+
+
+def _split_id(input: Any) -> tuple[str, dict[str, Any]]:
+    data = input_to_dict(input)
+    return data.pop("id"), data
 
 
 @strawberry.type
 class Query:
-    @strawberry.field(permission_classes=READ)
+    @strawberry.field(
+        description="A category by id; null with NOT_FOUND when there is none.",
+        permission_classes=READ,
+        metadata=sql_meta(RootGet(Category, "Category")),
+    )
+    async def category(self, info: Info, id: strawberry.ID) -> CategoryNode | None:
+        row = await find_row(info.context.session, Category, id, "Category")
+        if row is None:
+            raise NotFoundError("Category")
+        return row  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="Income, expense and item categories.",
+        permission_classes=READ,
+        metadata=sql_meta(
+            RootConnection(
+                Category, category_filter_of, category_order_of, service.CATEGORY_ORDER_COLUMNS
+            )
+        ),
+    )
+    async def categories(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: CategoryFilter | None = None,
+        order_by: CategoryOrder | None = None,
+    ) -> CategoryConnection:
+        field, direction = category_order_of(order_by)
+        page = await service.list_categories(
+            session=info.context.session,
+            filter=category_filter_of(filter),
+            args=info.context.page_args(first=first, after=after, last=last, before=before),
+            order_by=field,
+            direction=direction,
+        )
+        return CategoryConnection.from_page(page)  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="A tax by id; null with NOT_FOUND when there is none.",
+        permission_classes=READ,
+        metadata=sql_meta(RootGet(Tax, "Tax")),
+    )
+    async def tax(self, info: Info, id: strawberry.ID) -> TaxNode | None:
+        row = await find_row(info.context.session, Tax, id, "Tax")
+        if row is None:
+            raise NotFoundError("Tax")
+        return row  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="Tax rates applied to lines.",
+        permission_classes=READ,
+        metadata=sql_meta(
+            RootConnection(Tax, tax_filter_of, tax_order_of, service.TAX_ORDER_COLUMNS)
+        ),
+    )
+    async def taxes(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: TaxFilter | None = None,
+        order_by: TaxOrder | None = None,
+    ) -> TaxConnection:
+        field, direction = tax_order_of(order_by)
+        page = await service.list_taxes(
+            session=info.context.session,
+            filter=tax_filter_of(filter),
+            args=info.context.page_args(first=first, after=after, last=last, before=before),
+            order_by=field,
+            direction=direction,
+        )
+        return TaxConnection.from_page(page)  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="A currency by id; null with NOT_FOUND when there is none.",
+        permission_classes=READ,
+        metadata=sql_meta(RootGet(Currency, "Currency")),
+    )
+    async def currency(self, info: Info, id: strawberry.ID) -> CurrencyNode | None:
+        row = await find_row(info.context.session, Currency, id, "Currency")
+        if row is None:
+            raise NotFoundError("Currency")
+        return row  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="The currencies the company deals in.",
+        permission_classes=READ,
+        metadata=sql_meta(
+            RootConnection(
+                Currency, currency_filter_of, currency_order_of, service.CURRENCY_ORDER_COLUMNS
+            )
+        ),
+    )
+    async def currencies(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: CurrencyFilter | None = None,
+        order_by: CurrencyOrder | None = None,
+    ) -> CurrencyConnection:
+        field, direction = currency_order_of(order_by)
+        page = await service.list_currencies(
+            session=info.context.session,
+            filter=currency_filter_of(filter),
+            args=info.context.page_args(first=first, after=after, last=last, before=before),
+            order_by=field,
+            direction=direction,
+        )
+        return CurrencyConnection.from_page(page)  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="An item by id; null with NOT_FOUND when there is none.",
+        permission_classes=READ,
+        metadata=sql_meta(RootGet(Item, "Item")),
+    )
+    async def item(self, info: Info, id: strawberry.ID) -> ItemNode | None:
+        row = await find_row(info.context.session, Item, id, "Item")
+        if row is None:
+            raise NotFoundError("Item")
+        return row  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="Products and services.",
+        permission_classes=READ,
+        metadata=sql_meta(
+            RootConnection(Item, item_filter_of, item_order_of, service.ITEM_ORDER_COLUMNS)
+        ),
+    )
     async def items(
-        self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Connection[ItemNode]:
-        args = info.context.page_args(first=first, after=after, last=None, before=None)
-        page = await fetch_page(info.context.session, Item, where=[], order_by=[Item.name, Item.id], args=args)
-        return Connection.from_page(page)  # type: ignore[return-value]
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: ItemFilter | None = None,
+        order_by: ItemOrder | None = None,
+    ) -> ItemConnection:
+        field, direction = item_order_of(order_by)
+        page = await service.list_items(
+            session=info.context.session,
+            filter=item_filter_of(filter),
+            args=info.context.page_args(first=first, after=after, last=last, before=before),
+            order_by=field,
+            direction=direction,
+        )
+        return ItemConnection.from_page(page)  # type: ignore[return-value]
+
+
+@strawberry.type
+class Mutation:
+    # --- categories ---
+
+    @strawberry.mutation(permission_classes=WRITE)
+    async def category_create(self, info: Info, input: CategoryCreateInput) -> CategoryPayload:
+        session = info.context.session
+        return await _save(
+            session,
+            CategoryPayload,
+            "category",
+            lambda: service.create_category(session=session, data=input_to_dict(input)),
+        )
+
+    @strawberry.mutation(permission_classes=WRITE)
+    async def category_update(self, info: Info, input: CategoryUpdateInput) -> CategoryPayload:
+        session = info.context.session
+        id, data = _split_id(input)
+        return await _save(
+            session,
+            CategoryPayload,
+            "category",
+            lambda: service.update_category(session=session, id=id, data=data),
+        )
+
+    @strawberry.mutation(description="Delete a category no item uses.", permission_classes=WRITE)
+    async def category_delete(
+        self, info: Info, input: CategoryDeleteInput
+    ) -> CategoryDeletePayload:
+        session = info.context.session
+        return await _delete(
+            session,
+            CategoryDeletePayload,
+            "deleted_category_id",
+            lambda: service.delete_category(session=session, id=input.id),
+        )
+
+    # --- taxes ---
+
+    @strawberry.mutation(permission_classes=WRITE)
+    async def tax_create(self, info: Info, input: TaxCreateInput) -> TaxPayload:
+        session = info.context.session
+        return await _save(
+            session,
+            TaxPayload,
+            "tax",
+            lambda: service.create_tax(session=session, data=input_to_dict(input)),
+        )
+
+    @strawberry.mutation(
+        description="Change a tax. Documents already written keep the rate they were written with.",
+        permission_classes=WRITE,
+    )
+    async def tax_update(self, info: Info, input: TaxUpdateInput) -> TaxPayload:
+        session = info.context.session
+        id, data = _split_id(input)
+        return await _save(
+            session,
+            TaxPayload,
+            "tax",
+            lambda: service.update_tax(session=session, id=id, data=data),
+        )
+
+    @strawberry.mutation(
+        description="Delete a tax no item or document line uses.", permission_classes=WRITE
+    )
+    async def tax_delete(self, info: Info, input: TaxDeleteInput) -> TaxDeletePayload:
+        session = info.context.session
+        return await _delete(
+            session,
+            TaxDeletePayload,
+            "deleted_tax_id",
+            lambda: service.delete_tax(session=session, id=input.id),
+        )
+
+    # --- currencies ---
+
+    @strawberry.mutation(permission_classes=WRITE)
+    async def currency_create(self, info: Info, input: CurrencyCreateInput) -> CurrencyPayload:
+        session = info.context.session
+        return await _save(
+            session,
+            CurrencyPayload,
+            "currency",
+            lambda: service.create_currency(session=session, data=input_to_dict(input)),
+        )
+
+    @strawberry.mutation(
+        description="Change a currency. The base currency keeps its code and a rate of 1.",
+        permission_classes=WRITE,
+    )
+    async def currency_update(self, info: Info, input: CurrencyUpdateInput) -> CurrencyPayload:
+        session = info.context.session
+        id, data = _split_id(input)
+        return await _save(
+            session,
+            CurrencyPayload,
+            "currency",
+            lambda: service.update_currency(session=session, id=id, data=data),
+        )
+
+    @strawberry.mutation(
+        description="Delete a currency no document or contact uses; never the base currency.",
+        permission_classes=WRITE,
+    )
+    async def currency_delete(
+        self, info: Info, input: CurrencyDeleteInput
+    ) -> CurrencyDeletePayload:
+        session = info.context.session
+        return await _delete(
+            session,
+            CurrencyDeletePayload,
+            "deleted_currency_id",
+            lambda: service.delete_currency(session=session, id=input.id),
+        )
+
+    # --- items ---
+
+    @strawberry.mutation(description="Create an item, with its variants.", permission_classes=WRITE)
+    async def item_create(self, info: Info, input: ItemCreateInput) -> ItemPayload:
+        session = info.context.session
+        return await _save(
+            session,
+            ItemPayload,
+            "item",
+            lambda: service.create_item(session=session, data=input_to_dict(input)),
+        )
+
+    @strawberry.mutation(
+        description="Change an item's fields; its variants change through itemVariant mutations.",
+        permission_classes=WRITE,
+    )
+    async def item_update(self, info: Info, input: ItemUpdateInput) -> ItemPayload:
+        session = info.context.session
+        id, data = _split_id(input)
+        return await _save(
+            session,
+            ItemPayload,
+            "item",
+            lambda: service.update_item(session=session, id=id, data=data),
+        )
+
+    @strawberry.mutation(
+        description="Delete an item and its variants, unless a document line uses them.",
+        permission_classes=WRITE,
+    )
+    async def item_delete(self, info: Info, input: ItemDeleteInput) -> ItemDeletePayload:
+        session = info.context.session
+        return await _delete(
+            session,
+            ItemDeletePayload,
+            "deleted_item_id",
+            lambda: service.delete_item(session=session, id=input.id),
+        )
+
+    # --- item variants ---
+
+    @strawberry.mutation(description="Add a variant to an item.", permission_classes=WRITE)
+    async def item_variant_create(
+        self, info: Info, input: ItemVariantCreateInput
+    ) -> ItemVariantPayload:
+        session = info.context.session
+        return await _save(
+            session,
+            ItemVariantPayload,
+            "item_variant",
+            lambda: service.create_item_variant(session=session, data=input_to_dict(input)),
+        )
+
+    @strawberry.mutation(permission_classes=WRITE)
+    async def item_variant_update(
+        self, info: Info, input: ItemVariantUpdateInput
+    ) -> ItemVariantPayload:
+        session = info.context.session
+        id, data = _split_id(input)
+        return await _save(
+            session,
+            ItemVariantPayload,
+            "item_variant",
+            lambda: service.update_item_variant(session=session, id=id, data=data),
+        )
+
+    @strawberry.mutation(
+        description="Delete a variant no document line uses.", permission_classes=WRITE
+    )
+    async def item_variant_delete(
+        self, info: Info, input: ItemVariantDeleteInput
+    ) -> ItemVariantDeletePayload:
+        session = info.context.session
+        return await _delete(
+            session,
+            ItemVariantDeletePayload,
+            "deleted_item_variant_id",
+            lambda: service.delete_item_variant(session=session, id=input.id),
+        )

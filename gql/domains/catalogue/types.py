@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from enum import Enum
 from typing import Any
 
 import strawberry
 
 from gql.context import Context, Info
-from gql.core.relay import Node, node_type
+from gql.core.graph import Edge, sql_meta, to_many, to_one
+from gql.core.ids import decode_id
+from gql.core.inputs import input_to_dict
+from gql.core.mutations import UserError
+from gql.core.ordering import OrderDirection
+from gql.core.relay import Connection, Node, node_type
+from gql.domains.catalogue import service
 from gql.domains.catalogue.loaders import (
     CategoryByIdLoader,
     CurrencyByIdLoader,
     ItemByIdLoader,
+    ItemPageByCategoryIdLoader,
     ItemVariantByIdLoader,
     ItemVariantsByItemIdLoader,
     TaxByIdLoader,
@@ -55,6 +63,39 @@ class CategoryNode(Node):
     enabled: bool
     created_at: datetime
 
+    @strawberry.field(
+        description="The items in this category.",
+        metadata=sql_meta(
+            Edge(
+                Item,
+                "category_id",
+                filter_of=lambda value: item_filter_of(value),
+                order_of=lambda value: item_order_of(value),
+                order_columns=service.ITEM_ORDER_COLUMNS,
+            )
+        ),
+    )
+    async def items(
+        self: Any,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: ItemFilter | None = None,
+        order_by: ItemOrder | None = None,
+    ) -> ItemConnection:
+        return await category_items(
+            info,
+            self,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            filter=filter,
+            order_by=order_by,
+        )
+
 
 @node_type(name="Tax", model=Tax, load=_loader_fn(TaxByIdLoader), description="A tax rate.")
 class TaxNode(Node):
@@ -69,7 +110,9 @@ class TaxNode(Node):
 class CurrencyNode(Node):
     code: str
     name: str
-    rate: Decimal = strawberry.field(description="Units of this currency per one unit of the base currency.")
+    rate: Decimal = strawberry.field(
+        description="Units of this currency per one unit of the base currency."
+    )
     symbol: str | None
     precision: int
     enabled: bool
@@ -84,13 +127,12 @@ class ItemVariantNode(Node):
     sale_price: Decimal | None
     purchase_price: Decimal | None
     enabled: bool
-
-    @strawberry.field
-    async def item(self: Any, info: Info) -> ItemNode | None:
-        return await info.context.loaders.get(ItemByIdLoader).load(self.item_id)  # type: ignore[no-any-return]
+    item: ItemNode | None = to_one(ItemByIdLoader, "item_id")
 
 
-@node_type(name="Item", model=Item, load=_loader_fn(ItemByIdLoader), description="A product or service.")
+@node_type(
+    name="Item", model=Item, load=_loader_fn(ItemByIdLoader), description="A product or service."
+)
 class ItemNode(Node):
     type: ItemTypeEnum  # type: ignore[valid-type]
     name: str
@@ -103,19 +145,407 @@ class ItemNode(Node):
     enabled: bool
     created_at: datetime
     updated_at: datetime
+    category: CategoryNode | None = to_one(CategoryByIdLoader, "category_id")
+    tax: TaxNode | None = to_one(
+        TaxByIdLoader, "tax_id", description="The tax document lines use by default."
+    )
+    variants: list[ItemVariantNode] = to_many(ItemVariantsByItemIdLoader)
 
-    @strawberry.field
-    async def category(self: Any, info: Info) -> CategoryNode | None:
-        if self.category_id is None:
-            return None
-        return await info.context.loaders.get(CategoryByIdLoader).load(self.category_id)  # type: ignore[no-any-return]
 
-    @strawberry.field
-    async def tax(self: Any, info: Info) -> TaxNode | None:
-        if self.tax_id is None:
-            return None
-        return await info.context.loaders.get(TaxByIdLoader).load(self.tax_id)  # type: ignore[no-any-return]
+# --- connections, filters and orders --------------------------------------------------------
 
-    @strawberry.field
-    async def variants(self: Any, info: Info) -> list[ItemVariantNode]:
-        return await info.context.loaders.get(ItemVariantsByItemIdLoader).load(self.id)  # type: ignore[no-any-return]
+
+@strawberry.type(name="CategoryConnection")
+class CategoryConnection(Connection[CategoryNode]):
+    pass
+
+
+@strawberry.type(name="TaxConnection")
+class TaxConnection(Connection[TaxNode]):
+    pass
+
+
+@strawberry.type(name="CurrencyConnection")
+class CurrencyConnection(Connection[CurrencyNode]):
+    pass
+
+
+@strawberry.type(name="ItemConnection")
+class ItemConnection(Connection[ItemNode]):
+    pass
+
+
+@strawberry.enum(description="What categories can be sorted by.")
+class CategoryOrderField(Enum):
+    NAME = "name"
+    CREATED_AT = "created_at"
+
+
+@strawberry.input(description="How to sort categories.")
+class CategoryOrder:
+    field: CategoryOrderField = CategoryOrderField.NAME
+    direction: OrderDirection = OrderDirection.ASC
+
+
+@strawberry.enum(description="What taxes can be sorted by.")
+class TaxOrderField(Enum):
+    NAME = "name"
+    CREATED_AT = "created_at"
+
+
+@strawberry.input(description="How to sort taxes.")
+class TaxOrder:
+    field: TaxOrderField = TaxOrderField.NAME
+    direction: OrderDirection = OrderDirection.ASC
+
+
+@strawberry.enum(description="What currencies can be sorted by.")
+class CurrencyOrderField(Enum):
+    CODE = "code"
+    NAME = "name"
+    CREATED_AT = "created_at"
+
+
+@strawberry.input(description="How to sort currencies.")
+class CurrencyOrder:
+    field: CurrencyOrderField = CurrencyOrderField.CODE
+    direction: OrderDirection = OrderDirection.ASC
+
+
+@strawberry.enum(description="What items can be sorted by.")
+class ItemOrderField(Enum):
+    NAME = "name"
+    CREATED_AT = "created_at"
+    UPDATED_AT = "updated_at"
+
+
+@strawberry.input(description="How to sort items.")
+class ItemOrder:
+    field: ItemOrderField = ItemOrderField.NAME
+    direction: OrderDirection = OrderDirection.ASC
+
+
+@strawberry.input(description="Which categories to list; all conditions must hold.")
+class CategoryFilter:
+    type: CategoryTypeEnum | None = strawberry.UNSET  # type: ignore[valid-type]
+    enabled: bool | None = strawberry.UNSET
+    search: str | None = strawberry.field(default=strawberry.UNSET, description="Part of the name.")
+
+
+@strawberry.input(description="Which taxes to list; all conditions must hold.")
+class TaxFilter:
+    type: TaxTypeEnum | None = strawberry.UNSET  # type: ignore[valid-type]
+    enabled: bool | None = strawberry.UNSET
+    search: str | None = strawberry.field(default=strawberry.UNSET, description="Part of the name.")
+
+
+@strawberry.input(description="Which currencies to list; all conditions must hold.")
+class CurrencyFilter:
+    enabled: bool | None = strawberry.UNSET
+    search: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Part of the code or name."
+    )
+
+
+@strawberry.input(description="Which items to list; all conditions must hold.")
+class ItemFilter:
+    type: ItemTypeEnum | None = strawberry.UNSET  # type: ignore[valid-type]
+    enabled: bool | None = strawberry.UNSET
+    category_id: strawberry.ID | None = strawberry.UNSET
+    search: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Part of the name, SKU or barcode."
+    )
+
+
+def _enum_value(value: Any) -> Any:
+    return getattr(value, "value", None)
+
+
+def category_filter_of(value: CategoryFilter | None) -> service.CategoryFilter:
+    data = input_to_dict(value) if value else {}
+    return service.CategoryFilter(
+        type=_enum_value(data.get("type")), enabled=data.get("enabled"), search=data.get("search")
+    )
+
+
+def tax_filter_of(value: TaxFilter | None) -> service.TaxFilter:
+    data = input_to_dict(value) if value else {}
+    return service.TaxFilter(
+        type=_enum_value(data.get("type")), enabled=data.get("enabled"), search=data.get("search")
+    )
+
+
+def currency_filter_of(value: CurrencyFilter | None) -> service.CurrencyFilter:
+    data = input_to_dict(value) if value else {}
+    return service.CurrencyFilter(enabled=data.get("enabled"), search=data.get("search"))
+
+
+def item_filter_of(value: ItemFilter | None) -> service.ItemFilter:
+    data = input_to_dict(value) if value else {}
+    category = data.get("categoryId")
+    return service.ItemFilter(
+        type=_enum_value(data.get("type")),
+        enabled=data.get("enabled"),
+        # An id that is not a category's matches nothing, like another company's.
+        category_id=(decode_id(category, "Category") or "-") if category else None,
+        search=data.get("search"),
+    )
+
+
+def _order_of(value: Any, default: type[Any]) -> tuple[str, str]:
+    """(column key, direction) of an order input, or of `default()` when none was sent."""
+    order = value or default()
+    return order.field.value, order.direction.value
+
+
+def category_order_of(value: CategoryOrder | None) -> tuple[str, str]:
+    return _order_of(value, CategoryOrder)
+
+
+def tax_order_of(value: TaxOrder | None) -> tuple[str, str]:
+    return _order_of(value, TaxOrder)
+
+
+def currency_order_of(value: CurrencyOrder | None) -> tuple[str, str]:
+    return _order_of(value, CurrencyOrder)
+
+
+def item_order_of(value: ItemOrder | None) -> tuple[str, str]:
+    return _order_of(value, ItemOrder)
+
+
+async def category_items(
+    info: Info,
+    category: Any,
+    *,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+    filter: ItemFilter | None,
+    order_by: ItemOrder | None,
+) -> ItemConnection:
+    """Category.items, batched across every category on the page."""
+    ctx = info.context
+    args = ctx.page_args(first=first, after=after, last=last, before=before)
+    key = (category.id, args, item_filter_of(filter), item_order_of(order_by))
+    page = await ctx.loaders.get(ItemPageByCategoryIdLoader).load(key)
+    return ItemConnection.from_page(page)  # type: ignore[return-value]
+
+
+# --- inputs and payloads ------------------------------------------------------------------
+
+
+@strawberry.input(description="A category's fields; on update, only the fields sent change.")
+class CategoryFieldsInput:
+    color: str | None = strawberry.UNSET
+    enabled: bool | None = strawberry.UNSET
+
+
+@strawberry.input
+class CategoryCreateInput(CategoryFieldsInput):
+    name: str
+    type: CategoryTypeEnum  # type: ignore[valid-type]
+
+
+@strawberry.input
+class CategoryUpdateInput(CategoryFieldsInput):
+    id: strawberry.ID
+    name: str | None = strawberry.UNSET
+    type: CategoryTypeEnum | None = strawberry.UNSET  # type: ignore[valid-type]
+
+
+@strawberry.input
+class CategoryDeleteInput:
+    id: strawberry.ID
+
+
+@strawberry.type
+class CategoryPayload:
+    category: CategoryNode | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class CategoryDeletePayload:
+    deleted_category_id: strawberry.ID | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input(description="A tax's fields; on update, only the fields sent change.")
+class TaxFieldsInput:
+    type: TaxTypeEnum | None = strawberry.UNSET  # type: ignore[valid-type]
+    enabled: bool | None = strawberry.UNSET
+
+
+@strawberry.input
+class TaxCreateInput(TaxFieldsInput):
+    name: str
+    rate: Decimal = strawberry.field(description="A percentage from 0 to 100: 20 means 20%.")
+
+
+@strawberry.input
+class TaxUpdateInput(TaxFieldsInput):
+    id: strawberry.ID
+    name: str | None = strawberry.UNSET
+    rate: Decimal | None = strawberry.field(
+        default=strawberry.UNSET, description="Documents already written keep their rate."
+    )
+
+
+@strawberry.input
+class TaxDeleteInput:
+    id: strawberry.ID
+
+
+@strawberry.type
+class TaxPayload:
+    tax: TaxNode | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class TaxDeletePayload:
+    deleted_tax_id: strawberry.ID | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input(description="A currency's fields; on update, only the fields sent change.")
+class CurrencyFieldsInput:
+    rate: Decimal | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Units of this currency per one unit of the base currency (always 1 for it).",
+    )
+    symbol: str | None = strawberry.UNSET
+    precision: int | None = strawberry.field(
+        default=strawberry.UNSET, description="Decimal places, 0 to 6."
+    )
+    enabled: bool | None = strawberry.UNSET
+
+
+@strawberry.input
+class CurrencyCreateInput(CurrencyFieldsInput):
+    code: str = strawberry.field(
+        description="ISO 4217: three upper-case letters, unique in the company."
+    )
+    name: str
+
+
+@strawberry.input
+class CurrencyUpdateInput(CurrencyFieldsInput):
+    id: strawberry.ID
+    code: str | None = strawberry.UNSET
+    name: str | None = strawberry.UNSET
+
+
+@strawberry.input
+class CurrencyDeleteInput:
+    id: strawberry.ID
+
+
+@strawberry.type
+class CurrencyPayload:
+    currency: CurrencyNode | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class CurrencyDeletePayload:
+    deleted_currency_id: strawberry.ID | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input(description="A variant's fields; on update, only the fields sent change.")
+class ItemVariantFieldsInput:
+    sku: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Unique among the company's items and variants."
+    )
+    barcode: str | None = strawberry.UNSET
+    sale_price: Decimal | None = strawberry.field(
+        default=strawberry.UNSET, description="Null: the item's sale price."
+    )
+    purchase_price: Decimal | None = strawberry.field(
+        default=strawberry.UNSET, description="Null: the item's purchase price."
+    )
+    enabled: bool | None = strawberry.UNSET
+
+
+@strawberry.input(description="A variant created together with its item.")
+class ItemVariantInput(ItemVariantFieldsInput):
+    name: str = strawberry.field(description="Unique among the item's variants.")
+
+
+@strawberry.input
+class ItemVariantCreateInput(ItemVariantFieldsInput):
+    item_id: strawberry.ID
+    name: str = strawberry.field(description="Unique among the item's variants.")
+
+
+@strawberry.input
+class ItemVariantUpdateInput(ItemVariantFieldsInput):
+    id: strawberry.ID
+    name: str | None = strawberry.UNSET
+
+
+@strawberry.input
+class ItemVariantDeleteInput:
+    id: strawberry.ID
+
+
+@strawberry.type
+class ItemVariantPayload:
+    item_variant: ItemVariantNode | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class ItemVariantDeletePayload:
+    deleted_item_variant_id: strawberry.ID | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input(description="An item's fields; on update, only the fields sent change.")
+class ItemFieldsInput:
+    type: ItemTypeEnum | None = strawberry.UNSET  # type: ignore[valid-type]
+    sku: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Unique among the company's items and variants."
+    )
+    barcode: str | None = strawberry.UNSET
+    description: str | None = strawberry.UNSET
+    sale_price: Decimal | None = strawberry.UNSET
+    purchase_price: Decimal | None = strawberry.UNSET
+    unit: str | None = strawberry.UNSET
+    category_id: strawberry.ID | None = strawberry.UNSET
+    tax_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="The tax document lines use by default."
+    )
+    enabled: bool | None = strawberry.UNSET
+
+
+@strawberry.input
+class ItemCreateInput(ItemFieldsInput):
+    name: str
+    variants: list[ItemVariantInput] | None = strawberry.UNSET
+
+
+@strawberry.input
+class ItemUpdateInput(ItemFieldsInput):
+    id: strawberry.ID
+    name: str | None = strawberry.UNSET
+
+
+@strawberry.input
+class ItemDeleteInput:
+    id: strawberry.ID
+
+
+@strawberry.type
+class ItemPayload:
+    item: ItemNode | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class ItemDeletePayload:
+    deleted_item_id: strawberry.ID | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)

@@ -1,0 +1,628 @@
+"""Demo data: a small trading company with a year's worth of books to explore.
+
+Everything goes through the real service functions, so the demo obeys the same
+rules (numbering, totals, tenancy) as data entered through the API. Dates are
+relative to today, so some issued invoices are always overdue. Idempotent: when the
+demo user exists nothing is written.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gql.core.errors import ErrorCode, UserInputError
+from gql.db import create_engine, session_factory, set_tenant
+from gql.domains.catalogue import service as catalogue
+from gql.domains.catalogue.models import Category, Currency, Item, ItemVariant, Tax
+from gql.domains.companies import service as companies
+from gql.domains.companies.models import Company, User
+from gql.domains.contacts import service as contacts
+from gql.domains.contacts.models import Contact
+from gql.domains.documents import service as documents
+from gql.settings import Settings
+
+DEMO_EMAIL = "demo@ledgergraph.dev"
+DEMO_PASSWORD = "demo-password-1"
+DEMO_COMPANY = "Demo Trading Ltd"
+OTHER_EMAIL = "other@ledgergraph.dev"
+OTHER_PASSWORD = "other-password-1"
+OTHER_COMPANY = "Other Company"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    password: str
+    company_name: str
+    company_id: str
+    other_email: str
+    other_password: str
+    other_company_name: str
+    created: bool  # False when the demo data was already there
+
+
+async def seed_demo(settings: Settings) -> DemoLogin:
+    """Create the demo users, companies and books (once); return how to log in."""
+    engine = create_engine(settings.database_url, pool_size=1)
+    try:
+        async with session_factory(engine)() as session:
+            existing = await _existing(session)
+            if existing is not None:
+                return existing
+            try:
+                login = await _seed(session)
+            except UserInputError as exc:
+                # A concurrent seed registered the demo user first: theirs stands.
+                if any(e.code is ErrorCode.TAKEN for e in exc.errors):
+                    await session.rollback()
+                    existing = await _existing(session)
+                    if existing is not None:
+                        return existing
+                raise
+            await session.commit()
+            return login
+    finally:
+        await engine.dispose()
+
+
+async def _existing(session: AsyncSession) -> DemoLogin | None:
+    user = await session.scalar(select(User).where(func.lower(User.email) == DEMO_EMAIL))
+    if user is None:
+        return None
+    companies_of = await companies.companies_of(session=session, user_id=user.id)
+    company = next((c for c, _ in companies_of if c.name == DEMO_COMPANY), None)
+    return _login(company, created=False)
+
+
+def _login(company: Company | None, *, created: bool) -> DemoLogin:
+    return DemoLogin(
+        email=DEMO_EMAIL,
+        password=DEMO_PASSWORD,
+        company_name=company.name if company else DEMO_COMPANY,
+        company_id=company.id if company else "",
+        other_email=OTHER_EMAIL,
+        other_password=OTHER_PASSWORD,
+        other_company_name=OTHER_COMPANY,
+        created=created,
+    )
+
+
+async def _seed(session: AsyncSession) -> DemoLogin:
+    _, company = await companies.register(
+        session=session,
+        data={
+            "name": "Dana Demo",
+            "email": DEMO_EMAIL,
+            "password": DEMO_PASSWORD,
+            "companyName": DEMO_COMPANY,
+            "currency": "GBP",
+        },
+    )
+    set_tenant(session, company.id)
+    await _seed_demo_company(session)
+
+    _, other = await companies.register(
+        session=session,
+        data={
+            "name": "Olga Other",
+            "email": OTHER_EMAIL,
+            "password": OTHER_PASSWORD,
+            "companyName": OTHER_COMPANY,
+            "currency": "USD",
+        },
+    )
+    set_tenant(session, other.id)
+    await _seed_other_company(session)
+    set_tenant(session, None)
+    return _login(company, created=True)
+
+
+# --- Demo Trading Ltd ----------------------------------------------------------------------
+
+
+def _address(street: str, city: str, zip_code: str, country: str, **extra: str) -> dict[str, Any]:
+    return {"street1": street, "city": city, "zipCode": zip_code, "countryRegion": country, **extra}
+
+
+def _person(
+    salutation: str, first: str, last: str, email: str, designation: str, **extra: str
+) -> dict[str, Any]:
+    return {
+        "salutation": salutation,
+        "firstName": first,
+        "lastName": last,
+        "email": email,
+        "designation": designation,
+        **extra,
+    }
+
+
+CONTACTS: list[dict[str, Any]] = [
+    {
+        "name": "Acme Retail Ltd",
+        "type": "customer",
+        "entityType": "BUSINESS",
+        "companyName": "Acme Retail Ltd",
+        "email": "accounts@acme-retail.example",
+        "phone": "+44 20 7946 0101",
+        "website": "https://acme-retail.example",
+        "taxNumber": "GB123456789",
+        "billingAddress": _address("12 High Street", "London", "EC1A 1BB", "United Kingdom"),
+        "shippingAddress": _address(
+            "Unit 4, Riverside Park", "Croydon", "CR0 2XX", "United Kingdom"
+        ),
+        "contactPersons": [
+            _person("MS", "Priya", "Natarajan", "priya@acme-retail.example", "Finance Manager"),
+            _person(
+                "MR", "Tom", "Becker", "tom@acme-retail.example", "Buyer", mobile="+44 7700 900101"
+            ),
+        ],
+        "customFields": [{"name": "Account manager", "value": "Dana Demo"}],
+    },
+    {
+        "name": "Northwind Traders",
+        "type": "customer",
+        "entityType": "BUSINESS",
+        "companyName": "Northwind Traders plc",
+        "email": "ap@northwind.example",
+        "phone": "+44 161 496 0202",
+        "taxNumber": "GB987654321",
+        "billingAddress": _address("1 Deansgate", "Manchester", "M3 1AZ", "United Kingdom"),
+        "contactPersons": [
+            _person("MR", "James", "Okafor", "james@northwind.example", "Procurement"),
+        ],
+    },
+    {
+        "name": "Blue Harbour Cafe",
+        "type": "customer",
+        "entityType": "BUSINESS",
+        "email": "hello@blueharbour.example",
+        "phone": "+44 117 496 0303",
+        "billingAddress": _address("3 Harbour Walk", "Bristol", "BS1 5TY", "United Kingdom"),
+    },
+    {
+        "name": "Greenfield Schools Trust",
+        "type": "customer",
+        "entityType": "BUSINESS",
+        "companyName": "Greenfield Schools Trust",
+        "email": "finance@greenfield.example",
+        "billingAddress": _address("School Lane", "Leeds", "LS1 4AP", "United Kingdom"),
+        "contactPersons": [
+            _person(
+                "DR", "Helen", "Marsh", "h.marsh@greenfield.example", "Bursar", department="Finance"
+            ),
+        ],
+        "reference": "PO required on every invoice",
+    },
+    {
+        "name": "Contoso GmbH",
+        "type": "customer",
+        "entityType": "BUSINESS",
+        "companyName": "Contoso GmbH",
+        "email": "rechnungen@contoso.example",
+        "currencyCode": "EUR",
+        "taxNumber": "DE811234567",
+        "billingAddress": _address("Friedrichstrasse 68", "Berlin", "10117", "Germany"),
+        "contactPersons": [
+            _person("MRS", "Anna", "Schmidt", "anna.schmidt@contoso.example", "Einkauf"),
+        ],
+    },
+    {
+        "name": "Brightside Studios",
+        "type": "customer",
+        "entityType": "BUSINESS",
+        "email": "studio@brightside.example",
+        "website": "https://brightside.example",
+        "billingAddress": _address("88 Sidney Street", "Cambridge", "CB2 3HX", "United Kingdom"),
+    },
+    {
+        "name": "Emma Clarke",
+        "type": "customer",
+        "entityType": "INDIVIDUAL",
+        "salutation": "MS",
+        "firstName": "Emma",
+        "lastName": "Clarke",
+        "email": "emma.clarke@mail.example",
+        "mobile": "+44 7700 900404",
+        "billingAddress": _address("27 Rose Avenue", "York", "YO1 7HH", "United Kingdom"),
+    },
+    {
+        "name": "Dr Oliver Shah",
+        "type": "customer",
+        "entityType": "INDIVIDUAL",
+        "salutation": "DR",
+        "firstName": "Oliver",
+        "lastName": "Shah",
+        "email": "oliver.shah@mail.example",
+        "nationalId": "QQ123456C",
+        "billingAddress": _address("5 Castle Mews", "Edinburgh", "EH1 2NG", "United Kingdom"),
+    },
+    {
+        "name": "Paperworks Supplies Ltd",
+        "type": "supplier",
+        "entityType": "BUSINESS",
+        "companyName": "Paperworks Supplies Ltd",
+        "email": "sales@paperworks.example",
+        "phone": "+44 121 496 0505",
+        "taxNumber": "GB555666777",
+        "billingAddress": _address("Mill Road", "Birmingham", "B1 1AA", "United Kingdom"),
+        "contactPersons": [
+            _person("MR", "Raj", "Patel", "raj@paperworks.example", "Account Manager"),
+        ],
+    },
+    {
+        "name": "CloudHost Europe BV",
+        "type": "supplier",
+        "entityType": "BUSINESS",
+        "companyName": "CloudHost Europe B.V.",
+        "email": "billing@cloudhost.example",
+        "currencyCode": "EUR",
+        "taxNumber": "NL123456789B01",
+        "billingAddress": _address("Keizersgracht 123", "Amsterdam", "1015 CJ", "Netherlands"),
+    },
+    {
+        "name": "Metro Office Furniture",
+        "type": "supplier",
+        "entityType": "BUSINESS",
+        "email": "trade@metrofurniture.example",
+        "billingAddress": _address("Trade Park 9", "Reading", "RG1 8AA", "United Kingdom"),
+        "contactPersons": [
+            _person("MS", "Lucy", "Evans", "lucy@metrofurniture.example", "Trade Sales"),
+        ],
+    },
+    {
+        "name": "Harbour Logistics Ltd",
+        "type": "both",
+        "entityType": "BUSINESS",
+        "companyName": "Harbour Logistics Ltd",
+        "email": "office@harbourlogistics.example",
+        "phone": "+44 23 8049 0606",
+        "billingAddress": _address("Dock Gate 4", "Southampton", "SO14 3XX", "United Kingdom"),
+        "notes": "Buys office supplies from us and delivers our larger orders.",
+    },
+]
+
+CATEGORIES = [
+    ("Stationery", "item"),
+    ("Furniture", "item"),
+    ("Apparel", "item"),
+    ("Books", "item"),
+    ("Services", "item"),
+    ("Consulting income", "income"),
+    ("Hosting and software", "expense"),
+]
+
+
+def _item(
+    name: str,
+    sku: str,
+    kind: str,
+    category: str,
+    tax: str,
+    sale: str,
+    purchase: str | None = None,
+    unit: str | None = None,
+    variants: list[tuple[str, str, str | None]] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "name": name,
+        "sku": sku,
+        "type": kind,
+        "category": category,
+        "tax": tax,
+        "salePrice": Decimal(sale),
+        "purchasePrice": Decimal(purchase) if purchase else None,
+        "unit": unit,
+        **extra,
+    }
+    if variants:
+        data["variants"] = [
+            {
+                "name": v_name,
+                "sku": f"{sku}-{v_sku}",
+                "salePrice": Decimal(v_sale) if v_sale else None,
+            }
+            for v_name, v_sku, v_sale in variants
+        ]
+    return data
+
+
+ITEMS = [
+    _item(
+        "A4 Copier Paper (box of 5 reams)",
+        "PAP-A4",
+        "product",
+        "Stationery",
+        "Standard",
+        "24.99",
+        "15.00",
+        "box",
+        barcode="5012345678900",
+    ),
+    _item(
+        "Ballpoint Pens (pack of 50)",
+        "PEN-50",
+        "product",
+        "Stationery",
+        "Standard",
+        "12.50",
+        "6.20",
+        "pack",
+        barcode="5012345678917",
+    ),
+    _item(
+        "Ergonomic Office Chair",
+        "CHR-ERG",
+        "product",
+        "Furniture",
+        "Standard",
+        "249.00",
+        "140.00",
+        "each",
+        variants=[("Black", "BLK", None), ("Grey", "GRY", None)],
+    ),
+    _item(
+        "Standing Desk",
+        "DSK-STD",
+        "product",
+        "Furniture",
+        "Standard",
+        "499.00",
+        "310.00",
+        "each",
+        variants=[("120 cm", "120", "499.00"), ("160 cm", "160", "579.00")],
+    ),
+    _item(
+        "Company T-Shirt",
+        "TSH",
+        "product",
+        "Apparel",
+        "Standard",
+        "18.00",
+        "7.00",
+        "each",
+        variants=[("Small", "S", None), ("Medium", "M", None), ("Large", "L", None)],
+    ),
+    _item("Children's Book Set", "BK-KIDS", "product", "Books", "Zero", "35.00", "20.00", "set"),
+    _item(
+        "Home Energy Saving Kit",
+        "KIT-ENERGY",
+        "product",
+        "Stationery",
+        "Reduced",
+        "60.00",
+        "38.00",
+        "kit",
+    ),
+    _item("IT Support", "SRV-IT", "service", "Services", "Standard", "75.00", unit="hour"),
+    _item("Office Cleaning", "SRV-CLEAN", "service", "Services", "Standard", "90.00", unit="visit"),
+    _item(
+        "Consulting Day",
+        "SRV-CONSULT",
+        "service",
+        "Services",
+        "Standard",
+        "650.00",
+        unit="day",
+        description="A day of on-site process and systems consulting.",
+    ),
+    _item("Delivery", "SRV-DELIVERY", "service", "Services", "Standard", "15.00", unit="drop"),
+]
+
+# (days ago issued, payment terms in days, what happens to it)
+INVOICES = [
+    (118, 30, "issue"),
+    (104, 30, "issue"),
+    (96, 60, "issue"),
+    (88, 30, "cancel"),
+    (75, 90, "issue"),
+    (63, 30, "issue"),
+    (55, 90, "issue"),
+    (48, 30, "issue"),
+    (40, 60, "issue"),
+    (33, 30, "issue"),
+    (26, 30, "issue"),
+    (18, 30, "issue"),
+    (9, 30, "draft"),
+    (4, 14, "issue"),
+    (1, 30, "draft"),
+]
+BILLS = [
+    (100, 30, "issue"),
+    (72, 30, "issue"),
+    (50, 60, "issue"),
+    (30, 30, "issue"),
+    (12, 30, "draft"),
+    (2, 14, "draft"),
+]
+
+
+async def _seed_demo_company(session: AsyncSession) -> None:
+    gbp = await session.scalar(select(Currency).where(Currency.code == "GBP"))  # type: ignore[arg-type]
+    assert gbp is not None
+    await catalogue.update_currency(
+        session=session, id=gbp.id, data={"name": "Pound sterling", "symbol": "£"}
+    )
+    await catalogue.create_currency(
+        session=session,
+        data={"code": "EUR", "name": "Euro", "rate": Decimal("1.17"), "symbol": "€"},
+    )
+
+    taxes = {t.name.split()[0]: t for t in (await session.scalars(select(Tax))).all()}
+    for name, rate in (("Reduced", "5"), ("Zero", "0")):
+        if name not in taxes:
+            taxes[name] = await catalogue.create_tax(
+                session=session, data={"name": f"{name} rate", "rate": Decimal(rate)}
+            )
+    if "Standard" not in taxes:
+        taxes["Standard"] = await catalogue.create_tax(
+            session=session, data={"name": "Standard rate", "rate": Decimal("20")}
+        )
+
+    categories: dict[str, Category] = {}
+    for name, kind in CATEGORIES:
+        categories[name] = await catalogue.create_category(
+            session=session, data={"name": name, "type": kind}
+        )
+
+    items: list[Item] = []
+    for spec in ITEMS:
+        data = {k: v for k, v in spec.items() if v is not None and k not in ("category", "tax")}
+        data["categoryId"] = categories[spec["category"]].id
+        data["taxId"] = taxes[spec["tax"]].id
+        items.append(await catalogue.create_item(session=session, data=data))
+    variants = await catalogue.variants_by_item(session=session, item_ids=[i.id for i in items])
+
+    people = [await contacts.create_contact(session=session, data=c) for c in CONTACTS]
+    customers = [c for c in people if c.type in ("customer", "both")]
+    suppliers = [c for c in people if c.type in ("supplier", "both")]
+
+    rng = random.Random(20240501)  # the same demo every time
+    products = [i for i in items if i.type == "product"]
+    for n, (days_ago, terms, fate) in enumerate(INVOICES):
+        rush = n % 5 == 2  # one more, free-text line: 1-5 lines in all
+        count = rng.randint(1, 4 if rush else 5)
+        lines = [_line(rng, rng.choice(items), variants) for _ in range(count)]
+        if n % 4 == 1:
+            lines[0]["discountRate"] = Decimal("10")
+        if rush:
+            lines.append(
+                {
+                    "name": "Rush handling",
+                    "unitPrice": Decimal("25.00"),
+                    "taxId": taxes["Standard"].id,
+                }
+            )
+        await _document(
+            session,
+            "invoice",
+            customers[n % len(customers)],
+            days_ago,
+            terms,
+            fate,
+            lines,
+            reference=f"PO-{4100 + n}" if n % 3 == 0 else None,
+        )
+    for n, (days_ago, terms, fate) in enumerate(BILLS):
+        lines = [_line(rng, rng.choice(products), variants) for _ in range(rng.randint(1, 4))]
+        if n == 1:  # the hosting bill: a free-text line, no item
+            lines = [
+                {
+                    "name": "Cloud hosting, monthly plan",
+                    "quantity": Decimal("1"),
+                    "unitPrice": Decimal("180.00"),
+                    "taxId": taxes["Standard"].id,
+                }
+            ]
+        await _document(
+            session,
+            "bill",
+            suppliers[n % len(suppliers)],
+            days_ago,
+            terms,
+            fate,
+            lines,
+            reference=f"SUP-{780 + n}",
+        )
+
+
+def _line(rng: random.Random, item: Item, variants: dict[str, list[ItemVariant]]) -> dict[str, Any]:
+    line: dict[str, Any] = {"itemId": item.id, "quantity": Decimal(rng.choice([1, 1, 2, 3, 5, 10]))}
+    if item.type == "service" and item.unit in ("hour", "visit"):
+        line["quantity"] = Decimal(rng.choice(["1.5", "2", "4", "7.5"]))
+    options = variants.get(item.id)
+    if options:
+        line["variantId"] = rng.choice(options).id
+    return line
+
+
+async def _document(
+    session: AsyncSession,
+    kind: str,
+    contact: Contact,
+    days_ago: int,
+    terms: int,
+    fate: str,
+    lines: list[dict[str, Any]],
+    reference: str | None = None,
+) -> None:
+    issued = date.today() - timedelta(days=days_ago)
+    doc = await documents.create_document(
+        session=session,
+        data={
+            "kind": kind,
+            "contactId": contact.id,
+            "issueDate": issued,
+            "dueDate": issued + timedelta(days=terms),
+            "reference": reference,
+            "notes": "Thank you for your business." if kind == "invoice" else None,
+            "terms": f"Payment due within {terms} days.",
+            "lines": lines,
+        },
+    )
+    if fate in ("issue", "cancel"):
+        await documents.issue_document(session=session, id=doc.id)
+    if fate == "cancel":
+        await documents.cancel_document(session=session, id=doc.id)
+
+
+# --- Other Company (a second tenant, to explore isolation) ----------------------------------
+
+
+async def _seed_other_company(session: AsyncSession) -> None:
+    tax = await session.scalar(select(Tax))
+    assert tax is not None
+    item = await catalogue.create_item(
+        session=session,
+        data={
+            "name": "Widget",
+            "sku": "WID-1",
+            "type": "product",
+            "salePrice": Decimal("9.99"),
+            "purchasePrice": Decimal("4.00"),
+            "taxId": tax.id,
+        },
+    )
+    customer = await contacts.create_contact(
+        session=session,
+        data={
+            "name": "Globex Corporation",
+            "type": "customer",
+            "entityType": "BUSINESS",
+            "email": "ap@globex.example",
+            "billingAddress": _address("1 Globex Way", "Springfield", "49007", "United States"),
+        },
+    )
+    supplier = await contacts.create_contact(
+        session=session,
+        data={"name": "Initech Supplies", "type": "supplier", "entityType": "BUSINESS"},
+    )
+    await _document(
+        session,
+        "invoice",
+        customer,
+        20,
+        30,
+        "issue",
+        [{"itemId": item.id, "quantity": Decimal("12")}],
+    )
+    await _document(
+        session,
+        "invoice",
+        customer,
+        3,
+        30,
+        "draft",
+        [{"itemId": item.id, "quantity": Decimal("4")}],
+    )
+    await _document(
+        session, "bill", supplier, 15, 30, "issue", [{"itemId": item.id, "quantity": Decimal("50")}]
+    )
