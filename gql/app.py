@@ -29,7 +29,7 @@ from gql.domains.documents import rest as documents_rest
 from gql.domains.documents import rest_kinds as document_kinds_rest
 from gql.domains.ledger import rest as ledger_rest
 from gql.graphql_view import GraphQLView
-from gql.rest.numbors import HttpError, fail
+from gql.rest.numbors import REQUEST_ID_KEY, HttpError, fail
 from gql.schema import build_schema
 from gql.settings import Settings
 
@@ -71,7 +71,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         request_id = _client_request_id(dict(scope["headers"]).get(b"x-request-id")) or uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
+        scope[REQUEST_ID_KEY] = request_id
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
             await self._too_large(scope, receive, send)

@@ -8,21 +8,31 @@ status codes the specification prescribes for it.
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
+from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.schema.exceptions import InvalidOperationTypeError
 
 from gql.auth.viewer import resolve_viewer
 from gql.compiler.executor import CompiledReads
 from gql.context import Context, Loaders
+from gql.rest.numbors import REQUEST_ID_KEY
 from gql.settings import Settings
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
+# Per-request values live in the ASGI scope itself (never in scope["state"], which a
+# server may share between requests).
+SESSION_KEY = "ledgergraph.session"
+CONTEXT_KEY = "ledgergraph.graphql_context"
+
+log = logging.getLogger("ledgergraph.graphql")
 
 
 def _wants_graphql_response(accept: str) -> bool:
@@ -51,7 +61,7 @@ async def _graphql_params(request: Request) -> dict[str, Any] | None:
             return None
         try:
             variables = json.loads(request.query_params.get("variables") or "null")
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
         return {
             "query": request.query_params["query"],
@@ -62,7 +72,7 @@ async def _graphql_params(request: Request) -> dict[str, Any] | None:
         return None
     try:
         body = json.loads(await request.body())
-    except ValueError:
+    except (ValueError, RecursionError):  # strawberry answers these with a 400
         return None
     if not isinstance(body, dict) or not isinstance(body.get("query"), str):
         return None
@@ -90,7 +100,7 @@ class GraphQLView(GraphQL[Context, None]):
         # The session lives exactly as long as the request (or WebSocket connection).
         sessions = scope["app"].state.sessions
         async with sessions() as session:
-            scope.setdefault("state", {})["db_session"] = session
+            scope[SESSION_KEY] = session
             if scope["type"] == "http":
                 await self._http(scope, receive, send)
             else:
@@ -107,7 +117,13 @@ class GraphQLView(GraphQL[Context, None]):
             if status is None:
                 raise
             reason = getattr(exc, "reason", str(exc))
-            response = JSONResponse({"errors": [{"message": reason}]}, status_code=status)
+            headers = {}
+            if isinstance(exc.__cause__, InvalidOperationTypeError) and request.method == "GET":
+                # GraphQL over HTTP: a mutation over GET is 405 Method Not Allowed.
+                status, headers = 405, {"allow": "POST"}
+            response = JSONResponse(
+                {"errors": [{"message": reason}]}, status_code=status, headers=headers
+            )
         await response(scope, receive, send)
 
     async def _compiled(self, request: Request) -> Response | None:
@@ -118,14 +134,21 @@ class GraphQLView(GraphQL[Context, None]):
         if params is None:
             return None
         context = await self.get_context(request, None)
-        result = await self.compiled.execute(
-            query=params["query"],
-            variables=params.get("variables"),
-            operation_name=params.get("operationName"),
-            context=context,
-        )
+        try:
+            result = await self.compiled.execute(
+                query=params["query"],
+                variables=params.get("variables"),
+                operation_name=params.get("operationName"),
+                context=context,
+            )
+        except Exception:
+            # A failing compiled plan must not escape as a raw 500: log it under the
+            # request id and let the resolver path answer (which masks what still fails).
+            log.exception("compiled read failed (request %s); using resolvers", context.request_id)
+            await context.session.rollback()
+            result = None
         if result is None:
-            request.state.graphql_context = context  # reused by the resolver path
+            request.scope[CONTEXT_KEY] = context  # reused by the resolver path
             return None
         graphql_response = _wants_graphql_response(request.headers.get("accept", ""))
         return Response(
@@ -134,11 +157,11 @@ class GraphQLView(GraphQL[Context, None]):
         )
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
-        existing = request.scope.get("state", {}).get("graphql_context")
+        existing = request.scope.get(CONTEXT_KEY)
         if existing is not None:
             existing.response = response
             return existing  # type: ignore[no-any-return]
-        session = request.scope["state"]["db_session"]
+        session = request.scope[SESSION_KEY]
         token_user = request.scope.get("user")
         viewer = await resolve_viewer(
             session,
@@ -151,7 +174,7 @@ class GraphQLView(GraphQL[Context, None]):
             session=session,
             viewer=viewer,
             settings=self.settings,
-            request_id=request.scope.get("state", {}).get("request_id", "-"),
+            request_id=request.scope.get(REQUEST_ID_KEY, "-"),
             loaders=Loaders(session),
             response=response,
         )
@@ -172,6 +195,12 @@ class GraphQLView(GraphQL[Context, None]):
             if _is_request_error(response_data):
                 response.status_code = 400
         return response
+
+    def parse_json(self, data: str | bytes) -> Any:
+        try:
+            return super().parse_json(data)
+        except RecursionError:  # nested deeper than the parser follows: malformed for us
+            raise HTTPException(400, "Unable to parse request body as JSON") from None
 
     def encode_json(self, data: object) -> str:
         return json.dumps(data, separators=(",", ":"))

@@ -37,6 +37,18 @@ class ToMany:
 
 
 @dataclass(frozen=True)
+class ToOneBy:
+    """The row of `model` whose `fk` is this row's id and that meets `where(table)` (a
+    reverse to-one, e.g. the voucher whose source is this document): the first in
+    `order_by` order, or null."""
+
+    model: type[Any]
+    fk: str
+    where: Callable[[Any], list[ColumnElement[bool]]]
+    order_by: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Edge:
     """A connection of `model` rows whose `fk` is this row's id."""
 
@@ -77,8 +89,21 @@ def sql_of(field: Any) -> Any:
     return (field.metadata or {}).get(SQL)
 
 
+def require_module_of(model: type[Any], info: strawberry.Info) -> None:
+    """An edge into a module's type answers FORBIDDEN while that module is off, as the
+    module's root fields do (the compiled path defers such queries to this one)."""
+    from gql.auth.permissions import module_disabled_message
+    from gql.core.errors import ForbiddenError
+    from gql.core.relay import module_of
+
+    module = module_of(model)
+    if module is not None and module not in info.context.viewer.enabled_modules:
+        raise ForbiddenError(module_disabled_message(module))
+
+
 def to_one(loader: type[Any], fk: str, *, description: str | None = None) -> Any:
     async def resolve(root: Any, info: strawberry.Info) -> Any:
+        require_module_of(loader.model, info)
         key = getattr(root, fk)
         return None if key is None else await info.context.loaders.get(loader).load(key)
 
@@ -87,9 +112,23 @@ def to_one(loader: type[Any], fk: str, *, description: str | None = None) -> Any
 
 def to_many(loader: type[Any], *, description: str | None = None) -> Any:
     async def resolve(root: Any, info: strawberry.Info) -> Any:
+        require_module_of(loader.model, info)
         return await info.context.loaders.get(loader).load(root.id)
 
     spec = ToMany(loader.model, loader.foreign_key, tuple(loader.order_by))
+    return strawberry.field(resolver=resolve, description=description, metadata={SQL: spec})
+
+
+def to_one_by(loader: type[Any], *, description: str | None = None) -> Any:
+    """A nullable edge to the one row that points at this one. `loader` (a
+    gql.core.loaders.OneByForeignKeyLoader) is keyed by this row's id and declares
+    `model`, `foreign_key`, `order_by` and `where(table)`."""
+
+    async def resolve(root: Any, info: strawberry.Info) -> Any:
+        require_module_of(loader.model, info)
+        return await info.context.loaders.get(loader).load(root.id)
+
+    spec = ToOneBy(loader.model, loader.foreign_key, loader.where, tuple(loader.order_by))
     return strawberry.field(resolver=resolve, description=description, metadata={SQL: spec})
 
 

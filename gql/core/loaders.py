@@ -51,6 +51,38 @@ class ByForeignKeyLoader(DataLoader[str, Any], Generic[T]):
         return [grouped.get(key, []) for key in keys]
 
 
+class OneByForeignKeyLoader(DataLoader[str, Any], Generic[T]):
+    """The one row whose `foreign_key` equals each key and that meets `where` (the
+    first in `order_by` order when several do); `None` for none. For reverse to-one
+    edges (gql.core.graph.to_one_by)."""
+
+    model: ClassVar[type[Any]]
+    foreign_key: ClassVar[str]
+    order_by: ClassVar[tuple[str, ...]] = ("id",)
+
+    @staticmethod
+    def where(table: Any) -> list[ColumnElement[bool]]:
+        """Extra conditions over the model's table (or an alias of it)."""
+        return []
+
+    def __init__(self, session: AsyncSession) -> None:
+        super().__init__()
+        self.session = session
+
+    async def batch_load_fn(self, keys: Sequence[str]) -> list[T | None]:
+        column = getattr(self.model, self.foreign_key)
+        order = [getattr(self.model, name) for name in self.order_by]
+        stmt = (
+            select(self.model)
+            .where(column.in_(keys), *self.where(self.model.__table__))
+            .order_by(column, *order)
+        )
+        first: dict[str, T] = {}
+        for row in (await self.session.scalars(stmt)).all():
+            first.setdefault(getattr(row, self.foreign_key), row)
+        return [first.get(key) for key in keys]
+
+
 class PageByForeignKeyLoader(DataLoader[tuple[Any, ...], Page[Any]], Generic[T]):
     """Connection pages of a to-many edge, batched across parents.
 

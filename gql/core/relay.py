@@ -34,6 +34,12 @@ NODE_TYPES: dict[str, NodeSpec] = {}
 _TYPE_NAME_BY_MODEL: dict[type[Any], str] = {}
 
 
+def module_of(model: type[Any]) -> str | None:
+    """The module a table's node type belongs to (None: the core, always on)."""
+    name = _TYPE_NAME_BY_MODEL.get(model)
+    return NODE_TYPES[name].module if name else None
+
+
 def type_name_of(row: Any) -> str:
     return _TYPE_NAME_BY_MODEL[type(row)]
 

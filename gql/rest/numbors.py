@@ -8,19 +8,24 @@ import logging
 import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import simplejson
+from pydantic.alias_generators import to_camel
 from starlette.requests import Request
 from starlette.responses import Response
 
 from gql.auth.permissions import module_disabled_message
 from gql.auth.viewer import Viewer, resolve_viewer
 from gql.core.errors import ErrorCode, UserInputError
+from gql.core.pagination import MAX_POSITION
 from gql.db import RequestSession
 from gql.settings import Settings
 
 log = logging.getLogger("ledgergraph.rest")
+
+REQUEST_ID_KEY = "ledgergraph.request_id"  # set by the app's request middleware
 
 
 class HttpError(Exception):
@@ -93,7 +98,8 @@ def page_params(request: Request, settings: Settings) -> Page:
     errors: list[dict[str, str]] = []
     values = {}
     for name, default, low, high in (
-        ("page", 1, 1, None),
+        # Bounded so the row offset stays within what the databases' integers hold.
+        ("page", 1, 1, MAX_POSITION // settings.max_page_size),
         ("limit", settings.default_page_size, 1, settings.max_page_size),
     ):
         raw = request.query_params.get(name)
@@ -147,6 +153,9 @@ async def read_json(request: Request) -> Any:
         raise HttpError(
             400, "Malformed JSON", [{"field": "body", "message": f"not valid JSON: {exc}"}]
         ) from None
+    except RecursionError:  # nesting deeper than the parser can follow: not ours to accept
+        message = "not valid JSON: nested too deeply"
+        raise HttpError(400, "Malformed JSON", [{"field": "body", "message": message}]) from None
 
 
 @dataclass
@@ -195,6 +204,18 @@ def endpoint(
                     if _is_missing_path_id(exc):
                         return fail(404, exc.errors[0].message)
                     return fail(400, "Validation failed", error_list(exc))
+                except Exception:
+                    # Unexpected: the envelope, the request id and nothing else reach the
+                    # client; the error itself is logged under the same id.
+                    request_id = request.scope.get(REQUEST_ID_KEY, "-")
+                    log.exception(
+                        "unexpected error in %s %s (request %s)",
+                        request.method,
+                        request.url.path,
+                        request_id,
+                    )
+                    await session.rollback()
+                    return fail(500, f"Unexpected error (request id {request_id})")
 
         run.__name__ = handler.__name__
         return run
@@ -239,10 +260,13 @@ def _is_missing_path_id(exc: UserInputError) -> bool:
 
 
 
+@lru_cache(maxsize=1024)
+def _camel(name: str) -> str:
+    return to_camel(name)
+
+
 def row_json(row: Any, *, exclude: tuple[str, ...] = ("company_id",), **extra: Any) -> dict[str, Any]:
     """A table row as the REST dialect shows it: camelCase keys, `id` as the object id."""
-    from pydantic.alias_generators import to_camel
-
-    data = {to_camel(k): v for k, v in row.model_dump().items() if k not in exclude}
+    data = {_camel(k): v for k, v in row.model_dump().items() if k not in exclude}
     data.update(extra)
     return data

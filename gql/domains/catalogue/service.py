@@ -34,6 +34,7 @@ from gql.domains.catalogue.models import (
     TaxType,
 )
 from gql.domains.companies.models import Company
+from gql.domains.banking.models import Account
 from gql.domains.contacts.models import Contact
 from gql.domains.documents.models import Document, DocumentLine
 
@@ -456,6 +457,8 @@ async def _currency_in_use(session: AsyncSession, code: str) -> str | None:
         return "documents"
     if await _in_use(session, Contact.currency_code == code):
         return "contacts"
+    if await _in_use(session, Account.currency_code == code):
+        return "accounts"
     return None
 
 

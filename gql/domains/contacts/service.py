@@ -15,7 +15,9 @@ from gql.core.ordering import like_pattern, order_clauses
 from gql.core.pagination import Page, PageArgs, fetch_page
 from gql.domains.catalogue.models import Currency
 from gql.domains.contacts.models import Contact, ContactType, EntityType, Salutation
+from gql.domains.banking.models import Transaction
 from gql.domains.documents.models import Document
+from gql.domains.ledger.models import VoucherLine
 
 Text = Field(default=None, max_length=200)
 ShortText = Field(default=None, max_length=50)
@@ -180,13 +182,15 @@ async def update_contact(*, session: AsyncSession, id: str, data: dict[str, Any]
 
 async def delete_contact(*, session: AsyncSession, id: str) -> Contact:
     contact = await get_contact(session=session, id=id)
-    has_documents = await session.scalar(
-        select(exists().where(Document.contact_id == contact.id))
-    )
-    if has_documents:
-        raise UserInputError.single(
-            "id", "Contact has documents; disable it instead of deleting it", ErrorCode.IN_USE
-        )
+    for what, column in (
+        ("documents", Document.contact_id),
+        ("transactions", Transaction.contact_id),
+        ("journal entries", VoucherLine.contact_id),
+    ):
+        if await session.scalar(select(exists().where(column == contact.id))):
+            raise UserInputError.single(
+                "id", f"Contact has {what}; disable it instead of deleting it", ErrorCode.IN_USE
+            )
     await session.delete(contact)
     await session.flush()
     return contact

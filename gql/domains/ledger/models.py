@@ -55,6 +55,7 @@ class SourceType(str, Enum):
     TRANSACTION = "transaction"
     TRANSFER = "transfer"
     VOUCHER = "voucher"  # a reversal
+    ACCOUNT = "account"  # a bank, cash or credit-card account's opening balance
 
 
 class LedgerAccount(TenantOwned, table=True):
@@ -70,7 +71,9 @@ class LedgerAccount(TenantOwned, table=True):
     type: str = Field(max_length=20)
     level: str = Field(max_length=20)
     nature: str = Field(max_length=10)
-    parent_id: str | None = Field(default=None, foreign_key="ledger_account.id", index=True)
+    parent_id: str | None = Field(
+        default=None, foreign_key="ledger_account.id", max_length=24, index=True
+    )
     locked: bool = False  # system accounts: cannot be renamed away or deleted
     enabled: bool = True
     # Which automatic posting uses this account ("receivables", "sales", ...).
@@ -102,8 +105,11 @@ class Voucher(TenantOwned, table=True):
     kind: str = Field(default=VoucherKind.REGULAR.value, max_length=40)
     source_type: str | None = Field(default=None, max_length=20)
     source_id: str | None = Field(default=None, max_length=24)
-    reverses_id: str | None = Field(default=None, foreign_key="voucher.id")
+    reverses_id: str | None = Field(default=None, foreign_key="voucher.id", max_length=24)
     total: Decimal = money_field()  # the sum of debits (= the sum of credits)
+    # The company's base currency when the voucher was posted: every amount of a
+    # voucher is in it.
+    currency_code: str = Field(max_length=3)
 
 
 class VoucherLine(TenantOwned, table=True):
@@ -116,4 +122,4 @@ class VoucherLine(TenantOwned, table=True):
     debit: Decimal = money_field()
     credit: Decimal = money_field()
     description: str | None = Field(default=None, max_length=500)
-    contact_id: str | None = Field(default=None, foreign_key="contact.id")
+    contact_id: str | None = Field(default=None, foreign_key="contact.id", max_length=24)

@@ -1,0 +1,216 @@
+"""Numbors REST: /api/accounts, /api/transactions (a `document` makes it a payment) and
+/api/transfers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+from starlette.routing import Route
+
+from gql.auth.permissions import module_disabled_message
+from gql.core.errors import FieldError, UserInputError
+from gql.core.ids import decode_id
+from gql.core.pagination import Page, PageArgs
+from gql.domains.banking import service
+from gql.domains.banking.models import Account, AccountType, Transaction, TransactionType, Transfer
+from gql.rest.numbors import (
+    HttpError,
+    RestContext,
+    bool_param,
+    choice_param,
+    endpoint,
+    ok,
+    page_params,
+    paginated,
+    read_json,
+    row_json,
+)
+from gql.rest.renames import Renames
+
+MODULE = "banking"
+
+# The Numbors names for the fields, and ours.
+ACCOUNT_NAMES = Renames({"currency": "currencyCode"})
+TRANSACTION_NAMES = Renames(
+    {
+        "account": "accountId",
+        "category": "categoryId",
+        "contact": "contactId",
+        "document": "documentId",
+        "currency": "currencyCode",
+    }
+)
+TRANSFER_NAMES = Renames({"fromAccount": "fromAccountId", "toAccount": "toAccountId"})
+
+
+def account_json(account: Account, balance: Any) -> dict[str, Any]:
+    return row_json(
+        account,
+        exclude=("company_id", "ledger_account_id"),
+        currency=account.currency_code,
+        balance=account.opening_balance + balance,
+    )
+
+
+def transaction_json(tx: Transaction) -> dict[str, Any]:
+    refs = ("account_id", "category_id", "contact_id", "document_id", "transfer_id")
+    return row_json(
+        tx,
+        exclude=("company_id", *refs),
+        currency=tx.currency_code,
+        account=tx.account_id,
+        category=tx.category_id,
+        contact=tx.contact_id,
+        document=tx.document_id,
+        transfer=tx.transfer_id,
+    )
+
+
+def _account_brief(account: Account | None) -> dict[str, Any] | None:
+    if account is None:
+        return None
+    return {
+        "id": account.id,
+        "name": account.name,
+        "type": account.type,
+        "currency": account.currency_code,
+    }
+
+
+def transfer_json(
+    transfer: Transfer, accounts: dict[str, Account], transactions: list[Transaction]
+) -> dict[str, Any]:
+    return row_json(
+        transfer,
+        exclude=("company_id", "from_account_id", "to_account_id"),
+        fromAccount=_account_brief(accounts.get(transfer.from_account_id)),
+        toAccount=_account_brief(accounts.get(transfer.to_account_id)),
+        transactions=[t.id for t in transactions],
+    )
+
+
+async def _body(ctx: RestContext, names: Renames) -> dict[str, Any]:
+    body = await read_json(ctx.request)
+    if not isinstance(body, dict):
+        raise HttpError(
+            400, "Validation failed", [{"field": "body", "message": "must be a JSON object"}]
+        )
+    return names.to_ours(body)
+
+
+def _theirs(exc: UserInputError, names: Renames) -> UserInputError:
+    return UserInputError(
+        [FieldError(names.to_theirs_path(e.path), e.message, e.code) for e in exc.errors]
+    )
+
+
+def _page(ctx: RestContext) -> tuple[int, int, PageArgs]:
+    page = page_params(ctx.request, ctx.settings)
+    return page.page, page.limit, PageArgs(first=page.limit, after=page.offset or None)
+
+
+def _list(items: list[Any], result: Page[Any], page: int, limit: int) -> Response:
+    return paginated(items, total=result.total, page=page, limit=limit)
+
+
+def _id_param(ctx: RestContext, name: str, type_name: str) -> str | None:
+    """An id filter; one that is not the tenant's matches nothing."""
+    raw = ctx.request.query_params.get(name)
+    return (decode_id(raw, type_name) or "-") if raw else None
+
+
+# --- accounts -------------------------------------------------------------------------------
+
+
+@endpoint(module=MODULE)
+async def list_accounts(ctx: RestContext) -> Response:
+    page, limit, args = _page(ctx)
+    filter = service.AccountFilter(
+        type=choice_param(ctx.request, "type", [t.value for t in AccountType]),
+        enabled=bool_param(ctx.request, "enabled"),
+        search=ctx.request.query_params.get("search") or None,
+    )
+    result = await service.list_accounts(session=ctx.session, filter=filter, args=args)
+    balances = await service.movements(ctx.session, [a.id for a in result.rows])
+    return _list([account_json(a, balances[a.id]) for a in result.rows], result, page, limit)
+
+
+@endpoint(module=MODULE, write=True)
+async def create_account(ctx: RestContext) -> Response:
+    body = await _body(ctx, ACCOUNT_NAMES)
+    try:
+        account = await service.create_account(session=ctx.session, data=body)
+    except UserInputError as exc:
+        raise _theirs(exc, ACCOUNT_NAMES) from None
+    balances = await service.movements(ctx.session, [account.id])
+    return ok(account_json(account, balances[account.id]), 201)
+
+
+# --- transactions ---------------------------------------------------------------------------
+
+
+@endpoint(module=MODULE)
+async def list_transactions(ctx: RestContext) -> Response:
+    page, limit, args = _page(ctx)
+    filter = service.TransactionFilter(
+        type=choice_param(ctx.request, "type", [t.value for t in TransactionType]),
+        account_id=_id_param(ctx, "account", "Account"),
+        contact_id=_id_param(ctx, "contact", "Contact"),
+        document_id=_id_param(ctx, "document", "Document"),
+        search=ctx.request.query_params.get("search") or None,
+    )
+    result = await service.list_transactions(session=ctx.session, filter=filter, args=args)
+    return _list([transaction_json(t) for t in result.rows], result, page, limit)
+
+
+@endpoint(module=MODULE, write=True)
+async def create_transaction(ctx: RestContext) -> Response:
+    body = await _body(ctx, TRANSACTION_NAMES)
+    if body.get("documentId") is not None and "invoicing" not in ctx.viewer.enabled_modules:
+        raise HttpError(403, module_disabled_message("invoicing"))
+    try:
+        tx = await service.create_transaction(session=ctx.session, data=body)
+    except UserInputError as exc:
+        raise _theirs(exc, TRANSACTION_NAMES) from None
+    return ok(transaction_json(tx), 201)
+
+
+# --- transfers ------------------------------------------------------------------------------
+
+
+@endpoint(module=MODULE)
+async def list_transfers(ctx: RestContext) -> Response:
+    page, limit, args = _page(ctx)
+    filter = service.TransferFilter(account_id=_id_param(ctx, "account", "Account"))
+    result = await service.list_transfers(session=ctx.session, filter=filter, args=args)
+    ids = {t.from_account_id for t in result.rows} | {t.to_account_id for t in result.rows}
+    accounts = await service.accounts_by_id(ctx.session, ids)
+    sides = await service.transactions_of_transfers(ctx.session, [t.id for t in result.rows])
+    return _list(
+        [transfer_json(t, accounts, sides[t.id]) for t in result.rows], result, page, limit
+    )
+
+
+@endpoint(module=MODULE, write=True)
+async def create_transfer(ctx: RestContext) -> Response:
+    body = await _body(ctx, TRANSFER_NAMES)
+    try:
+        transfer = await service.create_transfer(session=ctx.session, data=body)
+    except UserInputError as exc:
+        raise _theirs(exc, TRANSFER_NAMES) from None
+    accounts = await service.accounts_by_id(
+        ctx.session, {transfer.from_account_id, transfer.to_account_id}
+    )
+    sides = await service.transactions_of_transfers(ctx.session, [transfer.id])
+    return ok(transfer_json(transfer, accounts, sides[transfer.id]), 201)
+
+
+routes = [
+    Route("/accounts", list_accounts, methods=["GET"]),
+    Route("/accounts", create_account, methods=["POST"]),
+    Route("/transactions", list_transactions, methods=["GET"]),
+    Route("/transactions", create_transaction, methods=["POST"]),
+    Route("/transfers", list_transfers, methods=["GET"]),
+    Route("/transfers", create_transfer, methods=["POST"]),
+]

@@ -1,0 +1,348 @@
+"""Query and Mutation fields of banking (module: banking): accounts, transactions,
+transfers, and payments on documents (which also need invoicing)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import strawberry
+
+from gql.auth.permissions import ModuleEnabled, module_read, module_write
+from gql.context import Info
+from gql.core.errors import NotFoundError
+from gql.core.graph import RootConnection, RootGet, sql_meta
+from gql.core.inputs import find_row, input_to_dict
+from gql.core.mutations import run_mutation
+from gql.core.relay import global_id_of
+from gql.db import RequestSession
+from gql.domains.banking import service
+from gql.domains.banking.models import Account, Transaction, Transfer
+from gql.domains.banking.types import (
+    MODULE,
+    AccountConnection,
+    AccountCreateInput,
+    AccountDeleteInput,
+    AccountDeletePayload,
+    AccountFilter,
+    AccountNode,
+    AccountOrder,
+    AccountPayload,
+    AccountUpdateInput,
+    DocumentPaymentCreateInput,
+    DocumentPaymentPayload,
+    TransactionConnection,
+    TransactionCreateInput,
+    TransactionDeleteInput,
+    TransactionDeletePayload,
+    TransactionFilter,
+    TransactionNode,
+    TransactionOrder,
+    TransactionPayload,
+    TransferConnection,
+    TransferCreateInput,
+    TransferDeleteInput,
+    TransferDeletePayload,
+    TransferFilter,
+    TransferNode,
+    TransferOrder,
+    TransferPayload,
+    account_filter_of,
+    account_order_of,
+    transaction_filter_of,
+    transaction_order_of,
+    transfer_filter_of,
+    transfer_order_of,
+)
+from gql.domains.documents.models import Document
+
+READ = module_read(MODULE)
+WRITE = module_write(MODULE)
+# A payment changes a document too: both modules must be on.
+PAY = [*WRITE, ModuleEnabled("invoicing")]
+
+P = TypeVar("P")
+
+
+async def _save(
+    session: RequestSession,
+    payload: Callable[..., P],
+    field: str,
+    change: Callable[[], Awaitable[Any]],
+) -> P:
+    async def action() -> P:
+        return payload(**{field: await change()})
+
+    return await run_mutation(session, payload, action)
+
+
+async def _delete(
+    session: RequestSession,
+    payload: Callable[..., P],
+    field: str,
+    change: Callable[[], Awaitable[Any]],
+) -> P:
+    async def action() -> P:
+        return payload(**{field: global_id_of(await change())})
+
+    return await run_mutation(session, payload, action)
+
+
+async def _one(info: Info, model: type[Any], id: strawberry.ID, what: str) -> Any:
+    row = await find_row(info.context.session, model, id, what)
+    if row is None:
+        raise NotFoundError(what)
+    return row
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(
+        description="A bank, cash or credit-card account by id; null with NOT_FOUND when there "
+        "is none.",
+        permission_classes=READ,
+        metadata=sql_meta(RootGet(Account, "Account")),
+    )
+    async def account(self, info: Info, id: strawberry.ID) -> AccountNode | None:
+        return await _one(info, Account, id, "Account")  # type: ignore[no-any-return]
+
+    @strawberry.field(
+        description="The company's bank, cash and credit-card accounts.",
+        permission_classes=READ,
+        metadata=sql_meta(
+            RootConnection(
+                Account, account_filter_of, account_order_of, service.ACCOUNT_ORDER_COLUMNS
+            )
+        ),
+    )
+    async def accounts(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: AccountFilter | None = None,
+        order_by: AccountOrder | None = None,
+    ) -> AccountConnection:
+        field, direction = account_order_of(order_by)
+        page = await service.list_accounts(
+            session=info.context.session,
+            filter=account_filter_of(filter),
+            args=info.context.page_args(first=first, after=after, last=last, before=before),
+            order_by=field,
+            direction=direction,
+        )
+        return AccountConnection.from_page(page)  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="A transaction by id; null with NOT_FOUND when there is none.",
+        permission_classes=READ,
+        metadata=sql_meta(RootGet(Transaction, "Transaction")),
+    )
+    async def transaction(self, info: Info, id: strawberry.ID) -> TransactionNode | None:
+        return await _one(info, Transaction, id, "Transaction")  # type: ignore[no-any-return]
+
+    @strawberry.field(
+        description="Incomes and expenses of every account (payments and transfers' sides "
+        "included).",
+        permission_classes=READ,
+        metadata=sql_meta(
+            RootConnection(
+                Transaction,
+                transaction_filter_of,
+                transaction_order_of,
+                service.TRANSACTION_ORDER_COLUMNS,
+            )
+        ),
+    )
+    async def transactions(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: TransactionFilter | None = None,
+        order_by: TransactionOrder | None = None,
+    ) -> TransactionConnection:
+        field, direction = transaction_order_of(order_by)
+        page = await service.list_transactions(
+            session=info.context.session,
+            filter=transaction_filter_of(filter),
+            args=info.context.page_args(first=first, after=after, last=last, before=before),
+            order_by=field,
+            direction=direction,
+        )
+        return TransactionConnection.from_page(page)  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="A transfer by id; null with NOT_FOUND when there is none.",
+        permission_classes=READ,
+        metadata=sql_meta(RootGet(Transfer, "Transfer")),
+    )
+    async def transfer(self, info: Info, id: strawberry.ID) -> TransferNode | None:
+        return await _one(info, Transfer, id, "Transfer")  # type: ignore[no-any-return]
+
+    @strawberry.field(
+        description="Transfers between the company's accounts.",
+        permission_classes=READ,
+        metadata=sql_meta(
+            RootConnection(
+                Transfer, transfer_filter_of, transfer_order_of, service.TRANSFER_ORDER_COLUMNS
+            )
+        ),
+    )
+    async def transfers(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: TransferFilter | None = None,
+        order_by: TransferOrder | None = None,
+    ) -> TransferConnection:
+        field, direction = transfer_order_of(order_by)
+        page = await service.list_transfers(
+            session=info.context.session,
+            filter=transfer_filter_of(filter),
+            args=info.context.page_args(first=first, after=after, last=last, before=before),
+            order_by=field,
+            direction=direction,
+        )
+        return TransferConnection.from_page(page)  # type: ignore[return-value]
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(
+        description="Open a bank, cash or credit-card account; a non-zero opening balance posts an "
+        "opening-balance voucher.",
+        permission_classes=WRITE,
+    )
+    async def account_create(self, info: Info, input: AccountCreateInput) -> AccountPayload:
+        session = info.context.session
+        return await _save(
+            session,
+            AccountPayload,
+            "account",
+            lambda: service.create_account(session=session, data=input_to_dict(input)),
+        )
+
+    @strawberry.mutation(
+        description="Change an account. Its type and currency are fixed once it has "
+        "transactions; a new "
+        "opening balance reverses the old opening voucher and posts a new one.",
+        permission_classes=WRITE,
+    )
+    async def account_update(self, info: Info, input: AccountUpdateInput) -> AccountPayload:
+        session = info.context.session
+        data = input_to_dict(input)
+        account_id = data.pop("id")
+        return await _save(
+            session,
+            AccountPayload,
+            "account",
+            lambda: service.update_account(session=session, id=account_id, data=data),
+        )
+
+    @strawberry.mutation(
+        description="Delete an account without transactions (IN_USE otherwise: disable it "
+        "instead).",
+        permission_classes=WRITE,
+    )
+    async def account_delete(self, info: Info, input: AccountDeleteInput) -> AccountDeletePayload:
+        session = info.context.session
+        return await _delete(
+            session,
+            AccountDeletePayload,
+            "deleted_account_id",
+            lambda: service.delete_account(session=session, id=input.id),
+        )
+
+    @strawberry.mutation(
+        description="Record an income or an expense and post its voucher. With documentId it "
+        "is a payment "
+        "on that document (needs the invoicing module too), as documentPaymentCreate.",
+        permission_classes=WRITE,
+    )
+    async def transaction_create(
+        self, info: Info, input: TransactionCreateInput
+    ) -> TransactionPayload:
+        session = info.context.session
+        data = input_to_dict(input)
+        if data.get("documentId") is not None:
+            ModuleEnabled("invoicing")().has_permission(None, info)
+        return await _save(
+            session,
+            TransactionPayload,
+            "transaction",
+            lambda: service.create_transaction(session=session, data=data),
+        )
+
+    @strawberry.mutation(
+        description="Delete a transaction: its voucher is reversed and a payment is taken back "
+        "off its "
+        "document. A transfer's sides go with the transfer (transferDelete).",
+        permission_classes=WRITE,
+    )
+    async def transaction_delete(
+        self, info: Info, input: TransactionDeleteInput
+    ) -> TransactionDeletePayload:
+        session = info.context.session
+        return await _delete(
+            session,
+            TransactionDeletePayload,
+            "deleted_transaction_id",
+            lambda: service.delete_transaction(session=session, id=input.id),
+        )
+
+    @strawberry.mutation(
+        description="Move money between two accounts: one transfer, two transactions and one "
+        "voucher, "
+        "written together. Between currencies give toAmount or currencyRate.",
+        permission_classes=WRITE,
+    )
+    async def transfer_create(self, info: Info, input: TransferCreateInput) -> TransferPayload:
+        session = info.context.session
+        return await _save(
+            session,
+            TransferPayload,
+            "transfer",
+            lambda: service.create_transfer(session=session, data=input_to_dict(input)),
+        )
+
+    @strawberry.mutation(
+        description="Delete a transfer: both transactions go and its voucher is reversed.",
+        permission_classes=WRITE,
+    )
+    async def transfer_delete(
+        self, info: Info, input: TransferDeleteInput
+    ) -> TransferDeletePayload:
+        session = info.context.session
+        return await _delete(
+            session,
+            TransferDeletePayload,
+            "deleted_transfer_id",
+            lambda: service.delete_transfer(session=session, id=input.id),
+        )
+
+    @strawberry.mutation(
+        description="Record a payment on an issued invoice (income) or bill (expense): the "
+        "document's amount paid, amount due and status (partial, paid) follow, and the "
+        "payment's voucher is posted. "
+        "Paying more than is due, a draft, a cancelled document, or another kind is refused.",
+        permission_classes=PAY,
+    )
+    async def document_payment_create(
+        self, info: Info, input: DocumentPaymentCreateInput
+    ) -> DocumentPaymentPayload:
+        session = info.context.session
+
+        async def action() -> DocumentPaymentPayload:
+            tx = await service.record_payment(session=session, data=input_to_dict(input))
+            doc = await find_row(session, Document, tx.document_id, "Document")
+            return DocumentPaymentPayload(transaction=tx, document=doc)  # type: ignore[arg-type]
+
+        return await run_mutation(session, DocumentPaymentPayload, action)
