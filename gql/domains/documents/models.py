@@ -47,6 +47,8 @@ class Document(TenantOwned, table=True):
         UniqueConstraint("company_id", "kind", "number"),
         Index("ix_document_company_kind_status", "company_id", "kind", "status"),
         Index("ix_document_company_issue_date", "company_id", "issue_date"),
+        # Contact.documents pages in issue-date order without sorting the contact's rows.
+        Index("ix_document_company_contact_issue_date", "company_id", "contact_id", "issue_date", "id"),
     )
 
     kind: str = Field(max_length=20)
@@ -72,7 +74,9 @@ class Document(TenantOwned, table=True):
     # Credit notes applied to this invoice; amount due = total - paid - credited.
     amount_credited: Decimal = money_field()
     expiry_date: date | None = None  # estimates: expired after this day
-    parent_id: str | None = Field(default=None, foreign_key="document.id", index=True)
+    parent_id: str | None = Field(
+        default=None, foreign_key="document.id", max_length=24, index=True
+    )
     issued_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
@@ -82,9 +86,9 @@ class DocumentLine(TenantOwned, table=True):
 
     document_id: str = Field(foreign_key="document.id", index=True, max_length=24)
     position: int = 0
-    item_id: str | None = Field(default=None, foreign_key="item.id", index=True)
-    variant_id: str | None = Field(default=None, foreign_key="item_variant.id")
-    tax_id: str | None = Field(default=None, foreign_key="tax.id")
+    item_id: str | None = Field(default=None, foreign_key="item.id", max_length=24, index=True)
+    variant_id: str | None = Field(default=None, foreign_key="item_variant.id", max_length=24)
+    tax_id: str | None = Field(default=None, foreign_key="tax.id", max_length=24)
     name: str = Field(max_length=200)
     description: str | None = Field(default=None, max_length=2000)
     quantity: Decimal = money_field(Decimal("1"), scale=4)

@@ -1,4 +1,7 @@
-"""Numbors REST: /api/documents (invoices, bills and the other kinds)."""
+"""Numbors REST: /api/documents (invoices, bills and the other kinds).
+
+The helpers here (document JSON, bodies, error names, status moves) serve the
+kind-specific paths in rest_kinds.py too."""
 
 from __future__ import annotations
 
@@ -31,36 +34,62 @@ MODULE = "invoicing"
 
 # The Numbors names for document fields, and ours.
 BODY_NAMES = Renames(
-    {"type": "kind", "contact": "contactId", "items": "lines", "issuedAt": "issueDate"},
-    nested={"lines": Renames({"item": "itemId", "variant": "variantId", "tax": "taxId", "price": "unitPrice"})},
+    {
+        "type": "kind",
+        "contact": "contactId",
+        "items": "lines",
+        "issuedAt": "issueDate",
+        "invoice": "invoiceId",
+    },
+    nested={
+        "lines": Renames(
+            {"item": "itemId", "variant": "variantId", "tax": "taxId", "price": "unitPrice"}
+        )
+    },
 )
 
 
-def document_json(doc: Document, contact: Contact | None = None, lines: list[Any] | None = None) -> dict[str, Any]:
-    data = row_json(doc, exclude=("company_id", "kind"), type=doc.kind, amountDue=doc.total - doc.amount_paid,
-                    overdue=service.is_overdue(doc))
+def document_json(
+    doc: Document, contact: Contact | None = None, lines: list[Any] | None = None
+) -> dict[str, Any]:
+    data = row_json(
+        doc,
+        exclude=("company_id", "kind"),
+        type=doc.kind,
+        amountDue=service.amount_due(doc),
+        overdue=service.is_overdue(doc),
+        expired=service.is_expired(doc),
+    )
     if contact is not None:
-        data["contact"] = {"id": contact.id, "name": contact.name, "email": contact.email, "type": contact.type}
+        data["contact"] = {
+            "id": contact.id,
+            "name": contact.name,
+            "email": contact.email,
+            "type": contact.type,
+        }
     if lines is not None:
         data["items"] = lines
     return data
 
 
-async def _contacts_by_id(ctx: RestContext, ids: set[str]) -> dict[str, Contact]:
+async def contacts_by_id(ctx: RestContext, ids: set[str]) -> dict[str, Contact]:
     if not ids:
         return {}
     rows = (await ctx.session.scalars(select(Contact).where(Contact.id.in_(ids)))).all()
     return {c.id: c for c in rows}
 
 
-async def _detail(ctx: RestContext, doc: Document) -> dict[str, Any]:
+async def document_detail(ctx: RestContext, doc: Document) -> dict[str, Any]:
     """A document with its contact and its lines, each line with its item."""
     lines = await service.lines_of(ctx.session, doc.id)
     item_ids = {line.item_id for line in lines if line.item_id}
     items = {}
     if item_ids:
-        items = {i.id: i for i in (await ctx.session.scalars(select(Item).where(Item.id.in_(item_ids)))).all()}
-    contact = (await _contacts_by_id(ctx, {doc.contact_id})).get(doc.contact_id)
+        items = {
+            i.id: i
+            for i in (await ctx.session.scalars(select(Item).where(Item.id.in_(item_ids)))).all()
+        }
+    contact = (await contacts_by_id(ctx, {doc.contact_id})).get(doc.contact_id)
     line_json = []
     for line in lines:
         item = items.get(line.item_id) if line.item_id else None
@@ -74,15 +103,19 @@ async def _detail(ctx: RestContext, doc: Document) -> dict[str, Any]:
     return document_json(doc, contact, line_json)
 
 
-async def _body(ctx: RestContext) -> dict[str, Any]:
+async def read_body(ctx: RestContext) -> dict[str, Any]:
     body = await read_json(ctx.request)
     if not isinstance(body, dict):
-        raise HttpError(400, "Validation failed", [{"field": "body", "message": "must be a JSON object"}])
+        raise HttpError(
+            400, "Validation failed", [{"field": "body", "message": "must be a JSON object"}]
+        )
     return BODY_NAMES.to_ours(body)
 
 
-def _numbors_errors(exc: UserInputError) -> UserInputError:
-    return UserInputError([FieldError(BODY_NAMES.to_theirs_path(e.path), e.message, e.code) for e in exc.errors])
+def numbors_errors(exc: UserInputError) -> UserInputError:
+    return UserInputError(
+        [FieldError(BODY_NAMES.to_theirs_path(e.path), e.message, e.code) for e in exc.errors]
+    )
 
 
 @endpoint(module=MODULE)
@@ -95,33 +128,35 @@ async def list_documents(ctx: RestContext) -> Response:
         search=ctx.request.query_params.get("search") or None,
     )
     result = await service.list_documents(
-        session=ctx.session, filter=filter, args=PageArgs(first=page.limit, after=page.offset or None)
+        session=ctx.session,
+        filter=filter,
+        args=PageArgs(first=page.limit, after=page.offset or None),
     )
-    contacts = await _contacts_by_id(ctx, {d.contact_id for d in result.rows})
+    contacts = await contacts_by_id(ctx, {d.contact_id for d in result.rows})
     items = [document_json(d, contacts.get(d.contact_id)) for d in result.rows]
     return paginated(items, total=result.total, page=page.page, limit=page.limit)
 
 
 @endpoint(module=MODULE, write=True)
 async def create_document(ctx: RestContext) -> Response:
-    body = await _body(ctx)
+    body = await read_body(ctx)
     try:
         doc = await service.create_document(session=ctx.session, data=body)
     except UserInputError as exc:
-        raise _numbors_errors(exc) from None
-    return ok(await _detail(ctx, doc), 201)
+        raise numbors_errors(exc) from None
+    return ok(await document_detail(ctx, doc), 201)
 
 
 @endpoint(module=MODULE)
 async def get_document(ctx: RestContext) -> Response:
     doc = await service.get_document(session=ctx.session, id=ctx.request.path_params["id"])
-    return ok(await _detail(ctx, doc))
+    return ok(await document_detail(ctx, doc))
 
 
 @endpoint(module=MODULE, write=True)
 async def update_document(ctx: RestContext) -> Response:
     doc_id = ctx.request.path_params["id"]
-    body = await _body(ctx)
+    body = await read_body(ctx)
     # Numbors clients move a document along by PUTting its status.
     status = body.pop("status", None)
     try:
@@ -129,21 +164,35 @@ async def update_document(ctx: RestContext) -> Response:
         if body:
             doc = await service.update_document(session=ctx.session, id=doc_id, data=body)
         if status is not None:
-            doc = await _move_to(ctx, doc, status)
+            doc = await move_to(ctx, doc, status)
     except UserInputError as exc:
-        raise _numbors_errors(exc) from None
-    return ok(await _detail(ctx, doc))
+        raise numbors_errors(exc) from None
+    return ok(await document_detail(ctx, doc))
 
 
-async def _move_to(ctx: RestContext, doc: Document, status: Any) -> Document:
+async def move_to(ctx: RestContext, doc: Document, status: Any) -> Document:
+    """A status PUT as the service step it stands for."""
     if status == doc.status:
         return doc
+    session = ctx.session
     if status == DocumentStatus.SENT.value:
-        return await service.issue_document(session=ctx.session, id=doc.id)
+        return await service.issue_document(session=session, id=doc.id)
     if status == DocumentStatus.CANCELLED.value:
-        return await service.cancel_document(session=ctx.session, id=doc.id)
+        return await service.cancel_document(session=session, id=doc.id)
+    if doc.kind == DocumentKind.ESTIMATE.value and status == DocumentStatus.ACCEPTED.value:
+        return await service.accept_estimate(session=session, id=doc.id)
+    if doc.kind == DocumentKind.ESTIMATE.value and status == DocumentStatus.DECLINED.value:
+        return await service.decline_estimate(session=session, id=doc.id)
+    if doc.kind in service.CONVERTS_TO and status == DocumentStatus.CONVERTED.value:
+        _, source = await service.convert_document(session=session, id=doc.id)
+        return source
+    allowed = ["'sent' (issue)", "'cancelled'"]
+    if doc.kind == DocumentKind.ESTIMATE.value:
+        allowed[1:1] = ["'accepted'", "'declined'"]
+    if doc.kind in service.CONVERTS_TO:
+        allowed.append("'converted' (makes a draft invoice or bill)")
     raise UserInputError.single(
-        "status", "can be set to 'sent' (issue) or 'cancelled'; payments move it further"
+        "status", f"can be set to {', '.join(allowed)}; payments move it further"
     )
 
 

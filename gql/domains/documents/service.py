@@ -2,6 +2,19 @@
 
 Totals are computed here (see totals.py) every time lines or amounts change, and
 stored on the document, so every reader (GraphQL, REST, reports) sees one figure.
+
+Every kind shares one life cycle with a few kind-specific steps:
+
+- invoices and bills: draft -> sent (issue: posts the voucher) -> partial -> paid by
+  payments (and, for invoices, by credit notes); cancelling an issued one reverses
+  its voucher.
+- estimates: draft -> sent -> accepted / declined; `expired` once sent and past the
+  expiry date; converting one makes a draft invoice and marks it converted.
+- sales and purchase orders: draft -> sent; converting makes a draft invoice (bill).
+- credit notes: against an invoice of the same contact (its parent), or on account
+  (no invoice). Issuing one posts the reverse of an invoice and, against an invoice,
+  applies its total to the invoice's `amount_credited` atomically; cancelling it
+  reverses both.
 """
 
 from __future__ import annotations
@@ -13,12 +26,12 @@ from typing import Any
 
 from pydantic import Field, model_validator
 from pydantic.alias_generators import to_camel
-from sqlalchemy import ColumnElement, delete, or_, select, update
+from sqlalchemy import ColumnElement, case, delete, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gql.core.errors import ErrorCode, FieldError, UserInputError
 from gql.core.ids import decode_id
-from gql.core.inputs import InputModel, require_row, validate
+from gql.core.inputs import InputModel, find_row, require_row, validate
 from gql.core.ordering import like_pattern, order_clauses
 from gql.core.pagination import Page, PageArgs, fetch_page
 from gql.db import utcnow
@@ -34,9 +47,13 @@ from gql.domains.documents.models import (
     NumberSeries,
 )
 from gql.domains.documents.totals import LineAmounts, document_totals, line_amounts
+from gql.domains.ledger.posting import post_document, reverse_document
 
 MAX_LINES = 500
-Amount = Field(default=None, ge=0, max_digits=18, decimal_places=4)
+# Bounds that keep every computed total exact within 64-bit integer units (SQLite) and
+# far above any small business's invoice: quantity < 10^6, unit price < 10^9, so a
+# line stays under 10^15 and 500 lines under 10^18 cents.
+Amount = Field(default=None, ge=0, max_digits=13, decimal_places=4)
 
 SALES_KINDS = {
     DocumentKind.INVOICE.value,
@@ -45,6 +62,28 @@ SALES_KINDS = {
     DocumentKind.SALES_ORDER.value,
 }
 OPEN_STATUSES = (DocumentStatus.SENT.value, DocumentStatus.PARTIAL.value)
+# Kinds whose issue posts a voucher (see gql/domains/ledger/posting.py).
+POSTED_KINDS = {DocumentKind.INVOICE.value, DocumentKind.BILL.value, DocumentKind.CREDIT_NOTE.value}
+# What each kind converts into.
+CONVERTS_TO = {
+    DocumentKind.ESTIMATE.value: DocumentKind.INVOICE,
+    DocumentKind.SALES_ORDER.value: DocumentKind.INVOICE,
+    DocumentKind.PURCHASE_ORDER.value: DocumentKind.BILL,
+}
+# Statuses from which a document can no longer be converted.
+NOT_CONVERTIBLE = {
+    DocumentStatus.DECLINED.value,
+    DocumentStatus.CANCELLED.value,
+    DocumentStatus.CONVERTED.value,
+}
+KIND_LABEL = {
+    DocumentKind.INVOICE.value: "Invoice",
+    DocumentKind.BILL.value: "Bill",
+    DocumentKind.ESTIMATE.value: "Estimate",
+    DocumentKind.CREDIT_NOTE.value: "Credit note",
+    DocumentKind.SALES_ORDER.value: "Sales order",
+    DocumentKind.PURCHASE_ORDER.value: "Purchase order",
+}
 # Fields that define what is owed; they are fixed once a document is issued.
 LOCKED_AFTER_ISSUE = (
     "contact_id",
@@ -55,6 +94,7 @@ LOCKED_AFTER_ISSUE = (
     "discount_amount",
     "shipping",
     "lines",
+    "invoice_id",
 )
 
 
@@ -64,10 +104,10 @@ class LineIn(InputModel):
     tax_id: str | None = None
     name: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=2000)
-    quantity: Decimal = Field(default=Decimal("1"), gt=0, max_digits=18, decimal_places=4)
+    quantity: Decimal = Field(default=Decimal("1"), gt=0, max_digits=10, decimal_places=4)
     unit_price: Decimal | None = Amount
     discount_rate: Decimal | None = Field(default=None, ge=0, le=100, decimal_places=4)
-    discount_amount: Decimal | None = Field(default=None, ge=0, max_digits=18, decimal_places=2)
+    discount_amount: Decimal | None = Field(default=None, ge=0, max_digits=17, decimal_places=2)
 
     @model_validator(mode="after")
     def _named(self) -> LineIn:
@@ -81,13 +121,16 @@ class DocumentFields(InputModel):
     issue_date: date | None = None
     due_date: date | None = None
     currency_code: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
-    currency_rate: Decimal | None = Field(default=None, gt=0, max_digits=20, decimal_places=8)
+    currency_rate: Decimal | None = Field(default=None, gt=0, max_digits=16, decimal_places=8)
     discount_rate: Decimal | None = Field(default=None, ge=0, le=100, decimal_places=4)
-    discount_amount: Decimal | None = Field(default=None, ge=0, max_digits=18, decimal_places=2)
-    shipping: Decimal | None = Field(default=None, ge=0, max_digits=18, decimal_places=2)
+    discount_amount: Decimal | None = Field(default=None, ge=0, max_digits=17, decimal_places=2)
+    shipping: Decimal | None = Field(default=None, ge=0, max_digits=15, decimal_places=2)
     reference: str | None = Field(default=None, max_length=100)
     notes: str | None = Field(default=None, max_length=5000)
     terms: str | None = Field(default=None, max_length=5000)
+    expiry_date: date | None = None
+    # Credit notes: the invoice credited (it becomes the credit note's parent).
+    invoice_id: str | None = None
     lines: list[LineIn] | None = Field(default=None, max_length=MAX_LINES)
 
 
@@ -110,6 +153,8 @@ class DocumentFilter:
     due_date_from: date | None = None
     due_date_to: date | None = None
     overdue: bool | None = None
+    expired: bool | None = None
+    parent_id: str | None = None
     search: str | None = None
 
     def conditions(self, today: date | None = None) -> list[ColumnElement[bool]]:
@@ -121,6 +166,8 @@ class DocumentFilter:
             out.append(d.status == self.status)  # type: ignore[arg-type]
         if self.contact_id is not None:
             out.append(d.contact_id == self.contact_id)  # type: ignore[arg-type]
+        if self.parent_id is not None:
+            out.append(d.parent_id == self.parent_id)  # type: ignore[arg-type]
         for column, low, high in (
             (d.issue_date, self.issue_date_from, self.issue_date_to),
             (d.due_date, self.due_date_from, self.due_date_to),
@@ -130,8 +177,17 @@ class DocumentFilter:
             if high is not None:
                 out.append(column <= high)  # type: ignore[operator]
         if self.overdue is not None:
-            condition = (d.status.in_(OPEN_STATUSES)) & (d.due_date < (today or date.today()))  # type: ignore[attr-defined,operator]
+            # Never null (a document without a due date is simply not overdue), so the
+            # negation keeps every other document.
+            condition = (
+                d.status.in_(OPEN_STATUSES)  # type: ignore[attr-defined]
+                & d.due_date.is_not(None)  # type: ignore[union-attr]
+                & (d.due_date < (today or date.today()))  # type: ignore[operator]
+            )
             out.append(condition if self.overdue else ~condition)
+        if self.expired is not None:
+            condition = expired_condition(d.__table__, today or date.today())  # type: ignore[attr-defined]
+            out.append(condition if self.expired else ~condition)
         if self.search:
             pattern = like_pattern(self.search.strip())
             out.append(
@@ -151,12 +207,38 @@ ORDER_COLUMNS = {
 }
 
 
+def amount_due(doc: Document) -> Decimal:
+    """What is still owed: the total less payments and credit notes applied."""
+    return doc.total - doc.amount_paid - doc.amount_credited
+
+
 def is_overdue(doc: Document, today: date | None = None) -> bool:
     return (
         doc.status in OPEN_STATUSES
         and doc.due_date is not None
         and doc.due_date < (today or date.today())
-        and doc.total - doc.amount_paid > 0
+        and amount_due(doc) > 0
+    )
+
+
+def is_expired(doc: Document, today: date | None = None) -> bool:
+    """An estimate sent and still open (not accepted, declined or converted) whose
+    expiry date has passed."""
+    return (
+        doc.kind == DocumentKind.ESTIMATE.value
+        and doc.status == DocumentStatus.SENT.value
+        and doc.expiry_date is not None
+        and doc.expiry_date < (today or date.today())
+    )
+
+
+def expired_condition(table: Any, today: Any) -> ColumnElement[bool]:
+    """`is_expired` in SQL over a document table (or alias); never null."""
+    return (
+        (table.c.kind == DocumentKind.ESTIMATE.value)
+        & (table.c.status == DocumentStatus.SENT.value)
+        & table.c.expiry_date.is_not(None)
+        & (table.c.expiry_date < today)
     )
 
 
@@ -177,12 +259,28 @@ async def list_documents(
     )
 
 
-async def get_document(*, session: AsyncSession, id: str) -> Document:
-    return await require_row(session, Document, id, path=("id",), what="Document")
+async def get_document(
+    *,
+    session: AsyncSession,
+    id: str,
+    kinds: set[str] | None = None,
+    path: tuple[str, ...] = ("id",),
+) -> Document:
+    """The tenant's document `id`. With `kinds`, a document of another kind is not
+    found either (an estimate's path never answers for an invoice)."""
+    what = KIND_LABEL[next(iter(kinds))] if kinds and len(kinds) == 1 else "Document"
+    doc = await find_row(session, Document, id, "Document")
+    if doc is None or (kinds is not None and doc.kind not in kinds):
+        raise UserInputError.single(path, f"{what} not found", ErrorCode.NOT_FOUND)
+    return doc
 
 
 async def lines_of(session: AsyncSession, document_id: str) -> list[DocumentLine]:
-    stmt = select(DocumentLine).where(DocumentLine.document_id == document_id).order_by(DocumentLine.position)
+    stmt = (
+        select(DocumentLine)
+        .where(DocumentLine.document_id == document_id)
+        .order_by(DocumentLine.position)
+    )
     return list((await session.scalars(stmt)).all())
 
 
@@ -195,16 +293,26 @@ async def create_document(*, session: AsyncSession, data: dict[str, Any]) -> Doc
     contact = await _contact_for(session, kind, payload.contact_id)
     company = await session.scalar(select(Company).where(Company.id == contact.company_id))
     assert company is not None
-    currency_code = payload.currency_code or contact.currency_code or company.base_currency
-    rate = await _currency_rate(session, currency_code, payload.currency_rate, company.base_currency)
+    invoice = await _credited_invoice(session, kind, payload.invoice_id, contact.id)
+    if invoice is not None:
+        currency_code, rate = _credit_currency(
+            invoice, payload.currency_code, payload.currency_rate
+        )
+    else:
+        currency_code = payload.currency_code or contact.currency_code or company.base_currency
+        rate = await _currency_rate(
+            session, currency_code, payload.currency_rate, company.base_currency
+        )
     issue_date = payload.issue_date or date.today()
-    _check_due_date(issue_date, payload.due_date)
+    _check_dates(kind.value, issue_date, payload.due_date, payload.expiry_date)
     doc = Document(
         kind=kind.value,
         number=await next_number(session, kind),
         contact_id=contact.id,
         issue_date=issue_date,
         due_date=payload.due_date,
+        expiry_date=payload.expiry_date,
+        parent_id=invoice.id if invoice is not None else None,
         currency_code=currency_code,
         currency_rate=rate,
         discount_rate=payload.discount_rate,
@@ -217,6 +325,7 @@ async def create_document(*, session: AsyncSession, data: dict[str, Any]) -> Doc
     session.add(doc)
     await session.flush()
     await _write_lines(session, doc, payload.lines or [])
+    await session.flush()
     return doc
 
 
@@ -225,13 +334,19 @@ async def update_document(*, session: AsyncSession, id: str, data: dict[str, Any
     payload = validate(DocumentUpdate, data)
     values = payload.model_dump(exclude_unset=True)
     if doc.status == DocumentStatus.CANCELLED.value:
-        raise UserInputError.single("id", "A cancelled document cannot be changed", ErrorCode.INVALID_STATE)
+        raise UserInputError.single(
+            "id", "A cancelled document cannot be changed", ErrorCode.INVALID_STATE
+        )
     if doc.status != DocumentStatus.DRAFT.value:
         locked = [k for k in LOCKED_AFTER_ISSUE if k in values]
         if locked:
             raise UserInputError(
                 [
-                    FieldError((k,), "cannot change once the document is issued; cancel it and issue a new one", ErrorCode.LOCKED)
+                    FieldError(
+                        (k,),
+                        "cannot change once the document is issued; cancel it and issue a new one",
+                        ErrorCode.LOCKED,
+                    )
                     for k in locked
                 ]
             )
@@ -239,7 +354,13 @@ async def update_document(*, session: AsyncSession, id: str, data: dict[str, Any
         if required in values and values[required] is None:
             raise UserInputError.single(required, "cannot be null", ErrorCode.REQUIRED)
     if "contact_id" in values:
-        doc.contact_id = (await _contact_for(session, DocumentKind(doc.kind), values.pop("contact_id"))).id
+        doc.contact_id = (
+            await _contact_for(session, DocumentKind(doc.kind), values.pop("contact_id"))
+        ).id
+    if "invoice_id" in values:
+        ref = values.pop("invoice_id")
+        invoice = await _credited_invoice(session, DocumentKind(doc.kind), ref, doc.contact_id)
+        doc.parent_id = invoice.id if invoice is not None else None
     if "currency_code" in values or "currency_rate" in values:
         company = await session.scalar(select(Company).where(Company.id == doc.company_id))
         assert company is not None
@@ -247,10 +368,23 @@ async def update_document(*, session: AsyncSession, id: str, data: dict[str, Any
         doc.currency_rate = await _currency_rate(
             session, doc.currency_code, values.pop("currency_rate", None), company.base_currency
         )
+    if doc.kind == DocumentKind.CREDIT_NOTE.value and doc.parent_id is not None:
+        # A credit note follows its invoice: same contact, same currency and rate.
+        invoice = await get_document(
+            session=session, id=doc.parent_id, kinds={DocumentKind.INVOICE.value}
+        )
+        if invoice.contact_id != doc.contact_id:
+            raise UserInputError.single("contactId", "must be the contact of the invoice credited")
+        sent = payload.model_fields_set
+        doc.currency_code, doc.currency_rate = _credit_currency(
+            invoice,
+            doc.currency_code if "currency_code" in sent else None,
+            doc.currency_rate if "currency_rate" in sent else None,
+        )
     values.pop("lines", None)
     for key, value in values.items():
         setattr(doc, key, value)
-    _check_due_date(doc.issue_date, doc.due_date)
+    _check_dates(doc.kind, doc.issue_date, doc.due_date, doc.expiry_date)
     if "lines" in payload.model_fields_set:
         await session.execute(delete(DocumentLine).where(DocumentLine.document_id == doc.id))
         await _write_lines(session, doc, payload.lines or [])
@@ -261,28 +395,78 @@ async def update_document(*, session: AsyncSession, id: str, data: dict[str, Any
 
 
 async def issue_document(*, session: AsyncSession, id: str) -> Document:
+    """draft -> sent. Invoices, bills and credit notes post their voucher in the same
+    transaction; a credit note against an invoice is applied to it first."""
     doc = await get_document(session=session, id=id)
     if doc.status != DocumentStatus.DRAFT.value:
-        raise UserInputError.single("id", f"Only a draft can be issued; this one is {doc.status}", ErrorCode.INVALID_STATE)
+        raise UserInputError.single(
+            "id", f"Only a draft can be issued; this one is {doc.status}", ErrorCode.INVALID_STATE
+        )
     if not await lines_of(session, doc.id):
-        raise UserInputError.single("lines", "A document needs at least one line to be issued", ErrorCode.INVALID_STATE)
-    doc.status = DocumentStatus.SENT.value
-    doc.issued_at = utcnow()
-    await session.flush()
+        raise UserInputError.single(
+            "lines", "A document needs at least one line to be issued", ErrorCode.INVALID_STATE
+        )
+    if doc.kind == DocumentKind.CREDIT_NOTE.value and doc.total <= 0:
+        raise UserInputError.single(
+            "lines", "A credit note must credit more than zero", ErrorCode.INVALID_STATE
+        )
+    # The document's row first, then its invoice's: one lock order for every writer.
+    await _transition(
+        session,
+        doc,
+        (DocumentStatus.DRAFT.value,),
+        status=DocumentStatus.SENT.value,
+        issued_at=utcnow(),
+    )
+    if doc.kind == DocumentKind.CREDIT_NOTE.value and doc.parent_id is not None:
+        await _apply_credit(session, doc)
+    if doc.kind in POSTED_KINDS:
+        await post_document(session, doc)
     return doc
 
 
 async def cancel_document(*, session: AsyncSession, id: str) -> Document:
+    """Nothing more can happen to a cancelled document. An issued invoice, bill or
+    credit note has its voucher reversed; a credit note gives its credit back."""
     doc = await get_document(session=session, id=id)
     if doc.status == DocumentStatus.CANCELLED.value:
-        raise UserInputError.single("id", "The document is already cancelled", ErrorCode.INVALID_STATE)
+        raise UserInputError.single(
+            "id", "The document is already cancelled", ErrorCode.INVALID_STATE
+        )
+    if doc.status == DocumentStatus.CONVERTED.value:
+        raise UserInputError.single(
+            "id",
+            "A converted document cannot be cancelled; cancel what it was converted into",
+            ErrorCode.INVALID_STATE,
+        )
     if doc.amount_paid > 0:
         raise UserInputError.single(
-            "id", "A document with payments cannot be cancelled; refund or credit it", ErrorCode.INVALID_STATE
+            "id",
+            "A document with payments cannot be cancelled; refund or credit it",
+            ErrorCode.INVALID_STATE,
         )
-    doc.status = DocumentStatus.CANCELLED.value
-    doc.cancelled_at = utcnow()
-    await session.flush()
+    if doc.amount_credited > 0:
+        raise UserInputError.single(
+            "id",
+            "An invoice with credit notes applied cannot be cancelled; "
+            "cancel the credit notes first",
+            ErrorCode.INVALID_STATE,
+        )
+    was = doc.status
+    # Guarded: a payment or credit landing meanwhile makes this refuse, never both.
+    await _transition(
+        session,
+        doc,
+        (was,),
+        Document.amount_paid == 0,
+        Document.amount_credited == 0,
+        status=DocumentStatus.CANCELLED.value,
+        cancelled_at=utcnow(),
+    )
+    if was != DocumentStatus.DRAFT.value and doc.kind in POSTED_KINDS:
+        if doc.kind == DocumentKind.CREDIT_NOTE.value and doc.parent_id is not None:
+            await _unapply_credit(session, doc)
+        await reverse_document(session, doc, date.today())
     return doc
 
 
@@ -290,12 +474,269 @@ async def delete_document(*, session: AsyncSession, id: str) -> Document:
     doc = await get_document(session=session, id=id)
     if doc.status != DocumentStatus.DRAFT.value:
         raise UserInputError.single(
-            "id", "Only a draft can be deleted; cancel an issued document instead", ErrorCode.INVALID_STATE
+            "id",
+            "Only a draft can be deleted; cancel an issued document instead",
+            ErrorCode.INVALID_STATE,
+        )
+    if (
+        await session.scalar(select(Document.id).where(Document.parent_id == doc.id).limit(1))
+        is not None
+    ):
+        raise UserInputError.single(
+            "id",
+            "Documents were made from this one (credit notes or conversions); "
+            "delete or cancel them first",
+            ErrorCode.IN_USE,
         )
     await session.execute(delete(DocumentLine).where(DocumentLine.document_id == doc.id))
     await session.delete(doc)
     await session.flush()
     return doc
+
+
+# --- estimates and conversions ------------------------------------------------------------
+
+
+async def accept_estimate(*, session: AsyncSession, id: str) -> Document:
+    """sent -> accepted; an expired estimate can no longer be accepted."""
+    doc = await get_document(session=session, id=id, kinds={DocumentKind.ESTIMATE.value})
+    if doc.status != DocumentStatus.SENT.value:
+        raise UserInputError.single(
+            "id",
+            f"Only a sent estimate can be accepted; this one is {doc.status}",
+            ErrorCode.INVALID_STATE,
+        )
+    if is_expired(doc):
+        raise UserInputError.single(
+            "id",
+            f"The estimate expired on {doc.expiry_date}; it can no longer be accepted",
+            ErrorCode.INVALID_STATE,
+        )
+    await _transition(
+        session, doc, (DocumentStatus.SENT.value,), status=DocumentStatus.ACCEPTED.value
+    )
+    return doc
+
+
+async def decline_estimate(*, session: AsyncSession, id: str) -> Document:
+    """sent -> declined (an expired estimate too)."""
+    doc = await get_document(session=session, id=id, kinds={DocumentKind.ESTIMATE.value})
+    if doc.status != DocumentStatus.SENT.value:
+        raise UserInputError.single(
+            "id",
+            f"Only a sent estimate can be declined; this one is {doc.status}",
+            ErrorCode.INVALID_STATE,
+        )
+    await _transition(
+        session, doc, (DocumentStatus.SENT.value,), status=DocumentStatus.DECLINED.value
+    )
+    return doc
+
+
+async def convert_document(
+    *, session: AsyncSession, id: str, kinds: set[str] | None = None
+) -> tuple[Document, Document]:
+    """An estimate or a sales order becomes a draft invoice, a purchase order a draft
+    bill: same contact, currency, lines, discounts and shipping, with the source as
+    its parent. The source is marked converted. Returns (new document, source)."""
+    source = await get_document(session=session, id=id, kinds=kinds)
+    target = CONVERTS_TO.get(source.kind)
+    if target is None:
+        raise UserInputError.single(
+            "id",
+            f"{KIND_LABEL[source.kind]}s are not converted; estimates and orders are",
+            ErrorCode.INVALID_STATE,
+        )
+    label = KIND_LABEL[source.kind].lower()
+    if source.status in NOT_CONVERTIBLE:
+        raise UserInputError.single(
+            "id", f"A {source.status} {label} cannot be converted", ErrorCode.INVALID_STATE
+        )
+    # Guarded, so two conversions at once make one document, not two.
+    await _transition(session, source, (source.status,), status=DocumentStatus.CONVERTED.value)
+    today = date.today()
+    doc = Document(
+        kind=target.value,
+        number=await next_number(session, target),
+        contact_id=source.contact_id,
+        issue_date=today,
+        due_date=source.due_date
+        if source.due_date is not None and source.due_date >= today
+        else None,
+        parent_id=source.id,
+        currency_code=source.currency_code,
+        currency_rate=source.currency_rate,
+        discount_rate=source.discount_rate,
+        discount_amount=source.discount_amount,
+        shipping=source.shipping,
+        reference=source.reference or source.number,
+        notes=source.notes,
+        terms=source.terms,
+    )
+    session.add(doc)
+    await session.flush()
+    lines = [
+        DocumentLine(
+            document_id=doc.id,
+            **line.model_dump(
+                exclude={"id", "company_id", "document_id", "created_at", "updated_at"}
+            ),
+        )
+        for line in await lines_of(session, source.id)
+    ]
+    session.add_all(lines)
+    await session.flush()
+    _apply_totals(doc, lines)
+    await session.flush()
+    await _fresh(session, doc.id)
+    return doc, source
+
+
+# --- credit notes -----------------------------------------------------------------------------
+
+
+async def _credited_invoice(
+    session: AsyncSession, kind: DocumentKind, ref: str | None, contact_id: str
+) -> Document | None:
+    """The invoice a credit note is written against (None: a credit on account)."""
+    if ref is None:
+        return None
+    if kind is not DocumentKind.CREDIT_NOTE:
+        raise UserInputError.single("invoiceId", "only a credit note is written against an invoice")
+    invoice = await get_document(
+        session=session, id=ref, kinds={DocumentKind.INVOICE.value}, path=("invoiceId",)
+    )
+    if invoice.status == DocumentStatus.CANCELLED.value:
+        raise UserInputError.single(
+            "invoiceId", "The invoice is cancelled", ErrorCode.INVALID_STATE
+        )
+    if invoice.contact_id != contact_id:
+        raise UserInputError.single("contactId", "must be the contact of the invoice credited")
+    return invoice
+
+
+def _credit_currency(
+    invoice: Document, code: str | None, rate: Decimal | None
+) -> tuple[str, Decimal]:
+    """A credit note is in its invoice's currency, at its rate, so it undoes exactly
+    what the invoice booked."""
+    if code is not None and code != invoice.currency_code:
+        raise UserInputError.single(
+            "currencyCode", f"must be the invoice's currency ({invoice.currency_code})"
+        )
+    if rate is not None and rate != invoice.currency_rate:
+        raise UserInputError.single(
+            "currencyRate", f"must be the invoice's rate ({invoice.currency_rate})"
+        )
+    return invoice.currency_code, invoice.currency_rate
+
+
+def _settled_status(paid: Any, credited: Any) -> Any:
+    """An invoice's status from what has been paid and credited (SQL)."""
+    return case(
+        (Document.total - paid - credited <= 0, literal(DocumentStatus.PAID.value)),
+        (paid > 0, literal(DocumentStatus.PARTIAL.value)),
+        else_=literal(DocumentStatus.SENT.value),
+    )
+
+
+async def _apply_credit(session: AsyncSession, credit: Document) -> None:
+    """Add the credit note's total to its invoice's `amount_credited`, in one UPDATE
+    guarded by what is still due: two credit notes issued at the same moment can
+    never together credit more than the invoice (the second waits for the first's
+    row lock, then finds too little due)."""
+    d = Document
+    credited = d.amount_credited + credit.total
+    stmt = (
+        update(Document)
+        .where(
+            d.id == credit.parent_id,
+            d.kind == DocumentKind.INVOICE.value,
+            d.status.in_(OPEN_STATUSES),  # type: ignore[attr-defined]
+            d.total - d.amount_paid - d.amount_credited >= credit.total,
+        )
+        .values(
+            amount_credited=credited,
+            status=_settled_status(d.amount_paid, credited),
+            updated_at=utcnow(),
+        )
+        .returning(d.id)
+        .execution_options(synchronize_session=False)
+    )
+    applied = (await session.execute(stmt)).first() is not None
+    invoice = await _fresh(session, credit.parent_id)  # type: ignore[arg-type]
+    if applied:
+        return
+    if (
+        invoice is None
+    ):  # the link is checked on create and update; a deleted invoice cannot have one
+        raise UserInputError.single("invoiceId", "Invoice not found", ErrorCode.NOT_FOUND)
+    if invoice.status not in (*OPEN_STATUSES, DocumentStatus.PAID.value):
+        raise UserInputError.single(
+            "invoiceId",
+            f"The invoice is {invoice.status}; only an issued invoice can be credited",
+            ErrorCode.INVALID_STATE,
+        )
+    raise UserInputError.single(
+        "total",
+        f"The credit note ({credit.total}) is more than the invoice's amount due "
+        f"({amount_due(invoice)})",
+        ErrorCode.INVALID_STATE,
+    )
+
+
+async def _unapply_credit(session: AsyncSession, credit: Document) -> None:
+    """Take a cancelled credit note's total back off its invoice."""
+    d = Document
+    credited = d.amount_credited - credit.total
+    stmt = (
+        update(Document)
+        .where(d.id == credit.parent_id, d.amount_credited >= credit.total)
+        .values(
+            amount_credited=credited,
+            status=_settled_status(d.amount_paid, credited),
+            updated_at=utcnow(),
+        )
+        .returning(d.id)
+        .execution_options(synchronize_session=False)
+    )
+    if (
+        await session.execute(stmt)
+    ).first() is None:  # the books say it was applied; anything else is a bug
+        raise RuntimeError(f"credit note {credit.id} is not applied to its invoice")
+    await _fresh(session, credit.parent_id)  # type: ignore[arg-type]
+
+
+# --- guarded state changes -------------------------------------------------------------------
+
+
+async def _transition(
+    session: AsyncSession, doc: Document, allowed: tuple[str, ...], *guards: Any, **values: Any
+) -> None:
+    """Write `values` only while the document's status is still one of `allowed` (and
+    `guards` hold): one UPDATE, so of two concurrent requests moving the same
+    document, exactly one does. `doc` is refreshed from the row."""
+    stmt = (
+        update(Document)
+        .where(Document.id == doc.id, Document.status.in_(allowed), *guards)  # type: ignore[attr-defined]
+        .values(updated_at=utcnow(), **values)
+        .returning(Document.id)
+        .execution_options(synchronize_session=False)
+    )
+    moved = (await session.execute(stmt)).first() is not None
+    await _fresh(session, doc.id)
+    if not moved:
+        raise UserInputError.single(
+            "id",
+            f"The document changed meanwhile (it is now {doc.status}); try again",
+            ErrorCode.INVALID_STATE,
+        )
+
+
+async def _fresh(session: AsyncSession, id: str) -> Document | None:
+    """The document as the database has it now (the loaded object is updated in place)."""
+    stmt = select(Document).where(Document.id == id).execution_options(populate_existing=True)
+    return await session.scalar(stmt)  # type: ignore[no-any-return]
 
 
 async def next_number(session: AsyncSession, kind: DocumentKind) -> str:
@@ -324,16 +765,25 @@ def number_series_for_new_company() -> list[NumberSeries]:
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _check_due_date(issue_date: date, due_date: date | None) -> None:
+def _check_dates(
+    kind: str, issue_date: date, due_date: date | None, expiry_date: date | None
+) -> None:
     if due_date is not None and due_date < issue_date:
         raise UserInputError.single("dueDate", "must not be before issueDate")
+    if expiry_date is not None:
+        if kind != DocumentKind.ESTIMATE.value:
+            raise UserInputError.single("expiryDate", "only an estimate has an expiry date")
+        if expiry_date < issue_date:
+            raise UserInputError.single("expiryDate", "must not be before issueDate")
 
 
 async def _contact_for(session: AsyncSession, kind: DocumentKind, ref: str) -> Contact:
     contact = await require_row(session, Contact, ref, path=("contactId",), what="Contact")
     wanted = ContactType.CUSTOMER.value if kind.value in SALES_KINDS else ContactType.SUPPLIER.value
     if contact.type not in (wanted, ContactType.BOTH.value):
-        raise UserInputError.single("contactId", f"must be a {wanted} for a {kind.value.replace('_', ' ')}")
+        raise UserInputError.single(
+            "contactId", f"must be a {wanted} for a {kind.value.replace('_', ' ')}"
+        )
     return contact
 
 
@@ -369,7 +819,14 @@ async def _write_lines(session: AsyncSession, doc: Document, lines: list[LineIn]
                 item_id=item.id if item else None,
                 variant_id=variant.id if variant else None,
                 tax_id=tax.id if tax else None,
-                name=line.name or (f"{item.name} - {variant.name}" if item and variant else item.name if item else ""),
+                name=line.name
+                or (
+                    f"{item.name} - {variant.name}"
+                    if item and variant
+                    else item.name
+                    if item
+                    else ""
+                ),
                 description=line.description,
                 quantity=line.quantity,
                 unit_price=price,
@@ -390,7 +847,11 @@ async def _write_lines(session: AsyncSession, doc: Document, lines: list[LineIn]
             withholding=bool(tax and tax.type == TaxType.WITHHOLDING.value),
         )
         if amounts.net < 0:
-            errors.append(FieldError(("lines", str(position), "discountAmount"), "is larger than the line amount"))
+            errors.append(
+                FieldError(
+                    ("lines", str(position), "discountAmount"), "is larger than the line amount"
+                )
+            )
         row.net, row.tax_amount = amounts.net, amounts.tax
     if errors:
         raise UserInputError(errors)
@@ -458,12 +919,20 @@ async def _line_references(session: AsyncSession, lines: list[LineIn]) -> _LineR
             ref = getattr(line, key)
             if ref is not None and ref not in found[key]:
                 errors.append(
-                    FieldError(("lines", str(position), to_camel(key)), f"{what} not found", ErrorCode.NOT_FOUND)
+                    FieldError(
+                        ("lines", str(position), to_camel(key)),
+                        f"{what} not found",
+                        ErrorCode.NOT_FOUND,
+                    )
                 )
         variant = found["variant_id"].get(line.variant_id) if line.variant_id else None
         item = found["item_id"].get(line.item_id) if line.item_id else None
         if variant is not None and (item is None or variant.item_id != item.id):
-            errors.append(FieldError(("lines", str(position), "variantId"), "is not a variant of the line's item"))
+            errors.append(
+                FieldError(
+                    ("lines", str(position), "variantId"), "is not a variant of the line's item"
+                )
+            )
     if errors:
         raise UserInputError(errors)
     items = {r.id: r for r in found["item_id"].values()}

@@ -5,17 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
 from gql.context import Context, Info
-from gql.core.graph import computed, money, to_many, to_one
+from gql.core.graph import computed, money, to_many, to_one, to_one_by
 from gql.core.ids import decode_id
 from gql.core.inputs import input_to_dict
 from gql.core.mutations import UserError
 from gql.core.ordering import OrderDirection
 from gql.core.relay import Connection, Node, node_type
+from gql.domains.banking.loaders import TransactionsByDocumentIdLoader
 from gql.domains.catalogue.loaders import ItemByIdLoader, ItemVariantByIdLoader, TaxByIdLoader
 from gql.domains.catalogue.types import ItemNode, ItemVariantNode, Money, TaxNode
 from gql.domains.contacts.loaders import ContactByIdLoader
@@ -26,8 +27,14 @@ from gql.domains.documents.loaders import (
     DocumentLineByIdLoader,
     DocumentLinesByDocumentIdLoader,
     DocumentPageByContactIdLoader,
+    DocumentsByParentIdLoader,
+    VoucherByDocumentIdLoader,
 )
 from gql.domains.documents.models import Document, DocumentKind, DocumentLine, DocumentStatus
+
+if TYPE_CHECKING:
+    from gql.domains.banking.types import TransactionNode
+    from gql.domains.ledger.types import VoucherNode
 
 MODULE = "invoicing"
 
@@ -35,7 +42,11 @@ DocumentKindEnum = strawberry.enum(DocumentKind, name="DocumentKind")
 DocumentStatusEnum = strawberry.enum(
     DocumentStatus,
     name="DocumentStatus",
-    description="draft -> sent -> partial -> paid, by payments; cancelled stops everything.",
+    description=(
+        "draft -> sent -> partial -> paid, by payments (and credit notes); estimates: sent -> "
+        "accepted / declined; estimates and orders: converted once turned into an invoice or "
+        "bill; cancelled stops everything."
+    ),
 )
 
 
@@ -65,12 +76,20 @@ class DocumentLineNode(Node):
     document: DocumentNode = to_one(DocumentByIdLoader, "document_id")
 
 
+def _amount_due_sql(table: Any, env: Any) -> Any:
+    return table.c.total - table.c.amount_paid - table.c.amount_credited
+
+
 def _overdue_sql(table: Any, env: Any) -> Any:
     return (
         table.c.status.in_(service.OPEN_STATUSES)
         & (table.c.due_date < env.today)
-        & (table.c.total - table.c.amount_paid > 0)
+        & (_amount_due_sql(table, env) > 0)
     )
+
+
+def _expired_sql(table: Any, env: Any) -> Any:
+    return service.expired_condition(table, env.today)
 
 
 @node_type(
@@ -93,12 +112,23 @@ class DocumentNode(Node):
     reference: str | None
     notes: str | None
     terms: str | None
+    expiry_date: date | None = strawberry.field(description="Estimates: valid until this day.")
     issued_at: datetime | None
     cancelled_at: datetime | None
     created_at: datetime
     updated_at: datetime
     overdue: bool = computed(
-        service.is_overdue, _overdue_sql, "bool", description="Issued, unpaid and past its due date."
+        service.is_overdue,
+        _overdue_sql,
+        "bool",
+        description="Issued, unpaid and past its due date.",
+    )
+    expired: bool = computed(
+        service.is_expired,
+        _expired_sql,
+        "bool",
+        description="An estimate sent, neither accepted, declined nor converted, past its "
+        "expiry date.",
     )
     subtotal: Money = money("subtotal")
     discount_total: Money = money("discount_total")
@@ -106,12 +136,37 @@ class DocumentNode(Node):
     shipping: Money = money("shipping")
     total: Money = money("total")
     amount_paid: Money = money("amount_paid")
+    amount_credited: Money = money(
+        "amount_credited", description="Invoices: the total of the credit notes issued against it."
+    )
     amount_due: Money = money(
-        lambda table, env: table.c.total - table.c.amount_paid,
-        python=lambda row: row.total - row.amount_paid,
+        _amount_due_sql,
+        python=service.amount_due,
+        description="Total less amount paid and amount credited.",
     )
     contact: ContactNode = to_one(ContactByIdLoader, "contact_id")
     lines: list[DocumentLineNode] = to_many(DocumentLinesByDocumentIdLoader)
+    parent: DocumentNode | None = to_one(
+        DocumentByIdLoader,
+        "parent_id",
+        description="What this document was made from: a credit note's invoice, the estimate "
+        "or order an invoice or bill was converted from.",
+    )
+    children: list[DocumentNode] = to_many(
+        DocumentsByParentIdLoader,
+        description="What was made from this document (credit notes, conversions), oldest first.",
+    )
+    voucher: Annotated[VoucherNode, strawberry.lazy("gql.domains.ledger.types")] | None = to_one_by(
+        VoucherByDocumentIdLoader,
+        description="The journal entry issuing this document posted (null for drafts and "
+        "kinds that post nothing).",
+    )
+    payments: list[Annotated[TransactionNode, strawberry.lazy("gql.domains.banking.types")]] = (
+        to_many(
+            TransactionsByDocumentIdLoader,
+            description="The payments on this invoice or bill (banking transactions), oldest first.",
+        )
+    )
 
 
 @strawberry.type(name="DocumentConnection")
@@ -143,12 +198,21 @@ class DocumentFilter:
     due_date_from: date | None = strawberry.UNSET
     due_date_to: date | None = strawberry.UNSET
     overdue: bool | None = strawberry.UNSET
-    search: str | None = strawberry.field(default=strawberry.UNSET, description="Part of the number or reference.")
+    expired: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="Estimates past their expiry date."
+    )
+    parent_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="Documents made from this one."
+    )
+    search: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Part of the number or reference."
+    )
 
 
 def filter_of(value: DocumentFilter | None) -> service.DocumentFilter:
     data = input_to_dict(value) if value else {}
     contact = data.get("contactId")
+    parent = data.get("parentId")
     return service.DocumentFilter(
         kind=getattr(data.get("kind"), "value", None),
         status=getattr(data.get("status"), "value", None),
@@ -159,6 +223,8 @@ def filter_of(value: DocumentFilter | None) -> service.DocumentFilter:
         due_date_from=data.get("dueDateFrom"),
         due_date_to=data.get("dueDateTo"),
         overdue=data.get("overdue"),
+        expired=data.get("expired"),
+        parent_id=(decode_id(parent, "Document") or "-") if parent else None,
         search=data.get("search"),
     )
 
@@ -199,7 +265,9 @@ class DocumentLineInput:
     tax_id: strawberry.ID | None = strawberry.field(
         default=strawberry.UNSET, description="Defaults to the item's tax."
     )
-    name: str | None = strawberry.field(default=strawberry.UNSET, description="Defaults to the item's name.")
+    name: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Defaults to the item's name."
+    )
     description: str | None = strawberry.UNSET
     quantity: Decimal | None = strawberry.UNSET
     unit_price: Decimal | None = strawberry.field(
@@ -221,6 +289,14 @@ class DocumentFieldsInput:
     reference: str | None = strawberry.UNSET
     notes: str | None = strawberry.UNSET
     terms: str | None = strawberry.UNSET
+    expiry_date: date | None = strawberry.field(
+        default=strawberry.UNSET, description="Estimates only."
+    )
+    invoice_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Credit notes only: the invoice credited (same contact); without one, a "
+        "credit on account.",
+    )
     lines: list[DocumentLineInput] | None = strawberry.field(
         default=strawberry.UNSET, description="On update, replaces every line (drafts only)."
     )
@@ -246,6 +322,18 @@ class DocumentIdInput:
 @strawberry.type
 class DocumentPayload:
     document: DocumentNode | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class DocumentConvertPayload:
+    document: DocumentNode | None = strawberry.field(
+        default=None,
+        description="The new draft invoice (or bill), its parent the converted document.",
+    )
+    source: DocumentNode | None = strawberry.field(
+        default=None, description="The estimate or order, now converted."
+    )
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
 
