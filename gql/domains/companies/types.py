@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
+from gql.auth.permissions import module_read
 from gql.context import Context, Info
+from gql.core.graph import NotCompiled, sql_meta
 from gql.core.mutations import UserError
 from gql.core.relay import Node, node_type
 from gql.domains.companies.models import Company, Role
+
+if TYPE_CHECKING:
+    from gql.domains.ledger.types import Reports
 
 RoleEnum = strawberry.enum(Role, name="Role", description="A member's role in a company.")
 
@@ -28,6 +33,17 @@ class CompanyNode(Node):
     base_currency: str = strawberry.field(description="ISO 4217 code of the books' currency.")
     country: str | None
     created_at: datetime
+
+    @strawberry.field(
+        description="Financial reports of the books (module: accounting; null with FORBIDDEN when "
+        "it is off).",
+        permission_classes=module_read("accounting"),
+        metadata=sql_meta(NotCompiled("reports run their own aggregate SQL")),
+    )
+    def reports(self) -> Annotated[Reports, strawberry.lazy("gql.domains.ledger.types")] | None:
+        from gql.domains.ledger.types import Reports
+
+        return Reports()
 
 
 @strawberry.type(name="User", description="A person who can log in.")

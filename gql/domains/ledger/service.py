@@ -8,6 +8,7 @@ never edited; `reverse_voucher` writes the correcting entry.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -15,12 +16,19 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import Field, model_validator
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+from sqlmodel import col
 
 from gql.core.errors import ErrorCode, FieldError, UserInputError
 from gql.core.ids import decode_id
-from gql.core.inputs import InputModel, validate
+from gql.core.inputs import InputModel, require_row, validate
+from gql.core.ordering import like_pattern, order_clauses
+from gql.core.pagination import Page, PageArgs, fetch_page
+from gql.db import get_tenant
+from gql.domains.companies.models import Company
+from gql.domains.contacts.models import Contact
 from gql.domains.ledger.chart import LEVELS, STANDARD_CHART, ChartEntry
 from gql.domains.ledger.models import (
     FinancialYear,
@@ -35,6 +43,7 @@ from gql.domains.ledger.models import (
 )
 
 ZERO = Decimal("0")
+CENT = Decimal("0.01")
 
 
 # --- the chart -------------------------------------------------------------------------
@@ -44,7 +53,9 @@ def chart_rows() -> list[LedgerAccount]:
     """The standard chart as rows, parents before children (for a new company)."""
     rows: list[LedgerAccount] = []
 
-    def add(entry: ChartEntry, type_: str, nature: str, depth: int, parent: LedgerAccount | None) -> None:
+    def add(
+        entry: ChartEntry, type_: str, nature: str, depth: int, parent: LedgerAccount | None
+    ) -> None:
         row = LedgerAccount(
             code=entry.code,
             name=entry.name,
@@ -96,7 +107,11 @@ async def create_account(*, session: AsyncSession, data: dict[str, Any]) -> Ledg
         raise UserInputError.single("code", "is already used by another account", ErrorCode.TAKEN)
     if payload.parent_id is not None:
         pk = decode_id(payload.parent_id, "LedgerAccount")
-        parent = await session.scalar(select(LedgerAccount).where(LedgerAccount.id == pk)) if pk else None
+        parent = (
+            await session.scalar(select(LedgerAccount).where(LedgerAccount.id == pk))
+            if pk
+            else None
+        )
         if parent is None:
             raise UserInputError.single("parentId", "Ledger account not found", ErrorCode.NOT_FOUND)
         if parent.level != LedgerLevel.DETAILED.value or parent.type != payload.type:
@@ -104,7 +119,10 @@ async def create_account(*, session: AsyncSession, data: dict[str, Any]) -> Ledg
     else:
         parent = await session.scalar(
             select(LedgerAccount)
-            .where(LedgerAccount.type == payload.type, LedgerAccount.level == LedgerLevel.DETAILED.value)
+            .where(
+                LedgerAccount.type == payload.type,
+                LedgerAccount.level == LedgerLevel.DETAILED.value,
+            )
             .order_by(LedgerAccount.code)
             .limit(1)
         )
@@ -124,7 +142,10 @@ async def create_account(*, session: AsyncSession, data: dict[str, Any]) -> Ledg
 
 
 def _slug(name: str) -> str:
-    return "-".join("".join(c if c.isalnum() else " " for c in name.lower()).split())[:100] or "account"
+    return (
+        "-".join("".join(c if c.isalnum() else " " for c in name.lower()).split())[:100]
+        or "account"
+    )
 
 
 # --- financial years ---------------------------------------------------------------------
@@ -172,7 +193,10 @@ class PostingLine:
 
 
 def signed_lines(
-    entries: Iterable[tuple[str, Decimal]], *, description: str | None = None, contact_id: str | None = None
+    entries: Iterable[tuple[str, Decimal]],
+    *,
+    description: str | None = None,
+    contact_id: str | None = None,
 ) -> list[PostingLine]:
     """Lines from (account, amount) pairs: positive debits, negative credits; zero
     amounts are left out and one account's amounts are added together."""
@@ -208,6 +232,7 @@ async def post_voucher(
     await _check_balanced(session, lines)
     year = await year_for(session, on)
     voucher = Voucher(
+        currency_code=await base_currency(session),
         financial_year_id=year.id,
         number=await _next_voucher_number(session, year),
         date=on,
@@ -217,7 +242,9 @@ async def post_voucher(
         source_type=source_type.value if source_type else None,
         source_id=source_id,
         reverses_id=reverses_id,
-        total=sum((line.debit for line in lines), ZERO),
+        # Quantized as the columns store them, so the rows in the session read as the
+        # database will.
+        total=sum((line.debit for line in lines), ZERO).quantize(CENT),
     )
     session.add(voucher)
     await session.flush()
@@ -226,8 +253,8 @@ async def post_voucher(
             voucher_id=voucher.id,
             position=position,
             account_id=line.account_id,
-            debit=line.debit,
-            credit=line.credit,
+            debit=line.debit.quantize(CENT),
+            credit=line.credit.quantize(CENT),
             description=line.description,
             contact_id=line.contact_id,
         )
@@ -237,19 +264,36 @@ async def post_voucher(
     return voucher
 
 
+async def base_currency(session: AsyncSession) -> str:
+    """The session's company's base currency: the currency of every ledger amount."""
+    code = await session.scalar(
+        select(col(Company.base_currency)).where(col(Company.id) == get_tenant(session))
+    )
+    if code is None:  # a session without a company cannot post
+        raise RuntimeError("no company on this session")
+    return code
+
+
 async def _check_balanced(session: AsyncSession, lines: Sequence[PostingLine]) -> None:
     if not lines:
-        raise UserInputError.single("lines", "A voucher needs at least one line", ErrorCode.REQUIRED)
+        raise UserInputError.single(
+            "lines", "A voucher needs at least one line", ErrorCode.REQUIRED
+        )
     errors: list[FieldError] = []
     for position, line in enumerate(lines):
         path = ("lines", str(position))
         if line.debit < 0 or line.credit < 0:
             errors.append(FieldError(path, "amounts cannot be negative"))
         elif (line.debit > 0) == (line.credit > 0):
-            errors.append(FieldError(path, "a line has either a debit or a credit, not both or neither"))
+            errors.append(
+                FieldError(path, "a line has either a debit or a credit, not both or neither")
+            )
     ids = {line.account_id for line in lines}
     accounts = {
-        a.id: a for a in (await session.scalars(select(LedgerAccount).where(LedgerAccount.id.in_(ids)))).all()
+        a.id: a
+        for a in (
+            await session.scalars(select(LedgerAccount).where(LedgerAccount.id.in_(ids)))
+        ).all()
     }
     for position, line in enumerate(lines):
         account = accounts.get(line.account_id)
@@ -257,7 +301,12 @@ async def _check_balanced(session: AsyncSession, lines: Sequence[PostingLine]) -
         if account is None:
             errors.append(FieldError(path, "Ledger account not found", ErrorCode.NOT_FOUND))
         elif account.level != LedgerLevel.ACCOUNT.value:
-            errors.append(FieldError(path, f"{account.code} is a {account.level} heading; post to an account under it"))
+            errors.append(
+                FieldError(
+                    path,
+                    f"{account.code} is a {account.level} heading; post to an account under it",
+                )
+            )
         elif not account.enabled:
             errors.append(FieldError(path, f"{account.code} is disabled"))
     if errors:
@@ -265,21 +314,43 @@ async def _check_balanced(session: AsyncSession, lines: Sequence[PostingLine]) -
     debits = sum((line.debit for line in lines), ZERO)
     credits = sum((line.credit for line in lines), ZERO)
     if debits != credits:
-        raise UserInputError.single("lines", f"debits ({debits}) and credits ({credits}) must be equal")
+        raise UserInputError.single(
+            "lines", f"debits ({debits}) and credits ({credits}) must be equal"
+        )
     if debits <= 0:
         raise UserInputError.single("lines", "a voucher must move a positive amount")
 
 
 async def reverse_voucher(
-    session: AsyncSession, *, voucher: Voucher, on: date | None = None, description: str | None = None
+    session: AsyncSession,
+    *,
+    voucher: Voucher,
+    on: date | None = None,
+    description: str | None = None,
 ) -> Voucher:
-    """The correcting entry for a posted voucher: the same lines, sides swapped."""
+    """The correcting entry for a posted voucher: the same lines, sides swapped. A
+    voucher is reversed at most once, and a reversal is never reversed itself."""
+    if voucher.reverses_id is not None:
+        raise UserInputError.single(
+            "id",
+            "This voucher is itself a reversal; post a new voucher instead",
+            ErrorCode.INVALID_STATE,
+        )
+    # A write that changes nothing takes the voucher's row lock on PostgreSQL (the write
+    # lock on SQLite) first, so two reversals at once cannot both pass the check below.
+    await session.execute(
+        update(Voucher).where(col(Voucher.id) == voucher.id).values(updated_at=Voucher.updated_at)
+    )
     already = await session.scalar(select(Voucher.id).where(Voucher.reverses_id == voucher.id))
     if already is not None:
-        raise UserInputError.single("id", "This voucher has already been reversed", ErrorCode.INVALID_STATE)
+        raise UserInputError.single(
+            "id", "This voucher has already been reversed", ErrorCode.INVALID_STATE
+        )
     lines = (
         await session.scalars(
-            select(VoucherLine).where(VoucherLine.voucher_id == voucher.id).order_by(VoucherLine.position)
+            select(VoucherLine)
+            .where(VoucherLine.voucher_id == voucher.id)
+            .order_by(VoucherLine.position)
         )
     ).all()
     return await post_voucher(
@@ -287,8 +358,14 @@ async def reverse_voucher(
         on=on or voucher.date,
         description=description or f"Reversal of voucher {voucher.number}: {voucher.description}",
         lines=[
-            PostingLine(l.account_id, debit=l.credit, credit=l.debit, description=l.description, contact_id=l.contact_id)
-            for l in lines
+            PostingLine(
+                line.account_id,
+                debit=line.credit,
+                credit=line.debit,
+                description=line.description,
+                contact_id=line.contact_id,
+            )
+            for line in lines
         ],
         type=VoucherType(voucher.type),
         kind=VoucherKind(voucher.kind),
@@ -298,7 +375,9 @@ async def reverse_voucher(
     )
 
 
-async def vouchers_of(session: AsyncSession, source_type: SourceType, source_id: str) -> list[Voucher]:
+async def vouchers_of(
+    session: AsyncSession, source_type: SourceType, source_id: str
+) -> list[Voucher]:
     stmt = (
         select(Voucher)
         .where(Voucher.source_type == source_type.value, Voucher.source_id == source_id)
@@ -316,6 +395,7 @@ class VoucherLineIn(InputModel):
     debit: Decimal = Field(default=ZERO, ge=0, max_digits=18, decimal_places=2)
     credit: Decimal = Field(default=ZERO, ge=0, max_digits=18, decimal_places=2)
     description: str | None = Field(default=None, max_length=500)
+    contact_id: str | None = None
 
     @model_validator(mode="after")
     def _names_an_account(self) -> VoucherLineIn:
@@ -326,7 +406,7 @@ class VoucherLineIn(InputModel):
 
 class VoucherCreate(InputModel):
     date: date
-    description: str = Field(min_length=1, max_length=500)
+    description: str = Field(default="Journal entry", min_length=1, max_length=500)
     kind: VoucherKind = VoucherKind.REGULAR
     lines: list[VoucherLineIn] = Field(max_length=500)
 
@@ -334,19 +414,68 @@ class VoucherCreate(InputModel):
 async def create_manual_voucher(*, session: AsyncSession, data: dict[str, Any]) -> Voucher:
     payload = validate(VoucherCreate, data)
     codes = {line.account_code for line in payload.lines if line.account_code}
-    by_code = {
-        a.code: a.id
-        for a in (await session.scalars(select(LedgerAccount).where(LedgerAccount.code.in_(codes)))).all()
-    } if codes else {}
+    by_code = (
+        {
+            a.code: a.id
+            for a in (
+                await session.scalars(select(LedgerAccount).where(LedgerAccount.code.in_(codes)))
+            ).all()
+        }
+        if codes
+        else {}
+    )
+    contact_refs = {
+        line.contact_id: decode_id(line.contact_id, "Contact")
+        for line in payload.lines
+        if line.contact_id
+    }
+    contact_pks = {pk for pk in contact_refs.values() if pk}
+    found_contacts = (
+        set(
+            (
+                await session.scalars(
+                    select(col(Contact.id)).where(col(Contact.id).in_(contact_pks))
+                )
+            ).all()
+        )
+        if contact_pks
+        else set()
+    )
     lines: list[PostingLine] = []
     errors: list[FieldError] = []
     for position, line in enumerate(payload.lines):
-        account_id = decode_id(line.account_id, "LedgerAccount") if line.account_id else by_code.get(line.account_code or "")
+        account_id = (
+            decode_id(line.account_id, "LedgerAccount")
+            if line.account_id
+            else by_code.get(line.account_code or "")
+        )
         if account_id is None:
             field_name = "accountId" if line.account_id else "accountCode"
-            errors.append(FieldError(("lines", str(position), field_name), "Ledger account not found", ErrorCode.NOT_FOUND))
+            errors.append(
+                FieldError(
+                    ("lines", str(position), field_name),
+                    "Ledger account not found",
+                    ErrorCode.NOT_FOUND,
+                )
+            )
             continue
-        lines.append(PostingLine(account_id, debit=line.debit, credit=line.credit, description=line.description))
+        contact_id = contact_refs.get(line.contact_id) if line.contact_id else None
+        if line.contact_id and contact_id not in found_contacts:
+            errors.append(
+                FieldError(
+                    ("lines", str(position), "contactId"), "Contact not found", ErrorCode.NOT_FOUND
+                )
+            )
+            continue
+        lines.append(
+            PostingLine(
+                account_id,
+                debit=line.debit,
+                credit=line.credit,
+                description=line.description,
+                contact_id=contact_id,
+            )
+        )
     if errors:
         raise UserInputError(errors)
     return await post_voucher(
@@ -356,4 +485,202 @@ async def create_manual_voucher(*, session: AsyncSession, data: dict[str, Any]) 
         lines=lines,
         type=VoucherType.MANUAL,
         kind=VoucherKind(payload.kind),
+    )
+
+
+class VoucherReverse(InputModel):
+    id: str
+    date: dt.date | None = None
+    description: str | None = Field(default=None, min_length=1, max_length=500)
+
+
+async def reverse_manual_voucher(*, session: AsyncSession, data: dict[str, Any]) -> Voucher:
+    """voucherReverse: the correcting entry of a manual voucher. Automatic vouchers are
+    corrected through what caused them (cancelling the invoice, say), so the ledger
+    always agrees with the documents and payments behind it."""
+    payload = validate(VoucherReverse, data)
+    voucher = await require_row(session, Voucher, payload.id, path=("id",), what="Voucher")
+    if voucher.type != VoucherType.MANUAL.value:
+        raise UserInputError.single(
+            "id",
+            "An automatic voucher is corrected through what caused it "
+            "(cancel or credit the document)",
+            ErrorCode.INVALID_STATE,
+        )
+    return await reverse_voucher(
+        session, voucher=voucher, on=payload.date, description=payload.description
+    )
+
+
+async def get_voucher(*, session: AsyncSession, id: str) -> Voucher:
+    return await require_row(session, Voucher, id, path=("id",), what="Voucher")
+
+
+async def voucher_lines(session: AsyncSession, voucher_ids: Sequence[str]) -> list[VoucherLine]:
+    """The lines of the vouchers, by voucher and position (one statement)."""
+    if not voucher_ids:
+        return []
+    stmt = (
+        select(VoucherLine)
+        .where(col(VoucherLine.voucher_id).in_(voucher_ids))
+        .order_by(col(VoucherLine.voucher_id), col(VoucherLine.position), col(VoucherLine.id))
+    )
+    return list((await session.scalars(stmt)).all())
+
+
+# --- listing ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LedgerAccountFilter:
+    type: str | None = None
+    level: str | None = None
+    code: str | None = None
+    code_prefix: str | None = None
+    parent_id: str | None = None
+    enabled: bool | None = None
+    search: str | None = None
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        a = LedgerAccount
+        out: list[ColumnElement[bool]] = []
+        if self.type is not None:
+            out.append(a.type == self.type)  # type: ignore[arg-type]
+        if self.level is not None:
+            out.append(a.level == self.level)  # type: ignore[arg-type]
+        if self.code is not None:
+            out.append(a.code == self.code)  # type: ignore[arg-type]
+        if self.code_prefix:
+            prefix = like_pattern(self.code_prefix.strip())[1:]  # "%61%" -> "61%"
+            out.append(a.code.like(prefix, escape="\\"))  # type: ignore[attr-defined]
+        if self.parent_id is not None:
+            out.append(a.parent_id == self.parent_id)  # type: ignore[arg-type]
+        if self.enabled is not None:
+            out.append(a.enabled == self.enabled)  # type: ignore[arg-type]
+        if self.search:
+            pattern = like_pattern(self.search.strip())
+            out.append(
+                or_(a.name.ilike(pattern, escape="\\"), a.code.ilike(pattern, escape="\\"))  # type: ignore[attr-defined]
+            )
+        return out
+
+
+ACCOUNT_ORDER_COLUMNS = {"code": LedgerAccount.code, "name": LedgerAccount.name}
+
+
+async def list_accounts(
+    *,
+    session: AsyncSession,
+    filter: LedgerAccountFilter,
+    args: PageArgs,
+    order_by: str = "code",
+    direction: str = "asc",
+) -> Page[LedgerAccount]:
+    return await fetch_page(
+        session,
+        LedgerAccount,
+        where=filter.conditions(),
+        order_by=order_clauses(LedgerAccount, ACCOUNT_ORDER_COLUMNS[order_by], direction),
+        args=args,
+    )
+
+
+def _under(code: str) -> ColumnElement[bool]:
+    """A voucher line on the account with `code`, or on any account under it."""
+    account, parent, grand, great = (aliased(LedgerAccount) for _ in range(4))
+    return exists(
+        select(col(VoucherLine.id))
+        .join(account, col(account.id) == VoucherLine.account_id)
+        .outerjoin(parent, col(parent.id) == account.parent_id)
+        .outerjoin(grand, col(grand.id) == parent.parent_id)
+        .outerjoin(great, col(great.id) == grand.parent_id)
+        .where(
+            col(VoucherLine.voucher_id) == Voucher.id,
+            or_(*(col(a.code) == code for a in (account, parent, grand, great))),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class VoucherFilter:
+    kind: str | None = None
+    type: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    number_from: int | None = None
+    number_to: int | None = None
+    account_code: str | None = None
+    financial_year_id: str | None = None
+    source_type: str | None = None
+    search: str | None = None
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        v = Voucher
+        out: list[ColumnElement[bool]] = []
+        for column, value in (
+            (v.kind, self.kind),
+            (v.type, self.type),
+            (v.financial_year_id, self.financial_year_id),
+            (v.source_type, self.source_type),
+        ):
+            if value is not None:
+                out.append(column == value)  # type: ignore[arg-type]
+        ranges: tuple[tuple[Any, Any, Any], ...] = (
+            (col(v.date), self.date_from, self.date_to),
+            (col(v.number), self.number_from, self.number_to),
+        )
+        for column, low, high in ranges:
+            if low is not None:
+                out.append(column >= low)
+            if high is not None:
+                out.append(column <= high)
+        if self.account_code:
+            out.append(_under(self.account_code.strip()))
+        if self.search:
+            out.append(v.description.ilike(like_pattern(self.search.strip()), escape="\\"))  # type: ignore[attr-defined]
+        return out
+
+
+VOUCHER_ORDER_COLUMNS = {
+    "date": Voucher.date,
+    "number": Voucher.number,
+    "created_at": Voucher.created_at,
+}
+
+
+async def list_vouchers(
+    *,
+    session: AsyncSession,
+    filter: VoucherFilter,
+    args: PageArgs,
+    order_by: str = "date",
+    direction: str = "desc",
+) -> Page[Voucher]:
+    return await fetch_page(
+        session,
+        Voucher,
+        where=filter.conditions(),
+        order_by=order_clauses(Voucher, VOUCHER_ORDER_COLUMNS[order_by], direction),
+        args=args,
+    )
+
+
+@dataclass(frozen=True)
+class FinancialYearFilter:
+    def conditions(self) -> list[ColumnElement[bool]]:
+        return []
+
+
+YEAR_ORDER_COLUMNS = {"start_date": FinancialYear.start_date}
+
+
+async def list_financial_years(
+    *, session: AsyncSession, args: PageArgs, direction: str = "desc"
+) -> Page[FinancialYear]:
+    return await fetch_page(
+        session,
+        FinancialYear,
+        where=[],
+        order_by=order_clauses(FinancialYear, FinancialYear.start_date, direction),
+        args=args,
     )

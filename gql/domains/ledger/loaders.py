@@ -1,0 +1,133 @@
+"""Ledger loaders: accounts (and their subtree balances), financial years, vouchers and
+their lines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from aiodataloader import DataLoader
+from sqlalchemy import ColumnElement, func, literal, or_, select, type_coerce
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+from sqlmodel import col
+
+from gql.core.loaders import ByForeignKeyLoader, ByIdLoader, OneByForeignKeyLoader
+from gql.db import ExactDecimal
+from gql.domains.ledger.models import (
+    FinancialYear,
+    LedgerAccount,
+    Voucher,
+    VoucherKind,
+    VoucherLine,
+)
+
+ZERO = Decimal("0.00")
+
+
+class LedgerAccountByIdLoader(ByIdLoader[LedgerAccount]):
+    model = LedgerAccount
+
+
+class LedgerAccountsByParentIdLoader(ByForeignKeyLoader[LedgerAccount]):
+    """LedgerAccount.children, by code."""
+
+    model = LedgerAccount
+    foreign_key = "parent_id"
+    order_by = ("code", "id")
+
+
+class FinancialYearByIdLoader(ByIdLoader[FinancialYear]):
+    model = FinancialYear
+
+
+class VoucherByIdLoader(ByIdLoader[Voucher]):
+    model = Voucher
+
+
+class VoucherLineByIdLoader(ByIdLoader[VoucherLine]):
+    model = VoucherLine
+
+
+class VoucherLinesByVoucherIdLoader(ByForeignKeyLoader[VoucherLine]):
+    """Voucher.lines, in position order."""
+
+    model = VoucherLine
+    foreign_key = "voucher_id"
+    order_by = ("position", "id")
+
+
+class VoucherByReversesIdLoader(OneByForeignKeyLoader[Voucher]):
+    """Voucher.reversedBy: the reversal of each voucher (there is at most one)."""
+
+    model = Voucher
+    foreign_key = "reverses_id"
+
+
+# --- balances -------------------------------------------------------------------------------
+
+
+def posted(voucher: Any) -> ColumnElement[bool]:
+    """Vouchers that count in balances and reports: every kind but drafts."""
+    return voucher.kind != VoucherKind.DRAFT.value
+
+
+def balance_sql(account: Any, tenant_id: Any) -> ColumnElement[Any]:
+    """Debits minus credits of the lines on `account` (a ledger_account table or alias)
+    and on every account under it, as one scalar subquery. The hierarchy has four
+    levels, so an account's ancestors are its parent, grandparent and great-grandparent."""
+    line = VoucherLine.__table__.alias()  # type: ignore[attr-defined]
+    voucher = Voucher.__table__.alias()  # type: ignore[attr-defined]
+    leaf, parent, grand = (LedgerAccount.__table__.alias() for _ in range(3))  # type: ignore[attr-defined]
+    total = func.coalesce(func.sum(line.c.debit - line.c.credit), literal(ZERO, ExactDecimal(2)))
+    return (
+        select(type_coerce(total, ExactDecimal(2)))
+        .select_from(
+            line.join(voucher, voucher.c.id == line.c.voucher_id)
+            .join(leaf, leaf.c.id == line.c.account_id)
+            .outerjoin(parent, parent.c.id == leaf.c.parent_id)
+            .outerjoin(grand, grand.c.id == parent.c.parent_id)
+        )
+        .where(
+            line.c.company_id == tenant_id,
+            voucher.c.company_id == tenant_id,
+            posted(voucher.c),
+            # One IN rather than an OR of four: SQLite's parser has a bounded stack, and
+            # this subquery sits deep inside compiled queries of the account tree.
+            account.c.id.in_([leaf.c.id, leaf.c.parent_id, parent.c.parent_id, grand.c.parent_id]),
+        )
+        .correlate(account)
+        .scalar_subquery()
+    )
+
+
+class LedgerAccountBalanceLoader(DataLoader[str, Decimal]):
+    """LedgerAccount.balance: debits minus credits on each account and its subtree. One
+    statement sums the lines per leaf account (the tenant filter applies as on any ORM
+    query); each leaf's sum is then added to the keys among its ancestors."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        super().__init__()
+        self.session = session
+
+    async def batch_load_fn(self, keys: Sequence[str]) -> list[Decimal]:
+        leaf, parent, grand = (aliased(LedgerAccount) for _ in range(3))
+        ancestry = [col(leaf.id), col(leaf.parent_id), col(parent.parent_id), col(grand.parent_id)]
+        amount = type_coerce(func.sum(VoucherLine.debit - VoucherLine.credit), ExactDecimal(2))
+        stmt = (
+            select(*ancestry, amount)
+            .select_from(VoucherLine)
+            .join(Voucher, col(Voucher.id) == VoucherLine.voucher_id)
+            .join(leaf, col(leaf.id) == VoucherLine.account_id)
+            .outerjoin(parent, col(parent.id) == leaf.parent_id)
+            .outerjoin(grand, col(grand.id) == parent.parent_id)
+            .where(posted(Voucher), or_(*(column.in_(keys) for column in ancestry)))
+            .group_by(*ancestry)
+        )
+        wanted = set(keys)
+        totals: dict[str, Decimal] = dict.fromkeys(keys, ZERO)
+        for *ancestors, total in (await self.session.execute(stmt)).all():
+            for account_id in set(ancestors) & wanted:
+                totals[account_id] += total
+        return [totals[key] for key in keys]

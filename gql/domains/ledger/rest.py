@@ -1,0 +1,226 @@
+"""Numbors REST: /api/accounting/chart-of-accounts and /api/accounting/journal."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import col
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from gql.core.errors import FieldError, UserInputError
+from gql.core.ids import from_global_id
+from gql.core.pagination import PageArgs
+from gql.db import is_object_id
+from gql.domains.ledger import service
+from gql.domains.ledger.models import (
+    LedgerAccount,
+    LedgerAccountType,
+    LedgerLevel,
+    Voucher,
+    VoucherLine,
+)
+from gql.rest.numbors import (
+    HttpError,
+    RestContext,
+    choice_param,
+    endpoint,
+    ok,
+    page_params,
+    paginated,
+    read_json,
+    row_json,
+)
+from gql.rest.renames import Renames
+
+MODULE = "accounting"
+
+ACCOUNT_NAMES = Renames({"parent": "parentId"})
+JOURNAL_NAMES = Renames({}, nested={"lines": Renames({"contact": "contactId"})})
+
+
+def account_json(account: LedgerAccount, parents: dict[str, LedgerAccount]) -> dict[str, Any]:
+    parent = parents.get(account.parent_id) if account.parent_id else None
+    return row_json(
+        account,
+        exclude=("company_id", "parent_id"),
+        parent={"id": parent.id, "code": parent.code, "name": parent.name} if parent else None,
+    )
+
+
+async def _accounts_by_id(ctx: RestContext, ids: set[str]) -> dict[str, LedgerAccount]:
+    if not ids:
+        return {}
+    rows = (
+        await ctx.session.scalars(select(LedgerAccount).where(col(LedgerAccount.id).in_(ids)))
+    ).all()
+    return {a.id: a for a in rows}
+
+
+async def _body(ctx: RestContext) -> dict[str, Any]:
+    body = await read_json(ctx.request)
+    if not isinstance(body, dict):
+        raise HttpError(
+            400, "Validation failed", [{"field": "body", "message": "must be a JSON object"}]
+        )
+    return body
+
+
+def _date_param(request: Request, name: str) -> date | None:
+    raw = request.query_params.get(name)
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise HttpError(
+            400,
+            "Invalid query parameters",
+            [{"field": name, "message": "must be a date (YYYY-MM-DD)"}],
+        ) from None
+
+
+# --- chart of accounts ---------------------------------------------------------------------
+
+
+@endpoint(module=MODULE)
+async def list_chart(ctx: RestContext) -> Response:
+    """The chart as a flat list sorted by code (every level; filter with type and level)."""
+    page = page_params(ctx.request, ctx.settings)
+    filter = service.LedgerAccountFilter(
+        type=choice_param(ctx.request, "type", [t.value for t in LedgerAccountType]),
+        level=choice_param(ctx.request, "level", [lv.value for lv in LedgerLevel]),
+        search=ctx.request.query_params.get("search") or None,
+    )
+    result = await service.list_accounts(
+        session=ctx.session,
+        filter=filter,
+        args=PageArgs(first=page.limit, after=page.offset or None),
+    )
+    parents = await _accounts_by_id(ctx, {a.parent_id for a in result.rows if a.parent_id})
+    items = [account_json(a, parents) for a in result.rows]
+    return paginated(items, total=result.total, page=page.page, limit=page.limit)
+
+
+@endpoint(module=MODULE, write=True)
+async def create_account(ctx: RestContext) -> Response:
+    data = ACCOUNT_NAMES.to_ours(await _body(ctx))
+    try:
+        account = await service.create_account(session=ctx.session, data=data)
+    except UserInputError as exc:
+        raise UserInputError(
+            [
+                FieldError(ACCOUNT_NAMES.to_theirs_path(e.path), e.message, e.code)
+                for e in exc.errors
+            ]
+        ) from None
+    parents = await _accounts_by_id(ctx, {account.parent_id} if account.parent_id else set())
+    return ok(account_json(account, parents), 201)
+
+
+# --- journal ---------------------------------------------------------------------------------
+
+
+def _line_json(line: VoucherLine, accounts: dict[str, LedgerAccount]) -> dict[str, Any]:
+    account = accounts.get(line.account_id)
+    return row_json(
+        line,
+        exclude=(
+            "company_id",
+            "voucher_id",
+            "account_id",
+            "contact_id",
+            "created_at",
+            "updated_at",
+        ),
+        account={"id": account.id, "code": account.code, "name": account.name} if account else None,
+        contact=line.contact_id,
+    )
+
+
+async def _journal_json(ctx: RestContext, vouchers: list[Voucher]) -> list[dict[str, Any]]:
+    """Vouchers with their lines and each line's account: two statements for a page."""
+    lines = await service.voucher_lines(ctx.session, [v.id for v in vouchers])
+    accounts = await _accounts_by_id(ctx, {line.account_id for line in lines})
+    by_voucher: dict[str, list[dict[str, Any]]] = {v.id: [] for v in vouchers}
+    for line in lines:
+        by_voucher[line.voucher_id].append(_line_json(line, accounts))
+    return [
+        row_json(
+            v,
+            exclude=("company_id", "currency_code"),
+            currency=v.currency_code,
+            lines=by_voucher[v.id],
+        )
+        for v in vouchers
+    ]
+
+
+@endpoint(module=MODULE)
+async def list_journal(ctx: RestContext) -> Response:
+    """Journal entries sorted by date (then number), with their lines."""
+    page = page_params(ctx.request, ctx.settings)
+    params = ctx.request.query_params
+    filter = service.VoucherFilter(
+        date_from=_date_param(ctx.request, "from"),
+        date_to=_date_param(ctx.request, "to"),
+        account_code=params.get("account") or None,
+        search=params.get("search") or None,
+    )
+    result = await service.list_vouchers(
+        session=ctx.session,
+        filter=filter,
+        args=PageArgs(first=page.limit, after=page.offset or None),
+        order_by="date",
+        direction=choice_param(ctx.request, "order", ["asc", "desc"]) or "asc",
+    )
+    items = await _journal_json(ctx, result.rows)
+    return paginated(items, total=result.total, page=page.page, limit=page.limit)
+
+
+def _account_ref(ref: Any) -> tuple[str, Any]:
+    """A line's `account`: an object id or global id, otherwise a code."""
+    if isinstance(ref, str) and (is_object_id(ref) or from_global_id(ref) is not None):
+        return "accountId", ref
+    return "accountCode", str(ref) if isinstance(ref, (int, str)) else ref
+
+
+def _journal_input(body: dict[str, Any]) -> dict[str, Any]:
+    data = JOURNAL_NAMES.to_ours(body)
+    lines = data.get("lines")
+    if isinstance(lines, list):
+        for line in lines:
+            if isinstance(line, dict) and "account" in line:
+                key, value = _account_ref(line.pop("account"))
+                line.setdefault(key, value)
+    return data
+
+
+def _journal_error_path(path: tuple[str, ...]) -> tuple[str, ...]:
+    path = JOURNAL_NAMES.to_theirs_path(path)
+    if len(path) == 3 and path[0] == "lines" and path[2] in ("accountId", "accountCode"):
+        return (*path[:2], "account")
+    return path
+
+
+@endpoint(module=MODULE, write=True)
+async def create_journal_entry(ctx: RestContext) -> Response:
+    data = _journal_input(await _body(ctx))
+    try:
+        voucher = await service.create_manual_voucher(session=ctx.session, data=data)
+    except UserInputError as exc:
+        raise UserInputError(
+            [FieldError(_journal_error_path(e.path), e.message, e.code) for e in exc.errors]
+        ) from None
+    return ok((await _journal_json(ctx, [voucher]))[0], 201)
+
+
+routes = [
+    Route("/accounting/chart-of-accounts", list_chart, methods=["GET"]),
+    Route("/accounting/chart-of-accounts", create_account, methods=["POST"]),
+    Route("/accounting/journal", list_journal, methods=["GET"]),
+    Route("/accounting/journal", create_journal_entry, methods=["POST"]),
+]
