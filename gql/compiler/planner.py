@@ -53,6 +53,10 @@ from gql.core.relay import NODE_TYPES
 STRAWBERRY = "strawberry-definition"
 
 
+# How many node objects deep one statement may nest on SQLite (see node_object).
+SQLITE_MAX_NESTING = 4
+
+
 class Fallback(Exception):
     """This selection is not compiled; the reason is logged."""
 
@@ -90,6 +94,7 @@ class Planner:
         self.variables = variables
         self.fragments = fragments
         self.context = context
+        self.depth = 0
 
     # --- selections ---------------------------------------------------------------
 
@@ -211,7 +216,14 @@ class Planner:
     def node_object(self, type_: GraphQLObjectType, row: Any, fields: dict[str, list[FieldNode]]) -> ColumnElement[Any]:
         """The JSON object of the selected `fields` of one row of `type_` (a node type)."""
         self._check_module(type_.name)
-        pairs = [(key, self.node_field(type_, row, nodes)) for key, nodes in fields.items()]
+        self.depth += 1
+        try:
+            if self.env.dialect == "sqlite" and self.depth > SQLITE_MAX_NESTING:
+                # SQLite's parser has a fixed stack; deeper statements fail to parse.
+                raise Fallback(f"nested deeper than {SQLITE_MAX_NESTING} objects on SQLite")
+            pairs = [(key, self.node_field(type_, row, nodes)) for key, nodes in fields.items()]
+        finally:
+            self.depth -= 1
         return self.env.json_object(pairs)
 
     def node_field(self, type_: GraphQLObjectType, row: Any, nodes: list[FieldNode]) -> ColumnElement[Any]:
