@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from pydantic.alias_generators import to_camel
 from starlette.responses import Response
 from starlette.routing import Route
 
 from gql.core.pagination import PageArgs
 from gql.domains.contacts import service
-from gql.domains.contacts.models import ContactType
+from gql.domains.contacts.models import Contact, ContactType
 from gql.rest.numbors import (
     RestContext,
     bool_param,
@@ -21,6 +24,20 @@ from gql.rest.numbors import (
 )
 
 
+def _camel(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {to_camel(k): _camel(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_camel(v) for v in value]
+    return value
+
+
+def contact_json(row: Contact) -> dict[str, Any]:
+    """The contact as REST shows it. Addresses, contact persons and custom fields are
+    stored with their Python names; they go out camelCase, as the client sent them."""
+    return {key: _camel(value) for key, value in row_json(row).items()}
+
+
 @endpoint()
 async def list_contacts(ctx: RestContext) -> Response:
     page = page_params(ctx.request, ctx.settings)
@@ -32,19 +49,21 @@ async def list_contacts(ctx: RestContext) -> Response:
     result = await service.list_contacts(
         session=ctx.session, filter=filter, args=PageArgs(first=page.limit, after=page.offset or None)
     )
-    return paginated([row_json(r) for r in result.rows], total=result.total, page=page.page, limit=page.limit)
+    return paginated(
+        [contact_json(r) for r in result.rows], total=result.total, page=page.page, limit=page.limit
+    )
 
 
 @endpoint(write=True)
 async def create_contact(ctx: RestContext) -> Response:
     row = await service.create_contact(session=ctx.session, data=await read_json(ctx.request))
-    return ok(row_json(row), 201)
+    return ok(contact_json(row), 201)
 
 
 @endpoint()
 async def get_contact(ctx: RestContext) -> Response:
     row = await service.get_contact(session=ctx.session, id=ctx.request.path_params["id"])
-    return ok(row_json(row))
+    return ok(contact_json(row))
 
 
 @endpoint(write=True)
@@ -52,7 +71,7 @@ async def update_contact(ctx: RestContext) -> Response:
     row = await service.update_contact(
         session=ctx.session, id=ctx.request.path_params["id"], data=await read_json(ctx.request)
     )
-    return ok(row_json(row))
+    return ok(contact_json(row))
 
 
 @endpoint(write=True)
