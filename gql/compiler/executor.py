@@ -123,11 +123,6 @@ class CompiledReads:
         )
         if isinstance(coerced, list):
             return None
-        rows = worst_case_rows(
-            self.graphql_schema, prepared.document, operation, variables, self.settings.default_page_size
-        )
-        if rows > self.settings.max_query_rows:
-            return None  # the resolver path refuses it with the same error
         env = SqlEnv(
             dialect=context.session.bind.dialect.name,
             tenant_id=context.viewer.company.id,
@@ -165,6 +160,14 @@ class CompiledReads:
         cached = self.plans.get(cache_key)
         if cached is not None:
             return cached
+        rows = worst_case_rows(
+            self.graphql_schema, prepared.document, operation, variables, self.settings.default_page_size
+        )
+        if rows > self.settings.max_query_rows:
+            # No plan: the resolver path refuses it with the same error.
+            refused: tuple[dict[str, list[FieldNode]], dict[str, RootPlan], dict[str, str]] = ({}, {}, {})
+            self.plans.put(cache_key, refused)
+            return refused
         planner = Planner(
             schema=self.graphql_schema,
             strawberry_schema=self.schema,
