@@ -1,0 +1,59 @@
+"""A fresh, empty database per engine: a temp SQLite file, or the throwaway PostgreSQL
+database that scripts/bench started (scripts/pg)."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from gql.db import create_engine
+from gql.models import metadata
+
+
+@dataclass
+class Database:
+    name: str  # "sqlite" or "postgres"
+    url: str
+    folder: Path | None = None  # a temp folder to delete afterwards
+
+    def cleanup(self) -> None:
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def prepare(name: str, postgres_url: str | None) -> Database:
+    if name == "sqlite":
+        folder = Path(tempfile.mkdtemp(prefix="ledgergraph-bench-"))
+        return Database(name, f"sqlite+aiosqlite:///{folder / 'bench.db'}", folder)
+    if name == "postgres":
+        if not postgres_url:
+            raise SystemExit(
+                "postgres: no database URL; run through scripts/bench (which starts a throwaway "
+                "cluster) or pass --postgres-url / set PG_TEST_URL"
+            )
+        return Database(name, postgres_url)
+    raise SystemExit(f"unknown database {name!r}")
+
+
+async def create_schema(engine: AsyncEngine) -> None:
+    async with engine.begin() as conn:
+        await conn.run_sync(metadata.drop_all)
+        await conn.run_sync(metadata.create_all)
+
+
+async def server_version(engine: AsyncEngine) -> str:
+    if engine.dialect.name == "sqlite":
+        return f"SQLite {sqlite3.sqlite_version}"
+    async with engine.connect() as conn:
+        version = await conn.scalar(text("SHOW server_version"))
+    return f"PostgreSQL {version}"
+
+
+def engine_for(database: Database) -> AsyncEngine:
+    return create_engine(database.url)

@@ -1,0 +1,225 @@
+"""What the benchmark asks, and through which executor.
+
+A `Target` is one row of the results table: a query (the question, e.g. "nested
+documents") answered by an executor (the code path: "compiled" is the one-statement
+SQL compiler of gql/compiler, "resolvers" strawberry over loaders and services,
+"rest" the Numbors shim, "bare" a tiny Starlette app (bare_app.py) that replays the
+compiled path's own SQL statement: the ceiling of this stack for those bytes). The
+runner starts one server per distinct executor configuration.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import orjson
+
+from gql.core.ids import to_global_id
+from gql.settings import Settings
+
+
+@dataclass(frozen=True)
+class Fixture:
+    """Facts about the seeded data that requests need."""
+
+    company_id: str
+    email: str
+    password: str
+    busy_contact_id: str
+    busy_contact_documents: int
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One HTTP request, and how to tell whether its answer is a success."""
+
+    method: str
+    path: str
+    style: Literal["graphql", "rest"]
+    json: dict[str, Any] | None = None
+    params: dict[str, str] = field(default_factory=dict)
+
+    def failure(self, status: int, body: bytes) -> str | None:
+        """None for a good answer, else a short description of what is wrong."""
+        if status != 200:
+            return f"HTTP {status}: {body[:200]!r}"
+        try:
+            data = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            return f"not JSON: {body[:200]!r}"
+        if self.style == "graphql":
+            if not isinstance(data, dict) or data.get("errors"):
+                return f"GraphQL errors: {str(data.get('errors'))[:300]}"
+            if data.get("data") is None:
+                return "GraphQL answer without data"
+        elif not (isinstance(data, dict) and data.get("success") is True):
+            return f"REST failure: {body[:200]!r}"
+        return None
+
+
+def graphql(query: str, variables: dict[str, Any] | None = None, path: str = "/graphql") -> Probe:
+    return Probe("POST", path, "graphql", json={"query": query, "variables": variables or {}})
+
+
+def rest(path: str, **params: str) -> Probe:
+    return Probe("GET", path, "rest", params=params)
+
+
+@dataclass(frozen=True)
+class Executor:
+    """A code path that answers requests, and the Settings fields that select it:
+    applied to the in-process app and, as LEDGERGRAPH_* variables, to uvicorn."""
+
+    name: str
+    settings: tuple[tuple[str, Any], ...] = ()
+    # What the development-mode `extensions.executors` must say ("resolver" when absent).
+    expect: str | None = None
+    # Which server answers: the real app, or the bare app (whose statements are
+    # recorded on the real app configured with `settings`).
+    server: Literal["app", "bare"] = "app"
+
+    @property
+    def configuration(self) -> tuple[Any, ...]:
+        """Targets with equal configurations share one server."""
+        return (self.server, self.settings)
+
+    def settings_dict(self) -> dict[str, Any]:
+        unknown = [k for k, _ in self.settings if k not in Settings.model_fields]
+        if unknown:
+            raise SystemExit(f"executor {self.name}: Settings has no field {', '.join(unknown)}")
+        return dict(self.settings)
+
+    def env(self) -> dict[str, str]:
+        def text(value: Any) -> str:
+            return str(value).lower() if isinstance(value, bool) else str(value)
+
+        return {f"LEDGERGRAPH_{k.upper()}": text(v) for k, v in self.settings_dict().items()}
+
+
+COMPILED = Executor("compiled", (("compiled_reads", True),), expect="compiled")
+RESOLVERS = Executor("resolvers", (("compiled_reads", False),), expect="resolver")
+# REST ignores compiled_reads; sharing the compiled server's settings shares its server.
+REST = Executor("rest", COMPILED.settings)
+# The compiled path's own statement, replayed by bare_app.py (settings: the app whose
+# statements it records).
+BARE = Executor("bare", COMPILED.settings, server="bare")
+
+
+def answered_by(body: bytes) -> str | None:
+    """Which GraphQL executor answered, from the development-mode extensions."""
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
+    executors = (data.get("extensions") or {}).get("executors") if isinstance(data, dict) else None
+    return ",".join(sorted(set(executors.values()))) if executors else "resolver"
+
+
+@dataclass(frozen=True)
+class Target:
+    query: str  # what is asked
+    executor: Executor  # which code path answers it
+    page_size: int  # the page size of the measured request
+    build: Callable[[Fixture, int], Probe]  # (fixture, page size) -> request
+
+    @property
+    def name(self) -> str:
+        return f"{self.query} [{self.executor.name}]"
+
+    def probe(self, fixture: Fixture, page_size: int | None = None) -> Probe:
+        return self.build(fixture, page_size or self.page_size)
+
+
+def bare_path(query: str) -> str:
+    return "/bare/" + "-".join(query.lower().split())
+
+
+def bare_twin(target: Target) -> Target:
+    """The bare row of a compiled GraphQL target: the same request (method, body,
+    headers) sent to the bare endpoint that replays the compiled statement."""
+    path = bare_path(target.query)
+
+    def build(fixture: Fixture, page_size: int) -> Probe:
+        return dataclasses.replace(target.build(fixture, page_size), path=path)
+
+    return Target(target.query, BARE, target.page_size, build)
+
+
+def graphql_probe(probe: Probe) -> Probe:
+    """The GraphQL request a bare probe stands for (the same body to /graphql)."""
+    return dataclasses.replace(probe, path="/graphql")
+
+
+FLAT_LIST = "{ contacts(first: %d) { totalCount nodes { id name email type } } }"
+
+NESTED_DOCUMENTS = """{ documents(first: %d, filter: {kind: INVOICE}) { nodes {
+  number status total { amount currency } contact { name email }
+  lines { name quantity unitPrice net item { name sku tax { rate } } } } } }"""
+
+CONTACT_DOCUMENTS = """query($id: ID!) { contact(id: $id) { name
+  documents(first: %d) { totalCount nodes { number total { amount } lines { name } } } } }"""
+
+TRIAL_BALANCE = """{ company { reports { trialBalance {
+  rows { code name type debit { amount } credit { amount } balance { amount } }
+  totalDebit { amount currency } totalCredit { amount currency } balanced } } } }"""
+
+# No field at all: what every request costs before a resolver runs (auth, tenant).
+BASELINE = graphql("{ __typename }")
+
+
+def _flat_list(fixture: Fixture, page_size: int) -> Probe:
+    return graphql(FLAT_LIST % page_size)
+
+
+def _nested_documents(fixture: Fixture, page_size: int) -> Probe:
+    return graphql(NESTED_DOCUMENTS % page_size)
+
+
+def _contact_documents(fixture: Fixture, page_size: int) -> Probe:
+    contact = to_global_id("Contact", fixture.busy_contact_id)
+    return graphql(CONTACT_DOCUMENTS % page_size, {"id": contact})
+
+
+def _trial_balance(fixture: Fixture, page_size: int) -> Probe:
+    return graphql(TRIAL_BALANCE)
+
+
+def _documents_rest(fixture: Fixture, page_size: int) -> Probe:
+    return rest("/api/documents", limit=str(page_size))
+
+
+def _side_by_side(
+    query: str, page_size: int, build: Callable[[Fixture, int], Probe]
+) -> list[Target]:
+    """A GraphQL query on the compiled path, the resolver path and the bare ceiling."""
+    compiled = Target(query, COMPILED, page_size, build)
+    return [compiled, Target(query, RESOLVERS, page_size, build), bare_twin(compiled)]
+
+
+TARGETS: list[Target] = [
+    *_side_by_side("flat list", 50, _flat_list),
+    *_side_by_side("nested documents", 20, _nested_documents),
+    *_side_by_side("contact with documents", 20, _contact_documents),
+    Target("documents list", REST, 25, _documents_rest),
+    # The reports are not compiled (Company.reports is NotCompiled: they run their own
+    # aggregate SQL), so the compiled server answers them through the resolvers ("?" in
+    # the table), a resolvers-only server would run the very same code, and there is no
+    # compiled statement for a bare row to replay: one row, on the default server.
+    Target("trial balance", COMPILED, 0, _trial_balance),
+]
+
+
+def select_targets(only: tuple[str, ...]) -> list[Target]:
+    """Targets whose name contains one of `only` (case-insensitive); all when empty."""
+    if not only:
+        return list(TARGETS)
+    wanted = [w.lower() for w in only]
+    chosen = [t for t in TARGETS if any(w in t.name.lower() for w in wanted)]
+    if not chosen:
+        raise SystemExit(
+            f"--only {','.join(only)} matches none of: {', '.join(t.name for t in TARGETS)}"
+        )
+    return chosen
