@@ -161,11 +161,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/healthz", healthz, methods=["GET"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
-            Mount("/api", routes=[*NUMBORS_ROUTES, Route(
+            Mount(
+                "/api",
+                routes=[
+                    *NUMBORS_ROUTES,
+                    Route(
                         "/{path:path}",
                         rest_not_found,
                         methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
-                    )]),
+                    ),
+                ],
+            ),
         ],
         middleware=[
             Middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes),
@@ -187,5 +193,3 @@ def create_app(settings: Settings | None = None) -> Starlette:
 def app_factory() -> Starlette:
     """For `uvicorn --factory gql.app:app_factory` (several workers, settings from env)."""
     return create_app()
-
-

@@ -54,9 +54,7 @@ def new_id() -> str:
     with _counter_lock:
         _counter = (_counter + 1) % 0xFFFFFF
         count = _counter
-    return (
-        int(time.time()).to_bytes(4, "big") + _process_random + count.to_bytes(3, "big")
-    ).hex()
+    return (int(time.time()).to_bytes(4, "big") + _process_random + count.to_bytes(3, "big")).hex()
 
 
 def is_object_id(value: str) -> bool:
@@ -131,14 +129,16 @@ def _quantize_decimals_on_set(mapper: Mapper[Any], class_: type[Any]) -> None:
     """A Decimal assigned to an exact column is quantized to its scale at once, so what
     a mutation returns is what a later read returns ("10" is "10.0000" both times)."""
     quanta: dict[str, Decimal] = {}
-    for column in mapper.columns:
-        if isinstance(column.type, ExactDecimal) and column.key in mapper.attrs:
-            quanta[column.key] = quantum = column.type._quantum
+    for mapped in mapper.columns:
+        if isinstance(mapped.type, ExactDecimal) and mapped.key in mapper.attrs:
+            quanta[mapped.key] = quantum = mapped.type._quantum
 
-            def quantize(target: Any, value: Any, old: Any, initiator: Any, q: Decimal = quantum) -> Any:
+            def quantize(
+                target: Any, value: Any, old: Any, initiator: Any, q: Decimal = quantum
+            ) -> Any:
                 return Decimal(value).quantize(q) if value is not None else None
 
-            event.listen(getattr(class_, column.key), "set", quantize, retval=True)
+            event.listen(getattr(class_, mapped.key), "set", quantize, retval=True)
     if quanta:
 
         def quantize_arguments(target: Any, args: Any, kwargs: dict[str, Any]) -> None:

@@ -2,10 +2,10 @@
 
 from sqlmodel import SQLModel
 
+from gql.domains.banking.models import Account, Transaction, Transfer
 from gql.domains.catalogue.models import Category, Currency, Item, ItemVariant, Tax
 from gql.domains.companies.models import Company, Membership, ModuleLicense, User
 from gql.domains.contacts.models import Contact
-from gql.domains.banking.models import Account, Transaction, Transfer
 from gql.domains.documents.models import Document, DocumentLine, NumberSeries
 from gql.domains.ledger.models import FinancialYear, LedgerAccount, Voucher, VoucherLine
 
@@ -13,24 +13,24 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "Account",
-    "FinancialYear",
-    "LedgerAccount",
-    "Transaction",
-    "Transfer",
-    "Voucher",
-    "VoucherLine",
     "Category",
     "Company",
     "Contact",
     "Currency",
     "Document",
     "DocumentLine",
+    "FinancialYear",
     "Item",
     "ItemVariant",
+    "LedgerAccount",
     "Membership",
     "ModuleLicense",
     "NumberSeries",
     "Tax",
+    "Transaction",
+    "Transfer",
     "User",
+    "Voucher",
+    "VoucherLine",
     "metadata",
 ]

@@ -67,9 +67,7 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _require_real_secret_in_production(self) -> Settings:
         if self.is_production and not self.jwt_secret:
-            raise ValueError(
-                "LEDGERGRAPH_JWT_SECRET must be set when LEDGERGRAPH_ENV=production"
-            )
+            raise ValueError("LEDGERGRAPH_JWT_SECRET must be set when LEDGERGRAPH_ENV=production")
         if self.is_production and self.jwt_secret and len(self.jwt_secret) < 32:
             raise ValueError("LEDGERGRAPH_JWT_SECRET must be at least 32 characters")
         return self

@@ -104,7 +104,9 @@ def sql_counter(app: Any) -> Iterator[StatementCounter]:
 
 
 @pytest.fixture(scope="session")
-async def resolver_client(settings: Settings, schema_ready: None) -> AsyncIterator[httpx.AsyncClient]:
+async def resolver_client(
+    settings: Settings, schema_ready: None
+) -> AsyncIterator[httpx.AsyncClient]:
     """A second app on the same database with the compiled read path switched off: the
     reference that the compiled path must agree with."""
     application = create_app(settings.model_copy(update={"compiled_reads": False}))

@@ -73,9 +73,16 @@ class Api:
     # --- rows -------------------------------------------------------------------------
 
     async def rest(
-        self, method: str, path: str, tenant: Tenant, headers: dict[str, str] | None = None, **kw: Any
+        self,
+        method: str,
+        path: str,
+        tenant: Tenant,
+        headers: dict[str, str] | None = None,
+        **kw: Any,
     ) -> httpx.Response:
-        return await self.client.request(method, path, headers={**tenant.headers, **(headers or {})}, **kw)
+        return await self.client.request(
+            method, path, headers={**tenant.headers, **(headers or {})}, **kw
+        )
 
     async def contact(self, tenant: Tenant, **fields: Any) -> dict[str, Any]:
         body = {"name": f"Contact {next(_serial)}", "type": "customer", **fields}
@@ -102,7 +109,11 @@ class Api:
         return data["itemCreate"]["item"]  # type: ignore[no-any-return]
 
     async def document(
-        self, tenant: Tenant, contact_id: str, lines: list[dict[str, Any]] | None = None, **fields: Any
+        self,
+        tenant: Tenant,
+        contact_id: str,
+        lines: list[dict[str, Any]] | None = None,
+        **fields: Any,
     ) -> dict[str, Any]:
         data = await self.data(
             """mutation($input: DocumentCreateInput!) { documentCreate(input: $input) {
@@ -112,7 +123,9 @@ class Api:
                 "input": {
                     "kind": "INVOICE",
                     "contactId": contact_id,
-                    "lines": lines if lines is not None else [{"name": "Work", "quantity": "1", "unitPrice": "100"}],
+                    "lines": lines
+                    if lines is not None
+                    else [{"name": "Work", "quantity": "1", "unitPrice": "100"}],
                     **fields,
                 }
             },

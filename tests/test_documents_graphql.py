@@ -48,7 +48,9 @@ query($filter: DocumentFilter, $orderBy: DocumentOrder, $first: Int, $after: Str
 
 async def _customer(api, tenant, **fields):
     contact = await api.contact(tenant, **fields)
-    data = await api.data("query($id: ID!) { contact(id: $id) { id } }", {"id": contact["id"]}, tenant)
+    data = await api.data(
+        "query($id: ID!) { contact(id: $id) { id } }", {"id": contact["id"]}, tenant
+    )
     return data["contact"]["id"]
 
 
@@ -71,7 +73,12 @@ async def test_invoice_totals_follow_the_rules_exactly(api):
             "discountAmount": "2",
             "shipping": "5",
             "lines": [
-                {"itemId": item["id"], "quantity": "3", "discountRate": "10", "discountAmount": "1"},
+                {
+                    "itemId": item["id"],
+                    "quantity": "3",
+                    "discountRate": "10",
+                    "discountAmount": "1",
+                },
                 {"name": "Consulting", "quantity": "1.5", "unitPrice": "100.00"},
             ],
         },
@@ -82,7 +89,9 @@ async def test_invoice_totals_follow_the_rules_exactly(api):
     first, second = doc["lines"]
     assert first["name"] == item["name"]
     assert first["unitPrice"] == "19.9900"
-    assert first["net"] == "52.97" and first["taxAmount"] == "10.59" and first["taxRate"] == "20.0000"
+    assert (
+        first["net"] == "52.97" and first["taxAmount"] == "10.59" and first["taxRate"] == "20.0000"
+    )
     assert first["tax"]["id"] == tax["id"]
     assert second["net"] == "150.00" and second["taxAmount"] == "0.00" and second["tax"] is None
     # subtotal 202.97; discount 20.30 + 2.00; tax 10.59; shipping 5
@@ -103,7 +112,11 @@ async def test_numbers_follow_a_series_per_kind_and_company(api):
     second = await api.document(owner, customer)
     bill = await api.document(owner, supplier, kind="BILL")
     elsewhere = await api.document(other, await _customer(api, other))
-    assert [first["number"], second["number"], bill["number"]] == ["INV-00001", "INV-00002", "BILL-00001"]
+    assert [first["number"], second["number"], bill["number"]] == [
+        "INV-00001",
+        "INV-00002",
+        "BILL-00001",
+    ]
     assert elsewhere["number"] == "INV-00001"
 
 
@@ -113,7 +126,11 @@ async def test_issue_moves_draft_to_sent_and_locks_lines(api):
     issued = await api.mutate("documentIssue", ISSUE, {"id": doc["id"]}, owner)
     assert issued["document"]["status"] == "SENT" and issued["document"]["issuedAt"]
     # when the lines of the issued invoice are rewritten
-    data = await api.data(UPDATE, {"input": {"id": doc["id"], "lines": [{"name": "x", "unitPrice": "1"}], "shipping": "3"}}, owner)
+    data = await api.data(
+        UPDATE,
+        {"input": {"id": doc["id"], "lines": [{"name": "x", "unitPrice": "1"}], "shipping": "3"}},
+        owner,
+    )
     # then it is refused for each locked field, and nothing changed
     errors = data["documentUpdate"]["userErrors"]
     assert {tuple(e["field"]) for e in errors} == {("input", "lines"), ("input", "shipping")}
@@ -155,7 +172,13 @@ async def test_draft_update_replaces_lines_and_recomputes(api):
     payload = await api.mutate(
         "documentUpdate",
         UPDATE,
-        {"id": doc["id"], "lines": [{"name": "A", "quantity": "2", "unitPrice": "10"}, {"name": "B", "unitPrice": "0.5"}]},
+        {
+            "id": doc["id"],
+            "lines": [
+                {"name": "A", "quantity": "2", "unitPrice": "10"},
+                {"name": "B", "unitPrice": "0.5"},
+            ],
+        },
         owner,
     )
     assert [line["name"] for line in payload["document"]["lines"]] == ["A", "B"]
@@ -177,11 +200,17 @@ async def test_bad_input_names_the_field_and_writes_nothing(api):
     contact_id = await _customer(api, owner)
     supplier_id = await _customer(api, owner, type="supplier")
     cases = [
-        ({"lines": [{"name": "x", "quantity": "-1", "unitPrice": "1"}]}, ["input", "lines", "0", "quantity"]),
+        (
+            {"lines": [{"name": "x", "quantity": "-1", "unitPrice": "1"}]},
+            ["input", "lines", "0", "quantity"],
+        ),
         ({"lines": [{"name": "x", "unitPrice": "-5"}]}, ["input", "lines", "0", "unitPrice"]),
         ({"lines": [{"quantity": "1"}]}, ["input", "lines", "0"]),
         ({"lines": [{"itemId": "000000000000000000000000"}]}, ["input", "lines", "0", "itemId"]),
-        ({"lines": [{"name": "x", "unitPrice": "1", "discountAmount": "5"}]}, ["input", "lines", "0", "discountAmount"]),
+        (
+            {"lines": [{"name": "x", "unitPrice": "1", "discountAmount": "5"}]},
+            ["input", "lines", "0", "discountAmount"],
+        ),
         ({"contactId": "000000000000000000000000"}, ["input", "contactId"]),
         ({"contactId": supplier_id}, ["input", "contactId"]),
         ({"currencyCode": "XYZ"}, ["input", "currencyCode"]),
@@ -189,7 +218,9 @@ async def test_bad_input_names_the_field_and_writes_nothing(api):
         ({"discountRate": "150"}, ["input", "discountRate"]),
     ]
     for change, field in cases:
-        data = await api.data(CREATE, {"input": {"kind": "INVOICE", "contactId": contact_id, **change}}, owner)
+        data = await api.data(
+            CREATE, {"input": {"kind": "INVOICE", "contactId": contact_id, **change}}, owner
+        )
         errors = data["documentCreate"]["userErrors"]
         assert data["documentCreate"]["document"] is None, change
         assert errors and errors[0]["field"] == field, (change, errors)
@@ -217,12 +248,18 @@ async def test_list_filters_and_orders(api):
         return [n["number"] for n in data["documents"]["nodes"]]
 
     assert await numbers() == ["INV-00002", "BILL-00001", "INV-00001"]  # newest issue date first
-    assert await numbers(order={"field": "NUMBER", "direction": "ASC"}) == ["BILL-00001", "INV-00001", "INV-00002"]
+    assert await numbers(order={"field": "NUMBER", "direction": "ASC"}) == [
+        "BILL-00001",
+        "INV-00001",
+        "INV-00002",
+    ]
     assert await numbers({"kind": "BILL"}) == ["BILL-00001"]
     assert await numbers({"status": "SENT"}) == ["INV-00001"]
     assert await numbers({"overdue": True}) == ["INV-00001"]
     assert await numbers({"contactId": supplier}) == ["BILL-00001"]
-    assert await numbers({"issueDateFrom": "2026-01-01", "issueDateTo": "2026-02-28"}) == ["BILL-00001"]
+    assert await numbers({"issueDateFrom": "2026-01-01", "issueDateTo": "2026-02-28"}) == [
+        "BILL-00001"
+    ]
     assert await numbers({"search": "bill-"}) == ["BILL-00001"]
     overdue = await api.data(GET, {"id": old["id"]}, owner)
     assert overdue["document"]["overdue"] is True

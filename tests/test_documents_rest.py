@@ -6,7 +6,12 @@ from decimal import Decimal
 
 
 async def _create(api, tenant, contact_id, **fields):
-    body = {"type": "invoice", "contact": contact_id, "items": [{"name": "Work", "quantity": 2, "price": 12.5}], **fields}
+    body = {
+        "type": "invoice",
+        "contact": contact_id,
+        "items": [{"name": "Work", "quantity": 2, "price": 12.5}],
+        **fields,
+    }
     return await api.rest("POST", "/api/documents", tenant, json=body)
 
 
@@ -27,8 +32,11 @@ async def test_money_is_an_exact_json_number(api):
     owner = await api.register()
     contact = await api.contact(owner)
     r = await api.rest(
-        "POST", "/api/documents", owner,
-        content=b'{"type": "invoice", "contact": "%s", "items": [{"name": "x", "quantity": 3, "price": 0.1}]}' % contact["id"].encode(),
+        "POST",
+        "/api/documents",
+        owner,
+        content=b'{"type": "invoice", "contact": "%s", "items": [{"name": "x", "quantity": 3, "price": 0.1}]}'
+        % contact["id"].encode(),
         headers={"content-type": "application/json"},
     )
     assert r.status_code == 201, r.text
@@ -41,8 +49,17 @@ async def test_get_update_delete_and_404s(api):
     doc = (await _create(api, owner, contact["id"])).json()["data"]
     r = await api.rest("GET", f"/api/documents/{doc['id']}", owner)
     assert r.status_code == 200 and r.json()["data"]["items"][0]["quantity"] == Decimal("2.0000")
-    r = await api.rest("PUT", f"/api/documents/{doc['id']}", owner, json={"notes": "Hi", "items": [{"name": "B", "price": 3}]})
-    assert r.status_code == 200 and r.json()["data"]["notes"] == "Hi" and r.json()["data"]["total"] == 3
+    r = await api.rest(
+        "PUT",
+        f"/api/documents/{doc['id']}",
+        owner,
+        json={"notes": "Hi", "items": [{"name": "B", "price": 3}]},
+    )
+    assert (
+        r.status_code == 200
+        and r.json()["data"]["notes"] == "Hi"
+        and r.json()["data"]["total"] == 3
+    )
     # another company's id is a 404 exactly like a missing one
     missing = await api.rest("GET", "/api/documents/000000000000000000000000", owner)
     foreign = await api.rest("GET", f"/api/documents/{doc['id']}", stranger)
@@ -62,7 +79,9 @@ async def test_status_put_issues_and_cancels(api):
     doc = (await _create(api, owner, contact["id"])).json()["data"]
     r = await api.rest("PUT", f"/api/documents/{doc['id']}", owner, json={"status": "sent"})
     assert r.json()["data"]["status"] == "sent"
-    r = await api.rest("PUT", f"/api/documents/{doc['id']}", owner, json={"items": [{"name": "x", "price": 1}]})
+    r = await api.rest(
+        "PUT", f"/api/documents/{doc['id']}", owner, json={"items": [{"name": "x", "price": 1}]}
+    )
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "items"
     r = await api.rest("PUT", f"/api/documents/{doc['id']}", owner, json={"status": "paid"})
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "status"
@@ -73,7 +92,12 @@ async def test_status_put_issues_and_cancels(api):
 async def test_validation_errors_name_the_fields_the_client_sent(api):
     owner = await api.register()
     contact = await api.contact(owner)
-    r = await _create(api, owner, contact["id"], items=[{"name": "x", "quantity": -1, "price": 1}, {"item": "000000000000000000000000"}])
+    r = await _create(
+        api,
+        owner,
+        contact["id"],
+        items=[{"name": "x", "quantity": -1, "price": 1}, {"item": "000000000000000000000000"}],
+    )
     assert r.status_code == 400
     fields = {e["field"] for e in r.json()["errors"]}
     assert "items[0].quantity" in fields
@@ -81,10 +105,16 @@ async def test_validation_errors_name_the_fields_the_client_sent(api):
     assert [e["field"] for e in r.json()["errors"]] == ["items[0].item"]
     r = await api.rest("POST", "/api/documents", owner, json={"contact": contact["id"]})
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "type"
-    r = await api.rest("POST", "/api/documents", owner, json={"type": "receipt", "contact": contact["id"]})
+    r = await api.rest(
+        "POST", "/api/documents", owner, json={"type": "receipt", "contact": contact["id"]}
+    )
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "type"
     r = await api.rest("POST", "/api/documents", owner, json={"type": "invoice", "contact": "nope"})
-    assert r.status_code == 400 and r.json()["errors"][0] == {"field": "contact", "message": "Contact not found", "code": "NOT_FOUND"}
+    assert r.status_code == 400 and r.json()["errors"][0] == {
+        "field": "contact",
+        "message": "Contact not found",
+        "code": "NOT_FOUND",
+    }
     listed = await api.rest("GET", "/api/documents", owner)
     assert listed.json()["pagination"]["total"] == 0
 
@@ -95,7 +125,12 @@ async def test_list_paginates_and_filters(api):
     supplier = await api.contact(owner, type="supplier")
     for _ in range(3):
         await _create(api, owner, customer["id"])
-    await api.rest("POST", "/api/documents", owner, json={"type": "bill", "contact": supplier["id"], "items": []})
+    await api.rest(
+        "POST",
+        "/api/documents",
+        owner,
+        json={"type": "bill", "contact": supplier["id"], "items": []},
+    )
     r = await api.rest("GET", "/api/documents?limit=2&page=2", owner)
     body = r.json()
     assert body["pagination"] == {"page": 2, "limit": 2, "total": 4, "pages": 2}

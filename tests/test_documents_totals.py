@@ -8,7 +8,11 @@ from gql.domains.documents.totals import LineAmounts, document_totals, line_amou
 def test_line_net_applies_rate_discount_then_flat_discount():
     # given 3 x 19.99 = 59.97, 10% off (6.00) then 1.00 off
     line = line_amounts(
-        quantity=D("3"), unit_price=D("19.99"), discount_rate=D("10"), discount_amount=D("1"), tax_rate=D("20")
+        quantity=D("3"),
+        unit_price=D("19.99"),
+        discount_rate=D("10"),
+        discount_amount=D("1"),
+        tax_rate=D("20"),
     )
     # then
     assert line.net == D("52.97")
@@ -17,7 +21,11 @@ def test_line_net_applies_rate_discount_then_flat_discount():
 
 def test_withholding_tax_is_negative():
     line = line_amounts(
-        quantity=D("1"), unit_price=D("100"), discount_rate=None, discount_amount=None, tax_rate=D("15"),
+        quantity=D("1"),
+        unit_price=D("100"),
+        discount_rate=None,
+        discount_amount=None,
+        tax_rate=D("15"),
         withholding=True,
     )
     assert line.tax == D("-15.00")
@@ -33,6 +41,14 @@ def test_document_total_is_subtotal_less_discount_plus_tax_plus_shipping():
 
 
 def test_no_float_drift_on_many_small_lines():
-    lines = [line_amounts(quantity=D("1"), unit_price=D("0.10"), discount_rate=None, discount_amount=None, tax_rate=D("0"))] * 30
+    lines = [
+        line_amounts(
+            quantity=D("1"),
+            unit_price=D("0.10"),
+            discount_rate=None,
+            discount_amount=None,
+            tax_rate=D("0"),
+        )
+    ] * 30
     totals = document_totals(lines, discount_rate=None, discount_amount=None, shipping=D("0"))
     assert totals.total == D("3.00")

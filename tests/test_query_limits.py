@@ -32,6 +32,10 @@ async def test_a_query_above_the_row_limit_is_refused_with_its_figure_on_both_pa
         # then it is a request error naming the computed figure and the limit, before any query
         assert status == 400
         error = body["errors"][0]
-        assert error["extensions"] == {"code": "QUERY_TOO_LARGE", "worstCaseRows": 20100, "limit": 20000}
+        assert error["extensions"] == {
+            "code": "QUERY_TOO_LARGE",
+            "worstCaseRows": 20100,
+            "limit": 20000,
+        }
         assert "20100" in error["message"]
     assert all("contact" not in s and "document" not in s for s in sql_counter.statements)

@@ -22,7 +22,9 @@ query($first: Int!) {
   }
 }"""
 
-NODES = "query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Document { number contact { name } } } }"
+NODES = (
+    "query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Document { number contact { name } } } }"
+)
 
 
 async def _seed(api, owner, contacts: int, documents_each: int) -> list[str]:
@@ -35,7 +37,10 @@ async def _seed(api, owner, contacts: int, documents_each: int) -> list[str]:
             doc = await api.document(
                 owner,
                 contact["id"],
-                lines=[{"itemId": item["id"], "quantity": "2"}, {"name": "Labour", "unitPrice": "40", "taxId": tax["id"]}],
+                lines=[
+                    {"itemId": item["id"], "quantity": "2"},
+                    {"name": "Labour", "unitPrice": "40", "taxId": tax["id"]},
+                ],
             )
             ids.append(doc["id"])
     return ids
@@ -56,7 +61,9 @@ async def test_nested_documents_page_of_5_and_50_issue_the_same_statements(api, 
     small, small_data = await _count(api, sql_counter, owner, NESTED_DOCUMENTS, {"first": 5})
     large, large_data = await _count(api, sql_counter, owner, NESTED_DOCUMENTS, {"first": 50})
     # then both issue the same statements: the viewer, one per level, nothing per row
-    assert len(small_data["documents"]["nodes"]) == 5 and len(large_data["documents"]["nodes"]) == 50
+    assert (
+        len(small_data["documents"]["nodes"]) == 5 and len(large_data["documents"]["nodes"]) == 50
+    )
     assert small == large
     # viewer (user, memberships, licenses) + documents page + contacts + lines + items
     # + categories + item taxes + variants + line variants(none) + line taxes
@@ -89,7 +96,10 @@ async def test_compiled_path_answers_each_root_field_with_one_statement(api, sql
     # given invoices with contacts, lines, items and taxes
     owner = await api.register()
     await _seed(api, owner, contacts=4, documents_each=3)
-    query = NESTED_DOCUMENTS.replace("query($first: Int!) {", "query($first: Int!) { contacts(first: $first) { totalCount nodes { name documents(first: 2) { nodes { number } } } }")
+    query = NESTED_DOCUMENTS.replace(
+        "query($first: Int!) {",
+        "query($first: Int!) { contacts(first: $first) { totalCount nodes { name documents(first: 2) { nodes { number } } } }",
+    )
     # when the nested query with two root fields runs on the compiled path
     body = await api.gql(query, {"first": 10}, owner)
     sql_counter.reset()

@@ -44,7 +44,9 @@ class CanWrite(BasePermission):
         InCompany().has_permission(source, info)
         role = _viewer(info).role
         if role is None or not role.can_write:
-            raise ForbiddenError(f"Your role ({role.value if role else 'none'}) cannot make changes")
+            raise ForbiddenError(
+                f"Your role ({role.value if role else 'none'}) cannot make changes"
+            )
         return True
 
 
@@ -66,7 +68,7 @@ def module_disabled_message(alias: str) -> str:
 _module_permissions: dict[str, type[BasePermission]] = {}
 
 
-def ModuleEnabled(alias: str) -> type[BasePermission]:  # noqa: N802 - reads as a class
+def ModuleEnabled(alias: str) -> type[BasePermission]:
     """The permission class for one module (one class per alias, built once)."""
     if alias not in MODULES:
         raise KeyError(f"unknown module {alias!r}")

@@ -46,9 +46,7 @@ def license_is_active(license: ModuleLicense | None, alias: str, now: datetime) 
 
 async def enabled_modules(session: AsyncSession) -> frozenset[str]:
     """Aliases of the modules the session's tenant may use right now."""
-    licenses = {
-        lic.alias: lic for lic in (await session.scalars(select(ModuleLicense))).all()
-    }
+    licenses = {lic.alias: lic for lic in (await session.scalars(select(ModuleLicense))).all()}
     now = datetime.now(UTC)
     return frozenset(
         alias for alias in MODULES if license_is_active(licenses.get(alias), alias, now)
@@ -56,7 +54,11 @@ async def enabled_modules(session: AsyncSession) -> frozenset[str]:
 
 
 async def resolve_viewer(
-    session: AsyncSession, *, user_id: str | None, auth_error: str | None, company_header: str | None
+    session: AsyncSession,
+    *,
+    user_id: str | None,
+    auth_error: str | None,
+    company_header: str | None,
 ) -> Viewer:
     """Resolve the viewer and scope `session` to their tenant (or to none)."""
     set_tenant(session, None)
@@ -75,9 +77,7 @@ async def resolve_viewer(
     ).all()
     # The header may carry the company's object id or its GraphQL global id.
     wanted = decode_id(company_header.strip(), "Company") or "-" if company_header else None
-    chosen = next(
-        ((m, c) for m, c in rows if wanted is None or c.id == wanted), None
-    )
+    chosen = next(((m, c) for m, c in rows if wanted is None or c.id == wanted), None)
     if chosen is None:
         message = NO_ACCESS if wanted else "You do not belong to any company"
         return Viewer(user=user, auth_error=None, access_error=message)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from collections import OrderedDict
 from typing import Any, Generic, TypeVar
 
 from graphql import (
@@ -103,11 +103,18 @@ class CompiledReads:
             return Prepared(None, False)
         if validate(self.graphql_schema, document, self.rules):
             return Prepared(document, False)
-        fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+        fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
         return Prepared(document, True, fragments)
 
     async def execute(
-        self, *, query: str, variables: dict[str, Any] | None, operation_name: str | None, context: Any
+        self,
+        *,
+        query: str,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+        context: Any,
     ) -> CompiledResponse | None:
         """The whole response, or None when the resolver path should answer it all."""
         prepared = self.prepare(query)
@@ -128,10 +135,14 @@ class CompiledReads:
             tenant_id=context.viewer.company.id,
             today=date.today(),
         )
-        fields, plans, fallback = self._plan(query, prepared, operation, coerced, variables, env, context)
+        fields, plans, fallback = self._plan(
+            query, prepared, operation, coerced, variables, env, context
+        )
         if not plans:
             return None
-        return await self._run(query, prepared, operation, variables, operation_name, context, fields, plans, fallback)
+        return await self._run(
+            query, prepared, operation, variables, operation_name, context, fields, plans, fallback
+        )
 
     def _plan(
         self,
@@ -161,11 +172,19 @@ class CompiledReads:
         if cached is not None:
             return cached
         rows = worst_case_rows(
-            self.graphql_schema, prepared.document, operation, variables, self.settings.default_page_size
+            self.graphql_schema,
+            prepared.document,
+            operation,
+            variables,
+            self.settings.default_page_size,
         )
         if rows > self.settings.max_query_rows:
             # No plan: the resolver path refuses it with the same error.
-            refused: tuple[dict[str, list[FieldNode]], dict[str, RootPlan], dict[str, str]] = ({}, {}, {})
+            refused: tuple[dict[str, list[FieldNode]], dict[str, RootPlan], dict[str, str]] = (
+                {},
+                {},
+                {},
+            )
             self.plans.put(cache_key, refused)
             return refused
         planner = Planner(
@@ -229,7 +248,10 @@ class CompiledReads:
         if fallback:
             reduced = _reduce(query, prepared.document, operation, set(fallback))
             resolver_result = await self.schema.execute(
-                reduced, variable_values=variables, context_value=context, operation_name=operation_name
+                reduced,
+                variable_values=variables,
+                context_value=context,
+                operation_name=operation_name,
             )
             for key, value in (resolver_result.data or {}).items():
                 data[key] = json.dumps(value, separators=(",", ":"))
@@ -256,10 +278,14 @@ def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionN
 
 
 def _not_found(message: str, node: FieldNode, key: str) -> dict[str, Any]:
-    return GraphQLError(message, nodes=[node], path=[key], extensions={"code": "NOT_FOUND"}).formatted  # type: ignore[return-value]
+    return GraphQLError(
+        message, nodes=[node], path=[key], extensions={"code": "NOT_FOUND"}
+    ).formatted  # type: ignore[return-value]
 
 
-def _reduce(query: str, document: DocumentNode, operation: OperationDefinitionNode, keep: set[str]) -> str:
+def _reduce(
+    query: str, document: DocumentNode, operation: OperationDefinitionNode, keep: set[str]
+) -> str:
     """The query text with only the root fields in `keep` (and the variables and
     fragments they still use: GraphQL refuses unused ones). Removed parts are blanked
     out, not reprinted, so every remaining node keeps its line and column, and the
@@ -278,7 +304,9 @@ def _reduce(query: str, document: DocumentNode, operation: OperationDefinitionNo
             kept.append(selection)
         else:
             blank(selection.loc.start, selection.loc.end)  # type: ignore[union-attr]
-    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
     used_fragments = _used_fragments(SelectionSetNode(selections=tuple(kept)), fragments)
     for name, fragment in fragments.items():
         if name not in used_fragments:
@@ -298,22 +326,26 @@ def _reduce(query: str, document: DocumentNode, operation: OperationDefinitionNo
 
 
 def _used_fragments(node: Any, fragments: dict[str, FragmentDefinitionNode]) -> set[str]:
+    """Names of the fragments `node` spreads, directly or through other fragments."""
     found: set[str] = set()
     pending = [node]
     while pending:
-        current = pending.pop()
-        names: set[str] = set()
-
-        class Spreads(Visitor):
-            def enter_fragment_spread(self, spread: Any, *_: Any) -> None:
-                names.add(spread.name.value)
-
-        visit(current, Spreads())
-        for name in names - found:
+        for name in _spreads(pending.pop()) - found:
             found.add(name)
             if name in fragments:
                 pending.append(fragments[name])
     return found
+
+
+def _spreads(node: Any) -> set[str]:
+    names: set[str] = set()
+
+    class Spreads(Visitor):
+        def enter_fragment_spread(self, spread: Any, *_: Any) -> None:
+            names.add(spread.name.value)
+
+    visit(node, Spreads())
+    return names
 
 
 def _used_variables(nodes: Iterable[Any]) -> set[str]:

@@ -98,7 +98,9 @@ class Planner:
 
     # --- selections ---------------------------------------------------------------
 
-    def collect(self, type_: GraphQLObjectType, nodes: list[FieldNode]) -> dict[str, list[FieldNode]]:
+    def collect(
+        self, type_: GraphQLObjectType, nodes: list[FieldNode]
+    ) -> dict[str, list[FieldNode]]:
         """The sub-fields of `nodes`, merged by response key, as the executor would."""
         out: dict[str, list[FieldNode]] = {}
         for node in nodes:
@@ -106,7 +108,9 @@ class Planner:
                 self._visit(type_, node.selection_set, out, set())
         return out
 
-    def collect_root(self, type_: GraphQLObjectType, selection_set: SelectionSetNode) -> dict[str, list[FieldNode]]:
+    def collect_root(
+        self, type_: GraphQLObjectType, selection_set: SelectionSetNode
+    ) -> dict[str, list[FieldNode]]:
         out: dict[str, list[FieldNode]] = {}
         self._visit(type_, selection_set, out, set())
         return out
@@ -174,13 +178,19 @@ class Planner:
             scalar_registry=self.strawberry_schema.schema_converter.scalar_registry,
             config=self.strawberry_schema.config,
         )
-        by_python_name = {a.python_name: a.graphql_name or to_camel_case(a.python_name) for a in definition.arguments}
+        by_python_name = {
+            a.python_name: a.graphql_name or to_camel_case(a.python_name)
+            for a in definition.arguments
+        }
         return {by_python_name.get(k, k): v for k, v in converted.items()}
 
     def page_args(self, args: dict[str, Any]) -> PageArgs:
         try:
             return self.context.page_args(
-                first=args.get("first"), after=args.get("after"), last=args.get("last"), before=args.get("before")
+                first=args.get("first"),
+                after=args.get("after"),
+                last=args.get("last"),
+                before=args.get("before"),
             )
         except Exception as exc:  # the resolver path reports the bad argument
             raise Fallback("invalid page arguments") from exc
@@ -213,7 +223,9 @@ class Planner:
 
     # --- objects ------------------------------------------------------------------------
 
-    def node_object(self, type_: GraphQLObjectType, row: Any, fields: dict[str, list[FieldNode]]) -> ColumnElement[Any]:
+    def node_object(
+        self, type_: GraphQLObjectType, row: Any, fields: dict[str, list[FieldNode]]
+    ) -> ColumnElement[Any]:
         """The JSON object of the selected `fields` of one row of `type_` (a node type)."""
         self._check_module(type_.name)
         self.depth += 1
@@ -226,7 +238,9 @@ class Planner:
             self.depth -= 1
         return self.env.json_object(pairs)
 
-    def node_field(self, type_: GraphQLObjectType, row: Any, nodes: list[FieldNode]) -> ColumnElement[Any]:
+    def node_field(
+        self, type_: GraphQLObjectType, row: Any, nodes: list[FieldNode]
+    ) -> ColumnElement[Any]:
         name = nodes[0].name.value
         env = self.env
         if name == "__typename":
@@ -262,7 +276,9 @@ class Planner:
             raise Fallback(f"{type_.name}.{name} is not a column")
         return self._present(named, row.c[column])
 
-    def _present(self, named: Any, value: ColumnElement[Any], kind: str | None = None) -> ColumnElement[Any]:
+    def _present(
+        self, named: Any, value: ColumnElement[Any], kind: str | None = None
+    ) -> ColumnElement[Any]:
         env = self.env
         if kind == "bool":
             return env.boolean(func.coalesce(value, False))  # a computed flag is never null
@@ -281,7 +297,9 @@ class Planner:
             return env.datetime(value)
         raise Fallback(f"no SQL presentation for {named}")
 
-    def _money(self, spec: MoneyOf, named: GraphQLObjectType, row: Any, nodes: list[FieldNode]) -> ColumnElement[Any]:
+    def _money(
+        self, spec: MoneyOf, named: GraphQLObjectType, row: Any, nodes: list[FieldNode]
+    ) -> ColumnElement[Any]:
         amount = row.c[spec.amount] if isinstance(spec.amount, str) else spec.amount(row, self.env)
         parts = []
         for key, sub in self.collect(named, nodes).items():
@@ -296,13 +314,21 @@ class Planner:
                 raise Fallback(f"Money.{name}")
         return self.env.json_object(parts)
 
-    def _to_one(self, spec: ToOne, named: GraphQLObjectType, row: Any, nodes: list[FieldNode]) -> ColumnElement[Any]:
+    def _to_one(
+        self, spec: ToOne, named: GraphQLObjectType, row: Any, nodes: list[FieldNode]
+    ) -> ColumnElement[Any]:
         target = spec.model.__table__.alias()
         body = self.node_object(named, target, self.collect(named, nodes))
-        sub = select(body).where(self._tenant(target), target.c.id == row.c[spec.fk]).scalar_subquery()
+        sub = (
+            select(body)
+            .where(self._tenant(target), target.c.id == row.c[spec.fk])
+            .scalar_subquery()
+        )
         return self.env.embed(sub)
 
-    def _to_one_by(self, spec: ToOneBy, named: GraphQLObjectType, row: Any, nodes: list[FieldNode]) -> ColumnElement[Any]:
+    def _to_one_by(
+        self, spec: ToOneBy, named: GraphQLObjectType, row: Any, nodes: list[FieldNode]
+    ) -> ColumnElement[Any]:
         target = spec.model.__table__.alias()
         body = self.node_object(named, target, self.collect(named, nodes))
         sub = (
@@ -314,7 +340,9 @@ class Planner:
         )
         return self.env.embed(sub)
 
-    def _to_many(self, spec: ToMany, named: GraphQLObjectType, row: Any, nodes: list[FieldNode]) -> ColumnElement[Any]:
+    def _to_many(
+        self, spec: ToMany, named: GraphQLObjectType, row: Any, nodes: list[FieldNode]
+    ) -> ColumnElement[Any]:
         target = spec.model.__table__.alias()
         order = [target.c[c] for c in spec.order_by]
         ordered = (
@@ -329,7 +357,12 @@ class Planner:
         return self.env.embed(select(aggregate).select_from(ordered).scalar_subquery())
 
     def _edge(
-        self, spec: Edge, field: GraphQLField, named: GraphQLObjectType, row: Any, nodes: list[FieldNode]
+        self,
+        spec: Edge,
+        field: GraphQLField,
+        named: GraphQLObjectType,
+        row: Any,
+        nodes: list[FieldNode],
     ) -> ColumnElement[Any]:
         if spec.module and spec.module not in self.context.viewer.enabled_modules:
             raise Fallback(f"module {spec.module} is off")
@@ -373,14 +406,11 @@ class Planner:
         if correlate is None and args.last is None:
             numbered = self._forward_page(table, conditions, order, args, count_all)
         else:
-            numbered = (
-                select(
-                    *table.c,
-                    func.row_number().over(order_by=order).label("lg_pos"),
-                    func.count().over().label("lg_total"),
-                )
-                .where(*conditions)
-            )
+            numbered = select(
+                *table.c,
+                func.row_number().over(order_by=order).label("lg_pos"),
+                func.count().over().label("lg_total"),
+            ).where(*conditions)
             if correlate is not None:  # an edge: the parent row comes from the enclosing query
                 numbered = numbered.correlate(correlate)
             numbered = numbered.subquery()
@@ -398,9 +428,19 @@ class Planner:
                 parts.append((key, env.json_array(body, order_by=[page.c.lg_pos])))
             elif name == "edges":
                 edge_type = _unwrap(conn_type.fields["edges"].type)[0]
-                parts.append((key, env.json_array(self._edge_object(edge_type, node_named, page, sub), order_by=[page.c.lg_pos])))
+                parts.append(
+                    (
+                        key,
+                        env.json_array(
+                            self._edge_object(edge_type, node_named, page, sub),
+                            order_by=[page.c.lg_pos],
+                        ),
+                    )
+                )
             elif name == "pageInfo":
-                parts.append((key, self._page_info(_unwrap(conn_type.fields["pageInfo"].type)[0], page, sub)))
+                parts.append(
+                    (key, self._page_info(_unwrap(conn_type.fields["pageInfo"].type)[0], page, sub))
+                )
             elif name == "__typename":
                 parts.append((key, literal(conn_type.name)))
             else:
@@ -409,22 +449,40 @@ class Planner:
 
     @staticmethod
     def _forward_page(
-        table: Any, conditions: list[ColumnElement[bool]], order: list[ColumnElement[Any]], args: PageArgs, count_all: Any
+        table: Any,
+        conditions: list[ColumnElement[bool]],
+        order: list[ColumnElement[Any]],
+        args: PageArgs,
+        count_all: Any,
     ) -> Any:
         """A forward page of a whole list: LIMIT/OFFSET, so an index can stop early,
         numbered from the offset (the same positions the window would give)."""
         start = args.after or 0
         limited = (
-            select(*table.c).where(*conditions).order_by(*order).limit(args.first or 0).offset(start).subquery()
+            select(*table.c)
+            .where(*conditions)
+            .order_by(*order)
+            .limit(args.first or 0)
+            .offset(start)
+            .subquery()
         )
         adapter = ClauseAdapter(limited)
         return select(
             *limited.c,
-            (literal(start) + func.row_number().over(order_by=[adapter.traverse(o) for o in order])).label("lg_pos"),
+            (
+                literal(start)
+                + func.row_number().over(order_by=[adapter.traverse(o) for o in order])
+            ).label("lg_pos"),
             count_all.label("lg_total"),
         ).subquery()
 
-    def _edge_object(self, edge_type: GraphQLObjectType, node_type: GraphQLObjectType, page: Any, nodes: list[FieldNode]) -> ColumnElement[Any]:
+    def _edge_object(
+        self,
+        edge_type: GraphQLObjectType,
+        node_type: GraphQLObjectType,
+        page: Any,
+        nodes: list[FieldNode],
+    ) -> ColumnElement[Any]:
         parts: list[tuple[str, ColumnElement[Any]]] = []
         for key, sub in self.collect(edge_type, nodes).items():
             name = sub[0].name.value
@@ -438,9 +496,15 @@ class Planner:
                 raise Fallback(f"{edge_type.name}.{name}")
         return self.env.json_object(parts)
 
-    def _page_info(self, info_type: GraphQLObjectType, page: Any, nodes: list[FieldNode]) -> ColumnElement[Any]:
+    def _page_info(
+        self, info_type: GraphQLObjectType, page: Any, nodes: list[FieldNode]
+    ) -> ColumnElement[Any]:
         env = self.env
-        first, last, total = func.min(page.c.lg_pos), func.max(page.c.lg_pos), func.max(page.c.lg_total)
+        first, last, total = (
+            func.min(page.c.lg_pos),
+            func.max(page.c.lg_pos),
+            func.max(page.c.lg_total),
+        )
         parts: list[tuple[str, ColumnElement[Any]]] = []
         for key, sub in self.collect(info_type, nodes).items():
             name = sub[0].name.value

@@ -8,7 +8,6 @@ deterministic Python functions are registered on each SQLite connection.
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -49,7 +48,9 @@ def _iso_datetime(value: str | None) -> str | None:
     if value is None:
         return None
     parsed = datetime.fromisoformat(value)
-    return (parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)).isoformat()
+    return (
+        parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    ).isoformat()
 
 
 SQLITE_FUNCTIONS = {
@@ -98,7 +99,9 @@ class SqlEnv:
     ) -> ColumnElement[Any]:
         """An aggregate: the JSON array of `value` over the rows, `[]` for none."""
         if self.pg:
-            agg = func.json_agg(aggregate_order_by(value, *order_by) if order_by else value, type_=JSON)
+            agg = func.json_agg(
+                aggregate_order_by(value, *order_by) if order_by else value, type_=JSON
+            )
             return func.coalesce(agg, literal_column("'[]'::json"), type_=JSON)
         # SQLite aggregates rows in the order its (ordered) subquery yields them.
         return func.coalesce(func.json_group_array(func.json(value)), func.json("[]"), type_=JSON)
@@ -106,7 +109,11 @@ class SqlEnv:
     def boolean(self, value: ColumnElement[Any]) -> ColumnElement[Any]:
         if self.pg:
             return type_coerce(value, Boolean)
-        return case((value.is_(None), null()), (value == literal(True), func.json("true")), else_=func.json("false"))
+        return case(
+            (value.is_(None), null()),
+            (value == literal(True), func.json("true")),
+            else_=func.json("false"),
+        )
 
     # presentation of scalars
     def text(self, value: ColumnElement[Any]) -> ColumnElement[Any]:
@@ -133,7 +140,10 @@ class SqlEnv:
         seconds = func.to_char(utc, 'YYYY-MM-DD"T"HH24:MI:SS')
         micro = func.to_char(utc, "US")
         # Python's isoformat leaves out microseconds when they are zero.
-        return case((value.is_(None), null()), else_=seconds + case((micro == "000000", ""), else_="." + micro) + "+00:00")
+        return case(
+            (value.is_(None), null()),
+            else_=seconds + case((micro == "000000", ""), else_="." + micro) + "+00:00",
+        )
 
     def global_id(self, type_name: str, pk: ColumnElement[Any]) -> ColumnElement[Any]:
         if not self.pg:
@@ -144,8 +154,7 @@ class SqlEnv:
     def cursor(self, position: ColumnElement[Any]) -> ColumnElement[Any]:
         if not self.pg:
             return func.lg_cursor(position, type_=String)
-        raw = func.encode(func.convert_to(literal("cursor:") + func.cast(position, String), "UTF8"), "base64")
+        raw = func.encode(
+            func.convert_to(literal("cursor:") + func.cast(position, String), "UTF8"), "base64"
+        )
         return func.translate(raw, "+/", "-_")
-
-
-

@@ -107,7 +107,9 @@ def to_one(loader: type[Any], fk: str, *, description: str | None = None) -> Any
         key = getattr(root, fk)
         return None if key is None else await info.context.loaders.get(loader).load(key)
 
-    return strawberry.field(resolver=resolve, description=description, metadata={SQL: ToOne(loader.model, fk)})
+    return strawberry.field(
+        resolver=resolve, description=description, metadata={SQL: ToOne(loader.model, fk)}
+    )
 
 
 def to_many(loader: type[Any], *, description: str | None = None) -> Any:
@@ -132,7 +134,13 @@ def to_one_by(loader: type[Any], *, description: str | None = None) -> Any:
     return strawberry.field(resolver=resolve, description=description, metadata={SQL: spec})
 
 
-def money(amount: str | Callable[[Any, Any], Any], currency: str = "currency_code", *, python: Callable[[Any], Decimal] | None = None, description: str | None = None) -> Any:
+def money(
+    amount: str | Callable[[Any, Any], Any],
+    currency: str = "currency_code",
+    *,
+    python: Callable[[Any], Decimal] | None = None,
+    description: str | None = None,
+) -> Any:
     """A Money field. `amount` names a column, or is an expression (then `python`
     computes the same value on a row)."""
     from gql.domains.catalogue.types import Money
@@ -141,7 +149,9 @@ def money(amount: str | Callable[[Any, Any], Any], currency: str = "currency_cod
         value = python(root) if python is not None else getattr(root, amount)  # type: ignore[arg-type]
         return Money(amount=value, currency=getattr(root, currency))
 
-    return strawberry.field(resolver=resolve, description=description, metadata={SQL: MoneyOf(amount, currency)})
+    return strawberry.field(
+        resolver=resolve, description=description, metadata={SQL: MoneyOf(amount, currency)}
+    )
 
 
 def computed(
@@ -158,8 +168,12 @@ def computed(
     return strawberry.field(resolver=resolve, description=description, metadata={SQL: spec})
 
 
-def python_only(resolver: Callable[..., Any], reason: str, *, description: str | None = None) -> Any:
-    return strawberry.field(resolver=resolver, description=description, metadata={SQL: NotCompiled(reason)})
+def python_only(
+    resolver: Callable[..., Any], reason: str, *, description: str | None = None
+) -> Any:
+    return strawberry.field(
+        resolver=resolver, description=description, metadata={SQL: NotCompiled(reason)}
+    )
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from gql.settings import Settings
 
 log = logging.getLogger("ledgergraph.graphql")
 
+
 def _is_expected(error: GraphQLError) -> bool:
     """Parse, validation and variable errors (no original error, or a GraphQLError
     raised on purpose) are the client's to see; anything else is a bug of ours."""

@@ -20,7 +20,10 @@ def order_clauses(
 ) -> list[ColumnElement[Any]]:
     """`column` in `direction`, then the primary key, so every order is total."""
     descending = direction in (OrderDirection.DESC, "desc")
-    return [column.desc() if descending else column.asc(), model.id.desc() if descending else model.id.asc()]
+    return [
+        column.desc() if descending else column.asc(),
+        model.id.desc() if descending else model.id.asc(),
+    ]
 
 
 def like_pattern(text: str) -> str:

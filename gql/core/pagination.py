@@ -137,9 +137,15 @@ async def fetch_pages(
     applies as on any ORM query.
     """
     if partition_by is None and args.last is None:
-        return {None: await _fetch_forward(session, model, where=where, order_by=order_by, args=args)}
+        return {
+            None: await _fetch_forward(session, model, where=where, order_by=order_by, args=args)
+        }
     partition = [partition_by] if partition_by is not None else []
-    rn = func.row_number().over(partition_by=partition, order_by=list(order_by)).label("page_position")
+    rn = (
+        func.row_number()
+        .over(partition_by=partition, order_by=list(order_by))
+        .label("page_position")
+    )
     total = func.count().over(partition_by=partition).label("page_total")
     stmt = select(model, rn, total).where(*where)
     if partition_by is not None:
@@ -149,7 +155,10 @@ async def fetch_pages(
     outer = (
         select(row_alias, inner.c.page_position, inner.c.page_total)
         .where(window_bounds(inner.c.page_position, inner.c.page_total, args))
-        .order_by(*([inner.c[partition_by.key]] if partition_by is not None else []), inner.c.page_position)
+        .order_by(
+            *([inner.c[partition_by.key]] if partition_by is not None else []),
+            inner.c.page_position,
+        )
     )
     result = await session.execute(outer)
     pages: dict[Hashable, Page[Any]] = {}
@@ -185,7 +194,13 @@ async def _fetch_forward(
     if args.before is not None:
         size = max(0, min(size, args.before - 1 - start))
     total = select(func.count()).select_from(model).where(*where).scalar_subquery()
-    stmt = select(model, total.label("page_total")).where(*where).order_by(*order_by).limit(size).offset(start)
+    stmt = (
+        select(model, total.label("page_total"))
+        .where(*where)
+        .order_by(*order_by)
+        .limit(size)
+        .offset(start)
+    )
     rows = (await session.execute(stmt)).all()
     if not rows:
         if start == 0 and size > 0:

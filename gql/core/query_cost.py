@@ -34,12 +34,20 @@ def _named(type_: Any) -> Any:
 
 
 def _is_connection(type_: Any) -> bool:
-    return isinstance(type_, GraphQLObjectType) and "pageInfo" in type_.fields and "edges" in type_.fields
+    return (
+        isinstance(type_, GraphQLObjectType)
+        and "pageInfo" in type_.fields
+        and "edges" in type_.fields
+    )
 
 
 class _Counter:
     def __init__(
-        self, schema: GraphQLSchema, document: DocumentNode, variables: dict[str, Any], default_page: int
+        self,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        variables: dict[str, Any],
+        default_page: int,
     ) -> None:
         self.schema = schema
         self.variables = variables
@@ -48,7 +56,9 @@ class _Counter:
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
         }
 
-    def rows(self, type_: Any, selection_set: SelectionSetNode | None, seen: frozenset[str] = frozenset()) -> int:
+    def rows(
+        self, type_: Any, selection_set: SelectionSetNode | None, seen: frozenset[str] = frozenset()
+    ) -> int:
         if selection_set is None or not isinstance(type_, GraphQLObjectType):
             return 0
         total = 0
@@ -72,7 +82,9 @@ class _Counter:
         # node/nodes return an interface: count the heaviest possible object type.
         best = 0
         for type_ in self.schema.type_map.values():
-            if isinstance(type_, GraphQLObjectType) and any(i.name == "Node" for i in type_.interfaces):
+            if isinstance(type_, GraphQLObjectType) and any(
+                i.name == "Node" for i in type_.interfaces
+            ):
                 best = max(best, self.rows(type_, node.selection_set, seen))
         return best
 
@@ -164,5 +176,7 @@ class RowLimit(SchemaExtension):
                     self.settings.default_page_size,
                 )
                 if rows > self.settings.max_query_rows:
-                    context.pre_execution_errors = [too_large_error(rows, self.settings.max_query_rows)]
+                    context.pre_execution_errors = [
+                        too_large_error(rows, self.settings.max_query_rows)
+                    ]
         yield

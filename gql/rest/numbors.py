@@ -126,7 +126,9 @@ def bool_param(request: Request, name: str) -> bool | None:
         return True
     if lowered in ("false", "0", "no"):
         return False
-    raise HttpError(400, "Invalid query parameters", [{"field": name, "message": "must be true or false"}])
+    raise HttpError(
+        400, "Invalid query parameters", [{"field": name, "message": "must be true or false"}]
+    )
 
 
 def choice_param(request: Request, name: str, choices: list[str]) -> str | None:
@@ -146,7 +148,9 @@ async def read_json(request: Request) -> Any:
     """The request body parsed with exact decimals; a clear 400 when it is not JSON."""
     body = await request.body()
     if not body.strip():
-        raise HttpError(400, "Validation failed", [{"field": "body", "message": "a JSON body is required"}])
+        raise HttpError(
+            400, "Validation failed", [{"field": "body", "message": "a JSON body is required"}]
+        )
     try:
         return simplejson.loads(body, use_decimal=True)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -192,7 +196,9 @@ def endpoint(
                 try:
                     viewer = await _viewer(request, session)
                     if not public:
-                        _check_access(viewer, tenant=tenant, module=module, write=write, manage=manage)
+                        _check_access(
+                            viewer, tenant=tenant, module=module, write=write, manage=manage
+                        )
                     response = await handler(RestContext(request, session, viewer, settings))
                     await session.commit()
                     return response
@@ -259,13 +265,14 @@ def _is_missing_path_id(exc: UserInputError) -> bool:
     )
 
 
-
 @lru_cache(maxsize=1024)
 def _camel(name: str) -> str:
     return to_camel(name)
 
 
-def row_json(row: Any, *, exclude: tuple[str, ...] = ("company_id",), **extra: Any) -> dict[str, Any]:
+def row_json(
+    row: Any, *, exclude: tuple[str, ...] = ("company_id",), **extra: Any
+) -> dict[str, Any]:
     """A table row as the REST dialect shows it: camelCase keys, `id` as the object id."""
     data = {_camel(k): v for k, v in row.model_dump().items() if k not in exclude}
     data.update(extra)

@@ -35,7 +35,9 @@ class Account(TenantOwned, table=True):
     branch_code: str | None = Field(default=None, max_length=30)
     enabled: bool = True
     # The ledger account (under cash and bank) this account's money is booked to.
-    ledger_account_id: str | None = Field(default=None, foreign_key="ledger_account.id", max_length=24)
+    ledger_account_id: str | None = Field(
+        default=None, foreign_key="ledger_account.id", max_length=24
+    )
 
 
 class Transaction(TenantOwned, table=True):
@@ -53,13 +55,19 @@ class Transaction(TenantOwned, table=True):
     paid_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     description: str | None = Field(default=None, max_length=500)
     category_id: str | None = Field(default=None, foreign_key="category.id", max_length=24)
-    contact_id: str | None = Field(default=None, foreign_key="contact.id", max_length=24, index=True)
+    contact_id: str | None = Field(
+        default=None, foreign_key="contact.id", max_length=24, index=True
+    )
     payment_method: str | None = Field(default=None, max_length=30)
     reference: str | None = Field(default=None, max_length=100)
-    document_id: str | None = Field(default=None, foreign_key="document.id", max_length=24, index=True)
+    document_id: str | None = Field(
+        default=None, foreign_key="document.id", max_length=24, index=True
+    )
     # The amount applied to the document, in the document's currency.
     document_amount: Decimal | None = money_field(None)
-    transfer_id: str | None = Field(default=None, foreign_key="transfer.id", max_length=24, index=True)
+    transfer_id: str | None = Field(
+        default=None, foreign_key="transfer.id", max_length=24, index=True
+    )
 
 
 class Transfer(TenantOwned, table=True):

@@ -64,7 +64,9 @@ class Item(TenantOwned, table=True):
     sale_price: Decimal | None = money_field(None, scale=4)
     purchase_price: Decimal | None = money_field(None, scale=4)
     unit: str | None = Field(default=None, max_length=30)
-    category_id: str | None = Field(default=None, foreign_key="category.id", max_length=24, index=True)
+    category_id: str | None = Field(
+        default=None, foreign_key="category.id", max_length=24, index=True
+    )
     tax_id: str | None = Field(default=None, foreign_key="tax.id", max_length=24, index=True)
     enabled: bool = True
 

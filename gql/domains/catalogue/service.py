@@ -23,6 +23,7 @@ from gql.core.inputs import InputModel, require_row, validate
 from gql.core.ordering import like_pattern, order_clauses
 from gql.core.pagination import Page, PageArgs, fetch_page
 from gql.db import get_tenant
+from gql.domains.banking.models import Account
 from gql.domains.catalogue.models import (
     Category,
     CategoryType,
@@ -34,12 +35,13 @@ from gql.domains.catalogue.models import (
     TaxType,
 )
 from gql.domains.companies.models import Company
-from gql.domains.banking.models import Account
 from gql.domains.contacts.models import Contact
 from gql.domains.documents.models import Document, DocumentLine
 
 MAX_VARIANTS = 100
-Price = Field(default=None, ge=0, max_digits=13, decimal_places=4)  # < 10^9, as document lines allow
+Price = Field(
+    default=None, ge=0, max_digits=13, decimal_places=4
+)  # < 10^9, as document lines allow
 Name = Field(min_length=1, max_length=200)
 OptionalName = Field(default=None, min_length=1, max_length=200)
 Code = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217, three upper-case letters")

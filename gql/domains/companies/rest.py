@@ -39,7 +39,12 @@ async def register(ctx: RestContext) -> Response:
     body = await read_json(ctx.request)
     user, company = await service.register(session=ctx.session, data=body)
     token, expires = issue_token(ctx.settings, user.id)
-    data = {"user": user_json(user), "company": company_json(company), "token": token, "expiresAt": expires}
+    data = {
+        "user": user_json(user),
+        "company": company_json(company),
+        "token": token,
+        "expiresAt": expires,
+    }
     return ok(data, 201)
 
 
@@ -47,7 +52,9 @@ async def register(ctx: RestContext) -> Response:
 async def login(ctx: RestContext) -> Response:
     body = await read_json(ctx.request)
     try:
-        user, token, expires = await service.login(session=ctx.session, settings=ctx.settings, data=body)
+        user, token, expires = await service.login(
+            session=ctx.session, settings=ctx.settings, data=body
+        )
     except UserInputError as exc:
         if any(e.code is ErrorCode.UNAUTHENTICATED for e in exc.errors):
             raise HttpError(401, service.INVALID_CREDENTIALS) from None

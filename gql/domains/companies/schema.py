@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
-from gql.auth.tokens import issue_token
 from gql.auth.permissions import CanManageCompany, InCompany, IsAuthenticated
+from gql.auth.tokens import issue_token
 from gql.context import Info
 from gql.core.inputs import input_to_dict
 from gql.core.mutations import run_mutation
@@ -44,12 +44,15 @@ class Query:
             enabled_modules=sorted(v.enabled_modules),
         )
 
-    @strawberry.field(description="The company this request is for.", permission_classes=[InCompany])
+    @strawberry.field(
+        description="The company this request is for.", permission_classes=[InCompany]
+    )
     def company(self, info: Info) -> CompanyNode:
         return info.context.viewer.company  # type: ignore[return-value]
 
     @strawberry.field(
-        description="Every module with this company's license state.", permission_classes=[InCompany]
+        description="Every module with this company's license state.",
+        permission_classes=[InCompany],
     )
     async def modules(self, info: Info) -> list[ModuleLicenseType]:
         rows = await service.licenses(session=info.context.session)
@@ -82,7 +85,8 @@ class Mutation:
         return await run_mutation(ctx.session, AuthPayload, action)
 
     @strawberry.mutation(
-        description="Create another company, owned by the viewer.", permission_classes=[IsAuthenticated]
+        description="Create another company, owned by the viewer.",
+        permission_classes=[IsAuthenticated],
     )
     async def company_create(self, info: Info, input: CompanyCreateInput) -> CompanyCreatePayload:
         ctx = info.context

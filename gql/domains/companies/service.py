@@ -70,7 +70,9 @@ async def register(*, session: AsyncSession, data: dict) -> tuple[User, Company]
     taken = await session.scalar(select(User.id).where(func.lower(User.email) == payload.email))
     if taken:
         raise UserInputError.single("email", "is already registered", ErrorCode.TAKEN)
-    user = User(name=payload.name, email=payload.email, password_hash=hash_password(payload.password))
+    user = User(
+        name=payload.name, email=payload.email, password_hash=hash_password(payload.password)
+    )
     session.add(user)
     try:
         await session.flush()
@@ -115,7 +117,9 @@ async def _create_company(
     session.add(company)
     await session.flush()
     session.add(
-        Membership(user_id=user.id, company_id=company.id, role=Role.OWNER.value, is_default=is_default)
+        Membership(
+            user_id=user.id, company_id=company.id, role=Role.OWNER.value, is_default=is_default
+        )
     )
     previous = get_tenant(session)
     set_tenant(session, company.id)

@@ -47,7 +47,9 @@ async def list_contacts(ctx: RestContext) -> Response:
         search=ctx.request.query_params.get("search") or None,
     )
     result = await service.list_contacts(
-        session=ctx.session, filter=filter, args=PageArgs(first=page.limit, after=page.offset or None)
+        session=ctx.session,
+        filter=filter,
+        args=PageArgs(first=page.limit, after=page.offset or None),
     )
     return paginated(
         [contact_json(r) for r in result.rows], total=result.total, page=page.page, limit=page.limit

@@ -7,9 +7,9 @@ import strawberry
 from gql.auth.permissions import READ, WRITE
 from gql.context import Info
 from gql.core.errors import NotFoundError
+from gql.core.graph import RootConnection, RootGet, sql_meta
 from gql.core.inputs import find_row, input_to_dict
 from gql.core.mutations import run_mutation
-from gql.core.graph import RootConnection, RootGet, sql_meta
 from gql.core.relay import global_id_of
 from gql.domains.contacts import service
 from gql.domains.contacts.models import Contact

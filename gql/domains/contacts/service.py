@@ -13,9 +13,9 @@ from gql.core.errors import ErrorCode, UserInputError
 from gql.core.inputs import InputModel, require_row, validate
 from gql.core.ordering import like_pattern, order_clauses
 from gql.core.pagination import Page, PageArgs, fetch_page
+from gql.domains.banking.models import Transaction
 from gql.domains.catalogue.models import Currency
 from gql.domains.contacts.models import Contact, ContactType, EntityType, Salutation
-from gql.domains.banking.models import Transaction
 from gql.domains.documents.models import Document
 from gql.domains.ledger.models import VoucherLine
 
@@ -117,7 +117,11 @@ class ContactFilter:
         return out
 
 
-ORDER_COLUMNS = {"name": Contact.name, "created_at": Contact.created_at, "updated_at": Contact.updated_at}
+ORDER_COLUMNS = {
+    "name": Contact.name,
+    "created_at": Contact.created_at,
+    "updated_at": Contact.updated_at,
+}
 
 
 async def list_contacts(

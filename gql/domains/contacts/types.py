@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from gql.context import Context, Info
+from gql.core.graph import Edge, sql_meta
 from gql.core.mutations import UserError
 from gql.core.ordering import OrderDirection
-from gql.core.graph import Edge, sql_meta
 from gql.core.relay import Connection, Node, node_type
 from gql.domains.contacts.loaders import ContactByIdLoader
 from gql.domains.contacts.models import Contact, ContactType, EntityType, Salutation
@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     from gql.domains.documents.types import DocumentConnection, DocumentFilter, DocumentOrder
 
 ContactTypeEnum = strawberry.enum(
-    ContactType, name="ContactType", description="Whom the company deals with: customer, supplier or both."
+    ContactType,
+    name="ContactType",
+    description="Whom the company deals with: customer, supplier or both.",
 )
 EntityTypeEnum = strawberry.enum(
     EntityType, name="ContactEntityType", description="A business or a private individual."
@@ -140,13 +142,22 @@ class ContactNode(Node):
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
-        filter: Annotated[DocumentFilter, strawberry.lazy("gql.domains.documents.types")] | None = None,
-        order_by: Annotated[DocumentOrder, strawberry.lazy("gql.domains.documents.types")] | None = None,
+        filter: Annotated[DocumentFilter, strawberry.lazy("gql.domains.documents.types")]
+        | None = None,
+        order_by: Annotated[DocumentOrder, strawberry.lazy("gql.domains.documents.types")]
+        | None = None,
     ) -> Annotated[DocumentConnection, strawberry.lazy("gql.domains.documents.types")]:
         from gql.domains.documents.types import contact_documents
 
         return await contact_documents(
-            info, self, first=first, after=after, last=last, before=before, filter=filter, order_by=order_by
+            info,
+            self,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            filter=filter,
+            order_by=order_by,
         )
 
 
@@ -173,7 +184,9 @@ class ContactFilter:
     type: ContactTypeEnum | None = strawberry.UNSET  # type: ignore[valid-type]
     entity_type: EntityTypeEnum | None = strawberry.UNSET  # type: ignore[valid-type]
     enabled: bool | None = strawberry.UNSET
-    search: str | None = strawberry.field(default=strawberry.UNSET, description="Part of the name, company name or email.")
+    search: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Part of the name, company name or email."
+    )
 
 
 @strawberry.input

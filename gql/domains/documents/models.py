@@ -48,7 +48,9 @@ class Document(TenantOwned, table=True):
         Index("ix_document_company_kind_status", "company_id", "kind", "status"),
         Index("ix_document_company_issue_date", "company_id", "issue_date"),
         # Contact.documents pages in issue-date order without sorting the contact's rows.
-        Index("ix_document_company_contact_issue_date", "company_id", "contact_id", "issue_date", "id"),
+        Index(
+            "ix_document_company_contact_issue_date", "company_id", "contact_id", "issue_date", "id"
+        ),
     )
 
     kind: str = Field(max_length=20)

@@ -164,7 +164,7 @@ class DocumentNode(Node):
     payments: list[Annotated[TransactionNode, strawberry.lazy("gql.domains.banking.types")]] = (
         to_many(
             TransactionsByDocumentIdLoader,
-            description="The payments on this invoice or bill (banking transactions), oldest first.",
+            description="Payments on this invoice or bill (bank transactions), oldest first.",
         )
     )
 

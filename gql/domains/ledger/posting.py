@@ -14,7 +14,13 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gql.domains.ledger.models import SourceType, Voucher
-from gql.domains.ledger.service import post_voucher, reverse_voucher, signed_lines, system_account, vouchers_of
+from gql.domains.ledger.service import (
+    post_voucher,
+    reverse_voucher,
+    signed_lines,
+    system_account,
+    vouchers_of,
+)
 
 CENT = Decimal("0.01")
 
@@ -51,7 +57,9 @@ async def reverse_document(session: AsyncSession, doc: Any, on: date) -> None:
     """Cancelling an issued document reverses what its issue posted."""
     for voucher in await vouchers_of(session, SourceType.DOCUMENT, doc.id):
         if voucher.reverses_id is None:
-            await reverse_voucher(session, voucher=voucher, on=on, description=f"Cancelled {doc.number}")
+            await reverse_voucher(
+                session, voucher=voucher, on=on, description=f"Cancelled {doc.number}"
+            )
 
 
 async def post_transaction(
@@ -71,15 +79,23 @@ async def post_transaction(
     return await post_voucher(
         session,
         on=tx.paid_at.date(),
-        description=tx.description or ("Payment received" if tx.type == "income" else "Payment made"),
-        lines=signed_lines([(account_ledger_id, sign * amount), (other_id, -sign * amount)], contact_id=tx.contact_id),
+        description=tx.description
+        or ("Payment received" if tx.type == "income" else "Payment made"),
+        lines=signed_lines(
+            [(account_ledger_id, sign * amount), (other_id, -sign * amount)],
+            contact_id=tx.contact_id,
+        ),
         source_type=SourceType.TRANSACTION,
         source_id=tx.id,
     )
 
 
 async def post_transfer(
-    session: AsyncSession, transfer: Any, from_ledger_id: str, to_ledger_id: str, base_amount: Decimal
+    session: AsyncSession,
+    transfer: Any,
+    from_ledger_id: str,
+    to_ledger_id: str,
+    base_amount: Decimal,
 ) -> Voucher | None:
     """A transfer between two accounts booked to different ledger accounts; between
     accounts on the same ledger account it moves nothing in the ledger."""
