@@ -28,7 +28,7 @@ class Loaders:
     def get(self, loader_class: type[L]) -> L:
         loader = self._made.get(loader_class)
         if loader is None:
-            loader = self._made[loader_class] = loader_class(self.session)  # type: ignore[call-arg]
+            loader = self._made[loader_class] = loader_class(self.session)  # type: ignore[call-arg,arg-type]
         return loader  # type: ignore[no-any-return]
 
 

@@ -207,7 +207,7 @@ def _written_company_ids(state: ORMExecuteState) -> list[Any]:
     stmt = state.statement
     rows: list[Any] = []
     if getattr(stmt, "_values", None):
-        rows.append(stmt._values)
+        rows.append(stmt._values)  # type: ignore[attr-defined]
     for multi in getattr(stmt, "_multi_values", None) or ():
         rows.extend(multi)
     params = state.parameters

@@ -179,7 +179,7 @@ class GraphQLView(GraphQL[Context, None]):
             response=response,
         )
 
-    async def get_sub_response(self, request: Request) -> Response:
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
         sub = await super().get_sub_response(request)
         sub.headers["x-graphql-accept"] = request.headers.get("accept", "")
         return sub

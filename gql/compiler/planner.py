@@ -399,10 +399,10 @@ class Planner:
         `fetch_pages` does, so both give the same pages and cursors."""
         env = self.env
         conditions = [self._tenant(table), *where]
-        count_all = select(func.count()).select_from(table).where(*conditions)
+        counting = select(func.count()).select_from(table).where(*conditions)
         if correlate is not None:
-            count_all = count_all.correlate(correlate)
-        count_all = count_all.scalar_subquery()
+            counting = counting.correlate(correlate)
+        count_all = counting.scalar_subquery()
         if correlate is None and args.last is None:
             numbered = self._forward_page(table, conditions, order, args, count_all)
         else:

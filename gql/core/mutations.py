@@ -14,7 +14,7 @@ from gql.db import RequestSession
 
 T = TypeVar("T")
 
-UserErrorCode = strawberry.enum(
+UserErrorCode = strawberry.enum(  # type: ignore[call-overload]
     Enum("UserErrorCode", {c.name: c.value for c in ErrorCode}),  # type: ignore[misc]
     name="UserErrorCode",
     description="Why an input was refused.",

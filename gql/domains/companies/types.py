@@ -96,7 +96,9 @@ class ViewerType:
 
         rows = await service.companies_of(session=info.context.session, user_id=self.user.id)
         return [
-            MembershipType(company=c, role=Role(m.role), is_default=m.is_default) for c, m in rows
+            # The row is the node: CompanyNode's resolvers read the Company table row.
+            MembershipType(company=c, role=Role(m.role), is_default=m.is_default)  # type: ignore[arg-type]
+            for c, m in rows
         ]
 
 

@@ -281,7 +281,7 @@ async def _check_balanced(session: AsyncSession, lines: Sequence[PostingLine]) -
         )
     errors: list[FieldError] = []
     for position, line in enumerate(lines):
-        path = ("lines", str(position))
+        path: tuple[str, ...] = ("lines", str(position))
         if line.debit < 0 or line.credit < 0:
             errors.append(FieldError(path, "amounts cannot be negative"))
         elif (line.debit > 0) == (line.credit > 0):
