@@ -11,6 +11,10 @@ import httpx
 
 _serial = itertools.count(1)
 
+# What every authenticated request costs before its own work: the user with their
+# companies, then the company's module licenses (gql/auth/viewer.py).
+VIEWER_STATEMENTS = 2
+
 
 @dataclass
 class Tenant:

@@ -16,9 +16,7 @@ from gql.app import create_app
 from gql.core.pagination import encode_cursor
 from gql.settings import Settings
 from tests.conftest import StatementCounter
-from tests.factories import Api, Tenant
-
-VIEWER_STATEMENTS = 3  # the user, their memberships, the company's module licenses
+from tests.factories import VIEWER_STATEMENTS, Api, Tenant
 
 ACCOUNT_CREATE = """mutation($input: AccountCreateInput!) { accountCreate(input: $input) {
     account { id } userErrors { field message } } }"""

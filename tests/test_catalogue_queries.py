@@ -14,9 +14,7 @@ from sqlalchemy import event
 from gql.app import create_app
 from gql.settings import Settings
 from tests.conftest import StatementCounter
-from tests.factories import Api, Tenant
-
-VIEWER_STATEMENTS = 3  # the user, their memberships, the company's module licenses
+from tests.factories import VIEWER_STATEMENTS, Api, Tenant
 
 CATEGORY_CREATE = """mutation($input: CategoryCreateInput!) { categoryCreate(input: $input) {
     category { id } userErrors { field message } } }"""

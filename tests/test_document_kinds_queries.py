@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import event
 
 from tests.conftest import IS_POSTGRES, StatementCounter
+from tests.factories import VIEWER_STATEMENTS
 
 LINKED = """
 query($first: Int!) {
@@ -37,8 +38,6 @@ ISSUE_RESULT = """
 mutation($i: DocumentIdInput!) {
   documentIssue(input: $i) { document { status } userErrors { field message code } }
 }"""
-
-VIEWER_STATEMENTS = 3  # the user, their memberships, the company's module licenses
 
 
 async def _issue(api, tenant, doc_id):

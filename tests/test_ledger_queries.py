@@ -17,9 +17,7 @@ from gql.app import create_app
 from gql.core.pagination import encode_cursor
 from gql.settings import Settings
 from tests.conftest import StatementCounter
-from tests.factories import Api, Tenant
-
-VIEWER_STATEMENTS = 3  # the user, their memberships, the company's module licenses
+from tests.factories import VIEWER_STATEMENTS, Api, Tenant
 
 VOUCHER_CREATE = """mutation($input: VoucherCreateInput!) { voucherCreate(input: $input) {
     voucher { id } userErrors { field message code } } }"""

@@ -3,6 +3,8 @@ statements, whatever the page size."""
 
 from __future__ import annotations
 
+from tests.factories import VIEWER_STATEMENTS
+
 NESTED_DOCUMENTS = """
 query($first: Int!) {
   documents(first: $first) {
@@ -87,9 +89,6 @@ async def test_nodes_batch_by_type(api, sql_counter):
     large, data = await _count(api, sql_counter, owner, NODES, {"ids": ids})
     assert len(data["nodes"]) == 10 and all(n["number"] for n in data["nodes"])
     assert small == large
-
-
-VIEWER_STATEMENTS = 3  # the user, their memberships, the company's module licenses
 
 
 async def test_compiled_path_answers_each_root_field_with_one_statement(api, sql_counter):

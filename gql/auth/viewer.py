@@ -64,17 +64,20 @@ async def resolve_viewer(
     set_tenant(session, None)
     if user_id is None:
         return Viewer(auth_error=auth_error or "authentication required")
-    user = await session.scalar(select(User).where(User.id == user_id))
-    if user is None or not user.enabled:
-        return Viewer(auth_error="token is invalid")
-    rows = (
+    # The user and their companies in one statement (a user without any: one row).
+    found = (
         await session.execute(
-            select(Membership, Company)
-            .join(Company, Company.id == Membership.company_id)
-            .where(Membership.user_id == user.id, Company.enabled.is_(True))
+            select(User, Membership, Company)
+            .outerjoin(Membership, Membership.user_id == User.id)
+            .outerjoin(Company, (Company.id == Membership.company_id) & Company.enabled.is_(True))
+            .where(User.id == user_id)
             .order_by(Membership.is_default.desc(), Membership.created_at)
         )
     ).all()
+    user = found[0][0] if found else None
+    if user is None or not user.enabled:
+        return Viewer(auth_error="token is invalid")
+    rows = [(m, c) for _, m, c in found if m is not None and c is not None]
     # The header may carry the company's object id or its GraphQL global id.
     wanted = decode_id(company_header.strip(), "Company") or "-" if company_header else None
     chosen = next(((m, c) for m, c in rows if wanted is None or c.id == wanted), None)

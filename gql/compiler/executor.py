@@ -213,6 +213,11 @@ class CompiledReads:
                     fallback[key] = str(exc)
         for response_key, reason in fallback.items():
             log.debug("resolver path for %s: %s", response_key, reason)
+        # As text: the JSON goes into the response exactly as the database wrote it.
+        for response_key, plan in plans.items():
+            if plan.statement is not None:
+                as_text = cast(plan.statement.selected_columns[0], Text)
+                plans[response_key] = RootPlan(plan.statement.with_only_columns(as_text), plan.not_found)
         result = (fields, plans, fallback)
         self.plans.put(cache_key, result)
         return result
@@ -234,10 +239,10 @@ class CompiledReads:
         for key, plan in plans.items():
             text = None
             if plan.statement is not None:
-                # As text: the JSON goes into the response exactly as the database wrote it.
-                as_text = cast(plan.statement.selected_columns[0], Text)
-                result = await context.session.execute(plan.statement.with_only_columns(as_text))
-                text = result.scalar()
+                # A Core statement with explicit tenant predicates: run it on the
+                # session's connection, without the ORM's per-statement machinery.
+                connection = await context.session.connection()
+                text = (await connection.execute(plan.statement)).scalar()
             if text is None:
                 data[key] = "null"
                 if plan.not_found:
