@@ -67,7 +67,7 @@ async def test_nested_documents_page_of_5_and_50_issue_the_same_statements(api, 
         len(small_data["documents"]["nodes"]) == 5 and len(large_data["documents"]["nodes"]) == 50
     )
     assert small == large
-    # viewer (user, memberships, licenses) + documents page + contacts + lines + items
+    # viewer (user with companies, licenses) + documents page + contacts + lines + items
     # + categories + item taxes + variants + line variants(none) + line taxes
     assert large <= 12, sql_counter.statements
 
