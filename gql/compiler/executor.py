@@ -217,7 +217,9 @@ class CompiledReads:
         for response_key, plan in plans.items():
             if plan.statement is not None:
                 as_text = cast(plan.statement.selected_columns[0], Text)
-                plans[response_key] = RootPlan(plan.statement.with_only_columns(as_text), plan.not_found)
+                plans[response_key] = RootPlan(
+                    plan.statement.with_only_columns(as_text), plan.not_found
+                )
         result = (fields, plans, fallback)
         self.plans.put(cache_key, result)
         return result

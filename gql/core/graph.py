@@ -196,3 +196,26 @@ class RootGet:
 
 def sql_meta(spec: Any) -> dict[str, Any]:
     return {SQL: spec}
+
+
+def root_get(
+    model: type[Any], what: str, *, permission_classes: list[Any], description: str | None = None
+) -> Any:
+    """A root field answering one row by id (a global or object id): null with
+    NOT_FOUND when there is none, which is also what another company's id gets."""
+    from gql.core.errors import NotFoundError
+    from gql.core.inputs import find_row
+    from gql.core.relay import type_name_for
+
+    async def resolve(info: strawberry.Info, id: strawberry.ID) -> Any:
+        row = await find_row(info.context.session, model, id, type_name_for(model))
+        if row is None:
+            raise NotFoundError(what)
+        return row
+
+    return strawberry.field(
+        resolver=resolve,
+        description=description or f"{what} by id; null with NOT_FOUND when there is none.",
+        permission_classes=permission_classes,
+        metadata={SQL: RootGet(model, what)},
+    )

@@ -34,6 +34,10 @@ NODE_TYPES: dict[str, NodeSpec] = {}
 _TYPE_NAME_BY_MODEL: dict[type[Any], str] = {}
 
 
+def type_name_for(model: type[Any]) -> str:
+    return _TYPE_NAME_BY_MODEL[model]
+
+
 def module_of(model: type[Any]) -> str | None:
     """The module a table's node type belongs to (None: the core, always on)."""
     name = _TYPE_NAME_BY_MODEL.get(model)

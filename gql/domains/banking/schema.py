@@ -10,8 +10,7 @@ import strawberry
 
 from gql.auth.permissions import ModuleEnabled, module_read, module_write
 from gql.context import Info
-from gql.core.errors import NotFoundError
-from gql.core.graph import RootConnection, RootGet, sql_meta
+from gql.core.graph import RootConnection, root_get, sql_meta
 from gql.core.inputs import find_row, input_to_dict
 from gql.core.mutations import run_mutation
 from gql.core.relay import global_id_of
@@ -88,23 +87,15 @@ async def _delete(
     return await run_mutation(session, payload, action)
 
 
-async def _one(info: Info, model: type[Any], id: strawberry.ID, what: str) -> Any:
-    row = await find_row(info.context.session, model, id, what)
-    if row is None:
-        raise NotFoundError(what)
-    return row
-
-
 @strawberry.type
 class Query:
-    @strawberry.field(
+    account: AccountNode | None = root_get(
+        Account,
+        "Account",
+        permission_classes=READ,
         description="A bank, cash or credit-card account by id; null with NOT_FOUND when there "
         "is none.",
-        permission_classes=READ,
-        metadata=sql_meta(RootGet(Account, "Account")),
     )
-    async def account(self, info: Info, id: strawberry.ID) -> AccountNode | None:
-        return await _one(info, Account, id, "Account")  # type: ignore[no-any-return]
 
     @strawberry.field(
         description="The company's bank, cash and credit-card accounts.",
@@ -135,13 +126,12 @@ class Query:
         )
         return AccountConnection.from_page(page)  # type: ignore[return-value]
 
-    @strawberry.field(
-        description="A transaction by id; null with NOT_FOUND when there is none.",
+    transaction: TransactionNode | None = root_get(
+        Transaction,
+        "Transaction",
         permission_classes=READ,
-        metadata=sql_meta(RootGet(Transaction, "Transaction")),
+        description="A transaction by id; null with NOT_FOUND when there is none.",
     )
-    async def transaction(self, info: Info, id: strawberry.ID) -> TransactionNode | None:
-        return await _one(info, Transaction, id, "Transaction")  # type: ignore[no-any-return]
 
     @strawberry.field(
         description="Incomes and expenses of every account (payments and transfers' sides "
@@ -176,13 +166,12 @@ class Query:
         )
         return TransactionConnection.from_page(page)  # type: ignore[return-value]
 
-    @strawberry.field(
-        description="A transfer by id; null with NOT_FOUND when there is none.",
+    transfer: TransferNode | None = root_get(
+        Transfer,
+        "Transfer",
         permission_classes=READ,
-        metadata=sql_meta(RootGet(Transfer, "Transfer")),
+        description="A transfer by id; null with NOT_FOUND when there is none.",
     )
-    async def transfer(self, info: Info, id: strawberry.ID) -> TransferNode | None:
-        return await _one(info, Transfer, id, "Transfer")  # type: ignore[no-any-return]
 
     @strawberry.field(
         description="Transfers between the company's accounts.",

@@ -10,9 +10,8 @@ import strawberry
 
 from gql.auth.permissions import READ, WRITE
 from gql.context import Info
-from gql.core.errors import NotFoundError
-from gql.core.graph import RootConnection, RootGet, sql_meta
-from gql.core.inputs import find_row, input_to_dict
+from gql.core.graph import RootConnection, root_get, sql_meta
+from gql.core.inputs import input_to_dict
 from gql.core.mutations import run_mutation
 from gql.core.relay import global_id_of
 from gql.db import RequestSession
@@ -108,16 +107,12 @@ def _split_id(input: Any) -> tuple[str, dict[str, Any]]:
 
 @strawberry.type
 class Query:
-    @strawberry.field(
-        description="A category by id; null with NOT_FOUND when there is none.",
+    category: CategoryNode | None = root_get(
+        Category,
+        "Category",
         permission_classes=READ,
-        metadata=sql_meta(RootGet(Category, "Category")),
+        description="A category by id; null with NOT_FOUND when there is none.",
     )
-    async def category(self, info: Info, id: strawberry.ID) -> CategoryNode | None:
-        row = await find_row(info.context.session, Category, id, "Category")
-        if row is None:
-            raise NotFoundError("Category")
-        return row  # type: ignore[return-value]
 
     @strawberry.field(
         description="Income, expense and item categories.",
@@ -148,16 +143,12 @@ class Query:
         )
         return CategoryConnection.from_page(page)  # type: ignore[return-value]
 
-    @strawberry.field(
-        description="A tax by id; null with NOT_FOUND when there is none.",
+    tax: TaxNode | None = root_get(
+        Tax,
+        "Tax",
         permission_classes=READ,
-        metadata=sql_meta(RootGet(Tax, "Tax")),
+        description="A tax by id; null with NOT_FOUND when there is none.",
     )
-    async def tax(self, info: Info, id: strawberry.ID) -> TaxNode | None:
-        row = await find_row(info.context.session, Tax, id, "Tax")
-        if row is None:
-            raise NotFoundError("Tax")
-        return row  # type: ignore[return-value]
 
     @strawberry.field(
         description="Tax rates applied to lines.",
@@ -186,16 +177,12 @@ class Query:
         )
         return TaxConnection.from_page(page)  # type: ignore[return-value]
 
-    @strawberry.field(
-        description="A currency by id; null with NOT_FOUND when there is none.",
+    currency: CurrencyNode | None = root_get(
+        Currency,
+        "Currency",
         permission_classes=READ,
-        metadata=sql_meta(RootGet(Currency, "Currency")),
+        description="A currency by id; null with NOT_FOUND when there is none.",
     )
-    async def currency(self, info: Info, id: strawberry.ID) -> CurrencyNode | None:
-        row = await find_row(info.context.session, Currency, id, "Currency")
-        if row is None:
-            raise NotFoundError("Currency")
-        return row  # type: ignore[return-value]
 
     @strawberry.field(
         description="The currencies the company deals in.",
@@ -226,16 +213,12 @@ class Query:
         )
         return CurrencyConnection.from_page(page)  # type: ignore[return-value]
 
-    @strawberry.field(
-        description="An item by id; null with NOT_FOUND when there is none.",
+    item: ItemNode | None = root_get(
+        Item,
+        "Item",
         permission_classes=READ,
-        metadata=sql_meta(RootGet(Item, "Item")),
+        description="An item by id; null with NOT_FOUND when there is none.",
     )
-    async def item(self, info: Info, id: strawberry.ID) -> ItemNode | None:
-        row = await find_row(info.context.session, Item, id, "Item")
-        if row is None:
-            raise NotFoundError("Item")
-        return row  # type: ignore[return-value]
 
     @strawberry.field(
         description="Products and services.",

@@ -6,9 +6,8 @@ import strawberry
 
 from gql.auth.permissions import READ, WRITE
 from gql.context import Info
-from gql.core.errors import NotFoundError
-from gql.core.graph import RootConnection, RootGet, sql_meta
-from gql.core.inputs import find_row, input_to_dict
+from gql.core.graph import RootConnection, root_get, sql_meta
+from gql.core.inputs import input_to_dict
 from gql.core.mutations import run_mutation
 from gql.core.relay import global_id_of
 from gql.domains.contacts import service
@@ -43,16 +42,12 @@ def filter_of(value: ContactFilter | None) -> service.ContactFilter:
 
 @strawberry.type
 class Query:
-    @strawberry.field(
-        description="A contact by id; null with NOT_FOUND when there is none.",
+    contact: ContactNode | None = root_get(
+        Contact,
+        "Contact",
         permission_classes=READ,
-        metadata=sql_meta(RootGet(Contact, "Contact")),
+        description="A contact by id; null with NOT_FOUND when there is none.",
     )
-    async def contact(self, info: Info, id: strawberry.ID) -> ContactNode | None:
-        row = await find_row(info.context.session, Contact, id, "Contact")
-        if row is None:
-            raise NotFoundError("Contact")
-        return row  # type: ignore[return-value]
 
     @strawberry.field(
         description="Customers and suppliers.",

@@ -8,9 +8,8 @@ import strawberry
 
 from gql.auth.permissions import module_read, module_write
 from gql.context import Info
-from gql.core.errors import NotFoundError
-from gql.core.graph import RootConnection, RootGet, sql_meta
-from gql.core.inputs import find_row, input_to_dict
+from gql.core.graph import RootConnection, root_get, sql_meta
+from gql.core.inputs import input_to_dict
 from gql.core.mutations import run_mutation
 from gql.core.relay import global_id_of
 from gql.db import RequestSession
@@ -60,16 +59,12 @@ ESTIMATE = {DocumentKind.ESTIMATE.value}
 
 @strawberry.type
 class Query:
-    @strawberry.field(
-        description="A document by id; null with NOT_FOUND when there is none.",
+    document: DocumentNode | None = root_get(
+        Document,
+        "Document",
         permission_classes=READ,
-        metadata=sql_meta(RootGet(Document, "Document")),
+        description="A document by id; null with NOT_FOUND when there is none.",
     )
-    async def document(self, info: Info, id: strawberry.ID) -> DocumentNode | None:
-        row = await find_row(info.context.session, Document, id, "Document")
-        if row is None:
-            raise NotFoundError("Document")
-        return row  # type: ignore[return-value]
 
     @strawberry.field(
         description="Invoices, bills and the other documents.",

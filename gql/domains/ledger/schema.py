@@ -10,9 +10,8 @@ import strawberry
 
 from gql.auth.permissions import module_read, module_write
 from gql.context import Info
-from gql.core.errors import NotFoundError
-from gql.core.graph import RootConnection, RootGet, sql_meta
-from gql.core.inputs import find_row, input_to_dict
+from gql.core.graph import RootConnection, root_get, sql_meta
+from gql.core.inputs import input_to_dict
 from gql.core.mutations import run_mutation
 from gql.db import RequestSession
 from gql.domains.ledger import service
@@ -62,16 +61,12 @@ async def _save(
 
 @strawberry.type
 class Query:
-    @strawberry.field(
-        description="A ledger account by id; null with NOT_FOUND when there is none.",
+    ledger_account: LedgerAccountNode | None = root_get(
+        LedgerAccount,
+        "Ledger account",
         permission_classes=READ,
-        metadata=sql_meta(RootGet(LedgerAccount, "Ledger account")),
+        description="A ledger account by id; null with NOT_FOUND when there is none.",
     )
-    async def ledger_account(self, info: Info, id: strawberry.ID) -> LedgerAccountNode | None:
-        row = await find_row(info.context.session, LedgerAccount, id, "LedgerAccount")
-        if row is None:
-            raise NotFoundError("Ledger account")
-        return row  # type: ignore[return-value]
 
     @strawberry.field(
         description="The chart of accounts as a flat list, by code unless ordered otherwise.",
@@ -152,16 +147,12 @@ class Query:
         )
         return FinancialYearConnection.from_page(page)  # type: ignore[return-value]
 
-    @strawberry.field(
-        description="A voucher by id; null with NOT_FOUND when there is none.",
+    voucher: VoucherNode | None = root_get(
+        Voucher,
+        "Voucher",
         permission_classes=READ,
-        metadata=sql_meta(RootGet(Voucher, "Voucher")),
+        description="A voucher by id; null with NOT_FOUND when there is none.",
     )
-    async def voucher(self, info: Info, id: strawberry.ID) -> VoucherNode | None:
-        row = await find_row(info.context.session, Voucher, id, "Voucher")
-        if row is None:
-            raise NotFoundError("Voucher")
-        return row  # type: ignore[return-value]
 
     @strawberry.field(
         description="Vouchers (journal entries), manual and automatic; latest first by default.",
