@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from enum import Enum
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import strawberry
 from strawberry.utils.str_converters import to_camel_case
@@ -68,3 +68,32 @@ async def run_mutation(
     """`action`'s payload when it succeeds; otherwise `payload(user_errors=...)`."""
     result, errors = await in_transaction(session, action)
     return result if result is not None else payload(user_errors=errors)
+
+
+async def save_mutation(
+    session: RequestSession,
+    payload: Callable[..., P],
+    field: str,
+    change: Callable[[], Awaitable[Any]],
+) -> P:
+    """A create or update: `payload(<field>=row)`, or `payload(user_errors=...)`."""
+
+    async def action() -> P:
+        return payload(**{field: await change()})
+
+    return await run_mutation(session, payload, action)
+
+
+async def delete_mutation(
+    session: RequestSession,
+    payload: Callable[..., P],
+    field: str,
+    change: Callable[[], Awaitable[Any]],
+) -> P:
+    """A delete: `payload(<field>=the deleted row's global id)`, or its user errors."""
+    from gql.core.relay import global_id_of
+
+    async def action() -> P:
+        return payload(**{field: global_id_of(await change())})
+
+    return await run_mutation(session, payload, action)

@@ -3,8 +3,7 @@ transfers, and payments on documents (which also need invoicing)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import strawberry
 
@@ -12,9 +11,7 @@ from gql.auth.permissions import ModuleEnabled, module_read, module_write
 from gql.context import Info
 from gql.core.graph import RootConnection, root_get, sql_meta
 from gql.core.inputs import find_row, input_to_dict
-from gql.core.mutations import run_mutation
-from gql.core.relay import global_id_of
-from gql.db import RequestSession
+from gql.core.mutations import delete_mutation, run_mutation, save_mutation
 from gql.domains.banking import service
 from gql.domains.banking.models import Account, Transaction, Transfer
 from gql.domains.banking.types import (
@@ -61,30 +58,6 @@ WRITE = module_write(MODULE)
 PAY = [*WRITE, ModuleEnabled("invoicing")]
 
 P = TypeVar("P")
-
-
-async def _save(
-    session: RequestSession,
-    payload: Callable[..., P],
-    field: str,
-    change: Callable[[], Awaitable[Any]],
-) -> P:
-    async def action() -> P:
-        return payload(**{field: await change()})
-
-    return await run_mutation(session, payload, action)
-
-
-async def _delete(
-    session: RequestSession,
-    payload: Callable[..., P],
-    field: str,
-    change: Callable[[], Awaitable[Any]],
-) -> P:
-    async def action() -> P:
-        return payload(**{field: global_id_of(await change())})
-
-    return await run_mutation(session, payload, action)
 
 
 @strawberry.type
@@ -212,7 +185,7 @@ class Mutation:
     )
     async def account_create(self, info: Info, input: AccountCreateInput) -> AccountPayload:
         session = info.context.session
-        return await _save(
+        return await save_mutation(
             session,
             AccountPayload,
             "account",
@@ -229,7 +202,7 @@ class Mutation:
         session = info.context.session
         data = input_to_dict(input)
         account_id = data.pop("id")
-        return await _save(
+        return await save_mutation(
             session,
             AccountPayload,
             "account",
@@ -243,7 +216,7 @@ class Mutation:
     )
     async def account_delete(self, info: Info, input: AccountDeleteInput) -> AccountDeletePayload:
         session = info.context.session
-        return await _delete(
+        return await delete_mutation(
             session,
             AccountDeletePayload,
             "deleted_account_id",
@@ -263,7 +236,7 @@ class Mutation:
         data = input_to_dict(input)
         if data.get("documentId") is not None:
             ModuleEnabled("invoicing")().has_permission(None, info)
-        return await _save(
+        return await save_mutation(
             session,
             TransactionPayload,
             "transaction",
@@ -280,7 +253,7 @@ class Mutation:
         self, info: Info, input: TransactionDeleteInput
     ) -> TransactionDeletePayload:
         session = info.context.session
-        return await _delete(
+        return await delete_mutation(
             session,
             TransactionDeletePayload,
             "deleted_transaction_id",
@@ -295,7 +268,7 @@ class Mutation:
     )
     async def transfer_create(self, info: Info, input: TransferCreateInput) -> TransferPayload:
         session = info.context.session
-        return await _save(
+        return await save_mutation(
             session,
             TransferPayload,
             "transfer",
@@ -310,7 +283,7 @@ class Mutation:
         self, info: Info, input: TransferDeleteInput
     ) -> TransferDeletePayload:
         session = info.context.session
-        return await _delete(
+        return await delete_mutation(
             session,
             TransferDeletePayload,
             "deleted_transfer_id",

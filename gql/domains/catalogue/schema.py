@@ -3,7 +3,6 @@ their variants (core: no module)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import strawberry
@@ -12,9 +11,7 @@ from gql.auth.permissions import READ, WRITE
 from gql.context import Info
 from gql.core.graph import RootConnection, root_get, sql_meta
 from gql.core.inputs import input_to_dict
-from gql.core.mutations import run_mutation
-from gql.core.relay import global_id_of
-from gql.db import RequestSession
+from gql.core.mutations import delete_mutation, save_mutation
 from gql.domains.catalogue import service
 from gql.domains.catalogue.models import Category, Currency, Item, Tax
 from gql.domains.catalogue.types import (
@@ -70,34 +67,6 @@ from gql.domains.catalogue.types import (
 )
 
 P = TypeVar("P")
-
-
-async def _save(
-    session: RequestSession,
-    payload: Callable[..., P],
-    field: str,
-    change: Callable[[], Awaitable[Any]],
-) -> P:
-    """A create or update: `payload(field=row)`, or `payload(user_errors=...)`."""
-
-    async def action() -> P:
-        return payload(**{field: await change()})
-
-    return await run_mutation(session, payload, action)
-
-
-async def _delete(
-    session: RequestSession,
-    payload: Callable[..., P],
-    field: str,
-    change: Callable[[], Awaitable[Any]],
-) -> P:
-    """A delete: `payload(field=<the deleted row's global id>)`, or its user errors."""
-
-    async def action() -> P:
-        return payload(**{field: global_id_of(await change())})
-
-    return await run_mutation(session, payload, action)
 
 
 def _split_id(input: Any) -> tuple[str, dict[str, Any]]:
@@ -255,7 +224,7 @@ class Mutation:
     @strawberry.mutation(permission_classes=WRITE)
     async def category_create(self, info: Info, input: CategoryCreateInput) -> CategoryPayload:
         session = info.context.session
-        return await _save(
+        return await save_mutation(
             session,
             CategoryPayload,
             "category",
@@ -266,7 +235,7 @@ class Mutation:
     async def category_update(self, info: Info, input: CategoryUpdateInput) -> CategoryPayload:
         session = info.context.session
         id, data = _split_id(input)
-        return await _save(
+        return await save_mutation(
             session,
             CategoryPayload,
             "category",
@@ -278,7 +247,7 @@ class Mutation:
         self, info: Info, input: CategoryDeleteInput
     ) -> CategoryDeletePayload:
         session = info.context.session
-        return await _delete(
+        return await delete_mutation(
             session,
             CategoryDeletePayload,
             "deleted_category_id",
@@ -290,7 +259,7 @@ class Mutation:
     @strawberry.mutation(permission_classes=WRITE)
     async def tax_create(self, info: Info, input: TaxCreateInput) -> TaxPayload:
         session = info.context.session
-        return await _save(
+        return await save_mutation(
             session,
             TaxPayload,
             "tax",
@@ -304,7 +273,7 @@ class Mutation:
     async def tax_update(self, info: Info, input: TaxUpdateInput) -> TaxPayload:
         session = info.context.session
         id, data = _split_id(input)
-        return await _save(
+        return await save_mutation(
             session,
             TaxPayload,
             "tax",
@@ -316,7 +285,7 @@ class Mutation:
     )
     async def tax_delete(self, info: Info, input: TaxDeleteInput) -> TaxDeletePayload:
         session = info.context.session
-        return await _delete(
+        return await delete_mutation(
             session,
             TaxDeletePayload,
             "deleted_tax_id",
@@ -328,7 +297,7 @@ class Mutation:
     @strawberry.mutation(permission_classes=WRITE)
     async def currency_create(self, info: Info, input: CurrencyCreateInput) -> CurrencyPayload:
         session = info.context.session
-        return await _save(
+        return await save_mutation(
             session,
             CurrencyPayload,
             "currency",
@@ -342,7 +311,7 @@ class Mutation:
     async def currency_update(self, info: Info, input: CurrencyUpdateInput) -> CurrencyPayload:
         session = info.context.session
         id, data = _split_id(input)
-        return await _save(
+        return await save_mutation(
             session,
             CurrencyPayload,
             "currency",
@@ -357,7 +326,7 @@ class Mutation:
         self, info: Info, input: CurrencyDeleteInput
     ) -> CurrencyDeletePayload:
         session = info.context.session
-        return await _delete(
+        return await delete_mutation(
             session,
             CurrencyDeletePayload,
             "deleted_currency_id",
@@ -369,7 +338,7 @@ class Mutation:
     @strawberry.mutation(description="Create an item, with its variants.", permission_classes=WRITE)
     async def item_create(self, info: Info, input: ItemCreateInput) -> ItemPayload:
         session = info.context.session
-        return await _save(
+        return await save_mutation(
             session,
             ItemPayload,
             "item",
@@ -383,7 +352,7 @@ class Mutation:
     async def item_update(self, info: Info, input: ItemUpdateInput) -> ItemPayload:
         session = info.context.session
         id, data = _split_id(input)
-        return await _save(
+        return await save_mutation(
             session,
             ItemPayload,
             "item",
@@ -396,7 +365,7 @@ class Mutation:
     )
     async def item_delete(self, info: Info, input: ItemDeleteInput) -> ItemDeletePayload:
         session = info.context.session
-        return await _delete(
+        return await delete_mutation(
             session,
             ItemDeletePayload,
             "deleted_item_id",
@@ -410,7 +379,7 @@ class Mutation:
         self, info: Info, input: ItemVariantCreateInput
     ) -> ItemVariantPayload:
         session = info.context.session
-        return await _save(
+        return await save_mutation(
             session,
             ItemVariantPayload,
             "item_variant",
@@ -423,7 +392,7 @@ class Mutation:
     ) -> ItemVariantPayload:
         session = info.context.session
         id, data = _split_id(input)
-        return await _save(
+        return await save_mutation(
             session,
             ItemVariantPayload,
             "item_variant",
@@ -437,7 +406,7 @@ class Mutation:
         self, info: Info, input: ItemVariantDeleteInput
     ) -> ItemVariantDeletePayload:
         session = info.context.session
-        return await _delete(
+        return await delete_mutation(
             session,
             ItemVariantDeletePayload,
             "deleted_item_variant_id",

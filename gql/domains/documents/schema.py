@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 import strawberry
 
 from gql.auth.permissions import module_read, module_write
 from gql.context import Info
 from gql.core.graph import RootConnection, root_get, sql_meta
 from gql.core.inputs import input_to_dict
-from gql.core.mutations import run_mutation
+from gql.core.mutations import run_mutation, save_mutation
 from gql.core.relay import global_id_of
 from gql.db import RequestSession
 from gql.domains.documents import service
@@ -33,15 +31,6 @@ from gql.domains.documents.types import (
 
 READ = module_read(MODULE)
 WRITE = module_write(MODULE)
-
-
-async def _document_mutation(
-    session: RequestSession, change: Callable[[], Awaitable[Document]]
-) -> DocumentPayload:
-    async def action() -> DocumentPayload:
-        return DocumentPayload(document=await change())  # type: ignore[arg-type]
-
-    return await run_mutation(session, DocumentPayload, action)
 
 
 async def _convert_mutation(
@@ -99,8 +88,11 @@ class Mutation:
     )
     async def document_create(self, info: Info, input: DocumentCreateInput) -> DocumentPayload:
         session = info.context.session
-        return await _document_mutation(
-            session, lambda: service.create_document(session=session, data=input_to_dict(input))
+        return await save_mutation(
+            session,
+            DocumentPayload,
+            "document",
+            lambda: service.create_document(session=session, data=input_to_dict(input)),
         )
 
     @strawberry.mutation(
@@ -111,8 +103,11 @@ class Mutation:
         session = info.context.session
         data = input_to_dict(input)
         document_id = data.pop("id")
-        return await _document_mutation(
-            session, lambda: service.update_document(session=session, id=document_id, data=data)
+        return await save_mutation(
+            session,
+            DocumentPayload,
+            "document",
+            lambda: service.update_document(session=session, id=document_id, data=data),
         )
 
     @strawberry.mutation(
@@ -123,8 +118,11 @@ class Mutation:
     )
     async def document_issue(self, info: Info, input: DocumentIdInput) -> DocumentPayload:
         session = info.context.session
-        return await _document_mutation(
-            session, lambda: service.issue_document(session=session, id=input.id)
+        return await save_mutation(
+            session,
+            DocumentPayload,
+            "document",
+            lambda: service.issue_document(session=session, id=input.id),
         )
 
     @strawberry.mutation(
@@ -135,8 +133,11 @@ class Mutation:
     )
     async def document_cancel(self, info: Info, input: DocumentIdInput) -> DocumentPayload:
         session = info.context.session
-        return await _document_mutation(
-            session, lambda: service.cancel_document(session=session, id=input.id)
+        return await save_mutation(
+            session,
+            DocumentPayload,
+            "document",
+            lambda: service.cancel_document(session=session, id=input.id),
         )
 
     @strawberry.mutation(
@@ -155,8 +156,11 @@ class Mutation:
     )
     async def estimate_accept(self, info: Info, input: DocumentIdInput) -> DocumentPayload:
         session = info.context.session
-        return await _document_mutation(
-            session, lambda: service.accept_estimate(session=session, id=input.id)
+        return await save_mutation(
+            session,
+            DocumentPayload,
+            "document",
+            lambda: service.accept_estimate(session=session, id=input.id),
         )
 
     @strawberry.mutation(
@@ -165,8 +169,11 @@ class Mutation:
     )
     async def estimate_decline(self, info: Info, input: DocumentIdInput) -> DocumentPayload:
         session = info.context.session
-        return await _document_mutation(
-            session, lambda: service.decline_estimate(session=session, id=input.id)
+        return await save_mutation(
+            session,
+            DocumentPayload,
+            "document",
+            lambda: service.decline_estimate(session=session, id=input.id),
         )
 
     @strawberry.mutation(

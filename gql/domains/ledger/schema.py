@@ -3,8 +3,7 @@ financial years, vouchers. The reports hang off `Company.reports` (types.Reports
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import strawberry
 
@@ -12,8 +11,7 @@ from gql.auth.permissions import module_read, module_write
 from gql.context import Info
 from gql.core.graph import RootConnection, root_get, sql_meta
 from gql.core.inputs import input_to_dict
-from gql.core.mutations import run_mutation
-from gql.db import RequestSession
+from gql.core.mutations import save_mutation
 from gql.domains.ledger import service
 from gql.domains.ledger.models import FinancialYear, LedgerAccount, Voucher
 from gql.domains.ledger.types import (
@@ -45,18 +43,6 @@ READ = module_read(MODULE)
 WRITE = module_write(MODULE)
 
 P = TypeVar("P")
-
-
-async def _save(
-    session: RequestSession,
-    payload: Callable[..., P],
-    field: str,
-    change: Callable[[], Awaitable[Any]],
-) -> P:
-    async def action() -> P:
-        return payload(**{field: await change()})
-
-    return await run_mutation(session, payload, action)
 
 
 @strawberry.type
@@ -194,7 +180,7 @@ class Mutation:
         self, info: Info, input: LedgerAccountCreateInput
     ) -> LedgerAccountPayload:
         session = info.context.session
-        return await _save(
+        return await save_mutation(
             session,
             LedgerAccountPayload,
             "ledger_account",
@@ -209,7 +195,7 @@ class Mutation:
     )
     async def voucher_create(self, info: Info, input: VoucherCreateInput) -> VoucherPayload:
         session = info.context.session
-        return await _save(
+        return await save_mutation(
             session,
             VoucherPayload,
             "voucher",
@@ -224,7 +210,7 @@ class Mutation:
     )
     async def voucher_reverse(self, info: Info, input: VoucherReverseInput) -> VoucherPayload:
         session = info.context.session
-        return await _save(
+        return await save_mutation(
             session,
             VoucherPayload,
             "voucher",
