@@ -189,10 +189,15 @@ class GraphQLView(GraphQL[Context, None]):
     ) -> Response:
         accept = sub_response.headers.get("x-graphql-accept", "")
         del sub_response.headers["x-graphql-accept"]
+        wants = _wants_graphql_response(accept)
+        request_error = wants and _is_request_error(response_data)
+        if request_error and isinstance(response_data, dict):
+            # The spec: a request error's response has no `data` entry at all.
+            response_data = {k: v for k, v in response_data.items() if k != "data"}  # type: ignore[assignment]
         response = super().create_response(response_data, sub_response)
-        if _wants_graphql_response(accept):
+        if wants:
             response.headers["content-type"] = GRAPHQL_RESPONSE
-            if _is_request_error(response_data):
+            if request_error:
                 response.status_code = 400
         return response
 

@@ -331,3 +331,30 @@ async def test_an_unusable_request_id_is_replaced(client, sent):
     echoed = r.headers["x-request-id"]
     assert echoed and echoed.encode() != sent
     assert echoed.isalnum()
+
+
+TWO_OPERATIONS = "query First { viewer { user { email } } } query Second { __typename }"
+
+
+async def test_several_operations_need_an_operation_name(client, api):
+    # given a document with two operations
+    tenant = await api.register()
+    headers = {**tenant.headers, "accept": GRAPHQL_RESPONSE}
+    # when it is sent without saying which to run
+    r = await post(client, TWO_OPERATIONS, headers)
+    # then it is a request error, on either read path
+    assert r.status_code == 400
+    assert r.json()["errors"][0]["message"] == (
+        "Must provide operation name if query contains multiple operations."
+    )
+    # and with a name, that operation runs
+    named = await client.post(
+        "/graphql", json={"query": TWO_OPERATIONS, "operationName": "Second"}, headers=headers
+    )
+    assert named.status_code == 200 and named.json()["data"] == {"__typename": "Query"}
+
+
+async def test_a_request_error_has_no_data_entry_under_graphql_response_json(client):
+    r = await post(client, "{ notAField }", {"accept": GRAPHQL_RESPONSE})
+    assert r.status_code == 400
+    assert "data" not in r.json() and r.json()["errors"]

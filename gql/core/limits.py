@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import GraphQLError, OperationDefinitionNode
 from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
+    SchemaExtension,
     ValidationCache,
 )
 
@@ -53,6 +55,26 @@ class MaskUnexpectedErrors(MaskErrors):
         )
 
 
+class OperationNameRequired(SchemaExtension):
+    """A document with several operations must say which one to run (the GraphQL
+    specification's GetOperation); strawberry would quietly run the first."""
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        # (operation_name falls back to the first operation; what the client sent is private)
+        provided = context._provided_operation_name
+        if document is not None and not context.pre_execution_errors and not provided:
+            operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+            if len(operations) > 1:
+                context.pre_execution_errors = [
+                    GraphQLError(
+                        "Must provide operation name if query contains multiple operations."
+                    )
+                ]
+        yield
+
+
 def extensions(settings: Settings) -> list[Any]:
     """Factories, so each request gets its own extension instances (the parser and
     validation caches behind them are shared and bounded)."""
@@ -62,6 +84,7 @@ def extensions(settings: Settings) -> list[Any]:
         lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        OperationNameRequired,
         lambda: RowLimit(settings),
         MaskUnexpectedErrors,
     ]
