@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import Field, field_validator
 from sqlalchemy import ColumnElement, delete, exists, or_, select
@@ -159,7 +159,10 @@ def _ilike(column: Any, pattern: str) -> ColumnElement[bool]:
 
 
 @dataclass(frozen=True)
-class CategoryFilter:
+class _NamedTypedFilter:
+    """type / enabled / search-by-name over `model` (categories and taxes alike)."""
+
+    model: ClassVar[Any]
     type: str | None = None
     enabled: bool | None = None
     search: str | None = None
@@ -167,29 +170,22 @@ class CategoryFilter:
     def conditions(self) -> list[ColumnElement[bool]]:
         out: list[ColumnElement[bool]] = []
         if self.type is not None:
-            out.append(Category.type == self.type)  # type: ignore[arg-type]
+            out.append(self.model.type == self.type)
         if self.enabled is not None:
-            out.append(Category.enabled.is_(self.enabled))  # type: ignore[attr-defined]
+            out.append(self.model.enabled.is_(self.enabled))
         if self.search:
-            out.append(_ilike(Category.name, like_pattern(self.search.strip())))
+            out.append(_ilike(self.model.name, like_pattern(self.search.strip())))
         return out
 
 
 @dataclass(frozen=True)
-class TaxFilter:
-    type: str | None = None
-    enabled: bool | None = None
-    search: str | None = None
+class CategoryFilter(_NamedTypedFilter):
+    model: ClassVar[Any] = Category
 
-    def conditions(self) -> list[ColumnElement[bool]]:
-        out: list[ColumnElement[bool]] = []
-        if self.type is not None:
-            out.append(Tax.type == self.type)  # type: ignore[arg-type]
-        if self.enabled is not None:
-            out.append(Tax.enabled.is_(self.enabled))  # type: ignore[attr-defined]
-        if self.search:
-            out.append(_ilike(Tax.name, like_pattern(self.search.strip())))
-        return out
+
+@dataclass(frozen=True)
+class TaxFilter(_NamedTypedFilter):
+    model: ClassVar[Any] = Tax
 
 
 @dataclass(frozen=True)
