@@ -20,6 +20,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gql.auth.backend import JWTBackend
+from gql.core.failures import RETRY_AFTER_SECONDS, classify
 from gql.db import create_engine, session_factory
 from gql.domains.banking import rest as banking_rest
 from gql.domains.catalogue import rest as catalogue_rest
@@ -29,7 +30,7 @@ from gql.domains.documents import rest as documents_rest
 from gql.domains.documents import rest_kinds as document_kinds_rest
 from gql.domains.ledger import rest as ledger_rest
 from gql.graphql_view import GraphQLView
-from gql.rest.numbors import REQUEST_ID_KEY, HttpError, fail
+from gql.rest.numbors import REQUEST_ID_KEY, HttpError, fail, failure_response, json_response
 from gql.schema import build_schema
 from gql.settings import Settings
 
@@ -59,12 +60,21 @@ def _client_request_id(raw: bytes | None) -> str | None:
 
 
 class RequestContextMiddleware:
-    """Gives every request an id (echoed as X-Request-Id) and refuses bodies over the
-    configured size with 413, whether or not they declare a Content-Length."""
+    """Gives every request an id (echoed as X-Request-Id), refuses heads over the
+    configured size with 431 and bodies with 413 (whether or not they declare a
+    Content-Length), and answers in JSON whatever still escapes the app."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_body_bytes: int,
+        max_header_bytes: int,
+        request_timeout_seconds: float,
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.max_header_bytes = max_header_bytes
+        self.request_timeout_seconds = request_timeout_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -73,6 +83,11 @@ class RequestContextMiddleware:
         sent = dict(scope["headers"]).get(b"x-request-id")
         request_id = _client_request_id(sent) or uuid.uuid4().hex
         scope[REQUEST_ID_KEY] = request_id
+        head = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"")
+        head += sum(len(name) + len(value) + 4 for name, value in scope["headers"])
+        if head > self.max_header_bytes:
+            await self._headers_too_large(scope, receive, send)
+            return
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
             await self._too_large(scope, receive, send)
@@ -93,10 +108,42 @@ class RequestContextMiddleware:
                 message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
             await send(message)
 
+        started = False
+
+        async def send_tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send_with_id(message)
+
         try:
-            await self.app(scope, limited_receive, send_with_id)
+            await self.app(scope, limited_receive, send_tracked)
         except _BodyTooLarge:
             await self._too_large(scope, receive, send)
+        except Exception as exc:
+            # The last line of defence: whatever escaped still gets an answer in JSON, so
+            # the client's keep-alive connection stays usable (uvicorn would drop it).
+            if started:
+                raise
+            failure = classify(exc)
+            if failure is None:
+                log.exception("unexpected error (request %s)", request_id)
+                response = fail(500, f"Unexpected error (request id {request_id})")
+            else:
+                log.warning("%s (request %s): %r", failure.value, request_id, exc)
+                response = failure_response(failure, self.request_timeout_seconds)
+            await response(scope, receive, send_with_id)
+
+    async def _headers_too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        limit = self.max_header_bytes
+        response = json_response(
+            {
+                "success": False,
+                "message": f"Request headers exceed {limit} bytes",
+                "code": "HEADERS_TOO_LARGE",
+            },
+            431,
+        )
+        await response(scope, receive, send)
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         exc = _BodyTooLarge(self.max_body_bytes)
@@ -120,8 +167,12 @@ async def healthz(request: Request) -> Response:
         async with request.app.state.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
     except Exception:  # any failure to reach the database is "down"
-        log.exception("health check: database unreachable")
-        return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
+        log.warning("health check: database unreachable", exc_info=log.isEnabledFor(10))
+        return JSONResponse(
+            {"status": "error", "database": "unreachable"},
+            status_code=503,
+            headers={"retry-after": str(RETRY_AFTER_SECONDS)},
+        )
     return JSONResponse({"status": "ok", "database": "ok"})
 
 
@@ -147,7 +198,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
+        engine = create_engine(
+            settings.database_url,
+            pool_size=settings.db_pool_size,
+            wait_seconds=settings.request_timeout_seconds,
+        )
         app.state.engine = engine
         app.state.sessions = session_factory(engine)
         try:
@@ -174,7 +229,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             ),
         ],
         middleware=[
-            Middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes),
+            Middleware(
+                RequestContextMiddleware,
+                max_body_bytes=settings.max_body_bytes,
+                max_header_bytes=settings.max_header_bytes,
+                request_timeout_seconds=settings.request_timeout_seconds,
+            ),
             Middleware(
                 CORSMiddleware,
                 allow_origins=settings.cors_origins,

@@ -128,6 +128,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         reload=args.reload,
         reload_dirs=reload_dirs,
         log_level=settings.log_level.lower(),
+        http="gql.server:HeadLimitedHttpToolsProtocol",
+        h11_max_incomplete_event_size=settings.max_header_bytes,
     )
     return 0
 

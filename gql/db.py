@@ -8,6 +8,7 @@ every insert. A session without a tenant sees no tenant-owned rows at all.
 from __future__ import annotations
 
 import asyncio
+import math
 import os
 import threading
 import time
@@ -27,6 +28,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import Mapper, ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.types import TypeDecorator
+from sqlalchemy.util import await_only
 from sqlmodel import Field, SQLModel
 
 TENANT_KEY = "tenant_id"
@@ -271,10 +273,67 @@ def _stamp_tenant(session: Session, flush_context: Any, instances: Any) -> None:
             raise TenantViolation("row belongs to another company")
 
 
+# --- the request's time budget ----------------------------------------------------------------
+
+DEADLINE_KEY = "deadline"
+_DEADLINE_CELL = "ledgergraph.deadline"  # per DBAPI connection (SQLite's progress handler)
+_PROGRESS_STEPS = 10_000  # SQLite VM instructions between deadline checks
+
+
+def set_deadline(session: AsyncSession | Session, seconds: float | None) -> None:
+    """Every transaction this session begins must end within `seconds` from now: on
+    PostgreSQL each transaction gets the remaining time as its `statement_timeout`,
+    on SQLite a progress handler interrupts a statement still running at the deadline."""
+    sync = session.sync_session if isinstance(session, AsyncSession) else session
+    sync.info[DEADLINE_KEY] = time.monotonic() + seconds if seconds else None
+
+
+@event.listens_for(Session, "after_begin")
+def _apply_deadline(session: Session, transaction: Any, connection: Any) -> None:
+    from gql.core.failures import RequestTimeout
+
+    deadline = session.info.get(DEADLINE_KEY)
+    if deadline is None:
+        return
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise RequestTimeout("the request's time budget ran out")
+    if connection.dialect.name == "postgresql":
+        milliseconds = max(1, math.ceil(remaining * 1000))
+        connection.exec_driver_sql(f"SET LOCAL statement_timeout = {milliseconds}")
+    else:
+        cell = connection.connection.info.get(_DEADLINE_CELL)
+        if cell is not None:
+            cell["at"] = deadline
+
+
+def _install_sqlite_deadline(dbapi_conn: Any, record: Any) -> None:
+    """A progress handler that stops any statement running past the deadline of the
+    transaction that uses this connection (sqlite3 raises "interrupted")."""
+    cell: dict[str, float | None] = {"at": None}
+    record.info[_DEADLINE_CELL] = cell
+
+    def past_deadline() -> int:
+        at = cell["at"]
+        return 1 if at is not None and time.monotonic() > at else 0
+
+    await_only(dbapi_conn._connection.set_progress_handler(past_deadline, _PROGRESS_STEPS))
+
+
+def _clear_sqlite_deadline(dbapi_conn: Any, record: Any) -> None:
+    cell = record.info.get(_DEADLINE_CELL)
+    if cell is not None:
+        cell["at"] = None  # the next user of this connection brings its own deadline
+
+
 # --- engine and sessions --------------------------------------------------------------------
 
 
-def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
+def create_engine(
+    url: str, *, pool_size: int = 10, wait_seconds: float = 30.0, echo: bool = False
+) -> AsyncEngine:
+    """The engine; `wait_seconds` bounds how long a request waits for a connection
+    (from the pool, or to a database that does not answer)."""
     from gql.compiler.sqlenv import register_sqlite_functions
 
     if url.startswith("sqlite"):
@@ -289,10 +348,18 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
             register_sqlite_functions(dbapi_conn)
+            _install_sqlite_deadline(dbapi_conn, _record)
 
+        event.listen(engine.sync_engine, "checkin", _clear_sqlite_deadline)
         return engine
     return create_async_engine(
-        url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+        url,
+        echo=echo,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,  # a connection the server dropped is replaced, not handed out
+        pool_timeout=wait_seconds,
+        connect_args={"timeout": wait_seconds},
     )
 
 

@@ -7,6 +7,7 @@ status codes the specification prescribes for it.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any
@@ -23,6 +24,9 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from gql.auth.viewer import resolve_viewer
 from gql.compiler.executor import CompiledReads
 from gql.context import Context, Loaders
+from gql.core.failures import TIMEOUT_GRACE, Failure, classify
+from gql.core.failures import answer as failure_answer
+from gql.db import set_deadline
 from gql.rest.numbors import REQUEST_ID_KEY
 from gql.settings import Settings
 
@@ -81,6 +85,28 @@ async def _graphql_params(request: Request) -> dict[str, Any] | None:
     return body
 
 
+def _failure_in(data: Any) -> Failure | None:
+    """The infrastructure failure among a result's errors, if any (unavailable first)."""
+    if not isinstance(data, dict):
+        return None
+    codes = {(e.get("extensions") or {}).get("code") for e in data.get("errors") or []}
+    for failure in Failure:
+        if failure.value in codes:
+            return failure
+    return None
+
+
+def graphql_failure(failure: Failure, budget: float, *, graphql_response: bool) -> Response:
+    answer = failure_answer(failure, budget)
+    headers = {"retry-after": str(answer.retry_after)} if answer.retry_after is not None else {}
+    return JSONResponse(
+        {"errors": [{"message": answer.message, "extensions": {"code": failure.value}}]},
+        status_code=answer.status,
+        headers=headers,
+        media_type=GRAPHQL_RESPONSE if graphql_response else "application/json",
+    )
+
+
 def _is_request_error(data: Any) -> bool:
     """The spec's "request error": the operation never ran (parse or validation
     failure), so there is no data and no error has a path."""
@@ -102,6 +128,7 @@ class GraphQLView(GraphQL[Context, None]):
         async with sessions() as session:
             scope[SESSION_KEY] = session
             if scope["type"] == "http":
+                set_deadline(session, self.settings.request_timeout_seconds)
                 await self._http(scope, receive, send)
             else:
                 await super().__call__(scope, receive, send)
@@ -109,11 +136,19 @@ class GraphQLView(GraphQL[Context, None]):
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive=receive)
         try:
-            response = await self._compiled(request)
-            if response is None:
-                response = await self.run(request)
+            # The database stops a statement at the deadline itself (db.set_deadline);
+            # this catches the rest (Python work, waiting for a connection) a little later.
+            async with asyncio.timeout(self.settings.request_timeout_seconds + TIMEOUT_GRACE):
+                response = await self._compiled(request)
+                if response is None:
+                    response = await self.run(request)
         except Exception as exc:  # strawberry's HTTPException for malformed requests
+            failure = classify(exc)
             status = getattr(exc, "status_code", None)
+            if failure is not None:
+                response = self._failure_response(failure, request, exc)
+                await response(scope, receive, send)
+                return
             if status is None:
                 raise
             reason = getattr(exc, "reason", str(exc))
@@ -121,10 +156,23 @@ class GraphQLView(GraphQL[Context, None]):
             if isinstance(exc.__cause__, InvalidOperationTypeError) and request.method == "GET":
                 # GraphQL over HTTP: a mutation over GET is 405 Method Not Allowed.
                 status, headers = 405, {"allow": "POST"}
+            code = "METHOD_NOT_ALLOWED" if status == 405 else "BAD_REQUEST"
             response = JSONResponse(
-                {"errors": [{"message": reason}]}, status_code=status, headers=headers
+                {"errors": [{"message": reason, "extensions": {"code": code}}]},
+                status_code=status,
+                headers=headers,
             )
         await response(scope, receive, send)
+
+    def _failure_response(self, failure: Failure, request: Request, exc: Exception) -> Response:
+        """The database is down or the budget ran out: one coded GraphQL error."""
+        request_id = request.scope.get(REQUEST_ID_KEY, "-")
+        log.warning("%s (request %s): %r", failure.value, request_id, exc)
+        return graphql_failure(
+            failure,
+            self.settings.request_timeout_seconds,
+            graphql_response=_wants_graphql_response(request.headers.get("accept", "")),
+        )
 
     async def _compiled(self, request: Request) -> Response | None:
         """The compiled read path's answer, or None to let strawberry answer."""
@@ -141,7 +189,9 @@ class GraphQLView(GraphQL[Context, None]):
                 operation_name=params.get("operationName"),
                 context=context,
             )
-        except Exception:
+        except Exception as exc:
+            if classify(exc) is not None:
+                raise  # the database is down or time is up: the resolvers would fare no better
             # A failing compiled plan must not escape as a raw 500: log it under the
             # request id and let the resolver path answer (which masks what still fails).
             log.exception("compiled read failed (request %s); using resolvers", context.request_id)
@@ -199,6 +249,14 @@ class GraphQLView(GraphQL[Context, None]):
             response.headers["content-type"] = GRAPHQL_RESPONSE
             if request_error:
                 response.status_code = 400
+        failure = _failure_in(response_data)
+        if failure is not None:
+            # A field failed because the database went away or time ran out: the answer
+            # is incomplete, and a retry is what the client should do.
+            answer = failure_answer(failure, self.settings.request_timeout_seconds)
+            response.status_code = answer.status
+            if answer.retry_after is not None:
+                response.headers["retry-after"] = str(answer.retry_after)
         return response
 
     def parse_json(self, data: str | bytes) -> Any:

@@ -8,6 +8,7 @@ import strawberry
 from strawberry.tools import merge_types
 
 from gql.core import node_fields
+from gql.core.admission import Admission
 from gql.core.limits import extensions
 from gql.domains.banking import schema as banking
 from gql.domains.catalogue import schema as catalogue
@@ -26,6 +27,11 @@ Mutation = merge_types(
 
 
 class LedgerSchema(strawberry.Schema):
+    def __init__(self, *args: Any, settings: Settings, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # One admission per schema: both read paths share its cache of outcomes.
+        self.admission = Admission(self._schema, settings)
+
     def process_errors(self, errors: Any, execution_context: Any = None) -> None:
         # Expected errors (NOT_FOUND, FORBIDDEN, bad input) are the client's to read,
         # not ours to log; unexpected ones are logged with their request id by
@@ -34,7 +40,7 @@ class LedgerSchema(strawberry.Schema):
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
-    return LedgerSchema(query=Query, mutation=Mutation, extensions=extensions(settings))
+    return LedgerSchema(query=Query, mutation=Mutation, extensions=extensions(), settings=settings)
 
 
 schema = build_schema(Settings())

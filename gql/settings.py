@@ -44,14 +44,29 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)
     log_level: str = "info"
     max_body_bytes: int = 1_000_000
+    # The request line and headers together; larger heads get 431.
+    max_header_bytes: int = 16_384
     max_page_size: int = 100
     default_page_size: int = 25
     max_query_depth: int = 12
     max_aliases: int = 30
-    max_tokens: int = 5000
+    max_tokens: int = 3000
+    # Characters of the query text itself (values belong in variables): lexing is linear
+    # but not free, and this keeps any document's parse within milliseconds.
+    max_query_length: int = 65_536
     # The most rows a query may ask for in the worst case (product of page sizes).
     max_query_rows: int = 20_000
+    # The most fields, directives and variable definitions a document may have once its
+    # fragments are expanded, and the most operations it may define.
+    max_query_cost: int = 1000
+    max_query_operations: int = 20
+    # How often one response name may be selected in one place (validation compares
+    # those selections pairwise, so its cost grows with the square of this).
+    max_field_repeats: int = 50
     db_pool_size: int = 10
+    # Wall-clock budget of one request (GraphQL or REST), in seconds: past it the client
+    # gets TIMEOUT (504) and the request's transaction is rolled back.
+    request_timeout_seconds: float = Field(default=5.0, gt=0)
     # Answer read queries with one SQL statement per root field where the schema
     # allows it (gql/compiler); off: every field goes through the resolvers.
     compiled_reads: bool = True

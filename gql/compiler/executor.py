@@ -11,9 +11,8 @@ import json
 import logging
 from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 from graphql import (
@@ -24,31 +23,18 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
-    parse,
-    specified_rules,
-    validate,
 )
 from graphql.execution.values import get_variable_values
 from graphql.language import VariableNode, visit
 from graphql.language.visitor import Visitor
 from sqlalchemy import Text, cast
-from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 
 from gql.compiler.planner import Fallback, Planner, RootPlan
 from gql.compiler.sqlenv import SqlEnv
-from gql.core.query_cost import worst_case_rows
+from gql.core.admission import Admission, Admitted
 from gql.settings import Settings
 
 log = logging.getLogger("ledgergraph.compiler")
-
-
-@dataclass
-class Prepared:
-    """A parsed, validated document (cached by its text)."""
-
-    document: DocumentNode | None
-    valid: bool
-    fragments: dict[str, FragmentDefinitionNode] = field(default_factory=dict)
 
 
 @dataclass
@@ -86,27 +72,8 @@ class CompiledReads:
         self.schema = schema
         self.graphql_schema = schema._schema
         self.settings = settings
-        rules = list(specified_rules)
-        for extension in (
-            QueryDepthLimiter(max_depth=settings.max_query_depth),
-            MaxAliasesLimiter(max_alias_count=settings.max_aliases),
-        ):
-            rules.extend(extension.validation_rules)
-        self.rules = rules
-        self.prepare = lru_cache(maxsize=512)(self._prepare)
+        self.admission: Admission = schema.admission
         self.plans: LRU[tuple[Any, ...], Any] = LRU(maxsize=1024)
-
-    def _prepare(self, query: str) -> Prepared:
-        try:
-            document = parse(query, max_tokens=self.settings.max_tokens)
-        except GraphQLError:
-            return Prepared(None, False)
-        if validate(self.graphql_schema, document, self.rules):
-            return Prepared(document, False)
-        fragments = {
-            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-        }
-        return Prepared(document, True, fragments)
 
     async def execute(
         self,
@@ -117,9 +84,9 @@ class CompiledReads:
         context: Any,
     ) -> CompiledResponse | None:
         """The whole response, or None when the resolver path should answer it all."""
-        prepared = self.prepare(query)
-        if not prepared.valid or prepared.document is None:
-            return None
+        prepared = self.admission.check(query)
+        if not prepared.ok or prepared.document is None:
+            return None  # the resolver path gives the request error
         operation = _operation(prepared.document, operation_name)
         if operation is None or operation.operation is not OperationType.QUERY:
             return None
@@ -147,7 +114,7 @@ class CompiledReads:
     def _plan(
         self,
         query: str,
-        prepared: Prepared,
+        prepared: Admitted,
         operation: OperationDefinitionNode,
         coerced: Any,
         variables: dict[str, Any] | None,
@@ -171,14 +138,7 @@ class CompiledReads:
         cached = self.plans.get(cache_key)
         if cached is not None:
             return cached
-        rows = worst_case_rows(
-            self.graphql_schema,
-            prepared.document,
-            operation,
-            variables,
-            self.settings.default_page_size,
-        )
-        if rows > self.settings.max_query_rows:
+        if self.admission.rows_error(prepared.document, operation, variables) is not None:
             # No plan: the resolver path refuses it with the same error.
             refused: tuple[dict[str, list[FieldNode]], dict[str, RootPlan], dict[str, str]] = (
                 {},
@@ -227,7 +187,7 @@ class CompiledReads:
     async def _run(
         self,
         query: str,
-        prepared: Prepared,
+        prepared: Admitted,
         operation: OperationDefinitionNode,
         variables: dict[str, Any] | None,
         operation_name: str | None,

@@ -1,4 +1,5 @@
-"""Query limits and error masking: the extensions every schema runs with."""
+"""The extensions every schema runs with: admission (parse, limits, validation, rows)
+and error masking."""
 
 from __future__ import annotations
 
@@ -6,19 +7,12 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-from graphql import GraphQLError, OperationDefinitionNode
-from strawberry.extensions import (
-    MaskErrors,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    SchemaExtension,
-    ValidationCache,
-)
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors, SchemaExtension
 
-from gql.core.query_cost import RowLimit
-from gql.settings import Settings
+from gql.core.admission import Admission, select_operation
+from gql.core.failures import answer as failure_answer
+from gql.core.failures import classify
 
 log = logging.getLogger("ledgergraph.graphql")
 
@@ -39,6 +33,19 @@ class MaskUnexpectedErrors(MaskErrors):
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         request_id = getattr(self.execution_context.context, "request_id", "-")
+        failure = classify(error)
+        if failure is not None:
+            # Not a bug: the database went away or time ran out under this field.
+            log.warning("%s in %s (request %s)", failure.value, error.path, request_id)
+            settings = self.execution_context.context.settings
+            return GraphQLError(
+                failure_answer(failure, settings.request_timeout_seconds).message,
+                nodes=error.nodes,
+                source=error.source,
+                positions=error.positions,
+                path=error.path,
+                extensions={"code": failure.value, "requestId": request_id},
+            )
         log.error(
             "unexpected error in %s (request %s)",
             ".".join(str(p) for p in error.path or []),
@@ -55,36 +62,43 @@ class MaskUnexpectedErrors(MaskErrors):
         )
 
 
-class OperationNameRequired(SchemaExtension):
-    """A document with several operations must say which one to run (the GraphQL
-    specification's GetOperation); strawberry would quietly run the first."""
+class Admit(SchemaExtension):
+    """Parsing and validation through the schema's `Admission` (linear-time limits
+    before graphql-core's rules, outcomes cached by query text), then the checks that
+    depend on the request: which operation runs, and its worst-case rows."""
+
+    def _admission(self) -> Admission:
+        return self.execution_context.schema.admission  # type: ignore[attr-defined,no-any-return]
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.graphql_document is None and context.query:
+            admitted = self._admission().check(context.query)
+            if admitted.document is None:
+                raise admitted.errors[0]  # a request error: strawberry answers it as such
+            context.graphql_document = admitted.document
+        yield
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
         document = context.graphql_document
-        # (operation_name falls back to the first operation; what the client sent is private)
-        provided = context._provided_operation_name
-        if document is not None and not context.pre_execution_errors and not provided:
-            operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-            if len(operations) > 1:
-                context.pre_execution_errors = [
-                    GraphQLError(
-                        "Must provide operation name if query contains multiple operations."
-                    )
-                ]
+        if document is not None and context.query and context.pre_execution_errors is None:
+            admission = self._admission()
+            errors = list(admission.check(context.query).errors)
+            if not errors:
+                # (operation_name falls back to the first operation; what the client sent
+                # is private)
+                operation = select_operation(document, context._provided_operation_name)
+                if isinstance(operation, GraphQLError):
+                    errors = [operation]
+                elif operation is not None:
+                    too_large = admission.rows_error(document, operation, context.variables)
+                    errors = [too_large] if too_large else []
+            context.pre_execution_errors = errors
         yield
 
 
-def extensions(settings: Settings) -> list[Any]:
-    """Factories, so each request gets its own extension instances (the parser and
-    validation caches behind them are shared and bounded)."""
-    return [
-        lambda: ParserCache(maxsize=512),
-        lambda: ValidationCache(maxsize=512),
-        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
-        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        OperationNameRequired,
-        lambda: RowLimit(settings),
-        MaskUnexpectedErrors,
-    ]
+def extensions() -> list[Any]:
+    """Factories, so each request gets its own extension instances (the caches behind
+    them live on the schema, shared and bounded)."""
+    return [Admit, MaskUnexpectedErrors]

@@ -4,6 +4,7 @@ module, runs the handler in one transaction and maps failures to status codes.""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 from collections.abc import Awaitable, Callable
@@ -19,8 +20,10 @@ from starlette.responses import Response
 from gql.auth.permissions import module_disabled_message
 from gql.auth.viewer import Viewer, resolve_viewer
 from gql.core.errors import ErrorCode, UserInputError
+from gql.core.failures import TIMEOUT_GRACE, Failure, classify
+from gql.core.failures import answer as failure_answer
 from gql.core.pagination import MAX_POSITION
-from gql.db import RequestSession
+from gql.db import RequestSession, set_deadline
 from gql.settings import Settings
 
 log = logging.getLogger("ledgergraph.rest")
@@ -193,14 +196,16 @@ def endpoint(
         async def run(request: Request) -> Response:
             settings: Settings = request.app.state.settings
             async with request.app.state.sessions() as session:
+                set_deadline(session, settings.request_timeout_seconds)
                 try:
-                    viewer = await _viewer(request, session)
-                    if not public:
-                        _check_access(
-                            viewer, tenant=tenant, module=module, write=write, manage=manage
-                        )
-                    response = await handler(RestContext(request, session, viewer, settings))
-                    await session.commit()
+                    async with asyncio.timeout(settings.request_timeout_seconds + TIMEOUT_GRACE):
+                        viewer = await _viewer(request, session)
+                        if not public:
+                            _check_access(
+                                viewer, tenant=tenant, module=module, write=write, manage=manage
+                            )
+                        response = await handler(RestContext(request, session, viewer, settings))
+                        await session.commit()
                     return response
                 except HttpError as exc:
                     await session.rollback()
@@ -210,23 +215,47 @@ def endpoint(
                     if _is_missing_path_id(exc):
                         return fail(404, exc.errors[0].message)
                     return fail(400, "Validation failed", error_list(exc))
-                except Exception:
+                except Exception as exc:
+                    await _discard(session)
+                    request_id = request.scope.get(REQUEST_ID_KEY, "-")
+                    failure = classify(exc)
+                    if failure is not None:
+                        log.warning("%s (request %s): %r", failure.value, request_id, exc)
+                        return failure_response(failure, settings.request_timeout_seconds)
                     # Unexpected: the envelope, the request id and nothing else reach the
                     # client; the error itself is logged under the same id.
-                    request_id = request.scope.get(REQUEST_ID_KEY, "-")
                     log.exception(
                         "unexpected error in %s %s (request %s)",
                         request.method,
                         request.url.path,
                         request_id,
                     )
-                    await session.rollback()
                     return fail(500, f"Unexpected error (request id {request_id})")
 
         run.__name__ = handler.__name__
         return run
 
     return wrap
+
+
+async def _discard(session: RequestSession) -> None:
+    """Roll back what the request wrote; with the database gone there is nothing to roll
+    back (the connection is discarded with the session), so a failure here is moot."""
+    try:
+        await session.rollback()
+    except Exception:  # the original failure is what gets reported
+        log.debug("rollback after a failure failed too", exc_info=True)
+
+
+def failure_response(failure: Failure, budget: float) -> Response:
+    """503 (database unreachable, with Retry-After) or 504 (time budget spent)."""
+    answer = failure_answer(failure, budget)
+    response = json_response(
+        {"success": False, "message": answer.message, "code": failure.value}, answer.status
+    )
+    if answer.retry_after is not None:
+        response.headers["retry-after"] = str(answer.retry_after)
+    return response
 
 
 async def _viewer(request: Request, session: RequestSession) -> Viewer:
