@@ -8,6 +8,7 @@ every insert. A session without a tenant sees no tenant-owned rows at all.
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import os
 import threading
@@ -337,7 +338,7 @@ def create_engine(
     from gql.compiler.sqlenv import register_sqlite_functions
 
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        engine = create_async_engine(url, echo=echo, connect_args={"timeout": wait_seconds})
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -345,7 +346,8 @@ def create_engine(
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA busy_timeout=30000")
+            # Waiting for another writer's lock is bounded by the request's budget too.
+            cursor.execute(f"PRAGMA busy_timeout={int(wait_seconds * 1000)}")
             cursor.close()
             register_sqlite_functions(dbapi_conn)
             _install_sqlite_deadline(dbapi_conn, _record)
@@ -401,6 +403,16 @@ class RequestSession(AsyncSession):
     async def delete(self, instance: object) -> None:
         async with self._turn:
             await super().delete(instance)
+
+
+async def end_session(session: AsyncSession) -> None:
+    """Close a request's session, rolling back what it did not commit. If the database
+    has gone away meanwhile there is nothing left to roll back: the connection is
+    discarded, and the request's answer (already decided) stands."""
+    try:
+        await session.close()
+    except Exception:
+        logging.getLogger("ledgergraph.db").warning("closing a session failed", exc_info=True)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[RequestSession]:

@@ -26,7 +26,7 @@ from gql.compiler.executor import CompiledReads
 from gql.context import Context, Loaders
 from gql.core.failures import TIMEOUT_GRACE, Failure, classify
 from gql.core.failures import answer as failure_answer
-from gql.db import set_deadline
+from gql.db import end_session, set_deadline
 from gql.rest.numbors import REQUEST_ID_KEY
 from gql.settings import Settings
 
@@ -37,6 +37,9 @@ SESSION_KEY = "ledgergraph.session"
 CONTEXT_KEY = "ledgergraph.graphql_context"
 
 log = logging.getLogger("ledgergraph.graphql")
+
+JSON_KINDS = {bool: "a boolean", int: "a number", float: "a number", str: "a string"}
+JSON_KINDS[type(None)] = "null"
 
 
 def _wants_graphql_response(accept: str) -> bool:
@@ -147,6 +150,7 @@ class GraphQLView(GraphQL[Context, None]):
             status = getattr(exc, "status_code", None)
             if failure is not None:
                 response = self._failure_response(failure, request, exc)
+                await end_session(scope[SESSION_KEY])
                 await response(scope, receive, send)
                 return
             if status is None:
@@ -162,6 +166,9 @@ class GraphQLView(GraphQL[Context, None]):
                 status_code=status,
                 headers=headers,
             )
+        # Before the answer goes out: the connection returns to the pool at once, and a
+        # failure to end the transaction cannot break a response already sent.
+        await end_session(scope[SESSION_KEY])
         await response(scope, receive, send)
 
     def _failure_response(self, failure: Failure, request: Request, exc: Exception) -> Response:
@@ -261,9 +268,16 @@ class GraphQLView(GraphQL[Context, None]):
 
     def parse_json(self, data: str | bytes) -> Any:
         try:
-            return super().parse_json(data)
+            parsed = super().parse_json(data)
         except RecursionError:  # nested deeper than the parser follows: malformed for us
             raise HTTPException(400, "Unable to parse request body as JSON") from None
+        if not isinstance(parsed, (dict, list)):  # (a list: strawberry refuses batches)
+            kind = JSON_KINDS.get(type(parsed), "a JSON value")
+            raise HTTPException(
+                400,
+                f"The request body must be a JSON object with a `query`, not {kind}",
+            )
+        return parsed
 
     def encode_json(self, data: object) -> str:
         return json.dumps(data, separators=(",", ":"))

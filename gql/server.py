@@ -10,6 +10,7 @@ application's middleware then checks the exact size of every head that completed
 
 from __future__ import annotations
 
+import asyncio
 import json
 from functools import cache
 from typing import Any
@@ -17,6 +18,8 @@ from typing import Any
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from gql.settings import Settings
+
+LINGER_SECONDS = 1.0
 
 
 @cache
@@ -47,6 +50,7 @@ class HeadLimitedHttpToolsProtocol(HttpToolsProtocol):
         self._limit = max_header_bytes()
         self._in_head = True  # between requests and until the head is complete
         self._head_bytes = 0
+        self._refused = False
 
     def on_headers_complete(self) -> None:
         self._in_head = False
@@ -57,11 +61,22 @@ class HeadLimitedHttpToolsProtocol(HttpToolsProtocol):
         self._in_head, self._head_bytes = True, 0
 
     def data_received(self, data: bytes) -> None:
+        if self._refused:
+            return  # draining what the client still sends, unread (see _refuse)
         if self._in_head:
             # (a chunk may also carry the start of the body: compare after parsing it,
             # when a head that ended in this chunk is no longer "in head")
             self._head_bytes += len(data)
         super().data_received(data)
         if self._in_head and self._head_bytes > self._limit and not self.transport.is_closing():
-            self.transport.write(head_too_large_response(self._limit))
-            self.transport.close()
+            self._refuse()
+
+    def _refuse(self) -> None:
+        """Answer 431 and close gracefully: closing a socket with unread bytes makes
+        the kernel reset it, and the client would lose the answer. So: send it, end our
+        side, drop whatever still arrives, and close after a moment."""
+        self._refused = True
+        self.transport.write(head_too_large_response(self._limit))
+        if self.transport.can_write_eof():
+            self.transport.write_eof()
+        asyncio.get_running_loop().call_later(LINGER_SECONDS, self.transport.close)

@@ -206,7 +206,7 @@ async def test_query_limits_refuse_oversized_queries(client, api, query, needle)
 
 
 @pytest.mark.parametrize(
-    "query", [_deep_query(3), _aliases(30), _tokens(100)], ids=["depth", "aliases", "tokens"]
+    "query", [_deep_query(3), _aliases(30), _tokens(50)], ids=["depth", "aliases", "tokens"]
 )
 async def test_queries_within_the_limits_run(client, api, query):
     # given

@@ -36,10 +36,17 @@ from graphql import (
     VariableNode,
     parse,
     specified_rules,
+    validate,
 )
-from strawberry.schema.schema import validate_document
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from gql.settings import Settings
+
+# The rules strawberry validates with; the first errors are enough to act on, and each
+# costs a scan of the text for its line and column.
+VALIDATION_RULES = (*specified_rules, MaybeNullValidationRule, OneOfInputValidationRule)
+MAX_ERRORS = 20
 
 TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 TOO_LARGE = "QUERY_TOO_LARGE"
@@ -419,7 +426,7 @@ class Admission:
         if errors:
             return Admitted(document, errors)
         try:
-            invalid = validate_document(self.schema, document, specified_rules)
+            invalid = validate(self.schema, document, VALIDATION_RULES, max_errors=MAX_ERRORS)
         except RecursionError:
             return Admitted(document, [_nested_too_deeply()])
         return Admitted(document, [coded(e, VALIDATION_FAILED) for e in invalid])

@@ -58,8 +58,10 @@ class RequestTimeout(Exception):
 _UNAVAILABLE_STATES = {"57P01", "57P02", "57P03", "53300", "53400"}
 _CANCELED_STATE = "57014"  # query_canceled: our statement_timeout
 # SQLite's messages for the same situations (sqlite3 has no error codes in Python 3.11).
-_SQLITE_UNAVAILABLE = ("database is locked", "unable to open database", "disk i/o error")
-_SQLITE_INTERRUPTED = "interrupted"  # the progress handler stopped a statement at the deadline
+_SQLITE_UNAVAILABLE = ("unable to open database", "disk i/o error")
+# The progress handler stopped a statement at the deadline, or a lock was waited for as
+# long as the budget allows (busy_timeout).
+_SQLITE_OUT_OF_TIME = ("interrupted", "database is locked")
 
 
 def _causes(exc: BaseException) -> list[BaseException]:
@@ -91,7 +93,7 @@ def classify(exc: BaseException) -> Failure | None:
             if state.startswith("08") or state in _UNAVAILABLE_STATES:
                 return Failure.SERVICE_UNAVAILABLE
             message = str(cause.orig).lower()
-            if message == _SQLITE_INTERRUPTED:
+            if message in _SQLITE_OUT_OF_TIME:
                 return Failure.TIMEOUT
             if any(text in message for text in _SQLITE_UNAVAILABLE):
                 return Failure.SERVICE_UNAVAILABLE

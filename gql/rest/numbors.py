@@ -23,7 +23,7 @@ from gql.core.errors import ErrorCode, UserInputError
 from gql.core.failures import TIMEOUT_GRACE, Failure, classify
 from gql.core.failures import answer as failure_answer
 from gql.core.pagination import MAX_POSITION
-from gql.db import RequestSession, set_deadline
+from gql.db import RequestSession, end_session, set_deadline
 from gql.settings import Settings
 
 log = logging.getLogger("ledgergraph.rest")
@@ -206,6 +206,7 @@ def endpoint(
                             )
                         response = await handler(RestContext(request, session, viewer, settings))
                         await session.commit()
+                    await end_session(session)
                     return response
                 except HttpError as exc:
                     await session.rollback()
@@ -216,7 +217,7 @@ def endpoint(
                         return fail(404, exc.errors[0].message)
                     return fail(400, "Validation failed", error_list(exc))
                 except Exception as exc:
-                    await _discard(session)
+                    await end_session(session)  # rolls back; the failure is what we report
                     request_id = request.scope.get(REQUEST_ID_KEY, "-")
                     failure = classify(exc)
                     if failure is not None:
@@ -236,15 +237,6 @@ def endpoint(
         return run
 
     return wrap
-
-
-async def _discard(session: RequestSession) -> None:
-    """Roll back what the request wrote; with the database gone there is nothing to roll
-    back (the connection is discarded with the session), so a failure here is moot."""
-    try:
-        await session.rollback()
-    except Exception:  # the original failure is what gets reported
-        log.debug("rollback after a failure failed too", exc_info=True)
 
 
 def failure_response(failure: Failure, budget: float) -> Response:
