@@ -1,9 +1,11 @@
-"""Ten identical requests at the same moment that change money: exactly one succeeds,
-the others get what a client would get trying again afterwards (NOT_FOUND / 404 for a
-delete, the already-done state error for a cancel or a reversal), never an
-unexpected error, and the books agree afterwards (tests/books.py): paid amounts are
-their payments, the ledger's receivables what is due, every voucher reversed at most
-once and exactly when what posted it was undone, the trial balance zero.
+"""Ten identical requests at the same moment that change money or the ledger
+(deleting a payment, an income, a transfer, an account or a draft; cancelling an
+invoice, a credit note or a bill; reversing a manual voucher): exactly one succeeds,
+the others get what a client would get trying again afterwards (NOT_FOUND / 404 for
+a delete, the already-done state error for a cancel or a reversal), nothing fails
+unexpectedly, and the books agree afterwards (tests/books.py): paid amounts are their
+payments, the ledger's receivables what is due, every voucher reversed at most once
+and exactly when what posted it was undone, the trial balance zero.
 
 Each request goes over its own client, so each has its own session and database
 connection: on PostgreSQL they really run side by side, on SQLite they queue for the
@@ -33,6 +35,8 @@ TRANSFER = f"""mutation($input: TransferCreateInput!) {{ transferCreate(input: $
   transfer {{ id }} {ERRORS} }} }}"""
 VOUCHER = f"""mutation($input: VoucherCreateInput!) {{ voucherCreate(input: $input) {{
   voucher {{ id }} {ERRORS} }} }}"""
+DELETE_ACCOUNT = f"""mutation($id: ID!) {{ accountDelete(input: {{id: $id}}) {{
+  deletedAccountId {ERRORS} }} }}"""
 DELETE_TRANSACTION = f"""mutation($id: ID!) {{ transactionDelete(input: {{id: $id}}) {{
   deletedTransactionId {ERRORS} }} }}"""
 DELETE_TRANSFER = f"""mutation($id: ID!) {{ transferDelete(input: {{id: $id}}) {{
@@ -162,6 +166,22 @@ async def test_a_transfer_deleted_ten_times_at_once_goes_once(api: Api, app: Any
     payloads = await race(app, owner, DELETE_TRANSFER, transfer)
     # then one deletes it (both sides, its voucher reversed once); the others find it gone
     retry = await again(api, owner, DELETE_TRANSFER, transfer)
+    assert [e["code"] for e in retry["userErrors"]] == ["NOT_FOUND"]
+    exactly_one_wins(payloads, retry)
+    assert (await api.data(REVERSALS, tenant=owner))["vouchers"]["totalCount"] == 1
+    await check_books(app, api, [owner])
+
+
+async def test_an_account_deleted_ten_times_at_once_reverses_its_opening_balance_once(
+    api: Api, app: Any
+) -> None:
+    # given a bank account opened with 1000 (an opening balance voucher)
+    owner = await api.register()
+    bank = await account(api, owner)
+    # when it is deleted by ten requests at once
+    payloads = await race(app, owner, DELETE_ACCOUNT, bank)
+    # then one deletes it and reverses the opening balance; the others find it gone
+    retry = await again(api, owner, DELETE_ACCOUNT, bank)
     assert [e["code"] for e in retry["userErrors"]] == ["NOT_FOUND"]
     exactly_one_wins(payloads, retry)
     assert (await api.data(REVERSALS, tenant=owner))["vouchers"]["totalCount"] == 1

@@ -9,7 +9,9 @@ credit card's debt is a negative balance.
 
 A payment changes its document with ONE guarded `UPDATE ... RETURNING`: two payments
 at the same moment both count (the second waits for the first's row lock and then
-adds to what it wrote), and together they never pay more than is due.
+adds to what it wrote), and together they never pay more than is due. Deleting an
+account, a transaction or a transfer first claims its row (gql/core/claims.py): of
+identical deletes at once exactly one goes on, the others find it gone.
 """
 
 from __future__ import annotations
@@ -508,6 +510,9 @@ async def update_account(*, session: AsyncSession, id: str, data: dict[str, Any]
 
 async def delete_account(*, session: AsyncSession, id: str) -> Account:
     account = await get_account(session=session, id=id)
+    # The claim locks the row (its opening voucher's reversal goes first): a second
+    # delete waits, then finds it gone, so the voucher is reversed once.
+    await claim(session, account, what="Account", values={"updated_at": utcnow()})
     if await _has_transactions(session, account.id):
         raise UserInputError.single(
             "id",
