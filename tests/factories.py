@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import os
 import uuid
@@ -141,6 +142,32 @@ class Api:
         )
         assert data["documentCreate"]["userErrors"] == [], data["documentCreate"]["userErrors"]
         return data["documentCreate"]["document"]  # type: ignore[no-any-return]
+
+
+# --- requests at the same moment ------------------------------------------------------
+
+
+async def concurrently(
+    app: Any, tenant: Tenant, requests: list[tuple[str, str, Any]]
+) -> list[httpx.Response]:
+    """`requests` (method, path, JSON body) sent at the same moment, each over its own
+    client: each is a request of its own, with its own session and connection."""
+    clients = [
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
+        for _ in requests
+    ]
+    try:
+        return list(
+            await asyncio.gather(
+                *(
+                    client.request(method, path, json=body, headers=tenant.headers)
+                    for client, (method, path, body) in zip(clients, requests, strict=True)
+                )
+            )
+        )
+    finally:
+        for client in clients:
+            await client.aclose()
 
 
 # --- helpers for tests that look under the API (added for the foundation suites) --------

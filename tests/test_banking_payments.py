@@ -5,17 +5,15 @@ would overpay."""
 
 from __future__ import annotations
 
-import asyncio
 from decimal import Decimal
 from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy import or_, select
 
 from gql.domains.ledger.models import LedgerAccount, SourceType, Voucher, VoucherLine
 from tests.conftest import IS_POSTGRES
-from tests.factories import Api, Tenant, tenant_db
+from tests.factories import Api, Tenant, concurrently, tenant_db
 
 ERRORS = "userErrors { field message code }"
 DOCUMENT_FIELDS = """id number status amountPaid { amount currency } amountDue { amount currency }
@@ -413,34 +411,21 @@ postgres_only = pytest.mark.skipif(
 async def _concurrently(
     app: Any, tenant: Tenant, invoice_id: str, account_id: str, amounts: list[str]
 ) -> list[dict[str, Any]]:
-    """The payments sent at the same moment, each over its own HTTP client."""
-    clients = [
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
-        for _ in amounts
-    ]
-    try:
-        responses = await asyncio.gather(
-            *(
-                client.post(
-                    "/graphql",
-                    json={
-                        "query": PAY,
-                        "variables": {
-                            "input": {
-                                "documentId": invoice_id,
-                                "accountId": account_id,
-                                "amount": amount,
-                            }
-                        },
-                    },
-                    headers=tenant.headers,
-                )
-                for client, amount in zip(clients, amounts, strict=True)
-            )
+    """The payments sent at the same moment."""
+    requests = [
+        (
+            "POST",
+            "/graphql",
+            {
+                "query": PAY,
+                "variables": {
+                    "input": {"documentId": invoice_id, "accountId": account_id, "amount": amount}
+                },
+            },
         )
-    finally:
-        for client in clients:
-            await client.aclose()
+        for amount in amounts
+    ]
+    responses = await concurrently(app, tenant, requests)
     return [r.json()["data"]["documentPaymentCreate"] for r in responses]
 
 

@@ -9,7 +9,9 @@ credit card's debt is a negative balance.
 
 A payment changes its document with ONE guarded `UPDATE ... RETURNING`: two payments
 at the same moment both count (the second waits for the first's row lock and then
-adds to what it wrote), and together they never pay more than is due.
+adds to what it wrote), and together they never pay more than is due. Deleting an
+account, a transaction or a transfer first claims its row (gql/core/claims.py): of
+identical deletes at once exactly one goes on, the others find it gone.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from gql.core.claims import claim
 from gql.core.errors import ErrorCode, UserInputError
 from gql.core.inputs import InputModel, require_row, validate
 from gql.core.ordering import like_pattern, order_clauses
@@ -507,6 +510,9 @@ async def update_account(*, session: AsyncSession, id: str, data: dict[str, Any]
 
 async def delete_account(*, session: AsyncSession, id: str) -> Account:
     account = await get_account(session=session, id=id)
+    # The claim locks the row (its opening voucher's reversal goes first): a second
+    # delete waits, then finds it gone, so the voucher is reversed once.
+    await claim(session, account, what="Account", values={"updated_at": utcnow()})
     if await _has_transactions(session, account.id):
         raise UserInputError.single(
             "id",
@@ -598,20 +604,31 @@ async def create_transaction(*, session: AsyncSession, data: dict[str, Any]) -> 
     return tx
 
 
-async def delete_transaction(*, session: AsyncSession, id: str) -> Transaction:
-    """Reverses its voucher and, for a payment, takes it back off its document."""
-    tx = await get_transaction(session=session, id=id)
+def _check_deletable(tx: Transaction) -> None:
     if tx.transfer_id is not None:
         raise UserInputError.single(
             "id",
             "This transaction is one side of a transfer; delete the transfer",
             ErrorCode.INVALID_STATE,
         )
+
+
+async def delete_transaction(*, session: AsyncSession, id: str) -> Transaction:
+    """Reverses its voucher and, for a payment, takes it back off its document."""
+    tx = await get_transaction(session=session, id=id)
+    _check_deletable(tx)
+    # Deleting the row is the first write: of two deletes at once only one finds it,
+    # so a payment comes off its document and its voucher is reversed exactly once.
+    await claim(
+        session,
+        tx,
+        Transaction.transfer_id.is_(None),  # type: ignore[union-attr]
+        what="Transaction",
+        refuse=_check_deletable,
+    )
     if tx.document_id is not None:
         await _remove_payment(session, tx)
     await _reverse_all(session, SourceType.TRANSACTION, tx.id, "Transaction deleted")
-    await session.delete(tx)
-    await session.flush()
     return tx
 
 
@@ -923,6 +940,9 @@ async def create_transfer(*, session: AsyncSession, data: dict[str, Any]) -> Tra
 async def delete_transfer(*, session: AsyncSession, id: str) -> Transfer:
     """Both transactions go, and the voucher is reversed."""
     transfer = await get_transfer(session=session, id=id)
+    # Its transactions refer to it and must go first, so the claim locks the row
+    # rather than deleting it; a second delete waits, then finds it gone.
+    await claim(session, transfer, what="Transfer", values={"updated_at": utcnow()})
     await _reverse_all(session, SourceType.TRANSFER, transfer.id, "Transfer deleted")
     await session.execute(delete(Transaction).where(Transaction.transfer_id == transfer.id))
     await session.delete(transfer)

@@ -171,9 +171,22 @@ async def update_document(ctx: RestContext) -> Response:
 
 
 async def move_to(ctx: RestContext, doc: Document, status: Any) -> Document:
-    """A status PUT as the service step it stands for."""
+    """A status PUT as the service step it stands for. Putting the status a document
+    already has changes nothing, so of concurrent identical PUTs one takes the step
+    and the others answer as that repeat would."""
     if status == doc.status:
         return doc
+    try:
+        return await _step(ctx, doc, status)
+    except UserInputError:
+        # The step's claim lost and refreshed `doc` from its row: if the winner moved it
+        # to this very status, this request is a repeat.
+        if doc.status == status:
+            return doc
+        raise
+
+
+async def _step(ctx: RestContext, doc: Document, status: Any) -> Document:
     session = ctx.session
     if status == DocumentStatus.SENT.value:
         return await service.issue_document(session=session, id=doc.id)

@@ -119,10 +119,9 @@ def _kind_routes(
         return ok(await document_detail(ctx, doc))
 
     async def delete_kind(ctx: RestContext) -> Response:
-        doc = await service.get_document(
+        doc = await service.delete_document(
             session=ctx.session, id=ctx.request.path_params["id"], kinds=kinds
         )
-        await service.delete_document(session=ctx.session, id=doc.id)
         return ok({"id": doc.id, "deleted": True})
 
     name = kind.value

@@ -19,6 +19,7 @@ Every kind shares one life cycle with a few kind-specific steps:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -29,6 +30,7 @@ from pydantic.alias_generators import to_camel
 from sqlalchemy import ColumnElement, case, delete, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gql.core.claims import claim
 from gql.core.errors import ErrorCode, FieldError, UserInputError
 from gql.core.ids import decode_id
 from gql.core.inputs import InputModel, find_row, require_row, validate
@@ -268,11 +270,15 @@ async def get_document(
 ) -> Document:
     """The tenant's document `id`. With `kinds`, a document of another kind is not
     found either (an estimate's path never answers for an invoice)."""
-    what = KIND_LABEL[next(iter(kinds))] if kinds and len(kinds) == 1 else "Document"
     doc = await find_row(session, Document, id, "Document")
     if doc is None or (kinds is not None and doc.kind not in kinds):
-        raise UserInputError.single(path, f"{what} not found", ErrorCode.NOT_FOUND)
+        raise UserInputError.single(path, f"{_what(kinds)} not found", ErrorCode.NOT_FOUND)
     return doc
+
+
+def _what(kinds: set[str] | None) -> str:
+    """What a path serving `kinds` calls its document ("Estimate not found")."""
+    return KIND_LABEL[next(iter(kinds))] if kinds and len(kinds) == 1 else "Document"
 
 
 async def lines_of(session: AsyncSession, document_id: str) -> list[DocumentLine]:
@@ -425,10 +431,7 @@ async def issue_document(*, session: AsyncSession, id: str) -> Document:
     return doc
 
 
-async def cancel_document(*, session: AsyncSession, id: str) -> Document:
-    """Nothing more can happen to a cancelled document. An issued invoice, bill or
-    credit note has its voucher reversed; a credit note gives its credit back."""
-    doc = await get_document(session=session, id=id)
+def _check_cancellable(doc: Document) -> None:
     if doc.status == DocumentStatus.CANCELLED.value:
         raise UserInputError.single(
             "id", "The document is already cancelled", ErrorCode.INVALID_STATE
@@ -452,14 +455,24 @@ async def cancel_document(*, session: AsyncSession, id: str) -> Document:
             "cancel the credit notes first",
             ErrorCode.INVALID_STATE,
         )
+
+
+async def cancel_document(*, session: AsyncSession, id: str) -> Document:
+    """Nothing more can happen to a cancelled document. An issued invoice, bill or
+    credit note has its voucher reversed; a credit note gives its credit back."""
+    doc = await get_document(session=session, id=id)
+    _check_cancellable(doc)
     was = doc.status
-    # Guarded: a payment or credit landing meanwhile makes this refuse, never both.
+    # The claim: of two cancels at once one moves the document, the other is refused
+    # as cancelling a cancelled document is; a payment or credit landing meanwhile
+    # makes this refuse, never both. So the voucher is reversed exactly once.
     await _transition(
         session,
         doc,
         (was,),
         Document.amount_paid == 0,
         Document.amount_credited == 0,
+        refuse=_check_cancellable,
         status=DocumentStatus.CANCELLED.value,
         cancelled_at=utcnow(),
     )
@@ -470,14 +483,26 @@ async def cancel_document(*, session: AsyncSession, id: str) -> Document:
     return doc
 
 
-async def delete_document(*, session: AsyncSession, id: str) -> Document:
-    doc = await get_document(session=session, id=id)
+def _check_deletable(doc: Document) -> None:
     if doc.status != DocumentStatus.DRAFT.value:
         raise UserInputError.single(
             "id",
             "Only a draft can be deleted; cancel an issued document instead",
             ErrorCode.INVALID_STATE,
         )
+
+
+async def delete_document(
+    *, session: AsyncSession, id: str, kinds: set[str] | None = None
+) -> Document:
+    """A draft goes with its lines. With `kinds`, as in `get_document`."""
+    doc = await get_document(session=session, id=id, kinds=kinds)
+    _check_deletable(doc)
+    # The claim locks the draft (its lines refer to it, so they go first): a second
+    # delete waits, then finds it gone; an issue meanwhile makes this refuse.
+    await _transition(
+        session, doc, (DocumentStatus.DRAFT.value,), refuse=_check_deletable, what=_what(kinds)
+    )
     if (
         await session.scalar(select(Document.id).where(Document.parent_id == doc.id).limit(1))
         is not None
@@ -711,26 +736,38 @@ async def _unapply_credit(session: AsyncSession, credit: Document) -> None:
 
 
 async def _transition(
-    session: AsyncSession, doc: Document, allowed: tuple[str, ...], *guards: Any, **values: Any
+    session: AsyncSession,
+    doc: Document,
+    allowed: tuple[str, ...],
+    *guards: Any,
+    refuse: Callable[[Document], None] | None = None,
+    what: str = "Document",
+    **values: Any,
 ) -> None:
     """Write `values` only while the document's status is still one of `allowed` (and
-    `guards` hold): one UPDATE, so of two concurrent requests moving the same
-    document, exactly one does. `doc` is refreshed from the row."""
-    stmt = (
-        update(Document)
-        .where(Document.id == doc.id, Document.status.in_(allowed), *guards)  # type: ignore[attr-defined]
-        .values(updated_at=utcnow(), **values)
-        .returning(Document.id)
-        .execution_options(synchronize_session=False)
-    )
-    moved = (await session.execute(stmt)).first() is not None
-    await _fresh(session, doc.id)
-    if not moved:
+    `guards` hold): the operation's claim on the document (gql/core/claims.py), so of
+    two concurrent requests moving the same document, exactly one does. `doc` is
+    refreshed from the row. The loser gets `refuse`'s answer for the document as it
+    now is, or NOT_FOUND when it is gone."""
+
+    def explain(current: Document) -> None:
+        if refuse is not None:
+            refuse(current)
         raise UserInputError.single(
             "id",
-            f"The document changed meanwhile (it is now {doc.status}); try again",
+            f"The document changed meanwhile (it is now {current.status}); try again",
             ErrorCode.INVALID_STATE,
         )
+
+    await claim(
+        session,
+        doc,
+        Document.status.in_(allowed),  # type: ignore[attr-defined]
+        *guards,
+        what=what,
+        refuse=explain,
+        values={"updated_at": utcnow(), **values},
+    )
 
 
 async def _fresh(session: AsyncSession, id: str) -> Document | None:

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlmodel import col
 
+from gql.core.claims import claim
 from gql.core.errors import ErrorCode, FieldError, UserInputError
 from gql.core.ids import decode_id
 from gql.core.inputs import InputModel, require_row, validate
@@ -321,6 +322,15 @@ async def _check_balanced(session: AsyncSession, lines: Sequence[PostingLine]) -
         raise UserInputError.single("lines", "a voucher must move a positive amount")
 
 
+def _check_not_a_reversal(voucher: Voucher) -> None:
+    if voucher.reverses_id is not None:
+        raise UserInputError.single(
+            "id",
+            "This voucher is itself a reversal; post a new voucher instead",
+            ErrorCode.INVALID_STATE,
+        )
+
+
 async def reverse_voucher(
     session: AsyncSession,
     *,
@@ -330,16 +340,18 @@ async def reverse_voucher(
 ) -> Voucher:
     """The correcting entry for a posted voucher: the same lines, sides swapped. A
     voucher is reversed at most once, and a reversal is never reversed itself."""
-    if voucher.reverses_id is not None:
-        raise UserInputError.single(
-            "id",
-            "This voucher is itself a reversal; post a new voucher instead",
-            ErrorCode.INVALID_STATE,
-        )
-    # A write that changes nothing takes the voucher's row lock on PostgreSQL (the write
-    # lock on SQLite) first, so two reversals at once cannot both pass the check below.
-    await session.execute(
-        update(Voucher).where(col(Voucher.id) == voucher.id).values(updated_at=Voucher.updated_at)
+    _check_not_a_reversal(voucher)
+    # The claim: a write that changes nothing takes the voucher's row lock (SQLite: the
+    # write lock), so two reversals at once are serialised and the second one's check
+    # below, a statement of its own, sees the first one's reversal. The check cannot be
+    # a guard of the claim: a waiting UPDATE re-checks only the row's own columns.
+    await claim(
+        session,
+        voucher,
+        col(Voucher.reverses_id).is_(None),
+        what="Voucher",
+        values={"updated_at": Voucher.updated_at},
+        refuse=_check_not_a_reversal,
     )
     already = await session.scalar(select(Voucher.id).where(Voucher.reverses_id == voucher.id))
     if already is not None:
