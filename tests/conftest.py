@@ -7,6 +7,7 @@ no test can see another's rows unless tenancy is broken.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import tempfile
 from collections.abc import AsyncIterator, Iterator
@@ -16,7 +17,8 @@ from typing import Any
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
-from sqlalchemy import event
+from sqlalchemy import event, text
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from gql.app import create_app
@@ -28,11 +30,30 @@ TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
 
 
 def database_url() -> str:
+    """The database of this test process: under pytest-xdist each worker has its own
+    (a SQLite file, or a PostgreSQL database named after the worker), since the
+    session fixture below recreates the schema."""
     url = os.environ.get("LEDGERGRAPH_TEST_DATABASE_URL")
-    if url:
+    if not url:
+        folder = Path(tempfile.mkdtemp(prefix="ledgergraph-test-"))
+        return f"sqlite+aiosqlite:///{folder / 'test.db'}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None:
         return url
-    folder = Path(tempfile.mkdtemp(prefix="ledgergraph-test-"))
-    return f"sqlite+aiosqlite:///{folder / 'test.db'}"
+    base = make_url(url)
+    own = base.set(database=f"{base.database}_{worker}")
+    asyncio.run(_recreate_database(base, own.database or ""))
+    return own.render_as_string(hide_password=False)
+
+
+async def _recreate_database(server: URL, name: str) -> None:
+    engine = create_async_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        await engine.dispose()
 
 
 DATABASE_URL = database_url()

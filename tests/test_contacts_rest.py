@@ -126,7 +126,11 @@ async def test_post_defaults_type_to_customer(api):
     assert (data["type"], data["entityType"], data["enabled"]) == ("customer", "BUSINESS", True)
 
 
-@pytest.mark.parametrize("ref", [new_id(), "not-an-id", to_global_id("Contact", new_id())])
+@pytest.mark.parametrize(
+    "ref",
+    [new_id(), "not-an-id", to_global_id("Contact", new_id())],
+    ids=["object-id", "not-an-id", "global-id"],
+)
 async def test_get_of_an_unknown_id_is_404(api, ref):
     # given
     tenant = await api.register()
