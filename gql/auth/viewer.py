@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gql.core.ids import decode_id
 from gql.db import set_tenant
 from gql.domains.companies.models import Company, Membership, ModuleLicense, Role, User
-from gql.domains.companies.modules import MODULES
+from gql.domains.companies.modules import MODULES, ModuleAlias
 
 NO_ACCESS = "You do not have access to this company"
 
@@ -38,7 +38,7 @@ class Viewer:
 
 def license_is_active(license: ModuleLicense | None, alias: str, now: datetime) -> bool:
     if license is None:
-        return MODULES[alias].default_enabled
+        return MODULES[ModuleAlias(alias)].default_enabled
     if not license.enabled:
         return False
     return license.expires_at is None or license.expires_at > now
@@ -49,7 +49,7 @@ async def enabled_modules(session: AsyncSession) -> frozenset[str]:
     licenses = {lic.alias: lic for lic in (await session.scalars(select(ModuleLicense))).all()}
     now = datetime.now(UTC)
     return frozenset(
-        alias for alias in MODULES if license_is_active(licenses.get(alias), alias, now)
+        alias.value for alias in MODULES if license_is_active(licenses.get(alias), alias, now)
     )
 
 

@@ -33,6 +33,7 @@ from sqlalchemy.sql.util import ClauseAdapter
 from strawberry.types.arguments import convert_arguments
 from strawberry.utils.str_converters import to_camel_case
 
+from gql.auth.access import Need, allows
 from gql.compiler.sqlenv import SqlEnv
 from gql.core.graph import (
     Computed,
@@ -49,6 +50,7 @@ from gql.core.graph import (
 from gql.core.ids import decode_id
 from gql.core.pagination import PageArgs, window_bounds
 from gql.core.relay import NODE_TYPES
+from gql.domains.companies.modules import ModuleAlias
 
 STRAWBERRY = "strawberry-definition"
 
@@ -155,17 +157,24 @@ class Planner:
     # --- permissions ------------------------------------------------------------------
 
     def check_permissions(self, field: GraphQLField) -> None:
+        """Compile only what the gate allows; a refusal is the resolver path's to give,
+        with its exact error."""
         definition = field.extensions.get(STRAWBERRY)
         for permission in getattr(definition, "permission_classes", None) or []:
-            try:
-                permission().has_permission(None, _Info(self.context))
-            except Exception as exc:  # the resolver path raises it, with its exact error
-                raise Fallback(f"permission {permission.__name__} refused") from exc
+            need = getattr(permission, "need", None)
+            if need is None:
+                raise Fallback(f"permission {permission.__name__} is not a declared need")
+            if not allows(self.context.viewer, need):
+                raise Fallback(f"permission {permission.__name__} refused")
 
     def _check_module(self, type_name: str) -> None:
         spec = NODE_TYPES.get(type_name)
-        if spec and spec.module and spec.module not in self.context.viewer.enabled_modules:
-            raise Fallback(f"module {spec.module} is off")
+        if spec and spec.module:
+            self._require_module(spec.module)
+
+    def _require_module(self, module: str) -> None:
+        if not allows(self.context.viewer, Need(module=ModuleAlias(module))):
+            raise Fallback(f"module {module} is off")
 
     def arguments(self, field: GraphQLField, node: FieldNode) -> dict[str, Any]:
         """The field's arguments as its resolver receives them (strawberry inputs,
@@ -364,8 +373,8 @@ class Planner:
         row: Any,
         nodes: list[FieldNode],
     ) -> ColumnElement[Any]:
-        if spec.module and spec.module not in self.context.viewer.enabled_modules:
-            raise Fallback(f"module {spec.module} is off")
+        if spec.module:
+            self._require_module(spec.module)
         if len(nodes) > 1:
             raise Fallback("edge selected twice under one key")
         args = self.arguments(field, nodes[0])
@@ -538,10 +547,3 @@ class Planner:
         if direction == "desc":
             return [col.desc(), table.c.id.desc()]
         return [col.asc(), table.c.id.asc()]
-
-
-class _Info:
-    """Just enough of strawberry's Info for permission classes (they read the context)."""
-
-    def __init__(self, context: Any) -> None:
-        self.context = context

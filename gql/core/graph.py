@@ -92,13 +92,12 @@ def sql_of(field: Any) -> Any:
 def require_module_of(model: type[Any], info: strawberry.Info) -> None:
     """An edge into a module's type answers FORBIDDEN while that module is off, as the
     module's root fields do (the compiled path defers such queries to this one)."""
-    from gql.auth.permissions import module_disabled_message
-    from gql.core.errors import ForbiddenError
+    from gql.auth.permissions import require_module
     from gql.core.relay import module_of
 
     module = module_of(model)
-    if module is not None and module not in info.context.viewer.enabled_modules:
-        raise ForbiddenError(module_disabled_message(module))
+    if module is not None:
+        require_module(info.context.viewer, module)
 
 
 def to_one(loader: type[Any], fk: str, *, description: str | None = None) -> Any:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import strawberry
 
-from gql.auth.permissions import InCompany, module_disabled_message
+from gql.auth.access import AccessDenied, Need, authorize
+from gql.auth.permissions import InCompany
 from gql.context import Info
 from gql.core.errors import ForbiddenError, NotFoundError
 from gql.core.ids import from_global_id
 from gql.core.relay import NODE_TYPES, Node
+from gql.domains.companies.modules import ModuleAlias
 
 
 async def _resolve(info: Info, ids: list[strawberry.ID]) -> list[object | Exception]:
@@ -22,10 +24,13 @@ async def _resolve(info: Info, ids: list[strawberry.ID]) -> list[object | Except
         wanted.setdefault(decoded[0], []).append((index, decoded[1]))
     for type_name, entries in wanted.items():
         spec = NODE_TYPES[type_name]
-        if spec.module and spec.module not in ctx.viewer.enabled_modules:
-            for index, _ in entries:
-                out[index] = ForbiddenError(module_disabled_message(spec.module))
-            continue
+        if spec.module:
+            try:
+                authorize(ctx.viewer, Need(module=ModuleAlias(spec.module)))
+            except AccessDenied as denied:
+                for index, _ in entries:
+                    out[index] = ForbiddenError(denied.message)
+                continue
         rows = await spec.load(ctx, [pk for _, pk in entries])
         for (index, _), row in zip(entries, rows, strict=True):
             if row is not None:

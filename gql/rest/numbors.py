@@ -17,13 +17,14 @@ from pydantic.alias_generators import to_camel
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gql.auth.permissions import module_disabled_message
+from gql.auth.access import AccessDenied, Level, Need, authorize
 from gql.auth.viewer import Viewer, resolve_viewer
 from gql.core.errors import ErrorCode, UserInputError
 from gql.core.failures import TIMEOUT_GRACE, Failure, classify
 from gql.core.failures import answer as failure_answer
 from gql.core.pagination import MAX_POSITION
 from gql.db import RequestSession, end_session, set_deadline
+from gql.domains.companies.modules import ModuleAlias
 from gql.settings import Settings
 
 log = logging.getLogger("ledgergraph.rest")
@@ -172,6 +173,9 @@ class RestContext:
     viewer: Viewer
     settings: Settings
 
+    def authorize(self, need: Need) -> None:
+        rest_authorize(self.viewer, need)
+
     @property
     def tenant_id(self) -> str:
         assert self.viewer.company is not None
@@ -185,12 +189,15 @@ def endpoint(
     *,
     public: bool = False,
     tenant: bool = True,
-    module: str | None = None,
+    module: ModuleAlias | None = None,
     write: bool = False,
     manage: bool = False,
 ) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
     """Wrap a handler: viewer and tenant resolved, permissions checked, one transaction
     (committed when the handler returns, rolled back on any failure)."""
+
+    level = Level.MANAGE if manage else Level.WRITE if write else Level.READ
+    need = None if public else Need(tenant=tenant, level=level, module=module)
 
     def wrap(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         async def run(request: Request) -> Response:
@@ -200,10 +207,8 @@ def endpoint(
                 try:
                     async with asyncio.timeout(settings.request_timeout_seconds + TIMEOUT_GRACE):
                         viewer = await _viewer(request, session)
-                        if not public:
-                            _check_access(
-                                viewer, tenant=tenant, module=module, write=write, manage=manage
-                            )
+                        if need is not None:
+                            rest_authorize(viewer, need)
                         response = await handler(RestContext(request, session, viewer, settings))
                         await session.commit()
                     await end_session(session)
@@ -260,23 +265,15 @@ async def _viewer(request: Request, session: RequestSession) -> Viewer:
     )
 
 
-def _check_access(
-    viewer: Viewer, *, tenant: bool, module: str | None, write: bool, manage: bool
-) -> None:
-    if viewer.user is None:
-        reason = viewer.auth_error or "authentication required"
-        raise HttpError(401, f"Unauthorized: {reason}")
-    if not tenant:
-        return
-    if viewer.company is None:
-        raise HttpError(403, viewer.access_error or "You do not have access to this company")
-    if module is not None and module not in viewer.enabled_modules:
-        raise HttpError(403, module_disabled_message(module))
-    role = viewer.role
-    if write and (role is None or not role.can_write):
-        raise HttpError(403, f"Your role ({role.value if role else 'none'}) cannot make changes")
-    if manage and (role is None or not role.can_manage_company):
-        raise HttpError(403, "Only the company's owner or an admin can do this")
+def rest_authorize(viewer: Viewer, need: Need) -> None:
+    """`authorize`, with its refusal as the REST status for it (401 or 403)."""
+    try:
+        authorize(viewer, need)
+    except AccessDenied as denied:
+        if not denied.authenticated:
+            reason = viewer.auth_error or "authentication required"
+            raise HttpError(401, f"Unauthorized: {reason}") from None
+        raise HttpError(403, denied.message) from None
 
 
 def _is_missing_path_id(exc: UserInputError) -> bool:

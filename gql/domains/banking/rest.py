@@ -8,12 +8,13 @@ from typing import Any
 from starlette.responses import Response
 from starlette.routing import Route
 
-from gql.auth.permissions import module_disabled_message
+from gql.auth.access import Need
 from gql.core.errors import FieldError, UserInputError
 from gql.core.ids import decode_id
 from gql.core.pagination import Page, PageArgs
 from gql.domains.banking import service
 from gql.domains.banking.models import Account, AccountType, Transaction, TransactionType, Transfer
+from gql.domains.companies.modules import ModuleAlias
 from gql.rest.numbors import (
     HttpError,
     RestContext,
@@ -28,7 +29,7 @@ from gql.rest.numbors import (
 )
 from gql.rest.renames import Renames
 
-MODULE = "banking"
+MODULE = ModuleAlias.BANKING
 
 # The Numbors names for the fields, and ours.
 ACCOUNT_NAMES = Renames({"currency": "currencyCode"})
@@ -167,8 +168,8 @@ async def list_transactions(ctx: RestContext) -> Response:
 @endpoint(module=MODULE, write=True)
 async def create_transaction(ctx: RestContext) -> Response:
     body = await _body(ctx, TRANSACTION_NAMES)
-    if body.get("documentId") is not None and "invoicing" not in ctx.viewer.enabled_modules:
-        raise HttpError(403, module_disabled_message("invoicing"))
+    if body.get("documentId") is not None:
+        ctx.authorize(Need(module=ModuleAlias.INVOICING))
     try:
         tx = await service.create_transaction(session=ctx.session, data=body)
     except UserInputError as exc:

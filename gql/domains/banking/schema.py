@@ -7,7 +7,8 @@ from typing import TypeVar
 
 import strawberry
 
-from gql.auth.permissions import ModuleEnabled, module_read, module_write
+from gql.auth.access import Level, Need
+from gql.auth.permissions import module_read, module_write, require_module, requires
 from gql.context import Info
 from gql.core.graph import RootConnection, root_get, sql_meta
 from gql.core.inputs import find_row, input_to_dict
@@ -50,12 +51,13 @@ from gql.domains.banking.types import (
     transfer_filter_of,
     transfer_order_of,
 )
+from gql.domains.companies.modules import ModuleAlias
 from gql.domains.documents.models import Document
 
 READ = module_read(MODULE)
 WRITE = module_write(MODULE)
 # A payment changes a document too: both modules must be on.
-PAY = [*WRITE, ModuleEnabled("invoicing")]
+PAY = [*WRITE, requires(Need(level=Level.WRITE, module=ModuleAlias.INVOICING))]
 
 P = TypeVar("P")
 
@@ -235,7 +237,7 @@ class Mutation:
         session = info.context.session
         data = input_to_dict(input)
         if data.get("documentId") is not None:
-            ModuleEnabled("invoicing")().has_permission(None, info)
+            require_module(info.context.viewer, ModuleAlias.INVOICING)
         return await save_mutation(
             session,
             TransactionPayload,

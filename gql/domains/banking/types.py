@@ -10,9 +10,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from gql.auth.permissions import module_disabled_message
+from gql.auth.permissions import require_module
 from gql.context import Context, Info
-from gql.core.errors import ForbiddenError
 from gql.core.graph import Edge, MoneyOf, money, sql_meta, to_many, to_one, to_one_by
 from gql.core.ids import decode_id
 from gql.core.inputs import input_to_dict
@@ -33,6 +32,7 @@ from gql.domains.banking.loaders import (
 from gql.domains.banking.models import Account, AccountType, Transaction, TransactionType, Transfer
 from gql.domains.catalogue.loaders import CategoryByIdLoader
 from gql.domains.catalogue.types import CategoryNode, Money
+from gql.domains.companies.modules import ModuleAlias
 from gql.domains.contacts.loaders import ContactByIdLoader
 from gql.domains.contacts.types import ContactNode
 from gql.domains.documents.loaders import DocumentByIdLoader
@@ -42,7 +42,7 @@ from gql.domains.ledger.loaders import LedgerAccountByIdLoader
 if TYPE_CHECKING:
     from gql.domains.ledger.types import LedgerAccountNode, VoucherNode
 
-MODULE = "banking"
+MODULE = ModuleAlias.BANKING
 
 AccountTypeEnum = strawberry.enum(
     AccountType,
@@ -384,8 +384,7 @@ async def account_transactions(
 ) -> TransactionConnection:
     """Account.transactions, batched across every account on the page."""
     ctx = info.context
-    if MODULE not in ctx.viewer.enabled_modules:
-        raise ForbiddenError(module_disabled_message(MODULE))
+    require_module(ctx.viewer, MODULE)
     args = ctx.page_args(first=first, after=after, last=last, before=before)
     key = (account.id, args, transaction_filter_of(filter), transaction_order_of(order_by))
     page = await ctx.loaders.get(TransactionPageByAccountIdLoader).load(key)

@@ -18,14 +18,6 @@ class Role(str, Enum):
     STAFF = "staff"
     VIEWER = "viewer"
 
-    @property
-    def can_write(self) -> bool:
-        return self is not Role.VIEWER
-
-    @property
-    def can_manage_company(self) -> bool:
-        return self in (Role.OWNER, Role.ADMIN)
-
 
 class User(Entity, table=True):
     name: str = Field(max_length=200)

@@ -3,28 +3,61 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
+
+
+class ModuleAlias(str, Enum):
+    INVOICING = "invoicing"
+    ACCOUNTING = "accounting"
+    BANKING = "banking"
+    INVENTORY = "inventory"
+    CRM = "crm"
+    PAYROLL = "payroll"
+    POS = "pos"
+    PROJECTS = "projects"
+    HELPDESK = "helpdesk"
+    CONTRACTS = "contracts"
 
 
 @dataclass(frozen=True)
 class Module:
-    alias: str
+    alias: ModuleAlias
     name: str
     description: str
-    default_enabled: bool = True
+    # Licensed to a new company: only the modules that have code behind them, so a
+    # client is never told a module is on whose paths answer nothing.
+    default_enabled: bool = False
 
 
-MODULES: dict[str, Module] = {
+MODULES: dict[ModuleAlias, Module] = {
     m.alias: m
     for m in (
-        Module("invoicing", "Invoicing", "Invoices, bills, estimates, credit notes and orders"),
-        Module("accounting", "Accounting", "Chart of accounts, journal entries and reports"),
-        Module("banking", "Banking", "Bank accounts, feeds, rules and transfers"),
-        Module("inventory", "Inventory", "Warehouses, stock moves, transfers and adjustments"),
-        Module("crm", "CRM", "Pipelines, leads, deals, activities and campaigns"),
-        Module("payroll", "Payroll", "Departments, employees and pay runs"),
-        Module("pos", "Point of Sale", "Terminals, sessions, orders and loyalty"),
-        Module("projects", "Projects", "Projects, tasks and time tracking"),
-        Module("helpdesk", "Helpdesk", "Tickets, SLAs and knowledge base"),
-        Module("contracts", "Contracts", "Contracts and proposals"),
+        Module(
+            ModuleAlias.INVOICING,
+            "Invoicing",
+            "Invoices, bills, estimates, credit notes and orders",
+            default_enabled=True,
+        ),
+        Module(
+            ModuleAlias.ACCOUNTING,
+            "Accounting",
+            "Chart of accounts, journal entries and reports",
+            default_enabled=True,
+        ),
+        Module(
+            ModuleAlias.BANKING,
+            "Banking",
+            "Bank accounts, feeds, rules and transfers",
+            default_enabled=True,
+        ),
+        Module(
+            ModuleAlias.INVENTORY, "Inventory", "Warehouses, stock moves, transfers and adjustments"
+        ),
+        Module(ModuleAlias.CRM, "CRM", "Pipelines, leads, deals, activities and campaigns"),
+        Module(ModuleAlias.PAYROLL, "Payroll", "Departments, employees and pay runs"),
+        Module(ModuleAlias.POS, "Point of Sale", "Terminals, sessions, orders and loyalty"),
+        Module(ModuleAlias.PROJECTS, "Projects", "Projects, tasks and time tracking"),
+        Module(ModuleAlias.HELPDESK, "Helpdesk", "Tickets, SLAs and knowledge base"),
+        Module(ModuleAlias.CONTRACTS, "Contracts", "Contracts and proposals"),
     )
 }

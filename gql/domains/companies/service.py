@@ -60,7 +60,7 @@ class ModuleSetInput(InputModel):
     @classmethod
     def _known(cls, value: str) -> str:
         if value not in MODULES:
-            raise ValueError(f"unknown module; one of: {', '.join(MODULES)}")
+            raise ValueError(f"unknown module; one of: {', '.join(m.value for m in MODULES)}")
         return value
 
 
@@ -140,7 +140,7 @@ def _add_company_defaults(session: AsyncSession, currency: str) -> None:
     session.add(Category(name="Sales", type=CategoryType.INCOME.value))
     session.add(Category(name="General expenses", type=CategoryType.EXPENSE.value))
     for alias, module in MODULES.items():
-        session.add(ModuleLicense(alias=alias, enabled=module.default_enabled))
+        session.add(ModuleLicense(alias=alias.value, enabled=module.default_enabled))
     session.add_all(number_series_for_new_company())
     session.add_all(chart_rows())
     session.add(default_year_for(date.today()))

@@ -14,6 +14,7 @@ from starlette.routing import Route
 from gql.core.errors import FieldError, UserInputError
 from gql.core.pagination import PageArgs
 from gql.domains.catalogue.models import Item
+from gql.domains.companies.modules import ModuleAlias
 from gql.domains.contacts.models import Contact
 from gql.domains.documents import service
 from gql.domains.documents.models import Document, DocumentKind, DocumentStatus
@@ -30,7 +31,7 @@ from gql.rest.numbors import (
 )
 from gql.rest.renames import Renames
 
-MODULE = "invoicing"
+MODULE = ModuleAlias.INVOICING
 
 # The Numbors names for document fields, and ours.
 BODY_NAMES = Renames(

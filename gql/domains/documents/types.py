@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
+from gql.auth.permissions import require_module
 from gql.context import Context, Info
 from gql.core.graph import computed, money, to_many, to_one, to_one_by
 from gql.core.ids import decode_id
@@ -19,6 +20,7 @@ from gql.core.relay import Connection, Node, node_type
 from gql.domains.banking.loaders import TransactionsByDocumentIdLoader
 from gql.domains.catalogue.loaders import ItemByIdLoader, ItemVariantByIdLoader, TaxByIdLoader
 from gql.domains.catalogue.types import ItemNode, ItemVariantNode, Money, TaxNode
+from gql.domains.companies.modules import ModuleAlias
 from gql.domains.contacts.loaders import ContactByIdLoader
 from gql.domains.contacts.types import ContactNode
 from gql.domains.documents import service
@@ -36,7 +38,7 @@ if TYPE_CHECKING:
     from gql.domains.banking.types import TransactionNode
     from gql.domains.ledger.types import VoucherNode
 
-MODULE = "invoicing"
+MODULE = ModuleAlias.INVOICING
 
 DocumentKindEnum = strawberry.enum(DocumentKind, name="DocumentKind")
 DocumentStatusEnum = strawberry.enum(
@@ -247,11 +249,7 @@ async def contact_documents(
 ) -> DocumentConnection:
     """Contact.documents, batched across every contact on the page."""
     ctx = info.context
-    if MODULE not in ctx.viewer.enabled_modules:
-        from gql.auth.permissions import module_disabled_message
-        from gql.core.errors import ForbiddenError
-
-        raise ForbiddenError(module_disabled_message(MODULE))
+    require_module(ctx.viewer, MODULE)
     args = ctx.page_args(first=first, after=after, last=last, before=before)
     key = (contact.id, args, filter_of(filter), order_of(order_by))
     page = await ctx.loaders.get(DocumentPageByContactIdLoader).load(key)

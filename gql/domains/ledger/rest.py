@@ -15,6 +15,7 @@ from gql.core.errors import FieldError, UserInputError
 from gql.core.ids import from_global_id
 from gql.core.pagination import PageArgs
 from gql.db import is_object_id
+from gql.domains.companies.modules import ModuleAlias
 from gql.domains.ledger import service
 from gql.domains.ledger.models import (
     LedgerAccount,
@@ -36,7 +37,7 @@ from gql.rest.numbors import (
 )
 from gql.rest.renames import Renames
 
-MODULE = "accounting"
+MODULE = ModuleAlias.ACCOUNTING
 
 ACCOUNT_NAMES = Renames({"parent": "parentId"})
 JOURNAL_NAMES = Renames({}, nested={"lines": Renames({"contact": "contactId"})})

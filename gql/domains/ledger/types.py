@@ -11,9 +11,9 @@ from typing import Annotated, Any
 
 import strawberry
 
-from gql.auth.permissions import module_disabled_message, module_read
+from gql.auth.permissions import module_read, require_module
 from gql.context import Context, Info
-from gql.core.errors import ForbiddenError, NotFoundError, UserInputError
+from gql.core.errors import NotFoundError, UserInputError
 from gql.core.graph import Computed, money, python_only, sql_meta, to_many, to_one, to_one_by
 from gql.core.ids import decode_id
 from gql.core.inputs import input_to_dict
@@ -21,6 +21,7 @@ from gql.core.mutations import UserError
 from gql.core.ordering import OrderDirection
 from gql.core.relay import NODE_TYPES, Connection, Node, node_type
 from gql.domains.catalogue.types import Money
+from gql.domains.companies.modules import ModuleAlias
 from gql.domains.contacts.loaders import ContactByIdLoader
 from gql.domains.contacts.types import ContactNode
 from gql.domains.documents.models import DocumentKind
@@ -49,7 +50,7 @@ from gql.domains.ledger.models import (
     VoucherType,
 )
 
-MODULE = "accounting"
+MODULE = ModuleAlias.ACCOUNTING
 READ = module_read(MODULE)
 
 LedgerAccountTypeEnum = strawberry.enum(LedgerAccountType, name="LedgerAccountType")
@@ -165,8 +166,8 @@ async def _source(root: Any, info: Info) -> Node | None:
     if spec is None:
         return None
     ctx = info.context
-    if spec.module and spec.module not in ctx.viewer.enabled_modules:
-        raise ForbiddenError(module_disabled_message(spec.module))
+    if spec.module:
+        require_module(ctx.viewer, spec.module)
     return (await spec.load(ctx, [root.source_id]))[0]  # type: ignore[no-any-return]
 
 
