@@ -8,6 +8,7 @@ the node's table is that column.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -183,6 +184,91 @@ class RootConnection:
     filter_of: Callable[[Any], Any]
     order_of: Callable[[Any], tuple[str, str]]
     order_columns: dict[str, Any]
+
+
+async def list_page(
+    session: Any,
+    spec: RootConnection,
+    args: Any,
+    *,
+    filter: Any = None,
+    order: tuple[str, str] | None = None,
+) -> Any:
+    """One page of `spec`'s rows: what a root connection answers on the resolver path,
+    and what REST lists answer. `filter` is the GraphQL filter input (or None);
+    `order` an explicit (field, direction), else `spec.order_of(None)`'s default."""
+    from gql.core.ordering import order_clauses
+    from gql.core.pagination import fetch_page
+
+    field, direction = order or spec.order_of(None)
+    return await fetch_page(
+        session,
+        spec.model,
+        where=spec.filter_of(filter).conditions(),
+        order_by=order_clauses(spec.model, spec.order_columns[field], direction),
+        args=args,
+    )
+
+
+def root_connection(
+    spec: RootConnection,
+    connection: type[Any],
+    *,
+    filter: type[Any] | None,
+    order: type[Any] | None,
+    permission_classes: list[Any],
+    description: str,
+) -> Any:
+    """A root list field over `spec`, declared once: the connection arguments
+    (first/after/last/before, and `filter` / `orderBy` when their input types are
+    given), a resolver that pages through `list_page`, and the compiler's metadata."""
+
+    async def resolve(
+        info: strawberry.Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        **inputs: Any,
+    ) -> Any:
+        args = info.context.page_args(first=first, after=after, last=last, before=before)
+        order_value = inputs.get("order_by")
+        page = await list_page(
+            info.context.session,
+            spec,
+            args,
+            filter=inputs.get("filter"),
+            order=spec.order_of(order_value),
+        )
+        return connection.from_page(page)
+
+    # The arguments strawberry sees: the signature says which, with their types (the
+    # resolver itself takes the optional inputs as keywords).
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    parameters = [
+        inspect.Parameter(
+            "info", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=strawberry.Info
+        ),
+        inspect.Parameter("first", keyword, default=None, annotation=int | None),
+        inspect.Parameter("after", keyword, default=None, annotation=str | None),
+        inspect.Parameter("last", keyword, default=None, annotation=int | None),
+        inspect.Parameter("before", keyword, default=None, annotation=str | None),
+    ]
+    for name, input_type in (("filter", filter), ("order_by", order)):
+        if input_type is not None:
+            parameters.append(
+                inspect.Parameter(name, keyword, default=None, annotation=input_type | None)
+            )
+    resolve.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        parameters, return_annotation=connection
+    )
+    resolve.__annotations__ = {p.name: p.annotation for p in parameters} | {"return": connection}
+    return strawberry.field(
+        resolver=resolve,
+        description=description,
+        permission_classes=permission_classes,
+        metadata={SQL: spec},
+    )
 
 
 @dataclass(frozen=True)

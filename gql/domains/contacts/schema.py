@@ -6,7 +6,7 @@ import strawberry
 
 from gql.auth.permissions import READ, WRITE
 from gql.context import Info
-from gql.core.graph import RootConnection, root_get, sql_meta
+from gql.core.graph import RootConnection, root_connection, root_get
 from gql.core.inputs import input_to_dict
 from gql.core.mutations import run_mutation
 from gql.core.relay import global_id_of
@@ -40,6 +40,9 @@ def filter_of(value: ContactFilter | None) -> service.ContactFilter:
     )
 
 
+CONTACTS = RootConnection(Contact, filter_of, order_of, service.ORDER_COLUMNS)
+
+
 @strawberry.type
 class Query:
     contact: ContactNode | None = root_get(
@@ -49,30 +52,14 @@ class Query:
         description="A contact by id; null with NOT_FOUND when there is none.",
     )
 
-    @strawberry.field(
-        description="Customers and suppliers.",
+    contacts: ContactConnection = root_connection(
+        CONTACTS,
+        ContactConnection,
+        filter=ContactFilter,
+        order=ContactOrder,
         permission_classes=READ,
-        metadata=sql_meta(RootConnection(Contact, filter_of, order_of, service.ORDER_COLUMNS)),
+        description="Customers and suppliers.",
     )
-    async def contacts(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: ContactFilter | None = None,
-        order_by: ContactOrder | None = None,
-    ) -> ContactConnection:
-        field, direction = order_of(order_by)
-        page = await service.list_contacts(
-            session=info.context.session,
-            filter=filter_of(filter),
-            args=info.context.page_args(first=first, after=after, last=last, before=before),
-            order_by=field,
-            direction=direction,
-        )
-        return ContactConnection.from_page(page)  # type: ignore[return-value]
 
 
 @strawberry.type
