@@ -191,20 +191,22 @@ async def list_page(
     spec: RootConnection,
     args: Any,
     *,
-    filter: Any = None,
+    where: Any = None,
     order: tuple[str, str] | None = None,
 ) -> Any:
     """One page of `spec`'s rows: what a root connection answers on the resolver path,
-    and what REST lists answer. `filter` is the GraphQL filter input (or None);
-    `order` an explicit (field, direction), else `spec.order_of(None)`'s default."""
+    and what the REST lists answer. `where` is the area's filter (an object with
+    `.conditions()`; default: `spec.filter_of(None)`), `order` a (field, direction)
+    (default: `spec.order_of(None)`)."""
     from gql.core.ordering import order_clauses
     from gql.core.pagination import fetch_page
 
     field, direction = order or spec.order_of(None)
+    rows_filter = where if where is not None else spec.filter_of(None)
     return await fetch_page(
         session,
         spec.model,
-        where=spec.filter_of(filter).conditions(),
+        where=rows_filter.conditions(),
         order_by=order_clauses(spec.model, spec.order_columns[field], direction),
         args=args,
     )
@@ -237,7 +239,7 @@ def root_connection(
             info.context.session,
             spec,
             args,
-            filter=inputs.get("filter"),
+            where=spec.filter_of(inputs.get("filter")),
             order=spec.order_of(order_value),
         )
         return connection.from_page(page)

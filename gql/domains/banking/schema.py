@@ -10,7 +10,7 @@ import strawberry
 from gql.auth.access import Level, Need
 from gql.auth.permissions import module_read, module_write, require_module, requires
 from gql.context import Info
-from gql.core.graph import RootConnection, root_get, sql_meta
+from gql.core.graph import RootConnection, root_connection, root_get
 from gql.core.inputs import find_row, input_to_dict
 from gql.core.mutations import delete_mutation, run_mutation, save_mutation
 from gql.domains.banking import service
@@ -72,34 +72,14 @@ class Query:
         "is none.",
     )
 
-    @strawberry.field(
-        description="The company's bank, cash and credit-card accounts.",
+    accounts: AccountConnection = root_connection(
+        RootConnection(Account, account_filter_of, account_order_of, service.ACCOUNT_ORDER_COLUMNS),
+        AccountConnection,
+        filter=AccountFilter,
+        order=AccountOrder,
         permission_classes=READ,
-        metadata=sql_meta(
-            RootConnection(
-                Account, account_filter_of, account_order_of, service.ACCOUNT_ORDER_COLUMNS
-            )
-        ),
+        description="The company's bank, cash and credit-card accounts.",
     )
-    async def accounts(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: AccountFilter | None = None,
-        order_by: AccountOrder | None = None,
-    ) -> AccountConnection:
-        field, direction = account_order_of(order_by)
-        page = await service.list_accounts(
-            session=info.context.session,
-            filter=account_filter_of(filter),
-            args=info.context.page_args(first=first, after=after, last=last, before=before),
-            order_by=field,
-            direction=direction,
-        )
-        return AccountConnection.from_page(page)  # type: ignore[return-value]
 
     transaction: TransactionNode | None = root_get(
         Transaction,
@@ -108,38 +88,20 @@ class Query:
         description="A transaction by id; null with NOT_FOUND when there is none.",
     )
 
-    @strawberry.field(
+    transactions: TransactionConnection = root_connection(
+        RootConnection(
+            Transaction,
+            transaction_filter_of,
+            transaction_order_of,
+            service.TRANSACTION_ORDER_COLUMNS,
+        ),
+        TransactionConnection,
+        filter=TransactionFilter,
+        order=TransactionOrder,
+        permission_classes=READ,
         description="Incomes and expenses of every account (payments and transfers' sides "
         "included).",
-        permission_classes=READ,
-        metadata=sql_meta(
-            RootConnection(
-                Transaction,
-                transaction_filter_of,
-                transaction_order_of,
-                service.TRANSACTION_ORDER_COLUMNS,
-            )
-        ),
     )
-    async def transactions(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: TransactionFilter | None = None,
-        order_by: TransactionOrder | None = None,
-    ) -> TransactionConnection:
-        field, direction = transaction_order_of(order_by)
-        page = await service.list_transactions(
-            session=info.context.session,
-            filter=transaction_filter_of(filter),
-            args=info.context.page_args(first=first, after=after, last=last, before=before),
-            order_by=field,
-            direction=direction,
-        )
-        return TransactionConnection.from_page(page)  # type: ignore[return-value]
 
     transfer: TransferNode | None = root_get(
         Transfer,
@@ -148,34 +110,16 @@ class Query:
         description="A transfer by id; null with NOT_FOUND when there is none.",
     )
 
-    @strawberry.field(
-        description="Transfers between the company's accounts.",
-        permission_classes=READ,
-        metadata=sql_meta(
-            RootConnection(
-                Transfer, transfer_filter_of, transfer_order_of, service.TRANSFER_ORDER_COLUMNS
-            )
+    transfers: TransferConnection = root_connection(
+        RootConnection(
+            Transfer, transfer_filter_of, transfer_order_of, service.TRANSFER_ORDER_COLUMNS
         ),
+        TransferConnection,
+        filter=TransferFilter,
+        order=TransferOrder,
+        permission_classes=READ,
+        description="Transfers between the company's accounts.",
     )
-    async def transfers(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: TransferFilter | None = None,
-        order_by: TransferOrder | None = None,
-    ) -> TransferConnection:
-        field, direction = transfer_order_of(order_by)
-        page = await service.list_transfers(
-            session=info.context.session,
-            filter=transfer_filter_of(filter),
-            args=info.context.page_args(first=first, after=after, last=last, before=before),
-            order_by=field,
-            direction=direction,
-        )
-        return TransferConnection.from_page(page)  # type: ignore[return-value]
 
 
 @strawberry.type

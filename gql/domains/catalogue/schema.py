@@ -9,7 +9,7 @@ import strawberry
 
 from gql.auth.permissions import READ, WRITE
 from gql.context import Info
-from gql.core.graph import RootConnection, root_get, sql_meta
+from gql.core.graph import RootConnection, root_connection, root_get
 from gql.core.inputs import input_to_dict
 from gql.core.mutations import delete_mutation, save_mutation
 from gql.domains.catalogue import service
@@ -83,34 +83,16 @@ class Query:
         description="A category by id; null with NOT_FOUND when there is none.",
     )
 
-    @strawberry.field(
-        description="Income, expense and item categories.",
-        permission_classes=READ,
-        metadata=sql_meta(
-            RootConnection(
-                Category, category_filter_of, category_order_of, service.CATEGORY_ORDER_COLUMNS
-            )
+    categories: CategoryConnection = root_connection(
+        RootConnection(
+            Category, category_filter_of, category_order_of, service.CATEGORY_ORDER_COLUMNS
         ),
+        CategoryConnection,
+        filter=CategoryFilter,
+        order=CategoryOrder,
+        permission_classes=READ,
+        description="Income, expense and item categories.",
     )
-    async def categories(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: CategoryFilter | None = None,
-        order_by: CategoryOrder | None = None,
-    ) -> CategoryConnection:
-        field, direction = category_order_of(order_by)
-        page = await service.list_categories(
-            session=info.context.session,
-            filter=category_filter_of(filter),
-            args=info.context.page_args(first=first, after=after, last=last, before=before),
-            order_by=field,
-            direction=direction,
-        )
-        return CategoryConnection.from_page(page)  # type: ignore[return-value]
 
     tax: TaxNode | None = root_get(
         Tax,
@@ -119,32 +101,14 @@ class Query:
         description="A tax by id; null with NOT_FOUND when there is none.",
     )
 
-    @strawberry.field(
-        description="Tax rates applied to lines.",
+    taxes: TaxConnection = root_connection(
+        RootConnection(Tax, tax_filter_of, tax_order_of, service.TAX_ORDER_COLUMNS),
+        TaxConnection,
+        filter=TaxFilter,
+        order=TaxOrder,
         permission_classes=READ,
-        metadata=sql_meta(
-            RootConnection(Tax, tax_filter_of, tax_order_of, service.TAX_ORDER_COLUMNS)
-        ),
+        description="Tax rates applied to lines.",
     )
-    async def taxes(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: TaxFilter | None = None,
-        order_by: TaxOrder | None = None,
-    ) -> TaxConnection:
-        field, direction = tax_order_of(order_by)
-        page = await service.list_taxes(
-            session=info.context.session,
-            filter=tax_filter_of(filter),
-            args=info.context.page_args(first=first, after=after, last=last, before=before),
-            order_by=field,
-            direction=direction,
-        )
-        return TaxConnection.from_page(page)  # type: ignore[return-value]
 
     currency: CurrencyNode | None = root_get(
         Currency,
@@ -153,34 +117,16 @@ class Query:
         description="A currency by id; null with NOT_FOUND when there is none.",
     )
 
-    @strawberry.field(
-        description="The currencies the company deals in.",
-        permission_classes=READ,
-        metadata=sql_meta(
-            RootConnection(
-                Currency, currency_filter_of, currency_order_of, service.CURRENCY_ORDER_COLUMNS
-            )
+    currencies: CurrencyConnection = root_connection(
+        RootConnection(
+            Currency, currency_filter_of, currency_order_of, service.CURRENCY_ORDER_COLUMNS
         ),
+        CurrencyConnection,
+        filter=CurrencyFilter,
+        order=CurrencyOrder,
+        permission_classes=READ,
+        description="The currencies the company deals in.",
     )
-    async def currencies(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: CurrencyFilter | None = None,
-        order_by: CurrencyOrder | None = None,
-    ) -> CurrencyConnection:
-        field, direction = currency_order_of(order_by)
-        page = await service.list_currencies(
-            session=info.context.session,
-            filter=currency_filter_of(filter),
-            args=info.context.page_args(first=first, after=after, last=last, before=before),
-            order_by=field,
-            direction=direction,
-        )
-        return CurrencyConnection.from_page(page)  # type: ignore[return-value]
 
     item: ItemNode | None = root_get(
         Item,
@@ -189,32 +135,14 @@ class Query:
         description="An item by id; null with NOT_FOUND when there is none.",
     )
 
-    @strawberry.field(
-        description="Products and services.",
+    items: ItemConnection = root_connection(
+        RootConnection(Item, item_filter_of, item_order_of, service.ITEM_ORDER_COLUMNS),
+        ItemConnection,
+        filter=ItemFilter,
+        order=ItemOrder,
         permission_classes=READ,
-        metadata=sql_meta(
-            RootConnection(Item, item_filter_of, item_order_of, service.ITEM_ORDER_COLUMNS)
-        ),
+        description="Products and services.",
     )
-    async def items(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: ItemFilter | None = None,
-        order_by: ItemOrder | None = None,
-    ) -> ItemConnection:
-        field, direction = item_order_of(order_by)
-        page = await service.list_items(
-            session=info.context.session,
-            filter=item_filter_of(filter),
-            args=info.context.page_args(first=first, after=after, last=last, before=before),
-            order_by=field,
-            direction=direction,
-        )
-        return ItemConnection.from_page(page)  # type: ignore[return-value]
 
 
 @strawberry.type

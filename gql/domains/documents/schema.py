@@ -6,7 +6,7 @@ import strawberry
 
 from gql.auth.permissions import module_read, module_write
 from gql.context import Info
-from gql.core.graph import RootConnection, root_get, sql_meta
+from gql.core.graph import RootConnection, root_connection, root_get
 from gql.core.inputs import input_to_dict
 from gql.core.mutations import run_mutation, save_mutation
 from gql.core.relay import global_id_of
@@ -55,30 +55,14 @@ class Query:
         description="A document by id; null with NOT_FOUND when there is none.",
     )
 
-    @strawberry.field(
-        description="Invoices, bills and the other documents.",
+    documents: DocumentConnection = root_connection(
+        RootConnection(Document, filter_of, order_of, service.ORDER_COLUMNS),
+        DocumentConnection,
+        filter=DocumentFilter,
+        order=DocumentOrder,
         permission_classes=READ,
-        metadata=sql_meta(RootConnection(Document, filter_of, order_of, service.ORDER_COLUMNS)),
+        description="Invoices, bills and the other documents.",
     )
-    async def documents(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: DocumentFilter | None = None,
-        order_by: DocumentOrder | None = None,
-    ) -> DocumentConnection:
-        field, direction = order_of(order_by)
-        page = await service.list_documents(
-            session=info.context.session,
-            filter=filter_of(filter),
-            args=info.context.page_args(first=first, after=after, last=last, before=before),
-            order_by=field,
-            direction=direction,
-        )
-        return DocumentConnection.from_page(page)  # type: ignore[return-value]
 
 
 @strawberry.type

@@ -9,7 +9,7 @@ import strawberry
 
 from gql.auth.permissions import module_read, module_write
 from gql.context import Info
-from gql.core.graph import RootConnection, root_get, sql_meta
+from gql.core.graph import RootConnection, root_connection, root_get
 from gql.core.inputs import input_to_dict
 from gql.core.mutations import save_mutation
 from gql.domains.ledger import service
@@ -54,84 +54,38 @@ class Query:
         description="A ledger account by id; null with NOT_FOUND when there is none.",
     )
 
-    @strawberry.field(
-        description="The chart of accounts as a flat list, by code unless ordered otherwise.",
-        permission_classes=READ,
-        metadata=sql_meta(
-            RootConnection(
-                LedgerAccount, account_filter_of, account_order_of, service.ACCOUNT_ORDER_COLUMNS
-            )
+    ledger_accounts: LedgerAccountConnection = root_connection(
+        RootConnection(
+            LedgerAccount, account_filter_of, account_order_of, service.ACCOUNT_ORDER_COLUMNS
         ),
+        LedgerAccountConnection,
+        filter=LedgerAccountFilter,
+        order=LedgerAccountOrder,
+        permission_classes=READ,
+        description="The chart of accounts as a flat list, by code unless ordered otherwise.",
     )
-    async def ledger_accounts(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: LedgerAccountFilter | None = None,
-        order_by: LedgerAccountOrder | None = None,
-    ) -> LedgerAccountConnection:
-        field, direction = account_order_of(order_by)
-        page = await service.list_accounts(
-            session=info.context.session,
-            filter=account_filter_of(filter),
-            args=info.context.page_args(first=first, after=after, last=last, before=before),
-            order_by=field,
-            direction=direction,
-        )
-        return LedgerAccountConnection.from_page(page)  # type: ignore[return-value]
 
-    @strawberry.field(
+    chart_of_accounts: LedgerAccountConnection = root_connection(
+        RootConnection(
+            LedgerAccount, chart_filter_of, account_order_of, service.ACCOUNT_ORDER_COLUMNS
+        ),
+        LedgerAccountConnection,
+        filter=None,
+        order=None,
+        permission_classes=READ,
         description="The chart of accounts as a tree: the general headings by code; follow "
         "`children` "
         "down to the accounts (general > subsidiary > detailed > account).",
-        permission_classes=READ,
-        metadata=sql_meta(
-            RootConnection(
-                LedgerAccount, chart_filter_of, account_order_of, service.ACCOUNT_ORDER_COLUMNS
-            )
-        ),
     )
-    async def chart_of_accounts(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> LedgerAccountConnection:
-        field, direction = account_order_of(None)
-        page = await service.list_accounts(
-            session=info.context.session,
-            filter=chart_filter_of(None),
-            args=info.context.page_args(first=first, after=after, last=last, before=before),
-            order_by=field,
-            direction=direction,
-        )
-        return LedgerAccountConnection.from_page(page)  # type: ignore[return-value]
 
-    @strawberry.field(
-        description="Financial years, latest first. Vouchers are numbered within their year.",
+    financial_years: FinancialYearConnection = root_connection(
+        RootConnection(FinancialYear, year_filter_of, year_order_of, service.YEAR_ORDER_COLUMNS),
+        FinancialYearConnection,
+        filter=None,
+        order=None,
         permission_classes=READ,
-        metadata=sql_meta(
-            RootConnection(FinancialYear, year_filter_of, year_order_of, service.YEAR_ORDER_COLUMNS)
-        ),
+        description="Financial years, latest first. Vouchers are numbered within their year.",
     )
-    async def financial_years(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> FinancialYearConnection:
-        page = await service.list_financial_years(
-            session=info.context.session,
-            args=info.context.page_args(first=first, after=after, last=last, before=before),
-        )
-        return FinancialYearConnection.from_page(page)  # type: ignore[return-value]
 
     voucher: VoucherNode | None = root_get(
         Voucher,
@@ -140,34 +94,14 @@ class Query:
         description="A voucher by id; null with NOT_FOUND when there is none.",
     )
 
-    @strawberry.field(
-        description="Vouchers (journal entries), manual and automatic; latest first by default.",
+    vouchers: VoucherConnection = root_connection(
+        RootConnection(Voucher, voucher_filter_of, voucher_order_of, service.VOUCHER_ORDER_COLUMNS),
+        VoucherConnection,
+        filter=VoucherFilter,
+        order=VoucherOrder,
         permission_classes=READ,
-        metadata=sql_meta(
-            RootConnection(
-                Voucher, voucher_filter_of, voucher_order_of, service.VOUCHER_ORDER_COLUMNS
-            )
-        ),
+        description="Vouchers (journal entries), manual and automatic; latest first by default.",
     )
-    async def vouchers(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: VoucherFilter | None = None,
-        order_by: VoucherOrder | None = None,
-    ) -> VoucherConnection:
-        field, direction = voucher_order_of(order_by)
-        page = await service.list_vouchers(
-            session=info.context.session,
-            filter=voucher_filter_of(filter),
-            args=info.context.page_args(first=first, after=after, last=last, before=before),
-            order_by=field,
-            direction=direction,
-        )
-        return VoucherConnection.from_page(page)  # type: ignore[return-value]
 
 
 @strawberry.type
