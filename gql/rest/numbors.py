@@ -144,22 +144,30 @@ def choice_param(request: Request, name: str, choices: list[str]) -> str | None:
     return raw
 
 
-async def read_json(request: Request) -> Any:
-    """The request body parsed with exact decimals; a clear 400 when it is not JSON."""
+def body_error(message: str, code: ErrorCode = ErrorCode.INVALID) -> list[dict[str, str]]:
+    return [{"field": "body", "message": message, "code": code.value}]
+
+
+async def read_json(request: Request) -> dict[str, Any]:
+    """The request body: a JSON object, parsed with exact decimals. Anything else (not
+    JSON, or JSON that is not an object: `42`, `null`, an array) is a 400 naming the
+    body, so no handler ever sees a body it cannot index by field name."""
     body = await request.body()
     if not body.strip():
         raise HttpError(
-            400, "Validation failed", [{"field": "body", "message": "a JSON body is required"}]
+            400, "Validation failed", body_error("a JSON body is required", ErrorCode.REQUIRED)
         )
     try:
-        return simplejson.loads(body, use_decimal=True)
+        data = simplejson.loads(body, use_decimal=True)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise HttpError(
-            400, "Malformed JSON", [{"field": "body", "message": f"not valid JSON: {exc}"}]
-        ) from None
+        raise HttpError(400, "Malformed JSON", body_error(f"not valid JSON: {exc}")) from None
     except RecursionError:  # nesting deeper than the parser can follow: not ours to accept
-        message = "not valid JSON: nested too deeply"
-        raise HttpError(400, "Malformed JSON", [{"field": "body", "message": message}]) from None
+        raise HttpError(
+            400, "Malformed JSON", body_error("not valid JSON: nested too deeply")
+        ) from None
+    if not isinstance(data, dict):
+        raise HttpError(400, "Validation failed", body_error("must be a JSON object"))
+    return data
 
 
 @dataclass

@@ -91,12 +91,7 @@ def transfer_json(
 
 
 async def _body(ctx: RestContext, names: Renames) -> dict[str, Any]:
-    body = await read_json(ctx.request)
-    if not isinstance(body, dict):
-        raise HttpError(
-            400, "Validation failed", [{"field": "body", "message": "must be a JSON object"}]
-        )
-    return names.to_ours(body)
+    return names.to_ours(await read_json(ctx.request))
 
 
 def _theirs(exc: UserInputError, names: Renames) -> UserInputError:

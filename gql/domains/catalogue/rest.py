@@ -54,11 +54,10 @@ def item_json(item: Item, variants: list[ItemVariant]) -> dict[str, Any]:
     )
 
 
-async def _create_item(ctx: RestContext, body: Any) -> Item:
+async def _create_item(ctx: RestContext, body: dict[str, Any]) -> Item:
     """The item from a Numbors body; errors name the fields the client sent."""
-    data = ITEM_NAMES.to_ours(body) if isinstance(body, dict) else body
     try:
-        return await service.create_item(session=ctx.session, data=data)
+        return await service.create_item(session=ctx.session, data=ITEM_NAMES.to_ours(body))
     except UserInputError as exc:
         raise UserInputError(
             [FieldError(ITEM_NAMES.to_theirs_path(e.path), e.message, e.code) for e in exc.errors]

@@ -18,7 +18,6 @@ from gql.domains.contacts.models import Contact
 from gql.domains.documents import service
 from gql.domains.documents.models import Document, DocumentKind, DocumentStatus
 from gql.rest.numbors import (
-    HttpError,
     RestContext,
     choice_param,
     endpoint,
@@ -104,12 +103,7 @@ async def document_detail(ctx: RestContext, doc: Document) -> dict[str, Any]:
 
 
 async def read_body(ctx: RestContext) -> dict[str, Any]:
-    body = await read_json(ctx.request)
-    if not isinstance(body, dict):
-        raise HttpError(
-            400, "Validation failed", [{"field": "body", "message": "must be a JSON object"}]
-        )
-    return BODY_NAMES.to_ours(body)
+    return BODY_NAMES.to_ours(await read_json(ctx.request))
 
 
 def numbors_errors(exc: UserInputError) -> UserInputError:

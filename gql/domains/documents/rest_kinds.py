@@ -104,10 +104,10 @@ def _kind_routes(
         return ok(await document_detail(ctx, doc))
 
     async def update_kind(ctx: RestContext) -> Response:
+        body = await read_body(ctx)  # first: a body that is not an object is a 400 for any id
         doc = await service.get_document(
             session=ctx.session, id=ctx.request.path_params["id"], kinds=kinds
         )
-        body = await read_body(ctx)
         status = body.pop("status", None)
         try:
             if body:

@@ -60,15 +60,6 @@ async def _accounts_by_id(ctx: RestContext, ids: set[str]) -> dict[str, LedgerAc
     return {a.id: a for a in rows}
 
 
-async def _body(ctx: RestContext) -> dict[str, Any]:
-    body = await read_json(ctx.request)
-    if not isinstance(body, dict):
-        raise HttpError(
-            400, "Validation failed", [{"field": "body", "message": "must be a JSON object"}]
-        )
-    return body
-
-
 def _date_param(request: Request, name: str) -> date | None:
     raw = request.query_params.get(name)
     if not raw:
@@ -107,7 +98,7 @@ async def list_chart(ctx: RestContext) -> Response:
 
 @endpoint(module=MODULE, write=True)
 async def create_account(ctx: RestContext) -> Response:
-    data = ACCOUNT_NAMES.to_ours(await _body(ctx))
+    data = ACCOUNT_NAMES.to_ours(await read_json(ctx.request))
     try:
         account = await service.create_account(session=ctx.session, data=data)
     except UserInputError as exc:
@@ -208,7 +199,7 @@ def _journal_error_path(path: tuple[str, ...]) -> tuple[str, ...]:
 
 @endpoint(module=MODULE, write=True)
 async def create_journal_entry(ctx: RestContext) -> Response:
-    data = _journal_input(await _body(ctx))
+    data = _journal_input(await read_json(ctx.request))
     try:
         voucher = await service.create_manual_voucher(session=ctx.session, data=data)
     except UserInputError as exc:
