@@ -8,15 +8,30 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import httpx
 import pytest
+from graphql import GraphQLInputObjectType, GraphQLNonNull, GraphQLString
 from starlette.routing import Mount, Route
 
 from gql.app import create_app
+from gql.schema import schema as strawberry_schema
 from gql.settings import Settings
 from tests.conftest import TEST_SECRET
 from tests.factories import Tenant
 
 MISSING_ID = "0" * 24  # an object id no row has
+
+SEARCH_CONTACTS = """
+query Search($filter: ContactFilter) {
+  contacts(first: 50, filter: $filter) { totalCount nodes { name } }
+}
+"""
+
+CODE_PREFIX = """
+query Codes($prefix: String) {
+  ledgerAccounts(first: 100, filter: {codePrefix: $prefix}) { totalCount }
+}
+"""
 
 
 def fields(r: Any) -> list[str]:
@@ -26,6 +41,24 @@ def fields(r: Any) -> list[str]:
 @pytest.fixture
 async def owner(api):
     return await api.register()
+
+
+@pytest.fixture(params=["compiled", "resolvers"])
+def graphql(request: Any, client: httpx.AsyncClient, resolver_client: httpx.AsyncClient) -> Any:
+    """POSTs a GraphQL operation through one read path; the JSON is written by hand
+    (ASCII-escaped) so that lone surrogates can be sent as JSON allows."""
+    chosen = client if request.param == "compiled" else resolver_client
+
+    async def post(query: str, variables: dict[str, Any], tenant: Tenant) -> dict[str, Any]:
+        r = await chosen.post(
+            "/graphql",
+            content=json.dumps({"query": query, "variables": variables}),
+            headers={**tenant.headers, "content-type": "application/json"},
+        )
+        assert r.status_code in (200, 400), r.text
+        return r.json()  # type: ignore[no-any-return]
+
+    return post
 
 
 # --- REST bodies that are not JSON objects ------------------------------------------------------
@@ -87,3 +120,167 @@ async def test_rest_a_non_object_body_stores_nothing(api, owner: Tenant):
     assert r.status_code == 400
     after = (await api.rest("GET", "/api/contacts", owner)).json()["pagination"]["total"]
     assert after == before
+
+
+# --- search and text filters -------------------------------------------------------------------
+
+
+def _text_filters() -> list[tuple[str, str, str]]:
+    """(root field, filter input type, String field) for every text field of every root
+    connection's filter, read from the schema: a new filter is covered by itself."""
+    schema = strawberry_schema._schema
+    out = []
+    for name, field in sorted(schema.query_type.fields.items()):
+        argument = field.args.get("filter")
+        if argument is None:
+            continue
+        type_ = (
+            argument.type.of_type if isinstance(argument.type, GraphQLNonNull) else argument.type
+        )
+        assert isinstance(type_, GraphQLInputObjectType)
+        for text_field, spec in sorted(type_.fields.items()):
+            if spec.type is GraphQLString:
+                out.append((name, type_.name, text_field))
+    return out
+
+
+TEXT_FILTERS = _text_filters()
+TEXT_FILTER_IDS = [f"{f}.{t}" for f, _, t in TEXT_FILTERS]
+
+
+def _filter_query(field: str, filter_type: str) -> str:
+    return (
+        f"query F($filter: {filter_type}) {{ {field}(first: 5, filter: $filter) {{ totalCount }} }}"
+    )
+
+
+def test_every_root_list_with_a_search_is_found():
+    # then
+    assert ("contacts", "ContactFilter", "search") in TEXT_FILTERS
+    assert ("ledgerAccounts", "LedgerAccountFilter", "codePrefix") in TEXT_FILTERS
+    assert len({f for f, _, _ in TEXT_FILTERS}) >= 10
+
+
+HOSTILE_TEXT = ["nul\u0000", "\ud800", "lone\udfff", "%%%", "\\", "_", "%_\\", "x" * 200]
+HOSTILE_IDS = [
+    "nul",
+    "high-surrogate",
+    "low-surrogate",
+    "percents",
+    "backslash",
+    "underscore",
+    "all-wildcards",
+    "at-the-cap",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE_TEXT, ids=HOSTILE_IDS)
+@pytest.mark.parametrize(("field", "filter_type", "text"), TEXT_FILTERS, ids=TEXT_FILTER_IDS)
+async def test_graphql_hostile_text_filters_get_data_not_a_database_error(
+    graphql, owner: Tenant, field: str, filter_type: str, text: str, value: str
+):
+    # when
+    body = await graphql(_filter_query(field, filter_type), {"filter": {text: value}}, owner)
+    # then: nothing stored holds these, so nothing matches
+    assert "errors" not in body, body
+    assert body["data"][field]["totalCount"] == 0
+
+
+REST_SEARCHES = [
+    "/api/contacts",
+    "/api/items",
+    "/api/categories",
+    "/api/taxes",
+    "/api/currencies",
+    "/api/documents",
+    "/api/accounts",
+    "/api/transactions",
+    "/api/accounting/chart-of-accounts",
+    "/api/accounting/journal",
+]
+# Percent-encoded as a client's URL has them: NUL, UTF-8 of a surrogate (invalid: it
+# arrives as U+FFFD), bytes that are not UTF-8, the wildcards and the escape character.
+HOSTILE_QUERY = ["a%00b", "%ED%A0%80", "%FF%FE", "%25%25%25", "%5C", "_", "%25_%5C"]
+
+
+@pytest.mark.parametrize("raw", HOSTILE_QUERY)
+@pytest.mark.parametrize("path", REST_SEARCHES)
+async def test_rest_hostile_searches_get_data_not_a_database_error(
+    api, owner: Tenant, path: str, raw: str
+):
+    # when
+    r = await api.rest("GET", f"{path}?search={raw}", owner)
+    # then
+    assert r.status_code == 200, r.text
+    assert r.json()["success"] is True
+
+
+@pytest.mark.parametrize("raw", HOSTILE_QUERY)
+@pytest.mark.parametrize(
+    ("path", "param"),
+    [
+        ("/api/documents", "contact"),
+        ("/api/estimates", "contact"),
+        ("/api/credit-notes", "contact"),
+        ("/api/credit-notes", "invoice"),
+        ("/api/transactions", "account"),
+        ("/api/accounting/journal", "account"),
+    ],
+)
+async def test_rest_hostile_filter_parameters_match_nothing(
+    api, owner: Tenant, path: str, param: str, raw: str
+):
+    # when
+    r = await api.rest("GET", f"{path}?{param}={raw}", owner)
+    # then
+    assert r.status_code == 200, r.text
+    assert r.json()["pagination"]["total"] == 0
+
+
+LITERAL_NAMES = ["50% off", "50 off", "a_b", "axb", "back\\slash", "backslash"]
+
+
+@pytest.mark.parametrize(
+    ("search", "found"),
+    [
+        ("%", ["50% off"]),
+        ("0%", ["50% off"]),
+        ("_", ["a_b"]),
+        ("a_b", ["a_b"]),
+        ("\\", ["back\\slash"]),
+        ("k\\s", ["back\\slash"]),
+        ("%%", []),
+    ],
+    ids=[
+        "percent",
+        "percent-after",
+        "underscore",
+        "underscore-inside",
+        "backslash",
+        "backslash-inside",
+        "two-percents",
+    ],
+)
+async def test_wildcards_and_the_escape_character_match_themselves(
+    api, graphql, owner: Tenant, search: str, found: list[str]
+):
+    # given: the names in a company of their own
+    for name in LITERAL_NAMES:
+        await api.contact(owner, name=name)
+    # when
+    rest = await api.rest("GET", "/api/contacts", owner, params={"search": search})
+    body = await graphql(SEARCH_CONTACTS, {"filter": {"search": search}}, owner)
+    # then
+    assert sorted(c["name"] for c in rest.json()["data"]) == sorted(found)
+    assert sorted(n["name"] for n in body["data"]["contacts"]["nodes"]) == sorted(found)
+
+
+async def test_a_code_prefix_wildcard_is_literal(graphql, owner: Tenant):
+    # when: every company's chart has codes starting with 1, none with an underscore
+    digit = await graphql(CODE_PREFIX, {"prefix": "1"}, owner)
+    underscore = await graphql(CODE_PREFIX, {"prefix": "1_"}, owner)
+    percent = await graphql(CODE_PREFIX, {"prefix": "%"}, owner)
+    # then
+    assert digit["data"]["ledgerAccounts"]["totalCount"] > 0
+    assert underscore["data"]["ledgerAccounts"]["totalCount"] == 0
+    assert percent["data"]["ledgerAccounts"]["totalCount"] == 0

@@ -19,6 +19,7 @@ from starlette.responses import Response
 from gql.auth.permissions import module_disabled_message
 from gql.auth.viewer import Viewer, resolve_viewer
 from gql.core.errors import ErrorCode, UserInputError
+from gql.core.ids import decode_id
 from gql.core.pagination import MAX_POSITION
 from gql.db import RequestSession
 from gql.settings import Settings
@@ -93,6 +94,14 @@ class Page:
         return (self.page - 1) * self.limit
 
 
+def param_error(name: str, message: str) -> dict[str, str]:
+    return {"field": name, "message": message, "code": ErrorCode.INVALID.value}
+
+
+def bad_params(*errors: dict[str, str]) -> HttpError:
+    return HttpError(400, "Invalid query parameters", list(errors))
+
+
 def page_params(request: Request, settings: Settings) -> Page:
     """`page` (from 1) and `limit` (default 25, at most the page-size cap)."""
     errors: list[dict[str, str]] = []
@@ -106,14 +115,14 @@ def page_params(request: Request, settings: Settings) -> Page:
         try:
             value = default if raw in (None, "") else int(raw)
         except ValueError:
-            errors.append({"field": name, "message": "must be a whole number"})
+            errors.append(param_error(name, "must be a whole number"))
             continue
         if value < low or (high is not None and value > high):
             bound = f"between {low} and {high}" if high else f"at least {low}"
-            errors.append({"field": name, "message": f"must be {bound}"})
+            errors.append(param_error(name, f"must be {bound}"))
         values[name] = value
     if errors:
-        raise HttpError(400, "Invalid query parameters", errors)
+        raise bad_params(*errors)
     return Page(page=values["page"], limit=values["limit"])
 
 
@@ -126,9 +135,7 @@ def bool_param(request: Request, name: str) -> bool | None:
         return True
     if lowered in ("false", "0", "no"):
         return False
-    raise HttpError(
-        400, "Invalid query parameters", [{"field": name, "message": "must be true or false"}]
-    )
+    raise bad_params(param_error(name, "must be true or false"))
 
 
 def choice_param(request: Request, name: str, choices: list[str]) -> str | None:
@@ -136,12 +143,15 @@ def choice_param(request: Request, name: str, choices: list[str]) -> str | None:
     if raw is None or raw == "":
         return None
     if raw not in choices:
-        raise HttpError(
-            400,
-            "Invalid query parameters",
-            [{"field": name, "message": f"must be one of: {', '.join(choices)}"}],
-        )
+        raise bad_params(param_error(name, f"must be one of: {', '.join(choices)}"))
     return raw
+
+
+def id_param(request: Request, name: str, type_name: str) -> str | None:
+    """An id filter (a global or object id); one that is not the tenant's, or not an id
+    at all, matches nothing."""
+    raw = request.query_params.get(name)
+    return (decode_id(raw, type_name) or "-") if raw else None
 
 
 def body_error(message: str, code: ErrorCode = ErrorCode.INVALID) -> list[dict[str, str]]:

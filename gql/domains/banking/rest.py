@@ -10,7 +10,6 @@ from starlette.routing import Route
 
 from gql.auth.permissions import module_disabled_message
 from gql.core.errors import FieldError, UserInputError
-from gql.core.ids import decode_id
 from gql.core.pagination import Page, PageArgs
 from gql.domains.banking import service
 from gql.domains.banking.models import Account, AccountType, Transaction, TransactionType, Transfer
@@ -20,6 +19,7 @@ from gql.rest.numbors import (
     bool_param,
     choice_param,
     endpoint,
+    id_param,
     ok,
     page_params,
     paginated,
@@ -109,12 +109,6 @@ def _list(items: list[Any], result: Page[Any], page: int, limit: int) -> Respons
     return paginated(items, total=result.total, page=page, limit=limit)
 
 
-def _id_param(ctx: RestContext, name: str, type_name: str) -> str | None:
-    """An id filter; one that is not the tenant's matches nothing."""
-    raw = ctx.request.query_params.get(name)
-    return (decode_id(raw, type_name) or "-") if raw else None
-
-
 # --- accounts -------------------------------------------------------------------------------
 
 
@@ -150,9 +144,9 @@ async def list_transactions(ctx: RestContext) -> Response:
     page, limit, args = _page(ctx)
     filter = service.TransactionFilter(
         type=choice_param(ctx.request, "type", [t.value for t in TransactionType]),
-        account_id=_id_param(ctx, "account", "Account"),
-        contact_id=_id_param(ctx, "contact", "Contact"),
-        document_id=_id_param(ctx, "document", "Document"),
+        account_id=id_param(ctx.request, "account", "Account"),
+        contact_id=id_param(ctx.request, "contact", "Contact"),
+        document_id=id_param(ctx.request, "document", "Document"),
         search=ctx.request.query_params.get("search") or None,
     )
     result = await service.list_transactions(session=ctx.session, filter=filter, args=args)
@@ -177,7 +171,7 @@ async def create_transaction(ctx: RestContext) -> Response:
 @endpoint(module=MODULE)
 async def list_transfers(ctx: RestContext) -> Response:
     page, limit, args = _page(ctx)
-    filter = service.TransferFilter(account_id=_id_param(ctx, "account", "Account"))
+    filter = service.TransferFilter(account_id=id_param(ctx.request, "account", "Account"))
     result = await service.list_transfers(session=ctx.session, filter=filter, args=args)
     ids = {t.from_account_id for t in result.rows} | {t.to_account_id for t in result.rows}
     accounts = await service.accounts_by_id(ctx.session, ids)

@@ -21,6 +21,7 @@ from gql.rest.numbors import (
     RestContext,
     choice_param,
     endpoint,
+    id_param,
     ok,
     page_params,
     paginated,
@@ -118,7 +119,7 @@ async def list_documents(ctx: RestContext) -> Response:
     filter = service.DocumentFilter(
         kind=choice_param(ctx.request, "type", [k.value for k in DocumentKind]),
         status=choice_param(ctx.request, "status", [s.value for s in DocumentStatus]),
-        contact_id=ctx.request.query_params.get("contact") or None,
+        contact_id=id_param(ctx.request, "contact", "Contact"),
         search=ctx.request.query_params.get("search") or None,
     )
     result = await service.list_documents(

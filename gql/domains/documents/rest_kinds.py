@@ -39,6 +39,7 @@ from gql.rest.numbors import (
     RestContext,
     choice_param,
     endpoint,
+    id_param,
     ok,
     page_params,
     paginated,
@@ -56,7 +57,7 @@ async def _list(
         kind=kind.value,
         status=None if status == EXPIRED else status,
         expired=True if status == EXPIRED else None,
-        contact_id=ctx.request.query_params.get("contact") or None,
+        contact_id=id_param(ctx.request, "contact", "Contact"),
     )
     result = await service.list_documents(
         session=ctx.session,
@@ -165,8 +166,8 @@ async def list_credit_notes(ctx: RestContext) -> Response:
     page = page_params(ctx.request, ctx.settings)
     filter = service.DocumentFilter(
         kind=DocumentKind.CREDIT_NOTE.value,
-        contact_id=ctx.request.query_params.get("contact") or None,
-        parent_id=ctx.request.query_params.get("invoice") or None,
+        contact_id=id_param(ctx.request, "contact", "Contact"),
+        parent_id=id_param(ctx.request, "invoice", "Document"),
     )
     result = await service.list_documents(
         session=ctx.session,
