@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     max_tokens: int = 5000
     # The most rows a query may ask for in the worst case (product of page sizes).
     max_query_rows: int = 20_000
+    # The longest text a search or other text filter may be (GraphQL filters, REST params).
+    max_search_length: int = 200
     db_pool_size: int = 10
     # Answer read queries with one SQL statement per root field where the schema
     # allows it (gql/compiler); off: every field goes through the resolvers.

@@ -20,10 +20,17 @@ from tests.conftest import TEST_SECRET
 from tests.factories import Tenant
 
 MISSING_ID = "0" * 24  # an object id no row has
+MAX_SEARCH = 200  # LEDGERGRAPH_MAX_SEARCH_LENGTH default
 
 SEARCH_CONTACTS = """
 query Search($filter: ContactFilter) {
   contacts(first: 50, filter: $filter) { totalCount nodes { name } }
+}
+"""
+
+CONTACT_DOCUMENTS = """
+query ContactDocuments($filter: DocumentFilter) {
+  contacts(first: 1) { nodes { documents(first: 5, filter: $filter) { totalCount } } }
 }
 """
 
@@ -161,7 +168,41 @@ def test_every_root_list_with_a_search_is_found():
     assert len({f for f, _, _ in TEXT_FILTERS}) >= 10
 
 
-HOSTILE_TEXT = ["nul\u0000", "\ud800", "lone\udfff", "%%%", "\\", "_", "%_\\", "x" * 200]
+@pytest.mark.parametrize(("field", "filter_type", "text"), TEXT_FILTERS, ids=TEXT_FILTER_IDS)
+async def test_graphql_a_text_filter_over_the_cap_is_bad_user_input_naming_it(
+    graphql, owner: Tenant, field: str, filter_type: str, text: str
+):
+    # when
+    too_long = await graphql(
+        _filter_query(field, filter_type), {"filter": {text: "x" * (MAX_SEARCH + 1)}}, owner
+    )
+    at_the_cap = await graphql(
+        _filter_query(field, filter_type), {"filter": {text: "x" * MAX_SEARCH}}, owner
+    )
+    # then
+    assert too_long.get("data") is None
+    [error] = too_long["errors"]
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": f"filter.{text}"}
+    assert f"filter.{text}" in error["message"] and str(MAX_SEARCH) in error["message"]
+    assert "errors" not in at_the_cap, at_the_cap
+    assert at_the_cap["data"][field]["totalCount"] == 0
+
+
+async def test_graphql_the_cap_holds_in_a_literal_and_on_an_edge(graphql, owner: Tenant, api):
+    # given
+    await api.contact(owner)
+    long = "y" * (MAX_SEARCH + 1)
+    literal = f'{{ contacts(first: 1, filter: {{search: "{long}"}}) {{ totalCount }} }}'
+    # when
+    inline = await graphql(literal, {}, owner)
+    edge = await graphql(CONTACT_DOCUMENTS, {"filter": {"search": long}}, owner)
+    # then
+    assert inline["errors"][0]["extensions"]["field"] == "filter.search"
+    assert edge["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "filter.search"}
+    assert edge.get("data") is None
+
+
+HOSTILE_TEXT = ["nul\u0000", "\ud800", "lone\udfff", "%%%", "\\", "_", "%_\\", "x" * MAX_SEARCH]
 HOSTILE_IDS = [
     "nul",
     "high-surrogate",
@@ -203,6 +244,23 @@ REST_SEARCHES = [
 HOSTILE_QUERY = ["a%00b", "%ED%A0%80", "%FF%FE", "%25%25%25", "%5C", "_", "%25_%5C"]
 
 
+@pytest.mark.parametrize("path", REST_SEARCHES)
+async def test_rest_a_search_over_the_cap_is_a_400_naming_it(api, owner: Tenant, path: str):
+    # when
+    too_long = await api.rest("GET", path, owner, params={"search": "x" * (MAX_SEARCH + 1)})
+    at_the_cap = await api.rest("GET", path, owner, params={"search": "x" * MAX_SEARCH})
+    # then
+    assert too_long.status_code == 400, too_long.text
+    assert too_long.json()["errors"] == [
+        {
+            "field": "search",
+            "message": f"must be at most {MAX_SEARCH} characters",
+            "code": "INVALID",
+        }
+    ]
+    assert at_the_cap.status_code == 200, at_the_cap.text
+
+
 @pytest.mark.parametrize("raw", HOSTILE_QUERY)
 @pytest.mark.parametrize("path", REST_SEARCHES)
 async def test_rest_hostile_searches_get_data_not_a_database_error(
@@ -235,6 +293,14 @@ async def test_rest_hostile_filter_parameters_match_nothing(
     # then
     assert r.status_code == 200, r.text
     assert r.json()["pagination"]["total"] == 0
+
+
+async def test_rest_an_account_code_over_the_cap_is_a_400(api, owner: Tenant):
+    # when
+    r = await api.rest("GET", "/api/accounting/journal", owner, params={"account": "1" * 201})
+    # then
+    assert r.status_code == 400
+    assert [e["field"] for e in r.json()["errors"]] == ["account"]
 
 
 LITERAL_NAMES = ["50% off", "50 off", "a_b", "axb", "back\\slash", "backslash"]

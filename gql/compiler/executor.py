@@ -37,6 +37,7 @@ from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from gql.compiler.planner import Fallback, Planner, RootPlan
 from gql.compiler.sqlenv import SqlEnv
 from gql.core.query_cost import worst_case_rows
+from gql.core.text_limits import filter_text_errors
 from gql.settings import Settings
 
 log = logging.getLogger("ledgergraph.compiler")
@@ -178,7 +179,10 @@ class CompiledReads:
             variables,
             self.settings.default_page_size,
         )
-        if rows > self.settings.max_query_rows:
+        too_long = filter_text_errors(
+            self.graphql_schema, prepared.document, variables, self.settings.max_search_length
+        )
+        if rows > self.settings.max_query_rows or too_long:
             # No plan: the resolver path refuses it with the same error.
             refused: tuple[dict[str, list[FieldNode]], dict[str, RootPlan], dict[str, str]] = (
                 {},

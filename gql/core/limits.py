@@ -18,6 +18,7 @@ from strawberry.extensions import (
 )
 
 from gql.core.query_cost import RowLimit
+from gql.core.text_limits import FilterTextLimit
 from gql.settings import Settings
 
 log = logging.getLogger("ledgergraph.graphql")
@@ -86,5 +87,6 @@ def extensions(settings: Settings) -> list[Any]:
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         OperationNameRequired,
         lambda: RowLimit(settings),
+        lambda: FilterTextLimit(settings),
         MaskUnexpectedErrors,
     ]

@@ -147,6 +147,18 @@ def choice_param(request: Request, name: str, choices: list[str]) -> str | None:
     return raw
 
 
+def text_param(request: Request, name: str, settings: Settings) -> str | None:
+    """A free-text filter (`search`, a code), at most `max_search_length` characters:
+    longer is refused rather than sent to the database to scan with."""
+    raw = request.query_params.get(name)
+    if not raw:
+        return None
+    limit = settings.max_search_length
+    if len(raw) > limit:
+        raise bad_params(param_error(name, f"must be at most {limit} characters"))
+    return raw
+
+
 def id_param(request: Request, name: str, type_name: str) -> str | None:
     """An id filter (a global or object id); one that is not the tenant's, or not an id
     at all, matches nothing."""

@@ -25,6 +25,7 @@ from gql.rest.numbors import (
     paginated,
     read_json,
     row_json,
+    text_param,
 )
 from gql.rest.renames import Renames
 
@@ -118,7 +119,7 @@ async def list_accounts(ctx: RestContext) -> Response:
     filter = service.AccountFilter(
         type=choice_param(ctx.request, "type", [t.value for t in AccountType]),
         enabled=bool_param(ctx.request, "enabled"),
-        search=ctx.request.query_params.get("search") or None,
+        search=text_param(ctx.request, "search", ctx.settings),
     )
     result = await service.list_accounts(session=ctx.session, filter=filter, args=args)
     balances = await service.movements(ctx.session, [a.id for a in result.rows])
@@ -147,7 +148,7 @@ async def list_transactions(ctx: RestContext) -> Response:
         account_id=id_param(ctx.request, "account", "Account"),
         contact_id=id_param(ctx.request, "contact", "Contact"),
         document_id=id_param(ctx.request, "document", "Document"),
-        search=ctx.request.query_params.get("search") or None,
+        search=text_param(ctx.request, "search", ctx.settings),
     )
     result = await service.list_transactions(session=ctx.session, filter=filter, args=args)
     return _list([transaction_json(t) for t in result.rows], result, page, limit)

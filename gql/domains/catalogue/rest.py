@@ -21,6 +21,7 @@ from gql.rest.numbors import (
     paginated,
     read_json,
     row_json,
+    text_param,
 )
 from gql.rest.renames import Renames
 
@@ -38,7 +39,7 @@ def _list(rows: list[Any], result: Page[Any], page: int, limit: int) -> Response
 
 
 def _search(ctx: RestContext) -> str | None:
-    return ctx.request.query_params.get("search") or None
+    return text_param(ctx.request, "search", ctx.settings)
 
 
 # --- items ----------------------------------------------------------------------------------

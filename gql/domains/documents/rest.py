@@ -27,6 +27,7 @@ from gql.rest.numbors import (
     paginated,
     read_json,
     row_json,
+    text_param,
 )
 from gql.rest.renames import Renames
 
@@ -120,7 +121,7 @@ async def list_documents(ctx: RestContext) -> Response:
         kind=choice_param(ctx.request, "type", [k.value for k in DocumentKind]),
         status=choice_param(ctx.request, "status", [s.value for s in DocumentStatus]),
         contact_id=id_param(ctx.request, "contact", "Contact"),
-        search=ctx.request.query_params.get("search") or None,
+        search=text_param(ctx.request, "search", ctx.settings),
     )
     result = await service.list_documents(
         session=ctx.session,

@@ -33,6 +33,7 @@ from gql.rest.numbors import (
     paginated,
     read_json,
     row_json,
+    text_param,
 )
 from gql.rest.renames import Renames
 
@@ -84,7 +85,7 @@ async def list_chart(ctx: RestContext) -> Response:
     filter = service.LedgerAccountFilter(
         type=choice_param(ctx.request, "type", [t.value for t in LedgerAccountType]),
         level=choice_param(ctx.request, "level", [lv.value for lv in LedgerLevel]),
-        search=ctx.request.query_params.get("search") or None,
+        search=text_param(ctx.request, "search", ctx.settings),
     )
     result = await service.list_accounts(
         session=ctx.session,
@@ -154,12 +155,11 @@ async def _journal_json(ctx: RestContext, vouchers: list[Voucher]) -> list[dict[
 async def list_journal(ctx: RestContext) -> Response:
     """Journal entries sorted by date (then number), with their lines."""
     page = page_params(ctx.request, ctx.settings)
-    params = ctx.request.query_params
     filter = service.VoucherFilter(
         date_from=_date_param(ctx.request, "from"),
         date_to=_date_param(ctx.request, "to"),
-        account_code=params.get("account") or None,
-        search=params.get("search") or None,
+        account_code=text_param(ctx.request, "account", ctx.settings),
+        search=text_param(ctx.request, "search", ctx.settings),
     )
     result = await service.list_vouchers(
         session=ctx.session,
