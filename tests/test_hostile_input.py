@@ -6,6 +6,8 @@ Every test runs on SQLite and on PostgreSQL (scripts/test)."""
 from __future__ import annotations
 
 import json
+import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -17,7 +19,7 @@ from gql.app import create_app
 from gql.schema import schema as strawberry_schema
 from gql.settings import Settings
 from tests.conftest import TEST_SECRET
-from tests.factories import Tenant
+from tests.factories import Tenant, bearer, craft_token
 
 MISSING_ID = "0" * 24  # an object id no row has
 MAX_SEARCH = 200  # LEDGERGRAPH_MAX_SEARCH_LENGTH default
@@ -32,6 +34,10 @@ CONTACT_DOCUMENTS = """
 query ContactDocuments($filter: DocumentFilter) {
   contacts(first: 1) { nodes { documents(first: 5, filter: $filter) { totalCount } } }
 }
+"""
+
+VIEWER = """
+query Viewer { viewer { user { id } } }
 """
 
 CODE_PREFIX = """
@@ -350,3 +356,79 @@ async def test_a_code_prefix_wildcard_is_literal(graphql, owner: Tenant):
     assert digit["data"]["ledgerAccounts"]["totalCount"] > 0
     assert underscore["data"]["ledgerAccounts"]["totalCount"] == 0
     assert percent["data"]["ledgerAccounts"]["totalCount"] == 0
+
+
+# --- tokens' lifetime --------------------------------------------------------------------------
+
+
+def _token(user_id: str, lifetime: int, **change: Any) -> str:
+    """A token signed with the test secret: issued `iat`, expiring at `exp`, or as changed;
+    a claim changed to None is left out."""
+    now = datetime.now(UTC)
+    claims: dict[str, Any] = {
+        "sub": user_id,
+        "iat": now,
+        "exp": now + timedelta(seconds=lifetime),
+        "jti": uuid.uuid4().hex,
+    }
+    claims.update(change)
+    return craft_token(TEST_SECRET, **{k: v for k, v in claims.items() if v is not None})
+
+
+def _refused_token(kind: str, user_id: str, lifetime: int) -> str:
+    now = datetime.now(UTC)
+    if kind == "one-second-too-long":
+        return _token(user_id, lifetime + 1)
+    if kind == "issued-long-ago":
+        return _token(user_id, 60, iat=now - timedelta(seconds=lifetime + 60))
+    if kind == "year-9999":
+        return _token(user_id, 60, exp=datetime(9999, 12, 31, tzinfo=UTC))
+    if kind == "no-iat":
+        return _token(user_id, 60, iat=None)
+    if kind == "no-exp":
+        return _token(user_id, 60, exp=None)
+    if kind == "iat-in-the-future":
+        return _token(user_id, 60, iat=now + timedelta(hours=1), exp=now + timedelta(hours=2))
+    raise AssertionError(kind)
+
+
+REFUSED_TOKENS = [
+    "one-second-too-long",
+    "issued-long-ago",
+    "year-9999",
+    "no-iat",
+    "no-exp",
+    "iat-in-the-future",
+]
+
+
+@pytest.mark.parametrize("kind", REFUSED_TOKENS)
+async def test_a_token_outliving_the_lifetime_is_refused_on_both_dialects(
+    api, client: httpx.AsyncClient, settings: Settings, owner: Tenant, kind: str
+):
+    # given: validly signed, for a real user
+    token = _refused_token(kind, owner.user_id, settings.token_lifetime_seconds)
+    # when
+    me = await client.get("/api/auth/me", headers=bearer(token))
+    contacts = await client.get("/api/contacts", headers=bearer(token, owner.company_id))
+    body = await api.gql(VIEWER, headers=bearer(token))
+    # then
+    assert (me.status_code, contacts.status_code) == (401, 401), me.text
+    assert me.json()["success"] is False
+    assert body["data"] is None
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["UNAUTHENTICATED"]
+
+
+@pytest.mark.parametrize("seconds", [60, "lifetime"])
+async def test_a_token_within_the_lifetime_is_accepted(
+    api, client: httpx.AsyncClient, settings: Settings, owner: Tenant, seconds: Any
+):
+    # given
+    lifetime = settings.token_lifetime_seconds if seconds == "lifetime" else seconds
+    token = _token(owner.user_id, lifetime)
+    # when
+    me = await client.get("/api/auth/me", headers=bearer(token))
+    body = await api.gql(VIEWER, headers=bearer(token))
+    # then
+    assert me.status_code == 200, me.text
+    assert body["data"]["viewer"]["user"]["id"]
