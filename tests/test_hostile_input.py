@@ -8,18 +8,22 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, get_args
 
 import httpx
 import pytest
 from graphql import GraphQLInputObjectType, GraphQLNonNull, GraphQLString
+from pydantic import ValidationError
 from starlette.routing import Mount, Route
 
 from gql.app import create_app
+from gql.core.inputs import InputModel
+from gql.domains.catalogue.models import Tax
+from gql.domains.ledger.models import FinancialYear, Voucher
 from gql.schema import schema as strawberry_schema
 from gql.settings import Settings
 from tests.conftest import TEST_SECRET
-from tests.factories import Tenant, bearer, craft_token
+from tests.factories import Tenant, bearer, count_rows, craft_token
 
 MISSING_ID = "0" * 24  # an object id no row has
 MAX_SEARCH = 200  # LEDGERGRAPH_MAX_SEARCH_LENGTH default
@@ -40,6 +44,22 @@ VIEWER = """
 query Viewer { viewer { user { id } } }
 """
 
+TAX_CREATE = """
+mutation TaxCreate($input: TaxCreateInput!) {
+  taxCreate(input: $input) { tax { id rate } userErrors { field message code } }
+}
+"""
+
+TAX = """
+query Tax($id: ID!) { tax(id: $id) { rate } }
+"""
+
+VOUCHER_CREATE = """
+mutation VoucherCreate($input: VoucherCreateInput!) {
+  voucherCreate(input: $input) { voucher { date total { amount } } userErrors { field message } }
+}
+"""
+
 CODE_PREFIX = """
 query Codes($prefix: String) {
   ledgerAccounts(first: 100, filter: {codePrefix: $prefix}) { totalCount }
@@ -47,29 +67,32 @@ query Codes($prefix: String) {
 """
 
 
-def fields(r: Any) -> list[str]:
-    return [e["field"] for e in r.json().get("errors", [])]
-
-
 @pytest.fixture
 async def owner(api):
     return await api.register()
 
 
+async def post_graphql(
+    client: httpx.AsyncClient, query: str, variables: dict[str, Any], tenant: Tenant
+) -> dict[str, Any]:
+    """POSTs a GraphQL operation; the JSON is written by hand (ASCII-escaped) so that
+    lone surrogates can be sent, as JSON allows."""
+    r = await client.post(
+        "/graphql",
+        content=json.dumps({"query": query, "variables": variables}),
+        headers={**tenant.headers, "content-type": "application/json"},
+    )
+    assert r.status_code in (200, 400), r.text
+    return r.json()  # type: ignore[no-any-return]
+
+
 @pytest.fixture(params=["compiled", "resolvers"])
 def graphql(request: Any, client: httpx.AsyncClient, resolver_client: httpx.AsyncClient) -> Any:
-    """POSTs a GraphQL operation through one read path; the JSON is written by hand
-    (ASCII-escaped) so that lone surrogates can be sent as JSON allows."""
+    """post_graphql through one read path, then the other."""
     chosen = client if request.param == "compiled" else resolver_client
 
     async def post(query: str, variables: dict[str, Any], tenant: Tenant) -> dict[str, Any]:
-        r = await chosen.post(
-            "/graphql",
-            content=json.dumps({"query": query, "variables": variables}),
-            headers={**tenant.headers, "content-type": "application/json"},
-        )
-        assert r.status_code in (200, 400), r.text
-        return r.json()  # type: ignore[no-any-return]
+        return await post_graphql(chosen, query, variables, tenant)
 
     return post
 
@@ -432,3 +455,232 @@ async def test_a_token_within_the_lifetime_is_accepted(
     # then
     assert me.status_code == 200, me.text
     assert body["data"]["viewer"]["user"]["id"]
+
+
+# --- strict decimals ---------------------------------------------------------------------------
+
+ARABIC_TEN = "\u0661\u0660"
+FULL_WIDTH_12_5 = "\uff11\uff12.\uff15"
+BAD_DECIMALS = [
+    ARABIC_TEN,
+    FULL_WIDTH_12_5,
+    "1\u0660",  # ASCII and Arabic-Indic mixed
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    "1e400",
+    "1e2",
+    " 5 ",
+    "5 ",
+    "",
+    "1,5",
+    "1_000",
+    "0x10",
+    "+-1",
+    "1.2.3",
+    ".",
+    "1" * 41,
+]
+BAD_DECIMAL_IDS = [
+    "arabic-indic",
+    "full-width",
+    "mixed-digits",
+    "nan",
+    "infinity",
+    "minus-infinity",
+    "1e400",
+    "exponent",
+    "spaces",
+    "trailing-space",
+    "empty",
+    "comma",
+    "underscore",
+    "hex",
+    "two-signs",
+    "two-points",
+    "lone-point",
+    "41-digits",
+]
+
+
+def _voucher(date: str = "2026-01-15", debit: Any = "10", credit: Any = "10") -> dict[str, Any]:
+    return {
+        "date": date,
+        "lines": [
+            {"accountCode": "6200", "debit": debit},
+            {"accountCode": "1110", "credit": credit},
+        ],
+    }
+
+
+def _journal(date: Any = "2026-01-15", debit: Any = "10", credit: Any = "10") -> dict[str, Any]:
+    return {
+        "date": date,
+        "lines": [
+            {"account": "6200", "debit": debit, "credit": "0"},
+            {"account": "1110", "debit": "0", "credit": credit},
+        ],
+    }
+
+
+async def _books(app: Any, tenant: Tenant) -> tuple[int, int, int]:
+    """What a refused value must not have changed: taxes, vouchers, financial years."""
+    return (
+        await count_rows(app, Tax, tenant.company_id),
+        await count_rows(app, Voucher, tenant.company_id),
+        await count_rows(app, FinancialYear, tenant.company_id),
+    )
+
+
+@pytest.mark.parametrize("value", BAD_DECIMALS, ids=BAD_DECIMAL_IDS)
+async def test_graphql_a_decimal_not_written_plainly_is_bad_user_input_naming_it(
+    api, app, owner: Tenant, value: str
+):
+    # given
+    before = await _books(app, owner)
+    # when
+    tax = await post_graphql(api.client, TAX_CREATE, {"input": {"name": "T", "rate": value}}, owner)
+    voucher = await post_graphql(
+        api.client, VOUCHER_CREATE, {"input": _voucher(debit=value)}, owner
+    )
+    # then
+    for body, field in ((tax, "input.rate"), (voucher, "input.lines[0].debit")):
+        assert body.get("data") is None, body
+        [error] = body["errors"]
+        assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": field}
+    assert await _books(app, owner) == before
+
+
+@pytest.mark.parametrize("literal", [f'"{ARABIC_TEN}"', '"NaN"', '" 5 "', "1e2", "1.5E1", "true"])
+async def test_graphql_a_decimal_literal_is_read_as_written(api, app, owner: Tenant, literal: str):
+    # given
+    before = await _books(app, owner)
+    query = f'mutation {{ taxCreate(input: {{name: "T", rate: {literal}}}) {{ tax {{ id }} }} }}'
+    # when
+    body = await post_graphql(api.client, query, {}, owner)
+    # then
+    assert body.get("data") is None, body
+    assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "input.rate"}
+    assert await _books(app, owner) == before
+
+
+@pytest.mark.parametrize("value", BAD_DECIMALS, ids=BAD_DECIMAL_IDS)
+async def test_rest_a_decimal_not_written_plainly_is_a_400_naming_it(
+    api, app, owner: Tenant, value: str
+):
+    # given
+    before = await _books(app, owner)
+    # when
+    tax = await api.rest("POST", "/api/taxes", owner, json={"name": "T", "rate": value})
+    journal = await api.rest("POST", "/api/accounting/journal", owner, json=_journal(credit=value))
+    # then
+    for r, field in ((tax, "rate"), (journal, "lines[1].credit")):
+        assert r.status_code == 400, r.text
+        assert [(e["field"], e["code"]) for e in r.json()["errors"]] == [(field, "INVALID")]
+    assert await _books(app, owner) == before
+
+
+@pytest.mark.parametrize("number", ["1e400", "1E2", "2.5e1", "1e-2", "-0e0"])
+async def test_rest_a_json_number_with_an_exponent_is_a_400_naming_it(
+    api, app, owner: Tenant, number: str
+):
+    # given
+    before = await _books(app, owner)
+    raw = f'{{"name": "T", "rate": {number}}}'
+    # when
+    r = await api.rest(
+        "POST", "/api/taxes", owner, content=raw, headers={"content-type": "application/json"}
+    )
+    # then
+    assert r.status_code == 400, r.text
+    assert [e["field"] for e in r.json()["errors"]] == ["rate"]
+    assert await _books(app, owner) == before
+
+
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [
+        ("12", "12.0000"),
+        ("+5", "5.0000"),
+        (".5", "0.5000"),
+        ("5.", "5.0000"),
+        ("0.10", "0.1000"),
+        ("-0", "0.0000"),
+        ("-0.00", "0.0000"),
+        (7, "7.0000"),
+        (7.25, "7.2500"),
+    ],
+)
+async def test_graphql_plain_decimals_are_stored_and_minus_zero_is_zero(
+    api, graphql, owner: Tenant, sent: Any, stored: str
+):
+    # when
+    created = await post_graphql(
+        api.client, TAX_CREATE, {"input": {"name": "T", "rate": sent}}, owner
+    )
+    tax = created["data"]["taxCreate"]["tax"]
+    read = await graphql(TAX, {"id": tax["id"]}, owner)
+    # then: the same on the way in and read back through either path
+    assert tax["rate"] == stored
+    assert read["data"]["tax"]["rate"] == stored
+
+
+@pytest.mark.parametrize("raw", ["-0", "-0.0", '"-0"', '"-0.00"'])
+async def test_rest_minus_zero_is_stored_and_returned_as_zero(api, owner: Tenant, raw: str):
+    # when
+    r = await api.rest(
+        "POST",
+        "/api/taxes",
+        owner,
+        content=f'{{"name": "Zero", "rate": {raw}}}',
+        headers={"content-type": "application/json"},
+    )
+    listed = await api.rest("GET", "/api/taxes", owner, params={"search": "Zero"})
+    # then
+    assert r.status_code == 201, r.text
+    assert '"rate":0.0000' in r.text and '"rate":0.0000' in listed.text
+    assert '"rate":-' not in r.text + listed.text
+
+
+def _input_models() -> list[type[InputModel]]:
+    found, pending = [], list(InputModel.__subclasses__())
+    while pending:
+        model = pending.pop()
+        found.append(model)
+        pending.extend(model.__subclasses__())
+    return found
+
+
+def _strict_fields() -> list[tuple[type[InputModel], str, str]]:
+    """(model, wire name, kind) of every decimal input field."""
+    out = []
+    for model in _input_models():
+        for name, info in model.model_fields.items():
+            kinds = {
+                getattr(k, "__name__", "") for k in (*get_args(info.annotation), info.annotation)
+            }
+            for kind in ("Decimal",):
+                if kind in kinds:
+                    out.append((model, info.alias or name, kind))
+                    break
+    return out
+
+
+STRICT_FIELDS = _strict_fields()
+REFUSED_BY_KIND = {"Decimal": ARABIC_TEN}
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "kind"),
+    STRICT_FIELDS,
+    ids=[f"{m.__name__}.{f}" for m, f, _ in STRICT_FIELDS],
+)
+def test_every_decimal_field_of_every_input_is_strict(
+    model: type[InputModel], field: str, kind: str
+):
+    # when
+    with pytest.raises(ValidationError) as refused:
+        model.model_validate({field: REFUSED_BY_KIND[kind]})
+    # then: among whatever else is missing, this field is named
+    assert (field,) in [e["loc"] for e in refused.value.errors()]
+    assert len(STRICT_FIELDS) >= 20

@@ -21,6 +21,7 @@ from gql.auth.viewer import Viewer, resolve_viewer
 from gql.core.errors import ErrorCode, UserInputError
 from gql.core.ids import decode_id
 from gql.core.pagination import MAX_POSITION
+from gql.core.scalars import json_number
 from gql.db import RequestSession
 from gql.settings import Settings
 
@@ -171,7 +172,8 @@ def body_error(message: str, code: ErrorCode = ErrorCode.INVALID) -> list[dict[s
 
 
 async def read_json(request: Request) -> dict[str, Any]:
-    """The request body: a JSON object, parsed with exact decimals. Anything else (not
+    """The request body: a JSON object, its numbers exact decimals (one written with an
+    exponent marked, for the strict decimal fields to refuse). Anything else (not
     JSON, or JSON that is not an object: `42`, `null`, an array) is a 400 naming the
     body, so no handler ever sees a body it cannot index by field name."""
     body = await request.body()
@@ -180,7 +182,7 @@ async def read_json(request: Request) -> dict[str, Any]:
             400, "Validation failed", body_error("a JSON body is required", ErrorCode.REQUIRED)
         )
     try:
-        data = simplejson.loads(body, use_decimal=True)
+        data = simplejson.loads(body, parse_float=json_number)  # exact decimals
     except (ValueError, UnicodeDecodeError) as exc:
         raise HttpError(400, "Malformed JSON", body_error(f"not valid JSON: {exc}")) from None
     except RecursionError:  # nesting deeper than the parser can follow: not ours to accept

@@ -1,0 +1,199 @@
+"""Strict Decimal values, the same in both dialects.
+
+Python (and so strawberry and pydantic) read far more as a number than a client of
+an accounting API means: Arabic-Indic or full-width digits are numbers to Decimal(),
+so are " 5 ", "NaN" and "1e400". Here:
+
+- a decimal is written with the ASCII digits 0-9, an optional leading sign (+ or -)
+  and an optional decimal point ("12", "-3.50", ".5", "5."), at most 40 characters;
+  no exponent, no spaces, no NaN or Infinity. A JSON number (REST) or a GraphQL Int
+  or Float literal is taken on the same terms (a JSON number written with an exponent
+  is refused as such). -0 is 0.
+
+The parse functions serve the GraphQL scalars (below) and every pydantic input
+model (gql/core/inputs.py), so GraphQL and REST refuse exactly the same values.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import strawberry
+from graphql import BREAK, DocumentNode, GraphQLError, Visitor, value_from_ast_untyped, visit
+from graphql.language import (
+    ArgumentNode,
+    FloatValueNode,
+    IntValueNode,
+    ListValueNode,
+    ObjectValueNode,
+    StringValueNode,
+)
+
+MAX_DECIMAL_CHARS = 40
+
+_PLAIN_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+
+DECIMAL_RULE = "must be a number written with the digits 0-9, an optional sign and decimal point"
+
+
+class JsonExponent(Decimal):
+    """A JSON number written with an exponent ("1e400"): read by the REST dialect's
+    parser so that the field it was sent for can be named when it is refused."""
+
+
+def parse_decimal(value: object) -> Decimal:
+    """`value` as an exact Decimal, or ValueError saying what a decimal must be."""
+    if isinstance(value, Decimal):
+        return _plain(value)
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ValueError(DECIMAL_RULE)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(DECIMAL_RULE)
+        value = repr(value)  # the shortest text that reads back as this float
+    text = str(value)
+    if len(text) > MAX_DECIMAL_CHARS:
+        raise ValueError(f"must be at most {MAX_DECIMAL_CHARS} characters")
+    if not _PLAIN_DECIMAL.fullmatch(text):
+        raise ValueError(DECIMAL_RULE)
+    return _without_sign_on_zero(Decimal(text))
+
+
+def _plain(value: Decimal) -> Decimal:
+    # A positive exponent (Decimal("1E+2")) only comes from exponent notation.
+    if isinstance(value, JsonExponent) or not value.is_finite():
+        raise ValueError(DECIMAL_RULE)
+    sign_digits_exponent = value.as_tuple()
+    exponent = sign_digits_exponent.exponent
+    if not isinstance(exponent, int) or exponent > 0:
+        raise ValueError(DECIMAL_RULE)
+    if len(sign_digits_exponent.digits) > MAX_DECIMAL_CHARS:
+        raise ValueError(f"must be at most {MAX_DECIMAL_CHARS} characters")
+    return _without_sign_on_zero(value)
+
+
+def _without_sign_on_zero(value: Decimal) -> Decimal:
+    return value.copy_abs() if value.is_zero() else value
+
+
+def json_number(text: str) -> Decimal:
+    """simplejson's `parse_float`: exact, and marked when written with an exponent."""
+    try:
+        return JsonExponent(text) if "e" in text or "E" in text else Decimal(text)
+    except InvalidOperation:  # cannot happen for JSON's number grammar; be sure anyway
+        raise ValueError(f"not a number: {text}") from None
+
+
+# --- the GraphQL scalars -------------------------------------------------------------------
+
+
+class BadValueError(GraphQLError):
+    """A scalar value the client sent that is not one: BAD_USER_INPUT, and (by
+    name_bad_values) the field it was sent for."""
+
+    def __init__(self, message: str, node: Any = None) -> None:
+        super().__init__(message, node, extensions={"code": "BAD_USER_INPUT"})
+
+
+# graphql-core's wording for a variable that does not coerce (the path is in no field).
+_VARIABLE_ERROR = re.compile(r"Variable '\$(\w+)' has invalid value(?: at ([^:]+))?:")
+
+
+def name_bad_values(errors: Iterable[GraphQLError], document: DocumentNode | None) -> None:
+    """Adds `extensions.field` to every BadValueError: the variable and the path in it
+    ("input.lines[0].quantity"), or the argument and the path to a literal."""
+    for error in errors:
+        bad = error if isinstance(error, BadValueError) else error.original_error
+        if not isinstance(bad, BadValueError) or "field" in (error.extensions or {}):
+            continue
+        variable = _VARIABLE_ERROR.match(error.message)
+        if variable is not None:
+            field: str | None = variable.group(1) + (variable.group(2) or "")
+        else:
+            field = _literal_path(document, bad.nodes[0]) if bad.nodes else None
+        if field is not None:
+            error.extensions = {**(error.extensions or {}), "field": field}
+
+
+def _literal_path(document: DocumentNode | None, target: Any) -> str | None:
+    """The argument and path of the literal `target` in `document` ("input.rate")."""
+    found: list[str] = []
+
+    class Find(Visitor):
+        def enter_argument(self, node: ArgumentNode, *_: Any) -> Any:
+            path = _path_to(node.value, target, node.name.value)
+            if path is not None:
+                found.append(path)
+                return BREAK
+            return None
+
+    if document is not None:
+        visit(document, Find())
+    return found[0] if found else None
+
+
+def _path_to(value: Any, target: Any, path: str) -> str | None:
+    if value is target:
+        return path
+    if isinstance(value, ObjectValueNode):
+        for field in value.fields:
+            found = _path_to(field.value, target, f"{path}.{field.name.value}")
+            if found is not None:
+                return found
+    elif isinstance(value, ListValueNode):
+        for index, item in enumerate(value.values):
+            found = _path_to(item, target, f"{path}[{index}]")
+            if found is not None:
+                return found
+    return None
+
+
+def _value_parser(parse: Any) -> Any:
+    def parse_value(value: Any) -> Any:
+        try:
+            return parse(value)
+        except ValueError as exc:
+            raise BadValueError(str(exc)) from None
+
+    return parse_value
+
+
+def _literal_parser(parse: Any) -> Any:
+    """Literals are parsed from their text as written, so a Float literal `1e2` is
+    refused like the string "1e2"."""
+
+    def parse_literal(node: Any, variables: dict[str, Any] | None = None) -> Any:
+        if isinstance(node, (StringValueNode, IntValueNode, FloatValueNode)):
+            raw: Any = node.value
+        else:
+            raw = value_from_ast_untyped(node, variables)
+        try:
+            return parse(raw)
+        except ValueError as exc:
+            raise BadValueError(str(exc), node) from None
+
+    return parse_literal
+
+
+def _serialize_decimal(value: Decimal) -> str:
+    return str(_without_sign_on_zero(value))
+
+
+DecimalScalar = strawberry.scalar(
+    name="Decimal",
+    description=(
+        "An exact decimal number, given and returned as a string: the digits 0-9, an "
+        "optional sign and decimal point; no exponent, no spaces (an Int or Float "
+        "literal is read on the same terms)."
+    ),
+    serialize=_serialize_decimal,
+    parse_value=_value_parser(parse_decimal),
+    parse_literal=_literal_parser(parse_decimal),
+)
+SCALAR_OVERRIDES: dict[object, Any] = {
+    Decimal: DecimalScalar,
+}
