@@ -60,6 +60,16 @@ mutation VoucherCreate($input: VoucherCreateInput!) {
 }
 """
 
+DOCUMENTS_FROM = """
+query Documents($filter: DocumentFilter) { documents(first: 5, filter: $filter) { totalCount } }
+"""
+
+TRANSACTIONS_TO = """
+query Transactions($filter: TransactionFilter) {
+  transactions(first: 5, filter: $filter) { totalCount }
+}
+"""
+
 CODE_PREFIX = """
 query Codes($prefix: String) {
   ledgerAccounts(first: 100, filter: {codePrefix: $prefix}) { totalCount }
@@ -652,14 +662,14 @@ def _input_models() -> list[type[InputModel]]:
 
 
 def _strict_fields() -> list[tuple[type[InputModel], str, str]]:
-    """(model, wire name, kind) of every decimal input field."""
+    """(model, wire name, kind) of every decimal, date and datetime input field."""
     out = []
     for model in _input_models():
         for name, info in model.model_fields.items():
             kinds = {
                 getattr(k, "__name__", "") for k in (*get_args(info.annotation), info.annotation)
             }
-            for kind in ("Decimal",):
+            for kind in ("Decimal", "datetime", "date"):
                 if kind in kinds:
                     out.append((model, info.alias or name, kind))
                     break
@@ -667,7 +677,7 @@ def _strict_fields() -> list[tuple[type[InputModel], str, str]]:
 
 
 STRICT_FIELDS = _strict_fields()
-REFUSED_BY_KIND = {"Decimal": ARABIC_TEN}
+REFUSED_BY_KIND = {"Decimal": ARABIC_TEN, "date": "9999-12-31", "datetime": 0}
 
 
 @pytest.mark.parametrize(
@@ -675,7 +685,7 @@ REFUSED_BY_KIND = {"Decimal": ARABIC_TEN}
     STRICT_FIELDS,
     ids=[f"{m.__name__}.{f}" for m, f, _ in STRICT_FIELDS],
 )
-def test_every_decimal_field_of_every_input_is_strict(
+def test_every_decimal_and_date_field_of_every_input_is_strict(
     model: type[InputModel], field: str, kind: str
 ):
     # when
@@ -684,3 +694,121 @@ def test_every_decimal_field_of_every_input_is_strict(
     # then: among whatever else is missing, this field is named
     assert (field,) in [e["loc"] for e in refused.value.errors()]
     assert len(STRICT_FIELDS) >= 20
+
+
+# --- dates in a sane range ----------------------------------------------------------------------
+
+BAD_DATES = [
+    "9999-12-31",
+    "2201-01-01",
+    "1899-12-31",
+    "0001-01-01",
+    "20260115",
+    "2026-W03-4",
+    "2026-02-30",
+    "2026-1-15",
+    " 2026-01-15",
+    "\uff12\uff10\uff12\uff16-01-15",
+    "2026-01-15T00:00:00",
+]
+BAD_DATE_IDS = [
+    "year-9999",
+    "2201",
+    "1899",
+    "year-1",
+    "basic-format",
+    "week-date",
+    "february-30",
+    "unpadded",
+    "space",
+    "full-width",
+    "with-time",
+]
+
+
+@pytest.mark.parametrize("value", BAD_DATES, ids=BAD_DATE_IDS)
+async def test_graphql_a_date_out_of_range_or_form_is_bad_user_input_and_opens_no_year(
+    api, app, owner: Tenant, value: str
+):
+    # given
+    before = await _books(app, owner)
+    # when
+    body = await post_graphql(api.client, VOUCHER_CREATE, {"input": _voucher(date=value)}, owner)
+    # then
+    assert body.get("data") is None, body
+    assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "input.date"}
+    assert await _books(app, owner) == before
+
+
+@pytest.mark.parametrize("value", [*BAD_DATES, 0, 20260115], ids=[*BAD_DATE_IDS, "zero", "number"])
+async def test_rest_a_date_out_of_range_or_form_is_a_400_and_opens_no_year(
+    api, app, owner: Tenant, value: Any
+):
+    # given
+    before = await _books(app, owner)
+    # when
+    r = await api.rest("POST", "/api/accounting/journal", owner, json=_journal(date=value))
+    # then
+    assert r.status_code == 400, r.text
+    assert [(e["field"], e["code"]) for e in r.json()["errors"]] == [("date", "INVALID")]
+    assert await _books(app, owner) == before
+
+
+@pytest.mark.parametrize("day", ["1900-01-01", "2200-12-31"])
+async def test_the_first_and_last_sane_days_are_accepted(api, owner: Tenant, day: str):
+    # when
+    graphql = await post_graphql(api.client, VOUCHER_CREATE, {"input": _voucher(date=day)}, owner)
+    rest = await api.rest("POST", "/api/accounting/journal", owner, json=_journal(date=day))
+    # then
+    assert graphql["data"]["voucherCreate"]["voucher"]["date"] == day
+    assert rest.status_code == 201, rest.text
+    assert rest.json()["data"]["date"] == day
+
+
+@pytest.mark.parametrize(
+    ("query", "filter"),
+    [
+        (DOCUMENTS_FROM, {"issueDateFrom": "9999-12-31"}),
+        (DOCUMENTS_FROM, {"dueDateTo": "0001-01-01"}),
+        (TRANSACTIONS_TO, {"paidAtTo": "9999-12-31"}),
+        (TRANSACTIONS_TO, {"paidAtFrom": "1899-12-31"}),
+    ],
+    ids=["issue-from-9999", "due-to-year-1", "paid-to-9999", "paid-from-1899"],
+)
+async def test_graphql_a_date_filter_out_of_range_is_bad_user_input(
+    graphql, owner: Tenant, query: str, filter: dict[str, str]
+):
+    # when
+    body = await graphql(query, {"filter": filter}, owner)
+    # then
+    [name] = filter
+    assert body.get("data") is None, body
+    assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": f"filter.{name}"}
+
+
+@pytest.mark.parametrize("value", ["9999-12-31", "1899-12-31", "soon"])
+async def test_rest_a_journal_date_filter_out_of_range_is_a_400(api, owner: Tenant, value: str):
+    # when
+    r = await api.rest("GET", "/api/accounting/journal", owner, params={"to": value})
+    # then
+    assert r.status_code == 400
+    assert [(e["field"], e["code"]) for e in r.json()["errors"]] == [("to", "INVALID")]
+
+
+@pytest.mark.parametrize(
+    "paid_at", ["9999-01-01T00:00:00Z", "1899-12-31T23:59:59Z", "tomorrow", 0, 1767225600]
+)
+async def test_rest_a_datetime_out_of_range_or_form_is_a_400_naming_it(
+    api, app, owner: Tenant, paid_at: Any
+):
+    # given
+    account = (
+        await api.rest("POST", "/api/accounts", owner, json={"name": "Bank", "type": "bank"})
+    ).json()["data"]
+    body = {"type": "income", "account": account["id"], "amount": "5", "paidAt": paid_at}
+    # when
+    r = await api.rest("POST", "/api/transactions", owner, json=body)
+    # then
+    assert r.status_code == 400, r.text
+    assert [e["field"] for e in r.json()["errors"]] == ["paidAt"]
+    assert (await api.rest("GET", "/api/transactions", owner)).json()["pagination"]["total"] == 0

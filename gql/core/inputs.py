@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import types
 from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from typing import Any, TypeVar, Union, get_args, get_origin
@@ -17,7 +18,7 @@ from strawberry.utils.str_converters import to_camel_case
 
 from gql.core.errors import ErrorCode, FieldError, UserInputError, from_validation_error
 from gql.core.ids import decode_id
-from gql.core.scalars import parse_decimal
+from gql.core.scalars import parse_date, parse_datetime, parse_decimal
 
 M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R")
@@ -25,6 +26,8 @@ R = TypeVar("R")
 # The strict parser of each value type (gql/core/scalars.py), by the annotation.
 _STRICT: dict[type, Callable[[object], object]] = {
     Decimal: parse_decimal,
+    datetime: parse_datetime,
+    date: parse_date,
 }
 
 
@@ -53,8 +56,8 @@ class InputModel(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _strict_values(cls, value: Any, info: ValidationInfo) -> Any:
-        # Every money, rate and quantity field of every input, in both dialects: only
-        # plainly written numbers (gql/core/scalars.py).
+        # Every money, rate, quantity and date field of every input, in both dialects:
+        # only plainly written numbers and sane dates (gql/core/scalars.py).
         parse = _strict_parser(cls, info.field_name) if info.field_name else None
         return value if parse is None or value is None else parse(value)
 

@@ -1,14 +1,17 @@
-"""Strict Decimal values, the same in both dialects.
+"""Strict Decimal, Date and DateTime values, the same in both dialects.
 
-Python (and so strawberry and pydantic) read far more as a number than a client of
-an accounting API means: Arabic-Indic or full-width digits are numbers to Decimal(),
-so are " 5 ", "NaN" and "1e400". Here:
+Python (and so strawberry and pydantic) read far more as a number or a date than a
+client of an accounting API means: Arabic-Indic or full-width digits are numbers to
+Decimal(), so are " 5 ", "NaN" and "1e400", and pydantic reads the number 0 as the
+date 1970-01-01. Here:
 
 - a decimal is written with the ASCII digits 0-9, an optional leading sign (+ or -)
   and an optional decimal point ("12", "-3.50", ".5", "5."), at most 40 characters;
   no exponent, no spaces, no NaN or Infinity. A JSON number (REST) or a GraphQL Int
   or Float literal is taken on the same terms (a JSON number written with an exponent
   is refused as such). -0 is 0.
+- a date is written YYYY-MM-DD; a datetime as ISO 8601 ("2026-03-01T09:30:00Z");
+  both between 1900-01-01 and 2200-12-31.
 
 The parse functions serve the GraphQL scalars (below) and every pydantic input
 model (gql/core/inputs.py), so GraphQL and REST refuse exactly the same values.
@@ -19,6 +22,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -34,10 +38,17 @@ from graphql.language import (
 )
 
 MAX_DECIMAL_CHARS = 40
+MAX_DATETIME_CHARS = 64
+MIN_DATE = date(1900, 1, 1)
+MAX_DATE = date(2200, 12, 31)
 
 _PLAIN_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_PLAIN_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 DECIMAL_RULE = "must be a number written with the digits 0-9, an optional sign and decimal point"
+DATE_RULE = "must be a date written YYYY-MM-DD"
+DATETIME_RULE = "must be a date and time written in ISO 8601 (2026-03-01T09:30:00Z)"
+RANGE_RULE = f"must be between {MIN_DATE.isoformat()} and {MAX_DATE.isoformat()}"
 
 
 class JsonExponent(Decimal):
@@ -86,6 +97,40 @@ def json_number(text: str) -> Decimal:
         return JsonExponent(text) if "e" in text or "E" in text else Decimal(text)
     except InvalidOperation:  # cannot happen for JSON's number grammar; be sure anyway
         raise ValueError(f"not a number: {text}") from None
+
+
+def check_date_range(value: date) -> date:
+    """`value` (a date, or a datetime's day as written) within the sane range."""
+    day = value.date() if isinstance(value, datetime) else value
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise ValueError(RANGE_RULE)
+    return value
+
+
+def parse_date(value: object) -> date:
+    if isinstance(value, datetime):
+        raise ValueError(DATE_RULE)
+    if isinstance(value, date):
+        return check_date_range(value)
+    if not isinstance(value, str) or not _PLAIN_DATE.fullmatch(value):
+        raise ValueError(DATE_RULE)
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{DATE_RULE}, and be a day of the calendar") from None
+    return check_date_range(day)
+
+
+def parse_datetime(value: object) -> datetime:
+    if isinstance(value, datetime):
+        return check_date_range(value)  # type: ignore[return-value]
+    if not isinstance(value, str) or not value.isascii() or len(value) > MAX_DATETIME_CHARS:
+        raise ValueError(DATETIME_RULE)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(DATETIME_RULE) from None
+    return check_date_range(moment)  # type: ignore[return-value]
 
 
 # --- the GraphQL scalars -------------------------------------------------------------------
@@ -179,8 +224,23 @@ def _literal_parser(parse: Any) -> Any:
     return parse_literal
 
 
+def _text_only(parse: Any, rule: str) -> Any:
+    """Dates are strings in GraphQL: an Int literal is not a date."""
+
+    def parse_text(raw: Any) -> Any:
+        if not isinstance(raw, str):
+            raise ValueError(rule)
+        return parse(raw)
+
+    return parse_text
+
+
 def _serialize_decimal(value: Decimal) -> str:
     return str(_without_sign_on_zero(value))
+
+
+def _isoformat(value: date) -> str:
+    return value.isoformat()
 
 
 DecimalScalar = strawberry.scalar(
@@ -194,6 +254,22 @@ DecimalScalar = strawberry.scalar(
     parse_value=_value_parser(parse_decimal),
     parse_literal=_literal_parser(parse_decimal),
 )
+DateScalar = strawberry.scalar(
+    name="Date",
+    description="A day, YYYY-MM-DD, between 1900-01-01 and 2200-12-31.",
+    serialize=_isoformat,
+    parse_value=_value_parser(_text_only(parse_date, DATE_RULE)),
+    parse_literal=_literal_parser(_text_only(parse_date, DATE_RULE)),
+)
+DateTimeScalar = strawberry.scalar(
+    name="DateTime",
+    description="A moment in ISO 8601 (2026-03-01T09:30:00Z), between 1900 and 2200.",
+    serialize=_isoformat,
+    parse_value=_value_parser(_text_only(parse_datetime, DATETIME_RULE)),
+    parse_literal=_literal_parser(_text_only(parse_datetime, DATETIME_RULE)),
+)
 SCALAR_OVERRIDES: dict[object, Any] = {
     Decimal: DecimalScalar,
+    date: DateScalar,
+    datetime: DateTimeScalar,
 }

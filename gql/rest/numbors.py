@@ -8,6 +8,7 @@ import logging
 import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -21,7 +22,7 @@ from gql.auth.viewer import Viewer, resolve_viewer
 from gql.core.errors import ErrorCode, UserInputError
 from gql.core.ids import decode_id
 from gql.core.pagination import MAX_POSITION
-from gql.core.scalars import json_number
+from gql.core.scalars import json_number, parse_date
 from gql.db import RequestSession
 from gql.settings import Settings
 
@@ -158,6 +159,17 @@ def text_param(request: Request, name: str, settings: Settings) -> str | None:
     if len(raw) > limit:
         raise bad_params(param_error(name, f"must be at most {limit} characters"))
     return raw
+
+
+def date_param(request: Request, name: str) -> date | None:
+    """A day filter, YYYY-MM-DD within the sane range (gql/core/scalars.py)."""
+    raw = request.query_params.get(name)
+    if not raw:
+        return None
+    try:
+        return parse_date(raw)
+    except ValueError as exc:
+        raise bad_params(param_error(name, str(exc))) from None
 
 
 def id_param(request: Request, name: str, type_name: str) -> str | None:

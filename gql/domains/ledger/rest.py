@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import col
-from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -24,9 +22,9 @@ from gql.domains.ledger.models import (
     VoucherLine,
 )
 from gql.rest.numbors import (
-    HttpError,
     RestContext,
     choice_param,
+    date_param,
     endpoint,
     ok,
     page_params,
@@ -59,20 +57,6 @@ async def _accounts_by_id(ctx: RestContext, ids: set[str]) -> dict[str, LedgerAc
         await ctx.session.scalars(select(LedgerAccount).where(col(LedgerAccount.id).in_(ids)))
     ).all()
     return {a.id: a for a in rows}
-
-
-def _date_param(request: Request, name: str) -> date | None:
-    raw = request.query_params.get(name)
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise HttpError(
-            400,
-            "Invalid query parameters",
-            [{"field": name, "message": "must be a date (YYYY-MM-DD)"}],
-        ) from None
 
 
 # --- chart of accounts ---------------------------------------------------------------------
@@ -156,8 +140,8 @@ async def list_journal(ctx: RestContext) -> Response:
     """Journal entries sorted by date (then number), with their lines."""
     page = page_params(ctx.request, ctx.settings)
     filter = service.VoucherFilter(
-        date_from=_date_param(ctx.request, "from"),
-        date_to=_date_param(ctx.request, "to"),
+        date_from=date_param(ctx.request, "from"),
+        date_to=date_param(ctx.request, "to"),
         account_code=text_param(ctx.request, "account", ctx.settings),
         search=text_param(ctx.request, "search", ctx.settings),
     )
