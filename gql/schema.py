@@ -10,6 +10,7 @@ from strawberry.tools import merge_types
 from gql.core import node_fields
 from gql.core.admission import Admission
 from gql.core.limits import extensions
+from gql.core.scalars import SCALAR_OVERRIDES, name_bad_values
 from gql.domains.banking import schema as banking
 from gql.domains.catalogue import schema as catalogue
 from gql.domains.companies import schema as companies
@@ -33,14 +34,22 @@ class LedgerSchema(strawberry.Schema):
         self.admission = Admission(self._schema, settings)
 
     def process_errors(self, errors: Any, execution_context: Any = None) -> None:
+        # Every error passes here, before the extensions see them: bad scalar values
+        # get the field they were sent for.
+        name_bad_values(errors, getattr(execution_context, "graphql_document", None))
         # Expected errors (NOT_FOUND, FORBIDDEN, bad input) are the client's to read,
         # not ours to log; unexpected ones are logged with their request id by
         # MaskUnexpectedErrors (gql/core/limits.py).
-        return None
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
-    return LedgerSchema(query=Query, mutation=Mutation, extensions=extensions(), settings=settings)
+    return LedgerSchema(
+        query=Query,
+        mutation=Mutation,
+        extensions=extensions(),
+        scalar_overrides=SCALAR_OVERRIDES,
+        settings=settings,
+    )
 
 
 schema = build_schema(Settings())

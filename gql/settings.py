@@ -50,7 +50,7 @@ class Settings(BaseSettings):
     default_page_size: int = 25
     max_query_depth: int = 12
     max_aliases: int = 30
-    max_tokens: int = 3000
+    max_tokens: int = 2000
     # Characters of the query text itself (values belong in variables): lexing is linear
     # but not free, and this keeps any document's parse within milliseconds.
     max_query_length: int = 65_536
@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     # How often one response name may be selected in one place (validation compares
     # those selections pairwise, so its cost grows with the square of this).
     max_field_repeats: int = 50
+    # The longest text a search or other text filter may be (GraphQL filters, REST params).
+    max_search_length: int = 200
     db_pool_size: int = 10
     # Wall-clock budget of one request (GraphQL or REST), in seconds: past it the client
     # gets TIMEOUT (504) and the request's transaction is rolled back.

@@ -38,4 +38,8 @@ def verify_token(settings: Settings, token: str) -> str:
     subject = claims.get("sub")
     if not isinstance(subject, str) or not subject:
         raise InvalidToken("token is invalid")
+    # pyjwt checks exp is ahead and iat not in the future; a token signed to outlive the
+    # configured lifetime (a leaked secret, a lowered setting) is still refused.
+    if int(claims["exp"]) - int(claims["iat"]) > settings.token_lifetime_seconds:
+        raise InvalidToken("token lives longer than tokens may")
     return subject

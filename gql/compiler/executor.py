@@ -138,7 +138,7 @@ class CompiledReads:
         cached = self.plans.get(cache_key)
         if cached is not None:
             return cached
-        if self.admission.rows_error(prepared.document, operation, variables) is not None:
+        if self.admission.request_errors(prepared, operation, variables):
             # No plan: the resolver path refuses it with the same error.
             refused: tuple[dict[str, list[FieldNode]], dict[str, RootPlan], dict[str, str]] = (
                 {},

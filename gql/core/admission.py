@@ -41,6 +41,7 @@ from graphql import (
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
+from gql.core.text_limits import FilterSite, filter_sites, filter_text_errors
 from gql.settings import Settings
 
 # The rules strawberry validates with; the first errors are enough to act on, and each
@@ -59,6 +60,18 @@ def coded(error: GraphQLError, code: str) -> GraphQLError:
     if error.extensions and "code" in error.extensions:
         return error
     message = error.message
+    original = error.original_error
+    if isinstance(original, GraphQLError) and original.extensions:
+        # A scalar refused the literal with its own code (BAD_USER_INPUT): keep it.
+        return GraphQLError(
+            message,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            original_error=original,
+            extensions={**original.extensions, **(error.extensions or {})},
+        )
     if error.original_error is not None:
         # A literal Python could not read (an integer of 10,000 digits): the client's
         # value is at fault, not the server, so this is a validation error like others.
@@ -342,6 +355,7 @@ class Admitted:
 
     document: DocumentNode | None
     errors: list[GraphQLError] = field(default_factory=list)
+    filter_sites: tuple[FilterSite, ...] = ()  # where text filters are, for request_errors
 
     @property
     def ok(self) -> bool:
@@ -429,7 +443,10 @@ class Admission:
             invalid = validate(self.schema, document, VALIDATION_RULES, max_errors=MAX_ERRORS)
         except RecursionError:
             return Admitted(document, [_nested_too_deeply()])
-        return Admitted(document, [coded(e, VALIDATION_FAILED) for e in invalid])
+        if invalid:
+            return Admitted(document, [coded(e, VALIDATION_FAILED) for e in invalid])
+        sites = filter_sites(self.schema, document) if "filter" in query else ()
+        return Admitted(document, [], sites)
 
     def _limits(self, measured: Measure) -> Iterator[GraphQLError]:
         settings = self.settings
@@ -455,6 +472,20 @@ class Admission:
                 cost=measured.fields,
                 limit=settings.max_query_cost,
             )
+
+    def request_errors(
+        self,
+        admitted: Admitted,
+        operation: OperationDefinitionNode,
+        variables: dict[str, Any] | None,
+    ) -> list[GraphQLError]:
+        """The refusals that depend on the request's variables, not only on the text:
+        the worst-case rows, and text filters over the length cap."""
+        assert admitted.document is not None
+        too_large = self.rows_error(admitted.document, operation, variables)
+        if too_large is not None:
+            return [too_large]
+        return filter_text_errors(admitted.filter_sites, variables, self.settings.max_search_length)
 
     def rows_error(
         self,

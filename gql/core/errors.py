@@ -111,8 +111,8 @@ class UnauthenticatedError(GraphQLError):
 
 
 class BadInputError(GraphQLError):
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(self, message: str, field: str | None = None, nodes: Any = None) -> None:
         ext: dict[str, Any] = {"code": "BAD_USER_INPUT"}
         if field:
             ext["field"] = field
-        super().__init__(message, extensions=ext)
+        super().__init__(message, nodes, extensions=ext)

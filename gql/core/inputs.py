@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, TypeVar
+import types
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from typing import Any, TypeVar, Union, get_args, get_origin
 
 import strawberry
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 from pydantic.alias_generators import to_camel
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,9 +18,28 @@ from strawberry.utils.str_converters import to_camel_case
 
 from gql.core.errors import ErrorCode, FieldError, UserInputError, from_validation_error
 from gql.core.ids import decode_id
+from gql.core.scalars import parse_date, parse_datetime, parse_decimal
 
 M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R")
+
+# The strict parser of each value type (gql/core/scalars.py), by the annotation.
+_STRICT: dict[type, Callable[[object], object]] = {
+    Decimal: parse_decimal,
+    datetime: parse_datetime,
+    date: parse_date,
+}
+
+
+@cache
+def _strict_parser(model: type[BaseModel], name: str) -> Callable[[object], object] | None:
+    """The strict parser for field `name` of `model` (`Decimal`, `date | None`, ...)."""
+    annotation = model.model_fields[name].annotation
+    kinds = get_args(annotation) if get_origin(annotation) in (Union, types.UnionType) else ()
+    for kind in kinds or (annotation,):
+        if kind in _STRICT:
+            return _STRICT[kind]
+    return None
 
 
 class InputModel(BaseModel):
@@ -29,6 +52,14 @@ class InputModel(BaseModel):
         str_strip_whitespace=True,
         use_enum_values=True,
     )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _strict_values(cls, value: Any, info: ValidationInfo) -> Any:
+        # Every money, rate, quantity and date field of every input, in both dialects:
+        # only plainly written numbers and sane dates (gql/core/scalars.py).
+        parse = _strict_parser(cls, info.field_name) if info.field_name else None
+        return value if parse is None or value is None else parse(value)
 
     @field_validator("*", mode="after")
     @classmethod

@@ -84,7 +84,8 @@ class Admit(SchemaExtension):
         document = context.graphql_document
         if document is not None and context.query and context.pre_execution_errors is None:
             admission = self._admission()
-            errors = list(admission.check(context.query).errors)
+            admitted = admission.check(context.query)
+            errors = list(admitted.errors)
             if not errors:
                 # (operation_name falls back to the first operation; what the client sent
                 # is private)
@@ -92,8 +93,7 @@ class Admit(SchemaExtension):
                 if isinstance(operation, GraphQLError):
                     errors = [operation]
                 elif operation is not None:
-                    too_large = admission.rows_error(document, operation, context.variables)
-                    errors = [too_large] if too_large else []
+                    errors = admission.request_errors(admitted, operation, context.variables)
             context.pre_execution_errors = errors
         yield
 

@@ -24,12 +24,3 @@ def order_clauses(
         column.desc() if descending else column.asc(),
         model.id.desc() if descending else model.id.asc(),
     ]
-
-
-def like_pattern(text: str) -> str:
-    """A LIKE pattern matching `text` anywhere, with LIKE's wildcards escaped."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    # PostgreSQL text cannot hold NUL (the driver refuses it) and no stored value has one,
-    # so it becomes U+FFFD, the character for the unrepresentable: the search still runs.
-    escaped = escaped.replace("\x00", "\ufffd")
-    return f"%{escaped}%"

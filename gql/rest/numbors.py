@@ -9,6 +9,7 @@ import logging
 import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -22,7 +23,9 @@ from gql.auth.viewer import Viewer, resolve_viewer
 from gql.core.errors import ErrorCode, UserInputError
 from gql.core.failures import TIMEOUT_GRACE, Failure, classify
 from gql.core.failures import answer as failure_answer
+from gql.core.ids import decode_id
 from gql.core.pagination import MAX_POSITION
+from gql.core.scalars import json_number, parse_date
 from gql.db import RequestSession, end_session, set_deadline
 from gql.domains.companies.modules import ModuleAlias
 from gql.settings import Settings
@@ -97,6 +100,14 @@ class Page:
         return (self.page - 1) * self.limit
 
 
+def param_error(name: str, message: str) -> dict[str, str]:
+    return {"field": name, "message": message, "code": ErrorCode.INVALID.value}
+
+
+def bad_params(*errors: dict[str, str]) -> HttpError:
+    return HttpError(400, "Invalid query parameters", list(errors))
+
+
 def page_params(request: Request, settings: Settings) -> Page:
     """`page` (from 1) and `limit` (default 25, at most the page-size cap)."""
     errors: list[dict[str, str]] = []
@@ -110,14 +121,14 @@ def page_params(request: Request, settings: Settings) -> Page:
         try:
             value = default if raw in (None, "") else int(raw)
         except ValueError:
-            errors.append({"field": name, "message": "must be a whole number"})
+            errors.append(param_error(name, "must be a whole number"))
             continue
         if value < low or (high is not None and value > high):
             bound = f"between {low} and {high}" if high else f"at least {low}"
-            errors.append({"field": name, "message": f"must be {bound}"})
+            errors.append(param_error(name, f"must be {bound}"))
         values[name] = value
     if errors:
-        raise HttpError(400, "Invalid query parameters", errors)
+        raise bad_params(*errors)
     return Page(page=values["page"], limit=values["limit"])
 
 
@@ -130,9 +141,7 @@ def bool_param(request: Request, name: str) -> bool | None:
         return True
     if lowered in ("false", "0", "no"):
         return False
-    raise HttpError(
-        400, "Invalid query parameters", [{"field": name, "message": "must be true or false"}]
-    )
+    raise bad_params(param_error(name, "must be true or false"))
 
 
 def choice_param(request: Request, name: str, choices: list[str]) -> str | None:
@@ -140,30 +149,65 @@ def choice_param(request: Request, name: str, choices: list[str]) -> str | None:
     if raw is None or raw == "":
         return None
     if raw not in choices:
-        raise HttpError(
-            400,
-            "Invalid query parameters",
-            [{"field": name, "message": f"must be one of: {', '.join(choices)}"}],
-        )
+        raise bad_params(param_error(name, f"must be one of: {', '.join(choices)}"))
     return raw
 
 
-async def read_json(request: Request) -> Any:
-    """The request body parsed with exact decimals; a clear 400 when it is not JSON."""
+def text_param(request: Request, name: str, settings: Settings) -> str | None:
+    """A free-text filter (`search`, a code), at most `max_search_length` characters:
+    longer is refused rather than sent to the database to scan with."""
+    raw = request.query_params.get(name)
+    if not raw:
+        return None
+    limit = settings.max_search_length
+    if len(raw) > limit:
+        raise bad_params(param_error(name, f"must be at most {limit} characters"))
+    return raw
+
+
+def date_param(request: Request, name: str) -> date | None:
+    """A day filter, YYYY-MM-DD within the sane range (gql/core/scalars.py)."""
+    raw = request.query_params.get(name)
+    if not raw:
+        return None
+    try:
+        return parse_date(raw)
+    except ValueError as exc:
+        raise bad_params(param_error(name, str(exc))) from None
+
+
+def id_param(request: Request, name: str, type_name: str) -> str | None:
+    """An id filter (a global or object id); one that is not the tenant's, or not an id
+    at all, matches nothing."""
+    raw = request.query_params.get(name)
+    return (decode_id(raw, type_name) or "-") if raw else None
+
+
+def body_error(message: str, code: ErrorCode = ErrorCode.INVALID) -> list[dict[str, str]]:
+    return [{"field": "body", "message": message, "code": code.value}]
+
+
+async def read_json(request: Request) -> dict[str, Any]:
+    """The request body: a JSON object, its numbers exact decimals (one written with an
+    exponent marked, for the strict decimal fields to refuse). Anything else (not
+    JSON, or JSON that is not an object: `42`, `null`, an array) is a 400 naming the
+    body, so no handler ever sees a body it cannot index by field name."""
     body = await request.body()
     if not body.strip():
         raise HttpError(
-            400, "Validation failed", [{"field": "body", "message": "a JSON body is required"}]
+            400, "Validation failed", body_error("a JSON body is required", ErrorCode.REQUIRED)
         )
     try:
-        return simplejson.loads(body, use_decimal=True)
+        data = simplejson.loads(body, parse_float=json_number)  # exact decimals
     except (ValueError, UnicodeDecodeError) as exc:
-        raise HttpError(
-            400, "Malformed JSON", [{"field": "body", "message": f"not valid JSON: {exc}"}]
-        ) from None
+        raise HttpError(400, "Malformed JSON", body_error(f"not valid JSON: {exc}")) from None
     except RecursionError:  # nesting deeper than the parser can follow: not ours to accept
-        message = "not valid JSON: nested too deeply"
-        raise HttpError(400, "Malformed JSON", [{"field": "body", "message": message}]) from None
+        raise HttpError(
+            400, "Malformed JSON", body_error("not valid JSON: nested too deeply")
+        ) from None
+    if not isinstance(data, dict):
+        raise HttpError(400, "Validation failed", body_error("must be a JSON object"))
+    return data
 
 
 @dataclass

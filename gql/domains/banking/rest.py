@@ -10,22 +10,22 @@ from starlette.routing import Route
 
 from gql.auth.access import Need
 from gql.core.errors import FieldError, UserInputError
-from gql.core.ids import decode_id
 from gql.core.pagination import Page, PageArgs
 from gql.domains.banking import service
 from gql.domains.banking.models import Account, AccountType, Transaction, TransactionType, Transfer
 from gql.domains.companies.modules import ModuleAlias
 from gql.rest.numbors import (
-    HttpError,
     RestContext,
     bool_param,
     choice_param,
     endpoint,
+    id_param,
     ok,
     page_params,
     paginated,
     read_json,
     row_json,
+    text_param,
 )
 from gql.rest.renames import Renames
 
@@ -92,12 +92,7 @@ def transfer_json(
 
 
 async def _body(ctx: RestContext, names: Renames) -> dict[str, Any]:
-    body = await read_json(ctx.request)
-    if not isinstance(body, dict):
-        raise HttpError(
-            400, "Validation failed", [{"field": "body", "message": "must be a JSON object"}]
-        )
-    return names.to_ours(body)
+    return names.to_ours(await read_json(ctx.request))
 
 
 def _theirs(exc: UserInputError, names: Renames) -> UserInputError:
@@ -115,12 +110,6 @@ def _list(items: list[Any], result: Page[Any], page: int, limit: int) -> Respons
     return paginated(items, total=result.total, page=page, limit=limit)
 
 
-def _id_param(ctx: RestContext, name: str, type_name: str) -> str | None:
-    """An id filter; one that is not the tenant's matches nothing."""
-    raw = ctx.request.query_params.get(name)
-    return (decode_id(raw, type_name) or "-") if raw else None
-
-
 # --- accounts -------------------------------------------------------------------------------
 
 
@@ -130,7 +119,7 @@ async def list_accounts(ctx: RestContext) -> Response:
     filter = service.AccountFilter(
         type=choice_param(ctx.request, "type", [t.value for t in AccountType]),
         enabled=bool_param(ctx.request, "enabled"),
-        search=ctx.request.query_params.get("search") or None,
+        search=text_param(ctx.request, "search", ctx.settings),
     )
     result = await service.list_accounts(session=ctx.session, filter=filter, args=args)
     balances = await service.movements(ctx.session, [a.id for a in result.rows])
@@ -156,10 +145,10 @@ async def list_transactions(ctx: RestContext) -> Response:
     page, limit, args = _page(ctx)
     filter = service.TransactionFilter(
         type=choice_param(ctx.request, "type", [t.value for t in TransactionType]),
-        account_id=_id_param(ctx, "account", "Account"),
-        contact_id=_id_param(ctx, "contact", "Contact"),
-        document_id=_id_param(ctx, "document", "Document"),
-        search=ctx.request.query_params.get("search") or None,
+        account_id=id_param(ctx.request, "account", "Account"),
+        contact_id=id_param(ctx.request, "contact", "Contact"),
+        document_id=id_param(ctx.request, "document", "Document"),
+        search=text_param(ctx.request, "search", ctx.settings),
     )
     result = await service.list_transactions(session=ctx.session, filter=filter, args=args)
     return _list([transaction_json(t) for t in result.rows], result, page, limit)
@@ -183,7 +172,7 @@ async def create_transaction(ctx: RestContext) -> Response:
 @endpoint(module=MODULE)
 async def list_transfers(ctx: RestContext) -> Response:
     page, limit, args = _page(ctx)
-    filter = service.TransferFilter(account_id=_id_param(ctx, "account", "Account"))
+    filter = service.TransferFilter(account_id=id_param(ctx.request, "account", "Account"))
     result = await service.list_transfers(session=ctx.session, filter=filter, args=args)
     ids = {t.from_account_id for t in result.rows} | {t.to_account_id for t in result.rows}
     accounts = await service.accounts_by_id(ctx.session, ids)

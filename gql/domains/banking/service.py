@@ -42,8 +42,9 @@ from sqlalchemy.orm import aliased
 from gql.core.claims import claim
 from gql.core.errors import ErrorCode, UserInputError
 from gql.core.inputs import InputModel, require_row, validate
-from gql.core.ordering import like_pattern, order_clauses
+from gql.core.ordering import order_clauses
 from gql.core.pagination import Page, PageArgs, fetch_page
+from gql.core.search import contains_any, equals
 from gql.db import ExactDecimal, get_tenant, utcnow
 from gql.domains.banking.models import Account, AccountType, Transaction, TransactionType, Transfer
 from gql.domains.catalogue.models import Category, CategoryType, Currency
@@ -162,10 +163,6 @@ class TransferCreate(InputModel):
 # --- filters and orders ---------------------------------------------------------------------
 
 
-def _ilike(column: Any, text: str) -> ColumnElement[bool]:
-    return column.ilike(like_pattern(text.strip()), escape="\\")  # type: ignore[no-any-return]
-
-
 def _day_start(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
@@ -195,16 +192,10 @@ class AccountFilter:
         if self.enabled is not None:
             out.append(a.enabled.is_(self.enabled))  # type: ignore[attr-defined]
         if self.currency_code is not None:
-            out.append(a.currency_code == self.currency_code)  # type: ignore[arg-type]
+            out.append(equals(a.currency_code, self.currency_code))
         if self.search:
-            out.append(
-                or_(
-                    *(
-                        _ilike(c, self.search)
-                        for c in (a.name, a.number, a.bank_name, a.iban, a.deposit_number)
-                    )
-                )
-            )
+            columns = (a.name, a.number, a.bank_name, a.iban, a.deposit_number)
+            out.append(contains_any(self.search, *columns))
         return out
 
 
@@ -234,7 +225,7 @@ class TransactionFilter:
                 out.append(column == value)  # type: ignore[arg-type]
         out.extend(_paid_between(t.paid_at, self.paid_at_from, self.paid_at_to))
         if self.search:
-            out.append(or_(_ilike(t.description, self.search), _ilike(t.reference, self.search)))
+            out.append(contains_any(self.search, t.description, t.reference))
         return out
 
 
@@ -254,7 +245,7 @@ class TransferFilter:
             )
         out.extend(_paid_between(t.paid_at, self.paid_at_from, self.paid_at_to))
         if self.search:
-            out.append(or_(_ilike(t.description, self.search), _ilike(t.reference, self.search)))
+            out.append(contains_any(self.search, t.description, t.reference))
         return out
 
 

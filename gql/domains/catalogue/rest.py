@@ -21,6 +21,7 @@ from gql.rest.numbors import (
     paginated,
     read_json,
     row_json,
+    text_param,
 )
 from gql.rest.renames import Renames
 
@@ -38,7 +39,7 @@ def _list(rows: list[Any], result: Page[Any], page: int, limit: int) -> Response
 
 
 def _search(ctx: RestContext) -> str | None:
-    return ctx.request.query_params.get("search") or None
+    return text_param(ctx.request, "search", ctx.settings)
 
 
 # --- items ----------------------------------------------------------------------------------
@@ -54,11 +55,10 @@ def item_json(item: Item, variants: list[ItemVariant]) -> dict[str, Any]:
     )
 
 
-async def _create_item(ctx: RestContext, body: Any) -> Item:
+async def _create_item(ctx: RestContext, body: dict[str, Any]) -> Item:
     """The item from a Numbors body; errors name the fields the client sent."""
-    data = ITEM_NAMES.to_ours(body) if isinstance(body, dict) else body
     try:
-        return await service.create_item(session=ctx.session, data=data)
+        return await service.create_item(session=ctx.session, data=ITEM_NAMES.to_ours(body))
     except UserInputError as exc:
         raise UserInputError(
             [FieldError(ITEM_NAMES.to_theirs_path(e.path), e.message, e.code) for e in exc.errors]

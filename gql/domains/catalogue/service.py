@@ -20,8 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gql.core.errors import ErrorCode, FieldError, UserInputError
 from gql.core.inputs import InputModel, require_row, validate
-from gql.core.ordering import like_pattern, order_clauses
+from gql.core.ordering import order_clauses
 from gql.core.pagination import Page, PageArgs, fetch_page
+from gql.core.search import contains, contains_any
 from gql.db import get_tenant
 from gql.domains.banking.models import Account
 from gql.domains.catalogue.models import (
@@ -154,10 +155,6 @@ class ItemUpdate(ItemFields):
 # --- filters and orders ---------------------------------------------------------------------
 
 
-def _ilike(column: Any, pattern: str) -> ColumnElement[bool]:
-    return column.ilike(pattern, escape="\\")  # type: ignore[no-any-return]
-
-
 @dataclass(frozen=True)
 class _NamedTypedFilter:
     """type / enabled / search-by-name over `model` (categories and taxes alike)."""
@@ -174,7 +171,7 @@ class _NamedTypedFilter:
         if self.enabled is not None:
             out.append(self.model.enabled.is_(self.enabled))
         if self.search:
-            out.append(_ilike(self.model.name, like_pattern(self.search.strip())))
+            out.append(contains(self.model.name, self.search))
         return out
 
 
@@ -198,8 +195,7 @@ class CurrencyFilter:
         if self.enabled is not None:
             out.append(Currency.enabled.is_(self.enabled))  # type: ignore[attr-defined]
         if self.search:
-            pattern = like_pattern(self.search.strip())
-            out.append(or_(_ilike(Currency.code, pattern), _ilike(Currency.name, pattern)))
+            out.append(contains_any(self.search, Currency.code, Currency.name))
         return out
 
 
@@ -219,14 +215,7 @@ class ItemFilter:
         if self.category_id is not None:
             out.append(Item.category_id == self.category_id)  # type: ignore[arg-type]
         if self.search:
-            pattern = like_pattern(self.search.strip())
-            out.append(
-                or_(
-                    _ilike(Item.name, pattern),
-                    _ilike(Item.sku, pattern),
-                    _ilike(Item.barcode, pattern),
-                )
-            )
+            out.append(contains_any(self.search, Item.name, Item.sku, Item.barcode))
         return out
 
 

@@ -21,6 +21,7 @@ from gql.rest.numbors import (
     paginated,
     read_json,
     row_json,
+    text_param,
 )
 
 
@@ -44,7 +45,7 @@ async def list_contacts(ctx: RestContext) -> Response:
     filter = service.ContactFilter(
         type=choice_param(ctx.request, "type", [t.value for t in ContactType]),
         enabled=bool_param(ctx.request, "enabled"),
-        search=ctx.request.query_params.get("search") or None,
+        search=text_param(ctx.request, "search", ctx.settings),
     )
     result = await service.list_contacts(
         session=ctx.session,

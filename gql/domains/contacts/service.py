@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import EmailStr, Field, field_validator
-from sqlalchemy import ColumnElement, exists, or_, select
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gql.core.errors import ErrorCode, UserInputError
 from gql.core.inputs import InputModel, require_row, validate
-from gql.core.ordering import like_pattern, order_clauses
+from gql.core.ordering import order_clauses
 from gql.core.pagination import Page, PageArgs, fetch_page
+from gql.core.search import contains_any
 from gql.domains.banking.models import Transaction
 from gql.domains.catalogue.models import Currency
 from gql.domains.contacts.models import Contact, ContactType, EntityType, Salutation
@@ -106,14 +107,8 @@ class ContactFilter:
         if self.enabled is not None:
             out.append(Contact.enabled.is_(self.enabled))  # type: ignore[attr-defined]
         if self.search:
-            pattern = like_pattern(self.search.strip())
-            out.append(
-                or_(
-                    Contact.name.ilike(pattern, escape="\\"),  # type: ignore[attr-defined]
-                    Contact.email.ilike(pattern, escape="\\"),  # type: ignore[union-attr]
-                    Contact.company_name.ilike(pattern, escape="\\"),  # type: ignore[union-attr]
-                )
-            )
+            columns = (Contact.name, Contact.email, Contact.company_name)
+            out.append(contains_any(self.search, *columns))
         return out
 
 

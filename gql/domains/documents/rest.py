@@ -19,15 +19,16 @@ from gql.domains.contacts.models import Contact
 from gql.domains.documents import service
 from gql.domains.documents.models import Document, DocumentKind, DocumentStatus
 from gql.rest.numbors import (
-    HttpError,
     RestContext,
     choice_param,
     endpoint,
+    id_param,
     ok,
     page_params,
     paginated,
     read_json,
     row_json,
+    text_param,
 )
 from gql.rest.renames import Renames
 
@@ -105,12 +106,7 @@ async def document_detail(ctx: RestContext, doc: Document) -> dict[str, Any]:
 
 
 async def read_body(ctx: RestContext) -> dict[str, Any]:
-    body = await read_json(ctx.request)
-    if not isinstance(body, dict):
-        raise HttpError(
-            400, "Validation failed", [{"field": "body", "message": "must be a JSON object"}]
-        )
-    return BODY_NAMES.to_ours(body)
+    return BODY_NAMES.to_ours(await read_json(ctx.request))
 
 
 def numbors_errors(exc: UserInputError) -> UserInputError:
@@ -125,8 +121,8 @@ async def list_documents(ctx: RestContext) -> Response:
     filter = service.DocumentFilter(
         kind=choice_param(ctx.request, "type", [k.value for k in DocumentKind]),
         status=choice_param(ctx.request, "status", [s.value for s in DocumentStatus]),
-        contact_id=ctx.request.query_params.get("contact") or None,
-        search=ctx.request.query_params.get("search") or None,
+        contact_id=id_param(ctx.request, "contact", "Contact"),
+        search=text_param(ctx.request, "search", ctx.settings),
     )
     result = await service.list_documents(
         session=ctx.session,

@@ -39,6 +39,7 @@ from gql.rest.numbors import (
     RestContext,
     choice_param,
     endpoint,
+    id_param,
     ok,
     page_params,
     paginated,
@@ -56,7 +57,7 @@ async def _list(
         kind=kind.value,
         status=None if status == EXPIRED else status,
         expired=True if status == EXPIRED else None,
-        contact_id=ctx.request.query_params.get("contact") or None,
+        contact_id=id_param(ctx.request, "contact", "Contact"),
     )
     result = await service.list_documents(
         session=ctx.session,
@@ -104,10 +105,10 @@ def _kind_routes(
         return ok(await document_detail(ctx, doc))
 
     async def update_kind(ctx: RestContext) -> Response:
+        body = await read_body(ctx)  # first: a body that is not an object is a 400 for any id
         doc = await service.get_document(
             session=ctx.session, id=ctx.request.path_params["id"], kinds=kinds
         )
-        body = await read_body(ctx)
         status = body.pop("status", None)
         try:
             if body:
@@ -164,8 +165,8 @@ async def list_credit_notes(ctx: RestContext) -> Response:
     page = page_params(ctx.request, ctx.settings)
     filter = service.DocumentFilter(
         kind=DocumentKind.CREDIT_NOTE.value,
-        contact_id=ctx.request.query_params.get("contact") or None,
-        parent_id=ctx.request.query_params.get("invoice") or None,
+        contact_id=id_param(ctx.request, "contact", "Contact"),
+        parent_id=id_param(ctx.request, "invoice", "Document"),
     )
     result = await service.list_documents(
         session=ctx.session,

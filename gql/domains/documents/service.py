@@ -27,15 +27,16 @@ from typing import Any
 
 from pydantic import Field, model_validator
 from pydantic.alias_generators import to_camel
-from sqlalchemy import ColumnElement, case, delete, literal, or_, select, update
+from sqlalchemy import ColumnElement, case, delete, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gql.core.claims import claim
 from gql.core.errors import ErrorCode, FieldError, UserInputError
 from gql.core.ids import decode_id
 from gql.core.inputs import InputModel, find_row, require_row, validate
-from gql.core.ordering import like_pattern, order_clauses
+from gql.core.ordering import order_clauses
 from gql.core.pagination import Page, PageArgs, fetch_page
+from gql.core.search import contains_any
 from gql.db import utcnow
 from gql.domains.catalogue.models import Currency, Item, ItemVariant, Tax, TaxType
 from gql.domains.companies.models import Company
@@ -191,13 +192,7 @@ class DocumentFilter:
             condition = expired_condition(d.__table__, today or date.today())  # type: ignore[attr-defined]
             out.append(condition if self.expired else ~condition)
         if self.search:
-            pattern = like_pattern(self.search.strip())
-            out.append(
-                or_(
-                    d.number.ilike(pattern, escape="\\"),  # type: ignore[attr-defined]
-                    d.reference.ilike(pattern, escape="\\"),  # type: ignore[union-attr]
-                )
-            )
+            out.append(contains_any(self.search, d.number, d.reference))
         return out
 
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import col
-from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -25,15 +23,16 @@ from gql.domains.ledger.models import (
     VoucherLine,
 )
 from gql.rest.numbors import (
-    HttpError,
     RestContext,
     choice_param,
+    date_param,
     endpoint,
     ok,
     page_params,
     paginated,
     read_json,
     row_json,
+    text_param,
 )
 from gql.rest.renames import Renames
 
@@ -61,29 +60,6 @@ async def _accounts_by_id(ctx: RestContext, ids: set[str]) -> dict[str, LedgerAc
     return {a.id: a for a in rows}
 
 
-async def _body(ctx: RestContext) -> dict[str, Any]:
-    body = await read_json(ctx.request)
-    if not isinstance(body, dict):
-        raise HttpError(
-            400, "Validation failed", [{"field": "body", "message": "must be a JSON object"}]
-        )
-    return body
-
-
-def _date_param(request: Request, name: str) -> date | None:
-    raw = request.query_params.get(name)
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise HttpError(
-            400,
-            "Invalid query parameters",
-            [{"field": name, "message": "must be a date (YYYY-MM-DD)"}],
-        ) from None
-
-
 # --- chart of accounts ---------------------------------------------------------------------
 
 
@@ -94,7 +70,7 @@ async def list_chart(ctx: RestContext) -> Response:
     filter = service.LedgerAccountFilter(
         type=choice_param(ctx.request, "type", [t.value for t in LedgerAccountType]),
         level=choice_param(ctx.request, "level", [lv.value for lv in LedgerLevel]),
-        search=ctx.request.query_params.get("search") or None,
+        search=text_param(ctx.request, "search", ctx.settings),
     )
     result = await service.list_accounts(
         session=ctx.session,
@@ -108,7 +84,7 @@ async def list_chart(ctx: RestContext) -> Response:
 
 @endpoint(module=MODULE, write=True)
 async def create_account(ctx: RestContext) -> Response:
-    data = ACCOUNT_NAMES.to_ours(await _body(ctx))
+    data = ACCOUNT_NAMES.to_ours(await read_json(ctx.request))
     try:
         account = await service.create_account(session=ctx.session, data=data)
     except UserInputError as exc:
@@ -164,12 +140,11 @@ async def _journal_json(ctx: RestContext, vouchers: list[Voucher]) -> list[dict[
 async def list_journal(ctx: RestContext) -> Response:
     """Journal entries sorted by date (then number), with their lines."""
     page = page_params(ctx.request, ctx.settings)
-    params = ctx.request.query_params
     filter = service.VoucherFilter(
-        date_from=_date_param(ctx.request, "from"),
-        date_to=_date_param(ctx.request, "to"),
-        account_code=params.get("account") or None,
-        search=params.get("search") or None,
+        date_from=date_param(ctx.request, "from"),
+        date_to=date_param(ctx.request, "to"),
+        account_code=text_param(ctx.request, "account", ctx.settings),
+        search=text_param(ctx.request, "search", ctx.settings),
     )
     result = await service.list_vouchers(
         session=ctx.session,
@@ -209,7 +184,7 @@ def _journal_error_path(path: tuple[str, ...]) -> tuple[str, ...]:
 
 @endpoint(module=MODULE, write=True)
 async def create_journal_entry(ctx: RestContext) -> Response:
-    data = _journal_input(await _body(ctx))
+    data = _journal_input(await read_json(ctx.request))
     try:
         voucher = await service.create_manual_voucher(session=ctx.session, data=data)
     except UserInputError as exc:

@@ -25,8 +25,9 @@ from gql.core.claims import claim
 from gql.core.errors import ErrorCode, FieldError, UserInputError
 from gql.core.ids import decode_id
 from gql.core.inputs import InputModel, require_row, validate
-from gql.core.ordering import like_pattern, order_clauses
+from gql.core.ordering import order_clauses
 from gql.core.pagination import Page, PageArgs, fetch_page
+from gql.core.search import contains, contains_any, equals, starts_with, storable
 from gql.db import get_tenant
 from gql.domains.companies.models import Company
 from gql.domains.contacts.models import Contact
@@ -561,19 +562,15 @@ class LedgerAccountFilter:
         if self.level is not None:
             out.append(a.level == self.level)  # type: ignore[arg-type]
         if self.code is not None:
-            out.append(a.code == self.code)  # type: ignore[arg-type]
+            out.append(equals(a.code, self.code))
         if self.code_prefix:
-            prefix = like_pattern(self.code_prefix.strip())[1:]  # "%61%" -> "61%"
-            out.append(a.code.like(prefix, escape="\\"))  # type: ignore[attr-defined]
+            out.append(starts_with(a.code, self.code_prefix))
         if self.parent_id is not None:
             out.append(a.parent_id == self.parent_id)  # type: ignore[arg-type]
         if self.enabled is not None:
             out.append(a.enabled == self.enabled)  # type: ignore[arg-type]
         if self.search:
-            pattern = like_pattern(self.search.strip())
-            out.append(
-                or_(a.name.ilike(pattern, escape="\\"), a.code.ilike(pattern, escape="\\"))  # type: ignore[attr-defined]
-            )
+            out.append(contains_any(self.search, a.name, a.code))
         return out
 
 
@@ -647,9 +644,9 @@ class VoucherFilter:
             if high is not None:
                 out.append(column <= high)
         if self.account_code:
-            out.append(_under(self.account_code.strip()))
+            out.append(_under(storable(self.account_code.strip())))
         if self.search:
-            out.append(v.description.ilike(like_pattern(self.search.strip()), escape="\\"))  # type: ignore[attr-defined]
+            out.append(contains(v.description, self.search))
         return out
 
 
