@@ -10,9 +10,11 @@ from starlette.routing import Route
 
 from gql.auth.access import Need
 from gql.core.errors import FieldError, UserInputError
+from gql.core.graph import list_page
 from gql.core.pagination import Page, PageArgs
 from gql.domains.banking import service
 from gql.domains.banking.models import Account, AccountType, Transaction, TransactionType, Transfer
+from gql.domains.banking.schema import ACCOUNTS, TRANSACTIONS, TRANSFERS
 from gql.domains.companies.modules import ModuleAlias
 from gql.rest.numbors import (
     RestContext,
@@ -121,7 +123,7 @@ async def list_accounts(ctx: RestContext) -> Response:
         enabled=bool_param(ctx.request, "enabled"),
         search=text_param(ctx.request, "search", ctx.settings),
     )
-    result = await service.list_accounts(session=ctx.session, filter=filter, args=args)
+    result = await list_page(ctx.session, ACCOUNTS, args, where=filter)
     balances = await service.movements(ctx.session, [a.id for a in result.rows])
     return _list([account_json(a, balances[a.id]) for a in result.rows], result, page, limit)
 
@@ -150,7 +152,7 @@ async def list_transactions(ctx: RestContext) -> Response:
         document_id=id_param(ctx.request, "document", "Document"),
         search=text_param(ctx.request, "search", ctx.settings),
     )
-    result = await service.list_transactions(session=ctx.session, filter=filter, args=args)
+    result = await list_page(ctx.session, TRANSACTIONS, args, where=filter)
     return _list([transaction_json(t) for t in result.rows], result, page, limit)
 
 
@@ -173,7 +175,7 @@ async def create_transaction(ctx: RestContext) -> Response:
 async def list_transfers(ctx: RestContext) -> Response:
     page, limit, args = _page(ctx)
     filter = service.TransferFilter(account_id=id_param(ctx.request, "account", "Account"))
-    result = await service.list_transfers(session=ctx.session, filter=filter, args=args)
+    result = await list_page(ctx.session, TRANSFERS, args, where=filter)
     ids = {t.from_account_id for t in result.rows} | {t.to_account_id for t in result.rows}
     accounts = await service.accounts_by_id(ctx.session, ids)
     sides = await service.transactions_of_transfers(ctx.session, [t.id for t in result.rows])

@@ -62,6 +62,17 @@ PAY = [*WRITE, requires(Need(level=Level.WRITE, module=ModuleAlias.INVOICING))]
 P = TypeVar("P")
 
 
+ACCOUNTS = RootConnection(
+    Account, account_filter_of, account_order_of, service.ACCOUNT_ORDER_COLUMNS
+)
+TRANSACTIONS = RootConnection(
+    Transaction, transaction_filter_of, transaction_order_of, service.TRANSACTION_ORDER_COLUMNS
+)
+TRANSFERS = RootConnection(
+    Transfer, transfer_filter_of, transfer_order_of, service.TRANSFER_ORDER_COLUMNS
+)
+
+
 @strawberry.type
 class Query:
     account: AccountNode | None = root_get(
@@ -73,7 +84,7 @@ class Query:
     )
 
     accounts: AccountConnection = root_connection(
-        RootConnection(Account, account_filter_of, account_order_of, service.ACCOUNT_ORDER_COLUMNS),
+        ACCOUNTS,
         AccountConnection,
         filter=AccountFilter,
         order=AccountOrder,
@@ -89,12 +100,7 @@ class Query:
     )
 
     transactions: TransactionConnection = root_connection(
-        RootConnection(
-            Transaction,
-            transaction_filter_of,
-            transaction_order_of,
-            service.TRANSACTION_ORDER_COLUMNS,
-        ),
+        TRANSACTIONS,
         TransactionConnection,
         filter=TransactionFilter,
         order=TransactionOrder,
@@ -111,9 +117,7 @@ class Query:
     )
 
     transfers: TransferConnection = root_connection(
-        RootConnection(
-            Transfer, transfer_filter_of, transfer_order_of, service.TRANSFER_ORDER_COLUMNS
-        ),
+        TRANSFERS,
         TransferConnection,
         filter=TransferFilter,
         order=TransferOrder,

@@ -42,8 +42,6 @@ from sqlalchemy.orm import aliased
 from gql.core.claims import claim
 from gql.core.errors import ErrorCode, UserInputError
 from gql.core.inputs import InputModel, require_row, validate
-from gql.core.ordering import order_clauses
-from gql.core.pagination import Page, PageArgs, fetch_page
 from gql.core.search import contains_any, equals
 from gql.db import ExactDecimal, get_tenant, utcnow
 from gql.domains.banking.models import Account, AccountType, Transaction, TransactionType, Transfer
@@ -399,23 +397,6 @@ async def _reverse_all(
 # --- accounts -------------------------------------------------------------------------------
 
 
-async def list_accounts(
-    *,
-    session: AsyncSession,
-    filter: AccountFilter,
-    args: PageArgs,
-    order_by: str = "name",
-    direction: str = "asc",
-) -> Page[Account]:
-    return await fetch_page(
-        session,
-        Account,
-        where=filter.conditions(),
-        order_by=order_clauses(Account, ACCOUNT_ORDER_COLUMNS[order_by], direction),
-        args=args,
-    )
-
-
 async def get_account(*, session: AsyncSession, id: str) -> Account:
     return await require_row(session, Account, id, path=("id",), what="Account")
 
@@ -517,23 +498,6 @@ async def delete_account(*, session: AsyncSession, id: str) -> Account:
 
 
 # --- transactions ---------------------------------------------------------------------------
-
-
-async def list_transactions(
-    *,
-    session: AsyncSession,
-    filter: TransactionFilter,
-    args: PageArgs,
-    order_by: str = "paid_at",
-    direction: str = "desc",
-) -> Page[Transaction]:
-    return await fetch_page(
-        session,
-        Transaction,
-        where=filter.conditions(),
-        order_by=order_clauses(Transaction, TRANSACTION_ORDER_COLUMNS[order_by], direction),
-        args=args,
-    )
 
 
 async def get_transaction(*, session: AsyncSession, id: str) -> Transaction:
@@ -797,23 +761,6 @@ async def _fresh(session: AsyncSession, id: str) -> Document | None:
 
 
 # --- transfers ------------------------------------------------------------------------------
-
-
-async def list_transfers(
-    *,
-    session: AsyncSession,
-    filter: TransferFilter,
-    args: PageArgs,
-    order_by: str = "paid_at",
-    direction: str = "desc",
-) -> Page[Transfer]:
-    return await fetch_page(
-        session,
-        Transfer,
-        where=filter.conditions(),
-        order_by=order_clauses(Transfer, TRANSFER_ORDER_COLUMNS[order_by], direction),
-        args=args,
-    )
 
 
 async def get_transfer(*, session: AsyncSession, id: str) -> Transfer:

@@ -8,9 +8,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from gql.core.errors import FieldError, UserInputError
+from gql.core.graph import list_page
 from gql.core.pagination import Page, PageArgs
 from gql.domains.catalogue import service
 from gql.domains.catalogue.models import CategoryType, Item, ItemType, ItemVariant, TaxType
+from gql.domains.catalogue.schema import CATEGORIES, CURRENCIES, ITEMS, TAXES
 from gql.rest.numbors import (
     RestContext,
     bool_param,
@@ -73,7 +75,7 @@ async def list_items(ctx: RestContext) -> Response:
         enabled=bool_param(ctx.request, "enabled"),
         search=_search(ctx),
     )
-    result = await service.list_items(session=ctx.session, filter=filter, args=args)
+    result = await list_page(ctx.session, ITEMS, args, where=filter)
     variants = await service.variants_by_item(
         session=ctx.session, item_ids=[r.id for r in result.rows]
     )
@@ -98,7 +100,7 @@ async def list_categories(ctx: RestContext) -> Response:
         enabled=bool_param(ctx.request, "enabled"),
         search=_search(ctx),
     )
-    result = await service.list_categories(session=ctx.session, filter=filter, args=args)
+    result = await list_page(ctx.session, CATEGORIES, args, where=filter)
     return _list([row_json(r) for r in result.rows], result, page, limit)
 
 
@@ -127,7 +129,7 @@ async def list_taxes(ctx: RestContext) -> Response:
         enabled=bool_param(ctx.request, "enabled"),
         search=_search(ctx),
     )
-    result = await service.list_taxes(session=ctx.session, filter=filter, args=args)
+    result = await list_page(ctx.session, TAXES, args, where=filter)
     return _list([row_json(r) for r in result.rows], result, page, limit)
 
 
@@ -152,7 +154,7 @@ async def update_tax(ctx: RestContext) -> Response:
 async def list_currencies(ctx: RestContext) -> Response:
     page, limit, args = _page_args(ctx)
     filter = service.CurrencyFilter(enabled=bool_param(ctx.request, "enabled"), search=_search(ctx))
-    result = await service.list_currencies(session=ctx.session, filter=filter, args=args)
+    result = await list_page(ctx.session, CURRENCIES, args, where=filter)
     return _list([row_json(r) for r in result.rows], result, page, limit)
 
 

@@ -74,6 +74,16 @@ def _split_id(input: Any) -> tuple[str, dict[str, Any]]:
     return data.pop("id"), data
 
 
+CATEGORIES = RootConnection(
+    Category, category_filter_of, category_order_of, service.CATEGORY_ORDER_COLUMNS
+)
+TAXES = RootConnection(Tax, tax_filter_of, tax_order_of, service.TAX_ORDER_COLUMNS)
+CURRENCIES = RootConnection(
+    Currency, currency_filter_of, currency_order_of, service.CURRENCY_ORDER_COLUMNS
+)
+ITEMS = RootConnection(Item, item_filter_of, item_order_of, service.ITEM_ORDER_COLUMNS)
+
+
 @strawberry.type
 class Query:
     category: CategoryNode | None = root_get(
@@ -84,9 +94,7 @@ class Query:
     )
 
     categories: CategoryConnection = root_connection(
-        RootConnection(
-            Category, category_filter_of, category_order_of, service.CATEGORY_ORDER_COLUMNS
-        ),
+        CATEGORIES,
         CategoryConnection,
         filter=CategoryFilter,
         order=CategoryOrder,
@@ -102,7 +110,7 @@ class Query:
     )
 
     taxes: TaxConnection = root_connection(
-        RootConnection(Tax, tax_filter_of, tax_order_of, service.TAX_ORDER_COLUMNS),
+        TAXES,
         TaxConnection,
         filter=TaxFilter,
         order=TaxOrder,
@@ -118,9 +126,7 @@ class Query:
     )
 
     currencies: CurrencyConnection = root_connection(
-        RootConnection(
-            Currency, currency_filter_of, currency_order_of, service.CURRENCY_ORDER_COLUMNS
-        ),
+        CURRENCIES,
         CurrencyConnection,
         filter=CurrencyFilter,
         order=CurrencyOrder,
@@ -136,7 +142,7 @@ class Query:
     )
 
     items: ItemConnection = root_connection(
-        RootConnection(Item, item_filter_of, item_order_of, service.ITEM_ORDER_COLUMNS),
+        ITEMS,
         ItemConnection,
         filter=ItemFilter,
         order=ItemOrder,

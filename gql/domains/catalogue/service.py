@@ -20,8 +20,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gql.core.errors import ErrorCode, FieldError, UserInputError
 from gql.core.inputs import InputModel, require_row, validate
-from gql.core.ordering import order_clauses
-from gql.core.pagination import Page, PageArgs, fetch_page
 from gql.core.search import contains, contains_any
 from gql.db import get_tenant
 from gql.domains.banking.models import Account
@@ -291,23 +289,6 @@ async def _delete(session: AsyncSession, row: Any, what: str) -> None:
 # --- categories -------------------------------------------------------------------------------
 
 
-async def list_categories(
-    *,
-    session: AsyncSession,
-    filter: CategoryFilter,
-    args: PageArgs,
-    order_by: str = "name",
-    direction: str = "asc",
-) -> Page[Category]:
-    return await fetch_page(
-        session,
-        Category,
-        where=filter.conditions(),
-        order_by=order_clauses(Category, CATEGORY_ORDER_COLUMNS[order_by], direction),
-        args=args,
-    )
-
-
 async def get_category(*, session: AsyncSession, id: str) -> Category:
     return await require_row(session, Category, id, path=("id",), what="Category")
 
@@ -340,23 +321,6 @@ async def delete_category(*, session: AsyncSession, id: str) -> Category:
 
 
 # --- taxes ------------------------------------------------------------------------------------
-
-
-async def list_taxes(
-    *,
-    session: AsyncSession,
-    filter: TaxFilter,
-    args: PageArgs,
-    order_by: str = "name",
-    direction: str = "asc",
-) -> Page[Tax]:
-    return await fetch_page(
-        session,
-        Tax,
-        where=filter.conditions(),
-        order_by=order_clauses(Tax, TAX_ORDER_COLUMNS[order_by], direction),
-        args=args,
-    )
 
 
 async def get_tax(*, session: AsyncSession, id: str) -> Tax:
@@ -401,23 +365,6 @@ async def delete_tax(*, session: AsyncSession, id: str) -> Tax:
 
 
 # --- currencies -------------------------------------------------------------------------------
-
-
-async def list_currencies(
-    *,
-    session: AsyncSession,
-    filter: CurrencyFilter,
-    args: PageArgs,
-    order_by: str = "code",
-    direction: str = "asc",
-) -> Page[Currency]:
-    return await fetch_page(
-        session,
-        Currency,
-        where=filter.conditions(),
-        order_by=order_clauses(Currency, CURRENCY_ORDER_COLUMNS[order_by], direction),
-        args=args,
-    )
 
 
 async def get_currency(*, session: AsyncSession, id: str) -> Currency:
@@ -505,23 +452,6 @@ async def delete_currency(*, session: AsyncSession, id: str) -> Currency:
 
 
 # --- items ------------------------------------------------------------------------------------
-
-
-async def list_items(
-    *,
-    session: AsyncSession,
-    filter: ItemFilter,
-    args: PageArgs,
-    order_by: str = "name",
-    direction: str = "asc",
-) -> Page[Item]:
-    return await fetch_page(
-        session,
-        Item,
-        where=filter.conditions(),
-        order_by=order_clauses(Item, ITEM_ORDER_COLUMNS[order_by], direction),
-        args=args,
-    )
 
 
 async def get_item(*, session: AsyncSession, id: str) -> Item:

@@ -8,9 +8,11 @@ from pydantic.alias_generators import to_camel
 from starlette.responses import Response
 from starlette.routing import Route
 
+from gql.core.graph import list_page
 from gql.core.pagination import PageArgs
 from gql.domains.contacts import service
 from gql.domains.contacts.models import Contact, ContactType
+from gql.domains.contacts.schema import CONTACTS
 from gql.rest.numbors import (
     RestContext,
     bool_param,
@@ -47,10 +49,8 @@ async def list_contacts(ctx: RestContext) -> Response:
         enabled=bool_param(ctx.request, "enabled"),
         search=text_param(ctx.request, "search", ctx.settings),
     )
-    result = await service.list_contacts(
-        session=ctx.session,
-        filter=filter,
-        args=PageArgs(first=page.limit, after=page.offset or None),
+    result = await list_page(
+        ctx.session, CONTACTS, PageArgs(first=page.limit, after=page.offset or None), where=filter
     )
     return paginated(
         [contact_json(r) for r in result.rows], total=result.total, page=page.page, limit=page.limit

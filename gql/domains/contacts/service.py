@@ -11,8 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gql.core.errors import ErrorCode, UserInputError
 from gql.core.inputs import InputModel, require_row, validate
-from gql.core.ordering import order_clauses
-from gql.core.pagination import Page, PageArgs, fetch_page
 from gql.core.search import contains_any
 from gql.domains.banking.models import Transaction
 from gql.domains.catalogue.models import Currency
@@ -117,23 +115,6 @@ ORDER_COLUMNS = {
     "created_at": Contact.created_at,
     "updated_at": Contact.updated_at,
 }
-
-
-async def list_contacts(
-    *,
-    session: AsyncSession,
-    filter: ContactFilter,
-    args: PageArgs,
-    order_by: str = "name",
-    direction: str = "asc",
-) -> Page[Contact]:
-    return await fetch_page(
-        session,
-        Contact,
-        where=filter.conditions(),
-        order_by=order_clauses(Contact, ORDER_COLUMNS[order_by], direction),
-        args=args,
-    )
 
 
 async def get_contact(*, session: AsyncSession, id: str) -> Contact:

@@ -12,12 +12,14 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from gql.core.errors import FieldError, UserInputError
+from gql.core.graph import list_page
 from gql.core.pagination import PageArgs
 from gql.domains.catalogue.models import Item
 from gql.domains.companies.modules import ModuleAlias
 from gql.domains.contacts.models import Contact
 from gql.domains.documents import service
 from gql.domains.documents.models import Document, DocumentKind, DocumentStatus
+from gql.domains.documents.schema import DOCUMENTS
 from gql.rest.numbors import (
     RestContext,
     choice_param,
@@ -124,10 +126,8 @@ async def list_documents(ctx: RestContext) -> Response:
         contact_id=id_param(ctx.request, "contact", "Contact"),
         search=text_param(ctx.request, "search", ctx.settings),
     )
-    result = await service.list_documents(
-        session=ctx.session,
-        filter=filter,
-        args=PageArgs(first=page.limit, after=page.offset or None),
+    result = await list_page(
+        ctx.session, DOCUMENTS, PageArgs(first=page.limit, after=page.offset or None), where=filter
     )
     contacts = await contacts_by_id(ctx, {d.contact_id for d in result.rows})
     items = [document_json(d, contacts.get(d.contact_id)) for d in result.rows]

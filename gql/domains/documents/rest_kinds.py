@@ -21,6 +21,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from gql.core.errors import ErrorCode, UserInputError
+from gql.core.graph import list_page
 from gql.core.inputs import InputModel, validate
 from gql.core.pagination import PageArgs
 from gql.domains.documents import service
@@ -34,6 +35,7 @@ from gql.domains.documents.rest import (
     numbors_errors,
     read_body,
 )
+from gql.domains.documents.schema import DOCUMENTS
 from gql.rest.numbors import (
     Handler,
     RestContext,
@@ -59,10 +61,8 @@ async def _list(
         expired=True if status == EXPIRED else None,
         contact_id=id_param(ctx.request, "contact", "Contact"),
     )
-    result = await service.list_documents(
-        session=ctx.session,
-        filter=filter,
-        args=PageArgs(first=page.limit, after=page.offset or None),
+    result = await list_page(
+        ctx.session, DOCUMENTS, PageArgs(first=page.limit, after=page.offset or None), where=filter
     )
     contacts = await contacts_by_id(ctx, {d.contact_id for d in result.rows})
     items = [document_json(d, contacts.get(d.contact_id)) for d in result.rows]
@@ -168,10 +168,8 @@ async def list_credit_notes(ctx: RestContext) -> Response:
         contact_id=id_param(ctx.request, "contact", "Contact"),
         parent_id=id_param(ctx.request, "invoice", "Document"),
     )
-    result = await service.list_documents(
-        session=ctx.session,
-        filter=filter,
-        args=PageArgs(first=page.limit, after=page.offset or None),
+    result = await list_page(
+        ctx.session, DOCUMENTS, PageArgs(first=page.limit, after=page.offset or None), where=filter
     )
     contacts = await contacts_by_id(ctx, {d.contact_id for d in result.rows})
     items = [credit_note_json(d, contacts.get(d.contact_id)) for d in result.rows]

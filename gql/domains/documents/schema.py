@@ -46,6 +46,9 @@ async def _convert_mutation(
 ESTIMATE = {DocumentKind.ESTIMATE.value}
 
 
+DOCUMENTS = RootConnection(Document, filter_of, order_of, service.ORDER_COLUMNS)
+
+
 @strawberry.type
 class Query:
     document: DocumentNode | None = root_get(
@@ -56,7 +59,7 @@ class Query:
     )
 
     documents: DocumentConnection = root_connection(
-        RootConnection(Document, filter_of, order_of, service.ORDER_COLUMNS),
+        DOCUMENTS,
         DocumentConnection,
         filter=DocumentFilter,
         order=DocumentOrder,

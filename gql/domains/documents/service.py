@@ -34,8 +34,6 @@ from gql.core.claims import claim
 from gql.core.errors import ErrorCode, FieldError, UserInputError
 from gql.core.ids import decode_id
 from gql.core.inputs import InputModel, find_row, require_row, validate
-from gql.core.ordering import order_clauses
-from gql.core.pagination import Page, PageArgs, fetch_page
 from gql.core.search import contains_any
 from gql.db import utcnow
 from gql.domains.catalogue.models import Currency, Item, ItemVariant, Tax, TaxType
@@ -236,23 +234,6 @@ def expired_condition(table: Any, today: Any) -> ColumnElement[bool]:
         & (table.c.status == DocumentStatus.SENT.value)
         & table.c.expiry_date.is_not(None)
         & (table.c.expiry_date < today)
-    )
-
-
-async def list_documents(
-    *,
-    session: AsyncSession,
-    filter: DocumentFilter,
-    args: PageArgs,
-    order_by: str = "issue_date",
-    direction: str = "desc",
-) -> Page[Document]:
-    return await fetch_page(
-        session,
-        Document,
-        where=filter.conditions(),
-        order_by=order_clauses(Document, ORDER_COLUMNS[order_by], direction),
-        args=args,
     )
 
 

@@ -10,6 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from gql.core.errors import FieldError, UserInputError
+from gql.core.graph import list_page
 from gql.core.ids import from_global_id
 from gql.core.pagination import PageArgs
 from gql.db import is_object_id
@@ -22,6 +23,7 @@ from gql.domains.ledger.models import (
     Voucher,
     VoucherLine,
 )
+from gql.domains.ledger.schema import LEDGER_ACCOUNTS, VOUCHERS
 from gql.rest.numbors import (
     RestContext,
     choice_param,
@@ -72,10 +74,11 @@ async def list_chart(ctx: RestContext) -> Response:
         level=choice_param(ctx.request, "level", [lv.value for lv in LedgerLevel]),
         search=text_param(ctx.request, "search", ctx.settings),
     )
-    result = await service.list_accounts(
-        session=ctx.session,
-        filter=filter,
-        args=PageArgs(first=page.limit, after=page.offset or None),
+    result = await list_page(
+        ctx.session,
+        LEDGER_ACCOUNTS,
+        PageArgs(first=page.limit, after=page.offset or None),
+        where=filter,
     )
     parents = await _accounts_by_id(ctx, {a.parent_id for a in result.rows if a.parent_id})
     items = [account_json(a, parents) for a in result.rows]
@@ -146,12 +149,12 @@ async def list_journal(ctx: RestContext) -> Response:
         account_code=text_param(ctx.request, "account", ctx.settings),
         search=text_param(ctx.request, "search", ctx.settings),
     )
-    result = await service.list_vouchers(
-        session=ctx.session,
-        filter=filter,
-        args=PageArgs(first=page.limit, after=page.offset or None),
-        order_by="date",
-        direction=choice_param(ctx.request, "order", ["asc", "desc"]) or "asc",
+    result = await list_page(
+        ctx.session,
+        VOUCHERS,
+        PageArgs(first=page.limit, after=page.offset or None),
+        where=filter,
+        order=("date", choice_param(ctx.request, "order", ["asc", "desc"]) or "asc"),
     )
     items = await _journal_json(ctx, result.rows)
     return paginated(items, total=result.total, page=page.page, limit=page.limit)

@@ -45,6 +45,20 @@ WRITE = module_write(MODULE)
 P = TypeVar("P")
 
 
+LEDGER_ACCOUNTS = RootConnection(
+    LedgerAccount, account_filter_of, account_order_of, service.ACCOUNT_ORDER_COLUMNS
+)
+CHART_OF_ACCOUNTS = RootConnection(
+    LedgerAccount, chart_filter_of, account_order_of, service.ACCOUNT_ORDER_COLUMNS
+)
+FINANCIAL_YEARS = RootConnection(
+    FinancialYear, year_filter_of, year_order_of, service.YEAR_ORDER_COLUMNS
+)
+VOUCHERS = RootConnection(
+    Voucher, voucher_filter_of, voucher_order_of, service.VOUCHER_ORDER_COLUMNS
+)
+
+
 @strawberry.type
 class Query:
     ledger_account: LedgerAccountNode | None = root_get(
@@ -55,9 +69,7 @@ class Query:
     )
 
     ledger_accounts: LedgerAccountConnection = root_connection(
-        RootConnection(
-            LedgerAccount, account_filter_of, account_order_of, service.ACCOUNT_ORDER_COLUMNS
-        ),
+        LEDGER_ACCOUNTS,
         LedgerAccountConnection,
         filter=LedgerAccountFilter,
         order=LedgerAccountOrder,
@@ -66,9 +78,7 @@ class Query:
     )
 
     chart_of_accounts: LedgerAccountConnection = root_connection(
-        RootConnection(
-            LedgerAccount, chart_filter_of, account_order_of, service.ACCOUNT_ORDER_COLUMNS
-        ),
+        CHART_OF_ACCOUNTS,
         LedgerAccountConnection,
         filter=None,
         order=None,
@@ -79,7 +89,7 @@ class Query:
     )
 
     financial_years: FinancialYearConnection = root_connection(
-        RootConnection(FinancialYear, year_filter_of, year_order_of, service.YEAR_ORDER_COLUMNS),
+        FINANCIAL_YEARS,
         FinancialYearConnection,
         filter=None,
         order=None,
@@ -95,7 +105,7 @@ class Query:
     )
 
     vouchers: VoucherConnection = root_connection(
-        RootConnection(Voucher, voucher_filter_of, voucher_order_of, service.VOUCHER_ORDER_COLUMNS),
+        VOUCHERS,
         VoucherConnection,
         filter=VoucherFilter,
         order=VoucherOrder,

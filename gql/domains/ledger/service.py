@@ -25,8 +25,6 @@ from gql.core.claims import claim
 from gql.core.errors import ErrorCode, FieldError, UserInputError
 from gql.core.ids import decode_id
 from gql.core.inputs import InputModel, require_row, validate
-from gql.core.ordering import order_clauses
-from gql.core.pagination import Page, PageArgs, fetch_page
 from gql.core.search import contains, contains_any, equals, starts_with, storable
 from gql.db import get_tenant
 from gql.domains.companies.models import Company
@@ -577,23 +575,6 @@ class LedgerAccountFilter:
 ACCOUNT_ORDER_COLUMNS = {"code": LedgerAccount.code, "name": LedgerAccount.name}
 
 
-async def list_accounts(
-    *,
-    session: AsyncSession,
-    filter: LedgerAccountFilter,
-    args: PageArgs,
-    order_by: str = "code",
-    direction: str = "asc",
-) -> Page[LedgerAccount]:
-    return await fetch_page(
-        session,
-        LedgerAccount,
-        where=filter.conditions(),
-        order_by=order_clauses(LedgerAccount, ACCOUNT_ORDER_COLUMNS[order_by], direction),
-        args=args,
-    )
-
-
 def _under(code: str) -> ColumnElement[bool]:
     """A voucher line on the account with `code`, or on any account under it."""
     account, parent, grand, great = (aliased(LedgerAccount) for _ in range(4))
@@ -657,23 +638,6 @@ VOUCHER_ORDER_COLUMNS = {
 }
 
 
-async def list_vouchers(
-    *,
-    session: AsyncSession,
-    filter: VoucherFilter,
-    args: PageArgs,
-    order_by: str = "date",
-    direction: str = "desc",
-) -> Page[Voucher]:
-    return await fetch_page(
-        session,
-        Voucher,
-        where=filter.conditions(),
-        order_by=order_clauses(Voucher, VOUCHER_ORDER_COLUMNS[order_by], direction),
-        args=args,
-    )
-
-
 @dataclass(frozen=True)
 class FinancialYearFilter:
     def conditions(self) -> list[ColumnElement[bool]]:
@@ -681,15 +645,3 @@ class FinancialYearFilter:
 
 
 YEAR_ORDER_COLUMNS = {"start_date": FinancialYear.start_date}
-
-
-async def list_financial_years(
-    *, session: AsyncSession, args: PageArgs, direction: str = "desc"
-) -> Page[FinancialYear]:
-    return await fetch_page(
-        session,
-        FinancialYear,
-        where=[],
-        order_by=order_clauses(FinancialYear, FinancialYear.start_date, direction),
-        args=args,
-    )
