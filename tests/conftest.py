@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from gql.app import create_app
 from gql.models import metadata
 from gql.settings import Settings
+from gql.tenancy import enable_row_level_security
 from tests.factories import Api
 
 TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
@@ -75,6 +76,7 @@ async def schema_ready(settings: Settings) -> AsyncIterator[None]:
     async with engine.begin() as conn:
         await conn.run_sync(metadata.drop_all)
         await conn.run_sync(metadata.create_all)
+        await conn.run_sync(enable_row_level_security)  # as migration 0002 does
     await engine.dispose()
     yield
 

@@ -25,6 +25,8 @@ from sqlalchemy.pool import NullPool
 
 from gql.migrations import downgrade, head_revision, upgrade_to_head
 from gql.models import metadata
+from gql.tenancy import tables_without_row_level_security, tenant_tables
+from tests.conftest import IS_POSTGRES
 
 VERSION_TABLE = "alembic_version"
 
@@ -100,3 +102,22 @@ async def test_downgrade_to_base_removes_every_table(scratch_url: str) -> None:
     assert await inspect_db(scratch_url, current_revision) is None
     await upgrade_to_head(scratch_url)
     assert await inspect_db(scratch_url, schema_diffs) == []
+
+
+@pytest.mark.skipif(
+    not IS_POSTGRES,
+    reason="row-level security is PostgreSQL's (the revision is a no-op on SQLite)",
+)
+async def test_head_confines_every_tenant_owned_table_and_downgrading_lifts_it(
+    scratch_url: str,
+) -> None:
+    # given a database at head: every tenant-owned table of the models has its policy,
+    # enabled and forced (a TenantOwned model whose revision forgot it fails here)
+    await upgrade_to_head(scratch_url)
+    assert await inspect_db(scratch_url, tables_without_row_level_security) == []
+
+    # when it is downgraded to the revision before row-level security
+    await downgrade(scratch_url, "0001")
+
+    # then no table has it any more
+    assert await inspect_db(scratch_url, tables_without_row_level_security) == tenant_tables()
