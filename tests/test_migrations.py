@@ -8,6 +8,7 @@ the shared test database (built by conftest with metadata.create_all) is untouch
 
 from __future__ import annotations
 
+import asyncio
 import os
 import tempfile
 import uuid
@@ -23,8 +24,10 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
+from gql.cli import migrate
 from gql.migrations import downgrade, head_revision, upgrade_to_head
 from gql.models import metadata
+from gql.settings import Settings
 from gql.tenancy import tables_without_row_level_security, tenant_tables
 from tests.conftest import IS_POSTGRES
 
@@ -121,3 +124,13 @@ async def test_head_confines_every_tenant_owned_table_and_downgrading_lifts_it(
 
     # then no table has it any more
     assert await inspect_db(scratch_url, tables_without_row_level_security) == tenant_tables()
+
+
+async def test_migrate_runs_as_the_migration_url_when_one_is_set(scratch_url: str) -> None:
+    # given settings whose app URL could not even be opened, and a migration URL
+    unusable = "sqlite+aiosqlite:////nonexistent-ledgergraph-dir/app.db"
+    settings = Settings(database_url=unusable, migration_database_url=scratch_url)
+    # when the CLI migrates (in a thread: it runs its own event loop)
+    await asyncio.to_thread(migrate, settings)
+    # then the migration URL's database is at head
+    assert await inspect_db(scratch_url, current_revision) == head_revision()
