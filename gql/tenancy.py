@@ -60,12 +60,12 @@ def drop_row_level_security_statements(table: str) -> list[str]:
     ]
 
 
-def enable_row_level_security(conn: Connection, tables: list[str] | None = None) -> None:
-    """Apply the policies (PostgreSQL only; a no-op elsewhere) to `tables`, by default
-    to every tenant-owned table of the models. For schemas made by create_all."""
+def enable_row_level_security(conn: Connection) -> None:
+    """Apply the policies to every tenant-owned table of the models (PostgreSQL only; a
+    no-op elsewhere): for schemas made by create_all, as migrations would make them."""
     if conn.dialect.name != "postgresql":
         return
-    for table in tenant_tables() if tables is None else tables:
+    for table in tenant_tables():
         for statement in row_level_security_statements(table):
             conn.exec_driver_sql(statement)
 
