@@ -23,6 +23,7 @@ pytestmark = pytest.mark.skipif(
     reason="row-level security is PostgreSQL's; on SQLite the ORM criterion is the only guard",
 )
 
+CONTACTS = "{ contacts { totalCount } }"
 COUNT_CONTACTS = "SELECT count(*) FROM contact"
 DOCUMENT_COMPANIES = "SELECT company_id FROM document"
 SMUGGLE_TAX = (
@@ -76,6 +77,23 @@ async def test_raw_sql_in_a_tenants_transaction_sees_only_that_tenants_rows(app,
         # then it sees its own rows and nobody else's
         assert counted == [contacts]
         assert companies == [tenant.company_id]
+
+
+async def test_a_request_sends_tenant_and_timeout_in_one_bound_statement(
+    api, two_companies, sql_counter
+):
+    # given a member of the first company
+    first, _ = two_companies
+    sql_counter.reset()
+    # when they ask for their contacts
+    data = await api.data(CONTACTS, tenant=first)
+    # then one statement set both the tenant and the statement timeout, the tenant as a
+    # bound parameter, never as SQL text
+    assert data["contacts"]["totalCount"] == 2
+    settings = [sql for sql in sql_counter.statements if "set_config" in sql]
+    assert len(settings) == 1, sql_counter.statements
+    assert "app.company_id" in settings[0] and "statement_timeout" in settings[0]
+    assert first.company_id not in settings[0]
 
 
 async def test_a_tenant_set_inside_an_open_transaction_applies_to_it(app, two_companies):
