@@ -65,7 +65,7 @@ def _safe_url(url: str) -> str:
 def migrate(settings: Settings) -> None:
     from gql.migrations import database_state, head_revision, upgrade_to_head
 
-    url = settings.database_url
+    url = settings.migrations_url
     try:
         before, tables = asyncio.run(database_state(url))
         if before is None and tables:

@@ -2,7 +2,9 @@
 
 Tenancy lives here and nowhere else: every `TenantOwned` row is filtered by the
 session's tenant on every ORM read, update and delete, and stamped with it on
-every insert. A session without a tenant sees no tenant-owned rows at all.
+every insert. A session without a tenant sees no tenant-owned rows at all. On
+PostgreSQL each transaction also carries the same tenant to the database, whose
+row-level security (gql/tenancy.py) refuses other companies' rows to any SQL.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, BindParameter, DateTime, Numeric, column, event
+from sqlalchemy import BigInteger, BindParameter, DateTime, Numeric, column, event, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -31,6 +33,8 @@ from sqlalchemy.orm import Mapper, ORMExecuteState, Session, with_loader_criteri
 from sqlalchemy.types import TypeDecorator
 from sqlalchemy.util import await_only
 from sqlmodel import Field, SQLModel
+
+from gql.tenancy import TENANT_SETTING
 
 TENANT_KEY = "tenant_id"
 
@@ -186,6 +190,8 @@ class TenantViolation(RuntimeError):
 
 
 def set_tenant(session: AsyncSession | Session, tenant_id: str | None) -> None:
+    """Scope the session to `tenant_id` (None: to no company). On PostgreSQL an open
+    transaction gets the new tenant too, before its next statement (_send_settings)."""
     sync = session.sync_session if isinstance(session, AsyncSession) else session
     sync.info[TENANT_KEY] = tenant_id
 
@@ -290,22 +296,83 @@ def set_deadline(session: AsyncSession | Session, seconds: float | None) -> None
 
 
 @event.listens_for(Session, "after_begin")
-def _apply_deadline(session: Session, transaction: Any, connection: Any) -> None:
-    from gql.core.failures import RequestTimeout
-
-    deadline = session.info.get(DEADLINE_KEY)
-    if deadline is None:
-        return
-    remaining = deadline - time.monotonic()
-    if remaining <= 0:
-        raise RequestTimeout("the request's time budget ran out")
+def _begin_transaction(session: Session, transaction: Any, connection: Any) -> None:
+    _remaining_seconds(session.info)  # a budget already spent: not even a first statement
     if connection.dialect.name == "postgresql":
-        milliseconds = max(1, math.ceil(remaining * 1000))
-        connection.exec_driver_sql(f"SET LOCAL statement_timeout = {milliseconds}")
+        # The transaction's settings go out with its first statement (_send_settings).
+        connection.info[_SETTINGS_CELL] = _TransactionSettings(session.info)
     else:
         cell = connection.connection.info.get(_DEADLINE_CELL)
         if cell is not None:
-            cell["at"] = deadline
+            cell["at"] = session.info.get(DEADLINE_KEY)
+
+
+def _remaining_seconds(info: dict[str, Any]) -> float | None:
+    from gql.core.failures import RequestTimeout
+
+    deadline = info.get(DEADLINE_KEY)
+    if deadline is None:
+        return None
+    remaining = float(deadline - time.monotonic())
+    if remaining <= 0:
+        raise RequestTimeout("the request's time budget ran out")
+    return remaining
+
+
+# --- per-transaction settings on PostgreSQL: the tenant for row-level security, the deadline ---
+
+_SETTINGS_CELL = "ledgergraph.transaction"  # in the connection's info, for one transaction
+_NOT_SENT = object()
+
+# One statement per transaction, bound parameters; `true`: SET LOCAL semantics, so
+# nothing outlives the transaction (a pooled connection starts clean).
+_SET_TENANT = text(f"SELECT set_config('{TENANT_SETTING}', :tenant, true)")
+_SET_TENANT_AND_TIMEOUT = text(
+    f"SELECT set_config('{TENANT_SETTING}', :tenant, true),"
+    " set_config('statement_timeout', :timeout, true)"
+)
+
+# Execution options of a statement that reads only platform tables (users, companies,
+# memberships: no row-level security there). It does not wait for the transaction's
+# settings, which then go out with the next statement, once the tenant may be known:
+# the viewer's lookup costs no extra statement. It runs without the statement_timeout
+# (Python's timeout still bounds it), so use it only for small indexed reads.
+_PLATFORM_ONLY_OPTION = "ledgergraph_platform_only"
+PLATFORM_ONLY = {_PLATFORM_ONLY_OPTION: True}
+
+
+class _TransactionSettings:
+    """Links a PostgreSQL transaction to its session's info: the tenant and deadline
+    are read from there (the same values the ORM criterion uses), and sent again
+    whenever the tenant has changed since they were last sent. (Nothing here uses
+    savepoints; rolling one back would also undo settings sent inside it.)"""
+
+    def __init__(self, session_info: dict[str, Any]) -> None:
+        self.session_info = session_info
+        self.sent_tenant: object = _NOT_SENT
+
+
+def _send_settings(
+    conn: Any, clause: Any, multiparams: Any, params: Any, execution_options: Any
+) -> None:
+    """before_execute: bring the transaction's settings up to date before a statement."""
+    cell: _TransactionSettings | None = conn.info.get(_SETTINGS_CELL)
+    if cell is None or execution_options.get(_PLATFORM_ONLY_OPTION):
+        return
+    tenant = cell.session_info.get(TENANT_KEY)
+    if cell.sent_tenant == tenant:
+        return
+    remaining = _remaining_seconds(cell.session_info)
+    cell.sent_tenant = tenant  # first: the statement below passes through this hook too
+    if remaining is None:
+        conn.execute(_SET_TENANT, {"tenant": tenant or ""})
+    else:
+        timeout = str(max(1, math.ceil(remaining * 1000)))
+        conn.execute(_SET_TENANT_AND_TIMEOUT, {"tenant": tenant or "", "timeout": timeout})
+
+
+def _end_transaction_settings(dbapi_conn: Any, record: Any) -> None:
+    record.info.pop(_SETTINGS_CELL, None)  # checkin: the next user brings its own
 
 
 def _install_sqlite_deadline(dbapi_conn: Any, record: Any) -> None:
@@ -354,7 +421,7 @@ def create_engine(
 
         event.listen(engine.sync_engine, "checkin", _clear_sqlite_deadline)
         return engine
-    return create_async_engine(
+    engine = create_async_engine(
         url,
         echo=echo,
         pool_size=pool_size,
@@ -363,6 +430,9 @@ def create_engine(
         pool_timeout=wait_seconds,
         connect_args={"timeout": wait_seconds},
     )
+    event.listen(engine.sync_engine, "before_execute", _send_settings)
+    event.listen(engine.sync_engine, "checkin", _end_transaction_settings)
+    return engine
 
 
 class RequestSession(AsyncSession):

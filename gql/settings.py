@@ -38,6 +38,10 @@ class Settings(BaseSettings):
 
     env: str = "development"
     database_url: str = "sqlite+aiosqlite:///./ledgergraph.db"
+    # Migrations run as the schema's owner; the app's role (database_url) must be neither
+    # a superuser nor BYPASSRLS, or PostgreSQL's row-level security does not hold for it.
+    # Unset: migrations use database_url.
+    migration_database_url: str | None = None
     jwt_secret: str | None = None
     jwt_algorithm: str = "HS256"
     token_lifetime_seconds: int = 60 * 60 * 12
@@ -76,6 +80,10 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.env.lower() == "production"
+
+    @property
+    def migrations_url(self) -> str:
+        return self.migration_database_url or self.database_url
 
     @property
     def is_sqlite(self) -> bool:

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from gql.app import create_app
 from gql.models import metadata
 from gql.settings import Settings
+from gql.tenancy import app_role_grants, enable_row_level_security
 from tests.factories import Api
 
 TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
@@ -56,8 +57,23 @@ async def _recreate_database(server: URL, name: str) -> None:
         await engine.dispose()
 
 
+# The database's owner: makes the schema (create_all, drop_all, migrations).
 DATABASE_URL = database_url()
 IS_POSTGRES = DATABASE_URL.startswith("postgresql")
+# The role the app connects as on PostgreSQL (scripts/pg creates it): no superuser, no
+# BYPASSRLS, owning nothing, so row-level security holds for it as in production.
+APP_ROLE = os.environ.get("LEDGERGRAPH_TEST_APP_ROLE", "ledgergraph_app")
+
+
+def app_database_url() -> str:
+    """The app's URL: the owner's database, logged in as APP_ROLE (on SQLite: the same)."""
+    if not IS_POSTGRES:
+        return DATABASE_URL
+    own = make_url(DATABASE_URL).set(username=APP_ROLE, password=None)
+    return own.render_as_string(hide_password=False)
+
+
+APP_DATABASE_URL = app_database_url()
 
 
 def pytest_report_header(config: Any) -> str:
@@ -66,15 +82,22 @@ def pytest_report_header(config: Any) -> str:
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    return Settings(database_url=DATABASE_URL, jwt_secret=TEST_SECRET, log_level="warning")
+    return Settings(database_url=APP_DATABASE_URL, jwt_secret=TEST_SECRET, log_level="warning")
 
 
 @pytest.fixture(scope="session")
-async def schema_ready(settings: Settings) -> AsyncIterator[None]:
-    engine = create_async_engine(settings.database_url)
+async def schema_ready() -> AsyncIterator[None]:
+    """The schema of the models, built by the owner as migrations would build it: with
+    row-level security on every tenant-owned table, and the app's role granted what it
+    needs (after create_all, so the grants cover every table)."""
+    engine = create_async_engine(DATABASE_URL)
     async with engine.begin() as conn:
         await conn.run_sync(metadata.drop_all)
         await conn.run_sync(metadata.create_all)
+        await conn.run_sync(enable_row_level_security)
+        if IS_POSTGRES:
+            for grant in app_role_grants(APP_ROLE):
+                await conn.exec_driver_sql(grant)
     await engine.dispose()
     yield
 

@@ -15,7 +15,8 @@ _serial = itertools.count(1)
 
 # What every authenticated request costs before its own work: the user with their
 # companies, then the company's module licenses (gql/auth/viewer.py); on PostgreSQL
-# its transaction first sets its statement_timeout (gql/db.py, set_deadline).
+# also the transaction's one settings statement (tenant and statement_timeout,
+# gql/db.py), which waits for the licenses, when the tenant is known.
 VIEWER_STATEMENTS = (
     3 if os.environ.get("LEDGERGRAPH_TEST_DATABASE_URL", "").startswith("postgresql") else 2
 )

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from gql.app import create_app
 from gql.core.failures import Failure, classify
 from gql.db import set_deadline
-from tests.conftest import IS_POSTGRES
+from tests.conftest import APP_ROLE, DATABASE_URL, IS_POSTGRES
 from tests.live import Connection, Proxy, live_server
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -110,15 +110,14 @@ async def test_a_request_past_its_budget_gets_timeout_and_nothing_is_kept(api, a
     assert found["contacts"]["totalCount"] == 0
 
 
-async def test_a_write_stuck_behind_a_lock_times_out_and_the_worker_keeps_serving(
-    api, app_with, settings
-):
+async def test_a_write_stuck_behind_a_lock_times_out_and_the_worker_keeps_serving(api, app_with):
     # given an issued-to-be invoice, and another connection holding the database's lock
     owner = await api.register()
     contact = await api.contact(owner)
     invoice = await api.document(owner, contact["id"])
     patient = await app_with(request_timeout_seconds=0.5)
-    engine = create_async_engine(settings.database_url)
+    # The owner: the app's own role could not see (so not lock) a row without a tenant.
+    engine = create_async_engine(DATABASE_URL)
     try:
         async with engine.connect() as holder:
             if IS_POSTGRES:
@@ -157,6 +156,7 @@ async def test_a_write_stuck_behind_a_lock_times_out_and_the_worker_keeps_servin
 async def proxied_app(settings) -> AsyncIterator[tuple[Any, Proxy]]:
     """The app reaching the test database through a proxy the test can cut."""
     url = make_url(settings.database_url)
+    assert not IS_POSTGRES or url.username == APP_ROLE  # the app's role: RLS holds for it
     proxy = Proxy(url.host or "127.0.0.1", url.port or 5432)
     await proxy.mend()
     proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)

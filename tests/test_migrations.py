@@ -8,6 +8,7 @@ the shared test database (built by conftest with metadata.create_all) is untouch
 
 from __future__ import annotations
 
+import asyncio
 import os
 import tempfile
 import uuid
@@ -23,8 +24,12 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
+from gql.cli import migrate
 from gql.migrations import downgrade, head_revision, upgrade_to_head
 from gql.models import metadata
+from gql.settings import Settings
+from gql.tenancy import tables_without_row_level_security, tenant_tables
+from tests.conftest import IS_POSTGRES
 
 VERSION_TABLE = "alembic_version"
 
@@ -100,3 +105,32 @@ async def test_downgrade_to_base_removes_every_table(scratch_url: str) -> None:
     assert await inspect_db(scratch_url, current_revision) is None
     await upgrade_to_head(scratch_url)
     assert await inspect_db(scratch_url, schema_diffs) == []
+
+
+@pytest.mark.skipif(
+    not IS_POSTGRES,
+    reason="row-level security is PostgreSQL's (the revision is a no-op on SQLite)",
+)
+async def test_head_confines_every_tenant_owned_table_and_downgrading_lifts_it(
+    scratch_url: str,
+) -> None:
+    # given a database at head: every tenant-owned table of the models has its policy,
+    # enabled and forced (a TenantOwned model whose revision forgot it fails here)
+    await upgrade_to_head(scratch_url)
+    assert await inspect_db(scratch_url, tables_without_row_level_security) == []
+
+    # when it is downgraded to the revision before row-level security
+    await downgrade(scratch_url, "0001")
+
+    # then no table has it any more
+    assert await inspect_db(scratch_url, tables_without_row_level_security) == tenant_tables()
+
+
+async def test_migrate_runs_as_the_migration_url_when_one_is_set(scratch_url: str) -> None:
+    # given settings whose app URL could not even be opened, and a migration URL
+    unusable = "sqlite+aiosqlite:////nonexistent-ledgergraph-dir/app.db"
+    settings = Settings(database_url=unusable, migration_database_url=scratch_url)
+    # when the CLI migrates (in a thread: it runs its own event loop)
+    await asyncio.to_thread(migrate, settings)
+    # then the migration URL's database is at head
+    assert await inspect_db(scratch_url, current_revision) == head_revision()

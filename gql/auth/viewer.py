@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gql.core.ids import decode_id
-from gql.db import set_tenant
+from gql.db import PLATFORM_ONLY, set_tenant
 from gql.domains.companies.models import Company, Membership, ModuleLicense, Role, User
 from gql.domains.companies.modules import MODULES, ModuleAlias
 
@@ -72,6 +72,9 @@ async def resolve_viewer(
             .outerjoin(Company, (Company.id == Membership.company_id) & Company.enabled.is_(True))
             .where(User.id == user_id)
             .order_by(Membership.is_default.desc(), Membership.created_at)
+            # Platform tables only: the transaction's settings (tenant, statement_timeout)
+            # wait for the licenses below, when the tenant is known.
+            .execution_options(**PLATFORM_ONLY)
         )
     ).all()
     user = found[0][0] if found else None

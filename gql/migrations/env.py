@@ -6,8 +6,8 @@ Three ways in:
 - the plain alembic CLI (`alembic -c gql/migrations/alembic.ini ...`) makes its own
   async engine from the URL;
 - `--sql` (offline) renders SQL without a database.
-The URL is `config.attributes["database_url"]` when given, else Settings().database_url
-(LEDGERGRAPH_DATABASE_URL).
+The URL is `config.attributes["database_url"]` when given, else Settings().migrations_url
+(LEDGERGRAPH_MIGRATION_DATABASE_URL, by default LEDGERGRAPH_DATABASE_URL).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def database_url() -> str:
         return str(url)
     from gql.settings import Settings
 
-    return Settings().database_url
+    return Settings().migrations_url
 
 
 def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:

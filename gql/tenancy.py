@@ -1,0 +1,102 @@
+"""Row-level security on PostgreSQL: the database's own tenancy backstop.
+
+The ORM criterion in gql/db.py filters every ORM statement; these policies make the
+database refuse another company's rows to SQL built by hand as well (the compiler,
+the reports). Each tenant-owned table admits only rows whose `company_id` equals the
+transaction's `app.company_id` setting, which gql/db.py sets from the session's
+tenant at the start of each transaction (unset or empty: no rows at all).
+
+Migration 0002 and the test harness (metadata.create_all) both build the policies
+with `row_level_security_statements`, so the two schemas cannot differ. That makes
+the statements part of migration 0002's contract: change them with a new revision.
+
+SQLite has no row-level security; there the ORM criterion is the only guard.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+# The transaction-local setting the policies read (`current_setting(..., true)`: NULL
+# when it was never set, which matches no row either).
+TENANT_SETTING = "app.company_id"
+POLICY = "tenant_isolation"
+_CONDITION = f"company_id = current_setting('{TENANT_SETTING}', true)"
+
+
+def tenant_tables() -> list[str]:
+    """Names of the models' tenant-owned tables (every `TenantOwned` table model)."""
+    import gql.models  # noqa: F401  (every table model registered)
+    from gql.db import TenantOwned
+
+    def table_models(cls: type[Any]) -> Iterator[type[Any]]:
+        for sub in cls.__subclasses__():
+            if hasattr(sub, "__table__"):
+                yield sub
+            yield from table_models(sub)
+
+    return sorted({model.__table__.name for model in table_models(TenantOwned)})
+
+
+def row_level_security_statements(table: str) -> list[str]:
+    """DDL that confines `table` to the transaction's tenant. FORCE: the table's owner
+    is held to the policy too (superusers and BYPASSRLS roles still are not)."""
+    return [
+        f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY',
+        f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY',
+        f'CREATE POLICY {POLICY} ON "{table}" USING ({_CONDITION}) WITH CHECK ({_CONDITION})',
+    ]
+
+
+def drop_row_level_security_statements(table: str) -> list[str]:
+    return [
+        f'DROP POLICY IF EXISTS {POLICY} ON "{table}"',
+        f'ALTER TABLE "{table}" NO FORCE ROW LEVEL SECURITY',
+        f'ALTER TABLE "{table}" DISABLE ROW LEVEL SECURITY',
+    ]
+
+
+def enable_row_level_security(conn: Connection) -> None:
+    """Apply the policies to every tenant-owned table of the models (PostgreSQL only; a
+    no-op elsewhere): for schemas made by create_all, as migrations would make them."""
+    if conn.dialect.name != "postgresql":
+        return
+    for table in tenant_tables():
+        for statement in row_level_security_statements(table):
+            conn.exec_driver_sql(statement)
+
+
+def app_role_grants(role: str) -> list[str]:
+    """What the application's role needs on a schema the owner made: reading and
+    writing rows, nothing more (no DDL, no ownership, so no way around the policies).
+    The default privileges cover tables the owner creates later (migrations)."""
+    rights = "SELECT, INSERT, UPDATE, DELETE"
+    return [
+        f'GRANT USAGE ON SCHEMA public TO "{role}"',
+        f'GRANT {rights} ON ALL TABLES IN SCHEMA public TO "{role}"',
+        f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{role}"',
+        f'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT {rights} ON TABLES TO "{role}"',
+        f'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO "{role}"',
+    ]
+
+
+def tables_without_row_level_security(conn: Connection) -> list[str]:
+    """Tenant-owned tables that lack the policy, or where row-level security is not
+    both enabled and forced (PostgreSQL only)."""
+    rows = conn.execute(
+        text(
+            "SELECT c.relname FROM pg_class c"
+            " JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = current_schema()"
+            " WHERE c.relkind = 'r' AND c.relrowsecurity AND c.relforcerowsecurity"
+            " AND EXISTS (SELECT 1 FROM pg_policies p WHERE p.schemaname = n.nspname"
+            "   AND p.tablename = c.relname AND p.policyname = :policy"
+            "   AND p.qual LIKE :setting AND p.with_check LIKE :setting)"
+        ),
+        {"policy": POLICY, "setting": f"%{TENANT_SETTING}%"},
+    )
+    guarded = {name for (name,) in rows}
+    return [table for table in tenant_tables() if table not in guarded]
