@@ -15,7 +15,6 @@ request (`worst_case_rows`), with the same memoised walk.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,6 +82,31 @@ def coded(error: GraphQLError, code: str) -> GraphQLError:
         positions=error.positions,
         path=error.path,
         extensions={**(error.extensions or {}), "code": code},
+    )
+
+
+# Each limit: the figure's name in the error's extensions, and what it measures.
+LIMITS = {
+    "length": ("characters of query text", "max_query_length"),
+    "tokens": ("tokens", "max_tokens"),
+    "operations": ("operations in one document", "max_query_operations"),
+    "depth": ("levels of nesting, fragments expanded", "max_query_depth"),
+    "aliases": ("aliases, fragments expanded", "max_aliases"),
+    "cost": ("fields, directives and variables, fragments expanded", "max_query_cost"),
+    "repeats": ("selections of one field in one place", "max_field_repeats"),
+}
+
+
+def over_limit(settings: Settings, name: str, figure: int) -> GraphQLError | None:
+    """QUERY_TOO_COMPLEX naming the limit and the figure, when `figure` is over it."""
+    what, setting = LIMITS[name]
+    limit = getattr(settings, setting)
+    if figure <= limit:
+        return None
+    return complexity_error(
+        f"This query has {figure} {what}, above the limit of {limit} "
+        f"(LEDGERGRAPH_{setting.upper()}).",
+        **{name: figure, "limit": limit},
     )
 
 
@@ -377,15 +401,9 @@ class Admission:
         self._outcomes: OrderedDict[str, Admitted] = OrderedDict()
 
     def check(self, query: str) -> Admitted:
-        limit = self.settings.max_query_length
-        if len(query) > limit:  # before the cache: a long text is not worth keeping
-            error = complexity_error(
-                f"This query is {len(query)} characters long, above the limit of {limit} "
-                "(maximum query length); send large values as variables.",
-                length=len(query),
-                limit=limit,
-            )
-            return Admitted(None, [error])
+        too_long = over_limit(self.settings, "length", len(query))
+        if too_long is not None:  # before the cache: a long text is not worth keeping
+            return Admitted(None, [too_long])
         known = self._outcomes.get(query)
         if known is not None:
             self._outcomes.move_to_end(query)
@@ -402,41 +420,27 @@ class Admission:
             document = parse(query, max_tokens=settings.max_tokens)
         except GraphQLSyntaxError as exc:
             if "tokens" in exc.message and "Parsing aborted" in exc.message:
-                error = complexity_error(
-                    f"This query has more than {settings.max_tokens} tokens, above the limit "
-                    f"of {settings.max_tokens} (maximum query tokens).",
-                    tokens=settings.max_tokens + 1,
-                    limit=settings.max_tokens,
-                )
-                return Admitted(None, [error])
+                # (graphql-core stops counting at the limit: "more than" is all we know)
+                error = over_limit(settings, "tokens", settings.max_tokens + 1)
+                return Admitted(None, [error] if error else [coded(exc, PARSE_FAILED)])
             return Admitted(None, [coded(exc, PARSE_FAILED)])
         except RecursionError:
             return Admitted(None, [_nested_too_deeply()])
-        operations = len(operations_of(document))
-        if operations > settings.max_query_operations:
-            # graphql-core validates every operation of a document, each with several
-            # visits of its own: many small operations cost far more than their size.
-            error = complexity_error(
-                f"This document defines {operations} operations, above the limit of "
-                f"{settings.max_query_operations} (maximum operations per document).",
-                operations=operations,
-                limit=settings.max_query_operations,
-            )
-            return Admitted(document, [error])
+        # graphql-core validates every operation of a document, each with several visits
+        # of its own: many small operations cost far more than their size.
+        too_many = over_limit(settings, "operations", len(operations_of(document)))
+        if too_many is not None:
+            return Admitted(document, [too_many])
         try:
-            errors = list(self._limits(measure(document)))
-            repeats = 0 if errors else most_repeated_field(document)
+            measured = measure(document)
+            figures = {"depth": measured.depth, "aliases": measured.aliases}
+            figures["cost"] = measured.fields
+            errors = [e for name, v in figures.items() if (e := over_limit(settings, name, v))]
+            if not errors:  # (walks the expanded document: only once its cost is bounded)
+                repeats = over_limit(settings, "repeats", most_repeated_field(document))
+                errors = [repeats] if repeats else []
         except RecursionError:  # fragments spread in a chain longer than Python follows
             return Admitted(document, [_nested_too_deeply()])
-        if repeats > settings.max_field_repeats:
-            errors.append(
-                complexity_error(
-                    f"This query selects one field {repeats} times in one place, above the "
-                    f"limit of {settings.max_field_repeats} (maximum repeats of a field).",
-                    repeats=repeats,
-                    limit=settings.max_field_repeats,
-                )
-            )
         if errors:
             return Admitted(document, errors)
         try:
@@ -447,31 +451,6 @@ class Admission:
             return Admitted(document, [coded(e, VALIDATION_FAILED) for e in invalid])
         sites = filter_sites(self.schema, document) if "filter" in query else ()
         return Admitted(document, [], sites)
-
-    def _limits(self, measured: Measure) -> Iterator[GraphQLError]:
-        settings = self.settings
-        if measured.depth > settings.max_query_depth:
-            yield complexity_error(
-                f"This query is {measured.depth} levels deep, above the limit of "
-                f"{settings.max_query_depth} (maximum query depth).",
-                depth=measured.depth,
-                limit=settings.max_query_depth,
-            )
-        if measured.aliases > settings.max_aliases:
-            yield complexity_error(
-                f"This query has {measured.aliases} aliases once its fragments are expanded, "
-                f"above the limit of {settings.max_aliases} (maximum aliases).",
-                aliases=measured.aliases,
-                limit=settings.max_aliases,
-            )
-        if measured.fields > settings.max_query_cost:
-            yield complexity_error(
-                f"This query costs {measured.fields} (fields, directives and variables, with its "
-                f"fragments expanded), "
-                f"above the limit of {settings.max_query_cost} (maximum query cost).",
-                cost=measured.fields,
-                limit=settings.max_query_cost,
-            )
 
     def request_errors(
         self,
