@@ -97,14 +97,18 @@ LIMITS = {
 }
 
 
-def over_limit(settings: Settings, name: str, figure: int) -> GraphQLError | None:
-    """QUERY_TOO_COMPLEX naming the limit and the figure, when `figure` is over it."""
+def over_limit(
+    settings: Settings, name: str, figure: int, *, at_least: bool = False
+) -> GraphQLError | None:
+    """QUERY_TOO_COMPLEX naming the limit and the figure, when `figure` is over it
+    (`at_least`: counting stopped there)."""
     what, setting = LIMITS[name]
     limit = getattr(settings, setting)
     if figure <= limit:
         return None
     return complexity_error(
-        f"This query has {figure} {what}, above the limit of {limit} "
+        f"This query has {'at least ' if at_least else ''}{figure} {what}, above the limit "
+        f"of {limit} "
         f"(LEDGERGRAPH_{setting.upper()}).",
         **{name: figure, "limit": limit},
     )
@@ -421,7 +425,7 @@ class Admission:
         except GraphQLSyntaxError as exc:
             if "tokens" in exc.message and "Parsing aborted" in exc.message:
                 # (graphql-core stops counting at the limit: "more than" is all we know)
-                error = over_limit(settings, "tokens", settings.max_tokens + 1)
+                error = over_limit(settings, "tokens", settings.max_tokens + 1, at_least=True)
                 return Admitted(None, [error] if error else [coded(exc, PARSE_FAILED)])
             return Admitted(None, [coded(exc, PARSE_FAILED)])
         except RecursionError:
