@@ -58,30 +58,24 @@ def coded(error: GraphQLError, code: str) -> GraphQLError:
     """graphql-core's parse and validation errors, with the code clients switch on."""
     if error.extensions and "code" in error.extensions:
         return error
-    message = error.message
-    original = error.original_error
+    message, original = error.message, error.original_error
+    extensions = {**(error.extensions or {}), "code": code}
     if isinstance(original, GraphQLError) and original.extensions:
         # A scalar refused the literal with its own code (BAD_USER_INPUT): keep it.
-        return GraphQLError(
-            message,
-            nodes=error.nodes,
-            source=error.source,
-            positions=error.positions,
-            path=error.path,
-            original_error=original,
-            extensions={**original.extensions, **(error.extensions or {})},
-        )
-    if error.original_error is not None:
+        extensions = {**original.extensions, **(error.extensions or {})}
+    elif original is not None:
         # A literal Python could not read (an integer of 10,000 digits): the client's
         # value is at fault, not the server, so this is a validation error like others.
-        message = f"A value in this query cannot be read: {error.original_error}".split(";")[0]
+        message = f"A value in this query cannot be read: {original}".split(";")[0]
+        original = None
     return GraphQLError(
         message,
         nodes=error.nodes,
         source=error.source,
         positions=error.positions,
         path=error.path,
-        extensions={**(error.extensions or {}), "code": code},
+        original_error=original,
+        extensions=extensions,
     )
 
 
