@@ -6,6 +6,8 @@ parameters) that the compiled path sent for that query, as `capture.py` recorded
 on the real app in-process, and answers `{"data":{"<root field>":` + the statement's
 JSON text + `}}` as application/json. No GraphQL parsing or validation, no auth, no
 tenant lookup, no ORM: what is left is HTTP, the pool, the driver and the database.
+It connects as the database's owner, so row-level security (which needs the tenant
+set in the transaction) does not apply to it.
 
 Served as `uvicorn --factory scripts.benchmark.bare_app:app_factory` with
 BENCH_BARE_SQL naming the JSON file of statements and the database, pool size and

@@ -116,13 +116,16 @@ async def capture(
     fixture: Fixture,
     targets: list[Target],
     spec_path: Path,
+    bare_url: str,
 ) -> BareCapture:
+    """Record the compiled statements on the app (`database_url`), then replay them on
+    the bare app, which connects with `bare_url` (the owner: it sets no tenant)."""
     replays, expected, headers, failures = await _record_compiled(
         database_url, executor, fixture, targets
     )
     bare_app.write_spec(spec_path, replays)
-    pool_size = Settings(database_url=database_url, jwt_secret=JWT_SECRET).db_pool_size
-    app = bare_app.create_app(database_url, pool_size, replays)
+    pool_size = Settings(database_url=bare_url, jwt_secret=JWT_SECRET).db_pool_size
+    app = bare_app.create_app(bare_url, pool_size, replays)
     result = BareCapture(SqlReport(SqlProfile([]), {}), spec_path, headers, expected)
     async with LifespanManager(app):
         engine: AsyncEngine = app.state.engine

@@ -3,24 +3,39 @@ database that scripts/bench started (scripts/pg)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gql.db import create_engine
 from gql.models import metadata
+from gql.tenancy import app_role_grants, enable_row_level_security
+
+# The role the served app logs in as on PostgreSQL (scripts/pg creates it): no superuser,
+# no BYPASSRLS, so the benchmark pays for row-level security as production does.
+APP_ROLE = os.environ.get("PG_APP_ROLE", "ledgergraph_app")
 
 
 @dataclass
 class Database:
     name: str  # "sqlite" or "postgres"
-    url: str
+    url: str  # the owner's: builds the schema and seeds it
     folder: Path | None = None  # a temp folder to delete afterwards
+
+    @property
+    def app_url(self) -> str:
+        """What the served app connects with: on PostgreSQL the app role, which
+        row-level security applies to; on SQLite the same file."""
+        if self.name != "postgres":
+            return self.url
+        url = make_url(self.url).set(username=APP_ROLE, password=None)
+        return url.render_as_string(hide_password=False)
 
     def cleanup(self) -> None:
         if self.folder is not None:
@@ -45,6 +60,10 @@ async def create_schema(engine: AsyncEngine) -> None:
     async with engine.begin() as conn:
         await conn.run_sync(metadata.drop_all)
         await conn.run_sync(metadata.create_all)
+        await conn.run_sync(enable_row_level_security)
+        if engine.dialect.name == "postgresql":
+            for grant in app_role_grants(APP_ROLE):
+                await conn.exec_driver_sql(grant)
 
 
 async def server_version(engine: AsyncEngine) -> str:

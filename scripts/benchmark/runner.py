@@ -19,7 +19,13 @@ from scripts.benchmark.api import login
 from scripts.benchmark.bare_app import SPEC_ENV
 from scripts.benchmark.capture import BareCapture, capture
 from scripts.benchmark.config import BenchConfig
-from scripts.benchmark.databases import create_schema, engine_for, prepare, server_version
+from scripts.benchmark.databases import (
+    Database,
+    create_schema,
+    engine_for,
+    prepare,
+    server_version,
+)
 from scripts.benchmark.rss import PeakRss, tree_cpu_seconds, tree_rss
 from scripts.benchmark.seed import SeedResult, describe, seed
 from scripts.benchmark.server import APP_FACTORY, BARE_FACTORY, Server
@@ -122,7 +128,7 @@ async def run_database(name: str, config: BenchConfig, targets: list[Target]) ->
         result.machine.append(machine_load())
         # Every configuration's in-process part first, on a quiet machine...
         configurations = [
-            await _prepare_configuration(result, database.url, group, config)
+            await _prepare_configuration(result, database, group, config)
             for group in by_configuration(targets)
         ]
         # ...then every server at once, and each query's rows loaded back to back, so
@@ -153,11 +159,14 @@ class Configuration:
 
 
 async def _prepare_configuration(
-    result: DatabaseResult, database_url: str, targets: list[Target], config: BenchConfig
+    result: DatabaseResult, database: Database, targets: list[Target], config: BenchConfig
 ) -> Configuration:
     """Its SQL counts in-process (for the bare app: the compiled statements it
-    replays, recorded on the real app) and its server, not started yet."""
+    replays, recorded on the real app) and its server, not started yet. The app
+    connects as the app role (row-level security on); the bare ceiling as the owner,
+    since it replays a statement without setting a tenant."""
     executor = targets[0].executor
+    database_url = database.app_url
     names = sorted({t.executor.name for t in targets})
     label = "+".join(names)
     fixture = result.seeded.fixture
@@ -166,7 +175,7 @@ async def _prepare_configuration(
     if executor.server == "bare":
         progress(f"[{label}] recording the compiled statements in-process; replaying them")
         spec = config.out_dir / f"bare-{result.database}.json"
-        bare = await capture(database_url, executor, fixture, targets, spec)
+        bare = await capture(database_url, executor, fixture, targets, spec, database.url)
         sql = bare.report
         env = {**executor.env(), SPEC_ENV: str(spec.resolve())}
         factory = BARE_FACTORY
@@ -179,7 +188,7 @@ async def _prepare_configuration(
     for name in names:
         result.baseline_statements[name] = sql.baseline.count
     server = Server(
-        database_url=database_url,
+        database_url=database.url if executor.server == "bare" else database_url,
         workers=result.workers,
         log_path=log_path,
         env=env,
