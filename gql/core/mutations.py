@@ -56,6 +56,9 @@ MUTATION_SPEC = "ledgergraph.mutation"
 # `id` when `run` takes that separately).
 ARGUMENTS = frozenset({"session", "viewer", "settings", "id", "data"})
 
+# What goes into the payload's field: the row `run` returns, or its global id (a delete).
+Returns = Literal["row", "deleted_id"]
+
 
 @dataclass(frozen=True)
 class MutationSpec:
@@ -63,7 +66,7 @@ class MutationSpec:
     payload: type
     run: Callable[..., Awaitable[Any]]
     field: str | None
-    returns: Literal["row", "deleted_id"]
+    returns: Returns
     takes: tuple[str, ...]  # the ARGUMENTS `run` declares
 
     async def resolve(self, context: Any, input: Any) -> Any:
@@ -95,7 +98,7 @@ def mutation(
     run: Callable[..., Awaitable[Any]],
     permission: list[type[BasePermission]],
     field: str | None = None,
-    returns: Literal["row", "deleted_id"] = "row",
+    returns: Returns = "row",
     description: str | None = None,
 ) -> Any:
     """The Mutation field `(input: <input>): <payload>`.
@@ -110,7 +113,7 @@ def mutation(
         raise TypeError("returns='deleted_id' needs the payload field to put the id in")
     spec = MutationSpec(input, payload, run, field, returns, _arguments_of(run, input))
 
-    async def resolve(info: Any, input: Any) -> Any:
+    async def resolve(info: Any, input: Any) -> Any:  # `input`: the GraphQL argument's name
         return await spec.resolve(info.context, input)
 
     # The real types, for strawberry to read the argument and the payload from.
