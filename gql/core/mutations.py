@@ -1,18 +1,24 @@
-"""GraphQL mutation plumbing: user errors and one transaction per mutation."""
+"""GraphQL mutations, declared: one `mutation(...)` spec per Mutation field builds the
+strawberry field, runs its service call as one transaction and answers bad input as
+`userErrors`. A hand-written mutation resolver has no place beside it
+(tests/test_mutation_specs.py)."""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, Literal
 
 import strawberry
+from strawberry.permission import BasePermission
 from strawberry.utils.str_converters import to_camel_case
 
 from gql.core.errors import ErrorCode, UserInputError
-from gql.db import RequestSession
-
-T = TypeVar("T")
+from gql.core.inputs import input_to_dict
+from gql.core.relay import global_id_of
+from gql.core.transaction import in_transaction
 
 UserErrorCode = strawberry.enum(  # type: ignore[call-overload]
     Enum("UserErrorCode", {c.name: c.value for c in ErrorCode}),  # type: ignore[misc]
@@ -42,58 +48,97 @@ def to_user_errors(exc: UserInputError, root: str = "input") -> list[UserError]:
     ]
 
 
-async def in_transaction(
-    session: RequestSession, action: Callable[[], Awaitable[T]]
-) -> tuple[T | None, list[UserError]]:
-    """Run `action` as one database transaction: committed whole, or rolled back whole
-    with the user errors that explain why."""
-    try:
-        result = await action()
-        await session.commit()
-    except UserInputError as exc:
-        await session.rollback()
-        return None, to_user_errors(exc)
-    except BaseException:
-        await session.rollback()
-        raise
-    return result, []
+# The metadata key that marks a field built by `mutation`, holding its spec.
+MUTATION_SPEC = "ledgergraph.mutation"
+
+# What a mutation's `run` may ask for, by parameter name: the request's session,
+# viewer and settings; the input's `id`; and the input as a dict (`data`, without the
+# `id` when `run` takes that separately).
+ARGUMENTS = frozenset({"session", "viewer", "settings", "id", "data"})
+
+# What goes into the payload's field: the row `run` returns, or its global id (a delete).
+Returns = Literal["row", "deleted_id"]
 
 
-P = TypeVar("P")
+@dataclass(frozen=True)
+class MutationSpec:
+    input: type
+    payload: type
+    run: Callable[..., Awaitable[Any]]
+    field: str | None
+    returns: Returns
+    takes: tuple[str, ...]  # the ARGUMENTS `run` declares
+
+    async def resolve(self, context: Any, input: Any) -> Any:
+        data = input_to_dict(input)
+        given = {
+            "session": context.session,
+            "viewer": context.viewer,
+            "settings": context.settings,
+            "id": data.pop("id") if "id" in self.takes else None,
+            "data": data,
+        }
+        arguments = {name: given[name] for name in self.takes}
+        try:
+            result = await in_transaction(context.session, lambda: self.run(**arguments))
+        except UserInputError as exc:
+            return self.payload(user_errors=to_user_errors(exc))
+        return self.payload(**self._payload_fields(result))
+
+    def _payload_fields(self, result: Any) -> dict[str, Any]:
+        if self.field is None:
+            return dict(result)
+        return {self.field: global_id_of(result) if self.returns == "deleted_id" else result}
 
 
-async def run_mutation(
-    session: RequestSession, payload: Callable[..., P], action: Callable[[], Awaitable[P]]
-) -> P:
-    """`action`'s payload when it succeeds; otherwise `payload(user_errors=...)`."""
-    result, errors = await in_transaction(session, action)
-    return result if result is not None else payload(user_errors=errors)
+def mutation(
+    *,
+    input: type,
+    payload: type,
+    run: Callable[..., Awaitable[Any]],
+    permission: list[type[BasePermission]],
+    field: str | None = None,
+    returns: Returns = "row",
+    description: str | None = None,
+) -> Any:
+    """The Mutation field `(input: <input>): <payload>`.
+
+    `run` (usually the service function itself) is called with the ARGUMENTS its
+    signature names, inside one transaction. Its result goes into the payload's `field`
+    (`returns="deleted_id"`: the deleted row's global id); with no `field`, `run`
+    returns the payload's fields itself. A UserInputError rolls everything back and
+    becomes `payload(user_errors=...)`. `permission` is required: who may run a write
+    is never left to a default."""
+    if field is None and returns != "row":
+        raise TypeError("returns='deleted_id' needs the payload field to put the id in")
+    spec = MutationSpec(input, payload, run, field, returns, _arguments_of(run, input))
+
+    async def resolve(info: Any, input: Any) -> Any:  # `input`: the GraphQL argument's name
+        return await spec.resolve(info.context, input)
+
+    # The real types, for strawberry to read the argument and the payload from.
+    resolve.__annotations__ = {"info": strawberry.Info, "input": input, "return": payload}
+    return strawberry.mutation(
+        resolver=resolve,
+        description=description,
+        permission_classes=permission,
+        metadata={MUTATION_SPEC: spec},
+    )
 
 
-async def save_mutation(
-    session: RequestSession,
-    payload: Callable[..., P],
-    field: str,
-    change: Callable[[], Awaitable[Any]],
-) -> P:
-    """A create or update: `payload(<field>=row)`, or `payload(user_errors=...)`."""
-
-    async def action() -> P:
-        return payload(**{field: await change()})
-
-    return await run_mutation(session, payload, action)
-
-
-async def delete_mutation(
-    session: RequestSession,
-    payload: Callable[..., P],
-    field: str,
-    change: Callable[[], Awaitable[Any]],
-) -> P:
-    """A delete: `payload(<field>=the deleted row's global id)`, or its user errors."""
-    from gql.core.relay import global_id_of
-
-    async def action() -> P:
-        return payload(**{field: global_id_of(await change())})
-
-    return await run_mutation(session, payload, action)
+def _arguments_of(run: Callable[..., Any], input: type) -> tuple[str, ...]:
+    """The ARGUMENTS `run` takes; refused at import when it needs anything else, or the
+    input's id that the input does not have."""
+    parameters = inspect.signature(run).parameters
+    unknown = [
+        name
+        for name, p in parameters.items()
+        if name not in ARGUMENTS and p.default is inspect.Parameter.empty
+    ]
+    if unknown:
+        raise TypeError(f"{run.__qualname__} needs {unknown}; a mutation gives {sorted(ARGUMENTS)}")
+    takes = tuple(name for name in parameters if name in ARGUMENTS)
+    input_fields = {f.python_name for f in input.__strawberry_definition__.fields}  # type: ignore[attr-defined]
+    if "id" in takes and "id" not in input_fields:
+        raise TypeError(f"{run.__qualname__} takes an id, which {input.__name__} does not have")
+    return takes

@@ -26,6 +26,7 @@ from gql.core.failures import answer as failure_answer
 from gql.core.ids import decode_id
 from gql.core.pagination import MAX_POSITION
 from gql.core.scalars import json_number, parse_date
+from gql.core.transaction import in_transaction
 from gql.db import RequestSession, end_session, set_deadline
 from gql.domains.companies.modules import ModuleAlias
 from gql.settings import Settings
@@ -248,25 +249,27 @@ def endpoint(
             settings: Settings = request.app.state.settings
             async with request.app.state.sessions() as session:
                 set_deadline(session, settings.request_timeout_seconds)
+
+                async def authorized() -> Response:
+                    viewer = await _viewer(request, session)
+                    if need is not None:
+                        rest_authorize(viewer, need)
+                    return await handler(RestContext(request, session, viewer, settings))
+
                 try:
                     async with asyncio.timeout(settings.request_timeout_seconds + TIMEOUT_GRACE):
-                        viewer = await _viewer(request, session)
-                        if need is not None:
-                            rest_authorize(viewer, need)
-                        response = await handler(RestContext(request, session, viewer, settings))
-                        await session.commit()
+                        # The same one transaction a GraphQL mutation runs in.
+                        response = await in_transaction(session, authorized)
                     await end_session(session)
                     return response
                 except HttpError as exc:
-                    await session.rollback()
                     return fail(exc.status, exc.message, exc.errors)
                 except UserInputError as exc:
-                    await session.rollback()
                     if _is_missing_path_id(exc):
                         return fail(404, exc.errors[0].message)
                     return fail(400, "Validation failed", error_list(exc))
                 except Exception as exc:
-                    await end_session(session)  # rolls back; the failure is what we report
+                    await end_session(session)  # a dropped connection is discarded here
                     request_id = request.scope.get(REQUEST_ID_KEY, "-")
                     failure = classify(exc)
                     if failure is not None:

@@ -3,16 +3,17 @@ transfers, and payments on documents (which also need invoicing)."""
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any
 
 import strawberry
 
 from gql.auth.access import Level, Need
 from gql.auth.permissions import module_read, module_write, require_module, requires
-from gql.context import Info
+from gql.auth.viewer import Viewer
 from gql.core.graph import RootConnection, root_connection, root_get
-from gql.core.inputs import find_row, input_to_dict
-from gql.core.mutations import delete_mutation, run_mutation, save_mutation
+from gql.core.inputs import find_row
+from gql.core.mutations import mutation
+from gql.db import RequestSession
 from gql.domains.banking import service
 from gql.domains.banking.models import Account, Transaction, Transfer
 from gql.domains.banking.types import (
@@ -58,9 +59,6 @@ READ = module_read(MODULE)
 WRITE = module_write(MODULE)
 # A payment changes a document too: both modules must be on.
 PAY = [*WRITE, requires(Need(level=Level.WRITE, module=ModuleAlias.INVOICING))]
-
-P = TypeVar("P")
-
 
 ACCOUNTS = RootConnection(
     Account, account_filter_of, account_order_of, service.ACCOUNT_ORDER_COLUMNS
@@ -126,135 +124,107 @@ class Query:
     )
 
 
+async def _create_transaction(
+    *, session: RequestSession, viewer: Viewer, data: dict[str, Any]
+) -> Transaction:
+    # A payment on a document changes the document too: invoicing must be on as well.
+    if data.get("documentId") is not None:
+        require_module(viewer, ModuleAlias.INVOICING)
+    return await service.create_transaction(session=session, data=data)
+
+
+async def _record_payment(*, session: RequestSession, data: dict[str, Any]) -> dict[str, Any]:
+    """The payment and its document as paid now: the payload's two fields."""
+    payment = await service.record_payment(session=session, data=data)
+    document = await find_row(session, Document, payment.document_id, "Document")
+    return {"transaction": payment, "document": document}
+
+
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(
+    account_create = mutation(
+        input=AccountCreateInput,
+        payload=AccountPayload,
+        field="account",
+        run=service.create_account,
+        permission=WRITE,
         description="Open a bank, cash or credit-card account; a non-zero opening balance posts an "
         "opening-balance voucher.",
-        permission_classes=WRITE,
     )
-    async def account_create(self, info: Info, input: AccountCreateInput) -> AccountPayload:
-        session = info.context.session
-        return await save_mutation(
-            session,
-            AccountPayload,
-            "account",
-            lambda: service.create_account(session=session, data=input_to_dict(input)),
-        )
 
-    @strawberry.mutation(
+    account_update = mutation(
+        input=AccountUpdateInput,
+        payload=AccountPayload,
+        field="account",
+        run=service.update_account,
+        permission=WRITE,
         description="Change an account. Its type and currency are fixed once it has "
         "transactions; a new "
         "opening balance reverses the old opening voucher and posts a new one.",
-        permission_classes=WRITE,
     )
-    async def account_update(self, info: Info, input: AccountUpdateInput) -> AccountPayload:
-        session = info.context.session
-        data = input_to_dict(input)
-        account_id = data.pop("id")
-        return await save_mutation(
-            session,
-            AccountPayload,
-            "account",
-            lambda: service.update_account(session=session, id=account_id, data=data),
-        )
 
-    @strawberry.mutation(
+    account_delete = mutation(
+        input=AccountDeleteInput,
+        payload=AccountDeletePayload,
+        field="deleted_account_id",
+        returns="deleted_id",
+        run=service.delete_account,
+        permission=WRITE,
         description="Delete an account without transactions (IN_USE otherwise: disable it "
         "instead).",
-        permission_classes=WRITE,
     )
-    async def account_delete(self, info: Info, input: AccountDeleteInput) -> AccountDeletePayload:
-        session = info.context.session
-        return await delete_mutation(
-            session,
-            AccountDeletePayload,
-            "deleted_account_id",
-            lambda: service.delete_account(session=session, id=input.id),
-        )
 
-    @strawberry.mutation(
+    transaction_create = mutation(
+        input=TransactionCreateInput,
+        payload=TransactionPayload,
+        field="transaction",
+        run=_create_transaction,
+        permission=WRITE,
         description="Record an income or an expense and post its voucher. With documentId it "
         "is a payment "
         "on that document (needs the invoicing module too), as documentPaymentCreate.",
-        permission_classes=WRITE,
     )
-    async def transaction_create(
-        self, info: Info, input: TransactionCreateInput
-    ) -> TransactionPayload:
-        session = info.context.session
-        data = input_to_dict(input)
-        if data.get("documentId") is not None:
-            require_module(info.context.viewer, ModuleAlias.INVOICING)
-        return await save_mutation(
-            session,
-            TransactionPayload,
-            "transaction",
-            lambda: service.create_transaction(session=session, data=data),
-        )
 
-    @strawberry.mutation(
+    transaction_delete = mutation(
+        input=TransactionDeleteInput,
+        payload=TransactionDeletePayload,
+        field="deleted_transaction_id",
+        returns="deleted_id",
+        run=service.delete_transaction,
+        permission=WRITE,
         description="Delete a transaction: its voucher is reversed and a payment is taken back "
         "off its "
         "document. A transfer's sides go with the transfer (transferDelete).",
-        permission_classes=WRITE,
     )
-    async def transaction_delete(
-        self, info: Info, input: TransactionDeleteInput
-    ) -> TransactionDeletePayload:
-        session = info.context.session
-        return await delete_mutation(
-            session,
-            TransactionDeletePayload,
-            "deleted_transaction_id",
-            lambda: service.delete_transaction(session=session, id=input.id),
-        )
 
-    @strawberry.mutation(
+    transfer_create = mutation(
+        input=TransferCreateInput,
+        payload=TransferPayload,
+        field="transfer",
+        run=service.create_transfer,
+        permission=WRITE,
         description="Move money between two accounts: one transfer, two transactions and one "
         "voucher, "
         "written together. Between currencies give toAmount or currencyRate.",
-        permission_classes=WRITE,
     )
-    async def transfer_create(self, info: Info, input: TransferCreateInput) -> TransferPayload:
-        session = info.context.session
-        return await save_mutation(
-            session,
-            TransferPayload,
-            "transfer",
-            lambda: service.create_transfer(session=session, data=input_to_dict(input)),
-        )
 
-    @strawberry.mutation(
+    transfer_delete = mutation(
+        input=TransferDeleteInput,
+        payload=TransferDeletePayload,
+        field="deleted_transfer_id",
+        returns="deleted_id",
+        run=service.delete_transfer,
+        permission=WRITE,
         description="Delete a transfer: both transactions go and its voucher is reversed.",
-        permission_classes=WRITE,
     )
-    async def transfer_delete(
-        self, info: Info, input: TransferDeleteInput
-    ) -> TransferDeletePayload:
-        session = info.context.session
-        return await delete_mutation(
-            session,
-            TransferDeletePayload,
-            "deleted_transfer_id",
-            lambda: service.delete_transfer(session=session, id=input.id),
-        )
 
-    @strawberry.mutation(
+    document_payment_create = mutation(
+        input=DocumentPaymentCreateInput,
+        payload=DocumentPaymentPayload,
+        run=_record_payment,
+        permission=PAY,
         description="Record a payment on an issued invoice (income) or bill (expense): the "
         "document's amount paid, amount due and status (partial, paid) follow, and the "
         "payment's voucher is posted. "
         "Paying more than is due, a draft, a cancelled document, or another kind is refused.",
-        permission_classes=PAY,
     )
-    async def document_payment_create(
-        self, info: Info, input: DocumentPaymentCreateInput
-    ) -> DocumentPaymentPayload:
-        session = info.context.session
-
-        async def action() -> DocumentPaymentPayload:
-            tx = await service.record_payment(session=session, data=input_to_dict(input))
-            doc = await find_row(session, Document, tx.document_id, "Document")
-            return DocumentPaymentPayload(transaction=tx, document=doc)  # type: ignore[arg-type]
-
-        return await run_mutation(session, DocumentPaymentPayload, action)

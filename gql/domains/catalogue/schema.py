@@ -3,15 +3,11 @@ their variants (core: no module)."""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
-
 import strawberry
 
 from gql.auth.permissions import READ, WRITE
-from gql.context import Info
 from gql.core.graph import RootConnection, root_connection, root_get
-from gql.core.inputs import input_to_dict
-from gql.core.mutations import delete_mutation, save_mutation
+from gql.core.mutations import mutation
 from gql.domains.catalogue import service
 from gql.domains.catalogue.models import Category, Currency, Item, Tax
 from gql.domains.catalogue.types import (
@@ -65,14 +61,6 @@ from gql.domains.catalogue.types import (
     tax_filter_of,
     tax_order_of,
 )
-
-P = TypeVar("P")
-
-
-def _split_id(input: Any) -> tuple[str, dict[str, Any]]:
-    data = input_to_dict(input)
-    return data.pop("id"), data
-
 
 CATEGORIES = RootConnection(
     Category, category_filter_of, category_order_of, service.CATEGORY_ORDER_COLUMNS
@@ -155,194 +143,145 @@ class Query:
 class Mutation:
     # --- categories ---
 
-    @strawberry.mutation(permission_classes=WRITE)
-    async def category_create(self, info: Info, input: CategoryCreateInput) -> CategoryPayload:
-        session = info.context.session
-        return await save_mutation(
-            session,
-            CategoryPayload,
-            "category",
-            lambda: service.create_category(session=session, data=input_to_dict(input)),
-        )
+    category_create = mutation(
+        input=CategoryCreateInput,
+        payload=CategoryPayload,
+        field="category",
+        run=service.create_category,
+        permission=WRITE,
+    )
 
-    @strawberry.mutation(permission_classes=WRITE)
-    async def category_update(self, info: Info, input: CategoryUpdateInput) -> CategoryPayload:
-        session = info.context.session
-        id, data = _split_id(input)
-        return await save_mutation(
-            session,
-            CategoryPayload,
-            "category",
-            lambda: service.update_category(session=session, id=id, data=data),
-        )
+    category_update = mutation(
+        input=CategoryUpdateInput,
+        payload=CategoryPayload,
+        field="category",
+        run=service.update_category,
+        permission=WRITE,
+    )
 
-    @strawberry.mutation(description="Delete a category no item uses.", permission_classes=WRITE)
-    async def category_delete(
-        self, info: Info, input: CategoryDeleteInput
-    ) -> CategoryDeletePayload:
-        session = info.context.session
-        return await delete_mutation(
-            session,
-            CategoryDeletePayload,
-            "deleted_category_id",
-            lambda: service.delete_category(session=session, id=input.id),
-        )
+    category_delete = mutation(
+        input=CategoryDeleteInput,
+        payload=CategoryDeletePayload,
+        field="deleted_category_id",
+        returns="deleted_id",
+        run=service.delete_category,
+        permission=WRITE,
+        description="Delete a category no item uses.",
+    )
 
     # --- taxes ---
 
-    @strawberry.mutation(permission_classes=WRITE)
-    async def tax_create(self, info: Info, input: TaxCreateInput) -> TaxPayload:
-        session = info.context.session
-        return await save_mutation(
-            session,
-            TaxPayload,
-            "tax",
-            lambda: service.create_tax(session=session, data=input_to_dict(input)),
-        )
+    tax_create = mutation(
+        input=TaxCreateInput,
+        payload=TaxPayload,
+        field="tax",
+        run=service.create_tax,
+        permission=WRITE,
+    )
 
-    @strawberry.mutation(
+    tax_update = mutation(
+        input=TaxUpdateInput,
+        payload=TaxPayload,
+        field="tax",
+        run=service.update_tax,
+        permission=WRITE,
         description="Change a tax. Documents already written keep the rate they were written with.",
-        permission_classes=WRITE,
     )
-    async def tax_update(self, info: Info, input: TaxUpdateInput) -> TaxPayload:
-        session = info.context.session
-        id, data = _split_id(input)
-        return await save_mutation(
-            session,
-            TaxPayload,
-            "tax",
-            lambda: service.update_tax(session=session, id=id, data=data),
-        )
 
-    @strawberry.mutation(
-        description="Delete a tax no item or document line uses.", permission_classes=WRITE
+    tax_delete = mutation(
+        input=TaxDeleteInput,
+        payload=TaxDeletePayload,
+        field="deleted_tax_id",
+        returns="deleted_id",
+        run=service.delete_tax,
+        permission=WRITE,
+        description="Delete a tax no item or document line uses.",
     )
-    async def tax_delete(self, info: Info, input: TaxDeleteInput) -> TaxDeletePayload:
-        session = info.context.session
-        return await delete_mutation(
-            session,
-            TaxDeletePayload,
-            "deleted_tax_id",
-            lambda: service.delete_tax(session=session, id=input.id),
-        )
 
     # --- currencies ---
 
-    @strawberry.mutation(permission_classes=WRITE)
-    async def currency_create(self, info: Info, input: CurrencyCreateInput) -> CurrencyPayload:
-        session = info.context.session
-        return await save_mutation(
-            session,
-            CurrencyPayload,
-            "currency",
-            lambda: service.create_currency(session=session, data=input_to_dict(input)),
-        )
+    currency_create = mutation(
+        input=CurrencyCreateInput,
+        payload=CurrencyPayload,
+        field="currency",
+        run=service.create_currency,
+        permission=WRITE,
+    )
 
-    @strawberry.mutation(
+    currency_update = mutation(
+        input=CurrencyUpdateInput,
+        payload=CurrencyPayload,
+        field="currency",
+        run=service.update_currency,
+        permission=WRITE,
         description="Change a currency. The base currency keeps its code and a rate of 1.",
-        permission_classes=WRITE,
     )
-    async def currency_update(self, info: Info, input: CurrencyUpdateInput) -> CurrencyPayload:
-        session = info.context.session
-        id, data = _split_id(input)
-        return await save_mutation(
-            session,
-            CurrencyPayload,
-            "currency",
-            lambda: service.update_currency(session=session, id=id, data=data),
-        )
 
-    @strawberry.mutation(
+    currency_delete = mutation(
+        input=CurrencyDeleteInput,
+        payload=CurrencyDeletePayload,
+        field="deleted_currency_id",
+        returns="deleted_id",
+        run=service.delete_currency,
+        permission=WRITE,
         description="Delete a currency no document or contact uses; never the base currency.",
-        permission_classes=WRITE,
     )
-    async def currency_delete(
-        self, info: Info, input: CurrencyDeleteInput
-    ) -> CurrencyDeletePayload:
-        session = info.context.session
-        return await delete_mutation(
-            session,
-            CurrencyDeletePayload,
-            "deleted_currency_id",
-            lambda: service.delete_currency(session=session, id=input.id),
-        )
 
     # --- items ---
 
-    @strawberry.mutation(description="Create an item, with its variants.", permission_classes=WRITE)
-    async def item_create(self, info: Info, input: ItemCreateInput) -> ItemPayload:
-        session = info.context.session
-        return await save_mutation(
-            session,
-            ItemPayload,
-            "item",
-            lambda: service.create_item(session=session, data=input_to_dict(input)),
-        )
+    item_create = mutation(
+        input=ItemCreateInput,
+        payload=ItemPayload,
+        field="item",
+        run=service.create_item,
+        permission=WRITE,
+        description="Create an item, with its variants.",
+    )
 
-    @strawberry.mutation(
+    item_update = mutation(
+        input=ItemUpdateInput,
+        payload=ItemPayload,
+        field="item",
+        run=service.update_item,
+        permission=WRITE,
         description="Change an item's fields; its variants change through itemVariant mutations.",
-        permission_classes=WRITE,
     )
-    async def item_update(self, info: Info, input: ItemUpdateInput) -> ItemPayload:
-        session = info.context.session
-        id, data = _split_id(input)
-        return await save_mutation(
-            session,
-            ItemPayload,
-            "item",
-            lambda: service.update_item(session=session, id=id, data=data),
-        )
 
-    @strawberry.mutation(
+    item_delete = mutation(
+        input=ItemDeleteInput,
+        payload=ItemDeletePayload,
+        field="deleted_item_id",
+        returns="deleted_id",
+        run=service.delete_item,
+        permission=WRITE,
         description="Delete an item and its variants, unless a document line uses them.",
-        permission_classes=WRITE,
     )
-    async def item_delete(self, info: Info, input: ItemDeleteInput) -> ItemDeletePayload:
-        session = info.context.session
-        return await delete_mutation(
-            session,
-            ItemDeletePayload,
-            "deleted_item_id",
-            lambda: service.delete_item(session=session, id=input.id),
-        )
 
     # --- item variants ---
 
-    @strawberry.mutation(description="Add a variant to an item.", permission_classes=WRITE)
-    async def item_variant_create(
-        self, info: Info, input: ItemVariantCreateInput
-    ) -> ItemVariantPayload:
-        session = info.context.session
-        return await save_mutation(
-            session,
-            ItemVariantPayload,
-            "item_variant",
-            lambda: service.create_item_variant(session=session, data=input_to_dict(input)),
-        )
-
-    @strawberry.mutation(permission_classes=WRITE)
-    async def item_variant_update(
-        self, info: Info, input: ItemVariantUpdateInput
-    ) -> ItemVariantPayload:
-        session = info.context.session
-        id, data = _split_id(input)
-        return await save_mutation(
-            session,
-            ItemVariantPayload,
-            "item_variant",
-            lambda: service.update_item_variant(session=session, id=id, data=data),
-        )
-
-    @strawberry.mutation(
-        description="Delete a variant no document line uses.", permission_classes=WRITE
+    item_variant_create = mutation(
+        input=ItemVariantCreateInput,
+        payload=ItemVariantPayload,
+        field="item_variant",
+        run=service.create_item_variant,
+        permission=WRITE,
+        description="Add a variant to an item.",
     )
-    async def item_variant_delete(
-        self, info: Info, input: ItemVariantDeleteInput
-    ) -> ItemVariantDeletePayload:
-        session = info.context.session
-        return await delete_mutation(
-            session,
-            ItemVariantDeletePayload,
-            "deleted_item_variant_id",
-            lambda: service.delete_item_variant(session=session, id=input.id),
-        )
+
+    item_variant_update = mutation(
+        input=ItemVariantUpdateInput,
+        payload=ItemVariantPayload,
+        field="item_variant",
+        run=service.update_item_variant,
+        permission=WRITE,
+    )
+
+    item_variant_delete = mutation(
+        input=ItemVariantDeleteInput,
+        payload=ItemVariantDeletePayload,
+        field="deleted_item_variant_id",
+        returns="deleted_id",
+        run=service.delete_item_variant,
+        permission=WRITE,
+        description="Delete a variant no document line uses.",
+    )

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 
 from gql.auth.permissions import CanManageCompany, InCompany, IsAuthenticated
 from gql.auth.tokens import issue_token
+from gql.auth.viewer import Viewer
 from gql.context import Info
-from gql.core.inputs import input_to_dict
-from gql.core.mutations import run_mutation
+from gql.core.mutations import mutation
+from gql.db import RequestSession
 from gql.domains.companies import service
+from gql.domains.companies.models import Company
 from gql.domains.companies.types import (
     AuthPayload,
     CompanyCreateInput,
@@ -23,6 +27,7 @@ from gql.domains.companies.types import (
     UserType,
     ViewerType,
 )
+from gql.settings import Settings
 
 
 def _user(user: object) -> UserType:
@@ -59,57 +64,65 @@ class Query:
         return [ModuleLicenseType.from_dict(r) for r in rows]
 
 
+async def _register(
+    *, session: RequestSession, settings: Settings, data: dict[str, Any]
+) -> dict[str, Any]:
+    user, company = await service.register(session=session, data=data)
+    token, expires = issue_token(settings, user.id)
+    return {"token": token, "expires_at": expires, "user": _user(user), "company": company}
+
+
+async def _login(
+    *, session: RequestSession, settings: Settings, data: dict[str, Any]
+) -> dict[str, Any]:
+    user, token, expires = await service.login(session=session, settings=settings, data=data)
+    return {"token": token, "expires_at": expires, "user": _user(user)}
+
+
+async def _create_company(
+    *, session: RequestSession, viewer: Viewer, data: dict[str, Any]
+) -> Company:
+    assert viewer.user is not None  # IsAuthenticated
+    return await service.create_company(session=session, user_id=viewer.user.id, data=data)
+
+
+async def _set_module(*, session: RequestSession, data: dict[str, Any]) -> ModuleLicenseType:
+    return ModuleLicenseType.from_dict(await service.set_module(session=session, data=data))
+
+
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Create an account and its first company (owned by it).")
-    async def register(self, info: Info, input: RegisterInput) -> AuthPayload:
-        ctx = info.context
+    # Anyone may register or log in: that is how a client gets its token.
+    register = mutation(
+        input=RegisterInput,
+        payload=AuthPayload,
+        run=_register,
+        permission=[],
+        description="Create an account and its first company (owned by it).",
+    )
 
-        async def action() -> AuthPayload:
-            user, company = await service.register(session=ctx.session, data=input_to_dict(input))
-            token, expires = issue_token(ctx.settings, user.id)
-            return AuthPayload(token=token, expires_at=expires, user=_user(user), company=company)
+    login = mutation(
+        input=LoginInput,
+        payload=AuthPayload,
+        run=_login,
+        permission=[],
+        description="Exchange an email and password for a bearer token.",
+    )
 
-        return await run_mutation(ctx.session, AuthPayload, action)
-
-    @strawberry.mutation(description="Exchange an email and password for a bearer token.")
-    async def login(self, info: Info, input: LoginInput) -> AuthPayload:
-        ctx = info.context
-
-        async def action() -> AuthPayload:
-            user, token, expires = await service.login(
-                session=ctx.session, settings=ctx.settings, data=input_to_dict(input)
-            )
-            return AuthPayload(token=token, expires_at=expires, user=_user(user))
-
-        return await run_mutation(ctx.session, AuthPayload, action)
-
-    @strawberry.mutation(
+    company_create = mutation(
+        input=CompanyCreateInput,
+        payload=CompanyCreatePayload,
+        field="company",
+        run=_create_company,
+        permission=[IsAuthenticated],
         description="Create another company, owned by the viewer.",
-        permission_classes=[IsAuthenticated],
     )
-    async def company_create(self, info: Info, input: CompanyCreateInput) -> CompanyCreatePayload:
-        ctx = info.context
-        assert ctx.viewer.user is not None
-        user_id = ctx.viewer.user.id
 
-        async def action() -> CompanyCreatePayload:
-            company = await service.create_company(
-                session=ctx.session, user_id=user_id, data=input_to_dict(input)
-            )
-            return CompanyCreatePayload(company=company)
-
-        return await run_mutation(ctx.session, CompanyCreatePayload, action)
-
-    @strawberry.mutation(
+    module_set = mutation(
+        input=ModuleSetInput,
+        payload=ModuleSetPayload,
+        field="module",
+        run=_set_module,
+        permission=[CanManageCompany],
         description="Turn a module on or off for this company (owners and admins).",
-        permission_classes=[CanManageCompany],
     )
-    async def module_set(self, info: Info, input: ModuleSetInput) -> ModuleSetPayload:
-        ctx = info.context
-
-        async def action() -> ModuleSetPayload:
-            row = await service.set_module(session=ctx.session, data=input_to_dict(input))
-            return ModuleSetPayload(module=ModuleLicenseType.from_dict(row))
-
-        return await run_mutation(ctx.session, ModuleSetPayload, action)

@@ -5,11 +5,9 @@ from __future__ import annotations
 import strawberry
 
 from gql.auth.permissions import READ, WRITE
-from gql.context import Info
 from gql.core.graph import RootConnection, root_connection, root_get
 from gql.core.inputs import input_to_dict
-from gql.core.mutations import run_mutation
-from gql.core.relay import global_id_of
+from gql.core.mutations import mutation
 from gql.domains.contacts import service
 from gql.domains.contacts.models import Contact
 from gql.domains.contacts.types import (
@@ -64,34 +62,27 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(permission_classes=WRITE)
-    async def contact_create(self, info: Info, input: ContactCreateInput) -> ContactPayload:
-        session = info.context.session
+    contact_create = mutation(
+        input=ContactCreateInput,
+        payload=ContactPayload,
+        field="contact",
+        run=service.create_contact,
+        permission=WRITE,
+    )
 
-        async def action() -> ContactPayload:
-            row = await service.create_contact(session=session, data=input_to_dict(input))
-            return ContactPayload(contact=row)  # type: ignore[arg-type]
+    contact_update = mutation(
+        input=ContactUpdateInput,
+        payload=ContactPayload,
+        field="contact",
+        run=service.update_contact,
+        permission=WRITE,
+    )
 
-        return await run_mutation(session, ContactPayload, action)
-
-    @strawberry.mutation(permission_classes=WRITE)
-    async def contact_update(self, info: Info, input: ContactUpdateInput) -> ContactPayload:
-        session = info.context.session
-        data = input_to_dict(input)
-        contact_id = data.pop("id")
-
-        async def action() -> ContactPayload:
-            row = await service.update_contact(session=session, id=contact_id, data=data)
-            return ContactPayload(contact=row)  # type: ignore[arg-type]
-
-        return await run_mutation(session, ContactPayload, action)
-
-    @strawberry.mutation(permission_classes=WRITE)
-    async def contact_delete(self, info: Info, input: ContactDeleteInput) -> ContactDeletePayload:
-        session = info.context.session
-
-        async def action() -> ContactDeletePayload:
-            row = await service.delete_contact(session=session, id=input.id)
-            return ContactDeletePayload(deleted_contact_id=global_id_of(row))
-
-        return await run_mutation(session, ContactDeletePayload, action)
+    contact_delete = mutation(
+        input=ContactDeleteInput,
+        payload=ContactDeletePayload,
+        field="deleted_contact_id",
+        returns="deleted_id",
+        run=service.delete_contact,
+        permission=WRITE,
+    )

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 import strawberry
 
 from gql.auth.permissions import module_read, module_write
-from gql.context import Info
 from gql.core.graph import RootConnection, root_connection, root_get
-from gql.core.inputs import input_to_dict
-from gql.core.mutations import run_mutation, save_mutation
-from gql.core.relay import global_id_of
+from gql.core.mutations import mutation
 from gql.db import RequestSession
 from gql.domains.documents import service
 from gql.domains.documents.models import Document, DocumentKind
@@ -33,17 +33,15 @@ READ = module_read(MODULE)
 WRITE = module_write(MODULE)
 
 
-async def _convert_mutation(
-    session: RequestSession, id: str, kinds: set[str] | None
-) -> DocumentConvertPayload:
-    async def action() -> DocumentConvertPayload:
-        doc, source = await service.convert_document(session=session, id=id, kinds=kinds)
-        return DocumentConvertPayload(document=doc, source=source)  # type: ignore[arg-type]
+def _converting(*, kinds: set[str] | None) -> Callable[..., Awaitable[dict[str, Any]]]:
+    """The conversion of a document of `kinds` (None: any convertible kind): the new
+    draft and its source, the payload's two fields."""
 
-    return await run_mutation(session, DocumentConvertPayload, action)
+    async def convert(*, session: RequestSession, id: str) -> dict[str, Any]:
+        document, source = await service.convert_document(session=session, id=id, kinds=kinds)
+        return {"document": document, "source": source}
 
-
-ESTIMATE = {DocumentKind.ESTIMATE.value}
+    return convert
 
 
 DOCUMENTS = RootConnection(Document, filter_of, order_of, service.ORDER_COLUMNS)
@@ -70,113 +68,90 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(
-        description="Create a draft document with its lines.", permission_classes=WRITE
+    document_create = mutation(
+        input=DocumentCreateInput,
+        payload=DocumentPayload,
+        field="document",
+        run=service.create_document,
+        permission=WRITE,
+        description="Create a draft document with its lines.",
     )
-    async def document_create(self, info: Info, input: DocumentCreateInput) -> DocumentPayload:
-        session = info.context.session
-        return await save_mutation(
-            session,
-            DocumentPayload,
-            "document",
-            lambda: service.create_document(session=session, data=input_to_dict(input)),
-        )
 
-    @strawberry.mutation(
+    document_update = mutation(
+        input=DocumentUpdateInput,
+        payload=DocumentPayload,
+        field="document",
+        run=service.update_document,
+        permission=WRITE,
         description="Change a document. An issued document keeps its lines and amounts.",
-        permission_classes=WRITE,
     )
-    async def document_update(self, info: Info, input: DocumentUpdateInput) -> DocumentPayload:
-        session = info.context.session
-        data = input_to_dict(input)
-        document_id = data.pop("id")
-        return await save_mutation(
-            session,
-            DocumentPayload,
-            "document",
-            lambda: service.update_document(session=session, id=document_id, data=data),
-        )
 
-    @strawberry.mutation(
+    document_issue = mutation(
+        input=DocumentIdInput,
+        payload=DocumentPayload,
+        field="document",
+        run=service.issue_document,
+        permission=WRITE,
         description="Issue a draft: draft -> sent. An invoice, bill or credit note posts its "
         "voucher; a credit note against an invoice is applied to it (refused above the "
         "invoice's amount due).",
-        permission_classes=WRITE,
     )
-    async def document_issue(self, info: Info, input: DocumentIdInput) -> DocumentPayload:
-        session = info.context.session
-        return await save_mutation(
-            session,
-            DocumentPayload,
-            "document",
-            lambda: service.issue_document(session=session, id=input.id),
-        )
 
-    @strawberry.mutation(
+    document_cancel = mutation(
+        input=DocumentIdInput,
+        payload=DocumentPayload,
+        field="document",
+        run=service.cancel_document,
+        permission=WRITE,
         description="Cancel a document; nothing more can happen to it. An issued invoice, bill "
         "or credit note has its voucher reversed; a credit note gives its credit back to the "
         "invoice.",
-        permission_classes=WRITE,
     )
-    async def document_cancel(self, info: Info, input: DocumentIdInput) -> DocumentPayload:
-        session = info.context.session
-        return await save_mutation(
-            session,
-            DocumentPayload,
-            "document",
-            lambda: service.cancel_document(session=session, id=input.id),
-        )
 
-    @strawberry.mutation(
+    document_convert = mutation(
+        input=DocumentIdInput,
+        payload=DocumentConvertPayload,
+        run=_converting(kinds=None),
+        permission=WRITE,
         description="Convert an estimate or a sales order into a draft invoice, a purchase order "
         "into a draft bill (same contact, currency, lines, discounts and shipping; its parent is "
         "the source, which becomes converted). A declined, cancelled or converted document "
         "cannot be converted.",
-        permission_classes=WRITE,
     )
-    async def document_convert(self, info: Info, input: DocumentIdInput) -> DocumentConvertPayload:
-        return await _convert_mutation(info.context.session, input.id, None)
 
-    @strawberry.mutation(
+    estimate_accept = mutation(
+        input=DocumentIdInput,
+        payload=DocumentPayload,
+        field="document",
+        run=service.accept_estimate,
+        permission=WRITE,
         description="The customer accepted a sent estimate: sent -> accepted.",
-        permission_classes=WRITE,
     )
-    async def estimate_accept(self, info: Info, input: DocumentIdInput) -> DocumentPayload:
-        session = info.context.session
-        return await save_mutation(
-            session,
-            DocumentPayload,
-            "document",
-            lambda: service.accept_estimate(session=session, id=input.id),
-        )
 
-    @strawberry.mutation(
+    estimate_decline = mutation(
+        input=DocumentIdInput,
+        payload=DocumentPayload,
+        field="document",
+        run=service.decline_estimate,
+        permission=WRITE,
         description="The customer declined a sent estimate: sent -> declined.",
-        permission_classes=WRITE,
     )
-    async def estimate_decline(self, info: Info, input: DocumentIdInput) -> DocumentPayload:
-        session = info.context.session
-        return await save_mutation(
-            session,
-            DocumentPayload,
-            "document",
-            lambda: service.decline_estimate(session=session, id=input.id),
-        )
 
-    @strawberry.mutation(
+    estimate_convert = mutation(
+        input=DocumentIdInput,
+        payload=DocumentConvertPayload,
+        run=_converting(kinds={DocumentKind.ESTIMATE.value}),
+        permission=WRITE,
         description="Turn an estimate into a draft invoice linked to it; the estimate becomes "
         "converted.",
-        permission_classes=WRITE,
     )
-    async def estimate_convert(self, info: Info, input: DocumentIdInput) -> DocumentConvertPayload:
-        return await _convert_mutation(info.context.session, input.id, ESTIMATE)
 
-    @strawberry.mutation(description="Delete a draft document.", permission_classes=WRITE)
-    async def document_delete(self, info: Info, input: DocumentIdInput) -> DocumentDeletePayload:
-        session = info.context.session
-
-        async def action() -> DocumentDeletePayload:
-            row = await service.delete_document(session=session, id=input.id)
-            return DocumentDeletePayload(deleted_document_id=global_id_of(row))
-
-        return await run_mutation(session, DocumentDeletePayload, action)
+    document_delete = mutation(
+        input=DocumentIdInput,
+        payload=DocumentDeletePayload,
+        field="deleted_document_id",
+        returns="deleted_id",
+        run=service.delete_document,
+        permission=WRITE,
+        description="Delete a draft document.",
+    )

@@ -3,15 +3,11 @@ financial years, vouchers. The reports hang off `Company.reports` (types.Reports
 
 from __future__ import annotations
 
-from typing import TypeVar
-
 import strawberry
 
 from gql.auth.permissions import module_read, module_write
-from gql.context import Info
 from gql.core.graph import RootConnection, root_connection, root_get
-from gql.core.inputs import input_to_dict
-from gql.core.mutations import save_mutation
+from gql.core.mutations import mutation
 from gql.domains.ledger import service
 from gql.domains.ledger.models import FinancialYear, LedgerAccount, Voucher
 from gql.domains.ledger.types import (
@@ -41,9 +37,6 @@ from gql.domains.ledger.types import (
 
 READ = module_read(MODULE)
 WRITE = module_write(MODULE)
-
-P = TypeVar("P")
-
 
 LEDGER_ACCOUNTS = RootConnection(
     LedgerAccount, account_filter_of, account_order_of, service.ACCOUNT_ORDER_COLUMNS
@@ -116,47 +109,33 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(
+    ledger_account_create = mutation(
+        input=LedgerAccountCreateInput,
+        payload=LedgerAccountPayload,
+        field="ledger_account",
+        run=service.create_account,
+        permission=WRITE,
         description="Add an account to the chart, under a detailed heading.",
-        permission_classes=WRITE,
     )
-    async def ledger_account_create(
-        self, info: Info, input: LedgerAccountCreateInput
-    ) -> LedgerAccountPayload:
-        session = info.context.session
-        return await save_mutation(
-            session,
-            LedgerAccountPayload,
-            "ledger_account",
-            lambda: service.create_account(session=session, data=input_to_dict(input)),
-        )
 
-    @strawberry.mutation(
+    voucher_create = mutation(
+        input=VoucherCreateInput,
+        payload=VoucherPayload,
+        field="voucher",
+        run=service.create_manual_voucher,
+        permission=WRITE,
         description="Post a manual voucher. Refused unless it has lines, each line is a debit or a "
         "credit, debits equal credits, and every account is one of this company's accounts (not a "
         "heading).",
-        permission_classes=WRITE,
     )
-    async def voucher_create(self, info: Info, input: VoucherCreateInput) -> VoucherPayload:
-        session = info.context.session
-        return await save_mutation(
-            session,
-            VoucherPayload,
-            "voucher",
-            lambda: service.create_manual_voucher(session=session, data=input_to_dict(input)),
-        )
 
-    @strawberry.mutation(
+    voucher_reverse = mutation(
+        input=VoucherReverseInput,
+        payload=VoucherPayload,
+        field="voucher",
+        run=service.reverse_manual_voucher,
+        permission=WRITE,
         description="Correct a manual voucher with its reversing voucher (returned). A voucher is "
         "reversed at most once, a reversal is never reversed, and automatic vouchers are corrected "
         "through their cause.",
-        permission_classes=WRITE,
     )
-    async def voucher_reverse(self, info: Info, input: VoucherReverseInput) -> VoucherPayload:
-        session = info.context.session
-        return await save_mutation(
-            session,
-            VoucherPayload,
-            "voucher",
-            lambda: service.reverse_manual_voucher(session=session, data=input_to_dict(input)),
-        )

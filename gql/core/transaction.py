@@ -1,0 +1,26 @@
+"""One database transaction per write, the same for both dialects: a GraphQL mutation
+(gql/core/mutations.py) and a REST request (gql/rest/numbors.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+T = TypeVar("T")
+
+
+async def in_transaction(session: AsyncSession, action: Callable[[], Awaitable[T]]) -> T:
+    """`action`'s result, committed whole; when it raises, everything it wrote is rolled
+    back and the exception goes on for the dialect to answer (bad input: GraphQL
+    `userErrors`, a REST 400). Rolled back at once, whatever the failure (a
+    cancellation too): GraphQL's next mutation in the same operation, or the next
+    operation on the same WebSocket, shares the session."""
+    try:
+        result = await action()
+        await session.commit()
+    except BaseException:
+        await session.rollback()
+        raise
+    return result
