@@ -13,7 +13,7 @@ import importlib
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, Optional, get_args, get_origin
+from typing import Annotated, Any, get_args, get_origin
 
 import strawberry
 from sqlalchemy import ColumnElement
@@ -241,7 +241,7 @@ def _connection_signature(
     for name, input_type in (("filter", filter), ("order_by", order)):
         if input_type is not None:
             parameters.append(
-                inspect.Parameter(name, keyword, default=None, annotation=Optional[input_type])  # noqa: UP045  # a lazy annotation has no `|`
+                inspect.Parameter(name, keyword, default=None, annotation=input_type | None)
             )
     resolve.__signature__ = inspect.Signature(parameters, return_annotation=connection)
     resolve.__annotations__ = {p.name: p.annotation for p in parameters} | {"return": connection}
