@@ -107,3 +107,25 @@ async def test_compiled_path_answers_each_root_field_with_one_statement(api, sql
     assert body["extensions"]["executors"] == {"contacts": "compiled", "documents": "compiled"}
     assert len(body["data"]["documents"]["nodes"]) == 10
     assert sql_counter.count == VIEWER_STATEMENTS + 2, sql_counter.statements
+
+
+# A root fragment sends the query to the resolver path (gql/compiler/executor.py).
+RESOLVER_DOCUMENTS = """
+query($first: Int!) { ... on Query { documents(first: $first) { nodes { number FIELDS } } } }"""
+
+
+async def test_computed_values_cost_one_batched_statement_on_the_resolver_path(api, sql_counter):
+    # given 20 invoices
+    owner = await api.register()
+    await _seed(api, owner, contacts=4, documents_each=5)
+    plain = RESOLVER_DOCUMENTS.replace("FIELDS", "")
+    derived = RESOLVER_DOCUMENTS.replace("FIELDS", "overdue expired amountDue { amount }")
+    # when pages of 2 and 20 ask for three computed values each, and for none
+    body = await api.gql(derived, {"first": 2}, owner)
+    assert "executors" not in body.get("extensions", {})  # nothing compiled
+    without, _ = await _count(api, sql_counter, owner, plain, {"first": 20})
+    small, _ = await _count(api, sql_counter, owner, derived, {"first": 2})
+    large, data = await _count(api, sql_counter, owner, derived, {"first": 20})
+    # then the three values of every row come from one more statement, whatever the page
+    assert len(data["documents"]["nodes"]) == 20
+    assert small == large == without + 1, sql_counter.statements

@@ -12,7 +12,6 @@ import logging
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any, Generic, TypeVar
 
 from graphql import (
@@ -30,7 +29,7 @@ from graphql.language.visitor import Visitor
 from sqlalchemy import Text, cast
 
 from gql.compiler.planner import Fallback, Planner, RootPlan
-from gql.compiler.sqlenv import SqlEnv
+from gql.compiler.sqlenv import SqlEnv, request_env
 from gql.core.admission import Admission, Admitted
 from gql.settings import Settings
 
@@ -97,11 +96,7 @@ class CompiledReads:
         )
         if isinstance(coerced, list):
             return None
-        env = SqlEnv(
-            dialect=context.session.bind.dialect.name,
-            tenant_id=context.viewer.company.id,
-            today=date.today(),
-        )
+        env = request_env(context.session)
         fields, plans, fallback = self._plan(
             query, prepared, operation, coerced, variables, env, context
         )

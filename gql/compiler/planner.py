@@ -37,7 +37,7 @@ from gql.auth.access import Need, allows
 from gql.compiler.sqlenv import SqlEnv
 from gql.core.graph import (
     Computed,
-    Edge,
+    EdgeConnection,
     MoneyOf,
     NotCompiled,
     RootConnection,
@@ -224,7 +224,7 @@ class Planner:
             statement = select(body).select_from(table).where(self._tenant(table), table.c.id == pk)
             return RootPlan(statement=statement, not_found=f"{spec.what} not found")
         table = spec.model.__table__.alias()
-        where = self._adapt(table, spec.filter_of(args.get("filter")).conditions())
+        where = self._adapt(table, spec.filter_of(args.get("filter")).conditions(self.env))
         field_name, direction = spec.order_of(args.get("orderBy"))
         order = self._order(table, spec.order_columns[field_name], direction)
         body = self.connection(named, nodes, spec.model, table, where, order, self.page_args(args))
@@ -272,12 +272,15 @@ class Planner:
             return self._to_many(spec, named, row, nodes)
         if isinstance(spec, ToOneBy):
             return self._to_one_by(spec, named, row, nodes)
-        if isinstance(spec, Edge):
+        if isinstance(spec, EdgeConnection):
             return self._edge(spec, field, named, row, nodes)
         if isinstance(spec, MoneyOf):
             return self._money(spec, named, row, nodes)
         if isinstance(spec, Computed):
             return self._present(named, spec.sql(row, env), kind=spec.kind)
+        if getattr(definition, "base_resolver", None) is not None:
+            # Its own resolver decides its value; without a declaration it is not a column.
+            raise Fallback(f"{type_.name}.{name} has a resolver and no SQL declaration")
         if field.args and any(n.arguments for n in nodes):
             raise Fallback(f"{type_.name}.{name} takes arguments")
         column = getattr(definition, "python_name", name)
@@ -309,7 +312,9 @@ class Planner:
     def _money(
         self, spec: MoneyOf, named: GraphQLObjectType, row: Any, nodes: list[FieldNode]
     ) -> ColumnElement[Any]:
-        amount = row.c[spec.amount] if isinstance(spec.amount, str) else spec.amount(row, self.env)
+        amount = (
+            row.c[spec.amount] if isinstance(spec.amount, str) else spec.amount.sql(row, self.env)
+        )
         parts = []
         for key, sub in self.collect(named, nodes).items():
             name = sub[0].name.value
@@ -367,7 +372,7 @@ class Planner:
 
     def _edge(
         self,
-        spec: Edge,
+        spec: EdgeConnection,
         field: GraphQLField,
         named: GraphQLObjectType,
         row: Any,
@@ -381,7 +386,7 @@ class Planner:
         target = spec.model.__table__.alias()
         where = [
             target.c[spec.fk] == row.c.id,
-            *self._adapt(target, spec.filter_of(args.get("filter")).conditions()),
+            *self._adapt(target, spec.filter_of(args.get("filter")).conditions(self.env)),
         ]
         field_name, direction = spec.order_of(args.get("orderBy"))
         order = self._order(target, spec.order_columns[field_name], direction)

@@ -69,6 +69,25 @@ def register_sqlite_functions(dbapi_connection: Any) -> None:
 # --- the dialect helpers ------------------------------------------------------------------
 
 
+_ENV_KEY = "ledgergraph.sql_env"
+
+
+def request_env(session: Any) -> SqlEnv:
+    """The SqlEnv of the request `session` serves: its dialect, its tenant and the day
+    it first asked. The compiled path and the resolver path (computed values, filters)
+    of one request use this one env, so they never disagree about `today`."""
+    from gql.db import get_tenant
+
+    info = session.sync_session.info
+    tenant = get_tenant(session)
+    env: SqlEnv | None = info.get(_ENV_KEY)
+    if env is None or env.tenant_id != tenant:
+        # Without a tenant, an empty id: it matches no company's rows.
+        env = SqlEnv(dialect=session.bind.dialect.name, tenant_id=tenant or "", today=date.today())
+        info[_ENV_KEY] = env
+    return env
+
+
 @dataclass(frozen=True)
 class SqlEnv:
     """Builders for one dialect, plus request values (`today`, `tenant_id`)."""

@@ -3,16 +3,17 @@
 Each helper returns a strawberry field whose resolver goes through a dataloader (the
 resolver path) and whose metadata tells the SQL compiler (gql/compiler) what the
 field is in SQL. Plain columns need no declaration: a field named like a column of
-the node's table is that column.
+the node's table is that column. A field with a resolver of its own and no
+declaration is never compiled (the planner leaves it to the resolver path).
 """
 
 from __future__ import annotations
 
+import importlib
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, get_args, get_origin
 
 import strawberry
 from sqlalchemy import ColumnElement
@@ -50,33 +51,36 @@ class ToOneBy:
 
 
 @dataclass(frozen=True)
-class Edge:
-    """A connection of `model` rows whose `fk` is this row's id."""
+class EdgeConnection:
+    """A connection edge: the `model` rows whose `fk` is this row's id, filtered and
+    ordered by the field's `filter` and `orderBy` arguments."""
 
     model: type[Any]
     fk: str
-    filter_of: Callable[[Any], Any]  # the GraphQL filter input -> an object with .conditions()
+    filter_of: Callable[[Any], Any]  # the GraphQL filter input -> an object with .conditions(env)
     order_of: Callable[[Any], tuple[str, str]]  # the GraphQL order input -> (field, direction)
     order_columns: dict[str, Any]
     module: str | None = None
 
 
 @dataclass(frozen=True)
-class MoneyOf:
-    """`{amount, currency}` from an amount (a column name, or `amount(table, env)`, an
-    expression over the row's table) and the currency column."""
-
-    amount: str | Callable[[Any, Any], ColumnElement[Any]]
-    currency: str
-
-
-@dataclass(frozen=True)
 class Computed:
-    """A value SQL can compute: `sql(table, env)` gives the expression (env: the
-    compiler's dialect helpers and request values such as `today`)."""
+    """A value computed by SQL over one row: `sql(table, env)` gives the expression
+    over the row's table (or an alias of it); env: the request's SqlEnv (dialect
+    helpers, `today`, `tenant_id`). The compiler inlines it; the resolver path selects
+    the same expression through gql.core.loaders.ComputedLoader."""
 
     sql: Callable[[Any, Any], ColumnElement[Any]]
     kind: str  # how to present it: "decimal", "bool", "string"
+
+
+@dataclass(frozen=True)
+class MoneyOf:
+    """`{amount, currency}` from an amount (a column name, or a Computed expression
+    over the row's table) and the currency column."""
+
+    amount: str | Computed
+    currency: str
 
 
 @dataclass(frozen=True)
@@ -134,19 +138,26 @@ def to_one_by(loader: type[Any], *, description: str | None = None) -> Any:
     return strawberry.field(resolver=resolve, description=description, metadata={SQL: spec})
 
 
+def computed(spec: Computed, *, description: str | None = None) -> Any:
+    """A field answering `spec` for its row, on both read paths from the one expression."""
+
+    async def resolve(root: Any, info: strawberry.Info) -> Any:
+        return await load_computed(info, spec, root)
+
+    return strawberry.field(resolver=resolve, description=description, metadata={SQL: spec})
+
+
 def money(
-    amount: str | Callable[[Any, Any], Any],
-    currency: str = "currency_code",
-    *,
-    python: Callable[[Any], Decimal] | None = None,
-    description: str | None = None,
+    amount: str | Computed, currency: str = "currency_code", *, description: str | None = None
 ) -> Any:
-    """A Money field. `amount` names a column, or is an expression (then `python`
-    computes the same value on a row)."""
+    """A Money field: `amount` names a column, or is a Computed ("decimal") expression."""
     from gql.domains.catalogue.types import Money
 
-    def resolve(root: Any) -> Money:
-        value = python(root) if python is not None else getattr(root, amount)  # type: ignore[arg-type]
+    async def resolve(root: Any, info: strawberry.Info) -> Money:
+        if isinstance(amount, Computed):
+            value = await load_computed(info, amount, root)
+        else:
+            value = getattr(root, amount)
         return Money(amount=value, currency=getattr(root, currency))
 
     return strawberry.field(
@@ -154,18 +165,10 @@ def money(
     )
 
 
-def computed(
-    python: Callable[[Any], Any],
-    sql: Callable[[Any, Any], ColumnElement[Any]] | None,
-    kind: str,
-    *,
-    description: str | None = None,
-) -> Any:
-    def resolve(root: Any) -> Any:
-        return python(root)
+async def load_computed(info: strawberry.Info, spec: Computed, root: Any) -> Any:
+    from gql.core.loaders import ComputedLoader
 
-    spec: Any = Computed(sql, kind) if sql is not None else NotCompiled("computed in Python")
-    return strawberry.field(resolver=resolve, description=description, metadata={SQL: spec})
+    return await info.context.loaders.get(ComputedLoader).load((spec, type(root), root.id))
 
 
 def python_only(
@@ -196,8 +199,9 @@ async def list_page(
 ) -> Any:
     """One page of `spec`'s rows: what a root connection answers on the resolver path,
     and what the REST lists answer. `where` is the area's filter (an object with
-    `.conditions()`; default: `spec.filter_of(None)`), `order` a (field, direction)
+    `.conditions(env)`; default: `spec.filter_of(None)`), `order` a (field, direction)
     (default: `spec.order_of(None)`)."""
+    from gql.compiler.sqlenv import request_env
     from gql.core.ordering import order_clauses
     from gql.core.pagination import fetch_page
 
@@ -206,10 +210,50 @@ async def list_page(
     return await fetch_page(
         session,
         spec.model,
-        where=rows_filter.conditions(),
+        where=rows_filter.conditions(request_env(session)),
         order_by=order_clauses(spec.model, spec.order_columns[field], direction),
         args=args,
     )
+
+
+def _connection_signature(
+    resolve: Any,
+    connection: Any,
+    filter: Any,
+    order: Any,
+    *,
+    root: bool,
+) -> None:
+    """Give `resolve` (which takes the page arguments and the optional `filter` /
+    `order_by` inputs as keywords) the signature strawberry reads its GraphQL
+    arguments from: first/after/last/before, and filter / orderBy when their input
+    types are given (a type, or a strawberry.lazy annotation)."""
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    positional = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    parameters = [inspect.Parameter("root", positional, annotation=Any)] if root else []
+    parameters += [
+        inspect.Parameter("info", positional, annotation=strawberry.Info),
+        inspect.Parameter("first", keyword, default=None, annotation=int | None),
+        inspect.Parameter("after", keyword, default=None, annotation=str | None),
+        inspect.Parameter("last", keyword, default=None, annotation=int | None),
+        inspect.Parameter("before", keyword, default=None, annotation=str | None),
+    ]
+    for name, input_type in (("filter", filter), ("order_by", order)):
+        if input_type is not None:
+            parameters.append(
+                inspect.Parameter(name, keyword, default=None, annotation=input_type | None)
+            )
+    resolve.__signature__ = inspect.Signature(parameters, return_annotation=connection)
+    resolve.__annotations__ = {p.name: p.annotation for p in parameters} | {"return": connection}
+
+
+def _class_of(annotation: Any) -> Any:
+    """The class an annotation names: itself, or what a strawberry.lazy one points at."""
+    if get_origin(annotation) is not Annotated:
+        return annotation
+    name, lazy = get_args(annotation)[:2]
+    type_name = name if isinstance(name, str) else name.__forward_arg__
+    return getattr(importlib.import_module(lazy.module, lazy.package), type_name)
 
 
 def root_connection(
@@ -244,33 +288,56 @@ def root_connection(
         )
         return connection.from_page(page)
 
-    # The arguments strawberry sees: the signature says which, with their types (the
-    # resolver itself takes the optional inputs as keywords).
-    keyword = inspect.Parameter.KEYWORD_ONLY
-    parameters = [
-        inspect.Parameter(
-            "info", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=strawberry.Info
-        ),
-        inspect.Parameter("first", keyword, default=None, annotation=int | None),
-        inspect.Parameter("after", keyword, default=None, annotation=str | None),
-        inspect.Parameter("last", keyword, default=None, annotation=int | None),
-        inspect.Parameter("before", keyword, default=None, annotation=str | None),
-    ]
-    for name, input_type in (("filter", filter), ("order_by", order)):
-        if input_type is not None:
-            parameters.append(
-                inspect.Parameter(name, keyword, default=None, annotation=input_type | None)
-            )
-    resolve.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        parameters, return_annotation=connection
-    )
-    resolve.__annotations__ = {p.name: p.annotation for p in parameters} | {"return": connection}
+    _connection_signature(resolve, connection, filter, order, root=False)
     return strawberry.field(
         resolver=resolve,
         description=description,
         permission_classes=permission_classes,
         metadata={SQL: spec},
     )
+
+
+def connection_edge(
+    spec: EdgeConnection,
+    connection: Any,
+    *,
+    filter: Any,
+    order: Any,
+    description: str,
+) -> Any:
+    """A connection edge over `spec`, declared once: the connection arguments, a
+    resolver that pages through a loader made for this edge (one statement for every
+    parent asking for the same page shape: gql.core.loaders.PageByForeignKeyLoader),
+    and the compiler's metadata. `connection`, `filter` and `order` are types, or
+    strawberry.lazy annotations where the edge's types would import this module."""
+    from gql.core.loaders import PageByForeignKeyLoader
+
+    loader = type(
+        f"{spec.model.__name__}PageBy{spec.fk}Loader", (PageByForeignKeyLoader,), {"edge": spec}
+    )
+
+    async def resolve(
+        root: Any,
+        info: strawberry.Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        **inputs: Any,
+    ) -> Any:
+        ctx = info.context
+        if spec.module is not None:
+            from gql.auth.permissions import require_module
+
+            require_module(ctx.viewer, spec.module)
+        args = ctx.page_args(first=first, after=after, last=last, before=before)
+        filter_value = spec.filter_of(inputs.get("filter"))
+        key = (root.id, args, filter_value, spec.order_of(inputs.get("order_by")))
+        page = await ctx.loaders.get(loader).load(key)
+        return _class_of(connection).from_page(page)
+
+    _connection_signature(resolve, connection, filter, order, root=True)
+    return strawberry.field(resolver=resolve, description=description, metadata={SQL: spec})
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
 from aiodataloader import DataLoader
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gql.core.ordering import order_clauses
 from gql.core.pagination import Page, PageArgs, fetch_pages
 
 T = TypeVar("T")
@@ -83,44 +84,88 @@ class OneByForeignKeyLoader(DataLoader[str, Any], Generic[T]):
         return [first.get(key) for key in keys]
 
 
-class PageByForeignKeyLoader(DataLoader[tuple[Any, ...], Page[Any]], Generic[T]):
-    """Connection pages of a to-many edge, batched across parents.
+class PageByForeignKeyLoader(DataLoader[tuple[Any, ...], Page[Any]]):
+    """Connection pages of one connection edge (`edge`, a gql.core.graph.EdgeConnection;
+    gql.core.graph.connection_edge makes one subclass per edge), batched across parents.
 
-    Keys are `(parent_id, PageArgs, where_key, order_key)`. Parents asking for the
-    same page shape share one statement; `conditions` and `ordering` turn the
-    hashable keys back into SQL.
+    Keys are `(parent_id, PageArgs, filter, (field, direction))`, the filter being the
+    area's (hashable) filter object. Parents asking for the same page shape share one
+    statement.
     """
 
-    model: ClassVar[type[Any]]
-    foreign_key: ClassVar[str]
+    edge: ClassVar[Any]
 
     def __init__(self, session: AsyncSession) -> None:
         super().__init__()
         self.session = session
 
-    def conditions(self, where_key: Hashable) -> list[ColumnElement[bool]]:
-        return []
-
-    def ordering(self, order_key: Hashable) -> list[ColumnElement[Any]]:
-        return [self.model.id]
-
     async def batch_load_fn(self, keys: Sequence[tuple[Any, ...]]) -> list[Page[Any]]:
+        from gql.compiler.sqlenv import request_env
+
+        edge = self.edge
         groups: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
-        for parent_id, args, where_key, order_key in keys:
-            groups[(args, where_key, order_key)].append(parent_id)
+        for parent_id, args, where, order in keys:
+            groups[(args, where, order)].append(parent_id)
         results: dict[tuple[Any, ...], Page[Any]] = {}
-        column = getattr(self.model, self.foreign_key)
-        for (args, where_key, order_key), parents in groups.items():
+        env = request_env(self.session)
+        for (args, where, (field, direction)), parents in groups.items():
             assert isinstance(args, PageArgs)
             pages = await fetch_pages(
                 self.session,
-                self.model,
-                where=self.conditions(where_key),
-                order_by=self.ordering(order_key),
+                edge.model,
+                where=where.conditions(env),
+                order_by=order_clauses(edge.model, edge.order_columns[field], direction),
                 args=args,
-                partition_by=column,
+                partition_by=getattr(edge.model, edge.fk),
                 keys=parents,
             )
             for parent_id in parents:
-                results[(parent_id, args, where_key, order_key)] = pages[parent_id]
+                results[(parent_id, args, where, (field, direction))] = pages[parent_id]
         return [results[tuple(key)] for key in keys]
+
+
+class ComputedLoader(DataLoader[tuple[Any, type[Any], str], Any]):
+    """Computed values (gql.core.graph.Computed) of rows, keyed by (spec, model, row id):
+    the resolver path's way to the very expression the compiler inlines. Per model, ONE
+    statement selects every expression asked for, for every row asked for."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        super().__init__()
+        self.session = session
+
+    async def batch_load_fn(self, keys: Sequence[tuple[Any, type[Any], str]]) -> list[Any]:
+        wanted: dict[type[Any], tuple[dict[Any, None], set[str]]] = {}
+        for spec, model, pk in keys:
+            specs, ids = wanted.setdefault(model, ({}, set()))
+            specs[spec] = None
+            ids.add(pk)
+        found: dict[tuple[Any, type[Any], str], Any] = {}
+        for model, (specs, ids) in wanted.items():
+            values = await computed_values(self.session, model, list(specs), ids)
+            for pk, row in values.items():
+                for spec, value in zip(specs, row, strict=True):
+                    found[(spec, model, pk)] = value
+        return [found.get(tuple(key)) for key in keys]  # type: ignore[call-overload]
+
+
+async def computed_values(
+    session: AsyncSession, model: type[Any], specs: Sequence[Any], ids: Iterable[str]
+) -> dict[str, tuple[Any, ...]]:
+    """Each row's values of `specs` (Computed declarations over `model`), by row id, in
+    one statement with the request's SqlEnv, as the compiler would present them before
+    JSON: a computed flag is never null."""
+    from gql.compiler.sqlenv import request_env
+
+    env = request_env(session)
+    table = model.__table__.alias()
+    columns = [spec.sql(table, env) for spec in specs]
+    stmt = select(table.c.id, *columns).where(
+        table.c.company_id == env.tenant_id, table.c.id.in_(list(ids))
+    )
+    out: dict[str, tuple[Any, ...]] = {}
+    for pk, *values in (await session.execute(stmt)).all():
+        out[pk] = tuple(
+            bool(value) if spec.kind == "bool" else value
+            for spec, value in zip(specs, values, strict=True)
+        )
+    return out

@@ -92,7 +92,9 @@ def error_list(exc: UserInputError) -> list[dict[str, str]]:
 
 
 @dataclass
-class Page:
+class PageParams:
+    """A REST list's `page` (from 1) and `limit`."""
+
     page: int
     limit: int
 
@@ -109,7 +111,7 @@ def bad_params(*errors: dict[str, str]) -> HttpError:
     return HttpError(400, "Invalid query parameters", list(errors))
 
 
-def page_params(request: Request, settings: Settings) -> Page:
+def page_params(request: Request, settings: Settings) -> PageParams:
     """`page` (from 1) and `limit` (default 25, at most the page-size cap)."""
     errors: list[dict[str, str]] = []
     values = {}
@@ -130,7 +132,7 @@ def page_params(request: Request, settings: Settings) -> Page:
         values[name] = value
     if errors:
         raise bad_params(*errors)
-    return Page(page=values["page"], limit=values["limit"])
+    return PageParams(page=values["page"], limit=values["limit"])
 
 
 def bool_param(request: Request, name: str) -> bool | None:

@@ -1,23 +1,17 @@
-"""Banking loaders: accounts, transactions, transfers, account balances and the voucher
-each transaction posted."""
+"""Banking loaders: accounts, transactions, transfers and the voucher each transaction
+posted."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
-from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
-from aiodataloader import DataLoader
 from sqlalchemy import ColumnElement
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gql.core.loaders import (
     ByForeignKeyLoader,
     ByIdLoader,
     OneByForeignKeyLoader,
-    PageByForeignKeyLoader,
 )
-from gql.core.ordering import order_clauses
 from gql.domains.banking.models import Account, Transaction, Transfer
 from gql.domains.ledger.models import SourceType, Voucher
 
@@ -48,37 +42,6 @@ class TransactionsByTransferIdLoader(ByForeignKeyLoader[Transaction]):
     model = Transaction
     foreign_key = "transfer_id"
     order_by = ("type", "id")
-
-
-class TransactionPageByAccountIdLoader(PageByForeignKeyLoader[Transaction]):
-    """Account.transactions: keys are (account id, PageArgs, TransactionFilter,
-    (field, direction))."""
-
-    model = Transaction
-    foreign_key = "account_id"
-
-    def conditions(self, where_key: Hashable) -> list[ColumnElement[bool]]:
-        return where_key.conditions()  # type: ignore[attr-defined,no-any-return]
-
-    def ordering(self, order_key: Hashable) -> list[ColumnElement[Any]]:
-        from gql.domains.banking.service import TRANSACTION_ORDER_COLUMNS
-
-        field, direction = cast(tuple[str, str], order_key)
-        return order_clauses(Transaction, TRANSACTION_ORDER_COLUMNS[field], direction)
-
-
-class AccountMovementLoader(DataLoader[str, Decimal]):
-    """Incomes less expenses of each account: one grouped SUM for the whole batch."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        super().__init__()
-        self.session = session
-
-    async def batch_load_fn(self, keys: Sequence[str]) -> list[Decimal]:
-        from gql.domains.banking.service import movements
-
-        found = await movements(self.session, keys)
-        return [found[key] for key in keys]
 
 
 class VoucherByTransactionIdLoader(OneByForeignKeyLoader[Voucher]):

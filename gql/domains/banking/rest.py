@@ -11,6 +11,7 @@ from starlette.routing import Route
 from gql.auth.access import Need
 from gql.core.errors import FieldError, UserInputError
 from gql.core.graph import list_page
+from gql.core.loaders import computed_values
 from gql.core.pagination import Page, PageArgs
 from gql.domains.banking import service
 from gql.domains.banking.models import Account, AccountType, Transaction, TransactionType, Transfer
@@ -52,8 +53,14 @@ def account_json(account: Account, balance: Any) -> dict[str, Any]:
         account,
         exclude=("company_id", "ledger_account_id"),
         currency=account.currency_code,
-        balance=account.opening_balance + balance,
+        balance=balance,
     )
+
+
+async def balances_of(ctx: RestContext, accounts: list[Account]) -> dict[str, Any]:
+    """Each account's balance: the expression Account.balance answers on GraphQL."""
+    found = await computed_values(ctx.session, Account, [service.BALANCE], [a.id for a in accounts])
+    return {pk: values[0] for pk, values in found.items()}
 
 
 def transaction_json(tx: Transaction) -> dict[str, Any]:
@@ -124,7 +131,7 @@ async def list_accounts(ctx: RestContext) -> Response:
         search=text_param(ctx.request, "search", ctx.settings),
     )
     result = await list_page(ctx.session, ACCOUNTS, args, where=filter)
-    balances = await service.movements(ctx.session, [a.id for a in result.rows])
+    balances = await balances_of(ctx, result.rows)
     return _list([account_json(a, balances[a.id]) for a in result.rows], result, page, limit)
 
 
@@ -135,7 +142,7 @@ async def create_account(ctx: RestContext) -> Response:
         account = await service.create_account(session=ctx.session, data=body)
     except UserInputError as exc:
         raise _theirs(exc, ACCOUNT_NAMES) from None
-    balances = await service.movements(ctx.session, [account.id])
+    balances = await balances_of(ctx, [account])
     return ok(account_json(account, balances[account.id]), 201)
 
 

@@ -39,8 +39,10 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from gql.compiler.sqlenv import SqlEnv
 from gql.core.claims import claim
 from gql.core.errors import ErrorCode, UserInputError
+from gql.core.graph import Computed
 from gql.core.inputs import InputModel, require_row, validate
 from gql.core.search import contains_any, equals
 from gql.db import ExactDecimal, get_tenant, utcnow
@@ -182,7 +184,7 @@ class AccountFilter:
     currency_code: str | None = None
     search: str | None = None
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def conditions(self, env: SqlEnv) -> list[ColumnElement[bool]]:
         a = Account
         out: list[ColumnElement[bool]] = []
         if self.type is not None:
@@ -208,7 +210,7 @@ class TransactionFilter:
     paid_at_to: date | None = None
     search: str | None = None
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def conditions(self, env: SqlEnv) -> list[ColumnElement[bool]]:
         t = Transaction
         out: list[ColumnElement[bool]] = []
         if self.type is not None:
@@ -234,7 +236,7 @@ class TransferFilter:
     paid_at_to: date | None = None
     search: str | None = None
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def conditions(self, env: SqlEnv) -> list[ColumnElement[bool]]:
         t = Transfer
         out: list[ColumnElement[bool]] = []
         if self.account_id is not None:
@@ -270,19 +272,6 @@ def _signed(table: Any) -> ColumnElement[Any]:
     )
 
 
-async def movements(session: AsyncSession, account_ids: Sequence[str]) -> dict[str, Decimal]:
-    """Incomes less expenses per account, summed by the database in one statement."""
-    t = Transaction.__table__
-    total = type_coerce(func.sum(_signed(t)), ExactDecimal(2))
-    stmt = (
-        select(Transaction.account_id, total)
-        .where(Transaction.account_id.in_(list(account_ids)))
-        .group_by(Transaction.account_id)
-    )
-    found = {account_id: amount for account_id, amount in (await session.execute(stmt)).all()}
-    return {key: found.get(key) or ZERO for key in account_ids}
-
-
 def balance_sql(account: Any, env: Any) -> ColumnElement[Any]:
     """The live balance in SQL over an account table (or alias): the opening balance
     plus a correlated sum of its transactions."""
@@ -294,6 +283,9 @@ def balance_sql(account: Any, env: Any) -> ColumnElement[Any]:
         .scalar_subquery()
     )
     return type_coerce(account.c.opening_balance + movement, ExactDecimal(2))
+
+
+BALANCE = Computed(balance_sql, "decimal")
 
 
 # --- helpers --------------------------------------------------------------------------------

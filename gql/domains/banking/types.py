@@ -10,9 +10,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from gql.auth.permissions import require_module
-from gql.context import Context, Info
-from gql.core.graph import Edge, MoneyOf, money, sql_meta, to_many, to_one, to_one_by
+from gql.context import Context
+from gql.core.graph import (
+    EdgeConnection,
+    connection_edge,
+    money,
+    to_many,
+    to_one,
+    to_one_by,
+)
 from gql.core.ids import decode_id
 from gql.core.inputs import input_to_dict
 from gql.core.mutations import UserError
@@ -21,9 +27,7 @@ from gql.core.relay import Connection, Node, node_type
 from gql.domains.banking import service
 from gql.domains.banking.loaders import (
     AccountByIdLoader,
-    AccountMovementLoader,
     TransactionByIdLoader,
-    TransactionPageByAccountIdLoader,
     TransactionsByTransferIdLoader,
     TransferByIdLoader,
     VoucherByTransactionIdLoader,
@@ -63,9 +67,8 @@ def _loader_fn(loader_class: Any) -> Any:
     return load
 
 
-async def _balance(root: Any, info: Info) -> Money:
-    movement = await info.context.loaders.get(AccountMovementLoader).load(root.id)
-    return Money(amount=root.opening_balance + movement, currency=root.currency_code)
+# Account.transactions names types declared further down this module.
+_THIS_MODULE = strawberry.lazy("gql.domains.banking.types")
 
 
 @node_type(
@@ -95,46 +98,25 @@ class AccountNode(Node):
         "ledger_account_id",
         description="The chart account this account's money is booked to.",
     )
-    balance: Money = strawberry.field(
-        resolver=_balance,
+    balance: Money = money(
+        service.BALANCE,
         description="The opening balance plus incomes less expenses (transfers included); "
         "a credit card's debt is negative.",
-        metadata=sql_meta(MoneyOf(service.balance_sql, "currency_code")),
     )
-
-    @strawberry.field(
-        description="This account's transactions, newest first unless ordered otherwise.",
-        metadata=sql_meta(
-            Edge(
-                Transaction,
-                "account_id",
-                filter_of=lambda value: transaction_filter_of(value),
-                order_of=lambda value: transaction_order_of(value),
-                order_columns=service.TRANSACTION_ORDER_COLUMNS,
-                module=MODULE,
-            )
+    transactions: Annotated[TransactionConnection, _THIS_MODULE] = connection_edge(
+        EdgeConnection(
+            Transaction,
+            "account_id",
+            filter_of=lambda value: transaction_filter_of(value),
+            order_of=lambda value: transaction_order_of(value),
+            order_columns=service.TRANSACTION_ORDER_COLUMNS,
+            module=MODULE,
         ),
+        Annotated["TransactionConnection", _THIS_MODULE],
+        filter=Annotated["TransactionFilter", _THIS_MODULE],
+        order=Annotated["TransactionOrder", _THIS_MODULE],
+        description="This account's transactions, newest first unless ordered otherwise.",
     )
-    async def transactions(
-        self: Any,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: TransactionFilter | None = None,
-        order_by: TransactionOrder | None = None,
-    ) -> TransactionConnection:
-        return await account_transactions(
-            info,
-            self,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            filter=filter,
-            order_by=order_by,
-        )
 
 
 @node_type(
@@ -369,26 +351,6 @@ def transaction_order_of(value: TransactionOrder | None) -> tuple[str, str]:
 
 def transfer_order_of(value: TransferOrder | None) -> tuple[str, str]:
     return _order_of(value, TransferOrder)
-
-
-async def account_transactions(
-    info: Info,
-    account: Any,
-    *,
-    first: int | None,
-    after: str | None,
-    last: int | None,
-    before: str | None,
-    filter: TransactionFilter | None,
-    order_by: TransactionOrder | None,
-) -> TransactionConnection:
-    """Account.transactions, batched across every account on the page."""
-    ctx = info.context
-    require_module(ctx.viewer, MODULE)
-    args = ctx.page_args(first=first, after=after, last=last, before=before)
-    key = (account.id, args, transaction_filter_of(filter), transaction_order_of(order_by))
-    page = await ctx.loaders.get(TransactionPageByAccountIdLoader).load(key)
-    return TransactionConnection.from_page(page)  # type: ignore[return-value]
 
 
 # --- inputs and payloads ------------------------------------------------------------------

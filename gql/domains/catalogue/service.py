@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, delete, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gql.compiler.sqlenv import SqlEnv
 from gql.core.errors import ErrorCode, FieldError, UserInputError
 from gql.core.inputs import InputModel, require_row, validate
 from gql.core.search import contains, contains_any
@@ -162,7 +163,7 @@ class _NamedTypedFilter:
     enabled: bool | None = None
     search: str | None = None
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def conditions(self, env: SqlEnv) -> list[ColumnElement[bool]]:
         out: list[ColumnElement[bool]] = []
         if self.type is not None:
             out.append(self.model.type == self.type)
@@ -188,7 +189,7 @@ class CurrencyFilter:
     enabled: bool | None = None
     search: str | None = None
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def conditions(self, env: SqlEnv) -> list[ColumnElement[bool]]:
         out: list[ColumnElement[bool]] = []
         if self.enabled is not None:
             out.append(Currency.enabled.is_(self.enabled))  # type: ignore[attr-defined]
@@ -204,7 +205,7 @@ class ItemFilter:
     category_id: str | None = None
     search: str | None = None
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def conditions(self, env: SqlEnv) -> list[ColumnElement[bool]]:
         out: list[ColumnElement[bool]] = []
         if self.type is not None:
             out.append(Item.type == self.type)  # type: ignore[arg-type]

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
-from gql.context import Context, Info
-from gql.core.graph import Edge, sql_meta, to_many, to_one
+from gql.context import Context
+from gql.core.graph import EdgeConnection, connection_edge, to_many, to_one
 from gql.core.ids import decode_id
 from gql.core.inputs import input_to_dict
 from gql.core.mutations import UserError
@@ -21,7 +21,6 @@ from gql.domains.catalogue.loaders import (
     CategoryByIdLoader,
     CurrencyByIdLoader,
     ItemByIdLoader,
-    ItemPageByCategoryIdLoader,
     ItemVariantByIdLoader,
     ItemVariantsByItemIdLoader,
     TaxByIdLoader,
@@ -55,6 +54,10 @@ class Money:
     currency: str
 
 
+# Category.items names types declared further down this module.
+_THIS_MODULE = strawberry.lazy("gql.domains.catalogue.types")
+
+
 @node_type(name="Category", model=Category, load=_loader_fn(CategoryByIdLoader))
 class CategoryNode(Node):
     name: str
@@ -63,38 +66,19 @@ class CategoryNode(Node):
     enabled: bool
     created_at: datetime
 
-    @strawberry.field(
-        description="The items in this category.",
-        metadata=sql_meta(
-            Edge(
-                Item,
-                "category_id",
-                filter_of=lambda value: item_filter_of(value),
-                order_of=lambda value: item_order_of(value),
-                order_columns=service.ITEM_ORDER_COLUMNS,
-            )
+    items: Annotated[ItemConnection, _THIS_MODULE] = connection_edge(
+        EdgeConnection(
+            Item,
+            "category_id",
+            filter_of=lambda value: item_filter_of(value),
+            order_of=lambda value: item_order_of(value),
+            order_columns=service.ITEM_ORDER_COLUMNS,
         ),
+        Annotated["ItemConnection", _THIS_MODULE],
+        filter=Annotated["ItemFilter", _THIS_MODULE],
+        order=Annotated["ItemOrder", _THIS_MODULE],
+        description="The items in this category.",
     )
-    async def items(
-        self: Any,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: ItemFilter | None = None,
-        order_by: ItemOrder | None = None,
-    ) -> ItemConnection:
-        return await category_items(
-            info,
-            self,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            filter=filter,
-            order_by=order_by,
-        )
 
 
 @node_type(name="Tax", model=Tax, load=_loader_fn(TaxByIdLoader), description="A tax rate.")
@@ -312,25 +296,6 @@ def currency_order_of(value: CurrencyOrder | None) -> tuple[str, str]:
 
 def item_order_of(value: ItemOrder | None) -> tuple[str, str]:
     return _order_of(value, ItemOrder)
-
-
-async def category_items(
-    info: Info,
-    category: Any,
-    *,
-    first: int | None,
-    after: str | None,
-    last: int | None,
-    before: str | None,
-    filter: ItemFilter | None,
-    order_by: ItemOrder | None,
-) -> ItemConnection:
-    """Category.items, batched across every category on the page."""
-    ctx = info.context
-    args = ctx.page_args(first=first, after=after, last=last, before=before)
-    key = (category.id, args, item_filter_of(filter), item_order_of(order_by))
-    page = await ctx.loaders.get(ItemPageByCategoryIdLoader).load(key)
-    return ItemConnection.from_page(page)  # type: ignore[return-value]
 
 
 # --- inputs and payloads ------------------------------------------------------------------

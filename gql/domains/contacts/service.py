@@ -9,6 +9,7 @@ from pydantic import EmailStr, Field, field_validator
 from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gql.compiler.sqlenv import SqlEnv
 from gql.core.errors import ErrorCode, UserInputError
 from gql.core.inputs import InputModel, require_row, validate
 from gql.core.search import contains_any
@@ -94,7 +95,7 @@ class ContactFilter:
     enabled: bool | None = None
     search: str | None = None
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def conditions(self, env: SqlEnv) -> list[ColumnElement[bool]]:
         out: list[ColumnElement[bool]] = []
         if self.type is not None:
             # A "both" contact is a customer and a supplier at once, so it matches either.

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from gql.context import Context, Info
-from gql.core.graph import Edge, sql_meta
+from gql.context import Context
+from gql.core.graph import EdgeConnection, connection_edge
 from gql.core.mutations import UserError
 from gql.core.ordering import OrderDirection
 from gql.core.relay import Connection, Node, node_type
@@ -73,6 +73,10 @@ def _from_json(cls: type[Any], data: dict[str, Any]) -> Any:
     return cls(**{k: data.get(k) for k in cls.__annotations__ if k in data})
 
 
+# Documents' types import this module (a document's contact), so they are lazy here.
+_DOCUMENTS_TYPES = strawberry.lazy("gql.domains.documents.types")
+
+
 def _documents_types() -> Any:
     from gql.domains.documents import types
 
@@ -106,59 +110,33 @@ class ContactNode(Node):
     created_at: datetime
     updated_at: datetime
 
-    @strawberry.field
-    def billing_address(self: Any) -> Address | None:
-        return Address.from_json(self.billing_address)
-
-    @strawberry.field
-    def shipping_address(self: Any) -> Address | None:
-        return Address.from_json(self.shipping_address)
-
-    @strawberry.field
-    def contact_persons(self: Any) -> list[ContactPerson]:
-        return [_from_json(ContactPerson, p) for p in self.contact_persons or []]
-
-    @strawberry.field
-    def custom_fields(self: Any) -> list[CustomField]:
-        return [_from_json(CustomField, f) for f in self.custom_fields or []]
-
-    @strawberry.field(
-        description="This contact's documents (invoices, bills, ...).",
-        metadata=sql_meta(
-            Edge(
-                Document,
-                "contact_id",
-                filter_of=lambda value: _documents_types().filter_of(value),
-                order_of=lambda value: _documents_types().order_of(value),
-                order_columns=DOCUMENT_ORDER_COLUMNS,
-                module="invoicing",
-            )
-        ),
+    # Attributes, not methods, so that they keep their place before `documents`.
+    billing_address: Address | None = strawberry.field(
+        resolver=lambda root: Address.from_json(root.billing_address)
     )
-    async def documents(
-        self: Any,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: Annotated[DocumentFilter, strawberry.lazy("gql.domains.documents.types")]
-        | None = None,
-        order_by: Annotated[DocumentOrder, strawberry.lazy("gql.domains.documents.types")]
-        | None = None,
-    ) -> Annotated[DocumentConnection, strawberry.lazy("gql.domains.documents.types")]:
-        from gql.domains.documents.types import contact_documents
-
-        return await contact_documents(
-            info,
-            self,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            filter=filter,
-            order_by=order_by,
-        )
+    shipping_address: Address | None = strawberry.field(
+        resolver=lambda root: Address.from_json(root.shipping_address)
+    )
+    contact_persons: list[ContactPerson] = strawberry.field(
+        resolver=lambda root: [_from_json(ContactPerson, p) for p in root.contact_persons or []]
+    )
+    custom_fields: list[CustomField] = strawberry.field(
+        resolver=lambda root: [_from_json(CustomField, f) for f in root.custom_fields or []]
+    )
+    documents: Annotated[DocumentConnection, _DOCUMENTS_TYPES] = connection_edge(
+        EdgeConnection(
+            Document,
+            "contact_id",
+            filter_of=lambda value: _documents_types().filter_of(value),
+            order_of=lambda value: _documents_types().order_of(value),
+            order_columns=DOCUMENT_ORDER_COLUMNS,
+            module="invoicing",
+        ),
+        Annotated["DocumentConnection", _DOCUMENTS_TYPES],
+        filter=Annotated["DocumentFilter", _DOCUMENTS_TYPES],
+        order=Annotated["DocumentOrder", _DOCUMENTS_TYPES],
+        description="This contact's documents (invoices, bills, ...).",
+    )
 
 
 @strawberry.type(name="ContactConnection")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from typing import Any
 
 from sqlalchemy import ColumnElement
@@ -11,9 +10,7 @@ from gql.core.loaders import (
     ByForeignKeyLoader,
     ByIdLoader,
     OneByForeignKeyLoader,
-    PageByForeignKeyLoader,
 )
-from gql.core.ordering import order_clauses
 from gql.domains.documents.models import Document, DocumentLine
 from gql.domains.ledger.models import SourceType, Voucher
 
@@ -51,19 +48,3 @@ class VoucherByDocumentIdLoader(OneByForeignKeyLoader[Voucher]):
     @staticmethod
     def where(table: Any) -> list[ColumnElement[bool]]:
         return [table.c.source_type == SourceType.DOCUMENT.value, table.c.reverses_id.is_(None)]
-
-
-class DocumentPageByContactIdLoader(PageByForeignKeyLoader[Document]):
-    """Contact.documents: keys are (contact id, PageArgs, DocumentFilter, (field, direction))."""
-
-    model = Document
-    foreign_key = "contact_id"
-
-    def conditions(self, where_key: Hashable) -> list[ColumnElement[bool]]:
-        return where_key.conditions()  # type: ignore[attr-defined,no-any-return]
-
-    def ordering(self, order_key: Hashable) -> list[ColumnElement[Any]]:
-        from gql.domains.documents.service import ORDER_COLUMNS
-
-        field, direction = order_key  # type: ignore[misc]
-        return order_clauses(Document, ORDER_COLUMNS[field], direction)

@@ -13,11 +13,13 @@ from starlette.routing import Route
 
 from gql.core.errors import FieldError, UserInputError
 from gql.core.graph import list_page
+from gql.core.loaders import computed_values
 from gql.core.pagination import PageArgs
 from gql.domains.catalogue.models import Item
 from gql.domains.companies.modules import ModuleAlias
 from gql.domains.contacts.models import Contact
 from gql.domains.documents import service
+from gql.domains.documents.computed import DERIVED
 from gql.domains.documents.models import Document, DocumentKind, DocumentStatus
 from gql.domains.documents.schema import DOCUMENTS
 from gql.rest.numbors import (
@@ -53,17 +55,22 @@ BODY_NAMES = Renames(
 )
 
 
+async def derived_of(ctx: RestContext, docs: list[Document]) -> dict[str, dict[str, Any]]:
+    """amountDue, overdue and expired of each document: the expressions the GraphQL
+    fields and filters use (gql.domains.documents.computed), in one statement."""
+    specs = list(DERIVED.values())
+    found = await computed_values(ctx.session, Document, specs, [d.id for d in docs])
+    return {pk: dict(zip(DERIVED, values, strict=True)) for pk, values in found.items()}
+
+
 def document_json(
-    doc: Document, contact: Contact | None = None, lines: list[Any] | None = None
+    doc: Document,
+    derived: dict[str, Any],
+    contact: Contact | None = None,
+    lines: list[Any] | None = None,
 ) -> dict[str, Any]:
-    data = row_json(
-        doc,
-        exclude=("company_id", "kind"),
-        type=doc.kind,
-        amountDue=service.amount_due(doc),
-        overdue=service.is_overdue(doc),
-        expired=service.is_expired(doc),
-    )
+    """`derived`: the document's entry of `derived_of`."""
+    data = row_json(doc, exclude=("company_id", "kind"), type=doc.kind, **derived)
     if contact is not None:
         data["contact"] = {
             "id": contact.id,
@@ -81,6 +88,13 @@ async def contacts_by_id(ctx: RestContext, ids: set[str]) -> dict[str, Contact]:
         return {}
     rows = (await ctx.session.scalars(select(Contact).where(Contact.id.in_(ids)))).all()
     return {c.id: c for c in rows}
+
+
+async def documents_json(ctx: RestContext, docs: list[Document]) -> list[dict[str, Any]]:
+    """A page of documents, each with its contact: two statements for the page."""
+    contacts = await contacts_by_id(ctx, {d.contact_id for d in docs})
+    derived = await derived_of(ctx, docs)
+    return [document_json(d, derived[d.id], contacts.get(d.contact_id)) for d in docs]
 
 
 async def document_detail(ctx: RestContext, doc: Document) -> dict[str, Any]:
@@ -104,7 +118,8 @@ async def document_detail(ctx: RestContext, doc: Document) -> dict[str, Any]:
                 item={"id": item.id, "name": item.name, "sku": item.sku} if item else None,
             )
         )
-    return document_json(doc, contact, line_json)
+    derived = await derived_of(ctx, [doc])
+    return document_json(doc, derived[doc.id], contact, line_json)
 
 
 async def read_body(ctx: RestContext) -> dict[str, Any]:
@@ -129,8 +144,7 @@ async def list_documents(ctx: RestContext) -> Response:
     result = await list_page(
         ctx.session, DOCUMENTS, PageArgs(first=page.limit, after=page.offset or None), where=filter
     )
-    contacts = await contacts_by_id(ctx, {d.contact_id for d in result.rows})
-    items = [document_json(d, contacts.get(d.contact_id)) for d in result.rows]
+    items = await documents_json(ctx, result.rows)
     return paginated(items, total=result.total, page=page.page, limit=page.limit)
 
 

@@ -30,15 +30,19 @@ from pydantic.alias_generators import to_camel
 from sqlalchemy import ColumnElement, case, delete, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gql.compiler.sqlenv import SqlEnv
 from gql.core.claims import claim
 from gql.core.errors import ErrorCode, FieldError, UserInputError
+from gql.core.graph import Computed
 from gql.core.ids import decode_id
 from gql.core.inputs import InputModel, find_row, require_row, validate
+from gql.core.loaders import computed_values
 from gql.core.search import contains_any
 from gql.db import utcnow
 from gql.domains.catalogue.models import Currency, Item, ItemVariant, Tax, TaxType
 from gql.domains.companies.models import Company
 from gql.domains.contacts.models import Contact, ContactType
+from gql.domains.documents.computed import AMOUNT_DUE, EXPIRED, OPEN_STATUSES, OVERDUE
 from gql.domains.documents.models import (
     NUMBER_PREFIX,
     Document,
@@ -62,7 +66,6 @@ SALES_KINDS = {
     DocumentKind.CREDIT_NOTE.value,
     DocumentKind.SALES_ORDER.value,
 }
-OPEN_STATUSES = (DocumentStatus.SENT.value, DocumentStatus.PARTIAL.value)
 # Kinds whose issue posts a voucher (see gql/domains/ledger/posting.py).
 POSTED_KINDS = {DocumentKind.INVOICE.value, DocumentKind.BILL.value, DocumentKind.CREDIT_NOTE.value}
 # What each kind converts into.
@@ -158,7 +161,7 @@ class DocumentFilter:
     parent_id: str | None = None
     search: str | None = None
 
-    def conditions(self, today: date | None = None) -> list[ColumnElement[bool]]:
+    def conditions(self, env: SqlEnv) -> list[ColumnElement[bool]]:
         d = Document
         out: list[ColumnElement[bool]] = []
         if self.kind is not None:
@@ -177,18 +180,10 @@ class DocumentFilter:
                 out.append(column >= low)  # type: ignore[operator]
             if high is not None:
                 out.append(column <= high)  # type: ignore[operator]
-        if self.overdue is not None:
-            # Never null (a document without a due date is simply not overdue), so the
-            # negation keeps every other document.
-            condition = (
-                d.status.in_(OPEN_STATUSES)  # type: ignore[attr-defined]
-                & d.due_date.is_not(None)  # type: ignore[union-attr]
-                & (d.due_date < (today or date.today()))  # type: ignore[operator]
-            )
-            out.append(condition if self.overdue else ~condition)
-        if self.expired is not None:
-            condition = expired_condition(d.__table__, today or date.today())  # type: ignore[attr-defined]
-            out.append(condition if self.expired else ~condition)
+        for flag, spec in ((self.overdue, OVERDUE), (self.expired, EXPIRED)):
+            if flag is not None:
+                condition = spec.sql(d.__table__, env)  # type: ignore[attr-defined]
+                out.append(condition if flag else ~condition)
         if self.search:
             out.append(contains_any(self.search, d.number, d.reference))
         return out
@@ -202,39 +197,9 @@ ORDER_COLUMNS = {
 }
 
 
-def amount_due(doc: Document) -> Decimal:
-    """What is still owed: the total less payments and credit notes applied."""
-    return doc.total - doc.amount_paid - doc.amount_credited
-
-
-def is_overdue(doc: Document, today: date | None = None) -> bool:
-    return (
-        doc.status in OPEN_STATUSES
-        and doc.due_date is not None
-        and doc.due_date < (today or date.today())
-        and amount_due(doc) > 0
-    )
-
-
-def is_expired(doc: Document, today: date | None = None) -> bool:
-    """An estimate sent and still open (not accepted, declined or converted) whose
-    expiry date has passed."""
-    return (
-        doc.kind == DocumentKind.ESTIMATE.value
-        and doc.status == DocumentStatus.SENT.value
-        and doc.expiry_date is not None
-        and doc.expiry_date < (today or date.today())
-    )
-
-
-def expired_condition(table: Any, today: Any) -> ColumnElement[bool]:
-    """`is_expired` in SQL over a document table (or alias); never null."""
-    return (
-        (table.c.kind == DocumentKind.ESTIMATE.value)
-        & (table.c.status == DocumentStatus.SENT.value)
-        & table.c.expiry_date.is_not(None)
-        & (table.c.expiry_date < today)
-    )
+async def derived(session: AsyncSession, doc: Document, spec: Computed) -> Any:
+    """`spec` (gql.domains.documents.computed) of one document, as SQL computes it."""
+    return (await computed_values(session, Document, [spec], [doc.id]))[doc.id][0]
 
 
 async def get_document(
@@ -507,7 +472,7 @@ async def accept_estimate(*, session: AsyncSession, id: str) -> Document:
             f"Only a sent estimate can be accepted; this one is {doc.status}",
             ErrorCode.INVALID_STATE,
         )
-    if is_expired(doc):
+    if await derived(session, doc, EXPIRED):
         raise UserInputError.single(
             "id",
             f"The estimate expired on {doc.expiry_date}; it can no longer be accepted",
@@ -681,7 +646,7 @@ async def _apply_credit(session: AsyncSession, credit: Document) -> None:
     raise UserInputError.single(
         "total",
         f"The credit note ({credit.total}) is more than the invoice's amount due "
-        f"({amount_due(invoice)})",
+        f"({await derived(session, invoice, AMOUNT_DUE)})",
         ErrorCode.INVALID_STATE,
     )
 

@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from gql.auth.permissions import require_module
-from gql.context import Context, Info
+from gql.context import Context
 from gql.core.graph import computed, money, to_many, to_one, to_one_by
 from gql.core.ids import decode_id
 from gql.core.inputs import input_to_dict
@@ -24,11 +23,11 @@ from gql.domains.companies.modules import ModuleAlias
 from gql.domains.contacts.loaders import ContactByIdLoader
 from gql.domains.contacts.types import ContactNode
 from gql.domains.documents import service
+from gql.domains.documents.computed import AMOUNT_DUE, EXPIRED, OVERDUE
 from gql.domains.documents.loaders import (
     DocumentByIdLoader,
     DocumentLineByIdLoader,
     DocumentLinesByDocumentIdLoader,
-    DocumentPageByContactIdLoader,
     DocumentsByParentIdLoader,
     VoucherByDocumentIdLoader,
 )
@@ -78,22 +77,6 @@ class DocumentLineNode(Node):
     document: DocumentNode = to_one(DocumentByIdLoader, "document_id")
 
 
-def _amount_due_sql(table: Any, env: Any) -> Any:
-    return table.c.total - table.c.amount_paid - table.c.amount_credited
-
-
-def _overdue_sql(table: Any, env: Any) -> Any:
-    return (
-        table.c.status.in_(service.OPEN_STATUSES)
-        & (table.c.due_date < env.today)
-        & (_amount_due_sql(table, env) > 0)
-    )
-
-
-def _expired_sql(table: Any, env: Any) -> Any:
-    return service.expired_condition(table, env.today)
-
-
 @node_type(
     name="Document",
     model=Document,
@@ -119,16 +102,9 @@ class DocumentNode(Node):
     cancelled_at: datetime | None
     created_at: datetime
     updated_at: datetime
-    overdue: bool = computed(
-        service.is_overdue,
-        _overdue_sql,
-        "bool",
-        description="Issued, unpaid and past its due date.",
-    )
+    overdue: bool = computed(OVERDUE, description="Issued, unpaid and past its due date.")
     expired: bool = computed(
-        service.is_expired,
-        _expired_sql,
-        "bool",
+        EXPIRED,
         description="An estimate sent, neither accepted, declined nor converted, past its "
         "expiry date.",
     )
@@ -142,8 +118,7 @@ class DocumentNode(Node):
         "amount_credited", description="Invoices: the total of the credit notes issued against it."
     )
     amount_due: Money = money(
-        _amount_due_sql,
-        python=service.amount_due,
+        AMOUNT_DUE,
         description="Total less amount paid and amount credited.",
     )
     contact: ContactNode = to_one(ContactByIdLoader, "contact_id")
@@ -234,26 +209,6 @@ def filter_of(value: DocumentFilter | None) -> service.DocumentFilter:
 def order_of(value: DocumentOrder | None) -> tuple[str, str]:
     order = value or DocumentOrder()
     return order.field.value, order.direction.value
-
-
-async def contact_documents(
-    info: Info,
-    contact: Any,
-    *,
-    first: int | None,
-    after: str | None,
-    last: int | None,
-    before: str | None,
-    filter: DocumentFilter | None,
-    order_by: DocumentOrder | None,
-) -> DocumentConnection:
-    """Contact.documents, batched across every contact on the page."""
-    ctx = info.context
-    require_module(ctx.viewer, MODULE)
-    args = ctx.page_args(first=first, after=after, last=last, before=before)
-    key = (contact.id, args, filter_of(filter), order_of(order_by))
-    page = await ctx.loaders.get(DocumentPageByContactIdLoader).load(key)
-    return DocumentConnection.from_page(page)  # type: ignore[return-value]
 
 
 @strawberry.input

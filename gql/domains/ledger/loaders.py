@@ -3,16 +3,12 @@ their lines."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from aiodataloader import DataLoader
-from sqlalchemy import ColumnElement, func, literal, or_, select, type_coerce
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
-from sqlmodel import col
+from sqlalchemy import ColumnElement, func, literal, select, type_coerce
 
+from gql.core.graph import Computed
 from gql.core.loaders import ByForeignKeyLoader, ByIdLoader, OneByForeignKeyLoader
 from gql.db import ExactDecimal
 from gql.domains.ledger.models import (
@@ -73,7 +69,7 @@ def posted(voucher: Any) -> ColumnElement[bool]:
     return voucher.kind != VoucherKind.DRAFT.value
 
 
-def balance_sql(account: Any, tenant_id: Any) -> ColumnElement[Any]:
+def balance_sql(account: Any, env: Any) -> ColumnElement[Any]:
     """Debits minus credits of the lines on `account` (a ledger_account table or alias)
     and on every account under it, as one scalar subquery. The hierarchy has four
     levels, so an account's ancestors are its parent, grandparent and great-grandparent."""
@@ -90,8 +86,8 @@ def balance_sql(account: Any, tenant_id: Any) -> ColumnElement[Any]:
             .outerjoin(grand, grand.c.id == parent.c.parent_id)
         )
         .where(
-            line.c.company_id == tenant_id,
-            voucher.c.company_id == tenant_id,
+            line.c.company_id == env.tenant_id,
+            voucher.c.company_id == env.tenant_id,
             posted(voucher.c),
             # One IN rather than an OR of four: SQLite's parser has a bounded stack, and
             # this subquery sits deep inside compiled queries of the account tree.
@@ -102,32 +98,4 @@ def balance_sql(account: Any, tenant_id: Any) -> ColumnElement[Any]:
     )
 
 
-class LedgerAccountBalanceLoader(DataLoader[str, Decimal]):
-    """LedgerAccount.balance: debits minus credits on each account and its subtree. One
-    statement sums the lines per leaf account (the tenant filter applies as on any ORM
-    query); each leaf's sum is then added to the keys among its ancestors."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        super().__init__()
-        self.session = session
-
-    async def batch_load_fn(self, keys: Sequence[str]) -> list[Decimal]:
-        leaf, parent, grand = (aliased(LedgerAccount) for _ in range(3))
-        ancestry = [col(leaf.id), col(leaf.parent_id), col(parent.parent_id), col(grand.parent_id)]
-        amount = type_coerce(func.sum(VoucherLine.debit - VoucherLine.credit), ExactDecimal(2))
-        stmt = (
-            select(*ancestry, amount)
-            .select_from(VoucherLine)
-            .join(Voucher, col(Voucher.id) == VoucherLine.voucher_id)
-            .join(leaf, col(leaf.id) == VoucherLine.account_id)
-            .outerjoin(parent, col(parent.id) == leaf.parent_id)
-            .outerjoin(grand, col(grand.id) == parent.parent_id)
-            .where(posted(Voucher), or_(*(column.in_(keys) for column in ancestry)))
-            .group_by(*ancestry)
-        )
-        wanted = set(keys)
-        totals: dict[str, Decimal] = dict.fromkeys(keys, ZERO)
-        for *ancestors, total in (await self.session.execute(stmt)).all():
-            for account_id in set(ancestors) & wanted:
-                totals[account_id] += total
-        return [totals[key] for key in keys]
+BALANCE = Computed(balance_sql, "decimal")

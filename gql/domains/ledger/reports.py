@@ -18,11 +18,12 @@ from sqlalchemy import BigInteger, ColumnElement, Numeric, case, func, literal, 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from gql.compiler.sqlenv import request_env
 from gql.core.inputs import require_row
 from gql.db import ExactDecimal
 from gql.domains.contacts.models import Contact
+from gql.domains.documents.computed import AMOUNT_DUE, OPEN_STATUSES
 from gql.domains.documents.models import Document, DocumentKind
-from gql.domains.documents.service import OPEN_STATUSES
 from gql.domains.ledger.loaders import posted
 from gql.domains.ledger.models import (
     LedgerAccount,
@@ -293,7 +294,7 @@ async def ageing(*, session: AsyncSession, kind: DocumentKind, as_of: date) -> A
     """What contacts owe on open invoices (or what is owed on open bills), per contact,
     bucketed by days past due on `as_of` (a document without a due date is due on its
     issue date): one statement, with the totals as windows over the contacts."""
-    owed = col(Document.total) - Document.amount_paid - Document.amount_credited
+    owed = AMOUNT_DUE.sql(Document.__table__, request_env(session))
     base = _to_base(session, owed, Document.currency_rate)
     due = func.coalesce(Document.due_date, Document.issue_date)
     sums = [func.sum(case((cond, base), else_=_zero())) for cond in _bucket_conditions(due, as_of)]

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlmodel import col
 
+from gql.compiler.sqlenv import SqlEnv
 from gql.core.claims import claim
 from gql.core.errors import ErrorCode, FieldError, UserInputError
 from gql.core.ids import decode_id
@@ -552,7 +553,7 @@ class LedgerAccountFilter:
     enabled: bool | None = None
     search: str | None = None
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def conditions(self, env: SqlEnv) -> list[ColumnElement[bool]]:
         a = LedgerAccount
         out: list[ColumnElement[bool]] = []
         if self.type is not None:
@@ -604,7 +605,7 @@ class VoucherFilter:
     source_type: str | None = None
     search: str | None = None
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def conditions(self, env: SqlEnv) -> list[ColumnElement[bool]]:
         v = Voucher
         out: list[ColumnElement[bool]] = []
         for column, value in (
@@ -640,7 +641,7 @@ VOUCHER_ORDER_COLUMNS = {
 
 @dataclass(frozen=True)
 class FinancialYearFilter:
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def conditions(self, env: SqlEnv) -> list[ColumnElement[bool]]:
         return []
 
 

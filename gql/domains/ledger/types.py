@@ -14,7 +14,7 @@ import strawberry
 from gql.auth.permissions import module_read, require_module
 from gql.context import Context, Info
 from gql.core.errors import NotFoundError, UserInputError
-from gql.core.graph import Computed, money, python_only, sql_meta, to_many, to_one, to_one_by
+from gql.core.graph import computed, money, python_only, to_many, to_one, to_one_by
 from gql.core.ids import decode_id
 from gql.core.inputs import input_to_dict
 from gql.core.mutations import UserError
@@ -27,15 +27,14 @@ from gql.domains.contacts.types import ContactNode
 from gql.domains.documents.models import DocumentKind
 from gql.domains.ledger import reports, service
 from gql.domains.ledger.loaders import (
+    BALANCE,
     FinancialYearByIdLoader,
-    LedgerAccountBalanceLoader,
     LedgerAccountByIdLoader,
     LedgerAccountsByParentIdLoader,
     VoucherByIdLoader,
     VoucherByReversesIdLoader,
     VoucherLineByIdLoader,
     VoucherLinesByVoucherIdLoader,
-    balance_sql,
 )
 from gql.domains.ledger.models import (
     FinancialYear,
@@ -79,10 +78,6 @@ def _loader_fn(loader_class: Any) -> Any:
 # --- nodes ------------------------------------------------------------------------------------
 
 
-async def _balance(root: Any, info: Info) -> Decimal:
-    return await info.context.loaders.get(LedgerAccountBalanceLoader).load(root.id)  # type: ignore[no-any-return]
-
-
 @node_type(
     name="LedgerAccount",
     model=LedgerAccount,
@@ -110,14 +105,11 @@ class LedgerAccountNode(Node):
     children: list[LedgerAccountNode] = to_many(
         LedgerAccountsByParentIdLoader, description="The accounts under this one, by code."
     )
-    balance: Decimal = strawberry.field(
-        resolver=_balance,
+    balance: Decimal = computed(
+        BALANCE,
         description="Debits less credits of the posted (non-draft) vouchers on this account and "
         "every "
         "account under it, in the base currency.",
-        metadata=sql_meta(
-            Computed(lambda table, env: balance_sql(table, env.tenant_id), "decimal")
-        ),
     )
 
 
