@@ -18,6 +18,8 @@ from typing import Annotated, Any, get_args, get_origin
 import strawberry
 from sqlalchemy import ColumnElement
 
+from gql.core.money import Money
+
 SQL = "ledgergraph.sql"
 
 
@@ -151,7 +153,6 @@ def money(
     amount: str | Computed, currency: str = "currency_code", *, description: str | None = None
 ) -> Any:
     """A Money field: `amount` names a column, or is a Computed ("decimal") expression."""
-    from gql.domains.catalogue.types import Money
 
     async def resolve(root: Any, info: strawberry.Info) -> Money:
         if isinstance(amount, Computed):

@@ -21,6 +21,7 @@ from gql.core.graph import (
 )
 from gql.core.ids import decode_id
 from gql.core.inputs import input_to_dict
+from gql.core.money import Money
 from gql.core.mutations import UserError
 from gql.core.ordering import OrderDirection
 from gql.core.relay import Connection, Node, node_type
@@ -35,7 +36,7 @@ from gql.domains.banking.loaders import (
 )
 from gql.domains.banking.models import Account, AccountType, Transaction, TransactionType, Transfer
 from gql.domains.catalogue.loaders import CategoryByIdLoader
-from gql.domains.catalogue.types import CategoryNode, Money
+from gql.domains.catalogue.types import CategoryNode
 from gql.domains.companies.modules import ModuleAlias
 from gql.domains.contacts.loaders import ContactByIdLoader
 from gql.domains.contacts.types import ContactNode

@@ -48,12 +48,6 @@ def _loader_fn(loader_class: Any) -> Any:
     return load
 
 
-@strawberry.type(description="An amount of money in a currency.")
-class Money:
-    amount: Decimal
-    currency: str
-
-
 # Category.items names types declared further down this module.
 _THIS_MODULE = strawberry.lazy("gql.domains.catalogue.types")
 

@@ -13,12 +13,13 @@ from gql.context import Context
 from gql.core.graph import computed, money, to_many, to_one, to_one_by
 from gql.core.ids import decode_id
 from gql.core.inputs import input_to_dict
+from gql.core.money import Money
 from gql.core.mutations import UserError
 from gql.core.ordering import OrderDirection
 from gql.core.relay import Connection, Node, node_type
 from gql.domains.banking.loaders import TransactionsByDocumentIdLoader
 from gql.domains.catalogue.loaders import ItemByIdLoader, ItemVariantByIdLoader, TaxByIdLoader
-from gql.domains.catalogue.types import ItemNode, ItemVariantNode, Money, TaxNode
+from gql.domains.catalogue.types import ItemNode, ItemVariantNode, TaxNode
 from gql.domains.companies.modules import ModuleAlias
 from gql.domains.contacts.loaders import ContactByIdLoader
 from gql.domains.contacts.types import ContactNode

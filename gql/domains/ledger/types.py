@@ -17,10 +17,10 @@ from gql.core.errors import NotFoundError, UserInputError
 from gql.core.graph import computed, money, python_only, to_many, to_one, to_one_by
 from gql.core.ids import decode_id
 from gql.core.inputs import input_to_dict
+from gql.core.money import Money
 from gql.core.mutations import UserError
 from gql.core.ordering import OrderDirection
 from gql.core.relay import NODE_TYPES, Connection, Node, node_type
-from gql.domains.catalogue.types import Money
 from gql.domains.companies.modules import ModuleAlias
 from gql.domains.contacts.loaders import ContactByIdLoader
 from gql.domains.contacts.types import ContactNode
