@@ -12,8 +12,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-import os
-import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -34,6 +32,7 @@ from sqlalchemy.types import TypeDecorator
 from sqlalchemy.util import await_only
 from sqlmodel import Field, SQLModel
 
+from gql.core.ids import new_id
 from gql.tenancy import TENANT_SETTING
 
 TENANT_KEY = "tenant_id"
@@ -46,26 +45,6 @@ SQLModel.metadata.naming_convention = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-
-# --- object ids -------------------------------------------------------------------------
-
-_counter_lock = threading.Lock()
-_counter = int.from_bytes(os.urandom(3), "big")
-_process_random = os.urandom(5)
-
-
-def new_id() -> str:
-    """A 24-hex-character id shaped like a MongoDB ObjectId (time, random, counter)."""
-    global _counter
-    with _counter_lock:
-        _counter = (_counter + 1) % 0xFFFFFF
-        count = _counter
-    return (int(time.time()).to_bytes(4, "big") + _process_random + count.to_bytes(3, "big")).hex()
-
-
-def is_object_id(value: str) -> bool:
-    return len(value) == 24 and all(c in "0123456789abcdef" for c in value)
 
 
 def utcnow() -> datetime:

@@ -6,8 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from gql.core.ids import to_global_id
-from gql.db import new_id
+from gql.core.ids import new_id, to_global_id
 from gql.domains.companies.modules import MODULES
 from gql.domains.contacts.models import Contact
 from tests.factories import bearer, count_rows, member_of

@@ -6,8 +6,7 @@ from typing import Any
 
 import pytest
 
-from gql.core.ids import to_global_id
-from gql.db import new_id
+from gql.core.ids import new_id, to_global_id
 from gql.domains.contacts.models import Contact
 from tests.factories import count_rows
 

@@ -13,7 +13,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
-from gql.db import new_id, set_tenant
+from gql.core.ids import new_id
+from gql.db import set_tenant
 from gql.tenancy import tables_without_row_level_security, tenant_tables
 from tests.conftest import APP_ROLE, DATABASE_URL, IS_POSTGRES
 from tests.factories import Api, Tenant, tenant_db

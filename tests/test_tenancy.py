@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import exists, func, insert, select, update
 
-from gql.core.ids import to_global_id
-from gql.db import TenantOwned, TenantViolation, new_id, utcnow
+from gql.core.ids import new_id, to_global_id
+from gql.db import TenantOwned, TenantViolation, utcnow
 from gql.domains.contacts.models import Contact
 from gql.domains.documents.models import Document
 from tests.factories import count_rows, tenant_db

@@ -1,11 +1,30 @@
-"""Relay global ids: base64("TypeName:objectid"), opaque to clients."""
+"""Ids: every row's object id, and the Relay global ids (base64("TypeName:objectid"),
+opaque to clients) that wrap them."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import os
+import threading
+import time
 
-from gql.db import is_object_id
+_counter_lock = threading.Lock()
+_counter = int.from_bytes(os.urandom(3), "big")
+_process_random = os.urandom(5)
+
+
+def new_id() -> str:
+    """A 24-hex-character id shaped like a MongoDB ObjectId (time, random, counter)."""
+    global _counter
+    with _counter_lock:
+        _counter = (_counter + 1) % 0xFFFFFF
+        count = _counter
+    return (int(time.time()).to_bytes(4, "big") + _process_random + count.to_bytes(3, "big")).hex()
+
+
+def is_object_id(value: str) -> bool:
+    return len(value) == 24 and all(c in "0123456789abcdef" for c in value)
 
 
 def to_global_id(type_name: str, pk: str) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlmodel import SQLModel
 
-from gql.db import new_id
+from gql.core.ids import new_id
 from gql.domains.catalogue.models import (
     Category,
     CategoryType,

@@ -11,9 +11,8 @@ from starlette.routing import Route
 
 from gql.core.errors import FieldError, UserInputError
 from gql.core.graph import list_page
-from gql.core.ids import from_global_id
+from gql.core.ids import from_global_id, is_object_id
 from gql.core.pagination import PageArgs
-from gql.db import is_object_id
 from gql.domains.companies.modules import ModuleAlias
 from gql.domains.ledger import service
 from gql.domains.ledger.models import (
