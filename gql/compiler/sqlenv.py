@@ -18,22 +18,21 @@ from sqlalchemy import ColumnElement, case, func, literal, literal_column, null,
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.types import JSON, Boolean, String
 
+from gql.core.ids import to_global_id
+from gql.core.pagination import encode_cursor
+
 # --- SQLite functions -----------------------------------------------------------------
 
 
 def _gid(type_name: str | None, pk: str | None) -> str | None:
     if pk is None:
         return None
-    from gql.core.ids import to_global_id
-
     return to_global_id(type_name or "", pk)
 
 
 def _cursor(position: int | None) -> str | None:
     if position is None:
         return None
-    from gql.core.pagination import encode_cursor
-
     return encode_cursor(int(position))
 
 
@@ -76,7 +75,7 @@ def request_env(session: Any) -> SqlEnv:
     """The SqlEnv of the request `session` serves: its dialect, its tenant and the day
     it first asked. The compiled path and the resolver path (computed values, filters)
     of one request use this one env, so they never disagree about `today`."""
-    from gql.db import get_tenant
+    from gql.db import get_tenant  # gql.db's engine registers this module's functions
 
     info = session.sync_session.info
     tenant = get_tenant(session)

@@ -18,7 +18,15 @@ from typing import Annotated, Any, get_args, get_origin
 import strawberry
 from sqlalchemy import ColumnElement
 
+from gql.auth.permissions import require_module
+from gql.compiler.sqlenv import request_env
+from gql.core.errors import NotFoundError
+from gql.core.inputs import find_row
+from gql.core.loaders import ComputedLoader, PageByForeignKeyLoader
 from gql.core.money import Money
+from gql.core.ordering import order_clauses
+from gql.core.pagination import fetch_page
+from gql.core.relay import module_of, type_name_for
 
 SQL = "ledgergraph.sql"
 
@@ -99,8 +107,6 @@ def sql_of(field: Any) -> Any:
 def require_module_of(model: type[Any], info: strawberry.Info) -> None:
     """An edge into a module's type answers FORBIDDEN while that module is off, as the
     module's root fields do (the compiled path defers such queries to this one)."""
-    from gql.auth.permissions import require_module
-    from gql.core.relay import module_of
 
     module = module_of(model)
     if module is not None:
@@ -167,7 +173,6 @@ def money(
 
 
 async def load_computed(info: strawberry.Info, spec: Computed, root: Any) -> Any:
-    from gql.core.loaders import ComputedLoader
 
     return await info.context.loaders.get(ComputedLoader).load((spec, type(root), root.id))
 
@@ -202,9 +207,6 @@ async def list_page(
     and what the REST lists answer. `where` is the area's filter (an object with
     `.conditions(env)`; default: `spec.filter_of(None)`), `order` a (field, direction)
     (default: `spec.order_of(None)`)."""
-    from gql.compiler.sqlenv import request_env
-    from gql.core.ordering import order_clauses
-    from gql.core.pagination import fetch_page
 
     field, direction = order or spec.order_of(None)
     rows_filter = where if where is not None else spec.filter_of(None)
@@ -311,7 +313,6 @@ def connection_edge(
     parent asking for the same page shape: gql.core.loaders.PageByForeignKeyLoader),
     and the compiler's metadata. `connection`, `filter` and `order` are types, or
     strawberry.lazy annotations where the edge's types would import this module."""
-    from gql.core.loaders import PageByForeignKeyLoader
 
     loader = type(
         f"{spec.model.__name__}PageBy{spec.fk}Loader", (PageByForeignKeyLoader,), {"edge": spec}
@@ -328,8 +329,6 @@ def connection_edge(
     ) -> Any:
         ctx = info.context
         if spec.module is not None:
-            from gql.auth.permissions import require_module
-
             require_module(ctx.viewer, spec.module)
         args = ctx.page_args(first=first, after=after, last=last, before=before)
         filter_value = spec.filter_of(inputs.get("filter"))
@@ -358,9 +357,6 @@ def root_get(
 ) -> Any:
     """A root field answering one row by id (a global or object id): null with
     NOT_FOUND when there is none, which is also what another company's id gets."""
-    from gql.core.errors import NotFoundError
-    from gql.core.inputs import find_row
-    from gql.core.relay import type_name_for
 
     async def resolve(info: strawberry.Info, id: strawberry.ID) -> Any:
         row = await find_row(info.context.session, model, id, type_name_for(model))

@@ -10,6 +10,7 @@ from aiodataloader import DataLoader
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gql.compiler.sqlenv import request_env
 from gql.core.ordering import order_clauses
 from gql.core.pagination import Page, PageArgs, fetch_pages
 
@@ -100,7 +101,6 @@ class PageByForeignKeyLoader(DataLoader[tuple[Any, ...], Page[Any]]):
         self.session = session
 
     async def batch_load_fn(self, keys: Sequence[tuple[Any, ...]]) -> list[Page[Any]]:
-        from gql.compiler.sqlenv import request_env
 
         edge = self.edge
         groups: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
@@ -154,7 +154,6 @@ async def computed_values(
     """Each row's values of `specs` (Computed declarations over `model`), by row id, in
     one statement with the request's SqlEnv, as the compiler would present them before
     JSON: a computed flag is never null."""
-    from gql.compiler.sqlenv import request_env
 
     env = request_env(session)
     table = model.__table__.alias()

@@ -7,7 +7,7 @@ import strawberry
 from gql.auth.access import AccessDenied, Need, authorize
 from gql.auth.permissions import InCompany
 from gql.context import Info
-from gql.core.errors import ForbiddenError, NotFoundError
+from gql.core.errors import BadInputError, ForbiddenError, NotFoundError
 from gql.core.ids import from_global_id
 from gql.core.relay import NODE_TYPES, Node
 from gql.domains.companies.modules import ModuleAlias
@@ -56,8 +56,6 @@ class Query:
     )
     async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
         if len(ids) > info.context.settings.max_page_size:
-            from gql.core.errors import BadInputError
-
             raise BadInputError(
                 f"ids: at most {info.context.settings.max_page_size} ids at once", field="ids"
             )
