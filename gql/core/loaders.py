@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gql.core.pagination import Page, PageArgs, fetch_pages
+from gql.tenancy import mapped_table
 
 T = TypeVar("T")
 
@@ -74,7 +75,7 @@ class OneByForeignKeyLoader(DataLoader[str, Any], Generic[T]):
         order = [getattr(self.model, name) for name in self.order_by]
         stmt = (
             select(self.model)
-            .where(column.in_(keys), *self.where(self.model.__table__))
+            .where(column.in_(keys), *self.where(mapped_table(self.model)))
             .order_by(column, *order)
         )
         first: dict[str, T] = {}

@@ -36,7 +36,6 @@ from sqlalchemy import (
     type_coerce,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from gql.core.claims import claim
 from gql.core.errors import ErrorCode, UserInputError
@@ -52,6 +51,7 @@ from gql.domains.documents.settlement import SETTLED_STATUSES, apply_payment, re
 from gql.domains.ledger.models import SourceType, Voucher, VoucherKind
 from gql.domains.ledger.posting import post_transaction, post_transfer, to_base
 from gql.domains.ledger.service import post_voucher, reverse_voucher, signed_lines, system_account
+from gql.tenancy import mapped_table, orm_alias, tenant_table
 
 ZERO = Decimal("0.00")
 ONE = Decimal("1")
@@ -270,12 +270,12 @@ def _signed(table: Any) -> ColumnElement[Any]:
 
 async def movements(session: AsyncSession, account_ids: Sequence[str]) -> dict[str, Decimal]:
     """Incomes less expenses per account, summed by the database in one statement."""
-    t = Transaction.__table__
+    t = tenant_table(Transaction, get_tenant(session))
     total = type_coerce(func.sum(_signed(t)), ExactDecimal(2))
     stmt = (
-        select(Transaction.account_id, total)
-        .where(Transaction.account_id.in_(list(account_ids)))
-        .group_by(Transaction.account_id)
+        t.select(t.c.account_id, total)
+        .where(t.c.account_id.in_(list(account_ids)))
+        .group_by(t.c.account_id)
     )
     found = {account_id: amount for account_id, amount in (await session.execute(stmt)).all()}
     return {key: found.get(key) or ZERO for key in account_ids}
@@ -284,10 +284,10 @@ async def movements(session: AsyncSession, account_ids: Sequence[str]) -> dict[s
 def balance_sql(account: Any, env: Any) -> ColumnElement[Any]:
     """The live balance in SQL over an account table (or alias): the opening balance
     plus a correlated sum of its transactions."""
-    t = Transaction.__table__.alias()
+    t = tenant_table(Transaction, env.tenant_id)
     movement = (
-        select(func.coalesce(func.sum(_signed(t)), literal(ZERO, ExactDecimal(2))))
-        .where(t.c.company_id == env.tenant_id, t.c.account_id == account.c.id)
+        t.select(func.coalesce(func.sum(_signed(t)), literal(ZERO, ExactDecimal(2))))
+        .where(t.c.account_id == account.c.id)
         .correlate(account)
         .scalar_subquery()
     )
@@ -300,7 +300,7 @@ def balance_sql(account: Any, env: Any) -> ColumnElement[Any]:
 def _at_scale(row: Any) -> Any:
     """`row` with every decimal at its column's scale, so what a mutation returns reads
     exactly as it will when loaded again ("10" is "10.00" either way)."""
-    for column in type(row).__table__.c:
+    for column in mapped_table(type(row)).c:
         scale = getattr(column.type, "scale", None)
         value = getattr(row, column.key, None)
         if scale is not None and isinstance(value, Decimal):
@@ -370,7 +370,7 @@ async def _unreversed(
     session: AsyncSession, source_type: SourceType, source_id: str
 ) -> list[Voucher]:
     """The vouchers `source` posted that no voucher reverses yet."""
-    reversal = aliased(Voucher)
+    reversal = orm_alias(Voucher)
     stmt = (
         select(Voucher)
         .where(

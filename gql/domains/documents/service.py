@@ -55,6 +55,7 @@ from gql.domains.documents.settlement import (
 )
 from gql.domains.documents.totals import LineAmounts, document_totals, line_amounts
 from gql.domains.ledger.posting import post_document, reverse_document
+from gql.tenancy import mapped_table
 
 MAX_LINES = 500
 # Bounds that keep every computed total exact within 64-bit integer units (SQLite) and
@@ -192,7 +193,7 @@ class DocumentFilter:
             )
             out.append(condition if self.overdue else ~condition)
         if self.expired is not None:
-            condition = expired_condition(d.__table__, today or date.today())  # type: ignore[attr-defined]
+            condition = expired_condition(mapped_table(d), today or date.today())
             out.append(condition if self.expired else ~condition)
         if self.search:
             out.append(contains_any(self.search, d.number, d.reference))

@@ -18,7 +18,6 @@ from typing import Any
 from pydantic import Field, model_validator
 from sqlalchemy import ColumnElement, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from gql.core.claims import claim
@@ -41,6 +40,7 @@ from gql.domains.ledger.models import (
     VoucherLine,
     VoucherType,
 )
+from gql.tenancy import orm_alias
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -577,7 +577,7 @@ ACCOUNT_ORDER_COLUMNS = {"code": LedgerAccount.code, "name": LedgerAccount.name}
 
 def _under(code: str) -> ColumnElement[bool]:
     """A voucher line on the account with `code`, or on any account under it."""
-    account, parent, grand, great = (aliased(LedgerAccount) for _ in range(4))
+    account, parent, grand, great = (orm_alias(LedgerAccount) for _ in range(4))
     return exists(
         select(col(VoucherLine.id))
         .join(account, col(account.id) == VoucherLine.account_id)
