@@ -78,9 +78,12 @@ class TenantTable:
         return and_(condition, self.scope)
 
 
-def tenant_table(model: type[Any], tenant_id: str | None, name: str | None = None) -> TenantTable:
+def tenant_table(
+    model: type[Any], tenant_id: str | ColumnElement[Any] | None, name: str | None = None
+) -> TenantTable:
     """A fresh alias of `model`'s table with the predicate `company_id = tenant_id` (no
-    tenant: a predicate no row meets)."""
+    tenant: a predicate no row meets). `tenant_id` may also be the `company_id` column of
+    a row already confined to the tenant (a correlated subquery's outer row)."""
     table = mapped_table(model)
     if table.name not in _tenant_table_names():
         raise TypeError(f"{model.__name__} is not tenant-owned")
