@@ -10,16 +10,22 @@ Migration 0002 and the test harness (metadata.create_all) both build the policie
 with `row_level_security_statements`, so the two schemas cannot differ. That makes
 the statements part of migration 0002's contract: change them with a new revision.
 
-SQLite has no row-level security; there the ORM criterion is the only guard.
+SQLite has no row-level security; there the ORM criterion is the only guard, so SQL
+built by hand (Core: the compiler, the reports, computed SQL) obtains every tenant-owned
+table from `tenant_table`, which brings the tenant predicate with the alias.
+tests/test_tenant_tables.py fails when code gets at a table another way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import ColumnElement, FromClause, Select, Table, and_, select, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import aliased
 
 # The transaction-local setting the policies read (`current_setting(..., true)`: NULL
 # when it was never set, which matches no row either).
@@ -39,7 +45,64 @@ def tenant_tables() -> list[str]:
                 yield sub
             yield from table_models(sub)
 
-    return sorted({model.__table__.name for model in table_models(TenantOwned)})
+    return sorted({mapped_table(model).name for model in table_models(TenantOwned)})
+
+
+@cache
+def _tenant_table_names() -> frozenset[str]:
+    return frozenset(tenant_tables())
+
+
+# --- the one way to a tenant-owned table in SQL built by hand ---------------------------------
+
+
+@dataclass(frozen=True)
+class TenantTable:
+    """An alias of a tenant-owned table and the predicate that confines it to one company.
+
+    Select FROM it with `select(...)` (the predicate comes with it); join it with
+    `on(condition)` as the join's ON clause, so an outer join keeps its unmatched rows.
+    """
+
+    table: FromClause
+    scope: ColumnElement[bool]
+
+    @property
+    def c(self) -> Any:
+        return self.table.c
+
+    def select(self, *columns: Any) -> Select[Any]:
+        return select(*columns).select_from(self.table).where(self.scope)
+
+    def on(self, condition: ColumnElement[bool]) -> ColumnElement[bool]:
+        return and_(condition, self.scope)
+
+
+def tenant_table(
+    model: type[Any], tenant_id: str | ColumnElement[Any] | None, name: str | None = None
+) -> TenantTable:
+    """A fresh alias of `model`'s table with the predicate `company_id = tenant_id` (no
+    tenant: a predicate no row meets). `tenant_id` may also be the `company_id` column of
+    a row already confined to the tenant (a correlated subquery's outer row)."""
+    table = mapped_table(model)
+    if table.name not in _tenant_table_names():
+        raise TypeError(f"{model.__name__} is not tenant-owned")
+    alias = table.alias(name)
+    return TenantTable(alias, alias.c.company_id == tenant_id)
+
+
+def orm_alias(model: type[Any], selectable: Any = None) -> Any:
+    """An ORM alias of a tenant-owned model (optionally over `selectable`), for ORM
+    statements only: the session's criterion (gql/db.py) scopes every alias of a
+    tenant-owned entity the statement names."""
+    return aliased(model, selectable)
+
+
+def mapped_table(model: type[Any]) -> Table:
+    """The model's own table, for its column metadata and for conditions inside ORM
+    statements over the model (which the ORM criterion scopes). Core SQL that reads a
+    tenant-owned table uses `tenant_table`."""
+    return model.__table__  # type: ignore[no-any-return]
 
 
 def row_level_security_statements(table: str) -> list[str]:

@@ -2,7 +2,8 @@
 
 The planner reads the schema's own declarations (gql/core/graph.py metadata on
 strawberry fields, columns of the node's table) and builds SQLAlchemy Core over
-table aliases, with the tenant predicate on every table it touches. Anything it
+table aliases from `tenant_table` (gql/tenancy.py), which brings the tenant predicate
+to every table it touches. Anything it
 does not know raises `Fallback`, and that root field goes to the resolver path.
 """
 
@@ -51,6 +52,7 @@ from gql.core.ids import decode_id
 from gql.core.pagination import PageArgs, window_bounds
 from gql.core.relay import NODE_TYPES
 from gql.domains.companies.modules import ModuleAlias
+from gql.tenancy import TenantTable, tenant_table
 
 STRAWBERRY = "strawberry-definition"
 
@@ -219,14 +221,14 @@ class Planner:
             pk = decode_id(str(args["id"]), named.name)
             if pk is None:
                 return RootPlan(statement=None, not_found=f"{spec.what} not found")
-            table = spec.model.__table__.alias()
-            body = self.node_object(named, table, self.collect(named, nodes))
-            statement = select(body).select_from(table).where(self._tenant(table), table.c.id == pk)
+            table = self._table(spec.model)
+            body = self.node_object(named, table.table, self.collect(named, nodes))
+            statement = table.select(body).where(table.c.id == pk)
             return RootPlan(statement=statement, not_found=f"{spec.what} not found")
-        table = spec.model.__table__.alias()
-        where = self._adapt(table, spec.filter_of(args.get("filter")).conditions(self.env))
+        table = self._table(spec.model)
+        where = self._adapt(table.table, spec.filter_of(args.get("filter")).conditions(self.env))
         field_name, direction = spec.order_of(args.get("orderBy"))
-        order = self._order(table, spec.order_columns[field_name], direction)
+        order = self._order(table.table, spec.order_columns[field_name], direction)
         body = self.connection(named, nodes, spec.model, table, where, order, self.page_args(args))
         return RootPlan(statement=select(body), not_found=None)
 
@@ -331,23 +333,19 @@ class Planner:
     def _to_one(
         self, spec: ToOne, named: GraphQLObjectType, row: Any, nodes: list[FieldNode]
     ) -> ColumnElement[Any]:
-        target = spec.model.__table__.alias()
-        body = self.node_object(named, target, self.collect(named, nodes))
-        sub = (
-            select(body)
-            .where(self._tenant(target), target.c.id == row.c[spec.fk])
-            .scalar_subquery()
-        )
+        target = self._table(spec.model)
+        body = self.node_object(named, target.table, self.collect(named, nodes))
+        sub = target.select(body).where(target.c.id == row.c[spec.fk]).scalar_subquery()
         return self.env.embed(sub)
 
     def _to_one_by(
         self, spec: ToOneBy, named: GraphQLObjectType, row: Any, nodes: list[FieldNode]
     ) -> ColumnElement[Any]:
-        target = spec.model.__table__.alias()
-        body = self.node_object(named, target, self.collect(named, nodes))
+        target = self._table(spec.model)
+        body = self.node_object(named, target.table, self.collect(named, nodes))
         sub = (
-            select(body)
-            .where(self._tenant(target), target.c[spec.fk] == row.c.id, *spec.where(target))
+            target.select(body)
+            .where(target.c[spec.fk] == row.c.id, *spec.where(target.table))
             .order_by(*[target.c[c] for c in spec.order_by])
             .limit(1)
             .scalar_subquery()
@@ -357,11 +355,11 @@ class Planner:
     def _to_many(
         self, spec: ToMany, named: GraphQLObjectType, row: Any, nodes: list[FieldNode]
     ) -> ColumnElement[Any]:
-        target = spec.model.__table__.alias()
+        target = self._table(spec.model)
         order = [target.c[c] for c in spec.order_by]
         ordered = (
-            select(*target.c)
-            .where(self._tenant(target), target.c[spec.fk] == row.c.id)
+            target.select(*target.c)
+            .where(target.c[spec.fk] == row.c.id)
             .order_by(*order)
             .correlate(row)
             .subquery()
@@ -383,13 +381,13 @@ class Planner:
         if len(nodes) > 1:
             raise Fallback("edge selected twice under one key")
         args = self.arguments(field, nodes[0])
-        target = spec.model.__table__.alias()
+        target = self._table(spec.model)
         where = [
             target.c[spec.fk] == row.c.id,
-            *self._adapt(target, spec.filter_of(args.get("filter")).conditions(self.env)),
+            *self._adapt(target.table, spec.filter_of(args.get("filter")).conditions(self.env)),
         ]
         field_name, direction = spec.order_of(args.get("orderBy"))
-        order = self._order(target, spec.order_columns[field_name], direction)
+        order = self._order(target.table, spec.order_columns[field_name], direction)
         body = self.connection(
             named, nodes, spec.model, target, where, order, self.page_args(args), correlate=row
         )
@@ -402,7 +400,7 @@ class Planner:
         conn_type: GraphQLObjectType,
         nodes: list[FieldNode],
         model: type[Any],
-        table: Any,
+        table: TenantTable,
         where: list[ColumnElement[bool]],
         order: list[ColumnElement[Any]],
         args: PageArgs,
@@ -412,19 +410,18 @@ class Planner:
         its total come from one window over the filtered rows, as the resolver path's
         `fetch_pages` does, so both give the same pages and cursors."""
         env = self.env
-        conditions = [self._tenant(table), *where]
-        counting = select(func.count()).select_from(table).where(*conditions)
+        counting = table.select(func.count()).where(*where)
         if correlate is not None:
             counting = counting.correlate(correlate)
         count_all = counting.scalar_subquery()
         if correlate is None and args.last is None:
-            numbered = self._forward_page(table, conditions, order, args, count_all)
+            numbered = self._forward_page(table, where, order, args, count_all)
         else:
-            numbered = select(
+            numbered = table.select(
                 *table.c,
                 func.row_number().over(order_by=order).label("lg_pos"),
                 func.count().over().label("lg_total"),
-            ).where(*conditions)
+            ).where(*where)
             if correlate is not None:  # an edge: the parent row comes from the enclosing query
                 numbered = numbered.correlate(correlate)
             numbered = numbered.subquery()
@@ -463,8 +460,8 @@ class Planner:
 
     @staticmethod
     def _forward_page(
-        table: Any,
-        conditions: list[ColumnElement[bool]],
+        table: TenantTable,
+        where: list[ColumnElement[bool]],
         order: list[ColumnElement[Any]],
         args: PageArgs,
         count_all: Any,
@@ -473,8 +470,8 @@ class Planner:
         numbered from the offset (the same positions the window would give)."""
         start = args.after or 0
         limited = (
-            select(*table.c)
-            .where(*conditions)
+            table.select(*table.c)
+            .where(*where)
             .order_by(*order)
             .limit(args.first or 0)
             .offset(start)
@@ -538,8 +535,8 @@ class Planner:
 
     # --- helpers ---------------------------------------------------------------------------
 
-    def _tenant(self, table: Any) -> ColumnElement[bool]:
-        return table.c.company_id == self.env.tenant_id
+    def _table(self, model: type[Any]) -> TenantTable:
+        return tenant_table(model, self.env.tenant_id)
 
     @staticmethod
     def _adapt(table: Any, conditions: list[ColumnElement[bool]]) -> list[ColumnElement[bool]]:

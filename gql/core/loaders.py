@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gql.compiler.sqlenv import request_env
 from gql.core.ordering import order_clauses
 from gql.core.pagination import Page, PageArgs, fetch_pages
+from gql.tenancy import mapped_table, tenant_table
 
 T = TypeVar("T")
 
@@ -76,7 +77,7 @@ class OneByForeignKeyLoader(DataLoader[str, Any], Generic[T]):
         order = [getattr(self.model, name) for name in self.order_by]
         stmt = (
             select(self.model)
-            .where(column.in_(keys), *self.where(self.model.__table__))
+            .where(column.in_(keys), *self.where(mapped_table(self.model)))
             .order_by(column, *order)
         )
         first: dict[str, T] = {}
@@ -101,7 +102,6 @@ class PageByForeignKeyLoader(DataLoader[tuple[Any, ...], Page[Any]]):
         self.session = session
 
     async def batch_load_fn(self, keys: Sequence[tuple[Any, ...]]) -> list[Page[Any]]:
-
         edge = self.edge
         groups: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
         for parent_id, args, where, order in keys:
@@ -156,11 +156,9 @@ async def computed_values(
     JSON: a computed flag is never null."""
 
     env = request_env(session)
-    table = model.__table__.alias()
-    columns = [spec.sql(table, env) for spec in specs]
-    stmt = select(table.c.id, *columns).where(
-        table.c.company_id == env.tenant_id, table.c.id.in_(list(ids))
-    )
+    table = tenant_table(model, env.tenant_id)
+    columns = [spec.sql(table.table, env) for spec in specs]
+    stmt = table.select(table.c.id, *columns).where(table.c.id.in_(list(ids)))
     out: dict[str, tuple[Any, ...]] = {}
     for pk, *values in (await session.execute(stmt)).all():
         out[pk] = tuple(

@@ -14,9 +14,9 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, and_, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from gql.core.errors import BadInputError
+from gql.tenancy import orm_alias
 
 T = TypeVar("T")
 
@@ -151,7 +151,7 @@ async def fetch_pages(
     if partition_by is not None:
         stmt = stmt.where(partition_by.in_(list(keys)))
     inner = stmt.subquery()
-    row_alias = aliased(model, inner)
+    row_alias = orm_alias(model, inner)
     outer = (
         select(row_alias, inner.c.page_position, inner.c.page_total)
         .where(window_bounds(inner.c.page_position, inner.c.page_total, args))

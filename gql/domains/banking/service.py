@@ -7,9 +7,9 @@ accounts. An account's balance is its opening balance plus its incomes less its
 expenses (a transfer is an expense on one account and an income on the other); a
 credit card's debt is a negative balance.
 
-A payment changes its document with ONE guarded `UPDATE ... RETURNING`: two payments
-at the same moment both count (the second waits for the first's row lock and then
-adds to what it wrote), and together they never pay more than is due. Deleting an
+A payment is settled on its document by gql/domains/documents/settlement.py (one
+guarded `UPDATE ... RETURNING`: two payments at the same moment both count, and
+together they never pay more than is due). Deleting an
 account, a transaction or a transfer first claims its row (gql/core/claims.py): of
 identical deletes at once exactly one goes on, the others find it gone.
 """
@@ -34,10 +34,8 @@ from sqlalchemy import (
     or_,
     select,
     type_coerce,
-    update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from gql.compiler.sqlenv import SqlEnv
 from gql.core.claims import claim
@@ -51,9 +49,11 @@ from gql.domains.catalogue.models import Category, CategoryType, Currency
 from gql.domains.companies.models import Company
 from gql.domains.contacts.models import Contact
 from gql.domains.documents.models import Document, DocumentKind, DocumentStatus
+from gql.domains.documents.settlement import SETTLED_STATUSES, apply_payment, remove_payment
 from gql.domains.ledger.models import SourceType, Voucher, VoucherKind
 from gql.domains.ledger.posting import post_transaction, post_transfer, to_base
 from gql.domains.ledger.service import post_voucher, reverse_voucher, signed_lines, system_account
+from gql.tenancy import mapped_table, orm_alias, tenant_table
 
 ZERO = Decimal("0.00")
 ONE = Decimal("1")
@@ -75,8 +75,6 @@ PAYMENT_TYPE = {
     DocumentKind.INVOICE.value: TransactionType.INCOME.value,
     DocumentKind.BILL.value: TransactionType.EXPENSE.value,
 }
-OPEN_STATUSES = (DocumentStatus.SENT.value, DocumentStatus.PARTIAL.value)
-SETTLED_STATUSES = (*OPEN_STATUSES, DocumentStatus.PAID.value)
 IBAN = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{1,30}")
 
 
@@ -275,10 +273,10 @@ def _signed(table: Any) -> ColumnElement[Any]:
 def balance_sql(account: Any, env: Any) -> ColumnElement[Any]:
     """The live balance in SQL over an account table (or alias): the opening balance
     plus a correlated sum of its transactions."""
-    t = Transaction.__table__.alias()
+    t = tenant_table(Transaction, env.tenant_id)
     movement = (
-        select(func.coalesce(func.sum(_signed(t)), literal(ZERO, ExactDecimal(2))))
-        .where(t.c.company_id == env.tenant_id, t.c.account_id == account.c.id)
+        t.select(func.coalesce(func.sum(_signed(t)), literal(ZERO, ExactDecimal(2))))
+        .where(t.c.account_id == account.c.id)
         .correlate(account)
         .scalar_subquery()
     )
@@ -294,7 +292,7 @@ BALANCE = Computed(balance_sql, "decimal")
 def _at_scale(row: Any) -> Any:
     """`row` with every decimal at its column's scale, so what a mutation returns reads
     exactly as it will when loaded again ("10" is "10.00" either way)."""
-    for column in type(row).__table__.c:
+    for column in mapped_table(type(row)).c:
         scale = getattr(column.type, "scale", None)
         value = getattr(row, column.key, None)
         if scale is not None and isinstance(value, Decimal):
@@ -364,7 +362,7 @@ async def _unreversed(
     session: AsyncSession, source_type: SourceType, source_id: str
 ) -> list[Voucher]:
     """The vouchers `source` posted that no voucher reverses yet."""
-    reversal = aliased(Voucher)
+    reversal = orm_alias(Voucher)
     stmt = (
         select(Voucher)
         .where(
@@ -574,7 +572,7 @@ async def delete_transaction(*, session: AsyncSession, id: str) -> Transaction:
         refuse=_check_deletable,
     )
     if tx.document_id is not None:
-        await _remove_payment(session, tx)
+        await remove_payment(session, tx.document_id, tx.document_amount or ZERO)
     await _reverse_all(session, SourceType.TRANSACTION, tx.id, "Transaction deleted")
     return tx
 
@@ -655,7 +653,7 @@ async def _record_payment(
         )
         if contact.id != doc.contact_id:
             raise UserInputError.single("contactId", f"must be the {label}'s contact")
-    await _apply_payment(session, doc, applied)
+    await apply_payment(session, doc, applied)
     tx = Transaction(
         type=tx_type,
         account_id=account.id,
@@ -676,80 +674,6 @@ async def _record_payment(
     assert account.ledger_account_id is not None
     await post_transaction(session, tx, account.ledger_account_id, document_kind=doc.kind)
     return tx
-
-
-def _settled_status(paid: Any) -> Any:
-    """A document's status from what has been paid and credited (SQL): paid once
-    nothing is due, partial while something is paid, else sent."""
-    d = Document
-    return case(
-        (d.total - paid - d.amount_credited <= 0, literal(DocumentStatus.PAID.value)),
-        (paid > 0, literal(DocumentStatus.PARTIAL.value)),
-        else_=literal(DocumentStatus.SENT.value),
-    )
-
-
-async def _apply_payment(session: AsyncSession, doc: Document, applied: Decimal) -> None:
-    """Add `applied` to the document's paid amount in ONE statement that also refuses
-    to pay more than is due; `doc` is refreshed from the row."""
-    d = Document
-    paid = d.amount_paid + applied
-    stmt = (
-        update(Document)
-        .where(
-            d.id == doc.id,
-            d.status.in_(OPEN_STATUSES),  # type: ignore[attr-defined]
-            d.total - d.amount_paid - d.amount_credited >= applied,
-        )
-        .values(amount_paid=paid, status=_settled_status(paid), updated_at=utcnow())
-        .returning(d.id)
-        .execution_options(synchronize_session=False)
-    )
-    applied_to = (await session.execute(stmt)).first()
-    fresh = await _fresh(session, doc.id)
-    if applied_to is not None:
-        return
-    label = _label(doc.kind)
-    if fresh is None or fresh.status not in SETTLED_STATUSES:
-        state = fresh.status if fresh else "gone"
-        raise UserInputError.single(
-            "documentId", f"The {label} is {state}; it cannot be paid", ErrorCode.INVALID_STATE
-        )
-    due = fresh.total - fresh.amount_paid - fresh.amount_credited
-    raise UserInputError.single(
-        "amount",
-        f"is more than the {label}'s amount due ({due} {fresh.currency_code})",
-        ErrorCode.INVALID,
-    )
-
-
-async def _remove_payment(session: AsyncSession, tx: Transaction) -> None:
-    """Take a deleted payment back off its document, in one statement."""
-    d = Document
-    applied = tx.document_amount or ZERO
-    paid = d.amount_paid - applied
-    stmt = (
-        update(Document)
-        .where(
-            d.id == tx.document_id,
-            d.status.in_(SETTLED_STATUSES),  # type: ignore[attr-defined]
-            d.amount_paid >= applied,
-        )
-        .values(amount_paid=paid, status=_settled_status(paid), updated_at=utcnow())
-        .returning(d.id)
-        .execution_options(synchronize_session=False)
-    )
-    if (
-        await session.execute(stmt)
-    ).first() is None:  # the books say it was applied; anything else is a bug
-        raise RuntimeError(f"payment {tx.id} is not applied to its document")
-    await _fresh(session, tx.document_id)  # type: ignore[arg-type]
-
-
-async def _fresh(session: AsyncSession, id: str) -> Document | None:
-    """The document as the database has it now (a loaded object is updated in place)."""
-    stmt = select(Document).where(Document.id == id).execution_options(populate_existing=True)
-    return await session.scalar(stmt)  # type: ignore[no-any-return]
 
 
 # --- transfers ------------------------------------------------------------------------------

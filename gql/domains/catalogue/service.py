@@ -37,6 +37,7 @@ from gql.domains.catalogue.models import (
 from gql.domains.companies.models import Company
 from gql.domains.contacts.models import Contact
 from gql.domains.documents.models import Document, DocumentLine
+from gql.tenancy import mapped_table
 
 MAX_VARIANTS = 100
 Price = Field(
@@ -238,7 +239,7 @@ ITEM_ORDER_COLUMNS = {
 def _to_scale(model: type[Any], values: dict[str, Any]) -> dict[str, Any]:
     """`values` with every decimal at its column's scale, so the row a mutation returns
     reads exactly as it will when loaded again ("10" is "10.0000" either way)."""
-    columns = model.__table__.c  # type: ignore[attr-defined]
+    columns = mapped_table(model).c
     for key, value in values.items():
         scale = getattr(columns[key].type, "scale", None) if key in columns else None
         if isinstance(value, Decimal) and scale is not None:

@@ -10,14 +10,12 @@ from sqlalchemy import ColumnElement
 
 from gql.core.graph import Computed
 from gql.domains.documents.models import DocumentKind, DocumentStatus
-
-# Issued and not yet settled: what can be paid, credited or be overdue.
-OPEN_STATUSES = (DocumentStatus.SENT.value, DocumentStatus.PARTIAL.value)
+from gql.domains.documents.settlement import OPEN_STATUSES, amount_due_of
 
 
 def _amount_due(table: Any, env: Any) -> ColumnElement[Any]:
     """What is still owed: the total less payments and credit notes applied."""
-    return table.c.total - table.c.amount_paid - table.c.amount_credited  # type: ignore[no-any-return]
+    return amount_due_of(table.c.total, table.c.amount_paid, table.c.amount_credited)
 
 
 def _overdue(table: Any, env: Any) -> ColumnElement[bool]:

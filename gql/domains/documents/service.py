@@ -13,8 +13,7 @@ Every kind shares one life cycle with a few kind-specific steps:
 - sales and purchase orders: draft -> sent; converting makes a draft invoice (bill).
 - credit notes: against an invoice of the same contact (its parent), or on account
   (no invoice). Issuing one posts the reverse of an invoice and, against an invoice,
-  applies its total to the invoice's `amount_credited` atomically; cancelling it
-  reverses both.
+  applies its total to the invoice (settlement.py); cancelling it reverses both.
 """
 
 from __future__ import annotations
@@ -27,7 +26,7 @@ from typing import Any
 
 from pydantic import Field, model_validator
 from pydantic.alias_generators import to_camel
-from sqlalchemy import ColumnElement, case, delete, literal, select, update
+from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gql.compiler.sqlenv import SqlEnv
@@ -42,7 +41,7 @@ from gql.db import utcnow
 from gql.domains.catalogue.models import Currency, Item, ItemVariant, Tax, TaxType
 from gql.domains.companies.models import Company
 from gql.domains.contacts.models import Contact, ContactType
-from gql.domains.documents.computed import AMOUNT_DUE, EXPIRED, OPEN_STATUSES, OVERDUE
+from gql.domains.documents.computed import EXPIRED, OVERDUE
 from gql.domains.documents.models import (
     NUMBER_PREFIX,
     Document,
@@ -51,8 +50,14 @@ from gql.domains.documents.models import (
     DocumentStatus,
     NumberSeries,
 )
+from gql.domains.documents.settlement import (
+    apply_credit,
+    reload_document,
+    remove_credit,
+)
 from gql.domains.documents.totals import LineAmounts, document_totals, line_amounts
 from gql.domains.ledger.posting import post_document, reverse_document
+from gql.tenancy import mapped_table
 
 MAX_LINES = 500
 # Bounds that keep every computed total exact within 64-bit integer units (SQLite) and
@@ -182,7 +187,7 @@ class DocumentFilter:
                 out.append(column <= high)  # type: ignore[operator]
         for flag, spec in ((self.overdue, OVERDUE), (self.expired, EXPIRED)):
             if flag is not None:
-                condition = spec.sql(d.__table__, env)  # type: ignore[attr-defined]
+                condition = spec.sql(mapped_table(d), env)
                 out.append(condition if flag else ~condition)
         if self.search:
             out.append(contains_any(self.search, d.number, d.reference))
@@ -366,7 +371,7 @@ async def issue_document(*, session: AsyncSession, id: str) -> Document:
         issued_at=utcnow(),
     )
     if doc.kind == DocumentKind.CREDIT_NOTE.value and doc.parent_id is not None:
-        await _apply_credit(session, doc)
+        await apply_credit(session, doc)
     if doc.kind in POSTED_KINDS:
         await post_document(session, doc)
     return doc
@@ -419,7 +424,7 @@ async def cancel_document(*, session: AsyncSession, id: str) -> Document:
     )
     if was != DocumentStatus.DRAFT.value and doc.kind in POSTED_KINDS:
         if doc.kind == DocumentKind.CREDIT_NOTE.value and doc.parent_id is not None:
-            await _unapply_credit(session, doc)
+            await remove_credit(session, doc)
         await reverse_document(session, doc, date.today())
     return doc
 
@@ -554,7 +559,7 @@ async def convert_document(
     await session.flush()
     _apply_totals(doc, lines)
     await session.flush()
-    await _fresh(session, doc.id)
+    await reload_document(session, doc.id)
     return doc, source
 
 
@@ -597,82 +602,6 @@ def _credit_currency(
     return invoice.currency_code, invoice.currency_rate
 
 
-def _settled_status(paid: Any, credited: Any) -> Any:
-    """An invoice's status from what has been paid and credited (SQL)."""
-    return case(
-        (Document.total - paid - credited <= 0, literal(DocumentStatus.PAID.value)),
-        (paid > 0, literal(DocumentStatus.PARTIAL.value)),
-        else_=literal(DocumentStatus.SENT.value),
-    )
-
-
-async def _apply_credit(session: AsyncSession, credit: Document) -> None:
-    """Add the credit note's total to its invoice's `amount_credited`, in one UPDATE
-    guarded by what is still due: two credit notes issued at the same moment can
-    never together credit more than the invoice (the second waits for the first's
-    row lock, then finds too little due)."""
-    d = Document
-    credited = d.amount_credited + credit.total
-    stmt = (
-        update(Document)
-        .where(
-            d.id == credit.parent_id,
-            d.kind == DocumentKind.INVOICE.value,
-            d.status.in_(OPEN_STATUSES),  # type: ignore[attr-defined]
-            d.total - d.amount_paid - d.amount_credited >= credit.total,
-        )
-        .values(
-            amount_credited=credited,
-            status=_settled_status(d.amount_paid, credited),
-            updated_at=utcnow(),
-        )
-        .returning(d.id)
-        .execution_options(synchronize_session=False)
-    )
-    applied = (await session.execute(stmt)).first() is not None
-    invoice = await _fresh(session, credit.parent_id)  # type: ignore[arg-type]
-    if applied:
-        return
-    if (
-        invoice is None
-    ):  # the link is checked on create and update; a deleted invoice cannot have one
-        raise UserInputError.single("invoiceId", "Invoice not found", ErrorCode.NOT_FOUND)
-    if invoice.status not in (*OPEN_STATUSES, DocumentStatus.PAID.value):
-        raise UserInputError.single(
-            "invoiceId",
-            f"The invoice is {invoice.status}; only an issued invoice can be credited",
-            ErrorCode.INVALID_STATE,
-        )
-    raise UserInputError.single(
-        "total",
-        f"The credit note ({credit.total}) is more than the invoice's amount due "
-        f"({await derived(session, invoice, AMOUNT_DUE)})",
-        ErrorCode.INVALID_STATE,
-    )
-
-
-async def _unapply_credit(session: AsyncSession, credit: Document) -> None:
-    """Take a cancelled credit note's total back off its invoice."""
-    d = Document
-    credited = d.amount_credited - credit.total
-    stmt = (
-        update(Document)
-        .where(d.id == credit.parent_id, d.amount_credited >= credit.total)
-        .values(
-            amount_credited=credited,
-            status=_settled_status(d.amount_paid, credited),
-            updated_at=utcnow(),
-        )
-        .returning(d.id)
-        .execution_options(synchronize_session=False)
-    )
-    if (
-        await session.execute(stmt)
-    ).first() is None:  # the books say it was applied; anything else is a bug
-        raise RuntimeError(f"credit note {credit.id} is not applied to its invoice")
-    await _fresh(session, credit.parent_id)  # type: ignore[arg-type]
-
-
 # --- guarded state changes -------------------------------------------------------------------
 
 
@@ -709,12 +638,6 @@ async def _transition(
         refuse=explain,
         values={"updated_at": utcnow(), **values},
     )
-
-
-async def _fresh(session: AsyncSession, id: str) -> Document | None:
-    """The document as the database has it now (the loaded object is updated in place)."""
-    stmt = select(Document).where(Document.id == id).execution_options(populate_existing=True)
-    return await session.scalar(stmt)  # type: ignore[no-any-return]
 
 
 async def next_number(session: AsyncSession, kind: DocumentKind) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, literal, select, type_coerce
+from sqlalchemy import ColumnElement, func, literal, type_coerce
 
 from gql.core.graph import Computed
 from gql.core.loaders import ByForeignKeyLoader, ByIdLoader, OneByForeignKeyLoader
@@ -18,6 +18,7 @@ from gql.domains.ledger.models import (
     VoucherKind,
     VoucherLine,
 )
+from gql.tenancy import tenant_table
 
 ZERO = Decimal("0.00")
 
@@ -73,21 +74,19 @@ def balance_sql(account: Any, env: Any) -> ColumnElement[Any]:
     """Debits minus credits of the lines on `account` (a ledger_account table or alias)
     and on every account under it, as one scalar subquery. The hierarchy has four
     levels, so an account's ancestors are its parent, grandparent and great-grandparent."""
-    line = VoucherLine.__table__.alias()  # type: ignore[attr-defined]
-    voucher = Voucher.__table__.alias()  # type: ignore[attr-defined]
-    leaf, parent, grand = (LedgerAccount.__table__.alias() for _ in range(3))  # type: ignore[attr-defined]
+    tenant_id = env.tenant_id
+    line, voucher = tenant_table(VoucherLine, tenant_id), tenant_table(Voucher, tenant_id)
+    leaf, parent, grand = (tenant_table(LedgerAccount, tenant_id) for _ in range(3))
     total = func.coalesce(func.sum(line.c.debit - line.c.credit), literal(ZERO, ExactDecimal(2)))
     return (
-        select(type_coerce(total, ExactDecimal(2)))
+        line.select(type_coerce(total, ExactDecimal(2)))
         .select_from(
-            line.join(voucher, voucher.c.id == line.c.voucher_id)
-            .join(leaf, leaf.c.id == line.c.account_id)
-            .outerjoin(parent, parent.c.id == leaf.c.parent_id)
-            .outerjoin(grand, grand.c.id == parent.c.parent_id)
+            line.table.join(voucher.table, voucher.on(voucher.c.id == line.c.voucher_id))
+            .join(leaf.table, leaf.on(leaf.c.id == line.c.account_id))
+            .outerjoin(parent.table, parent.on(parent.c.id == leaf.c.parent_id))
+            .outerjoin(grand.table, grand.on(grand.c.id == parent.c.parent_id))
         )
         .where(
-            line.c.company_id == env.tenant_id,
-            voucher.c.company_id == env.tenant_id,
             posted(voucher.c),
             # One IN rather than an OR of four: SQLite's parser has a bounded stack, and
             # this subquery sits deep inside compiled queries of the account tree.

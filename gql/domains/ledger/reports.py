@@ -1,6 +1,7 @@
 """Financial reports, each computed by SQL aggregation over the ledger (or, for ageing,
 over open documents): GROUP BY, SUM, CASE and window SUMs do the arithmetic in the
-database, so no report loads the lines it sums. One or two statements per report.
+database, so no report loads the lines it sums. One or two statements per report, in
+Core over `tenant_table`s (gql/tenancy.py) scoped to the session's tenant.
 
 Every amount is in the company's base currency. Balances and reports count posted
 vouchers: every kind but DRAFT. Profit and loss also leaves out the year-end closing
@@ -14,16 +15,16 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Numeric, case, func, literal, select, type_coerce
+from sqlalchemy import BigInteger, ColumnElement, Numeric, Select, case, func, literal, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from gql.compiler.sqlenv import request_env
 from gql.core.inputs import require_row
-from gql.db import ExactDecimal
+from gql.db import ExactDecimal, get_tenant
 from gql.domains.contacts.models import Contact
-from gql.domains.documents.computed import AMOUNT_DUE, OPEN_STATUSES
+from gql.domains.documents.computed import AMOUNT_DUE
 from gql.domains.documents.models import Document, DocumentKind
+from gql.domains.documents.settlement import OPEN_STATUSES
 from gql.domains.ledger.loaders import posted
 from gql.domains.ledger.models import (
     LedgerAccount,
@@ -32,6 +33,7 @@ from gql.domains.ledger.models import (
     VoucherKind,
     VoucherLine,
 )
+from gql.tenancy import TenantTable, tenant_table
 
 ZERO = Decimal("0.00")
 MONEY = ExactDecimal(2)
@@ -52,27 +54,42 @@ def _total(aggregate: ColumnElement[Any]) -> ColumnElement[Decimal]:
     return _money(func.coalesce(func.sum(aggregate).over(), _zero()))
 
 
-def _period(start: date | None, end: date | None) -> list[ColumnElement[bool]]:
-    out: list[ColumnElement[bool]] = [posted(Voucher)]
-    if start is not None:
-        out.append(col(Voucher.date) >= start)
-    if end is not None:
-        out.append(col(Voucher.date) <= end)
-    return out
+@dataclass(frozen=True)
+class _Ledger:
+    """The tables of one report statement: voucher lines, their vouchers and accounts."""
+
+    line: TenantTable
+    voucher: TenantTable
+    account: TenantTable
+
+    @property
+    def account_columns(self) -> tuple[ColumnElement[Any], ...]:
+        a = self.account.c
+        return (a.id, a.code, a.name, a.type)
+
+    def lines_by_account(self) -> Select[Any]:
+        """voucher_line joined to its voucher and its ledger account, each confined to
+        the tenant."""
+        line, voucher, account = self.line, self.voucher, self.account
+        return line.select().select_from(
+            line.table.join(voucher.table, voucher.on(voucher.c.id == line.c.voucher_id)).join(
+                account.table, account.on(account.c.id == line.c.account_id)
+            )
+        )
+
+    def period(self, start: date | None, end: date | None) -> list[ColumnElement[bool]]:
+        v = self.voucher.c
+        out: list[ColumnElement[bool]] = [posted(v)]
+        if start is not None:
+            out.append(v.date >= start)
+        if end is not None:
+            out.append(v.date <= end)
+        return out
 
 
-def _lines_by_account() -> Any:
-    """voucher_line joined to its voucher and its ledger account (the tenant filter
-    applies to every ORM table of the statement)."""
-    return (
-        select()
-        .select_from(VoucherLine)
-        .join(Voucher, col(Voucher.id) == VoucherLine.voucher_id)
-        .join(LedgerAccount, col(LedgerAccount.id) == VoucherLine.account_id)
-    )
-
-
-ACCOUNT_COLUMNS = (LedgerAccount.id, LedgerAccount.code, LedgerAccount.name, LedgerAccount.type)
+def _ledger(session: AsyncSession) -> _Ledger:
+    tenant = get_tenant(session)
+    return _Ledger(*(tenant_table(m, tenant) for m in (VoucherLine, Voucher, LedgerAccount)))
 
 
 # --- trial balance ---------------------------------------------------------------------------
@@ -106,14 +123,17 @@ async def trial_balance(
 ) -> TrialBalance:
     """Debit and credit totals of every account with movement in the period (one
     statement: per-account sums, and their totals as a window over the groups)."""
-    debit = func.sum(VoucherLine.debit)
-    credit = func.sum(VoucherLine.credit)
+    t = _ledger(session)
+    debit = func.sum(t.line.c.debit)
+    credit = func.sum(t.line.c.credit)
     stmt = (
-        _lines_by_account()
-        .add_columns(*ACCOUNT_COLUMNS, _money(debit), _money(credit), _total(debit), _total(credit))
-        .where(*_period(start, end))
-        .group_by(*ACCOUNT_COLUMNS)
-        .order_by(LedgerAccount.code)
+        t.lines_by_account()
+        .add_columns(
+            *t.account_columns, _money(debit), _money(credit), _total(debit), _total(credit)
+        )
+        .where(*t.period(start, end))
+        .group_by(*t.account_columns)
+        .order_by(t.account.c.code)
     )
     result = (await session.execute(stmt)).all()
     rows = [TrialBalanceRow(r[0], r[1], r[2], r[3], r[4], r[5]) for r in result]
@@ -147,17 +167,19 @@ class ProfitAndLoss:
         return self.total_income - self.total_expenses
 
 
-def _natural(debit_types: tuple[str, ...]) -> ColumnElement[Any]:
+def _natural(t: _Ledger, debit_types: tuple[str, ...]) -> ColumnElement[Any]:
     """A line's amount on its account's natural side: debit - credit for debit-natured
     types (assets, expenses), credit - debit for the others."""
+    line = t.line.c
     return case(
-        (LedgerAccount.type.in_(debit_types), VoucherLine.debit - VoucherLine.credit),  # type: ignore[attr-defined]
-        else_=VoucherLine.credit - VoucherLine.debit,
+        (t.account.c.type.in_(debit_types), line.debit - line.credit),
+        else_=line.credit - line.debit,
     )
 
 
 async def _rows_by_type(
     session: AsyncSession,
+    t: _Ledger,
     types: tuple[str, ...],
     conditions: list[ColumnElement[bool]],
     *,
@@ -165,14 +187,15 @@ async def _rows_by_type(
 ) -> tuple[dict[str, list[ReportRow]], dict[str, Decimal]]:
     """Per-account amounts of the given types, and each type's total (a window over the
     groups of that type), in one statement."""
-    amount = func.sum(_natural((ASSET, EXPENSE)))
-    by_type = _money(func.coalesce(func.sum(amount).over(partition_by=LedgerAccount.type), _zero()))
+    account_type = t.account.c.type
+    amount = func.sum(_natural(t, (ASSET, EXPENSE)))
+    by_type = _money(func.coalesce(func.sum(amount).over(partition_by=account_type), _zero()))
     stmt = (
-        _lines_by_account()
-        .add_columns(*ACCOUNT_COLUMNS, _money(amount), by_type)
-        .where(LedgerAccount.type.in_(types), *conditions)  # type: ignore[attr-defined]
-        .group_by(*ACCOUNT_COLUMNS)
-        .order_by(LedgerAccount.code)
+        t.lines_by_account()
+        .add_columns(*t.account_columns, _money(amount), by_type)
+        .where(account_type.in_(types), *conditions)
+        .group_by(*t.account_columns)
+        .order_by(t.account.c.code)
     )
     if nonzero:
         stmt = stmt.having(amount != 0)
@@ -187,11 +210,12 @@ async def _rows_by_type(
 async def profit_and_loss(
     *, session: AsyncSession, start: date | None = None, end: date | None = None
 ) -> ProfitAndLoss:
+    t = _ledger(session)
     conditions = [
-        *_period(start, end),
-        Voucher.kind != VoucherKind.CLOSING_TEMPORARY_ACCOUNTS.value,
+        *t.period(start, end),
+        t.voucher.c.kind != VoucherKind.CLOSING_TEMPORARY_ACCOUNTS.value,
     ]
-    rows, totals = await _rows_by_type(session, (INCOME, EXPENSE), conditions, nonzero=False)  # type: ignore[arg-type]
+    rows, totals = await _rows_by_type(session, t, (INCOME, EXPENSE), conditions, nonzero=False)
     return ProfitAndLoss(start, end, rows[INCOME], rows[EXPENSE], totals[INCOME], totals[EXPENSE])
 
 
@@ -218,16 +242,16 @@ class BalanceSheet:
 async def balance_sheet(*, session: AsyncSession, as_of: date) -> BalanceSheet:
     """Assets, liabilities and equity as of a date (every posted voucher up to it), with
     the earnings not yet closed to equity: two statements."""
-    conditions = _period(None, as_of)
+    t = _ledger(session)
+    conditions = t.period(None, as_of)
     rows, totals = await _rows_by_type(
-        session, (ASSET, LIABILITY, EQUITY), conditions, nonzero=True
+        session, t, (ASSET, LIABILITY, EQUITY), conditions, nonzero=True
     )
+    line = t.line.c
     earnings = (
-        _lines_by_account()
-        .add_columns(
-            _money(func.coalesce(func.sum(VoucherLine.credit - VoucherLine.debit), _zero()))
-        )
-        .where(LedgerAccount.type.in_((INCOME, EXPENSE)), *conditions)  # type: ignore[attr-defined]
+        t.lines_by_account()
+        .add_columns(_money(func.coalesce(func.sum(line.credit - line.debit), _zero())))
+        .where(t.account.c.type.in_((INCOME, EXPENSE)), *conditions)
     )
     current = (await session.execute(earnings)).scalar_one()
     return BalanceSheet(
@@ -294,28 +318,25 @@ async def ageing(*, session: AsyncSession, kind: DocumentKind, as_of: date) -> A
     """What contacts owe on open invoices (or what is owed on open bills), per contact,
     bucketed by days past due on `as_of` (a document without a due date is due on its
     issue date): one statement, with the totals as windows over the contacts."""
-    owed = AMOUNT_DUE.sql(Document.__table__, request_env(session))
-    base = _to_base(session, owed, Document.currency_rate)
-    due = func.coalesce(Document.due_date, Document.issue_date)
+    env = request_env(session)
+    document, contact = tenant_table(Document, env.tenant_id), tenant_table(Contact, env.tenant_id)
+    d, c = document.c, contact.c
+    owed = AMOUNT_DUE.sql(document.table, env)
+    base = _to_base(session, owed, d.currency_rate)
+    due = func.coalesce(d.due_date, d.issue_date)
     sums = [func.sum(case((cond, base), else_=_zero())) for cond in _bucket_conditions(due, as_of)]
     sums.append(func.sum(base))
     stmt = (
-        select(
-            col(Contact.id),
-            col(Contact.name),
-            *[_money(s) for s in sums],
-            *[_total(s) for s in sums],
-        )
-        .select_from(Document)
-        .join(Contact, col(Contact.id) == Document.contact_id)
+        document.select(c.id, c.name, *[_money(s) for s in sums], *[_total(s) for s in sums])
+        .select_from(document.table.join(contact.table, contact.on(c.id == d.contact_id)))
         .where(
-            col(Document.kind) == kind.value,
-            col(Document.status).in_(OPEN_STATUSES),
-            col(Document.issue_date) <= as_of,
+            d.kind == kind.value,
+            d.status.in_(OPEN_STATUSES),
+            d.issue_date <= as_of,
             owed > 0,
         )
-        .group_by(Contact.id, Contact.name)
-        .order_by(Contact.name, Contact.id)
+        .group_by(c.id, c.name)
+        .order_by(c.name, c.id)
     )
     result = (await session.execute(stmt)).all()
     width = len(sums)
@@ -363,36 +384,32 @@ async def contact_statement(
     less what is owed to them) as a window SUM. Two statements: the balance brought
     forward, and the entries."""
     contact = await require_row(session, Contact, contact_id, path=("contactId",), what="Contact")
-    movement = VoucherLine.debit - VoucherLine.credit
-    mine = [
-        VoucherLine.contact_id == contact.id,
-        LedgerAccount.system_key.in_(CONTACT_ACCOUNTS),  # type: ignore[union-attr]
-    ]
+    t = _ledger(session)
+    line, voucher = t.line.c, t.voucher.c
+    movement = line.debit - line.credit
+    mine = [line.contact_id == contact.id, t.account.c.system_key.in_(CONTACT_ACCOUNTS)]
     opening = ZERO
     if start is not None:
         brought = (
-            _lines_by_account()
+            t.lines_by_account()
             .add_columns(_money(func.coalesce(func.sum(movement), _zero())))
-            .where(*mine, posted(Voucher), Voucher.date < start)  # type: ignore[operator]
+            .where(*mine, posted(voucher), voucher.date < start)
         )
         opening = (await session.execute(brought)).scalar_one()
-    order = [
-        col(c)
-        for c in (Voucher.date, Voucher.number, Voucher.id, VoucherLine.position, VoucherLine.id)
-    ]
+    order = [voucher.date, voucher.number, voucher.id, line.position, line.id]
     running = _money(literal(opening, MONEY) + func.sum(movement).over(order_by=order))
     stmt = (
-        _lines_by_account()
+        t.lines_by_account()
         .add_columns(
-            Voucher.id,
-            Voucher.date,
-            Voucher.number,
-            func.coalesce(VoucherLine.description, Voucher.description),
-            VoucherLine.debit,
-            VoucherLine.credit,
+            voucher.id,
+            voucher.date,
+            voucher.number,
+            func.coalesce(line.description, voucher.description),
+            line.debit,
+            line.credit,
             running,
         )
-        .where(*mine, *_period(start, end))
+        .where(*mine, *t.period(start, end))
         .order_by(*order)
     )
     entries = [StatementEntry(*row) for row in (await session.execute(stmt)).all()]

@@ -18,7 +18,6 @@ from typing import Any
 from pydantic import Field, model_validator
 from sqlalchemy import ColumnElement, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from gql.compiler.sqlenv import SqlEnv
@@ -42,6 +41,7 @@ from gql.domains.ledger.models import (
     VoucherLine,
     VoucherType,
 )
+from gql.tenancy import tenant_table
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -577,17 +577,23 @@ ACCOUNT_ORDER_COLUMNS = {"code": LedgerAccount.code, "name": LedgerAccount.name}
 
 
 def _under(code: str) -> ColumnElement[bool]:
-    """A voucher line on the account with `code`, or on any account under it."""
-    account, parent, grand, great = (aliased(LedgerAccount) for _ in range(4))
+    """A voucher line on the account with `code`, or on any account under it. Its
+    tables are confined to the voucher's company (the voucher itself is confined to the
+    tenant by the ORM criterion, or by the compiler's tenant_table)."""
+    company = col(Voucher.company_id)
+    line = tenant_table(VoucherLine, company)
+    account, parent, grand, great = (tenant_table(LedgerAccount, company) for _ in range(4))
     return exists(
-        select(col(VoucherLine.id))
-        .join(account, col(account.id) == VoucherLine.account_id)
-        .outerjoin(parent, col(parent.id) == account.parent_id)
-        .outerjoin(grand, col(grand.id) == parent.parent_id)
-        .outerjoin(great, col(great.id) == grand.parent_id)
+        line.select(line.c.id)
+        .select_from(
+            line.table.join(account.table, account.on(account.c.id == line.c.account_id))
+            .outerjoin(parent.table, parent.on(parent.c.id == account.c.parent_id))
+            .outerjoin(grand.table, grand.on(grand.c.id == parent.c.parent_id))
+            .outerjoin(great.table, great.on(great.c.id == grand.c.parent_id))
+        )
         .where(
-            col(VoucherLine.voucher_id) == Voucher.id,
-            or_(*(col(a.code) == code for a in (account, parent, grand, great))),
+            line.c.voucher_id == Voucher.id,
+            or_(*(a.c.code == code for a in (account, parent, grand, great))),
         )
     )
 
