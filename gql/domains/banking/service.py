@@ -54,7 +54,7 @@ from gql.domains.ledger.posting import post_transaction, post_transfer, to_base
 from gql.domains.ledger.service import post_voucher, reverse_voucher, signed_lines, system_account
 
 ZERO = Decimal("0.00")
-ONE = Decimal("1")
+ONE = Decimal("1.00000000")  # the base currency's rate, at the rate columns' scale
 CENT = Decimal("0.01")
 RATE_QUANTUM = Decimal("0.00000001")
 
@@ -299,17 +299,6 @@ def balance_sql(account: Any, env: Any) -> ColumnElement[Any]:
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _at_scale(row: Any) -> Any:
-    """`row` with every decimal at its column's scale, so what a mutation returns reads
-    exactly as it will when loaded again ("10" is "10.00" either way)."""
-    for column in type(row).__table__.c:
-        scale = getattr(column.type, "scale", None)
-        value = getattr(row, column.key, None)
-        if scale is not None and isinstance(value, Decimal):
-            setattr(row, column.key, value.quantize(Decimal(1).scaleb(-scale)))
-    return row
-
-
 async def _base_currency(session: AsyncSession) -> str:
     code = await session.scalar(
         select(Company.base_currency).where(Company.id == get_tenant(session))
@@ -443,7 +432,7 @@ async def create_account(*, session: AsyncSession, data: dict[str, Any]) -> Acco
         opening_balance=payload.opening_balance or ZERO,
         ledger_account_id=ledger.id,
     )
-    session.add(_at_scale(account))
+    session.add(account)
     await session.flush()
     await _post_opening_balance(session, account, base)
     return account
@@ -468,7 +457,6 @@ async def update_account(*, session: AsyncSession, id: str, data: dict[str, Any]
     before = (account.type, account.currency_code, account.opening_balance)
     for key, value in values.items():
         setattr(account, key, value)
-    _at_scale(account)
     if account.type != before[0]:
         account.ledger_account_id = (await system_account(session, LEDGER_KEY[account.type])).id
     await session.flush()
@@ -552,7 +540,7 @@ async def create_transaction(*, session: AsyncSession, data: dict[str, Any]) -> 
         payment_method=payload.payment_method,
         reference=payload.reference,
     )
-    session.add(_at_scale(tx))
+    session.add(tx)
     await session.flush()
     assert account.ledger_account_id is not None
     await post_transaction(session, tx, account.ledger_account_id)
@@ -679,7 +667,7 @@ async def _record_payment(
         document_id=doc.id,
         document_amount=applied,
     )
-    session.add(_at_scale(tx))
+    session.add(tx)
     await session.flush()
     assert account.ledger_account_id is not None
     await post_transaction(session, tx, account.ledger_account_id, document_kind=doc.kind)
@@ -837,7 +825,7 @@ async def create_transfer(*, session: AsyncSession, data: dict[str, Any]) -> Tra
         description=payload.description,
         reference=payload.reference,
     )
-    session.add(_at_scale(transfer))
+    session.add(transfer)
     await session.flush()
     out_rate = (
         ONE
@@ -852,18 +840,16 @@ async def create_transfer(*, session: AsyncSession, data: dict[str, Any]) -> Tra
         (TransactionType.INCOME, target, to_amount, in_rate, f"Transfer from {source.name}"),
     )
     session.add_all(
-        _at_scale(
-            Transaction(
-                type=tx_type.value,
-                account_id=account.id,
-                amount=amount,
-                currency_code=account.currency_code,
-                currency_rate=tx_rate,
-                paid_at=transfer.paid_at,
-                description=payload.description or default,
-                reference=payload.reference,
-                transfer_id=transfer.id,
-            )
+        Transaction(
+            type=tx_type.value,
+            account_id=account.id,
+            amount=amount,
+            currency_code=account.currency_code,
+            currency_rate=tx_rate,
+            paid_at=transfer.paid_at,
+            description=payload.description or default,
+            reference=payload.reference,
+            transfer_id=transfer.id,
         )
         for tx_type, account, amount, tx_rate, default in sides
     )

@@ -234,19 +234,8 @@ ITEM_ORDER_COLUMNS = {
 # --- shared helpers ---------------------------------------------------------------------------
 
 
-def _to_scale(model: type[Any], values: dict[str, Any]) -> dict[str, Any]:
-    """`values` with every decimal at its column's scale, so the row a mutation returns
-    reads exactly as it will when loaded again ("10" is "10.0000" either way)."""
-    columns = model.__table__.c  # type: ignore[attr-defined]
-    for key, value in values.items():
-        scale = getattr(columns[key].type, "scale", None) if key in columns else None
-        if isinstance(value, Decimal) and scale is not None:
-            values[key] = value.quantize(Decimal(1).scaleb(-scale))
-    return values
-
-
 def _apply(row: Any, values: dict[str, Any]) -> None:
-    for key, value in _to_scale(type(row), values).items():
+    for key, value in values.items():
         setattr(row, key, value)
 
 
@@ -295,7 +284,7 @@ async def get_category(*, session: AsyncSession, id: str) -> Category:
 
 async def create_category(*, session: AsyncSession, data: dict[str, Any]) -> Category:
     payload = validate(CategoryCreate, data)
-    category = Category(**_to_scale(Category, payload.model_dump(exclude_none=True)))
+    category = Category(**payload.model_dump(exclude_none=True))
     session.add(category)
     await session.flush()
     return category
@@ -329,7 +318,7 @@ async def get_tax(*, session: AsyncSession, id: str) -> Tax:
 
 async def create_tax(*, session: AsyncSession, data: dict[str, Any]) -> Tax:
     payload = validate(TaxCreate, data)
-    tax = Tax(**_to_scale(Tax, payload.model_dump(exclude_none=True)))
+    tax = Tax(**payload.model_dump(exclude_none=True))
     session.add(tax)
     await session.flush()
     return tax
@@ -401,7 +390,7 @@ async def create_currency(*, session: AsyncSession, data: dict[str, Any]) -> Cur
     await _check_code_free(session, payload.code)
     if payload.code == await _base_currency(session) and payload.rate not in (None, ONE):
         raise UserInputError.single("rate", "The base currency's rate is always 1")
-    currency = Currency(**_to_scale(Currency, payload.model_dump(exclude_none=True)))
+    currency = Currency(**payload.model_dump(exclude_none=True))
     session.add(currency)
     await _flush_unique(session, "code", "is already a currency of this company")
     return currency
@@ -546,11 +535,11 @@ async def create_item(*, session: AsyncSession, data: dict[str, Any]) -> Item:
     await _check_skus(session, claims)
     values = payload.model_dump(exclude_none=True, exclude={"variants"})
     await _resolve_references(session, values)
-    item = Item(**_to_scale(Item, values))
+    item = Item(**values)
     session.add(item)
     await _flush_unique(session, "sku", "is already used by another item or variant")
     session.add_all(
-        ItemVariant(item_id=item.id, **_to_scale(ItemVariant, v.model_dump(exclude_none=True)))
+        ItemVariant(item_id=item.id, **v.model_dump(exclude_none=True))
         for v in variants
     )
     await session.flush()
@@ -615,7 +604,7 @@ async def create_item_variant(*, session: AsyncSession, data: dict[str, Any]) ->
     await _check_variant_name(session, item.id, payload.name)
     if payload.sku:
         await _check_skus(session, [(("sku",), payload.sku)])
-    values = _to_scale(ItemVariant, payload.model_dump(exclude_none=True, exclude={"item_id"}))
+    values = payload.model_dump(exclude_none=True, exclude={"item_id"})
     variant = ItemVariant(**values, item_id=item.id)
     session.add(variant)
     await session.flush()

@@ -47,7 +47,7 @@ from gql.domains.documents.models import (
     DocumentStatus,
     NumberSeries,
 )
-from gql.domains.documents.totals import LineAmounts, document_totals, line_amounts
+from gql.domains.documents.totals import ZERO, LineAmounts, document_totals, line_amounts
 from gql.domains.ledger.posting import post_document, reverse_document
 
 MAX_LINES = 500
@@ -55,6 +55,11 @@ MAX_LINES = 500
 # far above any small business's invoice: quantity < 10^6, unit price < 10^9, so a
 # line stays under 10^15 and 500 lines under 10^18 cents.
 Amount = Field(default=None, ge=0, max_digits=13, decimal_places=4)
+# Defaults written to decimal columns, at those columns' scale (as every input is).
+ONE_UNIT = Decimal("1.0000")  # a line's quantity
+NO_PRICE = Decimal("0.0000")  # a line's unit price
+NO_TAX = Decimal("0.0000")  # a line's tax rate
+BASE_RATE = Decimal("1.00000000")  # the base currency's rate
 
 SALES_KINDS = {
     DocumentKind.INVOICE.value,
@@ -105,7 +110,7 @@ class LineIn(InputModel):
     tax_id: str | None = None
     name: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=2000)
-    quantity: Decimal = Field(default=Decimal("1"), gt=0, max_digits=10, decimal_places=4)
+    quantity: Decimal = Field(default=ONE_UNIT, gt=0, max_digits=10, decimal_places=4)
     unit_price: Decimal | None = Amount
     discount_rate: Decimal | None = Field(default=None, ge=0, le=100, decimal_places=4)
     discount_amount: Decimal | None = Field(default=None, ge=0, max_digits=17, decimal_places=2)
@@ -299,7 +304,7 @@ async def create_document(*, session: AsyncSession, data: dict[str, Any]) -> Doc
         currency_rate=rate,
         discount_rate=payload.discount_rate,
         discount_amount=payload.discount_amount,
-        shipping=payload.shipping or Decimal("0"),
+        shipping=payload.shipping or ZERO,
         reference=payload.reference,
         notes=payload.notes,
         terms=payload.terms,
@@ -809,7 +814,7 @@ async def _currency_rate(
     if given is not None:
         return given
     if code == base:
-        return Decimal("1")
+        return BASE_RATE
     assert currency is not None
     return currency.rate
 
@@ -845,7 +850,7 @@ async def _write_lines(session: AsyncSession, doc: Document, lines: list[LineIn]
                 unit_price=price,
                 discount_rate=line.discount_rate,
                 discount_amount=line.discount_amount,
-                tax_rate=tax.rate if tax else Decimal("0"),
+                tax_rate=tax.rate if tax else NO_TAX,
             )
         )
     errors: list[FieldError] = []
@@ -900,7 +905,7 @@ def _default_price(kind: str, item: Item | None, variant: ItemVariant | None) ->
         price = source.sale_price if sales else source.purchase_price
         if price is not None:
             return price
-    return Decimal("0")
+    return NO_PRICE
 
 
 @dataclass
