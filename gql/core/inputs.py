@@ -75,8 +75,11 @@ class InputModel(BaseModel):
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
-        unscaled = [n for n in cls.model_fields if _strict_parser(cls, n) is parse_decimal
-                    and _scale(cls, n) is None]
+        unscaled = [
+            n
+            for n in cls.model_fields
+            if _strict_parser(cls, n) is parse_decimal and _scale(cls, n) is None
+        ]
         if unscaled:  # a decimal input says its column's scale, so it can be quantized
             raise TypeError(f"{cls.__name__}: decimal fields without decimal_places: {unscaled}")
 
@@ -103,6 +106,24 @@ def validate(model: type[M], data: Any, *, prefix: Sequence[str] = ()) -> M:
         return model.model_validate(data)
     except ValidationError as exc:
         raise from_validation_error(exc, prefix) from None
+
+
+def wire_name(model: type[BaseModel], name: str) -> str:
+    """Field `name` of `model` as clients send it (its camelCase alias): the name every
+    error about it carries, from where it is raised."""
+    return model.model_fields[name].alias or name
+
+
+def require_not_null(model: type[BaseModel], values: dict[str, Any], *fields: str) -> None:
+    """Refuse an explicit null for any of `fields` (an update that would clear them)."""
+    nulls = [f for f in fields if f in values and values[f] is None]
+    if nulls:
+        raise UserInputError(
+            [
+                FieldError((wire_name(model, f),), "cannot be null", ErrorCode.REQUIRED)
+                for f in nulls
+            ]
+        )
 
 
 def input_to_dict(value: Any) -> Any:

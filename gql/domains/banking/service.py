@@ -41,7 +41,7 @@ from sqlalchemy.orm import aliased
 
 from gql.core.claims import claim
 from gql.core.errors import ErrorCode, UserInputError
-from gql.core.inputs import InputModel, require_row, validate
+from gql.core.inputs import InputModel, require_not_null, require_row, validate, wire_name
 from gql.core.search import contains_any, equals
 from gql.db import ExactDecimal, get_tenant, utcnow
 from gql.domains.banking.models import Account, AccountType, Transaction, TransactionType, Transfer
@@ -441,15 +441,17 @@ async def create_account(*, session: AsyncSession, data: dict[str, Any]) -> Acco
 async def update_account(*, session: AsyncSession, id: str, data: dict[str, Any]) -> Account:
     account = await get_account(session=session, id=id)
     values = validate(AccountUpdate, data).model_dump(exclude_unset=True)
-    for required in ("name", "type", "currency_code", "opening_balance", "enabled"):
-        if required in values and values[required] is None:
-            raise UserInputError.single(required, "cannot be null", ErrorCode.REQUIRED)
+    require_not_null(
+        AccountUpdate, values, "name", "type", "currency_code", "opening_balance", "enabled"
+    )
     changing = [
         k for k in ("type", "currency_code") if k in values and values[k] != getattr(account, k)
     ]
     if changing and await _has_transactions(session, account.id):
         raise UserInputError.single(
-            changing[0], "cannot change once the account has transactions", ErrorCode.LOCKED
+            wire_name(AccountUpdate, changing[0]),
+            "cannot change once the account has transactions",
+            ErrorCode.LOCKED,
         )
     base = await _base_currency(session)
     if "currency_code" in values:

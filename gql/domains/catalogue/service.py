@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gql.core.errors import ErrorCode, FieldError, UserInputError
-from gql.core.inputs import InputModel, require_row, validate
+from gql.core.inputs import InputModel, require_not_null, require_row, validate
 from gql.core.search import contains, contains_any
 from gql.db import get_tenant
 from gql.domains.banking.models import Account
@@ -239,19 +239,6 @@ def _apply(row: Any, values: dict[str, Any]) -> None:
         setattr(row, key, value)
 
 
-def _require_not_null(values: dict[str, Any], *fields: str) -> None:
-    nulls = [f for f in fields if f in values and values[f] is None]
-    if nulls:
-        raise UserInputError(
-            [FieldError((_camel(f),), "cannot be null", ErrorCode.REQUIRED) for f in nulls]
-        )
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
-
-
 async def _in_use(session: AsyncSession, *conditions: Any) -> bool:
     return bool(await session.scalar(select(exists().where(*conditions))))
 
@@ -293,7 +280,7 @@ async def create_category(*, session: AsyncSession, data: dict[str, Any]) -> Cat
 async def update_category(*, session: AsyncSession, id: str, data: dict[str, Any]) -> Category:
     category = await get_category(session=session, id=id)
     values = validate(CategoryUpdate, data).model_dump(exclude_unset=True)
-    _require_not_null(values, "name", "type", "enabled")
+    require_not_null(CategoryUpdate, values, "name", "type", "enabled")
     _apply(category, values)
     await session.flush()
     return category
@@ -329,7 +316,7 @@ async def update_tax(*, session: AsyncSession, id: str, data: dict[str, Any]) ->
     rate they were written with."""
     tax = await get_tax(session=session, id=id)
     values = validate(TaxUpdate, data).model_dump(exclude_unset=True)
-    _require_not_null(values, "name", "rate", "type", "enabled")
+    require_not_null(TaxUpdate, values, "name", "rate", "type", "enabled")
     _apply(tax, values)
     await session.flush()
     return tax
@@ -399,7 +386,7 @@ async def create_currency(*, session: AsyncSession, data: dict[str, Any]) -> Cur
 async def update_currency(*, session: AsyncSession, id: str, data: dict[str, Any]) -> Currency:
     currency = await get_currency(session=session, id=id)
     values = validate(CurrencyUpdate, data).model_dump(exclude_unset=True)
-    _require_not_null(values, "code", "name", "rate", "precision", "enabled")
+    require_not_null(CurrencyUpdate, values, "code", "name", "rate", "precision", "enabled")
     if currency.code == await _base_currency(session):
         if "rate" in values and values["rate"] != ONE:
             raise UserInputError.single("rate", "The base currency's rate is always 1")
@@ -511,10 +498,11 @@ async def _check_skus(
 
 async def _resolve_references(session: AsyncSession, values: dict[str, Any]) -> None:
     """Turn `category_id` / `tax_id` (global or object ids) into the tenant's object ids."""
-    for key, model, what in (("category_id", Category, "Category"), ("tax_id", Tax, "Tax")):
+    references = (("category_id", "categoryId", Category), ("tax_id", "taxId", Tax))
+    for key, wire, model in references:
         ref = values.get(key)
         if ref is not None:
-            row = await require_row(session, model, ref, path=(_camel(key),), what=what)
+            row = await require_row(session, model, ref, path=(wire,), what=model.__name__)
             values[key] = row.id
 
 
@@ -539,8 +527,7 @@ async def create_item(*, session: AsyncSession, data: dict[str, Any]) -> Item:
     session.add(item)
     await _flush_unique(session, "sku", "is already used by another item or variant")
     session.add_all(
-        ItemVariant(item_id=item.id, **v.model_dump(exclude_none=True))
-        for v in variants
+        ItemVariant(item_id=item.id, **v.model_dump(exclude_none=True)) for v in variants
     )
     await session.flush()
     return item
@@ -549,7 +536,7 @@ async def create_item(*, session: AsyncSession, data: dict[str, Any]) -> Item:
 async def update_item(*, session: AsyncSession, id: str, data: dict[str, Any]) -> Item:
     item = await get_item(session=session, id=id)
     values = validate(ItemUpdate, data).model_dump(exclude_unset=True)
-    _require_not_null(values, "name", "type", "enabled")
+    require_not_null(ItemUpdate, values, "name", "type", "enabled")
     if values.get("sku") and values["sku"] != item.sku:
         await _check_skus(session, [(("sku",), values["sku"])], item_id=item.id)
     await _resolve_references(session, values)
@@ -616,7 +603,7 @@ async def update_item_variant(
 ) -> ItemVariant:
     variant = await get_item_variant(session=session, id=id)
     values = validate(ItemVariantUpdate, data).model_dump(exclude_unset=True)
-    _require_not_null(values, "name", "enabled")
+    require_not_null(ItemVariantUpdate, values, "name", "enabled")
     if "name" in values and values["name"] != variant.name:
         await _check_variant_name(session, variant.item_id, values["name"], variant.id)
     if values.get("sku") and values["sku"] != variant.sku:

@@ -33,7 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gql.core.claims import claim
 from gql.core.errors import ErrorCode, FieldError, UserInputError
 from gql.core.ids import decode_id
-from gql.core.inputs import InputModel, find_row, require_row, validate
+from gql.core.inputs import InputModel, find_row, require_not_null, require_row, validate, wire_name
 from gql.core.search import contains_any
 from gql.db import utcnow
 from gql.domains.catalogue.models import Currency, Item, ItemVariant, Tax, TaxType
@@ -330,16 +330,16 @@ async def update_document(*, session: AsyncSession, id: str, data: dict[str, Any
             raise UserInputError(
                 [
                     FieldError(
-                        (k,),
+                        (wire_name(DocumentUpdate, k),),
                         "cannot change once the document is issued; cancel it and issue a new one",
                         ErrorCode.LOCKED,
                     )
                     for k in locked
                 ]
             )
-    for required in ("contact_id", "issue_date", "currency_code", "shipping"):
-        if required in values and values[required] is None:
-            raise UserInputError.single(required, "cannot be null", ErrorCode.REQUIRED)
+    require_not_null(
+        DocumentUpdate, values, "contact_id", "issue_date", "currency_code", "shipping"
+    )
     if "contact_id" in values:
         doc.contact_id = (
             await _contact_for(session, DocumentKind(doc.kind), values.pop("contact_id"))
