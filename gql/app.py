@@ -158,7 +158,13 @@ class _BodyTooLarge(HttpError):
         super().__init__(
             413,
             f"Request body exceeds {limit} bytes",
-            [{"field": "body", "message": f"must be at most {limit} bytes"}],
+            [
+                {
+                    "field": "body",
+                    "message": f"must be at most {limit} bytes",
+                    "code": "BODY_TOO_LARGE",
+                }
+            ],
         )
 
 

@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import Mapper, ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.types import TypeDecorator
 from sqlalchemy.util import await_only
 from sqlmodel import Field, SQLModel
@@ -110,35 +110,9 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-@event.listens_for(Mapper, "mapper_configured")
-def _quantize_decimals_on_set(mapper: Mapper[Any], class_: type[Any]) -> None:
-    """A Decimal assigned to an exact column is quantized to its scale at once, so what
-    a mutation returns is what a later read returns ("10" is "10.0000" both times)."""
-    quanta: dict[str, Decimal] = {}
-    for mapped in mapper.columns:
-        if isinstance(mapped.type, ExactDecimal) and mapped.key in mapper.attrs:
-            quanta[mapped.key] = quantum = mapped.type._quantum
-
-            def quantize(
-                target: Any, value: Any, old: Any, initiator: Any, q: Decimal = quantum
-            ) -> Any:
-                return Decimal(value).quantize(q) if value is not None else None
-
-            event.listen(getattr(class_, mapped.key), "set", quantize, retval=True)
-    if quanta:
-
-        def quantize_arguments(target: Any, args: Any, kwargs: dict[str, Any]) -> None:
-            # Constructor arguments bypass the "set" event on SQLModel tables.
-            for key, quantum in quanta.items():
-                if kwargs.get(key) is not None:
-                    kwargs[key] = Decimal(kwargs[key]).quantize(quantum)
-
-        event.listen(class_, "init", quantize_arguments)
-
-
 def money_field(default: Decimal | None = Decimal("0"), *, scale: int = 2, **kw: Any) -> Any:
     """An exact decimal column; its default is already at the column's scale, as every
-    assigned value is (see _quantize_decimals_on_set)."""
+    input is (gql/core/inputs.py) and every computed amount (totals, postings)."""
     if default is not None:
         default = default.quantize(Decimal(1).scaleb(-scale))
     return Field(default=default, sa_type=ExactDecimal(scale), **kw)

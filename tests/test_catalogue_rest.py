@@ -123,6 +123,7 @@ async def test_put_category_404s_and_400s(api: Api) -> None:
     assert unknown.status_code == 404 and unknown.json() == {
         "success": False,
         "message": "Category not found",
+        "code": "NOT_FOUND",
     }
     assert garbage.status_code == 404
     assert bad.status_code == 400 and error_fields(bad) == [("name", "INVALID")]

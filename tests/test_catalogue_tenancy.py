@@ -223,8 +223,13 @@ async def test_another_company_gets_404s_and_400s_over_rest(api: Api) -> None:
     assert category.status_code == 404 and category.json() == {
         "success": False,
         "message": "Category not found",
+        "code": "NOT_FOUND",
     }
-    assert tax.status_code == 404 and tax.json() == {"success": False, "message": "Tax not found"}
+    assert tax.status_code == 404 and tax.json() == {
+        "success": False,
+        "message": "Tax not found",
+        "code": "NOT_FOUND",
+    }
     assert item.status_code == 400
     assert item.json()["errors"] == [
         {"field": "category", "message": "Category not found", "code": "NOT_FOUND"}

@@ -137,7 +137,7 @@ async def test_get_of_an_unknown_id_is_404(api, ref):
     r = await api.rest("GET", f"/api/contacts/{ref}", tenant)
     # then
     assert r.status_code == 404
-    assert r.json() == {"success": False, "message": "Contact not found"}
+    assert r.json() == {"success": False, "message": "Contact not found", "code": "NOT_FOUND"}
 
 
 async def test_get_accepts_the_global_id(api):
@@ -214,7 +214,7 @@ async def test_put_of_an_unknown_id_is_404(api):
     r = await api.rest("PUT", f"/api/contacts/{new_id()}", tenant, json={"name": "X"})
     # then
     assert r.status_code == 404
-    assert r.json() == {"success": False, "message": "Contact not found"}
+    assert r.json() == {"success": False, "message": "Contact not found", "code": "NOT_FOUND"}
 
 
 # --- delete --------------------------------------------------------------------------------

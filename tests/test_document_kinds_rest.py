@@ -135,7 +135,11 @@ async def test_estimate_paths_answer_only_for_the_companys_estimates(api):
         for method in ("GET", "PUT", "DELETE"):
             r = await api.rest(method, f"/api/estimates/{doc_id}", owner, json={"notes": "x"})
             assert r.status_code == 404, (method, doc_id, r.text)
-            assert r.json() == {"success": False, "message": "Estimate not found"}
+            assert r.json() == {
+                "success": False,
+                "message": "Estimate not found",
+                "code": "NOT_FOUND",
+            }
     # nothing of theirs changed or disappeared
     r = await api.rest("GET", f"/api/estimates/{theirs['id']}", stranger)
     assert r.status_code == 200 and r.json()["data"]["notes"] is None

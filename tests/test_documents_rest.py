@@ -64,7 +64,11 @@ async def test_get_update_delete_and_404s(api):
     missing = await api.rest("GET", "/api/documents/000000000000000000000000", owner)
     foreign = await api.rest("GET", f"/api/documents/{doc['id']}", stranger)
     assert missing.status_code == foreign.status_code == 404
-    assert missing.json() == foreign.json() == {"success": False, "message": "Document not found"}
+    assert (
+        missing.json()
+        == foreign.json()
+        == {"success": False, "message": "Document not found", "code": "NOT_FOUND"}
+    )
     for method in ("PUT", "DELETE"):
         r = await api.rest(method, f"/api/documents/{doc['id']}", stranger, json={"notes": "x"})
         assert r.status_code == 404

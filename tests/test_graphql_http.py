@@ -277,7 +277,11 @@ async def test_an_unexpected_rest_error_is_a_masked_json_500(broken_client):
     )
     # then
     assert r.status_code == 500
-    assert r.json() == {"success": False, "message": "Unexpected error (request id req-broken-2)"}
+    assert r.json() == {
+        "success": False,
+        "message": "Unexpected error (request id req-broken-2)",
+        "code": "INTERNAL_ERROR",
+    }
     assert r.headers["x-request-id"] == "req-broken-2"
 
 

@@ -33,10 +33,15 @@ class FieldError:
 
     @property
     def dotted(self) -> str:
-        out = ""
-        for part in self.path:
-            out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
-        return out
+        return dotted(self.path)
+
+
+def dotted(path: Sequence[str]) -> str:
+    """A field path as one string: `lines[0].quantity`."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
+    return out
 
 
 @dataclass

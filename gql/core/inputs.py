@@ -42,6 +42,17 @@ def _strict_parser(model: type[BaseModel], name: str) -> Callable[[object], obje
     return None
 
 
+@cache
+def _scale(model: type[BaseModel], name: str) -> Decimal | None:
+    """The quantum of decimal field `name`: its `decimal_places`, which is the scale of
+    the column it is stored in (a value with more places is refused, not rounded)."""
+    for constraint in model.model_fields[name].metadata:
+        places = getattr(constraint, "decimal_places", None)
+        if places is not None:
+            return Decimal(1).scaleb(-places)
+    return None
+
+
 class InputModel(BaseModel):
     """Base of every Create/Update model: camelCase on the wire, strict about unknowns."""
 
@@ -61,12 +72,29 @@ class InputModel(BaseModel):
         parse = _strict_parser(cls, info.field_name) if info.field_name else None
         return value if parse is None or value is None else parse(value)
 
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        unscaled = [
+            n
+            for n in cls.model_fields
+            if _strict_parser(cls, n) is parse_decimal and _scale(cls, n) is None
+        ]
+        if unscaled:  # a decimal input says its column's scale, so it can be quantized
+            raise TypeError(f"{cls.__name__}: decimal fields without decimal_places: {unscaled}")
+
     @field_validator("*", mode="after")
     @classmethod
-    def _no_nul(cls, value: Any) -> Any:
+    def _no_nul_and_at_scale(cls, value: Any, info: ValidationInfo) -> Any:
         # PostgreSQL text cannot hold U+0000 (the driver raises): refuse it as bad input.
         if isinstance(value, str) and "\x00" in value:
             raise ValueError("must not contain NUL characters")
+        # Decimals leave validation at their column's scale ("5" is "5.00"), so what a
+        # mutation returns is what a later read of the stored row returns.
+        if isinstance(value, Decimal) and info.field_name:
+            quantum = _scale(cls, info.field_name)
+            if quantum is not None:
+                return value.quantize(quantum)
         return value
 
 
@@ -78,6 +106,24 @@ def validate(model: type[M], data: Any, *, prefix: Sequence[str] = ()) -> M:
         return model.model_validate(data)
     except ValidationError as exc:
         raise from_validation_error(exc, prefix) from None
+
+
+def wire_name(model: type[BaseModel], name: str) -> str:
+    """Field `name` of `model` as clients send it (its camelCase alias): the name every
+    error about it carries, from where it is raised."""
+    return model.model_fields[name].alias or name
+
+
+def require_not_null(model: type[BaseModel], values: dict[str, Any], *fields: str) -> None:
+    """Refuse an explicit null for any of `fields` (an update that would clear them)."""
+    nulls = [f for f in fields if f in values and values[f] is None]
+    if nulls:
+        raise UserInputError(
+            [
+                FieldError((wire_name(model, f),), "cannot be null", ErrorCode.REQUIRED)
+                for f in nulls
+            ]
+        )
 
 
 def input_to_dict(value: Any) -> Any:

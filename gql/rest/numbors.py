@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from http import HTTPStatus
 from typing import Any
 
 import simplejson
@@ -20,7 +21,7 @@ from starlette.responses import Response
 
 from gql.auth.access import AccessDenied, Level, Need, authorize
 from gql.auth.viewer import Viewer, resolve_viewer
-from gql.core.errors import ErrorCode, UserInputError
+from gql.core.errors import ErrorCode, UserInputError, dotted
 from gql.core.failures import TIMEOUT_GRACE, Failure, classify
 from gql.core.failures import answer as failure_answer
 from gql.core.ids import decode_id
@@ -29,11 +30,28 @@ from gql.core.scalars import json_number, parse_date
 from gql.core.transaction import in_transaction
 from gql.db import RequestSession, end_session, set_deadline
 from gql.domains.companies.modules import ModuleAlias
+from gql.rest.renames import SAME_NAMES, Renames
 from gql.settings import Settings
 
 log = logging.getLogger("ledgergraph.rest")
 
 REQUEST_ID_KEY = "ledgergraph.request_id"  # set by the app's request middleware
+
+
+# The `code` of an error body by its status, unless a more specific one is given: the
+# GraphQL codes where they mean the same.
+STATUS_CODES = {
+    400: ErrorCode.INVALID.value,
+    401: ErrorCode.UNAUTHENTICATED.value,
+    403: ErrorCode.FORBIDDEN.value,
+    404: ErrorCode.NOT_FOUND.value,
+    413: "BODY_TOO_LARGE",
+    500: "INTERNAL_ERROR",
+}
+
+
+def status_code(status: int) -> str:
+    return STATUS_CODES.get(status) or HTTPStatus(status).name
 
 
 class HttpError(Exception):
@@ -66,7 +84,8 @@ def ok(data: Any, status: int = 200) -> Response:
 
 
 def fail(status: int, message: str, errors: list[dict[str, str]] | None = None) -> Response:
-    body: dict[str, Any] = {"success": False, "message": message}
+    """An error body: every one says `code`, and each of its `errors` too."""
+    body: dict[str, Any] = {"success": False, "message": message, "code": status_code(status)}
     if errors is not None:
         body["errors"] = errors
     return json_response(body, status)
@@ -87,8 +106,13 @@ def paginated(items: list[Any], *, total: int, page: int, limit: int) -> Respons
     )
 
 
-def error_list(exc: UserInputError) -> list[dict[str, str]]:
-    return [{"field": e.dotted, "message": e.message, "code": e.code.value} for e in exc.errors]
+def error_list(exc: UserInputError, names: Renames) -> list[dict[str, str]]:
+    """The errors under the names the client sent: ours are the GraphQL (camelCase)
+    names, and the endpoint's `names` say where its dialect calls a field otherwise."""
+    return [
+        {"field": dotted(names.to_theirs_path(e.path)), "message": e.message, "code": e.code.value}
+        for e in exc.errors
+    ]
 
 
 @dataclass
@@ -219,6 +243,11 @@ class RestContext:
     session: RequestSession
     viewer: Viewer
     settings: Settings
+    names: Renames = SAME_NAMES
+
+    async def body(self) -> dict[str, Any]:
+        """The JSON body, under our names (see `endpoint`'s `names`)."""
+        return self.names.to_ours(await read_json(self.request))
 
     def authorize(self, need: Need) -> None:
         rest_authorize(self.viewer, need)
@@ -239,9 +268,12 @@ def endpoint(
     module: ModuleAlias | None = None,
     write: bool = False,
     manage: bool = False,
+    names: Renames = SAME_NAMES,
 ) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
     """Wrap a handler: viewer and tenant resolved, permissions checked, one transaction
-    (committed when the handler returns, rolled back on any failure)."""
+    (committed when the handler returns, rolled back on any failure). `names` are the
+    dialect's names for body fields that we call otherwise: `ctx.body()` reads the body
+    under ours, and user errors name the fields as the client sent them."""
 
     level = Level.MANAGE if manage else Level.WRITE if write else Level.READ
     need = None if public else Need(tenant=tenant, level=level, module=module)
@@ -256,7 +288,7 @@ def endpoint(
                     viewer = await _viewer(request, session)
                     if need is not None:
                         rest_authorize(viewer, need)
-                    return await handler(RestContext(request, session, viewer, settings))
+                    return await handler(RestContext(request, session, viewer, settings, names))
 
                 try:
                     async with asyncio.timeout(settings.request_timeout_seconds + TIMEOUT_GRACE):
@@ -269,7 +301,7 @@ def endpoint(
                 except UserInputError as exc:
                     if _is_missing_path_id(exc):
                         return fail(404, exc.errors[0].message)
-                    return fail(400, "Validation failed", error_list(exc))
+                    return fail(400, "Validation failed", error_list(exc, names))
                 except Exception as exc:
                     await end_session(session)  # a dropped connection is discarded here
                     request_id = request.scope.get(REQUEST_ID_KEY, "-")

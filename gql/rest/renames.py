@@ -11,6 +11,9 @@ from typing import Any
 class Renames:
     theirs_to_ours: dict[str, str]
     nested: dict[str, Renames] = field(default_factory=dict)  # keyed by OUR name
+    # Our names that a handler derives from one of theirs (a journal line's `account`
+    # becomes accountId or accountCode): errors about them name theirs.
+    derived: dict[str, str] = field(default_factory=dict)  # ours -> theirs
 
     def to_ours(self, body: dict[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -30,11 +33,17 @@ class Renames:
         if not path:
             return path
         head, rest = path[0], path[1:]
-        ours_to_theirs = {v: k for k, v in self.theirs_to_ours.items()}
         inner = self.nested.get(head)
         if inner is not None and rest:
             if rest[0].isdigit():
                 rest = (rest[0], *inner.to_theirs_path(rest[1:]))
             else:
                 rest = inner.to_theirs_path(rest)
-        return (ours_to_theirs.get(head, head), *rest)
+        return (self._ours_to_theirs.get(head, head), *rest)
+
+    @property
+    def _ours_to_theirs(self) -> dict[str, str]:
+        return {**{v: k for k, v in self.theirs_to_ours.items()}, **self.derived}
+
+
+SAME_NAMES = Renames({})  # a dialect that names every field as we do

@@ -9,7 +9,6 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from gql.auth.access import Need
-from gql.core.errors import FieldError, UserInputError
 from gql.core.graph import list_page
 from gql.core.loaders import computed_values
 from gql.core.pagination import Page, PageArgs
@@ -26,7 +25,6 @@ from gql.rest.numbors import (
     ok,
     page_params,
     paginated,
-    read_json,
     row_json,
     text_param,
 )
@@ -100,16 +98,6 @@ def transfer_json(
     )
 
 
-async def _body(ctx: RestContext, names: Renames) -> dict[str, Any]:
-    return names.to_ours(await read_json(ctx.request))
-
-
-def _theirs(exc: UserInputError, names: Renames) -> UserInputError:
-    return UserInputError(
-        [FieldError(names.to_theirs_path(e.path), e.message, e.code) for e in exc.errors]
-    )
-
-
 def _page(ctx: RestContext) -> tuple[int, int, PageArgs]:
     page = page_params(ctx.request, ctx.settings)
     return page.page, page.limit, PageArgs(first=page.limit, after=page.offset or None)
@@ -135,13 +123,9 @@ async def list_accounts(ctx: RestContext) -> Response:
     return _list([account_json(a, balances[a.id]) for a in result.rows], result, page, limit)
 
 
-@endpoint(module=MODULE, write=True)
+@endpoint(module=MODULE, write=True, names=ACCOUNT_NAMES)
 async def create_account(ctx: RestContext) -> Response:
-    body = await _body(ctx, ACCOUNT_NAMES)
-    try:
-        account = await service.create_account(session=ctx.session, data=body)
-    except UserInputError as exc:
-        raise _theirs(exc, ACCOUNT_NAMES) from None
+    account = await service.create_account(session=ctx.session, data=await ctx.body())
     balances = await balances_of(ctx, [account])
     return ok(account_json(account, balances[account.id]), 201)
 
@@ -163,15 +147,12 @@ async def list_transactions(ctx: RestContext) -> Response:
     return _list([transaction_json(t) for t in result.rows], result, page, limit)
 
 
-@endpoint(module=MODULE, write=True)
+@endpoint(module=MODULE, write=True, names=TRANSACTION_NAMES)
 async def create_transaction(ctx: RestContext) -> Response:
-    body = await _body(ctx, TRANSACTION_NAMES)
+    body = await ctx.body()
     if body.get("documentId") is not None:
         ctx.authorize(Need(module=ModuleAlias.INVOICING))
-    try:
-        tx = await service.create_transaction(session=ctx.session, data=body)
-    except UserInputError as exc:
-        raise _theirs(exc, TRANSACTION_NAMES) from None
+    tx = await service.create_transaction(session=ctx.session, data=body)
     return ok(transaction_json(tx), 201)
 
 
@@ -191,13 +172,9 @@ async def list_transfers(ctx: RestContext) -> Response:
     )
 
 
-@endpoint(module=MODULE, write=True)
+@endpoint(module=MODULE, write=True, names=TRANSFER_NAMES)
 async def create_transfer(ctx: RestContext) -> Response:
-    body = await _body(ctx, TRANSFER_NAMES)
-    try:
-        transfer = await service.create_transfer(session=ctx.session, data=body)
-    except UserInputError as exc:
-        raise _theirs(exc, TRANSFER_NAMES) from None
+    transfer = await service.create_transfer(session=ctx.session, data=await ctx.body())
     accounts = await service.accounts_by_id(
         ctx.session, {transfer.from_account_id, transfer.to_account_id}
     )

@@ -41,7 +41,7 @@ from gql.compiler.sqlenv import SqlEnv
 from gql.core.claims import claim
 from gql.core.errors import ErrorCode, UserInputError
 from gql.core.graph import Computed
-from gql.core.inputs import InputModel, require_row, validate
+from gql.core.inputs import InputModel, require_not_null, require_row, validate, wire_name
 from gql.core.search import contains_any, equals
 from gql.db import ExactDecimal, get_tenant, utcnow
 from gql.domains.banking.models import Account, AccountType, Transaction, TransactionType, Transfer
@@ -53,10 +53,10 @@ from gql.domains.documents.settlement import SETTLED_STATUSES, apply_payment, re
 from gql.domains.ledger.models import SourceType, Voucher, VoucherKind
 from gql.domains.ledger.posting import post_transaction, post_transfer, to_base
 from gql.domains.ledger.service import post_voucher, reverse_voucher, signed_lines, system_account
-from gql.tenancy import mapped_table, orm_alias, tenant_table
+from gql.tenancy import orm_alias, tenant_table
 
 ZERO = Decimal("0.00")
-ONE = Decimal("1")
+ONE = Decimal("1.00000000")  # the base currency's rate, at the rate columns' scale
 CENT = Decimal("0.01")
 RATE_QUANTUM = Decimal("0.00000001")
 
@@ -289,17 +289,6 @@ BALANCE = Computed(balance_sql, "decimal")
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _at_scale(row: Any) -> Any:
-    """`row` with every decimal at its column's scale, so what a mutation returns reads
-    exactly as it will when loaded again ("10" is "10.00" either way)."""
-    for column in mapped_table(type(row)).c:
-        scale = getattr(column.type, "scale", None)
-        value = getattr(row, column.key, None)
-        if scale is not None and isinstance(value, Decimal):
-            setattr(row, column.key, value.quantize(Decimal(1).scaleb(-scale)))
-    return row
-
-
 async def _base_currency(session: AsyncSession) -> str:
     code = await session.scalar(
         select(Company.base_currency).where(Company.id == get_tenant(session))
@@ -433,7 +422,7 @@ async def create_account(*, session: AsyncSession, data: dict[str, Any]) -> Acco
         opening_balance=payload.opening_balance or ZERO,
         ledger_account_id=ledger.id,
     )
-    session.add(_at_scale(account))
+    session.add(account)
     await session.flush()
     await _post_opening_balance(session, account, base)
     return account
@@ -442,15 +431,17 @@ async def create_account(*, session: AsyncSession, data: dict[str, Any]) -> Acco
 async def update_account(*, session: AsyncSession, id: str, data: dict[str, Any]) -> Account:
     account = await get_account(session=session, id=id)
     values = validate(AccountUpdate, data).model_dump(exclude_unset=True)
-    for required in ("name", "type", "currency_code", "opening_balance", "enabled"):
-        if required in values and values[required] is None:
-            raise UserInputError.single(required, "cannot be null", ErrorCode.REQUIRED)
+    require_not_null(
+        AccountUpdate, values, "name", "type", "currency_code", "opening_balance", "enabled"
+    )
     changing = [
         k for k in ("type", "currency_code") if k in values and values[k] != getattr(account, k)
     ]
     if changing and await _has_transactions(session, account.id):
         raise UserInputError.single(
-            changing[0], "cannot change once the account has transactions", ErrorCode.LOCKED
+            wire_name(AccountUpdate, changing[0]),
+            "cannot change once the account has transactions",
+            ErrorCode.LOCKED,
         )
     base = await _base_currency(session)
     if "currency_code" in values:
@@ -458,7 +449,6 @@ async def update_account(*, session: AsyncSession, id: str, data: dict[str, Any]
     before = (account.type, account.currency_code, account.opening_balance)
     for key, value in values.items():
         setattr(account, key, value)
-    _at_scale(account)
     if account.type != before[0]:
         account.ledger_account_id = (await system_account(session, LEDGER_KEY[account.type])).id
     await session.flush()
@@ -542,7 +532,7 @@ async def create_transaction(*, session: AsyncSession, data: dict[str, Any]) -> 
         payment_method=payload.payment_method,
         reference=payload.reference,
     )
-    session.add(_at_scale(tx))
+    session.add(tx)
     await session.flush()
     assert account.ledger_account_id is not None
     await post_transaction(session, tx, account.ledger_account_id)
@@ -669,7 +659,7 @@ async def _record_payment(
         document_id=doc.id,
         document_amount=applied,
     )
-    session.add(_at_scale(tx))
+    session.add(tx)
     await session.flush()
     assert account.ledger_account_id is not None
     await post_transaction(session, tx, account.ledger_account_id, document_kind=doc.kind)
@@ -753,7 +743,7 @@ async def create_transfer(*, session: AsyncSession, data: dict[str, Any]) -> Tra
         description=payload.description,
         reference=payload.reference,
     )
-    session.add(_at_scale(transfer))
+    session.add(transfer)
     await session.flush()
     out_rate = (
         ONE
@@ -768,18 +758,16 @@ async def create_transfer(*, session: AsyncSession, data: dict[str, Any]) -> Tra
         (TransactionType.INCOME, target, to_amount, in_rate, f"Transfer from {source.name}"),
     )
     session.add_all(
-        _at_scale(
-            Transaction(
-                type=tx_type.value,
-                account_id=account.id,
-                amount=amount,
-                currency_code=account.currency_code,
-                currency_rate=tx_rate,
-                paid_at=transfer.paid_at,
-                description=payload.description or default,
-                reference=payload.reference,
-                transfer_id=transfer.id,
-            )
+        Transaction(
+            type=tx_type.value,
+            account_id=account.id,
+            amount=amount,
+            currency_code=account.currency_code,
+            currency_rate=tx_rate,
+            paid_at=transfer.paid_at,
+            description=payload.description or default,
+            reference=payload.reference,
+            transfer_id=transfer.id,
         )
         for tx_type, account, amount, tx_rate, default in sides
     )

@@ -7,7 +7,6 @@ from typing import Any
 from starlette.responses import Response
 from starlette.routing import Route
 
-from gql.core.errors import FieldError, UserInputError
 from gql.core.graph import list_page
 from gql.core.pagination import Page, PageArgs
 from gql.domains.catalogue import service
@@ -57,16 +56,6 @@ def item_json(item: Item, variants: list[ItemVariant]) -> dict[str, Any]:
     )
 
 
-async def _create_item(ctx: RestContext, body: dict[str, Any]) -> Item:
-    """The item from a Numbors body; errors name the fields the client sent."""
-    try:
-        return await service.create_item(session=ctx.session, data=ITEM_NAMES.to_ours(body))
-    except UserInputError as exc:
-        raise UserInputError(
-            [FieldError(ITEM_NAMES.to_theirs_path(e.path), e.message, e.code) for e in exc.errors]
-        ) from None
-
-
 @endpoint()
 async def list_items(ctx: RestContext) -> Response:
     page, limit, args = _page_args(ctx)
@@ -82,9 +71,9 @@ async def list_items(ctx: RestContext) -> Response:
     return _list([item_json(r, variants[r.id]) for r in result.rows], result, page, limit)
 
 
-@endpoint(write=True)
+@endpoint(write=True, names=ITEM_NAMES)
 async def create_item(ctx: RestContext) -> Response:
-    row = await _create_item(ctx, await read_json(ctx.request))
+    row = await service.create_item(session=ctx.session, data=await ctx.body())
     variants = await service.variants_by_item(session=ctx.session, item_ids=[row.id])
     return ok(item_json(row, variants[row.id]), 201)
 

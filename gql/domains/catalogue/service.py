@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gql.compiler.sqlenv import SqlEnv
 from gql.core.errors import ErrorCode, FieldError, UserInputError
-from gql.core.inputs import InputModel, require_row, validate
+from gql.core.inputs import InputModel, require_not_null, require_row, validate
 from gql.core.search import contains, contains_any
 from gql.db import get_tenant
 from gql.domains.banking.models import Account
@@ -37,7 +37,6 @@ from gql.domains.catalogue.models import (
 from gql.domains.companies.models import Company
 from gql.domains.contacts.models import Contact
 from gql.domains.documents.models import Document, DocumentLine
-from gql.tenancy import mapped_table
 
 MAX_VARIANTS = 100
 Price = Field(
@@ -236,33 +235,9 @@ ITEM_ORDER_COLUMNS = {
 # --- shared helpers ---------------------------------------------------------------------------
 
 
-def _to_scale(model: type[Any], values: dict[str, Any]) -> dict[str, Any]:
-    """`values` with every decimal at its column's scale, so the row a mutation returns
-    reads exactly as it will when loaded again ("10" is "10.0000" either way)."""
-    columns = mapped_table(model).c
-    for key, value in values.items():
-        scale = getattr(columns[key].type, "scale", None) if key in columns else None
-        if isinstance(value, Decimal) and scale is not None:
-            values[key] = value.quantize(Decimal(1).scaleb(-scale))
-    return values
-
-
 def _apply(row: Any, values: dict[str, Any]) -> None:
-    for key, value in _to_scale(type(row), values).items():
+    for key, value in values.items():
         setattr(row, key, value)
-
-
-def _require_not_null(values: dict[str, Any], *fields: str) -> None:
-    nulls = [f for f in fields if f in values and values[f] is None]
-    if nulls:
-        raise UserInputError(
-            [FieldError((_camel(f),), "cannot be null", ErrorCode.REQUIRED) for f in nulls]
-        )
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
 
 
 async def _in_use(session: AsyncSession, *conditions: Any) -> bool:
@@ -297,7 +272,7 @@ async def get_category(*, session: AsyncSession, id: str) -> Category:
 
 async def create_category(*, session: AsyncSession, data: dict[str, Any]) -> Category:
     payload = validate(CategoryCreate, data)
-    category = Category(**_to_scale(Category, payload.model_dump(exclude_none=True)))
+    category = Category(**payload.model_dump(exclude_none=True))
     session.add(category)
     await session.flush()
     return category
@@ -306,7 +281,7 @@ async def create_category(*, session: AsyncSession, data: dict[str, Any]) -> Cat
 async def update_category(*, session: AsyncSession, id: str, data: dict[str, Any]) -> Category:
     category = await get_category(session=session, id=id)
     values = validate(CategoryUpdate, data).model_dump(exclude_unset=True)
-    _require_not_null(values, "name", "type", "enabled")
+    require_not_null(CategoryUpdate, values, "name", "type", "enabled")
     _apply(category, values)
     await session.flush()
     return category
@@ -331,7 +306,7 @@ async def get_tax(*, session: AsyncSession, id: str) -> Tax:
 
 async def create_tax(*, session: AsyncSession, data: dict[str, Any]) -> Tax:
     payload = validate(TaxCreate, data)
-    tax = Tax(**_to_scale(Tax, payload.model_dump(exclude_none=True)))
+    tax = Tax(**payload.model_dump(exclude_none=True))
     session.add(tax)
     await session.flush()
     return tax
@@ -342,7 +317,7 @@ async def update_tax(*, session: AsyncSession, id: str, data: dict[str, Any]) ->
     rate they were written with."""
     tax = await get_tax(session=session, id=id)
     values = validate(TaxUpdate, data).model_dump(exclude_unset=True)
-    _require_not_null(values, "name", "rate", "type", "enabled")
+    require_not_null(TaxUpdate, values, "name", "rate", "type", "enabled")
     _apply(tax, values)
     await session.flush()
     return tax
@@ -403,7 +378,7 @@ async def create_currency(*, session: AsyncSession, data: dict[str, Any]) -> Cur
     await _check_code_free(session, payload.code)
     if payload.code == await _base_currency(session) and payload.rate not in (None, ONE):
         raise UserInputError.single("rate", "The base currency's rate is always 1")
-    currency = Currency(**_to_scale(Currency, payload.model_dump(exclude_none=True)))
+    currency = Currency(**payload.model_dump(exclude_none=True))
     session.add(currency)
     await _flush_unique(session, "code", "is already a currency of this company")
     return currency
@@ -412,7 +387,7 @@ async def create_currency(*, session: AsyncSession, data: dict[str, Any]) -> Cur
 async def update_currency(*, session: AsyncSession, id: str, data: dict[str, Any]) -> Currency:
     currency = await get_currency(session=session, id=id)
     values = validate(CurrencyUpdate, data).model_dump(exclude_unset=True)
-    _require_not_null(values, "code", "name", "rate", "precision", "enabled")
+    require_not_null(CurrencyUpdate, values, "code", "name", "rate", "precision", "enabled")
     if currency.code == await _base_currency(session):
         if "rate" in values and values["rate"] != ONE:
             raise UserInputError.single("rate", "The base currency's rate is always 1")
@@ -524,10 +499,11 @@ async def _check_skus(
 
 async def _resolve_references(session: AsyncSession, values: dict[str, Any]) -> None:
     """Turn `category_id` / `tax_id` (global or object ids) into the tenant's object ids."""
-    for key, model, what in (("category_id", Category, "Category"), ("tax_id", Tax, "Tax")):
+    references = (("category_id", "categoryId", Category), ("tax_id", "taxId", Tax))
+    for key, wire, model in references:
         ref = values.get(key)
         if ref is not None:
-            row = await require_row(session, model, ref, path=(_camel(key),), what=what)
+            row = await require_row(session, model, ref, path=(wire,), what=model.__name__)
             values[key] = row.id
 
 
@@ -548,12 +524,11 @@ async def create_item(*, session: AsyncSession, data: dict[str, Any]) -> Item:
     await _check_skus(session, claims)
     values = payload.model_dump(exclude_none=True, exclude={"variants"})
     await _resolve_references(session, values)
-    item = Item(**_to_scale(Item, values))
+    item = Item(**values)
     session.add(item)
     await _flush_unique(session, "sku", "is already used by another item or variant")
     session.add_all(
-        ItemVariant(item_id=item.id, **_to_scale(ItemVariant, v.model_dump(exclude_none=True)))
-        for v in variants
+        ItemVariant(item_id=item.id, **v.model_dump(exclude_none=True)) for v in variants
     )
     await session.flush()
     return item
@@ -562,7 +537,7 @@ async def create_item(*, session: AsyncSession, data: dict[str, Any]) -> Item:
 async def update_item(*, session: AsyncSession, id: str, data: dict[str, Any]) -> Item:
     item = await get_item(session=session, id=id)
     values = validate(ItemUpdate, data).model_dump(exclude_unset=True)
-    _require_not_null(values, "name", "type", "enabled")
+    require_not_null(ItemUpdate, values, "name", "type", "enabled")
     if values.get("sku") and values["sku"] != item.sku:
         await _check_skus(session, [(("sku",), values["sku"])], item_id=item.id)
     await _resolve_references(session, values)
@@ -617,7 +592,7 @@ async def create_item_variant(*, session: AsyncSession, data: dict[str, Any]) ->
     await _check_variant_name(session, item.id, payload.name)
     if payload.sku:
         await _check_skus(session, [(("sku",), payload.sku)])
-    values = _to_scale(ItemVariant, payload.model_dump(exclude_none=True, exclude={"item_id"}))
+    values = payload.model_dump(exclude_none=True, exclude={"item_id"})
     variant = ItemVariant(**values, item_id=item.id)
     session.add(variant)
     await session.flush()
@@ -629,7 +604,7 @@ async def update_item_variant(
 ) -> ItemVariant:
     variant = await get_item_variant(session=session, id=id)
     values = validate(ItemVariantUpdate, data).model_dump(exclude_unset=True)
-    _require_not_null(values, "name", "enabled")
+    require_not_null(ItemVariantUpdate, values, "name", "enabled")
     if "name" in values and values["name"] != variant.name:
         await _check_variant_name(session, variant.item_id, values["name"], variant.id)
     if values.get("sku") and values["sku"] != variant.sku:

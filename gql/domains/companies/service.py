@@ -135,8 +135,8 @@ def _add_company_defaults(session: AsyncSession, currency: str) -> None:
     """Base currency, a standard tax, default income and expense categories, a license
     row for every module, a number series for every document kind, the standard chart
     of accounts and a financial year."""
-    session.add(Currency(code=currency, name=currency, rate=Decimal("1")))
-    session.add(Tax(name="Standard rate", rate=Decimal("20")))
+    session.add(Currency(code=currency, name=currency, rate=Decimal("1.00000000")))
+    session.add(Tax(name="Standard rate", rate=Decimal("20.0000")))
     session.add(Category(name="Sales", type=CategoryType.INCOME.value))
     session.add(Category(name="General expenses", type=CategoryType.EXPENSE.value))
     for alias, module in MODULES.items():

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gql.compiler.sqlenv import SqlEnv
 from gql.core.errors import ErrorCode, UserInputError
-from gql.core.inputs import InputModel, require_row, validate
+from gql.core.inputs import InputModel, require_not_null, require_row, validate
 from gql.core.search import contains_any
 from gql.domains.banking.models import Transaction
 from gql.domains.catalogue.models import Currency
@@ -149,9 +149,7 @@ async def update_contact(*, session: AsyncSession, id: str, data: dict[str, Any]
     contact = await get_contact(session=session, id=id)
     payload = validate(ContactUpdate, data)
     values = payload.model_dump(exclude_unset=True)
-    for required in ("name", "type", "entity_type", "enabled"):
-        if required in values and values[required] is None:
-            raise UserInputError.single(required, "cannot be null", ErrorCode.REQUIRED)
+    require_not_null(ContactUpdate, values, "name", "type", "entity_type", "enabled")
     for listed in ("contact_persons", "custom_fields"):
         if listed in values and values[listed] is None:
             values[listed] = []

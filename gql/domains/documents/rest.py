@@ -11,7 +11,7 @@ from sqlalchemy import select
 from starlette.responses import Response
 from starlette.routing import Route
 
-from gql.core.errors import FieldError, UserInputError
+from gql.core.errors import UserInputError
 from gql.core.graph import list_page
 from gql.core.loaders import computed_values
 from gql.core.pagination import PageArgs
@@ -30,7 +30,6 @@ from gql.rest.numbors import (
     ok,
     page_params,
     paginated,
-    read_json,
     row_json,
     text_param,
 )
@@ -122,16 +121,6 @@ async def document_detail(ctx: RestContext, doc: Document) -> dict[str, Any]:
     return document_json(doc, derived[doc.id], contact, line_json)
 
 
-async def read_body(ctx: RestContext) -> dict[str, Any]:
-    return BODY_NAMES.to_ours(await read_json(ctx.request))
-
-
-def numbors_errors(exc: UserInputError) -> UserInputError:
-    return UserInputError(
-        [FieldError(BODY_NAMES.to_theirs_path(e.path), e.message, e.code) for e in exc.errors]
-    )
-
-
 @endpoint(module=MODULE)
 async def list_documents(ctx: RestContext) -> Response:
     page = page_params(ctx.request, ctx.settings)
@@ -148,13 +137,9 @@ async def list_documents(ctx: RestContext) -> Response:
     return paginated(items, total=result.total, page=page.page, limit=page.limit)
 
 
-@endpoint(module=MODULE, write=True)
+@endpoint(module=MODULE, write=True, names=BODY_NAMES)
 async def create_document(ctx: RestContext) -> Response:
-    body = await read_body(ctx)
-    try:
-        doc = await service.create_document(session=ctx.session, data=body)
-    except UserInputError as exc:
-        raise numbors_errors(exc) from None
+    doc = await service.create_document(session=ctx.session, data=await ctx.body())
     return ok(await document_detail(ctx, doc), 201)
 
 
@@ -164,20 +149,17 @@ async def get_document(ctx: RestContext) -> Response:
     return ok(await document_detail(ctx, doc))
 
 
-@endpoint(module=MODULE, write=True)
+@endpoint(module=MODULE, write=True, names=BODY_NAMES)
 async def update_document(ctx: RestContext) -> Response:
     doc_id = ctx.request.path_params["id"]
-    body = await read_body(ctx)
+    body = await ctx.body()
     # Numbors clients move a document along by PUTting its status.
     status = body.pop("status", None)
-    try:
-        doc = await service.get_document(session=ctx.session, id=doc_id)
-        if body:
-            doc = await service.update_document(session=ctx.session, id=doc_id, data=body)
-        if status is not None:
-            doc = await move_to(ctx, doc, status)
-    except UserInputError as exc:
-        raise numbors_errors(exc) from None
+    doc = await service.get_document(session=ctx.session, id=doc_id)
+    if body:
+        doc = await service.update_document(session=ctx.session, id=doc_id, data=body)
+    if status is not None:
+        doc = await move_to(ctx, doc, status)
     return ok(await document_detail(ctx, doc))
 
 

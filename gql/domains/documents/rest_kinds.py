@@ -27,12 +27,11 @@ from gql.core.pagination import PageArgs
 from gql.domains.documents import service
 from gql.domains.documents.models import DocumentKind, DocumentStatus
 from gql.domains.documents.rest import (
+    BODY_NAMES,
     MODULE,
     document_detail,
     documents_json,
     move_to,
-    numbors_errors,
-    read_body,
 )
 from gql.domains.documents.schema import DOCUMENTS
 from gql.rest.numbors import (
@@ -69,10 +68,7 @@ async def _list(
 
 async def _create(ctx: RestContext, kind: DocumentKind, body: dict[str, Any]) -> Any:
     body.pop("kind", None)  # the path names the kind
-    try:
-        return await service.create_document(session=ctx.session, data={**body, "kind": kind.value})
-    except UserInputError as exc:
-        raise numbors_errors(exc) from None
+    return await service.create_document(session=ctx.session, data={**body, "kind": kind.value})
 
 
 def _kind_routes(
@@ -88,10 +84,10 @@ def _kind_routes(
         return await _list(ctx, kind, statuses=statuses)
 
     async def create_kind(ctx: RestContext) -> Response:
-        body = await read_body(ctx)
+        body = await ctx.body()
         if items_required and not body.get("lines"):
             raise UserInputError.single(
-                "items", "at least one item is required", ErrorCode.REQUIRED
+                "lines", "at least one item is required", ErrorCode.REQUIRED
             )
         doc = await _create(ctx, kind, body)
         return ok(await document_detail(ctx, doc), 201)
@@ -103,18 +99,15 @@ def _kind_routes(
         return ok(await document_detail(ctx, doc))
 
     async def update_kind(ctx: RestContext) -> Response:
-        body = await read_body(ctx)  # first: a body that is not an object is a 400 for any id
+        body = await ctx.body()  # first: a body that is not an object is a 400 for any id
         doc = await service.get_document(
             session=ctx.session, id=ctx.request.path_params["id"], kinds=kinds
         )
         status = body.pop("status", None)
-        try:
-            if body:
-                doc = await service.update_document(session=ctx.session, id=doc.id, data=body)
-            if status is not None:
-                doc = await move_to(ctx, doc, status)
-        except UserInputError as exc:
-            raise numbors_errors(exc) from None
+        if body:
+            doc = await service.update_document(session=ctx.session, id=doc.id, data=body)
+        if status is not None:
+            doc = await move_to(ctx, doc, status)
         return ok(await document_detail(ctx, doc))
 
     async def delete_kind(ctx: RestContext) -> Response:
@@ -127,7 +120,7 @@ def _kind_routes(
 
     def wrap(handler: Handler, verb: str, *, write: bool) -> Any:
         handler.__name__ = f"{verb}_{name}"
-        return endpoint(module=MODULE, write=write)(handler)
+        return endpoint(module=MODULE, write=write, names=BODY_NAMES)(handler)
 
     routes = [
         Route(prefix, wrap(list_kind, "list", write=False), methods=["GET"]),
@@ -172,10 +165,10 @@ async def list_credit_notes(ctx: RestContext) -> Response:
     return paginated(items, total=result.total, page=page.page, limit=page.limit)
 
 
-@endpoint(module=MODULE, write=True)
+@endpoint(module=MODULE, write=True, names=BODY_NAMES)
 async def create_credit_note(ctx: RestContext) -> Response:
     """Created and issued in one transaction: refused whole, or applied and posted."""
-    body = await read_body(ctx)
+    body = await ctx.body()
     given = validate(CreditNoteAmount, {k: body.pop(k) for k in ("amount", "reason") if k in body})
     if given.amount is not None and body.get("lines"):
         raise UserInputError.single("amount", "send an amount or items, not both")
@@ -199,7 +192,7 @@ async def create_credit_note(ctx: RestContext) -> Response:
                     for e in exc.errors
                 ]
             )
-        raise numbors_errors(exc) from None
+        raise exc from None
     detail = await document_detail(ctx, doc)
     detail.update(credit_note_fields(doc))
     return ok(detail, 201)

@@ -34,7 +34,7 @@ from gql.core.claims import claim
 from gql.core.errors import ErrorCode, FieldError, UserInputError
 from gql.core.graph import Computed
 from gql.core.ids import decode_id
-from gql.core.inputs import InputModel, find_row, require_row, validate
+from gql.core.inputs import InputModel, find_row, require_not_null, require_row, validate, wire_name
 from gql.core.loaders import computed_values
 from gql.core.search import contains_any
 from gql.db import utcnow
@@ -55,7 +55,7 @@ from gql.domains.documents.settlement import (
     reload_document,
     remove_credit,
 )
-from gql.domains.documents.totals import LineAmounts, document_totals, line_amounts
+from gql.domains.documents.totals import ZERO, LineAmounts, document_totals, line_amounts
 from gql.domains.ledger.posting import post_document, reverse_document
 from gql.tenancy import mapped_table
 
@@ -64,6 +64,11 @@ MAX_LINES = 500
 # far above any small business's invoice: quantity < 10^6, unit price < 10^9, so a
 # line stays under 10^15 and 500 lines under 10^18 cents.
 Amount = Field(default=None, ge=0, max_digits=13, decimal_places=4)
+# Defaults written to decimal columns, at those columns' scale (as every input is).
+ONE_UNIT = Decimal("1.0000")  # a line's quantity
+NO_PRICE = Decimal("0.0000")  # a line's unit price
+NO_TAX = Decimal("0.0000")  # a line's tax rate
+BASE_RATE = Decimal("1.00000000")  # the base currency's rate
 
 SALES_KINDS = {
     DocumentKind.INVOICE.value,
@@ -113,7 +118,7 @@ class LineIn(InputModel):
     tax_id: str | None = None
     name: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=2000)
-    quantity: Decimal = Field(default=Decimal("1"), gt=0, max_digits=10, decimal_places=4)
+    quantity: Decimal = Field(default=ONE_UNIT, gt=0, max_digits=10, decimal_places=4)
     unit_price: Decimal | None = Amount
     discount_rate: Decimal | None = Field(default=None, ge=0, le=100, decimal_places=4)
     discount_amount: Decimal | None = Field(default=None, ge=0, max_digits=17, decimal_places=2)
@@ -269,7 +274,7 @@ async def create_document(*, session: AsyncSession, data: dict[str, Any]) -> Doc
         currency_rate=rate,
         discount_rate=payload.discount_rate,
         discount_amount=payload.discount_amount,
-        shipping=payload.shipping or Decimal("0"),
+        shipping=payload.shipping or ZERO,
         reference=payload.reference,
         notes=payload.notes,
         terms=payload.terms,
@@ -295,16 +300,16 @@ async def update_document(*, session: AsyncSession, id: str, data: dict[str, Any
             raise UserInputError(
                 [
                     FieldError(
-                        (k,),
+                        (wire_name(DocumentUpdate, k),),
                         "cannot change once the document is issued; cancel it and issue a new one",
                         ErrorCode.LOCKED,
                     )
                     for k in locked
                 ]
             )
-    for required in ("contact_id", "issue_date", "currency_code", "shipping"):
-        if required in values and values[required] is None:
-            raise UserInputError.single(required, "cannot be null", ErrorCode.REQUIRED)
+    require_not_null(
+        DocumentUpdate, values, "contact_id", "issue_date", "currency_code", "shipping"
+    )
     if "contact_id" in values:
         doc.contact_id = (
             await _contact_for(session, DocumentKind(doc.kind), values.pop("contact_id"))
@@ -697,7 +702,7 @@ async def _currency_rate(
     if given is not None:
         return given
     if code == base:
-        return Decimal("1")
+        return BASE_RATE
     assert currency is not None
     return currency.rate
 
@@ -733,7 +738,7 @@ async def _write_lines(session: AsyncSession, doc: Document, lines: list[LineIn]
                 unit_price=price,
                 discount_rate=line.discount_rate,
                 discount_amount=line.discount_amount,
-                tax_rate=tax.rate if tax else Decimal("0"),
+                tax_rate=tax.rate if tax else NO_TAX,
             )
         )
     errors: list[FieldError] = []
@@ -788,7 +793,7 @@ def _default_price(kind: str, item: Item | None, variant: ItemVariant | None) ->
         price = source.sale_price if sales else source.purchase_price
         if price is not None:
             return price
-    return Decimal("0")
+    return NO_PRICE
 
 
 @dataclass

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
-ZERO = Decimal("0")
+ZERO = Decimal("0.00")  # money, at its columns' scale: so is every sum that starts here
 HUNDRED = Decimal("100")
 
 

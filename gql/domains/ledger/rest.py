@@ -9,7 +9,6 @@ from sqlmodel import col
 from starlette.responses import Response
 from starlette.routing import Route
 
-from gql.core.errors import FieldError, UserInputError
 from gql.core.graph import list_page
 from gql.core.ids import from_global_id, is_object_id
 from gql.core.pagination import PageArgs
@@ -31,7 +30,6 @@ from gql.rest.numbors import (
     ok,
     page_params,
     paginated,
-    read_json,
     row_json,
     text_param,
 )
@@ -40,7 +38,15 @@ from gql.rest.renames import Renames
 MODULE = ModuleAlias.ACCOUNTING
 
 ACCOUNT_NAMES = Renames({"parent": "parentId"})
-JOURNAL_NAMES = Renames({}, nested={"lines": Renames({"contact": "contactId"})})
+# A line's `account` is an id or a code (_journal_input): accountId or accountCode to us.
+JOURNAL_NAMES = Renames(
+    {},
+    nested={
+        "lines": Renames(
+            {"contact": "contactId"}, derived={"accountId": "account", "accountCode": "account"}
+        )
+    },
+)
 
 
 def account_json(account: LedgerAccount, parents: dict[str, LedgerAccount]) -> dict[str, Any]:
@@ -84,18 +90,9 @@ async def list_chart(ctx: RestContext) -> Response:
     return paginated(items, total=result.total, page=page.page, limit=page.limit)
 
 
-@endpoint(module=MODULE, write=True)
+@endpoint(module=MODULE, write=True, names=ACCOUNT_NAMES)
 async def create_account(ctx: RestContext) -> Response:
-    data = ACCOUNT_NAMES.to_ours(await read_json(ctx.request))
-    try:
-        account = await service.create_account(session=ctx.session, data=data)
-    except UserInputError as exc:
-        raise UserInputError(
-            [
-                FieldError(ACCOUNT_NAMES.to_theirs_path(e.path), e.message, e.code)
-                for e in exc.errors
-            ]
-        ) from None
+    account = await service.create_account(session=ctx.session, data=await ctx.body())
     parents = await _accounts_by_id(ctx, {account.parent_id} if account.parent_id else set())
     return ok(account_json(account, parents), 201)
 
@@ -166,8 +163,7 @@ def _account_ref(ref: Any) -> tuple[str, Any]:
     return "accountCode", str(ref) if isinstance(ref, (int, str)) else ref
 
 
-def _journal_input(body: dict[str, Any]) -> dict[str, Any]:
-    data = JOURNAL_NAMES.to_ours(body)
+def _journal_input(data: dict[str, Any]) -> dict[str, Any]:
     lines = data.get("lines")
     if isinstance(lines, list):
         for line in lines:
@@ -177,22 +173,10 @@ def _journal_input(body: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _journal_error_path(path: tuple[str, ...]) -> tuple[str, ...]:
-    path = JOURNAL_NAMES.to_theirs_path(path)
-    if len(path) == 3 and path[0] == "lines" and path[2] in ("accountId", "accountCode"):
-        return (*path[:2], "account")
-    return path
-
-
-@endpoint(module=MODULE, write=True)
+@endpoint(module=MODULE, write=True, names=JOURNAL_NAMES)
 async def create_journal_entry(ctx: RestContext) -> Response:
-    data = _journal_input(await read_json(ctx.request))
-    try:
-        voucher = await service.create_manual_voucher(session=ctx.session, data=data)
-    except UserInputError as exc:
-        raise UserInputError(
-            [FieldError(_journal_error_path(e.path), e.message, e.code) for e in exc.errors]
-        ) from None
+    data = _journal_input(await ctx.body())
+    voucher = await service.create_manual_voucher(session=ctx.session, data=data)
     return ok((await _journal_json(ctx, [voucher]))[0], 201)
 
 

@@ -43,8 +43,7 @@ from gql.domains.ledger.models import (
 )
 from gql.tenancy import tenant_table
 
-ZERO = Decimal("0")
-CENT = Decimal("0.01")
+ZERO = Decimal("0.00")  # at the money columns' scale, as every amount posted is
 
 
 # --- the chart -------------------------------------------------------------------------
@@ -243,9 +242,7 @@ async def post_voucher(
         source_type=source_type.value if source_type else None,
         source_id=source_id,
         reverses_id=reverses_id,
-        # Quantized as the columns store them, so the rows in the session read as the
-        # database will.
-        total=sum((line.debit for line in lines), ZERO).quantize(CENT),
+        total=sum((line.debit for line in lines), ZERO),
     )
     session.add(voucher)
     await session.flush()
@@ -254,8 +251,8 @@ async def post_voucher(
             voucher_id=voucher.id,
             position=position,
             account_id=line.account_id,
-            debit=line.debit.quantize(CENT),
-            credit=line.credit.quantize(CENT),
+            debit=line.debit,
+            credit=line.credit,
             description=line.description,
             contact_id=line.contact_id,
         )

@@ -1,0 +1,163 @@
+"""Every REST write path, sent bad input: every 4xx body carries a `code`, so does each
+of its errors, and each error's `field` is a field the client sent, under the name
+the client sent it (Numbors' `contact`, `items[0].price`, not our contactId or
+lines[0].unitPrice)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from gql.app import NUMBORS_ROUTES
+from tests.factories import Api, Tenant
+
+MISSING = "0" * 24  # an object id no company has
+
+
+def _path(field: str) -> list[str | int]:
+    """ "items[0].price" as ["items", 0, "price"]."""
+    return [int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", field)]
+
+
+def _sent(body: Any, field: str) -> bool:
+    """Whether `field` names something in `body`, as the client wrote it."""
+    value = body
+    for part in _path(field):
+        if isinstance(part, int):
+            if not isinstance(value, list) or part >= len(value):
+                return False
+        elif not isinstance(value, dict) or part not in value:
+            return False
+        value = value[part]
+    return True
+
+
+def assert_coded(r: Any, body: Any) -> None:
+    assert 400 <= r.status_code < 500, (r.status_code, r.text)
+    answer = r.json()
+    assert answer["success"] is False and answer["code"], answer
+    for error in answer.get("errors", []):
+        assert error["code"], answer
+        assert error["field"] == "body" or _sent(body, error["field"]), (body, answer)
+
+
+async def _bad_bodies(api: Api, tenant: Tenant) -> dict[tuple[str, str], list[Any]]:
+    """Per write path (as routed), the URL and the bad bodies to send it."""
+    contact = (await api.contact(tenant, type="both"))["id"]
+    account = (
+        await api.rest("POST", "/api/accounts", tenant, json={"name": "A", "type": "bank"})
+    ).json()["data"]["id"]
+    document = (await api.document(tenant, contact))["id"]
+    estimate = (await api.rest("POST", "/api/estimates", tenant, json={"contact": contact})).json()[
+        "data"
+    ]["id"]
+    category = (
+        await api.rest("POST", "/api/categories", tenant, json={"name": "C", "type": "income"})
+    ).json()["data"]["id"]
+    tax = (await api.tax(tenant))["objectId"]
+    line_refs = {"name": "x", "item": MISSING, "tax": MISSING}
+    bad_line = {"name": "", "price": "x", "quantity": 0, "discountRate": 101}
+    return {
+        ("/auth/register", "/api/auth/register"): [{"name": "", "email": "x", "password": "1"}],
+        ("/auth/login", "/api/auth/login"): [{"email": 5, "password": 5}],
+        ("/contacts", "/api/contacts"): [
+            {"name": "", "email": "bad", "type": "zz", "taxNumber": 5},
+            {"name": "N", "currencyCode": "QQQ"},
+        ],
+        ("/contacts/{id}", f"/api/contacts/{contact}"): [{"name": None, "entityType": None}],
+        ("/items", "/api/items"): [
+            {"name": "", "salePrice": "x", "variants": [{"name": "V", "salePrice": -1}]},
+            {"name": "I", "category": MISSING, "tax": MISSING},
+        ],
+        ("/categories", "/api/categories"): [{"name": "", "type": "zz"}],
+        ("/categories/{id}", f"/api/categories/{category}"): [{"name": None, "enabled": None}],
+        ("/taxes", "/api/taxes"): [{"name": "T", "rate": "200"}],
+        ("/taxes/{id}", f"/api/taxes/{tax}"): [{"rate": None}, {"rate": "1.00001"}],
+        ("/currencies", "/api/currencies"): [{"code": "e", "name": "", "rate": 0}],
+        ("/documents", "/api/documents"): [
+            {"type": "zz", "contact": contact, "items": [bad_line], "dueDate": "x", "shipping": -1},
+            {"type": "invoice", "contact": MISSING, "items": [line_refs]},
+        ],
+        ("/documents/{id}", f"/api/documents/{document}"): [
+            {"contact": None, "shipping": None, "issuedAt": None},
+            {"status": "paid"},
+        ],
+        ("/estimates", "/api/estimates"): [
+            {"contact": contact, "expiryDate": "x", "items": [bad_line]}
+        ],
+        ("/estimates/{id}", f"/api/estimates/{estimate}"): [{"items": [line_refs]}],
+        ("/credit-notes", "/api/credit-notes"): [
+            {"contact": contact, "amount": "x", "reason": ""},
+            {"contact": MISSING, "amount": 5},
+        ],
+        ("/sales/orders", "/api/sales/orders"): [{"contact": contact, "items": []}],
+        ("/purchases/orders", "/api/purchases/orders"): [
+            {"contact": contact, "items": [line_refs]}
+        ],
+        ("/accounting/chart-of-accounts", "/api/accounting/chart-of-accounts"): [
+            {"name": "", "code": "", "type": "zz"},
+            {"name": "N", "code": "9999", "type": "asset", "parent": MISSING},
+        ],
+        ("/accounting/journal", "/api/accounting/journal"): [
+            {"date": "x", "lines": [{"account": "6200", "debit": "x"}]},
+            {
+                "date": "2026-03-01",
+                "lines": [
+                    {"account": "0000", "debit": 5},
+                    {"account": "3100", "credit": 5, "contact": MISSING},
+                ],
+            },
+        ],
+        ("/accounts", "/api/accounts"): [
+            {"name": "", "type": "zz", "currency": "QQ", "openingBalance": "x"},
+            {"name": "B", "type": "bank", "currency": "QQQ"},
+        ],
+        ("/transactions", "/api/transactions"): [
+            {"type": "zz", "account": account, "amount": "x", "paidAt": "x"},
+            {"type": "income", "account": MISSING, "amount": 5, "category": MISSING},
+            {"type": "income", "account": account, "amount": 5, "currencyRate": 2},
+        ],
+        ("/transfers", "/api/transfers"): [
+            {"fromAccount": account, "toAccount": MISSING, "amount": 5},
+            {"fromAccount": account, "toAccount": account, "amount": 0},
+        ],
+    }
+
+
+async def test_every_rest_write_answers_bad_input_with_codes_and_the_clients_names(
+    api: Api,
+) -> None:
+    tenant = await api.register()
+    cases = await _bad_bodies(api, tenant)
+    routed = {
+        (method, route.path)
+        for route in NUMBORS_ROUTES
+        for method in (route.methods or set()) & {"POST", "PUT"}
+    }
+    methods = {path: method for method, path in routed}
+    assert {path for _, path in routed} == {path for path, _ in cases}  # every write path
+
+    for (routed_path, url), bodies in cases.items():
+        method = methods[routed_path]
+        for body in [*bodies, [1], "text"]:  # and a body that is not a JSON object
+            r = await api.rest(method, url, tenant, json=body)
+            assert r.status_code == 400, (url, body, r.text)
+            assert_coded(r, body)
+            if isinstance(body, dict):
+                assert r.json()["errors"], (url, body)
+
+
+async def test_refusals_that_are_not_about_a_field_carry_a_code_too(api: Api) -> None:
+    tenant = await api.register()
+    unauthenticated = await api.client.post("/api/contacts", json={"name": "X"})
+    missing = await api.rest("PUT", f"/api/documents/{MISSING}", tenant, json={"notes": "x"})
+    unrouted = await api.rest("GET", "/api/no-such-thing", tenant)
+    bad_page = await api.rest("GET", "/api/documents?page=x&limit=0", tenant)
+
+    assert unauthenticated.status_code == 401
+    assert unauthenticated.json()["code"] == "UNAUTHENTICATED"
+    assert missing.status_code == 404 and missing.json()["code"] == "NOT_FOUND"
+    assert unrouted.status_code == 404 and unrouted.json()["code"] == "NOT_FOUND"
+    assert bad_page.status_code == 400
+    assert_coded(bad_page, {"page": "x", "limit": "0"})
+    assert [e["field"] for e in bad_page.json()["errors"]] == ["page", "limit"]
