@@ -16,18 +16,24 @@ from typing import Any
 
 import httpx
 import pytest
+from argon2 import profiles
 from asgi_lifespan import LifespanManager
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from gql.app import create_app
+from gql.auth import passwords
 from gql.models import metadata
 from gql.settings import Settings
 from gql.tenancy import app_role_grants, enable_row_level_security
 from tests.factories import Api
 
 TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
+
+# Still argon2id, at its cheapest: nearly every test registers users, and the
+# production cost would be most of the suite's run time.
+passwords.use_parameters(profiles.CHEAPEST)
 
 
 def database_url() -> str:
