@@ -1,7 +1,7 @@
 """Admission of GraphQL documents (gql/core/admission.py): every limit is measured in
 time linear in the document, refuses with a code that names the limit and the figure,
-and holds on both read paths; a few hundred hostile documents are each answered in
-milliseconds while /healthz keeps answering."""
+and holds on both read paths; none of a few hundred hostile documents stalls the
+server, and /healthz keeps answering."""
 
 from __future__ import annotations
 
@@ -206,9 +206,10 @@ def hostile_documents(count: int, seed: int = 7) -> list[str]:
     return [makers[i % len(makers)]() for i in range(count)]
 
 
-async def test_hostile_documents_are_each_answered_in_milliseconds_while_healthz_answers(
-    client, api
-):
+STALL = 1.0  # seconds
+
+
+async def test_no_hostile_document_stalls_the_server_while_healthz_answers(client, api):
     # given a member, and a few hundred hostile documents sent with and without a token
     tenant = await api.register()
     documents = hostile_documents(300)
@@ -227,10 +228,12 @@ async def test_hostile_documents_are_each_answered_in_milliseconds_while_healthz
             headers = tenant.headers if index % 2 else {}
             # when each is sent (a slow answer is tried twice more, as a fresh text the
             # caches have not seen, so a scheduling or GC pause on a busy machine is not
-            # mistaken for a document that is slow in itself)
+            # mistaken for a document that is slow in itself). STALL is not a speed
+            # target (those live in scripts/bench): unbounded work (quadratic validation,
+            # deep recursion) takes many seconds; every refusal here takes milliseconds.
             r, seconds = await ask(client, document, headers)
             for attempt in range(2):
-                if seconds < 0.1:
+                if seconds < STALL:
                     break
                 _, again = await ask(client, f"{document}\n# again {attempt}", headers)
                 seconds = min(seconds, again)
@@ -241,7 +244,7 @@ async def test_hostile_documents_are_each_answered_in_milliseconds_while_healthz
             for error in body.get("errors") or []:
                 assert (error.get("extensions") or {}).get("code"), (index, error)
                 assert error["extensions"]["code"] != "INTERNAL_SERVER_ERROR", (index, error)
-            if seconds >= 0.1:
+            if seconds >= STALL:
                 slow.append((index, round(seconds, 3), document[:80]))
     finally:
         done.set()
