@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gql.auth.backend import JWTBackend
 from gql.core.failures import RETRY_AFTER_SECONDS, classify
-from gql.db import create_engine, session_factory
+from gql.db.engine import create_engine, session_factory
 from gql.domains.banking import rest as banking_rest
 from gql.domains.catalogue import rest as catalogue_rest
 from gql.domains.companies import rest as companies_rest

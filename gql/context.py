@@ -11,7 +11,7 @@ from starlette.requests import Request
 
 from gql.auth.viewer import Viewer
 from gql.core.pagination import PageArgs
-from gql.db import RequestSession
+from gql.db.engine import RequestSession
 from gql.settings import Settings
 
 L = TypeVar("L", bound=DataLoader[Any, Any])

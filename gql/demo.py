@@ -18,7 +18,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gql.core.errors import ErrorCode, UserInputError
-from gql.db import create_engine, session_factory, set_tenant
+from gql.db.engine import create_engine, session_factory
+from gql.db.tenant import set_tenant
 from gql.domains.catalogue import service as catalogue
 from gql.domains.catalogue.models import Category, Currency, Item, ItemVariant, Tax
 from gql.domains.companies import service as companies

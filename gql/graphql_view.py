@@ -26,7 +26,7 @@ from gql.compiler.executor import CompiledReads
 from gql.context import Context, Loaders
 from gql.core.failures import TIMEOUT_GRACE, Failure, classify
 from gql.core.failures import answer as failure_answer
-from gql.db import end_session, set_deadline
+from gql.db.engine import end_session, set_deadline
 from gql.rest.numbors import REQUEST_ID_KEY
 from gql.settings import Settings
 

@@ -1,9 +1,9 @@
 """Row-level security on PostgreSQL: the database's own tenancy backstop.
 
-The ORM criterion in gql/db.py filters every ORM statement; these policies make the
+The ORM criterion in gql/db/tenant.py filters every ORM statement; these policies make the
 database refuse another company's rows to SQL built by hand as well (the compiler,
 the reports). Each tenant-owned table admits only rows whose `company_id` equals the
-transaction's `app.company_id` setting, which gql/db.py sets from the session's
+transaction's `app.company_id` setting, which gql/db/engine.py sets from the session's
 tenant at the start of each transaction (unset or empty: no rows at all).
 
 Migration 0002 and the test harness (metadata.create_all) both build the policies
@@ -27,6 +27,8 @@ from sqlalchemy import ColumnElement, FromClause, Select, Table, and_, select, t
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 
+from gql.db.columns import TenantOwned
+
 # The transaction-local setting the policies read (`current_setting(..., true)`: NULL
 # when it was never set, which matches no row either).
 TENANT_SETTING = "app.company_id"
@@ -37,7 +39,6 @@ _CONDITION = f"company_id = current_setting('{TENANT_SETTING}', true)"
 def tenant_tables() -> list[str]:
     """Names of the models' tenant-owned tables (every `TenantOwned` table model)."""
     import gql.models  # noqa: F401  (every table model registered)
-    from gql.db import TenantOwned
 
     def table_models(cls: type[Any]) -> Iterator[type[Any]]:
         for sub in cls.__subclasses__():
@@ -93,7 +94,7 @@ def tenant_table(
 
 def orm_alias(model: type[Any], selectable: Any = None) -> Any:
     """An ORM alias of a tenant-owned model (optionally over `selectable`), for ORM
-    statements only: the session's criterion (gql/db.py) scopes every alias of a
+    statements only: the session's criterion (gql/db/tenant.py) scopes every alias of a
     tenant-owned entity the statement names."""
     return aliased(model, selectable)
 

@@ -16,7 +16,7 @@ _serial = itertools.count(1)
 # What every authenticated request costs before its own work: the user with their
 # companies, then the company's module licenses (gql/auth/viewer.py); on PostgreSQL
 # also the transaction's one settings statement (tenant and statement_timeout,
-# gql/db.py), which waits for the licenses, when the tenant is known.
+# gql/db/engine.py), which waits for the licenses, when the tenant is known.
 VIEWER_STATEMENTS = (
     3 if os.environ.get("LEDGERGRAPH_TEST_DATABASE_URL", "").startswith("postgresql") else 2
 )
@@ -209,7 +209,7 @@ def bearer(token: str, company_id: str | None = None) -> dict[str, str]:
 
 def tenant_db(app: Any, tenant_id: str | None) -> Any:
     """A database session of the app's own factory, scoped to `tenant_id` (or to none)."""
-    from gql.db import tenant_session
+    from gql.db.engine import tenant_session
 
     return tenant_session(app.state.sessions, tenant_id)
 

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from gql.app import create_app
 from gql.core.failures import Failure, classify
-from gql.db import set_deadline
+from gql.db.engine import set_deadline
 from tests.conftest import APP_ROLE, DATABASE_URL, IS_POSTGRES
 from tests.live import Connection, Proxy, live_server
 

@@ -1,7 +1,7 @@
 """Row-level security, the database's tenancy backstop (PostgreSQL): SQL written by
 hand, with no company filter at all, still sees and writes only the session's tenant's
 rows, because every transaction carries the tenant to the database and every
-tenant-owned table has a forced policy (gql/tenancy.py, gql/db.py)."""
+tenant-owned table has a forced policy (gql/tenancy.py, gql/db/engine.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from gql.core.ids import new_id
-from gql.db import set_tenant
+from gql.db.tenant import set_tenant
 from gql.tenancy import tables_without_row_level_security, tenant_tables
 from tests.conftest import APP_ROLE, DATABASE_URL, IS_POSTGRES
 from tests.factories import Api, Tenant, tenant_db

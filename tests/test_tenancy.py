@@ -1,6 +1,6 @@
 """Tenancy: another company's row behaves exactly like a row that does not exist.
 
-First through the API (GraphQL and REST), then the mechanism itself in gql/db.py.
+First through the API (GraphQL and REST), then the mechanism itself in gql/db/tenant.py.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from sqlalchemy import delete as sql_delete
 from sqlalchemy import exists, func, insert, select, update
 
 from gql.core.ids import new_id, to_global_id
-from gql.db import TenantOwned, TenantViolation, utcnow
+from gql.db.columns import TenantOwned, utcnow
+from gql.db.tenant import TenantViolation
 from gql.domains.contacts.models import Contact
 from gql.domains.documents.models import Document
 from tests.factories import count_rows, tenant_db
@@ -281,7 +282,7 @@ async def test_a_document_cannot_point_at_another_companys_contact(api, app, two
     assert await count_rows(app, Document, a.company_id) == before
 
 
-# --- the mechanism (gql/db.py) -------------------------------------------------------------------
+# --- the mechanism (gql/db/tenant.py) -------------------------------------------------------------------
 
 
 async def _ids(app: Any, tenant_id: str) -> tuple[list[str], list[str]]:

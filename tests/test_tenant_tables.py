@@ -6,7 +6,7 @@ makes an alias (`.alias(...)`, `aliased(...)`) itself. At run time: every statem
 compiled read path and the reports send names, for every tenant-owned table it reads, the
 predicate `company_id = <the request's tenant>` (in its WHERE or in the ON of the join
 that brings the table in). ORM entities of a statement the session executes are left to
-the session's ORM criterion (gql/db.py); the compiled path runs its statements on the
+the session's ORM criterion (gql/db/tenant.py); the compiled path runs its statements on the
 connection, where no criterion applies.
 """
 
@@ -213,7 +213,7 @@ def statements_sent(app: Any) -> Iterator[list[Sent]]:
     through_session: set[int] = set()
 
     def record_session(state: Any) -> None:
-        # Called after gql/db.py's hook, so this is the statement with the criterion.
+        # Called after gql/db/tenant.py's hook, so this is the statement with the criterion.
         through_session.add(id(state.statement))
 
     def record(conn: Any, statement: Any, *args: Any) -> None:

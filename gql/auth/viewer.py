@@ -15,7 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gql.core.ids import decode_id
-from gql.db import PLATFORM_ONLY, set_tenant
+from gql.db.engine import PLATFORM_ONLY
+from gql.db.tenant import set_tenant
 from gql.domains.companies.models import Company, Membership, ModuleLicense, Role, User
 from gql.domains.companies.modules import MODULES, ModuleAlias
 

@@ -20,6 +20,7 @@ from sqlalchemy.types import JSON, Boolean, String
 
 from gql.core.ids import to_global_id
 from gql.core.pagination import encode_cursor
+from gql.db.tenant import get_tenant
 
 # --- SQLite functions -----------------------------------------------------------------
 
@@ -37,7 +38,7 @@ def _cursor(position: int | None) -> str | None:
 
 
 def _decimal_text(units: int | None, scale: int) -> str | None:
-    """SQLite keeps decimals as integer units (gql/db.py ExactDecimal)."""
+    """SQLite keeps decimals as integer units (gql/db/columns.py ExactDecimal)."""
     if units is None:
         return None
     return str(Decimal(int(units)).scaleb(-scale).quantize(Decimal(1).scaleb(-scale)))
@@ -75,7 +76,6 @@ def request_env(session: Any) -> SqlEnv:
     """The SqlEnv of the request `session` serves: its dialect, its tenant and the day
     it first asked. The compiled path and the resolver path (computed values, filters)
     of one request use this one env, so they never disagree about `today`."""
-    from gql.db import get_tenant  # gql.db's engine registers this module's functions
 
     info = session.sync_session.info
     tenant = get_tenant(session)

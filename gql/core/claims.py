@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from gql.core.errors import ErrorCode, UserInputError, not_found
-from gql.db import Entity
+from gql.db.columns import Entity
 
 R = TypeVar("R", bound=Entity)
 

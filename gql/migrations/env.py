@@ -24,8 +24,9 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel.sql.sqltypes import AutoString
 
-from gql.db import ExactDecimal, UTCDateTime
+from gql.db.columns import ExactDecimal, UTCDateTime
 from gql.models import metadata
+from gql.settings import Settings
 
 config = context.config
 target_metadata = metadata
@@ -38,7 +39,6 @@ def database_url() -> str:
     url = config.attributes.get("database_url")
     if url:
         return str(url)
-    from gql.settings import Settings
 
     return Settings().migrations_url
 

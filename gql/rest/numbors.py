@@ -28,7 +28,7 @@ from gql.core.ids import decode_id
 from gql.core.pagination import MAX_POSITION
 from gql.core.scalars import json_number, parse_date
 from gql.core.transaction import in_transaction
-from gql.db import RequestSession, end_session, set_deadline
+from gql.db.engine import RequestSession, end_session, set_deadline
 from gql.domains.companies.modules import ModuleAlias
 from gql.rest.renames import SAME_NAMES, Renames
 from gql.settings import Settings

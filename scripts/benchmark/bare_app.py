@@ -147,7 +147,7 @@ async def healthz(request: Request) -> Response:
 
 
 def create_app(database_url: str, pool_size: int, replays: list[Replay]) -> Starlette:
-    from gql.db import create_engine  # the app's engine setup (SQLite functions included)
+    from gql.db.engine import create_engine  # the app's engine setup (SQLite functions included)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from gql.db import create_engine
+from gql.db.engine import create_engine
 from gql.models import metadata
 from gql.tenancy import app_role_grants, enable_row_level_security
 

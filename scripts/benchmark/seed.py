@@ -15,7 +15,7 @@ from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import SQLModel
 
-from gql.db import session_factory
+from gql.db.engine import session_factory
 from gql.domains.catalogue.models import Category, Tax
 from gql.domains.companies.service import register
 from gql.domains.documents.models import NumberSeries

@@ -9,7 +9,7 @@ from enum import Enum
 from sqlalchemy import Index
 from sqlmodel import Field
 
-from gql.db import TenantOwned, UTCDateTime, money_field, utcnow
+from gql.db.columns import TenantOwned, UTCDateTime, money_field, utcnow
 
 
 class AccountType(str, Enum):

@@ -13,7 +13,7 @@ from gql.auth.viewer import Viewer
 from gql.core.graph import RootConnection, root_connection, root_get
 from gql.core.inputs import find_row
 from gql.core.mutations import mutation
-from gql.db import RequestSession
+from gql.db.engine import RequestSession
 from gql.domains.banking import service
 from gql.domains.banking.models import Account, Transaction, Transfer
 from gql.domains.banking.types import (

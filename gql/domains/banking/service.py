@@ -43,7 +43,8 @@ from gql.core.errors import ErrorCode, UserInputError
 from gql.core.graph import Computed
 from gql.core.inputs import InputModel, require_not_null, require_row, validate, wire_name
 from gql.core.search import contains_any, equals
-from gql.db import ExactDecimal, get_tenant, utcnow
+from gql.db.columns import ExactDecimal, utcnow
+from gql.db.tenant import get_tenant
 from gql.domains.banking.models import Account, AccountType, Transaction, TransactionType, Transfer
 from gql.domains.catalogue.models import Category, CategoryType, Currency
 from gql.domains.companies.models import Company

@@ -8,7 +8,7 @@ from enum import Enum
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field
 
-from gql.db import TenantOwned, money_field
+from gql.db.columns import TenantOwned, money_field
 
 
 class CategoryType(str, Enum):

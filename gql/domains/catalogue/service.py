@@ -22,7 +22,7 @@ from gql.compiler.sqlenv import SqlEnv
 from gql.core.errors import ErrorCode, FieldError, UserInputError
 from gql.core.inputs import InputModel, require_not_null, require_row, validate
 from gql.core.search import contains, contains_any
-from gql.db import get_tenant
+from gql.db.tenant import get_tenant
 from gql.domains.banking.models import Account
 from gql.domains.catalogue.models import (
     Category,

@@ -8,7 +8,7 @@ from enum import Enum
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field
 
-from gql.db import Entity, TenantOwned, UTCDateTime
+from gql.db.columns import Entity, TenantOwned, UTCDateTime
 
 
 class Role(str, Enum):

@@ -11,7 +11,7 @@ from gql.auth.tokens import issue_token
 from gql.auth.viewer import Viewer
 from gql.context import Info
 from gql.core.mutations import mutation
-from gql.db import RequestSession
+from gql.db.engine import RequestSession
 from gql.domains.companies import service
 from gql.domains.companies.models import Company
 from gql.domains.companies.types import (

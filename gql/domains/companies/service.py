@@ -15,7 +15,7 @@ from gql.auth.tokens import issue_token
 from gql.auth.viewer import license_is_active
 from gql.core.errors import ErrorCode, UserInputError
 from gql.core.inputs import InputModel, validate
-from gql.db import get_tenant, set_tenant
+from gql.db.tenant import get_tenant, set_tenant
 from gql.domains.catalogue.models import Category, CategoryType, Currency, Tax
 from gql.domains.companies.models import Company, Membership, ModuleLicense, Role, User
 from gql.domains.companies.modules import MODULES

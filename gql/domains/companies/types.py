@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -12,10 +12,9 @@ from gql.context import Context, Info
 from gql.core.graph import NotCompiled, sql_meta
 from gql.core.mutations import UserError
 from gql.core.relay import Node, node_type
+from gql.domains.companies import service
 from gql.domains.companies.models import Company, Role
-
-if TYPE_CHECKING:
-    from gql.domains.ledger.types import Reports
+from gql.domains.ledger.types import Reports
 
 RoleEnum = strawberry.enum(Role, name="Role", description="A member's role in a company.")
 
@@ -40,8 +39,7 @@ class CompanyNode(Node):
         permission_classes=module_read("accounting"),
         metadata=sql_meta(NotCompiled("reports run their own aggregate SQL")),
     )
-    def reports(self) -> Annotated[Reports, strawberry.lazy("gql.domains.ledger.types")] | None:
-        from gql.domains.ledger.types import Reports
+    def reports(self) -> Reports | None:
 
         return Reports()
 
@@ -92,7 +90,6 @@ class ViewerType:
 
     @strawberry.field(description="Every company the viewer belongs to.")
     async def memberships(self, info: Info) -> list[MembershipType]:
-        from gql.domains.companies import service
 
         rows = await service.companies_of(session=info.context.session, user_id=self.user.id)
         return [

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Index
 from sqlmodel import Field
 
-from gql.db import TenantOwned
+from gql.db.columns import TenantOwned
 
 
 class ContactType(str, Enum):

@@ -9,7 +9,7 @@ from enum import Enum
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field
 
-from gql.db import TenantOwned, UTCDateTime, money_field
+from gql.db.columns import TenantOwned, UTCDateTime, money_field
 
 
 class DocumentKind(str, Enum):

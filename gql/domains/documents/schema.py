@@ -10,7 +10,7 @@ import strawberry
 from gql.auth.permissions import module_read, module_write
 from gql.core.graph import RootConnection, root_connection, root_get
 from gql.core.mutations import mutation
-from gql.db import RequestSession
+from gql.db.engine import RequestSession
 from gql.domains.documents import service
 from gql.domains.documents.models import Document, DocumentKind
 from gql.domains.documents.types import (

@@ -37,7 +37,7 @@ from gql.core.ids import decode_id
 from gql.core.inputs import InputModel, find_row, require_not_null, require_row, validate, wire_name
 from gql.core.loaders import computed_values
 from gql.core.search import contains_any
-from gql.db import utcnow
+from gql.db.columns import utcnow
 from gql.domains.catalogue.models import Currency, Item, ItemVariant, Tax, TaxType
 from gql.domains.companies.models import Company
 from gql.domains.contacts.models import Contact, ContactType

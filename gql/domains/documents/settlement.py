@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from gql.core.errors import ErrorCode, UserInputError
-from gql.db import utcnow
+from gql.db.columns import utcnow
 from gql.domains.documents.models import Document, DocumentKind, DocumentStatus
 
 ZERO = Decimal("0.00")

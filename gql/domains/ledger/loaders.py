@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, func, literal, type_coerce
 
 from gql.core.graph import Computed
 from gql.core.loaders import ByForeignKeyLoader, ByIdLoader, OneByForeignKeyLoader
-from gql.db import ExactDecimal
+from gql.db.columns import ExactDecimal
 from gql.domains.ledger.models import (
     FinancialYear,
     LedgerAccount,

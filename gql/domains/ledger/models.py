@@ -9,7 +9,7 @@ from enum import Enum
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field
 
-from gql.db import TenantOwned, money_field
+from gql.db.columns import TenantOwned, money_field
 
 
 class LedgerAccountType(str, Enum):

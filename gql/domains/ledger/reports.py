@@ -20,7 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gql.compiler.sqlenv import request_env
 from gql.core.inputs import require_row
-from gql.db import ExactDecimal, get_tenant
+from gql.db.columns import ExactDecimal
+from gql.db.tenant import get_tenant
 from gql.domains.contacts.models import Contact
 from gql.domains.documents.computed import AMOUNT_DUE
 from gql.domains.documents.models import Document, DocumentKind

@@ -26,7 +26,7 @@ from gql.core.errors import ErrorCode, FieldError, UserInputError
 from gql.core.ids import decode_id
 from gql.core.inputs import InputModel, require_row, validate
 from gql.core.search import contains, contains_any, equals, starts_with, storable
-from gql.db import get_tenant
+from gql.db.tenant import get_tenant
 from gql.domains.companies.models import Company
 from gql.domains.contacts.models import Contact
 from gql.domains.ledger.chart import LEVELS, STANDARD_CHART, ChartEntry

@@ -1,11 +1,6 @@
-"""Database plumbing: engine, sessions, object ids, exact decimals and the tenant filter.
-
-Tenancy lives here and nowhere else: every `TenantOwned` row is filtered by the
-session's tenant on every ORM read, update and delete, and stamped with it on
-every insert. A session without a tenant sees no tenant-owned rows at all. On
-PostgreSQL each transaction also carries the same tenant to the database, whose
-row-level security (gql/tenancy.py) refuses other companies' rows to any SQL.
-"""
+"""Engine and sessions: the request's time budget, the per-transaction settings sent to
+PostgreSQL (the tenant for row-level security and the statement timeout), and the
+session class that sibling resolvers share."""
 
 from __future__ import annotations
 
@@ -15,223 +10,22 @@ import math
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, BindParameter, DateTime, Numeric, column, event, text
-from sqlalchemy.engine import Dialect
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.orm import Session
 from sqlalchemy.util import await_only
-from sqlmodel import Field, SQLModel
 
-from gql.core.ids import new_id
+from gql.compiler.sqlenv import register_sqlite_functions
+from gql.core.failures import RequestTimeout
+from gql.db.tenant import TENANT_KEY, set_tenant
 from gql.tenancy import TENANT_SETTING
-
-TENANT_KEY = "tenant_id"
-
-# Named constraints, so migrations can find them again (SQLite above all).
-SQLModel.metadata.naming_convention = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-# --- column types -----------------------------------------------------------------------
-
-
-class ExactDecimal(TypeDecorator[Decimal]):
-    """Exact decimals: NUMERIC on PostgreSQL; on SQLite (whose NUMERIC is a float) an
-    integer count of the smallest unit (value x 10^scale), so sums, comparisons and
-    ordering in SQL stay exact there too.
-
-    Values are quantized to the column's scale on the way in, so both databases
-    hand back the same Decimal.
-    """
-
-    impl = Numeric
-    cache_ok = True
-
-    def __init__(self, scale: int = 2, precision: int = 20) -> None:
-        super().__init__()
-        self.scale = scale
-        self.precision = precision
-        self._quantum = Decimal(1).scaleb(-scale)
-
-    def load_dialect_impl(self, dialect: Dialect) -> Any:
-        if dialect.name == "sqlite":
-            return dialect.type_descriptor(BigInteger())
-        return dialect.type_descriptor(Numeric(self.precision, self.scale, asdecimal=True))
-
-    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
-        if value is None:
-            return None
-        quantized = Decimal(value).quantize(self._quantum)
-        return int(quantized.scaleb(self.scale)) if dialect.name == "sqlite" else quantized
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
-        if value is None:
-            return None
-        if dialect.name == "sqlite":
-            return Decimal(int(value)).scaleb(-self.scale).quantize(self._quantum)
-        return Decimal(str(value)).quantize(self._quantum)
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Timezone-aware UTC datetimes on both databases (SQLite drops the zone)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def money_field(default: Decimal | None = Decimal("0"), *, scale: int = 2, **kw: Any) -> Any:
-    """An exact decimal column; its default is already at the column's scale, as every
-    input is (gql/core/inputs.py) and every computed amount (totals, postings)."""
-    if default is not None:
-        default = default.quantize(Decimal(1).scaleb(-scale))
-    return Field(default=default, sa_type=ExactDecimal(scale), **kw)
-
-
-# --- base tables --------------------------------------------------------------------------
-
-
-class Entity(SQLModel):
-    """Fields every table shares: an object id and audit timestamps."""
-
-    id: str = Field(default_factory=new_id, primary_key=True, max_length=24)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-
-
-class TenantOwned(Entity):
-    """A row that belongs to one company. Scoped by the session, never by hand."""
-
-    company_id: str = Field(foreign_key="company.id", index=True, max_length=24)
-
-
-# --- the tenant filter ----------------------------------------------------------------------
-
-
-class TenantViolation(RuntimeError):
-    """A write tried to put a row into a company other than the session's."""
-
-
-def set_tenant(session: AsyncSession | Session, tenant_id: str | None) -> None:
-    """Scope the session to `tenant_id` (None: to no company). On PostgreSQL an open
-    transaction gets the new tenant too, before its next statement (_send_settings)."""
-    sync = session.sync_session if isinstance(session, AsyncSession) else session
-    sync.info[TENANT_KEY] = tenant_id
-
-
-def get_tenant(session: AsyncSession | Session) -> str | None:
-    sync = session.sync_session if isinstance(session, AsyncSession) else session
-    return sync.info.get(TENANT_KEY)
-
-
-def _expose_company_id_on_base() -> None:
-    """with_loader_criteria analyses its lambda once against the base class itself,
-    where pydantic hides the field; a plain column there gives it something to read.
-    Mapped subclasses keep their own instrumented `company_id`."""
-    if "company_id" not in TenantOwned.__dict__:
-        type.__setattr__(TenantOwned, "company_id", column("company_id"))
-
-
-def _written_company_ids(state: ORMExecuteState) -> list[Any]:
-    """The `company_id` values an ORM INSERT or UPDATE statement writes, from its
-    `.values(...)` and from the parameter sets it is executed with. SQLAlchemy keeps
-    `.values()` in private attributes; there is no public accessor."""
-    stmt = state.statement
-    rows: list[Any] = []
-    if getattr(stmt, "_values", None):
-        rows.append(stmt._values)  # type: ignore[attr-defined]
-    for multi in getattr(stmt, "_multi_values", None) or ():
-        rows.extend(multi)
-    params = state.parameters
-    rows.extend([params] if isinstance(params, dict) else list(params or ()))
-    written = []
-    for row in rows:
-        for key, value in row.items():
-            if getattr(key, "key", key) == "company_id":
-                written.append(value.value if isinstance(value, BindParameter) else value)
-    return written
-
-
-def _check_written_tenant(state: ORMExecuteState, tenant_id: str | None) -> None:
-    """ORM INSERT/UPDATE statements bypass before_flush: refuse any that would write a
-    tenant-owned row into a company other than the session's (or with no tenant)."""
-    entity = (getattr(state.statement, "entity_description", None) or {}).get("entity")
-    if not (isinstance(entity, type) and issubclass(entity, TenantOwned)):
-        return
-    if state.is_insert and tenant_id is None:
-        raise TenantViolation("no tenant on this session")
-    if any(value != tenant_id for value in _written_company_ids(state)):
-        raise TenantViolation("row belongs to another company")
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _scope_to_tenant(state: ORMExecuteState) -> None:
-    if state.is_column_load or state.is_relationship_load:
-        return
-    tenant_id = state.session.info.get(TENANT_KEY)
-    if state.is_insert or state.is_update:
-        _check_written_tenant(state, tenant_id)
-    if not (state.is_select or state.is_update or state.is_delete):
-        return
-    _expose_company_id_on_base()
-    # No tenant: fail closed (the criterion matches no row).
-    state.statement = state.statement.options(
-        with_loader_criteria(
-            TenantOwned,
-            lambda cls: cls.company_id == tenant_id,
-            include_aliases=True,
-            track_closure_variables=True,
-        )
-    )
-
-
-@event.listens_for(Session, "before_flush")
-def _stamp_tenant(session: Session, flush_context: Any, instances: Any) -> None:
-    tenant_id = session.info.get(TENANT_KEY)
-    for obj in session.new:
-        if isinstance(obj, TenantOwned):
-            if tenant_id is None:
-                raise TenantViolation("no tenant on this session")
-            if obj.company_id is None:
-                obj.company_id = tenant_id
-            elif obj.company_id != tenant_id:
-                raise TenantViolation("row belongs to another company")
-    for obj in session.dirty:
-        if isinstance(obj, Entity):
-            obj.updated_at = utcnow()
-        if isinstance(obj, TenantOwned) and obj.company_id != tenant_id:
-            raise TenantViolation("row belongs to another company")
-
 
 # --- the request's time budget ----------------------------------------------------------------
 
@@ -261,8 +55,6 @@ def _begin_transaction(session: Session, transaction: Any, connection: Any) -> N
 
 
 def _remaining_seconds(info: dict[str, Any]) -> float | None:
-    from gql.core.failures import RequestTimeout
-
     deadline = info.get(DEADLINE_KEY)
     if deadline is None:
         return None
@@ -355,8 +147,6 @@ def create_engine(
 ) -> AsyncEngine:
     """The engine; `wait_seconds` bounds how long a request waits for a connection
     (from the pool, or to a database that does not answer)."""
-    from gql.compiler.sqlenv import register_sqlite_functions
-
     if url.startswith("sqlite"):
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": wait_seconds})
 
