@@ -85,10 +85,6 @@ class Settings(BaseSettings):
     def migrations_url(self) -> str:
         return self.migration_database_url or self.database_url
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
-
     @model_validator(mode="after")
     def _require_real_secret_in_production(self) -> Settings:
         if self.is_production and not self.jwt_secret:

@@ -60,10 +60,6 @@ class UserInputError(Exception):
         parts = (path,) if isinstance(path, str) else tuple(path)
         return cls([FieldError(parts, message, code)])
 
-    @property
-    def is_not_found_only(self) -> bool:
-        return all(e.code is ErrorCode.NOT_FOUND for e in self.errors)
-
 
 _PYDANTIC_MESSAGES = {
     "missing": ("is required", ErrorCode.REQUIRED),
@@ -94,10 +90,6 @@ def not_found(path: str | Sequence[str], what: str) -> UserInputError:
 
 
 # --- errors that abort a GraphQL field (not user errors) ------------------------------
-
-
-def graphql_error(message: str, code: ErrorCode, **extra: Any) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": code.value, **extra})
 
 
 class NotFoundError(GraphQLError):

@@ -521,10 +521,6 @@ async def reverse_manual_voucher(*, session: AsyncSession, data: dict[str, Any])
     )
 
 
-async def get_voucher(*, session: AsyncSession, id: str) -> Voucher:
-    return await require_row(session, Voucher, id, path=("id",), what="Voucher")
-
-
 async def voucher_lines(session: AsyncSession, voucher_ids: Sequence[str]) -> list[VoucherLine]:
     """The lines of the vouchers, by voucher and position (one statement)."""
     if not voucher_ids:
