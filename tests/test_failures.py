@@ -20,8 +20,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from gql.app import create_app
 from gql.core.failures import Failure, classify
-from gql.db.engine import set_deadline
-from tests.conftest import APP_ROLE, DATABASE_URL, IS_POSTGRES
+from gql.db.engine import create_engine, set_deadline
+from tests.conftest import APP_DATABASE_URL, APP_ROLE, DATABASE_URL, IS_POSTGRES
 from tests.live import Connection, Proxy, live_server
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -258,3 +258,23 @@ async def test_an_oversized_header_block_gets_431_quickly_and_the_process_does_n
     assert just_over.status == 431 and just_over.json()["code"] == "HEADERS_TOO_LARGE"
     # and a head within the limit is served
     assert fine.status == 200
+
+
+@postgres_only
+async def test_a_pooled_connection_the_server_closed_is_replaced_not_handed_out():
+    # given the app's engine with one pooled connection, and its server process
+    engine = create_engine(APP_DATABASE_URL, pool_size=1)
+    owner = create_async_engine(DATABASE_URL)
+    try:
+        async with engine.connect() as conn:
+            pid = await conn.scalar(text("SELECT pg_backend_pid()"))
+        # when the server terminates it while it waits in the pool (a restart, an admin)
+        async with owner.connect() as admin:
+            await admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        await asyncio.sleep(0.2)  # the socket's close reaches the event loop
+        # then the next request gets a fresh connection and its statement answers
+        async with engine.connect() as conn:
+            assert await conn.scalar(text("SELECT pg_backend_pid()")) != pid
+    finally:
+        await engine.dispose()
+        await owner.dispose()
