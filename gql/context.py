@@ -31,6 +31,11 @@ class Loaders:
             loader = self._made[loader_class] = loader_class(self.session)  # type: ignore[call-arg,arg-type]
         return loader  # type: ignore[no-any-return]
 
+    def clear(self) -> None:
+        """Forget every loaded value: after a write (or its rollback), a field resolved
+        later in the same operation loads what the database has now."""
+        self._made.clear()
+
 
 @dataclass
 class Context:

@@ -480,3 +480,31 @@ async def test_two_payments_that_together_overpay_one_is_refused(api, app):
             and doc["amountPaid"]["amount"] == "60.00"
             and len(doc["payments"]) == 1
         )
+
+
+async def test_two_payments_in_one_operation_each_answer_what_is_due_after_them(api):
+    # given an issued invoice of 100 and a bank account
+    owner = await api.register()
+    account_id = await bank(api, owner)
+    invoice = await document(api, owner, total="100")
+    pay_40 = {"documentId": invoice["id"], "accountId": account_id, "amount": "40"}
+    pay_25 = {**pay_40, "amount": "25"}
+    fields = "status amountPaid { amount } amountDue { amount } overdue"
+    due = f"document {{ {fields} }}"
+    # when one operation pays 40 and then 25 (mutations run in order, on one session)
+    data = await api.data(
+        f"""mutation($a: DocumentPaymentCreateInput!, $b: DocumentPaymentCreateInput!) {{
+          a: documentPaymentCreate(input: $a) {{ {due} userErrors {{ message }} }}
+          b: documentPaymentCreate(input: $b) {{ {due} userErrors {{ message }} }} }}""",
+        {"a": pay_40, "b": pay_25},
+        owner,
+    )
+    # then each payload says what is due after its own payment (nothing loaded before a
+    # write is answered after it), and the second agrees with a later read
+    assert data["a"]["document"]["amountDue"] == {"amount": "60.00"}
+    second = data["b"]["document"]
+    assert second["amountPaid"] == {"amount": "65.00"}
+    assert second["amountDue"] == {"amount": "35.00"}
+    read = f"query($id: ID!) {{ document(id: $id) {{ {fields} }} }}"
+    later = (await api.data(read, {"id": invoice["id"]}, owner))["document"]
+    assert later == second

@@ -9,6 +9,7 @@ declaration is never compiled (the planner leaves it to the resolver path).
 
 from __future__ import annotations
 
+import functools
 import importlib
 import inspect
 from collections.abc import Callable
@@ -159,13 +160,19 @@ def money(
     amount: str | Computed, currency: str = "currency_code", *, description: str | None = None
 ) -> Any:
     """A Money field: `amount` names a column, or is a Computed ("decimal") expression."""
+    resolve: Callable[..., Any]
+    if isinstance(amount, Computed):
+        spec = amount
 
-    async def resolve(root: Any, info: strawberry.Info) -> Money:
-        if isinstance(amount, Computed):
-            value = await load_computed(info, amount, root)
-        else:
-            value = getattr(root, amount)
-        return Money(amount=value, currency=getattr(root, currency))
+        async def resolve(root: Any, info: strawberry.Info) -> Money:
+            value = await load_computed(info, spec, root)
+            return Money(amount=value, currency=getattr(root, currency))
+
+    else:
+        column = amount
+
+        def resolve(root: Any) -> Money:  # a column: no await per row
+            return Money(amount=getattr(root, column), currency=getattr(root, currency))
 
     return strawberry.field(
         resolver=resolve, description=description, metadata={SQL: MoneyOf(amount, currency)}
@@ -334,7 +341,11 @@ def connection_edge(
         filter_value = spec.filter_of(inputs.get("filter"))
         key = (root.id, args, filter_value, spec.order_of(inputs.get("order_by")))
         page = await ctx.loaders.get(loader).load(key)
-        return _class_of(connection).from_page(page)
+        return connection_class().from_page(page)
+
+    @functools.cache
+    def connection_class() -> Any:  # a lazy annotation is resolved once, on first use
+        return _class_of(connection)
 
     _connection_signature(resolve, connection, filter, order, root=True)
     return strawberry.field(resolver=resolve, description=description, metadata={SQL: spec})

@@ -83,6 +83,10 @@ class MutationSpec:
             result = await in_transaction(context.session, lambda: self.run(**arguments))
         except UserInputError as exc:
             return self.payload(user_errors=to_user_errors(exc))
+        finally:
+            # What loaders hold was read before this write (or its rollback); the
+            # payload and any later mutation of the operation read afresh.
+            context.loaders.clear()
         return self.payload(**self._payload_fields(result))
 
     def _payload_fields(self, result: Any) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -21,6 +22,11 @@ async def in_transaction(session: AsyncSession, action: Callable[[], Awaitable[T
         result = await action()
         await session.commit()
     except BaseException:
-        await session.rollback()
+        try:
+            await session.rollback()
+        except Exception:  # e.g. on a connection whose statement was just cancelled
+            # The original failure is the answer (a timeout stays a timeout); the
+            # session's close discards a connection left in a bad state.
+            logging.getLogger("ledgergraph.db").warning("rollback failed", exc_info=True)
         raise
     return result

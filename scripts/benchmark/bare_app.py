@@ -13,7 +13,7 @@ Served as `uvicorn --factory scripts.benchmark.bare_app:app_factory` with
 BENCH_BARE_SQL naming the JSON file of statements and the database, pool size and
 engine setup (SQLite pragmas and the functions the compiled SQL calls,
 gql/compiler/sqlenv.py) taken from the same LEDGERGRAPH_* settings and the same
-`gql.db.create_engine` as the app.
+`gql.db.engine.create_engine` as the app.
 """
 
 from __future__ import annotations

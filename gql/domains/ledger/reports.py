@@ -21,7 +21,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gql.compiler.sqlenv import request_env
 from gql.core.inputs import require_row
 from gql.db.columns import ExactDecimal
-from gql.db.tenant import get_tenant
 from gql.domains.contacts.models import Contact
 from gql.domains.documents.computed import AMOUNT_DUE
 from gql.domains.documents.models import Document, DocumentKind
@@ -89,7 +88,7 @@ class _Ledger:
 
 
 def _ledger(session: AsyncSession) -> _Ledger:
-    tenant = get_tenant(session)
+    tenant = request_env(session).tenant_id
     return _Ledger(*(tenant_table(m, tenant) for m in (VoucherLine, Voucher, LedgerAccount)))
 
 
