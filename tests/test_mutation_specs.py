@@ -11,6 +11,7 @@ import pytest
 import strawberry
 from sqlalchemy import select
 
+from gql.context import Loaders
 from gql.core.errors import UserInputError
 from gql.core.mutations import MUTATION_SPEC, MutationSpec, mutation
 from gql.core.scalars import SCALAR_OVERRIDES
@@ -119,7 +120,9 @@ async def test_bad_input_after_a_write_keeps_nothing_and_the_next_mutation_runs(
     owner = await api.register()
     operation = f"mutation($name: String!) {{ failed: {FAILING % 'writeThenRefuse'} {NEXT} }}"
     async with tenant_db(app, owner.company_id) as session:
-        context = SimpleNamespace(session=session, viewer=None, settings=app.state.settings)
+        context = SimpleNamespace(
+            session=session, viewer=None, settings=app.state.settings, loaders=Loaders(session)
+        )
 
         # when it runs on one session, as a request's operation does
         result = await TEST_SCHEMA.execute(operation, {"name": "Never kept"}, context_value=context)
@@ -146,7 +149,9 @@ async def test_a_failure_after_a_write_keeps_nothing_and_the_session_goes_on(
     # given a company and a mutation that writes a contact and then fails unexpectedly
     owner = await api.register()
     async with tenant_db(app, owner.company_id) as session:
-        context = SimpleNamespace(session=session, viewer=None, settings=app.state.settings)
+        context = SimpleNamespace(
+            session=session, viewer=None, settings=app.state.settings, loaders=Loaders(session)
+        )
 
         # when it runs, and then another operation on the same session (a WebSocket's)
         failed = await TEST_SCHEMA.execute(
