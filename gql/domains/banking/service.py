@@ -52,13 +52,12 @@ from gql.domains.contacts.models import Contact
 from gql.domains.documents.models import Document, DocumentKind, DocumentStatus
 from gql.domains.documents.settlement import SETTLED_STATUSES, apply_payment, remove_payment
 from gql.domains.ledger.models import SourceType, Voucher, VoucherKind
-from gql.domains.ledger.posting import post_transaction, post_transfer, to_base
+from gql.domains.ledger.posting import CENT, post_transaction, post_transfer, to_base
 from gql.domains.ledger.service import post_voucher, reverse_voucher, signed_lines, system_account
 from gql.tenancy import orm_alias, tenant_table
 
 ZERO = Decimal("0.00")
 ONE = Decimal("1.00000000")  # the base currency's rate, at the rate columns' scale
-CENT = Decimal("0.01")
 RATE_QUANTUM = Decimal("0.00000001")
 
 Amount = Field(gt=0, max_digits=18, decimal_places=2)
@@ -628,7 +627,7 @@ async def _record_payment(
                 f"from a {account.currency_code} account",
                 ErrorCode.REQUIRED,
             )
-        applied = (payload.amount / payload.currency_rate).quantize(CENT, rounding=ROUND_HALF_UP)
+        applied = to_base(payload.amount, payload.currency_rate)  # in the document's currency
         if applied <= 0:
             raise UserInputError.single("amount", f"pays nothing of the {label} at this rate")
         base = await _base_currency(session)
