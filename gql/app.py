@@ -20,6 +20,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gql.auth.backend import JWTBackend
+from gql.compiler.direct import DirectReads
 from gql.core.failures import RETRY_AFTER_SECONDS, classify
 from gql.db.engine import create_engine, session_factory
 from gql.domains.banking import rest as banking_rest
@@ -211,6 +212,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         )
         app.state.engine = engine
         app.state.sessions = session_factory(engine)
+        app.state.direct_reads = DirectReads(engine, settings.request_timeout_seconds)
         try:
             yield
         finally:

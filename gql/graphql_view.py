@@ -21,12 +21,12 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.schema.exceptions import InvalidOperationTypeError
 
-from gql.auth.viewer import resolve_viewer
+from gql.auth.viewer import resolve_viewer, wanted_company
 from gql.compiler.executor import CompiledReads
 from gql.context import Context, Loaders
 from gql.core.failures import TIMEOUT_GRACE, Failure, classify
 from gql.core.failures import answer as failure_answer
-from gql.db.engine import end_session, set_deadline
+from gql.db.engine import deadline_of, end_session, set_deadline
 from gql.rest.numbors import REQUEST_ID_KEY
 from gql.settings import Settings
 
@@ -142,7 +142,9 @@ class GraphQLView(GraphQL[Context, None]):
             # The database stops a statement at the deadline itself (db.set_deadline);
             # this catches the rest (Python work, waiting for a connection) a little later.
             async with asyncio.timeout(self.settings.request_timeout_seconds + TIMEOUT_GRACE):
-                response = await self._compiled(request)
+                response = await self._direct(request)
+                if response is None:
+                    response = await self._compiled(request)
                 if response is None:
                     response = await self.run(request)
         except Exception as exc:  # strawberry's HTTPException for malformed requests
@@ -179,6 +181,40 @@ class GraphQLView(GraphQL[Context, None]):
             failure,
             self.settings.request_timeout_seconds,
             graphql_response=_wants_graphql_response(request.headers.get("accept", "")),
+        )
+
+    async def _direct(self, request: Request) -> Response | None:
+        """The steady state of the compiled path: the viewer's check and the
+        statements in one round trip (gql/compiler/direct.py), or None."""
+        user_id = getattr(request.scope.get("user"), "user_id", None)
+        if self.compiled is None or user_id is None:
+            return None
+        params = await _graphql_params(request)
+        if params is None:
+            return None
+        try:
+            result = await self.compiled.execute_direct(
+                query=params["query"],
+                variables=params.get("variables"),
+                operation_name=params.get("operationName"),
+                user_id=user_id,
+                company_header=request.headers.get("x-company-id"),
+                wanted_company=wanted_company(request.headers.get("x-company-id")),
+                direct=request.app.state.direct_reads,
+                deadline=deadline_of(request.scope[SESSION_KEY]),
+            )
+        except Exception as exc:
+            if classify(exc) is not None:
+                raise
+            request_id = request.scope.get(REQUEST_ID_KEY, "-")
+            log.exception("direct read failed (request %s); using the full path", request_id)
+            return None
+        if result is None:
+            return None
+        graphql_response = _wants_graphql_response(request.headers.get("accept", ""))
+        return Response(
+            result.body,
+            media_type=GRAPHQL_RESPONSE if graphql_response else "application/json",
         )
 
     async def _compiled(self, request: Request) -> Response | None:
@@ -220,12 +256,16 @@ class GraphQLView(GraphQL[Context, None]):
             return existing  # type: ignore[no-any-return]
         session = request.scope[SESSION_KEY]
         token_user = request.scope.get("user")
+        user_id = getattr(token_user, "user_id", None)
+        company_header = request.headers.get("x-company-id")
         viewer = await resolve_viewer(
             session,
-            user_id=getattr(token_user, "user_id", None),
+            user_id=user_id,
             auth_error=getattr(token_user, "error", None),
-            company_header=request.headers.get("x-company-id"),
+            company_header=company_header,
         )
+        if self.compiled is not None and isinstance(request, Request):
+            request.app.state.direct_reads.remember(user_id, company_header, viewer)
         return Context(
             request=request,  # type: ignore[arg-type]
             session=session,

@@ -7,10 +7,23 @@ import secrets
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET_FILE = Path(".ledgergraph") / "jwt-secret"
+
+# PostgreSQL is reached through psycopg 3 (its pipeline mode sends a read's statements
+# in one round trip: gql/compiler/direct.py). URLs written for another driver, or for
+# none, are read as psycopg's, so existing configurations keep working.
+_POSTGRES_SCHEMES = ("postgres://", "postgresql://", "postgresql+asyncpg://")
+POSTGRES_SCHEME = "postgresql+psycopg://"
+
+
+def postgres_driver_url(url: str) -> str:
+    for scheme in _POSTGRES_SCHEMES:
+        if url.startswith(scheme):
+            return POSTGRES_SCHEME + url[len(scheme) :]
+    return url
 
 
 def _dev_secret() -> str:
@@ -84,6 +97,11 @@ class Settings(BaseSettings):
     @property
     def migrations_url(self) -> str:
         return self.migration_database_url or self.database_url
+
+    @field_validator("database_url", "migration_database_url")
+    @classmethod
+    def _use_psycopg(cls, url: str | None) -> str | None:
+        return None if url is None else postgres_driver_url(url)
 
     @model_validator(mode="after")
     def _require_real_secret_in_production(self) -> Settings:

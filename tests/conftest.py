@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from gql.app import create_app
 from gql.auth import passwords
+from gql.compiler.direct import DriverStatement, observe_statements, stop_observing
 from gql.models import metadata
 from gql.settings import Settings
 from gql.tenancy import app_role_grants, enable_row_level_security
@@ -148,9 +149,15 @@ def sql_counter(app: Any) -> Iterator[StatementCounter]:
     def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         counter.statements.append(statement)
 
+    def count_direct(statement: DriverStatement) -> None:
+        counter.statements.append(statement.sql)
+
+    # The compiled path's steady state runs on the driver, past SQLAlchemy's events.
+    observe_statements(app.state.engine, count_direct)
     event.listen(engine, "before_cursor_execute", count)
     yield counter
     event.remove(engine, "before_cursor_execute", count)
+    stop_observing(app.state.engine, count_direct)
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,9 @@ _serial = itertools.count(1)
 VIEWER_STATEMENTS = (
     3 if os.environ.get("LEDGERGRAPH_TEST_DATABASE_URL", "").startswith("postgresql") else 2
 )
+# The same on the compiled path's steady state (gql/compiler/direct.py), on both
+# databases: the membership check (on PostgreSQL carrying the settings), the licenses.
+DIRECT_VIEWER_STATEMENTS = 2
 
 
 @dataclass

@@ -3,7 +3,7 @@ statements, whatever the page size."""
 
 from __future__ import annotations
 
-from tests.factories import VIEWER_STATEMENTS
+from tests.factories import DIRECT_VIEWER_STATEMENTS
 
 NESTED_DOCUMENTS = """
 query($first: Int!) {
@@ -106,7 +106,7 @@ async def test_compiled_path_answers_each_root_field_with_one_statement(api, sql
     # then one statement answers each root field
     assert body["extensions"]["executors"] == {"contacts": "compiled", "documents": "compiled"}
     assert len(body["data"]["documents"]["nodes"]) == 10
-    assert sql_counter.count == VIEWER_STATEMENTS + 2, sql_counter.statements
+    assert sql_counter.count == DIRECT_VIEWER_STATEMENTS + 2, sql_counter.statements
 
 
 # A root fragment sends the query to the resolver path (gql/compiler/executor.py).

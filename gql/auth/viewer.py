@@ -8,10 +8,14 @@ belong to and one that does not exist get the same answer.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gql.core.ids import decode_id
@@ -21,6 +25,8 @@ from gql.domains.companies.models import Company, Membership, ModuleLicense, Rol
 from gql.domains.companies.modules import MODULES, ModuleAlias
 
 NO_ACCESS = "You do not have access to this company"
+
+log = logging.getLogger("ledgergraph.db")
 
 
 @dataclass
@@ -37,7 +43,25 @@ class Viewer:
         return self.company.id if self.company else None
 
 
-def license_is_active(license: ModuleLicense | None, alias: str, now: datetime) -> bool:
+# Which membership a request without `X-Company-Id` is for: the default, then the oldest.
+DEFAULT_COMPANY_FIRST = (Membership.is_default.desc(), Membership.created_at)
+
+
+class LicenseLike(Protocol):
+    @property
+    def enabled(self) -> bool: ...
+    @property
+    def expires_at(self) -> datetime | None: ...
+
+
+class LicenseState(NamedTuple):
+    """A module license as read without the ORM (gql/compiler/direct.py)."""
+
+    enabled: bool
+    expires_at: datetime | None
+
+
+def license_is_active(license: LicenseLike | None, alias: str, now: datetime) -> bool:
     if license is None:
         return MODULES[ModuleAlias(alias)].default_enabled
     if not license.enabled:
@@ -45,13 +69,39 @@ def license_is_active(license: ModuleLicense | None, alias: str, now: datetime) 
     return license.expires_at is None or license.expires_at > now
 
 
-async def enabled_modules(session: AsyncSession) -> frozenset[str]:
-    """Aliases of the modules the session's tenant may use right now."""
-    licenses = {lic.alias: lic for lic in (await session.scalars(select(ModuleLicense))).all()}
-    now = datetime.now(UTC)
+def active_modules(licenses: Mapping[str, LicenseLike], now: datetime) -> frozenset[str]:
+    """Aliases of the modules usable at `now`, given a company's licenses by alias."""
     return frozenset(
         alias.value for alias in MODULES if license_is_active(licenses.get(alias), alias, now)
     )
+
+
+async def enabled_modules(session: AsyncSession) -> frozenset[str]:
+    """Aliases of the modules the session's tenant may use right now."""
+    licenses = {lic.alias: lic for lic in (await session.scalars(select(ModuleLicense))).all()}
+    return active_modules(licenses, datetime.now(UTC))
+
+
+def wanted_company(company_header: str | None) -> str | None:
+    """The company `X-Company-Id` names (its object id or its GraphQL global id; "-",
+    which no company has, for anything else), or None without the header."""
+    if not company_header:
+        return None
+    return decode_id(company_header.strip(), "Company") or "-"
+
+
+async def _first_statement(session: AsyncSession, statement: Any) -> Sequence[Any]:
+    """A request's first statement. A pooled connection that turns out dead here (the
+    server restarted, or closed it after the pool's check) is replaced and the
+    statement retried once, so the client never sees it: nothing has been done yet."""
+    try:
+        return (await session.execute(statement)).all()
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+        log.warning("a pooled connection was lost; retrying once: %r", exc.orig)
+        await session.rollback()
+        return (await session.execute(statement)).all()
 
 
 async def resolve_viewer(
@@ -66,24 +116,22 @@ async def resolve_viewer(
     if user_id is None:
         return Viewer(auth_error=auth_error or "authentication required")
     # The user and their companies in one statement (a user without any: one row).
-    found = (
-        await session.execute(
-            select(User, Membership, Company)
-            .outerjoin(Membership, Membership.user_id == User.id)
-            .outerjoin(Company, (Company.id == Membership.company_id) & Company.enabled.is_(True))
-            .where(User.id == user_id)
-            .order_by(Membership.is_default.desc(), Membership.created_at)
-            # Platform tables only: the transaction's settings (tenant, statement_timeout)
-            # wait for the licenses below, when the tenant is known.
-            .execution_options(**PLATFORM_ONLY)
-        )
-    ).all()
+    found = await _first_statement(
+        session,
+        select(User, Membership, Company)
+        .outerjoin(Membership, Membership.user_id == User.id)
+        .outerjoin(Company, (Company.id == Membership.company_id) & Company.enabled.is_(True))
+        .where(User.id == user_id)
+        .order_by(*DEFAULT_COMPANY_FIRST)
+        # Platform tables only: the transaction's settings (tenant, statement_timeout)
+        # wait for the licenses below, when the tenant is known.
+        .execution_options(**PLATFORM_ONLY),
+    )
     user = found[0][0] if found else None
     if user is None or not user.enabled:
         return Viewer(auth_error="token is invalid")
     rows = [(m, c) for _, m, c in found if m is not None and c is not None]
-    # The header may carry the company's object id or its GraphQL global id.
-    wanted = decode_id(company_header.strip(), "Company") or "-" if company_header else None
+    wanted = wanted_company(company_header)
     chosen = next(((m, c) for m, c in rows if wanted is None or c.id == wanted), None)
     if chosen is None:
         message = NO_ACCESS if wanted else "You do not belong to any company"

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import logging
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from datetime import date
+from typing import Any
 
 from graphql import (
     DocumentNode,
@@ -26,11 +26,15 @@ from graphql import (
 from graphql.execution.values import get_variable_values
 from graphql.language import VariableNode, visit
 from graphql.language.visitor import Visitor
-from sqlalchemy import Text, cast
+from sqlalchemy import Text, cast, event
+from sqlalchemy.engine import Engine
 
+from gql.compiler.direct import DirectReads, DriverStatement
+from gql.compiler.lru import LRU
 from gql.compiler.planner import Fallback, Planner, RootPlan
 from gql.compiler.sqlenv import SqlEnv, request_env
 from gql.core.admission import Admission, Admitted
+from gql.domains.companies.models import Role
 from gql.settings import Settings
 
 log = logging.getLogger("ledgergraph.compiler")
@@ -42,28 +46,17 @@ class CompiledResponse:
     executors: dict[str, str]
 
 
-K = TypeVar("K")
-V = TypeVar("V")
+# Execution option of a plan's statement: record the driver's text and parameters on it.
+_RECORD_ON = "ledgergraph_record_on"
 
 
-class LRU(Generic[K, V]):
-    """A small bounded least-recently-used map."""
-
-    def __init__(self, maxsize: int) -> None:
-        self.maxsize = maxsize
-        self._items: OrderedDict[K, V] = OrderedDict()
-
-    def get(self, key: K) -> V | None:
-        value = self._items.get(key)
-        if value is not None:
-            self._items.move_to_end(key)
-        return value
-
-    def put(self, key: K, value: V) -> None:
-        self._items[key] = value
-        self._items.move_to_end(key)
-        while len(self._items) > self.maxsize:
-            self._items.popitem(last=False)
+@event.listens_for(Engine, "before_cursor_execute")
+def _record_driver_statement(
+    conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
+) -> None:
+    plan = context.execution_options.get(_RECORD_ON) if context is not None else None
+    if plan is not None:
+        plan.driver = DriverStatement(statement, parameters)
 
 
 class CompiledReads:
@@ -73,6 +66,58 @@ class CompiledReads:
         self.settings = settings
         self.admission: Admission = schema.admission
         self.plans: LRU[tuple[Any, ...], Any] = LRU(maxsize=1024)
+
+    async def execute_direct(
+        self,
+        *,
+        query: str,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+        user_id: str,
+        company_header: str | None,
+        wanted_company: str | None,
+        direct: DirectReads,
+        deadline: float | None = None,
+    ) -> CompiledResponse | None:
+        """The steady state: the whole response from plans made for the access this
+        user had last time, checked in the same round trip (gql/compiler/direct.py);
+        None when anything is not already known, or the access has changed."""
+        access = direct.guess(user_id, company_header)
+        if access is None:
+            return None
+        prepared = self.admission.check(query)
+        if not prepared.ok or prepared.document is None:
+            return None
+        operation = _operation(prepared.document, operation_name)
+        if operation is None or operation.operation is not OperationType.QUERY:
+            return None
+        env = SqlEnv(
+            dialect=direct.engine.dialect.name, tenant_id=access.company_id, today=date.today()
+        )
+        cached = self.plans.get(
+            _plan_key(query, operation, variables, env, Role(access.role), access.modules)
+        )
+        if cached is None:
+            return None
+        fields, plans, fallback = cached
+        if (
+            fallback
+            or not plans
+            or any(p.statement is not None and p.driver is None for p in plans.values())
+        ):
+            return None
+        with_sql = [key for key, plan in plans.items() if plan.statement is not None]
+        answers = await direct.run(
+            access,
+            user_id=user_id,
+            wanted_company=wanted_company,
+            statements=[plans[key].driver for key in with_sql],
+            deadline=deadline,
+        )
+        if answers is None:  # the access changed: the full path resolves it afresh
+            direct.forget(user_id, company_header)
+            return None
+        return self._respond(fields, plans, dict(zip(with_sql, answers, strict=True)), None)
 
     async def execute(
         self,
@@ -120,16 +165,7 @@ class CompiledReads:
         document and operation, the variables, and the tenant, role, modules and day
         of the request, so a plan never serves another tenant or role."""
         viewer = context.viewer
-        cache_key = (
-            query,
-            operation.name.value if operation.name else None,
-            json.dumps(variables or {}, sort_keys=True, default=str),
-            env.dialect,
-            env.tenant_id,
-            env.today,
-            viewer.role,
-            viewer.enabled_modules,
-        )
+        cache_key = _plan_key(query, operation, variables, env, viewer.role, viewer.enabled_modules)
         cached = self.plans.get(cache_key)
         if cached is not None:
             return cached
@@ -191,21 +227,17 @@ class CompiledReads:
         plans: dict[str, RootPlan],
         fallback: dict[str, str],
     ) -> CompiledResponse:
-        data: dict[str, str] = {}
-        errors: list[dict[str, Any]] = []
+        answers: dict[str, str | None] = {}
         for key, plan in plans.items():
-            text = None
             if plan.statement is not None:
                 # A Core statement with explicit tenant predicates: run it on the
-                # session's connection, without the ORM's per-statement machinery.
+                # session's connection, without the ORM's per-statement machinery;
+                # the driver's text and parameters are recorded for the direct path.
                 connection = await context.session.connection()
-                text = (await connection.execute(plan.statement)).scalar()
-            if text is None:
-                data[key] = "null"
-                if plan.not_found:
-                    errors.append(_not_found(plan.not_found, fields[key][0], key))
-            else:
-                data[key] = text
+                result = await connection.execute(
+                    plan.statement, execution_options={_RECORD_ON: plan}
+                )
+                answers[key] = result.scalar()
         resolver_result = None
         if fallback:
             reduced = _reduce(query, prepared.document, operation, set(fallback))
@@ -215,6 +247,28 @@ class CompiledReads:
                 context_value=context,
                 operation_name=operation_name,
             )
+        return self._respond(fields, plans, answers, resolver_result)
+
+    def _respond(
+        self,
+        fields: dict[str, list[FieldNode]],
+        plans: dict[str, RootPlan],
+        answers: dict[str, str | None],
+        resolver_result: Any,
+    ) -> CompiledResponse:
+        """The response body: each compiled root field's JSON text as the database
+        wrote it, the resolver path's fields, and the errors of both."""
+        data: dict[str, str] = {}
+        errors: list[dict[str, Any]] = []
+        for key, plan in plans.items():
+            text = answers.get(key)
+            if text is None:
+                data[key] = "null"
+                if plan.not_found:
+                    errors.append(_not_found(plan.not_found, fields[key][0], key))
+            else:
+                data[key] = text
+        if resolver_result is not None:
             for key, value in (resolver_result.data or {}).items():
                 data[key] = json.dumps(value, separators=(",", ":"))
             errors.extend(e.formatted for e in resolver_result.errors or [])
@@ -230,6 +284,29 @@ class CompiledReads:
         if not self.settings.is_production and self.settings.env == "development":
             body += ',"extensions":' + json.dumps({"executors": executors}, separators=(",", ":"))
         return CompiledResponse(body=body + "}", executors=executors)
+
+
+def _plan_key(
+    query: str,
+    operation: OperationDefinitionNode,
+    variables: dict[str, Any] | None,
+    env: SqlEnv,
+    role: Any,
+    modules: frozenset[str],
+) -> tuple[Any, ...]:
+    """Everything a plan's SQL depends on: the document and operation, the variables,
+    and the dialect, tenant, day, role and modules of the request; so a plan never
+    serves another tenant or role."""
+    return (
+        query,
+        operation.name.value if operation.name else None,
+        json.dumps(variables or {}, sort_keys=True, default=str),
+        env.dialect,
+        env.tenant_id,
+        env.today,
+        role,
+        modules,
+    )
 
 
 def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:

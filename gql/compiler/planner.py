@@ -69,6 +69,9 @@ class Fallback(Exception):
 class RootPlan:
     statement: Select[Any] | None  # None: answered without SQL (an id that cannot exist)
     not_found: str | None  # for single-object fields: the NOT_FOUND message when null
+    # The statement as the driver took it the first time (text and parameters), for
+    # the direct path (gql/compiler/direct.py): recorded, not recompiled.
+    driver: Any = None
 
 
 def _unwrap(type_: Any) -> tuple[Any, bool]:

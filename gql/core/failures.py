@@ -12,6 +12,7 @@ import asyncio
 from dataclasses import dataclass
 from enum import Enum
 
+import psycopg
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -92,6 +93,9 @@ def classify(exc: BaseException) -> Failure | None:
                 return Failure.TIMEOUT
             if state.startswith("08") or state in _UNAVAILABLE_STATES:
                 return Failure.SERVICE_UNAVAILABLE
+            if isinstance(cause.orig, psycopg.OperationalError) and not state:
+                # libpq's own: refused, reset, closed unexpectedly (the server said nothing)
+                return Failure.SERVICE_UNAVAILABLE
             message = str(cause.orig).lower()
             if message in _SQLITE_OUT_OF_TIME:
                 return Failure.TIMEOUT
@@ -99,7 +103,8 @@ def classify(exc: BaseException) -> Failure | None:
                 return Failure.SERVICE_UNAVAILABLE
         elif isinstance(cause, OSError):
             return Failure.SERVICE_UNAVAILABLE  # connecting: refused, reset, no route
-        state = getattr(cause, "sqlstate", None)  # a driver error raised while connecting
-        if isinstance(state, str) and (state.startswith("08") or state in _UNAVAILABLE_STATES):
-            return Failure.SERVICE_UNAVAILABLE
+        elif isinstance(cause, psycopg.OperationalError):  # the driver's own, unwrapped
+            state = cause.sqlstate or ""
+            if not state or state.startswith("08") or state in _UNAVAILABLE_STATES:
+                return Failure.SERVICE_UNAVAILABLE
     return None

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import psycopg
 from sqlalchemy import event, text
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
@@ -26,6 +27,7 @@ from sqlalchemy.util import await_only
 from gql.compiler.sqlenv import register_sqlite_functions
 from gql.core.failures import RequestTimeout
 from gql.db.tenant import TENANT_KEY, set_tenant
+from gql.settings import postgres_driver_url
 from gql.tenancy import TENANT_SETTING
 
 # --- the request's time budget ----------------------------------------------------------------
@@ -41,6 +43,12 @@ def set_deadline(session: AsyncSession | Session, seconds: float | None) -> None
     on SQLite a progress handler interrupts a statement still running at the deadline."""
     sync = session.sync_session if isinstance(session, AsyncSession) else session
     sync.info[DEADLINE_KEY] = time.monotonic() + seconds if seconds else None
+
+
+def deadline_of(session: AsyncSession) -> float | None:
+    """The deadline `set_deadline` gave `session` (time.monotonic()), if any."""
+    deadline = session.sync_session.info.get(DEADLINE_KEY)
+    return float(deadline) if deadline is not None else None
 
 
 @event.listens_for(Session, "after_begin")
@@ -134,6 +142,14 @@ def _install_sqlite_deadline(dbapi_conn: Any, record: Any) -> None:
     await_only(dbapi_conn._connection.set_progress_handler(past_deadline, _PROGRESS_STEPS))
 
 
+def set_connection_deadline(pooled: Any, deadline: float | None) -> None:
+    """SQLite, for statements run on the driver without a session: stop them at
+    `deadline` (time.monotonic()), as a session's transaction would. Cleared at checkin."""
+    cell = pooled.info.get(_DEADLINE_CELL)
+    if cell is not None:
+        cell["at"] = deadline
+
+
 def _clear_sqlite_deadline(dbapi_conn: Any, record: Any) -> None:
     cell = record.info.get(_DEADLINE_CELL)
     if cell is not None:
@@ -148,6 +164,7 @@ def create_engine(
 ) -> AsyncEngine:
     """The engine; `wait_seconds` bounds how long a request waits for a connection
     (from the pool, or to a database that does not answer)."""
+    url = postgres_driver_url(url)
     if url.startswith("sqlite"):
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": wait_seconds})
 
@@ -171,7 +188,8 @@ def create_engine(
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_timeout=wait_seconds,
-        connect_args={"timeout": wait_seconds},
+        # libpq counts whole seconds, and at least 2.
+        connect_args={"connect_timeout": max(2, math.ceil(wait_seconds))},
     )
     event.listen(engine.sync_engine, "checkout", _discard_closed_connection)
     event.listen(engine.sync_engine, "before_execute", _send_settings)
@@ -181,11 +199,21 @@ def create_engine(
 
 def _discard_closed_connection(dbapi_conn: Any, record: Any, proxy: Any) -> None:
     """checkout: a pooled connection the server has closed (a restart, a terminated
-    backend, an idle timeout) is replaced, not handed out. asyncpg learns of the close
-    from its socket, so this costs no round trip, where pool_pre_ping costs three
-    (BEGIN, a ping, ROLLBACK) per request. A connection that dies unnoticed still
-    fails its request with SERVICE_UNAVAILABLE (gql/core/failures.py) and is dropped."""
-    if dbapi_conn.driver_connection.is_closed():
+    backend, an idle timeout) is replaced, not handed out. An idle connection has
+    nothing to read, so reading what is there without waiting (libpq's
+    PQconsumeInput) finds the server's goodbye, or the closed socket, at no round
+    trip; pool_pre_ping would cost three (BEGIN, a ping, ROLLBACK) per request. A
+    connection that dies after this check is caught by the request's first statement
+    (`retry_on_fresh_connection`)."""
+    pgconn = dbapi_conn.driver_connection.pgconn
+    try:
+        # The first read takes the server's goodbye (FATAL 57P01...), the second the
+        # socket's end; on a live connection each finds nothing and returns at once.
+        pgconn.consume_input()
+        pgconn.consume_input()
+    except psycopg.OperationalError as exc:
+        raise DisconnectionError("the server closed this pooled connection") from exc
+    if pgconn.status == psycopg.pq.ConnStatus.BAD:
         raise DisconnectionError("the server closed this pooled connection")
 
 

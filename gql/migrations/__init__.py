@@ -22,6 +22,8 @@ from sqlalchemy import inspect, pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from gql.settings import postgres_driver_url
+
 HERE = Path(__file__).resolve().parent
 
 
@@ -37,7 +39,7 @@ def alembic_config(url: str | None = None) -> Config:
 
 async def _run(url: str, operation: Any, revision: str) -> None:
     # NullPool and no app pragmas: a migration connection is used once and closed.
-    engine = create_async_engine(url, poolclass=pool.NullPool)
+    engine = create_async_engine(postgres_driver_url(url), poolclass=pool.NullPool)
     config = alembic_config(url)
 
     def run(connection: Connection) -> None:
@@ -82,7 +84,7 @@ async def database_state(url: str) -> tuple[str | None, set[str]]:
         tables = set(inspect(conn).get_table_names()) - {context.version_table}
         return context.get_current_revision(), tables
 
-    engine = create_async_engine(url, poolclass=pool.NullPool)
+    engine = create_async_engine(postgres_driver_url(url), poolclass=pool.NullPool)
     try:
         async with engine.connect() as connection:
             return await connection.run_sync(look)

@@ -1,4 +1,4 @@
-"""Alembic environment: async engines (aiosqlite, asyncpg) driven through run_sync.
+"""Alembic environment: async engines (aiosqlite, psycopg) driven through run_sync.
 
 Three ways in:
 - `gql.migrations.upgrade_to_head(url)` (the CLI, tests) hands over an open
@@ -26,7 +26,7 @@ from sqlmodel.sql.sqltypes import AutoString
 
 from gql.db.columns import ExactDecimal, UTCDateTime
 from gql.models import metadata
-from gql.settings import Settings
+from gql.settings import Settings, postgres_driver_url
 
 config = context.config
 target_metadata = metadata
@@ -38,7 +38,7 @@ if config.config_file_name is not None and "connection" not in config.attributes
 def database_url() -> str:
     url = config.attributes.get("database_url")
     if url:
-        return str(url)
+        return postgres_driver_url(str(url))
 
     return Settings().migrations_url
 

@@ -1,0 +1,293 @@
+"""The compiled read path in one visit to the database: the viewer's access check and
+the compiled statements travel together, run on the driver from their cached text,
+without the ORM and without SQLAlchemy's per-statement work.
+
+A plan depends on the viewer's company, role and modules (executor.py caches plans by
+them). The access last seen for a token's user and `X-Company-Id` is this process's
+guess. A request runs the guessed plan's statements together with a check of that
+access as the database has it now, and is answered only when the two agree. When
+they do not (a membership removed, a role lowered, a module switched off, by any
+worker on any machine), the statements' answer is dropped unread and the request
+takes the full path, which resolves the viewer afresh: the guess never grants
+access, the check in the same round trip does.
+
+PostgreSQL: one round trip. In psycopg's pipeline mode, on a connection in
+autocommit, the check, the licenses and the statements go out together with one
+Sync, so they run in one implicit transaction. The check sets the tenant for
+row-level security (only while the membership exists) and the statement timeout
+with `set_config(..., true)`: the statements after it see both, and both end with
+the transaction. SQLite: the same statements one after another on the connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import time
+import weakref
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+from sqlalchemy import Select, bindparam, func, literal_column, select
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from gql.auth.viewer import DEFAULT_COMPANY_FIRST, LicenseState, Viewer, active_modules
+from gql.compiler.lru import LRU
+from gql.core.failures import RequestTimeout
+from gql.db.engine import set_connection_deadline
+from gql.domains.companies.models import Company, Membership, ModuleLicense, User
+from gql.tenancy import TENANT_SETTING
+
+log = logging.getLogger("ledgergraph.compiler")
+
+# --- statements as the driver takes them ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DriverStatement:
+    """SQL text in the driver's paramstyle, with its parameters as the driver binds
+    them (recorded from SQLAlchemy's own execution, or compiled here)."""
+
+    sql: str
+    params: Any  # a dict (pyformat) or a tuple (qmark)
+
+
+@dataclass(frozen=True)
+class _Template:
+    """A statement compiled once per dialect; `bind` fills in its parameters."""
+
+    sql: str
+    defaults: dict[str, Any]
+    positions: tuple[str, ...] | None  # qmark: the parameters' names in order
+
+    @classmethod
+    def compile(cls, statement: Select[Any], dialect: Any) -> _Template:
+        compiled = statement.compile(dialect=dialect)
+        positions = tuple(compiled.positiontup or ()) if compiled.positional else None
+        return cls(compiled.string, dict(compiled.params), positions)
+
+    def bind(self, **values: Any) -> DriverStatement:
+        params = {**self.defaults, **values}
+        if self.positions is None:
+            return DriverStatement(self.sql, params)
+        return DriverStatement(self.sql, tuple(params[name] for name in self.positions))
+
+
+# --- the access check ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Access:
+    """What a plan depends on: the company, the role in it, the modules enabled."""
+
+    company_id: str
+    role: str
+    modules: frozenset[str]
+
+    @classmethod
+    def of(cls, viewer: Viewer) -> Access | None:
+        if viewer.company is None or viewer.role is None:
+            return None
+        return cls(viewer.company.id, viewer.role.value, viewer.enabled_modules)
+
+
+def _chosen_membership(*, named_company: bool) -> Select[Any]:
+    """The membership a request is for, as resolve_viewer chooses it: the named
+    company, or the user's default; both user and company enabled."""
+    chosen = (
+        select(Membership.company_id, Membership.role)
+        .join(User, User.id == Membership.user_id)
+        .join(Company, Company.id == Membership.company_id)
+        .where(
+            Membership.user_id == bindparam("user"),
+            User.enabled.is_(True),
+            Company.enabled.is_(True),
+        )
+        .order_by(*DEFAULT_COMPANY_FIRST)
+        .limit(1)
+    )
+    if named_company:
+        chosen = chosen.where(Membership.company_id == bindparam("wanted"))
+    return chosen
+
+
+def _check_and_settings(*, named_company: bool) -> Select[Any]:
+    """PostgreSQL: the chosen membership, and the transaction's settings: the tenant
+    (the guessed company, only if it is the chosen one) and the statement timeout."""
+    chosen = _chosen_membership(named_company=named_company).cte("chosen")
+    tenant = func.coalesce(
+        select(chosen.c.company_id)
+        .where(chosen.c.company_id == bindparam("company"))
+        .scalar_subquery(),
+        "",
+    )
+    true: Any = literal_column("true")
+    return select(
+        select(chosen.c.company_id).scalar_subquery().label("company_id"),
+        select(chosen.c.role).scalar_subquery().label("role"),
+        func.set_config(TENANT_SETTING, tenant, true),
+        func.set_config("statement_timeout", bindparam("timeout"), true),
+    )
+
+
+_LICENSES = select(ModuleLicense.alias, ModuleLicense.enabled, ModuleLicense.expires_at).where(
+    ModuleLicense.company_id == bindparam("company")
+)
+
+
+# --- observers (the tests' and the benchmark's statement counters) --------------------------
+
+StatementObserver = Callable[[DriverStatement], None]
+_observers: weakref.WeakKeyDictionary[Any, list[StatementObserver]] = weakref.WeakKeyDictionary()
+
+
+def observe_statements(engine: AsyncEngine, observer: StatementObserver) -> None:
+    """Call `observer` with each statement this path sends on `engine` (it bypasses
+    SQLAlchemy's events, which count everything else)."""
+    _observers.setdefault(engine.sync_engine, []).append(observer)
+
+
+def stop_observing(engine: AsyncEngine, observer: StatementObserver) -> None:
+    _observers.get(engine.sync_engine, []).remove(observer)
+
+
+# --- running -------------------------------------------------------------------------------
+
+
+def _connection_lost(exc: BaseException, driver: Any) -> bool:
+    return isinstance(exc, psycopg.OperationalError) and bool(driver.closed or driver.broken)
+
+
+class DirectReads:
+    """The guessed accesses of one process, and the runner of guessed plans'
+    statements with the access check, on one engine."""
+
+    def __init__(self, engine: AsyncEngine, timeout_seconds: float) -> None:
+        self.engine = engine
+        # The access last seen per (token's user, X-Company-Id as sent).
+        self._guesses: LRU[tuple[str, str | None], Access] = LRU(maxsize=4096)
+        self.pg = engine.dialect.name == "postgresql"
+        self.timeout_seconds = timeout_seconds
+        dialect = engine.dialect
+        build = _check_and_settings if self.pg else _chosen_membership
+        self._checks = {
+            named: _Template.compile(build(named_company=named), dialect) for named in (False, True)
+        }
+        self._licenses = _Template.compile(_LICENSES, dialect)
+        expires = sa_inspect(ModuleLicense).columns["expires_at"].type
+        self._read_expiry = expires.result_processor(dialect, None) or (lambda value: value)
+
+    def remember(self, user_id: str | None, company_header: str | None, viewer: Viewer) -> None:
+        """The full path resolved `viewer`: the next request's guess."""
+        access = Access.of(viewer)
+        if user_id is not None and access is not None:
+            self._guesses.put((user_id, company_header), access)
+
+    def guess(self, user_id: str, company_header: str | None) -> Access | None:
+        return self._guesses.get((user_id, company_header))
+
+    def forget(self, user_id: str, company_header: str | None) -> None:
+        self._guesses.pop((user_id, company_header))
+
+    async def run(
+        self,
+        access: Access,
+        *,
+        user_id: str,
+        wanted_company: str | None,
+        statements: Sequence[DriverStatement],
+        deadline: float | None = None,
+    ) -> list[str | None] | None:
+        """Each statement's one value; None when the database's access is not `access`.
+        They must end by `deadline` (time.monotonic(); default: the budget from now).
+        A connection found dead on first use is replaced and the request retried once."""
+        values: dict[str, Any] = {"user": user_id, "company": access.company_id}
+        if wanted_company is not None:
+            values["wanted"] = wanted_company
+        if deadline is None:
+            deadline = time.monotonic() + self.timeout_seconds
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise RequestTimeout("the request's time budget ran out")
+        if self.pg:
+            values["timeout"] = str(max(1, math.ceil(remaining * 1000)))
+        check = self._checks[wanted_company is not None].bind(**values)
+        licenses = self._licenses.bind(company=access.company_id)
+        for attempt in (1, 2):
+            async with self.engine.connect() as conn:
+                raw = await conn.get_raw_connection()
+                driver = raw.driver_connection
+                try:
+                    if self.pg:
+                        rows = await self._pipeline(driver, [check, licenses, *statements])
+                    else:
+                        set_connection_deadline(raw, deadline)
+                        rows = await self._one_by_one(
+                            driver, access, [check, licenses, *statements]
+                        )
+                except asyncio.CancelledError:
+                    await conn.invalidate()  # stopped mid-exchange: its state is unknown
+                    raise
+                except Exception as exc:
+                    if attempt == 1 and _connection_lost(exc, driver):
+                        log.warning("a pooled connection was lost; retrying once: %r", exc)
+                        await conn.invalidate()
+                        continue
+                    if self.pg and (driver.closed or driver.broken):
+                        await conn.invalidate()
+                    raise
+                self._observed([check, licenses, *statements][: len(rows)])
+            if len(rows) < 2 or self._access_of(rows) != access:
+                return None
+            return [row[0] if row else None for row in rows[2:]]
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _access_of(self, rows: list[Any]) -> Access | None:
+        check = rows[0]
+        if not check or check[0] is None:
+            return None
+        now = datetime.now(UTC)
+        licenses = {
+            alias: LicenseState(bool(enabled), self._read_expiry(expires))
+            for alias, enabled, expires in rows[1]
+        }
+        return Access(check[0], check[1], active_modules(licenses, now))
+
+    @staticmethod
+    async def _pipeline(driver: Any, statements: list[DriverStatement]) -> list[Any]:
+        await driver.set_autocommit(True)  # no BEGIN, no ROLLBACK: one implicit transaction
+        try:
+            async with driver.pipeline():
+                cursors = [await driver.execute(s.sql, s.params) for s in statements]
+        finally:
+            if not (driver.closed or driver.broken):
+                await driver.set_autocommit(False)
+        # The check's and licenses' rows in full; each compiled statement's one row.
+        return [
+            await cursors[0].fetchone(),
+            await cursors[1].fetchall(),
+            *[await c.fetchone() for c in cursors[2:]],
+        ]
+
+    async def _one_by_one(
+        self, driver: Any, access: Access, statements: list[DriverStatement]
+    ) -> list[Any]:
+        check, licenses, *compiled = statements
+        chosen = await (await driver.execute(check.sql, check.params)).fetchone()
+        if not chosen or chosen[0] != access.company_id:
+            return [chosen]  # nothing of the company's is read for a stale guess
+        licensed = await (await driver.execute(licenses.sql, licenses.params)).fetchall()
+        rows: list[Any] = [chosen, licensed]
+        for statement in compiled:
+            rows.append(await (await driver.execute(statement.sql, statement.params)).fetchone())
+        return rows
+
+    def _observed(self, sent: list[DriverStatement]) -> None:
+        for observer in _observers.get(self.engine.sync_engine, ()):
+            for statement in sent:
+                observer(statement)
