@@ -7,7 +7,13 @@ from gql.domains.catalogue.models import Category, Currency, Item, ItemVariant, 
 from gql.domains.companies.models import Company, Membership, ModuleLicense, User
 from gql.domains.contacts.models import Contact
 from gql.domains.documents.models import Document, DocumentLine, NumberSeries
-from gql.domains.ledger.models import FinancialYear, LedgerAccount, Voucher, VoucherLine
+from gql.domains.ledger.models import (
+    FinancialYear,
+    LedgerAccount,
+    LedgerBalance,
+    Voucher,
+    VoucherLine,
+)
 
 metadata = SQLModel.metadata
 
@@ -23,6 +29,7 @@ __all__ = [
     "Item",
     "ItemVariant",
     "LedgerAccount",
+    "LedgerBalance",
     "Membership",
     "ModuleLicense",
     "NumberSeries",

@@ -19,7 +19,13 @@ from sqlalchemy.pool import NullPool
 
 from gql.domains.banking.models import Account, Transaction, Transfer
 from gql.domains.documents.models import Document
-from gql.domains.ledger.models import LedgerAccount, Voucher, VoucherLine
+from gql.domains.ledger.models import (
+    LedgerAccount,
+    LedgerBalance,
+    Voucher,
+    VoucherKind,
+    VoucherLine,
+)
 from tests.conftest import DATABASE_URL
 from tests.factories import Api, Tenant
 
@@ -38,6 +44,7 @@ async def check_books(app: Any, api: Api, tenants: list[Tenant]) -> None:
             for check in (
                 _vouchers_balance,
                 _trial_balances_are_zero,
+                _daily_balances_are_the_posted_lines,
                 _nothing_crosses_companies,
                 _documents_agree_with_payments_and_credits,
                 _reversed_once_exactly_when_undone,
@@ -78,6 +85,31 @@ async def _trial_balances_are_zero(conn: Any, companies: list[str]) -> None:
     )
     for company, difference in (await conn.execute(trial)).all():
         assert difference == 0, company
+
+
+async def _daily_balances_are_the_posted_lines(conn: Any, companies: list[str]) -> None:
+    """The reports' daily balances are exactly the posted lines per account and day (the
+    closing voucher's apart), however the postings interleaved."""
+    closing = Voucher.kind == VoucherKind.CLOSING_TEMPORARY_ACCOUNTS.value
+    lines = (
+        select(
+            VoucherLine.company_id,
+            VoucherLine.account_id,
+            Voucher.date,
+            closing,
+            func.sum(VoucherLine.debit),
+            func.sum(VoucherLine.credit),
+        )
+        .join(Voucher, Voucher.id == VoucherLine.voucher_id)
+        .where(VoucherLine.company_id.in_(companies), Voucher.kind != VoucherKind.DRAFT.value)
+        .group_by(VoucherLine.company_id, VoucherLine.account_id, Voucher.date, closing)
+    )
+    b = LedgerBalance
+    kept = select(b.company_id, b.account_id, b.date, b.closing, b.debit, b.credit).where(
+        b.company_id.in_(companies)
+    )
+    expected = {tuple(r[:4]): tuple(r[4:]) for r in (await conn.execute(lines)).all()}
+    assert {tuple(r[:4]): tuple(r[4:]) for r in (await conn.execute(kept)).all()} == expected
 
 
 async def _nothing_crosses_companies(conn: Any, companies: list[str]) -> None:

@@ -13,18 +13,28 @@ import os
 import tempfile
 import uuid
 from collections.abc import AsyncIterator
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import insert, inspect, select, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 from gql.cli import migrate
+from gql.domains.companies.models import Company
+from gql.domains.ledger.models import (
+    FinancialYear,
+    LedgerAccount,
+    LedgerBalance,
+    Voucher,
+    VoucherLine,
+)
 from gql.migrations import downgrade, head_revision, upgrade_to_head
 from gql.models import metadata
 from gql.settings import Settings
@@ -134,3 +144,91 @@ async def test_migrate_runs_as_the_migration_url_when_one_is_set(scratch_url: st
     await asyncio.to_thread(migrate, settings)
     # then the migration URL's database is at head
     assert await inspect_db(scratch_url, current_revision) == head_revision()
+
+
+async def test_the_balances_revision_sums_the_posted_lines_already_there(scratch_url: str) -> None:
+    # given books written before revision 0003: a day with two vouchers on one account,
+    # a draft (counts nowhere) and a year-end closing voucher (kept apart)
+    await upgrade_to_head(scratch_url)
+    await downgrade(scratch_url, "0002")
+    company = Company(name="Old Books Ltd")
+    cash, sales = (
+        LedgerAccount(
+            company_id=company.id,
+            code=code,
+            name=code,
+            slug=code,
+            type=kind,
+            level="account",
+            nature="debit",
+        )
+        for code, kind in (("1000", "asset"), ("4000", "income"))
+    )
+    year = FinancialYear(
+        company_id=company.id, name="2026", start_date=date(2026, 1, 1), end_date=date(2026, 12, 31)
+    )
+    rows: list[Any] = [company, cash, sales, year]
+    for number, (on, kind, amount) in enumerate(
+        [
+            (date(2026, 3, 1), "REGULAR", "10.00"),
+            (date(2026, 3, 1), "REGULAR", "2.50"),
+            (date(2026, 3, 2), "DRAFT", "99.00"),
+            (date(2026, 12, 31), "CLOSING_TEMPORARY_ACCOUNTS", "1.00"),
+        ]
+    ):
+        voucher = Voucher(
+            company_id=company.id,
+            financial_year_id=year.id,
+            number=number,
+            date=on,
+            description="v",
+            kind=kind,
+            total=Decimal(amount),
+            currency_code="USD",
+        )
+        rows += [
+            voucher,
+            VoucherLine(
+                company_id=company.id,
+                voucher_id=voucher.id,
+                account_id=cash.id,
+                debit=Decimal(amount),
+            ),
+            VoucherLine(
+                company_id=company.id,
+                voucher_id=voucher.id,
+                account_id=sales.id,
+                credit=Decimal(amount),
+                position=1,
+            ),
+        ]
+
+    def write(conn: Connection) -> None:
+        for row in rows:
+            conn.execute(insert(type(row)).values(row.model_dump()))
+
+    engine = create_async_engine(scratch_url, poolclass=NullPool)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(write)
+    finally:
+        await engine.dispose()
+
+    # when the database is brought to head
+    await upgrade_to_head(scratch_url)
+
+    # then the balances are the posted lines per account and day
+    def balances(conn: Connection) -> list[tuple[Any, ...]]:
+        b = LedgerBalance.__table__.c
+        query = select(b.account_id, b.date, b.closing, b.debit, b.credit).order_by(
+            b.date, b.debit.desc()
+        )
+        return [tuple(r) for r in conn.execute(query)]
+
+    cents = Decimal("0.00")
+    assert await inspect_db(scratch_url, balances) == [
+        (cash.id, date(2026, 3, 1), False, Decimal("12.50"), cents),
+        (sales.id, date(2026, 3, 1), False, cents, Decimal("12.50")),
+        (cash.id, date(2026, 12, 31), True, Decimal("1.00"), cents),
+        (sales.id, date(2026, 12, 31), True, cents, Decimal("1.00")),
+    ]

@@ -114,7 +114,11 @@ class Voucher(TenantOwned, table=True):
 
 class VoucherLine(TenantOwned, table=True):
     __tablename__ = "voucher_line"
-    __table_args__ = (Index("ix_voucher_line_company_account", "company_id", "account_id"),)
+    __table_args__ = (
+        Index("ix_voucher_line_company_account", "company_id", "account_id"),
+        # A contact's statement reads only that contact's lines.
+        Index("ix_voucher_line_company_contact", "company_id", "contact_id"),
+    )
 
     voucher_id: str = Field(foreign_key="voucher.id", index=True, max_length=24)
     position: int = 0
@@ -123,3 +127,21 @@ class VoucherLine(TenantOwned, table=True):
     credit: Decimal = money_field()
     description: str | None = Field(default=None, max_length=500)
     contact_id: str | None = Field(default=None, foreign_key="contact.id", max_length=24)
+
+
+class LedgerBalance(TenantOwned, table=True):
+    """The posted debits and credits of one account on one day: what the trial balance,
+    profit and loss and balance sheet sum, instead of every voucher line (tens of
+    thousands a year). Vouchers are never changed once posted, so posting adds to these
+    rows in the same transaction (balances.record_posting) and nothing else writes them.
+    Drafts count nowhere and have none; the year-end closing voucher's amounts are kept
+    apart (`closing`), since profit and loss leaves them out."""
+
+    __tablename__ = "ledger_balance"
+    __table_args__ = (UniqueConstraint("company_id", "account_id", "date", "closing"),)
+
+    account_id: str = Field(foreign_key="ledger_account.id", max_length=24)
+    date: date
+    closing: bool = False
+    debit: Decimal = money_field()
+    credit: Decimal = money_field()

@@ -1,7 +1,11 @@
-"""Financial reports, each computed by SQL aggregation over the ledger (or, for ageing,
-over open documents): GROUP BY, SUM, CASE and window SUMs do the arithmetic in the
-database, so no report loads the lines it sums. One or two statements per report, in
-Core over `tenant_table`s (gql/tenancy.py) scoped to the session's tenant.
+"""Financial reports, each one SQL statement whose rows Python only shapes: GROUP BY,
+SUM, CASE and window SUMs do the arithmetic in the database, in Core over
+`tenant_table`s (gql/tenancy.py) scoped to the session's tenant.
+
+The trial balance, profit and loss and balance sheet sum the daily account balances
+(models.LedgerBalance: a few rows per account and day, kept as vouchers are posted)
+rather than every voucher line; a contact's statement lists its voucher lines; ageing
+reads the open documents.
 
 Every amount is in the company's base currency. Balances and reports count posted
 vouchers: every kind but DRAFT. Profit and loss also leaves out the year-end closing
@@ -15,11 +19,23 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Numeric, Select, case, func, literal, type_coerce
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Numeric,
+    Select,
+    case,
+    func,
+    literal,
+    select,
+    true,
+    type_coerce,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gql.compiler.sqlenv import request_env
-from gql.core.inputs import require_row
+from gql.core.errors import ErrorCode, FieldError, UserInputError
+from gql.core.ids import decode_id
 from gql.db.columns import ExactDecimal
 from gql.domains.contacts.models import Contact
 from gql.domains.documents.computed import AMOUNT_DUE
@@ -29,8 +45,8 @@ from gql.domains.ledger.loaders import posted
 from gql.domains.ledger.models import (
     LedgerAccount,
     LedgerAccountType,
+    LedgerBalance,
     Voucher,
-    VoucherKind,
     VoucherLine,
 )
 from gql.tenancy import TenantTable, tenant_table
@@ -49,17 +65,17 @@ def _zero() -> ColumnElement[Decimal]:
     return literal(ZERO, MONEY)
 
 
-def _total(aggregate: ColumnElement[Any]) -> ColumnElement[Decimal]:
-    """The sum of a grouped aggregate over every group: a window over the groups."""
-    return _money(func.coalesce(func.sum(aggregate).over(), _zero()))
+def _total(aggregate: ColumnElement[Any], **over: Any) -> ColumnElement[Decimal]:
+    """The sum of a grouped aggregate over every group (or each partition of them): a
+    window over the groups."""
+    return _money(func.coalesce(func.sum(aggregate).over(**over), _zero()))
 
 
 @dataclass(frozen=True)
-class _Ledger:
-    """The tables of one report statement: voucher lines, their vouchers and accounts."""
+class _Balances:
+    """The tables of one report over the daily balances: balances and their accounts."""
 
-    line: TenantTable
-    voucher: TenantTable
+    balance: TenantTable
     account: TenantTable
 
     @property
@@ -67,29 +83,33 @@ class _Ledger:
         a = self.account.c
         return (a.id, a.code, a.name, a.type)
 
-    def lines_by_account(self) -> Select[Any]:
-        """voucher_line joined to its voucher and its ledger account, each confined to
-        the tenant."""
-        line, voucher, account = self.line, self.voucher, self.account
-        return line.select().select_from(
-            line.table.join(voucher.table, voucher.on(voucher.c.id == line.c.voucher_id)).join(
-                account.table, account.on(account.c.id == line.c.account_id)
-            )
+    def by_account(self) -> Select[Any]:
+        """ledger_balance joined to its ledger account, each confined to the tenant."""
+        balance, account = self.balance, self.account
+        return balance.select().select_from(
+            balance.table.join(account.table, account.on(account.c.id == balance.c.account_id))
         )
 
     def period(self, start: date | None, end: date | None) -> list[ColumnElement[bool]]:
-        v = self.voucher.c
-        out: list[ColumnElement[bool]] = [posted(v)]
-        if start is not None:
-            out.append(v.date >= start)
-        if end is not None:
-            out.append(v.date <= end)
-        return out
+        day = self.balance.c.date
+        return [
+            *([day >= start] if start is not None else []),
+            *([day <= end] if end is not None else []),
+        ]
+
+    def natural(self) -> ColumnElement[Any]:
+        """A balance on its account's natural side: debit - credit for debit-natured
+        types (assets, expenses), credit - debit for the others."""
+        b = self.balance.c
+        return case(
+            (self.account.c.type.in_((ASSET, EXPENSE)), b.debit - b.credit),
+            else_=b.credit - b.debit,
+        )
 
 
-def _ledger(session: AsyncSession) -> _Ledger:
+def _balances(session: AsyncSession) -> _Balances:
     tenant = request_env(session).tenant_id
-    return _Ledger(*(tenant_table(m, tenant) for m in (VoucherLine, Voucher, LedgerAccount)))
+    return _Balances(tenant_table(LedgerBalance, tenant), tenant_table(LedgerAccount, tenant))
 
 
 # --- trial balance ---------------------------------------------------------------------------
@@ -123,11 +143,11 @@ async def trial_balance(
 ) -> TrialBalance:
     """Debit and credit totals of every account with movement in the period (one
     statement: per-account sums, and their totals as a window over the groups)."""
-    t = _ledger(session)
-    debit = func.sum(t.line.c.debit)
-    credit = func.sum(t.line.c.credit)
+    t = _balances(session)
+    debit = func.sum(t.balance.c.debit)
+    credit = func.sum(t.balance.c.credit)
     stmt = (
-        t.lines_by_account()
+        t.by_account()
         .add_columns(
             *t.account_columns, _money(debit), _money(credit), _total(debit), _total(credit)
         )
@@ -167,41 +187,32 @@ class ProfitAndLoss:
         return self.total_income - self.total_expenses
 
 
-def _natural(t: _Ledger, debit_types: tuple[str, ...]) -> ColumnElement[Any]:
-    """A line's amount on its account's natural side: debit - credit for debit-natured
-    types (assets, expenses), credit - debit for the others."""
-    line = t.line.c
-    return case(
-        (t.account.c.type.in_(debit_types), line.debit - line.credit),
-        else_=line.credit - line.debit,
-    )
-
-
-async def _rows_by_type(
-    session: AsyncSession,
-    t: _Ledger,
-    types: tuple[str, ...],
-    conditions: list[ColumnElement[bool]],
-    *,
-    nonzero: bool,
-) -> tuple[dict[str, list[ReportRow]], dict[str, Decimal]]:
-    """Per-account amounts of the given types, and each type's total (a window over the
-    groups of that type), in one statement."""
-    account_type = t.account.c.type
-    amount = func.sum(_natural(t, (ASSET, EXPENSE)))
-    by_type = _money(func.coalesce(func.sum(amount).over(partition_by=account_type), _zero()))
-    stmt = (
-        t.lines_by_account()
-        .add_columns(*t.account_columns, _money(amount), by_type)
-        .where(account_type.in_(types), *conditions)
+def _by_type(
+    t: _Balances, conditions: list[ColumnElement[bool]], *extra: ColumnElement[Any]
+) -> Select[Any]:
+    """Per-account amounts on their natural side, each type's total (a window over the
+    groups of that type), and `extra` columns, grouped by account."""
+    amount = func.sum(t.natural())
+    return (
+        t.by_account()
+        .add_columns(
+            *t.account_columns,
+            _money(amount).label("amount"),
+            _total(amount, partition_by=t.account.c.type).label("type_total"),
+        )
+        .add_columns(*extra)
+        .where(*conditions)
         .group_by(*t.account_columns)
-        .order_by(t.account.c.code)
     )
-    if nonzero:
-        stmt = stmt.having(amount != 0)
+
+
+def _shape(
+    result: Any, types: tuple[str, ...]
+) -> tuple[dict[str, list[ReportRow]], dict[str, Decimal]]:
+    """Rows of (account_id, code, name, type, amount, type total, ...) by type."""
     rows: dict[str, list[ReportRow]] = {t: [] for t in types}
     totals: dict[str, Decimal] = dict.fromkeys(types, ZERO)
-    for account_id, code, name, type_, value, total in (await session.execute(stmt)).all():
+    for account_id, code, name, type_, value, total, *_ in result:
         rows[type_].append(ReportRow(account_id, code, name, type_, value))
         totals[type_] = total
     return rows, totals
@@ -210,12 +221,14 @@ async def _rows_by_type(
 async def profit_and_loss(
     *, session: AsyncSession, start: date | None = None, end: date | None = None
 ) -> ProfitAndLoss:
-    t = _ledger(session)
+    t = _balances(session)
     conditions = [
+        t.account.c.type.in_((INCOME, EXPENSE)),
         *t.period(start, end),
-        t.voucher.c.kind != VoucherKind.CLOSING_TEMPORARY_ACCOUNTS.value,
+        t.balance.c.closing.is_(False),
     ]
-    rows, totals = await _rows_by_type(session, t, (INCOME, EXPENSE), conditions, nonzero=False)
+    stmt = _by_type(t, conditions).order_by(t.account.c.code)
+    rows, totals = _shape((await session.execute(stmt)).all(), (INCOME, EXPENSE))
     return ProfitAndLoss(start, end, rows[INCOME], rows[EXPENSE], totals[INCOME], totals[EXPENSE])
 
 
@@ -241,19 +254,21 @@ class BalanceSheet:
 
 async def balance_sheet(*, session: AsyncSession, as_of: date) -> BalanceSheet:
     """Assets, liabilities and equity as of a date (every posted voucher up to it), with
-    the earnings not yet closed to equity: two statements."""
-    t = _ledger(session)
-    conditions = t.period(None, as_of)
-    rows, totals = await _rows_by_type(
-        session, t, (ASSET, LIABILITY, EQUITY), conditions, nonzero=True
-    )
-    line = t.line.c
-    earnings = (
-        t.lines_by_account()
-        .add_columns(_money(func.coalesce(func.sum(line.credit - line.debit), _zero())))
-        .where(t.account.c.type.in_((INCOME, EXPENSE)), *conditions)
-    )
-    current = (await session.execute(earnings)).scalar_one()
+    the earnings not yet closed to equity, in one statement: every account's amount,
+    the earnings as a window over the income and expense accounts, and then only the
+    balance-sheet accounts with a nonzero amount. (Every voucher balances, so nonzero
+    earnings always leave some such account nonzero, on the earnings' row.)"""
+    t = _balances(session)
+    b = t.balance.c
+    temporary = t.account.c.type.in_((INCOME, EXPENSE))
+    earnings = _total(func.sum(case((temporary, b.credit - b.debit), else_=_zero())))
+    grouped = _by_type(t, t.period(None, as_of), earnings.label("earnings")).subquery()
+    g = grouped.c
+    sheet = g.type.in_((ASSET, LIABILITY, EQUITY))
+    stmt = select(grouped).where(sheet, g.amount != 0).order_by(g.code)
+    result = (await session.execute(stmt)).all()
+    rows, totals = _shape(result, (ASSET, LIABILITY, EQUITY))
+    current = result[0][-1] if result else ZERO
     return BalanceSheet(
         as_of, rows[ASSET], rows[LIABILITY], rows[EQUITY], totals[ASSET], totals[LIABILITY], current
     )
@@ -381,36 +396,57 @@ async def contact_statement(
     """The contact's account with the company, from the ledger: every posted line on
     receivables or payables for the contact (invoices, credit notes, bills, payments and
     their reversals), in date order, with the running balance (what the contact owes,
-    less what is owed to them) as a window SUM. Two statements: the balance brought
-    forward, and the entries."""
-    contact = await require_row(session, Contact, contact_id, path=("contactId",), what="Contact")
-    t = _ledger(session)
-    line, voucher = t.line.c, t.voucher.c
-    movement = line.debit - line.credit
-    mine = [line.contact_id == contact.id, t.account.c.system_key.in_(CONTACT_ACCOUNTS)]
-    opening = ZERO
-    if start is not None:
-        brought = (
-            t.lines_by_account()
-            .add_columns(_money(func.coalesce(func.sum(movement), _zero())))
-            .where(*mine, posted(voucher), voucher.date < start)
-        )
-        opening = (await session.execute(brought)).scalar_one()
-    order = [voucher.date, voucher.number, voucher.id, line.position, line.id]
-    running = _money(literal(opening, MONEY) + func.sum(movement).over(order_by=order))
-    stmt = (
-        t.lines_by_account()
-        .add_columns(
-            voucher.id,
-            voucher.date,
-            voucher.number,
-            func.coalesce(line.description, voucher.description),
-            line.debit,
-            line.credit,
-            running,
-        )
-        .where(*mine, *t.period(start, end))
-        .order_by(*order)
+    less what is owed to them) as a window SUM over the balance brought forward. One
+    statement: the contact, outer-joined to its entries (no contact: no row)."""
+    pk = decode_id(contact_id, "Contact")
+    if pk is None:
+        raise _contact_not_found()
+    tenant = request_env(session).tenant_id
+    line, voucher, account = (
+        tenant_table(m, tenant) for m in (VoucherLine, Voucher, LedgerAccount)
     )
-    entries = [StatementEntry(*row) for row in (await session.execute(stmt)).all()]
-    return ContactStatement(contact, start, end, opening, entries)
+    ln, v = line.c, voucher.c
+    movement = ln.debit - ln.credit
+    lines = line.select().select_from(
+        line.table.join(voucher.table, voucher.on(v.id == ln.voucher_id)).join(
+            account.table, account.on(account.c.id == ln.account_id)
+        )
+    )
+    mine = [ln.contact_id == pk, account.c.system_key.in_(CONTACT_ACCOUNTS), posted(v)]
+    opening: ColumnElement[Decimal] = _zero()
+    if start is not None:
+        brought = lines.add_columns(func.coalesce(func.sum(movement), _zero()))
+        opening = _money(brought.where(*mine, v.date < start).scalar_subquery())
+    order = [v.date, v.number, v.id, ln.position, ln.id]
+    entries = (
+        lines.add_columns(
+            v.id.label("voucher_id"),
+            v.date.label("date"),
+            v.number.label("number"),
+            func.coalesce(ln.description, v.description).label("description"),
+            ln.debit.label("debit"),
+            ln.credit.label("credit"),
+            _money(opening + func.sum(movement).over(order_by=order)).label("balance"),
+            func.row_number().over(order_by=order).label("position"),
+        )
+        .where(*mine, *([v.date >= start] if start else []), *([v.date <= end] if end else []))
+        .subquery()
+    )
+    e = entries.c
+    columns = [e.voucher_id, e.date, e.number, e.description, e.debit, e.credit, e.balance]
+    stmt = (
+        select(Contact, opening.label("opening"), *columns)
+        .outerjoin(entries, true())
+        .where(Contact.id == pk)  # type: ignore[arg-type]
+        .order_by(e.position)
+    )
+    result = (await session.execute(stmt)).all()
+    if not result:
+        raise _contact_not_found()
+    contact, brought_forward = result[0][0], result[0][1]
+    found = [StatementEntry(*row[2:]) for row in result if row[2] is not None]
+    return ContactStatement(contact, start, end, brought_forward, found)
+
+
+def _contact_not_found() -> UserInputError:
+    return UserInputError([FieldError(("contactId",), "Contact not found", ErrorCode.NOT_FOUND)])

@@ -29,6 +29,7 @@ from gql.core.search import contains, contains_any, equals, starts_with, storabl
 from gql.db.tenant import get_tenant
 from gql.domains.companies.models import Company
 from gql.domains.contacts.models import Contact
+from gql.domains.ledger import balances
 from gql.domains.ledger.chart import LEVELS, STANDARD_CHART, ChartEntry
 from gql.domains.ledger.models import (
     FinancialYear,
@@ -259,6 +260,7 @@ async def post_voucher(
         for position, line in enumerate(lines)
     )
     await session.flush()
+    await balances.record_posting(session, voucher, lines)
     return voucher
 
 
