@@ -150,7 +150,7 @@ def sql_counter(app: Any) -> Iterator[StatementCounter]:
         counter.statements.append(statement)
 
     def count_direct(statement: DriverStatement) -> None:
-        counter.statements.append(statement.sql)
+        counter.statements.append(statement.text)
 
     # The compiled path's steady state runs on the driver, past SQLAlchemy's events.
     observe_statements(app.state.engine, count_direct)

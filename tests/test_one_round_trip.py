@@ -174,7 +174,7 @@ async def test_row_level_security_scopes_the_direct_statements_to_the_checked_co
     access = direct.guess(first.user_id, first.company_id)
     assert access is not None
     # when a statement with no company filter at all runs with the first's access
-    everything = DriverStatement("SELECT count(*)::text FROM contact", {})
+    everything = DriverStatement(b"SELECT count(*)::text FROM contact", ())
     answers = await direct.run(
         access, user_id=first.user_id, wanted_company=first.company_id, statements=[everything]
     )
@@ -209,7 +209,7 @@ async def _server_process() -> AsyncIterator[httpx.AsyncClient]:
     )
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
-            for _ in range(200):
+            for _ in range(1200):  # a minute: the import alone takes seconds on a busy machine
                 try:
                     if (await client.get("/healthz")).status_code == 200:
                         break
@@ -290,7 +290,7 @@ async def _terminate_app_connections() -> None:
             await conn.execute(
                 text(
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                    " WHERE usename = :role AND pid <> pg_backend_pid()"
+                    " WHERE usename = :role AND datname = current_database()"
                 ),
                 {"role": role},
             )

@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import re
 import time
 import weakref
 from collections.abc import Callable, Sequence
@@ -50,31 +51,63 @@ log = logging.getLogger("ledgergraph.compiler")
 
 @dataclass(frozen=True)
 class DriverStatement:
-    """SQL text in the driver's paramstyle, with its parameters as the driver binds
-    them (recorded from SQLAlchemy's own execution, or compiled here)."""
+    """A statement as the driver takes it. PostgreSQL: `$n` placeholders (bytes) and a
+    tuple, for psycopg's raw cursor, which parses nothing per request (its cursor
+    re-parses `%(name)s` text longer than 4 kB on every execute). SQLite: the text
+    and parameters SQLAlchemy sent."""
 
-    sql: str
-    params: Any  # a dict (pyformat) or a tuple (qmark)
+    sql: str | bytes
+    params: Any
+
+    @property
+    def text(self) -> str:
+        return self.sql.decode() if isinstance(self.sql, bytes) else self.sql
+
+    @classmethod
+    def recorded(cls, sql: str, params: Any, dialect: str) -> DriverStatement:
+        """From what SQLAlchemy sent the driver (executor.py records it)."""
+        if dialect != "postgresql":
+            return cls(sql, params)
+        numbered, names = _numbered(sql)
+        return cls(numbered, tuple(params[name] for name in names))
+
+
+_PYFORMAT = re.compile(r"%%|%\(([^)]+)\)s")
+
+
+def _numbered(sql: str) -> tuple[bytes, list[str]]:
+    """`%(name)s` placeholders as `$1, $2, ...` (one number per name), `%%` as `%`."""
+    names: list[str] = []
+
+    def number(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name is None:
+            return "%"
+        if name not in names:
+            names.append(name)
+        return f"${names.index(name) + 1}"
+
+    return _PYFORMAT.sub(number, sql).encode(), names
 
 
 @dataclass(frozen=True)
 class _Template:
     """A statement compiled once per dialect; `bind` fills in its parameters."""
 
-    sql: str
+    sql: str | bytes
     defaults: dict[str, Any]
-    positions: tuple[str, ...] | None  # qmark: the parameters' names in order
+    positions: tuple[str, ...]  # the parameters' names in order
 
     @classmethod
     def compile(cls, statement: Select[Any], dialect: Any) -> _Template:
         compiled = statement.compile(dialect=dialect)
-        positions = tuple(compiled.positiontup or ()) if compiled.positional else None
-        return cls(compiled.string, dict(compiled.params), positions)
+        if dialect.name == "postgresql":
+            sql, names = _numbered(compiled.string)
+            return cls(sql, dict(compiled.params), tuple(names))
+        return cls(compiled.string, dict(compiled.params), tuple(compiled.positiontup or ()))
 
     def bind(self, **values: Any) -> DriverStatement:
         params = {**self.defaults, **values}
-        if self.positions is None:
-            return DriverStatement(self.sql, params)
         return DriverStatement(self.sql, tuple(params[name] for name in self.positions))
 
 
@@ -263,7 +296,11 @@ class DirectReads:
         await driver.set_autocommit(True)  # no BEGIN, no ROLLBACK: one implicit transaction
         try:
             async with driver.pipeline():
-                cursors = [await driver.execute(s.sql, s.params) for s in statements]
+                cursors = []
+                for statement in statements:
+                    cursor = psycopg.AsyncRawCursor(driver)
+                    await cursor.execute(statement.sql, statement.params)
+                    cursors.append(cursor)
         finally:
             if not (driver.closed or driver.broken):
                 await driver.set_autocommit(False)

@@ -56,7 +56,7 @@ def _record_driver_statement(
 ) -> None:
     plan = context.execution_options.get(_RECORD_ON) if context is not None else None
     if plan is not None:
-        plan.driver = DriverStatement(statement, parameters)
+        plan.driver = DriverStatement.recorded(statement, parameters, context.dialect.name)
 
 
 class CompiledReads:
