@@ -78,7 +78,7 @@ def parser() -> argparse.ArgumentParser:
         type=_workers,
         default=DEFAULT_WORKERS,
         help="uvicorn worker counts: the first serves every row, the others repeat the "
-        "compiled and bare rows of the ratio queries (default 1,2; 1 for one run)",
+        "compiled rows of the ratio queries (default 1,2; 1: no repeat)",
     )
     p.add_argument(
         "--python-load",

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DATABASES = ("sqlite", "postgres")
-# uvicorn workers: the first count serves every row, the others the compiled and bare rows.
+# uvicorn workers: the first count serves every row, the others the compiled read rows.
 DEFAULT_WORKERS = (1, 2)
 
 # A fixed secret: the server process and the bench both sign/verify with it.
@@ -47,7 +47,7 @@ class BenchConfig:
     databases: tuple[str, ...] = DATABASES
     sizes: Sizes = field(default_factory=Sizes)
     concurrency: int = 10
-    duration: float = 6.0  # seconds of measured load per row (whole seconds: wrk's unit)
+    duration: float = 5.0  # seconds of measured load per row (whole seconds: wrk's unit)
     warmup: float = 1.0  # seconds of warm-up load per row
     workers: tuple[int, ...] = DEFAULT_WORKERS
     python_load: bool = False  # the Python load generator even when wrk is installed

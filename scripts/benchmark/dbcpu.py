@@ -40,50 +40,62 @@ def _server_ports(pid: int, database_port: int) -> set[int]:
     return ports
 
 
+class NotLocal(Exception):
+    """The backend pid is not a local postgres process: the database is elsewhere."""
+
+
 def _cpu_seconds(pid: int) -> float | None:
-    """utime + stime of a local backend (/proc/<pid>/stat), None when it is not ours
-    to read: gone, or the database runs on another machine."""
+    """utime + stime of a local backend (/proc/<pid>/stat); None when it has just ended
+    (its CPU went with it)."""
     try:
         process = psutil.Process(pid)
         if not process.name().startswith("postgres"):
-            return None
+            raise NotLocal(pid)
         times = process.cpu_times()
-    except (psutil.NoSuchProcess, psutil.AccessDenied):
+    except psutil.NoSuchProcess:
         return None
+    except psutil.AccessDenied as exc:
+        raise NotLocal(pid) from exc
     return times.user + times.system
 
 
 @dataclass
 class BackendCpu:
     """`start()` before the run and `stop()` after; `seconds` is then the CPU the
-    server's backends used in between (None when they could not be read)."""
+    server's backends used in between (None when they could not be read: a remote
+    database). A backend that ends during the run (a connection the pool discarded)
+    takes its CPU with it; `ended` counts them."""
 
     engine: AsyncEngine  # a monitoring connection (any role that sees pg_stat_activity pids)
     server_pid: int
     database_port: int
     _before: dict[int, float] = field(default_factory=dict)
     seconds: float | None = None
-    backends: int = 0
+    ended: int = 0
 
     @classmethod
     def for_url(cls, engine: AsyncEngine, server_pid: int, database_url: str) -> BackendCpu:
         return cls(engine, server_pid, make_url(database_url).port or 5432)
 
-    async def _read(self) -> dict[int, float | None]:
+    async def _read(self) -> dict[int, float]:
         async with self.engine.connect() as conn:
             rows = (await conn.execute(BACKENDS)).all()
         ports = _server_ports(self.server_pid, self.database_port)
-        return {pid: _cpu_seconds(pid) for pid, port in rows if port in ports}
+        found = {pid: _cpu_seconds(pid) for pid, port in rows if port in ports}
+        return {pid: cpu for pid, cpu in found.items() if cpu is not None}
 
     async def start(self) -> None:
-        self._before = {pid: cpu for pid, cpu in (await self._read()).items() if cpu is not None}
+        try:
+            self._before = await self._read()
+        except NotLocal:
+            self._before = {}
 
     async def stop(self) -> None:
-        after = await self._read()
-        self.backends = len(after)
-        if not after or any(cpu is None for cpu in after.values()):
-            return  # remote, or no backend found: unknown rather than zero
-        # A backend that ended during the run took its CPU with it; the pool keeps them.
-        self.seconds = sum(
-            cpu - self._before.get(pid, 0.0) for pid, cpu in after.items() if cpu is not None
-        )
+        try:
+            after = await self._read()
+        except NotLocal:
+            return
+        if not after:
+            return  # no backend found: unknown rather than zero
+        self.ended = len(set(self._before) - set(after))
+        self.seconds = sum(cpu - self._before.get(pid, 0.0) for pid, cpu in after.items())

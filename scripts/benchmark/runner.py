@@ -1,5 +1,5 @@
 """One database, end to end: fresh schema and seed, then three phases: the read rows
-with one uvicorn worker, the compiled and bare read rows again with more workers, and
+with one uvicorn worker, the compiled read rows again with more workers, and
 the write rows last (they change the data). In each phase: for each server
 configuration its rows need, the counting pass in-process (SQL statements, and on
 PostgreSQL round trips through the proxy); then every configuration's uvicorn at once,
@@ -321,6 +321,20 @@ async def _check_bare(c: Configuration, target: Target, fixture: Fixture) -> Non
     profile.failure = c.bare.check(target, response.status_code, response.content)
 
 
+async def _server_idle(pid: int, within: float = 6.0) -> None:
+    """Wait until the server has finished what the warm-up left it: wrk stops with a
+    request in flight on every connection, and the server still answers them (a write
+    waiting for SQLite's lock can take seconds), which would load the measured run."""
+    deadline = time.monotonic() + within
+    last = tree_cpu_seconds(pid)
+    while time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+        now = tree_cpu_seconds(pid)
+        if now - last < 0.002:  # under 2% of a core: idle
+            return
+        last = now
+
+
 async def _load_target(
     loader: Loader,
     c: Configuration,
@@ -333,6 +347,7 @@ async def _load_target(
     probes = [row.probe(fixture) for row in target.rows]
     concurrency = target.concurrency or config.concurrency
     warm = await loader.run(probes, concurrency=concurrency, duration=config.warmup)
+    await _server_idle(c.server.pid)
     db_cpu = None
     if tools.monitor is not None:
         db_cpu = BackendCpu.for_url(tools.monitor, c.server.pid, c.server.database_url)
@@ -348,6 +363,8 @@ async def _load_target(
     outcomes = []
     for row, run, warmed in zip(target.rows, measured, warm, strict=True):
         run.error_samples = [*warmed.error_samples, *run.error_samples][: load.MAX_SAMPLES]
+        if not run.requests:  # too slow for the duration: no figure to report
+            run.record_failure(f"no request completed in {config.duration:g}s")
         outcome = TargetResult(
             row,
             c.sql.targets[row.name],
