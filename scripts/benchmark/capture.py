@@ -27,6 +27,7 @@ from gql.settings import Settings
 from scripts.benchmark import bare_app
 from scripts.benchmark.api import login, send
 from scripts.benchmark.config import JWT_SECRET
+from scripts.benchmark.roundtrips import RoundTripProxy
 from scripts.benchmark.sqlcount import Recorder, SqlProfile, SqlReport
 from scripts.benchmark.targets import Executor, Fixture, Target, answered_by, graphql_probe
 
@@ -117,15 +118,19 @@ async def capture(
     targets: list[Target],
     spec_path: Path,
     bare_url: str,
+    proxy: RoundTripProxy | None = None,
 ) -> BareCapture:
     """Record the compiled statements on the app (`database_url`), then replay them on
-    the bare app, which connects with `bare_url` (the owner: it sets no tenant)."""
+    the bare app, which connects with `bare_url` (the owner: it sets no tenant), behind
+    `proxy` when given, which counts the replay's round trips."""
     replays, expected, headers, failures = await _record_compiled(
         database_url, executor, fixture, targets
     )
     bare_app.write_spec(spec_path, replays)
     pool_size = Settings(database_url=bare_url, jwt_secret=JWT_SECRET).db_pool_size
-    app = bare_app.create_app(bare_url, pool_size, replays)
+    app = bare_app.create_app(
+        bare_url if proxy is None else proxy.url_for(bare_url), pool_size, replays
+    )
     result = BareCapture(SqlReport(SqlProfile([]), {}), spec_path, headers, expected)
     async with LifespanManager(app):
         engine: AsyncEngine = app.state.engine
@@ -140,6 +145,9 @@ async def capture(
                         continue
                     probe = target.probe(fixture)
                     await send(client, probe, headers)  # warm: pool, prepared statement
+                    if proxy is not None:
+                        await proxy.settled()
+                        before = proxy.snapshot()
                     with recorder.recording() as statements:
                         response = await client.request(
                             probe.method, probe.path, json=probe.json, headers=headers
@@ -147,5 +155,9 @@ async def capture(
                     failure = probe.failure(response.status_code, response.content) or (
                         result.check(target, response.status_code, response.content)
                     )
-                    result.report.targets[target.name] = SqlProfile(statements, failure)
+                    wire = None
+                    if proxy is not None:
+                        await proxy.settled()
+                        wire = proxy.snapshot() - before
+                    result.report.targets[target.name] = SqlProfile(statements, failure, wire=wire)
     return result

@@ -12,6 +12,7 @@ import time
 import traceback
 from pathlib import Path
 
+from scripts.benchmark import wrk
 from scripts.benchmark.config import DATABASES, DEFAULT_WORKERS, BenchConfig, Sizes
 from scripts.benchmark.report import render, write_json
 from scripts.benchmark.runner import machine_load, run_database, say
@@ -26,12 +27,24 @@ def _databases(value: str) -> tuple[str, ...]:
     return names
 
 
+def _workers(value: str) -> tuple[int, ...]:
+    try:
+        counts = tuple(int(n) for n in value.split(",") if n.strip())
+    except ValueError:
+        counts = ()
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError("comma-separated worker counts, e.g. 1,2")
+    return counts
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="scripts/bench",
-        description="Seed a realistic dataset, serve it with uvicorn and measure throughput, "
-        "latency, memory and SQL statements per request.",
-        epilog="queries: " + "; ".join(t.name for t in TARGETS),
+        description="Seed a realistic dataset, serve it with uvicorn, load it with wrk and "
+        "measure per request: database round trips (PostgreSQL, counted on the wire) and "
+        "SQL statements, req/s, p50/p95/p99 latency, server and database CPU, peak RSS; "
+        "reads first, then with more workers, writes last.",
+        epilog="rows: " + "; ".join(r.name for t in TARGETS for r in t.rows),
     )
     d = Sizes()
     p.add_argument(
@@ -51,20 +64,32 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--duration",
         type=float,
-        default=8.0,
-        help="seconds of load per query (default %(default)s)",
-    )
-    p.add_argument(
-        "--requests", type=int, help="a fixed number of requests per query instead of --duration"
+        default=BenchConfig.duration,
+        help="seconds of load per row, rounded up to whole seconds (default %(default)s)",
     )
     p.add_argument(
         "--warmup",
         type=float,
-        default=1.0,
-        help="seconds of warm-up per query (default %(default)s)",
+        default=BenchConfig.warmup,
+        help="seconds of warm-up per row (default %(default)s)",
     )
-    p.add_argument("--workers", type=int, help="uvicorn workers (default: sqlite 1, postgres 2)")
-    p.add_argument("--only", default="", help="comma-separated parts of query names to run")
+    p.add_argument(
+        "--workers",
+        type=_workers,
+        default=DEFAULT_WORKERS,
+        help="uvicorn worker counts: the first serves every row, the others repeat the "
+        "compiled rows of the ratio queries (default 1,2; 1: no repeat)",
+    )
+    p.add_argument(
+        "--python-load",
+        action="store_true",
+        help="load with the Python generator instead of wrk (the fallback when wrk is missing)",
+    )
+    p.add_argument(
+        "--only",
+        default="",
+        help="comma-separated parts of row names to run, e.g. 'nested,trial' or '[compiled]'",
+    )
     p.add_argument(
         "--seed", type=int, default=1, help="random seed of the dataset (default %(default)s)"
     )
@@ -91,18 +116,15 @@ def config_from(argv: list[str]) -> BenchConfig:
     sizes = Sizes(contacts=args.contacts, items=args.items, documents=args.documents).scaled(
         args.scale
     )
-    workers = (
-        dict(DEFAULT_WORKERS) if args.workers is None else dict.fromkeys(DATABASES, args.workers)
-    )
     entry = os.environ.get("BENCH_ENTRY", "python -m scripts.benchmark")
     return BenchConfig(
         databases=args.db,
         sizes=sizes,
         concurrency=args.concurrency,
         duration=args.duration,
-        requests=args.requests,
         warmup=args.warmup,
-        workers=workers,
+        workers=args.workers,
+        python_load=args.python_load,
         only=tuple(o.strip() for o in args.only.split(",") if o.strip()),
         random_seed=args.seed,
         postgres_url=args.postgres_url,
@@ -129,13 +151,20 @@ def main(argv: list[str] | None = None) -> int:
         f"{s.categories} categories, {s.documents:,} documents of {s.min_lines}-{s.max_lines} "
         "lines and the vouchers issuing them posts; plus a second company with a little data"
     )
-    say(f"databases: {', '.join(config.databases)}; queries: {'; '.join(t.name for t in targets)}")
+    rows = "; ".join(r.name for t in targets for r in t.rows)
+    say(f"databases: {', '.join(config.databases)}; rows: {rows}")
     say(f"machine: {os.cpu_count()} CPUs; {machine_load()}")
+    use_wrk = not config.python_load and wrk.available() is not None
+    if use_wrk:
+        say(f"load generator: wrk ({wrk.available()})")
+    else:
+        why = "--python-load" if config.python_load else "wrk is not installed"
+        say(f"load generator: the Python one ({why}); it shares the CPUs with the server")
     failed: list[str] = []
     errors = 0
     for name in config.databases:
         try:
-            result = asyncio.run(run_database(name, config, targets))
+            result = asyncio.run(run_database(name, config, targets, use_wrk))
         except Exception:
             traceback.print_exc()
             say(f"!!! {name}: the benchmark FAILED (see the traceback above)")

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DATABASES = ("sqlite", "postgres")
-DEFAULT_WORKERS = {"sqlite": 1, "postgres": 2}
+# uvicorn workers: the first count serves every row, the others the compiled read rows.
+DEFAULT_WORKERS = (1, 2)
 
 # A fixed secret: the server process and the bench both sign/verify with it.
 JWT_SECRET = "ledgergraph-bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
@@ -46,10 +47,10 @@ class BenchConfig:
     databases: tuple[str, ...] = DATABASES
     sizes: Sizes = field(default_factory=Sizes)
     concurrency: int = 10
-    duration: float = 8.0
-    requests: int | None = None  # a fixed request count instead of a duration
-    warmup: float = 1.0  # seconds of warm-up load per target
-    workers: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_WORKERS))
+    duration: float = 5.0  # seconds of measured load per row (whole seconds: wrk's unit)
+    warmup: float = 1.0  # seconds of warm-up load per row
+    workers: tuple[int, ...] = DEFAULT_WORKERS
+    python_load: bool = False  # the Python load generator even when wrk is installed
     only: tuple[str, ...] = ()  # target names to run (all when empty)
     random_seed: int = 1
     postgres_url: str | None = None

@@ -160,6 +160,19 @@ class CompanyRows:
         counts = Counter(d["contact_id"] for d in self.documents)
         return counts.most_common(1)[0]
 
+    def writes_fixture(self, lines: int) -> tuple[str, tuple[str, ...]]:
+        """A customer for the write rows to invoice (not the busiest contact, which a
+        read row asks for) and `lines` items without variants to sell them."""
+        busy, _ = self.busiest_contact()
+        customer = next(
+            c["id"]
+            for c in self.contacts
+            if c["type"] == ContactType.CUSTOMER.value and c["id"] != busy
+        )
+        with_variants = {v["item_id"] for v in self.variants}
+        items = tuple(i["id"] for i in self.items if i["id"] not in with_variants)[:lines]
+        return customer, items
+
     def tables(self) -> list[tuple[type[SQLModel], list[Row]]]:
         """New rows per table, parents before children."""
         return [

@@ -1,5 +1,6 @@
 """Query plans of captured statements: EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL,
-EXPLAIN QUERY PLAN on SQLite. Parameters are the driver-level ones the cursor saw."""
+EXPLAIN QUERY PLAN on SQLite. Text and parameters are the driver-level ones the cursor
+saw, so they go back through the driver as they are (whichever driver it is)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 
 async def explain(engine: AsyncEngine, sql: str, params: Any) -> list[str]:
+    postgres = engine.dialect.name == "postgresql"
+    prefix = "EXPLAIN (ANALYZE, BUFFERS) " if postgres else "EXPLAIN QUERY PLAN "
     async with engine.connect() as conn:
-        raw: Any = (await conn.get_raw_connection()).driver_connection
-        if engine.dialect.name == "postgresql":
-            rows = await raw.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", *(params or ()))
-            return [r[0] for r in rows]
-        cursor = await raw.execute(f"EXPLAIN QUERY PLAN {sql}", params or ())
-        depth: dict[int, int] = {}
-        lines = []
-        for node, parent, _, detail in await cursor.fetchall():
-            depth[node] = depth.get(parent, -1) + 1
-            lines.append("  " * depth[node] + detail)
-        return lines
+        rows = (await conn.exec_driver_sql(prefix + sql, params or ())).all()
+        await conn.rollback()
+    if postgres:
+        return [r[0] for r in rows]
+    depth: dict[int, int] = {}
+    lines = []
+    for node, parent, _, detail in (tuple(r) for r in rows):
+        depth[node] = depth.get(parent, -1) + 1
+        lines.append("  " * depth[node] + detail)
+    return lines

@@ -1,6 +1,8 @@
-"""The HTTP load generator: N workers on one httpx.AsyncClient (a keep-alive pool of
-N connections), each sending the same request back to back, for a fixed duration or
-a fixed number of requests. Every response is checked; failures are counted."""
+"""The Python load generator, the fallback when wrk cannot be had (it runs in the bench's
+own process and competes with the server for the CPU: the client CPU% column shows
+how much). N workers on one httpx.AsyncClient (a keep-alive pool of N connections),
+each sending a target's sequence of requests back to back for a fixed duration. Every
+response is checked; failures are counted."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from scripts.benchmark.targets import Probe
+from scripts.benchmark.targets import Probe, captured_id
 
 MAX_SAMPLES = 5  # distinct failure messages kept per target
 
@@ -52,49 +54,50 @@ def client_for(base_url: str, headers: dict[str, str], concurrency: int) -> http
     return httpx.AsyncClient(base_url=base_url, headers=headers, limits=limits, timeout=30.0)
 
 
-async def _one(client: httpx.AsyncClient, probe: Probe, result: LoadResult) -> None:
+async def _one(client: httpx.AsyncClient, probe: Probe, result: LoadResult) -> bytes | None:
+    """Send `probe`; its body when the answer is good."""
     started = time.perf_counter()
+    body: bytes | None = None
     try:
         response = await client.request(
             probe.method, probe.path, json=probe.json, params=probe.params
         )
         failure = probe.failure(response.status_code, response.content)
+        body = response.content
     except httpx.HTTPError as exc:
         failure = f"{type(exc).__name__}: {exc}"
     result.latencies_ms.append((time.perf_counter() - started) * 1000)
+    if failure is None and probe.captures_id and captured_id(body or b"") is None:
+        failure = "no id in the answer"
     if failure is None:
         result.ok += 1
-    else:
-        result.record_failure(failure)
+        return body
+    result.record_failure(failure)
+    return None
 
 
 async def run(
-    client: httpx.AsyncClient,
-    probe: Probe,
-    *,
-    concurrency: int,
-    duration: float | None = None,
-    requests: int | None = None,
-) -> LoadResult:
-    """Load until `duration` seconds have passed, or until `requests` were sent."""
-    result = LoadResult()
-    remaining = requests
+    client: httpx.AsyncClient, probes: list[Probe], *, concurrency: int, duration: float
+) -> list[LoadResult]:
+    """Each worker sends `probes` in turn (a later one with the id the one before it
+    answered) until `duration` seconds have passed; one result per probe."""
+    results = [LoadResult() for _ in probes]
     started = time.perf_counter()
-    deadline = started + duration if duration is not None else None
-
-    def more() -> bool:
-        nonlocal remaining
-        if remaining is not None:
-            if remaining <= 0:
-                return False
-            remaining -= 1
-            return True
-        return deadline is not None and time.perf_counter() < deadline
+    deadline = started + duration
 
     async def worker() -> None:
-        while more():
-            await _one(client, probe, result)
+        while time.perf_counter() < deadline:
+            captured: str | None = None
+            for probe, result in zip(probes, results, strict=True):
+                body = await _one(
+                    client, probe if captured is None else probe.with_id(captured), result
+                )
+                if body is None:
+                    break  # the rest of the sequence needs this answer
+                captured = captured_id(body) if probe.captures_id else captured
 
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    result.elapsed_s = time.perf_counter() - started
-    return result
+    elapsed = time.perf_counter() - started
+    for result in results:
+        result.elapsed_s = elapsed
+    return results

@@ -8,66 +8,65 @@ from pathlib import Path
 from typing import Any
 
 from scripts.benchmark.config import BenchConfig
+from scripts.benchmark.goals import applies, goals, round_trips
 from scripts.benchmark.runner import DatabaseResult, TargetResult
 from scripts.benchmark.sqlcount import SqlProfile
 
-COLUMNS = ["query", "executor", "SQL", "SQL ms", "req/s", "p50 ms", "p95 ms", "p99 ms",
-           "peak RSS MB", "CPU ms/req", "client CPU%", "errors"]  # fmt: skip
-NUMERIC = set(COLUMNS[2:])
+COLUMNS = ["query", "executor", "workers", "clients", "round trips", "SQL", "req/s", "p50 ms",
+           "p95 ms", "p99 ms", "server CPU ms/req", "DB CPU ms/req", "peak RSS MB",
+           "client CPU%", "errors"]  # fmt: skip
+TEXT = {"query", "executor"}
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
 
 
 def _cells(t: TargetResult) -> list[str]:
     load = t.load
     flags = ("*" if t.sql.grows_with_page_size else "") + ("?" if t.misrouted else "")
+    trips = round_trips(t)
     return [
         t.target.query,
         t.target.executor.name,
+        str(t.workers),
+        str(t.concurrency),
+        "-" if trips is None else str(trips),
         f"{t.sql.count}{flags}",
-        f"{t.sql.sql_ms:.1f}",
         f"{load.rps:.1f}",
         f"{load.percentile(50):.1f}",
         f"{load.percentile(95):.1f}",
         f"{load.percentile(99):.1f}",
+        _ms(t.cpu_ms_per_request),
+        _ms(t.db_cpu_ms_per_request),
         f"{t.peak_rss_mb:.0f}",
-        f"{t.cpu_ms_per_request:.1f}",
         f"{t.client_cpu_percent:.0f}",
         str(t.errors),
     ]
 
 
-def table(rows: list[list[str]]) -> str:
-    widths = [max(len(r[i]) for r in [COLUMNS, *rows]) for i in range(len(COLUMNS))]
+def table(columns: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(r[i]) for r in [columns, *rows]) for i in range(len(columns))]
 
     def line(cells: list[str]) -> str:
         return " | ".join(
-            c.rjust(w) if COLUMNS[i] in NUMERIC else c.ljust(w)
+            c.ljust(w) if columns[i] in TEXT else c.rjust(w)
             for i, (c, w) in enumerate(zip(cells, widths, strict=True))
         )
 
     rule = "-+-".join("-" * w for w in widths)
-    return "\n".join([line(COLUMNS), rule, *(line(r) for r in rows)])
+    return "\n".join([line(columns), rule, *(line(r) for r in rows)])
 
 
-# The issue's targets, for the nested documents query.
-TARGET_QUERY = "nested documents"
-MIN_COMPILED_OVER_RESOLVERS = 5.0
-MIN_COMPILED_OVER_BARE = 0.5
-SIDE_BY_SIDE = ["query", "compiled", "resolvers", "bare", "rest", "compiled/resolvers",
-                "compiled/bare", "compiled SQL per root field"]  # fmt: skip
+SIDE_BY_SIDE = ["query", "workers", "compiled", "resolvers", "bare", "compiled/resolvers",
+                "compiled/bare"]  # fmt: skip
 
 
-def _verdict(value: float | None, ok: bool) -> str:
-    """PASS/MISS; n/a when a row is missing (--only) or had errors."""
-    if value is None:
-        return "n/a"
-    return "PASS" if ok else "MISS"
-
-
-def _by_executor(result: DatabaseResult) -> dict[str, dict[str, TargetResult]]:
-    """query -> executor -> result, in table order."""
-    out: dict[str, dict[str, TargetResult]] = {}
+def _by_executor(result: DatabaseResult) -> dict[tuple[str, int], dict[str, TargetResult]]:
+    """(query, workers) -> executor -> result, in table order."""
+    out: dict[tuple[str, int], dict[str, TargetResult]] = {}
     for t in result.targets:
-        out.setdefault(t.target.query, {})[t.target.executor.name] = t
+        out.setdefault((t.target.query, t.workers), {})[t.target.executor.name] = t
     return out
 
 
@@ -83,104 +82,45 @@ def _ratio(a: TargetResult | None, b: TargetResult | None) -> float | None:
     return a.load.rps / b.load.rps
 
 
-def _per_root_field(t: TargetResult | None, baseline: int | None) -> int | None:
-    """The compiled row's statements beyond auth + tenant resolution (one root field
-    per query here), when it really was answered by the compiled path."""
-    if t is None or baseline is None or t.misrouted or t.sql.failure:
-        return None
-    return t.sql.count - baseline
-
-
-def side_by_side(result: DatabaseResult) -> list[str]:
-    """Per query: req/s of each executor and the ratios of the compiled path, with
-    PASS/MISS against the issue's targets for the nested documents query."""
-    rows: list[list[str]] = []
-    verdicts: list[str] = []
-    baseline = result.baseline_statements.get("compiled")
-    for query, rows_by in _by_executor(result).items():
-        compiled, resolvers = rows_by.get("compiled"), rows_by.get("resolvers")
-        bare, rest = rows_by.get("bare"), rows_by.get("rest")
-        over_resolvers = _ratio(compiled, resolvers)
-        over_bare = _ratio(compiled, bare)
-        per_field = _per_root_field(compiled, baseline)
-        cells = [
-            query,
-            _rps(compiled),
-            _rps(resolvers),
-            _rps(bare),
-            _rps(rest),
-            "-" if over_resolvers is None else f"{over_resolvers:.2f}x",
-            "-" if over_bare is None else f"{over_bare:.2f}",
-            "-" if per_field is None else str(per_field),
-        ]
-        if query == TARGET_QUERY:
-            ok = over_resolvers is not None and over_resolvers >= MIN_COMPILED_OVER_RESOLVERS
-            cells[5] += f" {_verdict(over_resolvers, ok)}"
-            verdicts.append(
-                f"  compiled/resolvers req/s >= {MIN_COMPILED_OVER_RESOLVERS:g}x: "
-                f"{cells[5]} ({_rps(compiled)} / {_rps(resolvers)})"
-            )
-            ok = over_bare is not None and over_bare >= MIN_COMPILED_OVER_BARE
-            cells[6] += f" {_verdict(over_bare, ok)}"
-            verdicts.append(
-                f"  compiled/bare req/s >= {MIN_COMPILED_OVER_BARE:g}: "
-                f"{cells[6]} ({_rps(compiled)} / {_rps(bare)})"
-            )
-            cells[7] += f" {_verdict(per_field, per_field == 1)}"
-            verdicts.append(
-                f"  compiled SQL statements per root field == 1: {cells[7]} "
-                f"({compiled.sql.count if compiled else '-'} per request, of which "
-                f"{baseline} auth + tenant)"
-            )
-            cpu = ", ".join(
-                f"{name} {t.cpu_ms_per_request:.1f}"
-                for name, t in (("compiled", compiled), ("resolvers", resolvers), ("bare", bare))
-                if t is not None
-            )
-            verdicts.append(
-                f"  (server CPU ms per request, steadier than req/s on a shared machine: {cpu})"
-            )
-        rows.append(cells)
-    widths = [max(len(r[i]) for r in [SIDE_BY_SIDE, *rows]) for i in range(len(SIDE_BY_SIDE))]
-
-    def line(cells: list[str]) -> str:
-        return " | ".join(
-            c.ljust(w) if i == 0 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+def _side_by_side_rows(result: DatabaseResult) -> list[list[str]]:
+    rows = []
+    for (query, workers), by in _by_executor(result).items():
+        compiled = by.get("compiled")
+        if compiled is None:
+            continue
+        over_resolvers = _ratio(compiled, by.get("resolvers"))
+        over_bare = _ratio(compiled, by.get("bare"))
+        rows.append(
+            [
+                query,
+                str(workers),
+                _rps(compiled),
+                _rps(by.get("resolvers")),
+                _rps(by.get("bare")),
+                "-" if over_resolvers is None else f"{over_resolvers:.2f}x",
+                "-" if over_bare is None else f"{over_bare:.2f}",
+            ]
         )
+    return rows
 
-    out = [
-        "",
-        "side by side, req/s (bare: the same SQL statement served by a bare Starlette "
-        "endpoint, the ceiling of this stack; '!': that row had errors, no ratio; '?': "
-        "answered by another executor than its column says):",
-        line(SIDE_BY_SIDE),
-        "-+-".join("-" * w for w in widths),
-        *(line(r) for r in rows),
-    ]
-    if verdicts:
-        out += [f"targets ({TARGET_QUERY}, {result.database}):", *verdicts]
+
+def _goal_lines(result: DatabaseResult, config: BenchConfig) -> list[str]:
+    where = (
+        ""
+        if applies(result, config.concurrency)
+        else " (for information: the issue states them for PostgreSQL at concurrency 10)"
+    )
+    out = [f"targets ({result.database}, the {min(_workers(result))}-worker rows){where}:"]
+    out += [f"  {g.verdict:4} {g.query}: {g.what}: {g.value}" for g in goals(result)]
     return out
 
 
-def render(result: DatabaseResult, config: BenchConfig) -> str:
-    shape = f"{config.requests} requests" if config.requests else f"{config.duration:g}s"
-    baselines = ", ".join(f"{k} {v}" for k, v in result.baseline_statements.items())
-    idle = ", ".join(f"{k} {v:.0f}" for k, v in result.idle_rss_mb.items())
-    out = [
-        "",
-        f"=== {result.database}: {result.version}; uvicorn --workers {result.workers}; "
-        f"concurrency {config.concurrency}; {shape} per query after a {config.warmup:g}s "
-        "warm-up ===",
-        table([_cells(t) for t in result.targets]),
-        "SQL: statements per request, counted in-process; they include auth + tenant "
-        f"resolution, which alone costs ({baselines}) for `{{ __typename }}`.",
-        "SQL ms: their time in the driver, single request, no load. RSS: uvicorn master + "
-        f"workers (idle after start, MB: {idle}); peak during that row's load. CPU ms/req: "
-        "the uvicorn processes' CPU per request (with SQLite it includes the database's "
-        "work; PostgreSQL's own processes are not counted). client CPU%: the load "
-        "generator (this process; near 100 it may be what limits req/s).",
-    ]
+def _workers(result: DatabaseResult) -> list[int]:
+    return sorted({t.workers for t in result.targets}) or [1]
+
+
+def _notes(result: DatabaseResult) -> list[str]:
+    out = []
     for t in result.targets:
         if t.sql.grows_with_page_size:
             smaller = max(1, t.target.page_size // 4)
@@ -195,9 +135,39 @@ def render(result: DatabaseResult, config: BenchConfig) -> str:
                 f"? {t.target.name}: answered by '{t.sql.answered_by}', "
                 f"not '{t.target.executor.expect}'{why}."
             )
-    out.extend(side_by_side(result))
-    out.extend(_plans(result))
-    out.extend(_failures(result))
+    return out
+
+
+def render(result: DatabaseResult, config: BenchConfig) -> str:
+    baselines = ", ".join(f"{k} {v}" for k, v in result.baseline_statements.items())
+    trips = ", ".join(f"{k} {v}" for k, v in result.baseline_round_trips.items())
+    idle = ", ".join(f"{k} {v:.0f}" for k, v in result.idle_rss_mb.items())
+    generator = "wrk" if result.load_generator == "wrk" else "the Python load generator"
+    out = [
+        "",
+        f"=== {result.database}: {result.version}; {config.duration:g}s per row after a "
+        f"{config.warmup:g}s warm-up; load by {generator} ===",
+        table(COLUMNS, [_cells(t) for t in result.targets]),
+        "round trips: to PostgreSQL per request, counted on the wire by a proxy in a "
+        "separate in-process pass (a Sync or simple Query sent with none outstanding; "
+        "SQLite: in-process, '-'). SQL: statements per request, counted at the engine in "
+        f"the same pass; auth + tenant alone ({{ __typename }}) cost: statements "
+        f"{baselines}" + (f"; round trips {trips}" if trips else "") + ".",
+        "server CPU: the uvicorn processes' per request (with SQLite it includes the "
+        "database's work). DB CPU: the PostgreSQL backends serving that server, from "
+        "/proc. Rows of one sequence (create, then issue it) share their CPU figures: the "
+        "sequence's per request. RSS: uvicorn master + workers (idle after start, MB: "
+        f"{idle}); peak during that row's load. client CPU%: the load generator's.",
+        *_notes(result),
+        "",
+        "side by side, req/s (bare: the compiled path's own statement served by a bare "
+        "Starlette endpoint, the ceiling of this stack; '!': that row had errors, no "
+        "ratio; '?': answered by another executor than its column says):",
+        table(SIDE_BY_SIDE, _side_by_side_rows(result)),
+        *_goal_lines(result, config),
+        *_plans(result),
+        *_failures(result),
+    ]
     seconds = result.seconds
     out.append(f"seeding {seconds['seed']:.1f}s; {result.database} run {seconds['total']:.1f}s")
     out.append(f"machine before / after the load: {' / '.join(result.machine)}")
@@ -225,7 +195,7 @@ def _failures(result: DatabaseResult) -> list[str]:
         ]
         for t in result.targets:
             if t.errors:
-                out.append(f"  {t.target.name}: {t.errors} errors")
+                out.append(f"  {t.target.name} x{t.workers}: {t.errors} errors")
                 if t.sql.failure:
                     out.append(f"    in-process: {t.sql.failure}")
                 out += [f"    {sample}" for sample in t.load.error_samples]
@@ -237,6 +207,7 @@ def _failures(result: DatabaseResult) -> list[str]:
 
 def _profile_json(profile: SqlProfile) -> dict[str, Any]:
     slowest = profile.slowest
+    wire = profile.wire
     return {
         "statements": profile.count,
         "statements_at_quarter_page": profile.smaller_page_statements,
@@ -246,15 +217,23 @@ def _profile_json(profile: SqlProfile) -> dict[str, Any]:
         "sql_ms": round(profile.sql_ms, 2),
         "slowest_ms": round(slowest.ms, 2) if slowest else None,
         "failure": profile.failure,
+        "wire": None if wire is None else asdict(wire),  # round trips, syncs, what each carried
         "sql": [{"ms": round(s.ms, 2), "sql": s.sql, "plan": s.plan} for s in profile.statements],
     }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
 
 
 def _target_json(t: TargetResult) -> dict[str, Any]:
     return {
         "query": t.target.query,
         "executor": t.target.executor.name,
+        "workers": t.workers,
+        "concurrency": t.concurrency,
         "page_size": t.target.page_size,
+        "round_trips": round_trips(t),
         "sql": _profile_json(t.sql),
         "requests": t.load.requests,
         "rps": round(t.load.rps, 2),
@@ -263,42 +242,13 @@ def _target_json(t: TargetResult) -> dict[str, Any]:
         "p99_ms": round(t.load.percentile(99), 2),
         "max_ms": round(max(t.load.latencies_ms, default=0.0), 2),
         "peak_rss_mb": round(t.peak_rss_mb, 1),
-        "server_cpu_ms_per_request": round(t.cpu_ms_per_request, 2),
+        "server_cpu_ms_per_request": _rounded(t.cpu_ms_per_request),
+        "db_cpu_ms_per_request": _rounded(t.db_cpu_ms_per_request),
+        "sequence_requests": t.sequence_requests or None,
         "client_cpu_percent": round(t.client_cpu_percent, 1),
         "errors": t.errors,
         "error_samples": t.load.error_samples,
     }
-
-
-def _side_by_side_json(result: DatabaseResult) -> list[dict[str, Any]]:
-    baseline = result.baseline_statements.get("compiled")
-    out = []
-    for query, rows_by in _by_executor(result).items():
-        compiled = rows_by.get("compiled")
-        over_resolvers = _ratio(compiled, rows_by.get("resolvers"))
-        over_bare = _ratio(compiled, rows_by.get("bare"))
-        entry: dict[str, Any] = {
-            "query": query,
-            "rps": {name: round(t.load.rps, 2) for name, t in rows_by.items()},
-            "compiled_over_resolvers": None if over_resolvers is None else round(over_resolvers, 3),
-            "compiled_over_bare": None if over_bare is None else round(over_bare, 3),
-            "compiled_statements_per_root_field": _per_root_field(compiled, baseline),
-        }
-        if query == TARGET_QUERY:
-            per_field = _per_root_field(compiled, baseline)
-            entry["targets"] = {  # a pass is null when not measured (--only) or had errors
-                "compiled_over_resolvers_min": MIN_COMPILED_OVER_RESOLVERS,
-                "compiled_over_resolvers_pass": None
-                if over_resolvers is None
-                else over_resolvers >= MIN_COMPILED_OVER_RESOLVERS,
-                "compiled_over_bare_min": MIN_COMPILED_OVER_BARE,
-                "compiled_over_bare_pass": None
-                if over_bare is None
-                else over_bare >= MIN_COMPILED_OVER_BARE,
-                "statements_per_root_field_pass": None if per_field is None else per_field == 1,
-            }
-        out.append(entry)
-    return out
 
 
 def to_json(result: DatabaseResult, config: BenchConfig) -> dict[str, Any]:
@@ -306,12 +256,12 @@ def to_json(result: DatabaseResult, config: BenchConfig) -> dict[str, Any]:
         "command": config.command,
         "database": result.database,
         "version": result.version,
-        "workers": result.workers,
+        "load_generator": result.load_generator,
         "load": {
             "concurrency": config.concurrency,
             "duration_s": config.duration,
-            "requests": config.requests,
             "warmup_s": config.warmup,
+            "workers": list(config.workers),
         },
         "dataset": {
             "sizes": asdict(config.sizes),
@@ -320,11 +270,18 @@ def to_json(result: DatabaseResult, config: BenchConfig) -> dict[str, Any]:
         },
         "seconds": {"seed": result.seeded.seconds, "run": result.seconds["total"]},
         "baseline_statements": result.baseline_statements,
+        "baseline_round_trips": result.baseline_round_trips,
         "idle_rss_mb": {k: round(v, 1) for k, v in result.idle_rss_mb.items()},
         "machine": result.machine,
         "errors": result.errors,
         "results": [_target_json(t) for t in result.targets],
-        "side_by_side": _side_by_side_json(result),
+        "side_by_side": [
+            dict(zip(SIDE_BY_SIDE, r, strict=True)) for r in _side_by_side_rows(result)
+        ],
+        "targets": {
+            "stated_conditions": applies(result, config.concurrency),
+            "checks": [{**asdict(g), "verdict": g.verdict} for g in goals(result)],
+        },
         "server_log": result.server_log[-50:],
     }
 

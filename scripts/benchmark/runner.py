@@ -1,7 +1,10 @@
-"""One database, end to end: fresh schema and seed; for each server configuration
-the executors need, the SQL counts in-process; then every configuration's uvicorn at
-once, and the targets under HTTP load one after the other, in table order (a query's
-compiled, resolver and bare rows back to back)."""
+"""One database, end to end: fresh schema and seed, then three phases: the read rows
+with one uvicorn worker, the compiled read rows again with more workers, and
+the write rows last (they change the data). In each phase: for each server
+configuration its rows need, the counting pass in-process (SQL statements, and on
+PostgreSQL round trips through the proxy); then every configuration's uvicorn at once,
+and the rows under HTTP load one after the other, in table order (a query's compiled,
+resolver and bare rows back to back), each with the servers' and the database's CPU."""
 
 from __future__ import annotations
 
@@ -9,10 +12,12 @@ import asyncio
 import contextlib
 import os
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from scripts.benchmark import load
 from scripts.benchmark.api import login
@@ -26,11 +31,14 @@ from scripts.benchmark.databases import (
     prepare,
     server_version,
 )
+from scripts.benchmark.dbcpu import BackendCpu
+from scripts.benchmark.loaders import Loader, loader_for
+from scripts.benchmark.roundtrips import RoundTripProxy
 from scripts.benchmark.rss import PeakRss, tree_cpu_seconds, tree_rss
 from scripts.benchmark.seed import SeedResult, describe, seed
 from scripts.benchmark.server import APP_FACTORY, BARE_FACTORY, Server
 from scripts.benchmark.sqlcount import SqlProfile, SqlReport, measure
-from scripts.benchmark.targets import Probe, Target
+from scripts.benchmark.targets import Fixture, Target, more_workers_targets
 
 
 @dataclass
@@ -40,13 +48,27 @@ class TargetResult:
     load: load.LoadResult
     warmup_errors: int
     peak_rss_mb: float
+    workers: int  # uvicorn workers of the server that answered
+    concurrency: int  # clients
     server_cpu_s: float = 0.0  # the uvicorn processes' CPU during the measured load
-    client_cpu_s: float = 0.0  # the bench process's (the load generator's) CPU, same span
+    client_cpu_s: float = 0.0  # the load generator's CPU, same span
+    db_cpu_s: float | None = None  # PostgreSQL backends' CPU for this server, same span
+    # Requests the load sent over its whole sequence (create + issue: both rows'); the
+    # CPU figures are per request of the sequence, which cannot be split by step.
+    sequence_requests: int = 0
+
+    def _per_request(self, seconds: float | None) -> float | None:
+        requests = self.sequence_requests or self.load.requests
+        return None if seconds is None or not requests else seconds * 1000 / requests
 
     @property
     def cpu_ms_per_request(self) -> float:
         """Server CPU per request: steadier than req/s when others load the machine."""
-        return self.server_cpu_s * 1000 / self.load.requests if self.load.requests else 0.0
+        return self._per_request(self.server_cpu_s) or 0.0
+
+    @property
+    def db_cpu_ms_per_request(self) -> float | None:
+        return self._per_request(self.db_cpu_s)
 
     @property
     def client_cpu_percent(self) -> float:
@@ -68,9 +90,10 @@ class TargetResult:
 class DatabaseResult:
     database: str
     version: str
-    workers: int
     seeded: SeedResult
+    load_generator: str = "wrk"  # or "python", the fallback
     baseline_statements: dict[str, int] = field(default_factory=dict)  # executor -> count
+    baseline_round_trips: dict[str, int] = field(default_factory=dict)  # executor -> count
     idle_rss_mb: dict[str, float] = field(default_factory=dict)  # server -> MB
     targets: list[TargetResult] = field(default_factory=list)
     server_log: list[str] = field(default_factory=list)
@@ -108,7 +131,31 @@ def by_configuration(targets: list[Target]) -> list[list[Target]]:
     return list(groups.values())
 
 
-async def run_database(name: str, config: BenchConfig, targets: list[Target]) -> DatabaseResult:
+@dataclass
+class Tools:
+    """What a PostgreSQL run measures the database with: the round-trip proxy (for the
+    counting passes) and a monitoring connection (for the backends' CPU)."""
+
+    proxy: RoundTripProxy | None = None
+    monitor: AsyncEngine | None = None
+
+
+@contextlib.asynccontextmanager
+async def tools_for(database: Database) -> AsyncIterator[Tools]:
+    if database.name != "postgres":
+        yield Tools()
+        return
+    monitor = engine_for(database)
+    try:
+        async with RoundTripProxy.to(database.url) as proxy:
+            yield Tools(proxy, monitor)
+    finally:
+        await monitor.dispose()
+
+
+async def run_database(
+    name: str, config: BenchConfig, targets: list[Target], use_wrk: bool
+) -> DatabaseResult:
     started = time.perf_counter()
     database = prepare(name, config.postgres_url)
     try:
@@ -124,21 +171,29 @@ async def run_database(name: str, config: BenchConfig, targets: list[Target]) ->
         progress(f"seeded in {seeded.seconds['total']:.1f}s {seeded.seconds}")
         say(f"rows: {describe(seeded.rows)}")
         say(f"busiest contact: {seeded.fixture.busy_contact_documents} documents")
-        result = DatabaseResult(name, version, config.workers[name], seeded)
+        result = DatabaseResult(name, version, seeded, "wrk" if use_wrk else "python")
         result.machine.append(machine_load())
-        # Every configuration's in-process part first, on a quiet machine...
-        configurations = [
-            await _prepare_configuration(result, database, group, config)
-            for group in by_configuration(targets)
-        ]
-        # ...then every server at once, and each query's rows loaded back to back, so
-        # the rows a ratio compares meet the same machine (colleagues' load drifts).
-        await _load_all(result, configurations, targets, config)
+        reads = [t for t in targets if not t.writes]
+        first, *more = config.workers
+        phases = [(reads, first), *((more_workers_targets(reads), w) for w in more)]
+        phases.append(([t for t in targets if t.writes], first))  # they change the data: last
+        async with tools_for(database) as tools:
+            for phase, workers in phases:
+                if not phase:
+                    continue
+                # Every configuration's in-process part first, on a quiet machine...
+                configurations = [
+                    await _prepare_configuration(result, database, group, config, workers, tools)
+                    for group in by_configuration(phase)
+                ]
+                # ...then every server at once, and each query's rows loaded back to back,
+                # so the rows a ratio compares meet the same machine (colleagues' load drifts).
+                await _load_all(result, configurations, phase, config, tools, use_wrk)
     finally:
         database.cleanup()
     result.machine.append(machine_load())
-    order = {t.name: i for i, t in enumerate(targets)}
-    result.targets.sort(key=lambda t: order[t.target.name])
+    order = {row.name: i for i, t in enumerate(targets) for row in t.rows}
+    result.targets.sort(key=lambda t: (order[t.target.name], t.workers))
     result.seconds = {
         "seed": seeded.seconds["total"],
         "total": round(time.perf_counter() - started, 1),
@@ -159,9 +214,14 @@ class Configuration:
 
 
 async def _prepare_configuration(
-    result: DatabaseResult, database: Database, targets: list[Target], config: BenchConfig
+    result: DatabaseResult,
+    database: Database,
+    targets: list[Target],
+    config: BenchConfig,
+    workers: int,
+    tools: Tools,
 ) -> Configuration:
-    """Its SQL counts in-process (for the bare app: the compiled statements it
+    """Its counting pass in-process (for the bare app: the compiled statements it
     replays, recorded on the real app) and its server, not started yet. The app
     connects as the app role (row-level security on); the bare ceiling as the owner,
     since it replays a statement without setting a tenant."""
@@ -170,26 +230,33 @@ async def _prepare_configuration(
     names = sorted({t.executor.name for t in targets})
     label = "+".join(names)
     fixture = result.seeded.fixture
-    log_path = config.out_dir / f"server-{result.database}-{label}.log"
+    log_path = config.out_dir / f"server-{result.database}-{label}-x{workers}.log"
     bare: BareCapture | None = None
     if executor.server == "bare":
         progress(f"[{label}] recording the compiled statements in-process; replaying them")
         spec = config.out_dir / f"bare-{result.database}.json"
-        bare = await capture(database_url, executor, fixture, targets, spec, database.url)
+        bare = await capture(
+            database_url, executor, fixture, targets, spec, database.url, tools.proxy
+        )
         sql = bare.report
         env = {**executor.env(), SPEC_ENV: str(spec.resolve())}
         factory = BARE_FACTORY
     else:
-        progress(f"[{label}] counting SQL statements in-process")
+        what = "SQL statements" + (" and round trips" if tools.proxy else "")
+        progress(f"[{label}] counting {what} in-process")
         explain_ms = config.explain_ms if config.explain else None
-        sql = await measure(database_url, executor, fixture, targets, explain_ms=explain_ms)
+        sql = await measure(
+            database_url, executor, fixture, targets, explain_ms=explain_ms, proxy=tools.proxy
+        )
         env = executor.env()
         factory = APP_FACTORY
     for name in names:
         result.baseline_statements[name] = sql.baseline.count
+        if sql.baseline.wire is not None:
+            result.baseline_round_trips[name] = sql.baseline.wire.round_trips
     server = Server(
         database_url=database.url if executor.server == "bare" else database_url,
-        workers=result.workers,
+        workers=workers,
         log_path=log_path,
         env=env,
         factory=factory,
@@ -202,6 +269,8 @@ async def _load_all(
     configurations: list[Configuration],
     targets: list[Target],
     config: BenchConfig,
+    tools: Tools,
+    use_wrk: bool,
 ) -> None:
     fixture = result.seeded.fixture
     serving = {t.name: c for c in configurations for t in c.targets}
@@ -211,8 +280,8 @@ async def _load_all(
                 servers.enter_context(c.server)
             progress(f"starting {len(configurations)} servers")
             await asyncio.gather(*(c.server.wait_ready() for c in configurations))
-            async with contextlib.AsyncExitStack() as clients:
-                client_of: dict[str, httpx.AsyncClient] = {}
+            async with contextlib.AsyncExitStack() as stack:
+                loader_of: dict[str, Loader] = {}
                 for c in configurations:
                     progress(f"[{c.label}] uvicorn {' '.join(c.server.command[1:])} {c.env or ''}")
                     if c.bare is not None:
@@ -222,57 +291,98 @@ async def _load_all(
                             base_url=c.server.base_url, timeout=30.0
                         ) as auth_client:
                             headers = await login(auth_client, fixture)
-                    result.idle_rss_mb[c.label] = tree_rss(c.server.pid) / 2**20
-                    client_of[c.label] = await clients.enter_async_context(
-                        load.client_for(c.server.base_url, headers, config.concurrency)
+                    idle = f"{c.label} x{c.server.workers}"
+                    result.idle_rss_mb[idle] = tree_rss(c.server.pid) / 2**20
+                    loader_of[c.label] = await stack.enter_async_context(
+                        loader_for(c.server.base_url, headers, config.concurrency, use_wrk)
                     )
                 for target in targets:
                     c = serving[target.name]
-                    client = client_of[c.label]
-                    probe = target.probe(fixture)
-                    profile = c.sql.targets[target.name]
-                    if c.bare is not None and profile.failure is None:
-                        # The served bare app answers what the compiled path answers.
-                        response = await client.request(
-                            probe.method, probe.path, json=probe.json, params=probe.params
-                        )
-                        profile.failure = c.bare.check(
-                            target, response.status_code, response.content
-                        )
-                    outcome = await _load_target(
-                        client, c.server.pid, target, probe, profile, config
+                    if c.bare is not None:
+                        await _check_bare(c, target, fixture)
+                    result.targets += await _load_target(
+                        loader_of[c.label], c, target, fixture, config, tools
                     )
-                    result.targets.append(outcome)
         progress("servers stopped")
     finally:
         for c in configurations:
             result.server_log += [f"[{c.label}] {line}" for line in c.server.log_lines()]
 
 
+async def _check_bare(c: Configuration, target: Target, fixture: Fixture) -> None:
+    """The served bare app answers what the compiled path answers."""
+    assert c.bare is not None
+    profile = c.sql.targets[target.name]
+    if profile.failure is not None:
+        return
+    probe = target.probe(fixture)
+    async with httpx.AsyncClient(base_url=c.server.base_url, timeout=30.0) as client:
+        response = await client.request(probe.method, probe.path, json=probe.json)
+    profile.failure = c.bare.check(target, response.status_code, response.content)
+
+
+async def _server_idle(pid: int, within: float = 6.0) -> None:
+    """Wait until the server has finished what the warm-up left it: wrk stops with a
+    request in flight on every connection, and the server still answers them (a write
+    waiting for SQLite's lock can take seconds), which would load the measured run."""
+    deadline = time.monotonic() + within
+    last = tree_cpu_seconds(pid)
+    while time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+        now = tree_cpu_seconds(pid)
+        if now - last < 0.002:  # under 2% of a core: idle
+            return
+        last = now
+
+
 async def _load_target(
-    client: httpx.AsyncClient,
-    pid: int,
+    loader: Loader,
+    c: Configuration,
     target: Target,
-    probe: Probe,
-    sql: SqlProfile,
+    fixture: Fixture,
     config: BenchConfig,
-) -> TargetResult:
-    warm = await load.run(client, probe, concurrency=config.concurrency, duration=config.warmup)
-    server_cpu, client_cpu = tree_cpu_seconds(pid), time.process_time()
-    with PeakRss(pid) as peak:
-        measured = await load.run(
-            client,
-            probe,
-            concurrency=config.concurrency,
-            duration=None if config.requests else config.duration,
-            requests=config.requests,
+    tools: Tools,
+) -> list[TargetResult]:
+    """One load of `target` (and its sequence): one result per row."""
+    probes = [row.probe(fixture) for row in target.rows]
+    concurrency = target.concurrency or config.concurrency
+    warm = await loader.run(probes, concurrency=concurrency, duration=config.warmup)
+    await _server_idle(c.server.pid)
+    db_cpu = None
+    if tools.monitor is not None:
+        db_cpu = BackendCpu.for_url(tools.monitor, c.server.pid, c.server.database_url)
+        await db_cpu.start()
+    server_cpu, client_cpu = tree_cpu_seconds(c.server.pid), loader.cpu_seconds()
+    with PeakRss(c.server.pid) as peak:
+        measured = await loader.run(probes, concurrency=concurrency, duration=config.duration)
+    server_cpu = tree_cpu_seconds(c.server.pid) - server_cpu
+    client_cpu = loader.cpu_seconds() - client_cpu
+    if db_cpu is not None:
+        await db_cpu.stop()
+    total = sum(m.requests for m in measured)
+    outcomes = []
+    for row, run, warmed in zip(target.rows, measured, warm, strict=True):
+        run.error_samples = [*warmed.error_samples, *run.error_samples][: load.MAX_SAMPLES]
+        if not run.requests:  # too slow for the duration: no figure to report
+            run.record_failure(f"no request completed in {config.duration:g}s")
+        outcome = TargetResult(
+            row,
+            c.sql.targets[row.name],
+            run,
+            warmed.errors,
+            peak.mb,
+            c.server.workers,
+            concurrency,
+            server_cpu,
+            client_cpu,
+            None if db_cpu is None else db_cpu.seconds,
+            total if len(measured) > 1 else 0,
         )
-    server_cpu, client_cpu = tree_cpu_seconds(pid) - server_cpu, time.process_time() - client_cpu
-    measured.error_samples = [*warm.error_samples, *measured.error_samples][: load.MAX_SAMPLES]
-    outcome = TargetResult(target, sql, measured, warm.errors, peak.mb, server_cpu, client_cpu)
-    rps, p50 = measured.rps, measured.percentile(50)
-    progress(
-        f"  {target.name}: {rps:.1f} req/s, p50 {p50:.1f} ms, "
-        f"server CPU {outcome.cpu_ms_per_request:.1f} ms/req, errors {outcome.errors}"
-    )
-    return outcome
+        db = outcome.db_cpu_ms_per_request
+        progress(
+            f"  {row.name} x{c.server.workers}: {run.rps:.1f} req/s, "
+            f"p50 {run.percentile(50):.1f} ms, server CPU {outcome.cpu_ms_per_request:.1f} "
+            f"ms/req, DB CPU {'-' if db is None else f'{db:.1f}'} ms/req, errors {outcome.errors}"
+        )
+        outcomes.append(outcome)
+    return outcomes

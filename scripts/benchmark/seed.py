@@ -24,7 +24,7 @@ from gql.domains.ledger.models import FinancialYear, LedgerAccount
 from gql.models import metadata
 from scripts.benchmark.config import OTHER_COMPANY, PASSWORD, Sizes
 from scripts.benchmark.dataset import CompanyRows, Existing, Row, generate_company
-from scripts.benchmark.targets import Fixture
+from scripts.benchmark.targets import WRITE_LINES, Fixture
 
 CHUNK = 5_000
 
@@ -153,7 +153,8 @@ async def seed(engine: AsyncEngine, sizes: Sizes, random_seed: int) -> SeedResul
     async with engine.connect() as conn:
         rows = await _row_counts(conn)
     busy_id, busy_count = main.busiest_contact()
-    fixture = Fixture(main_id, email, PASSWORD, busy_id, busy_count)
+    writes_contact, items = main.writes_fixture(WRITE_LINES)
+    fixture = Fixture(main_id, email, PASSWORD, busy_id, busy_count, writes_contact, items)
     return SeedResult(fixture=fixture, rows=rows, seconds=watch.total())
 
 

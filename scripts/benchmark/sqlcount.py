@@ -1,5 +1,6 @@
 """SQL statements per request, measured in-process: the real app over ASGI, with a
-cursor listener on its engine. Each request runs once to warm up, then once counted."""
+cursor listener on its engine and, on PostgreSQL, behind the round-trip proxy
+(roundtrips.py). Each request runs once to warm up, then once counted."""
 
 from __future__ import annotations
 
@@ -20,7 +21,17 @@ from gql.settings import Settings
 from scripts.benchmark.api import login, send
 from scripts.benchmark.config import JWT_SECRET
 from scripts.benchmark.explain import explain
-from scripts.benchmark.targets import BASELINE, Executor, Fixture, Probe, Target, answered_by
+from scripts.benchmark.pgwire import WireCounts
+from scripts.benchmark.roundtrips import RoundTripProxy
+from scripts.benchmark.targets import (
+    BASELINE,
+    Executor,
+    Fixture,
+    Probe,
+    Target,
+    answered_by,
+    captured_id,
+)
 
 COMPILER_LOGGER = "ledgergraph.compiler"
 
@@ -40,6 +51,7 @@ class SqlProfile:
     answered_by: str | None = None  # GraphQL: "compiled", "resolver" or both
     smaller_page_statements: int | None = None  # the same request at a quarter of the page size
     notes: list[str] = field(default_factory=list)  # from the SQL compiler's log
+    wire: WireCounts | None = None  # PostgreSQL: what crossed the wire (roundtrips.py)
 
     @property
     def count(self) -> int:
@@ -133,15 +145,48 @@ def compiler_notes() -> Iterator[list[str]]:
         logger.propagate = propagate
 
 
+async def _send_steps(
+    client: httpx.AsyncClient, probes: list[Probe], headers: dict[str, str]
+) -> None:
+    """The sequence once, unrecorded (a warm-up)."""
+    captured: str | None = None
+    for probe in probes:
+        failure, body = await send(client, probe.with_id(captured or ""), headers)
+        if failure is not None:
+            return
+        captured = captured_id(body) if probe.captures_id else captured
+
+
 async def _profile(
-    client: httpx.AsyncClient, recorder: Recorder, probe: Probe, headers: dict[str, str]
-) -> SqlProfile:
+    client: httpx.AsyncClient,
+    recorder: Recorder,
+    proxy: RoundTripProxy | None,
+    probes: list[Probe],
+    headers: dict[str, str],
+) -> list[SqlProfile]:
+    """Statements (and, behind the proxy, round trips) of each step of a sequence, sent
+    once to warm up (plans, caches, prepared statements, pool), then once counted."""
+    profiles: list[SqlProfile] = []
+    captured: str | None = None
     with compiler_notes() as notes:
-        await send(client, probe, headers)  # warm: plans, caches, prepared statements, pool
-        with recorder.recording() as statements:
-            failure, body = await send(client, probe, headers)
-    executor = answered_by(body) if probe.style == "graphql" else None
-    return SqlProfile(statements, failure, executor, notes=list(dict.fromkeys(notes)))
+        await _send_steps(client, probes, headers)
+        for probe in probes:
+            if proxy is not None:
+                await proxy.settled()
+                before = proxy.snapshot()
+            with recorder.recording() as statements:
+                failure, body = await send(client, probe.with_id(captured or ""), headers)
+            wire = None
+            if proxy is not None:
+                await proxy.settled()
+                wire = proxy.snapshot() - before
+            executor = answered_by(body) if probe.style == "graphql" else None
+            profiles.append(SqlProfile(statements, failure, executor, wire=wire))
+            if probe.captures_id:
+                captured = captured_id(body)
+    for profile in profiles:
+        profile.notes = list(dict.fromkeys(notes))
+    return profiles
 
 
 async def measure(
@@ -151,11 +196,14 @@ async def measure(
     targets: list[Target],
     *,
     explain_ms: float | None,
+    proxy: RoundTripProxy | None = None,
 ) -> SqlReport:
-    """Statement counts of `targets` on an app configured as `executor` needs (and, when
-    `explain_ms` is set, the plans of statements that took at least that long)."""
+    """Statement counts of `targets` (and of the rows of their sequences) on an app
+    configured as `executor` needs; round trips too when `proxy` (a RoundTripProxy to
+    the database) is given; and, when `explain_ms` is set, the plans of statements that
+    took at least that long."""
     settings = Settings(
-        database_url=database_url,
+        database_url=database_url if proxy is None else proxy.url_for(database_url),
         jwt_secret=JWT_SECRET,
         log_level="warning",
         **executor.settings_dict(),
@@ -169,14 +217,17 @@ async def measure(
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
             headers = await login(client, fixture)
             with Recorder(engine) as recorder:
-                report = SqlReport(await _profile(client, recorder, BASELINE, headers), {})
+                (baseline,) = await _profile(client, recorder, proxy, [BASELINE], headers)
+                report = SqlReport(baseline, {})
                 for target in targets:
-                    profile = await _profile(client, recorder, target.probe(fixture), headers)
+                    probes = [row.probe(fixture) for row in target.rows]
+                    profiles = await _profile(client, recorder, proxy, probes, headers)
                     if target.page_size > 0:  # 0: not a paged query
                         smaller = target.probe(fixture, max(1, target.page_size // 4))
-                        small = await _profile(client, recorder, smaller, headers)
-                        profile.smaller_page_statements = small.count
-                    report.targets[target.name] = profile
+                        (small,) = await _profile(client, recorder, None, [smaller], headers)
+                        profiles[0].smaller_page_statements = small.count
+                    for row, profile in zip(target.rows, profiles, strict=True):
+                        report.targets[row.name] = profile
         if explain_ms is not None:
             for profile in report.targets.values():
                 for statement in profile.statements:

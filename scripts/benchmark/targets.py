@@ -11,9 +11,11 @@ runner starts one server per distinct executor configuration.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
+from urllib.parse import urlencode
 
 import orjson
 
@@ -30,6 +32,11 @@ class Fixture:
     password: str
     busy_contact_id: str
     busy_contact_documents: int
+    writes_contact_id: str = ""  # a customer the write rows invoice (no read row asks for it)
+    item_ids: tuple[str, ...] = ()  # the catalogue items their five lines sell
+
+
+ID_PLACEHOLDER = "__BENCH_ID__"  # in a step's body: the id the step before it answered
 
 
 @dataclass(frozen=True)
@@ -41,10 +48,26 @@ class Probe:
     style: Literal["graphql", "rest"]
     json: dict[str, Any] | None = None
     params: dict[str, str] = field(default_factory=dict)
+    captures_id: bool = False  # its answer's first "id" feeds the next step's ID_PLACEHOLDER
+
+    def body_text(self) -> str:
+        return "" if self.json is None else orjson.dumps(self.json).decode()
+
+    def path_with_query(self) -> str:
+        return self.path + (f"?{urlencode(self.params)}" if self.params else "")
+
+    def with_id(self, id_: str) -> Probe:
+        """This step with the id the step before it captured."""
+        if self.json is None:
+            return self
+        return dataclasses.replace(
+            self, json=orjson.loads(self.body_text().replace(ID_PLACEHOLDER, id_))
+        )
 
     def failure(self, status: int, body: bytes) -> str | None:
-        """None for a good answer, else a short description of what is wrong."""
-        if status != 200:
+        """None for a good answer, else a short description of what is wrong (wrk.lua
+        checks the same on the body's text)."""
+        if status != 200 and not (self.style == "rest" and 200 <= status < 300):
             return f"HTTP {status}: {body[:200]!r}"
         try:
             data = orjson.loads(body)
@@ -55,13 +78,31 @@ class Probe:
                 return f"GraphQL errors: {str(data.get('errors'))[:300]}"
             if data.get("data") is None:
                 return "GraphQL answer without data"
+            for root in data["data"].values():
+                if isinstance(root, dict) and root.get("userErrors"):
+                    return f"userErrors: {str(root['userErrors'])[:300]}"
         elif not (isinstance(data, dict) and data.get("success") is True):
             return f"REST failure: {body[:200]!r}"
         return None
 
 
-def graphql(query: str, variables: dict[str, Any] | None = None, path: str = "/graphql") -> Probe:
-    return Probe("POST", path, "graphql", json={"query": query, "variables": variables or {}})
+CAPTURED_ID = re.compile(rb'"id":"([^"]+)"')
+
+
+def captured_id(body: bytes) -> str | None:
+    """The first "id" of an answer (wrk.lua takes the same)."""
+    found = CAPTURED_ID.search(body)
+    return found.group(1).decode() if found else None
+
+
+def graphql(
+    query: str,
+    variables: dict[str, Any] | None = None,
+    path: str = "/graphql",
+    captures_id: bool = False,
+) -> Probe:
+    body = {"query": query, "variables": variables or {}}
+    return Probe("POST", path, "graphql", json=body, captures_id=captures_id)
 
 
 def rest(path: str, **params: str) -> Probe:
@@ -103,6 +144,8 @@ COMPILED = Executor("compiled", (("compiled_reads", True),), expect="compiled")
 RESOLVERS = Executor("resolvers", (("compiled_reads", False),), expect="resolver")
 # REST ignores compiled_reads; sharing the compiled server's settings shares its server.
 REST = Executor("rest", COMPILED.settings)
+# Mutations: the default server (their payloads are resolved, whatever compiled_reads says).
+GRAPHQL = Executor("graphql", COMPILED.settings)
 # The compiled path's own statement, replayed by bare_app.py (settings: the app whose
 # statements it records).
 BARE = Executor("bare", COMPILED.settings, server="bare")
@@ -124,10 +167,20 @@ class Target:
     executor: Executor  # which code path answers it
     page_size: int  # the page size of the measured request
     build: Callable[[Fixture, int], Probe]  # (fixture, page size) -> request
+    concurrency: int | None = None  # clients; None: the run's --concurrency
+    # Rows loaded in the same sequence: each connection sends this request, then each
+    # of these with the id the one before it answered (create, then issue it).
+    then: tuple[Target, ...] = ()
+    writes: bool = False  # changes the data: loaded after every read row
 
     @property
     def name(self) -> str:
         return f"{self.query} [{self.executor.name}]"
+
+    @property
+    def rows(self) -> tuple[Target, ...]:
+        """The rows one load of this target measures: itself and its sequence."""
+        return (self, *self.then)
 
     def probe(self, fixture: Fixture, page_size: int | None = None) -> Probe:
         return self.build(fixture, page_size or self.page_size)
@@ -191,6 +244,52 @@ def _documents_rest(fixture: Fixture, page_size: int) -> Probe:
     return rest("/api/documents", limit=str(page_size))
 
 
+DOCUMENT_CREATE = """mutation($input: DocumentCreateInput!) { documentCreate(input: $input) {
+  document { id number total { amount currency } } userErrors { field message code } } }"""
+
+DOCUMENT_ISSUE = """mutation($id: ID!) { documentIssue(input: {id: $id}) {
+  document { id status voucher { number } } userErrors { field message code } } }"""
+
+WRITE_LINES = 5
+DUE_DATE = "2030-12-31"
+
+
+def _quantity(i: int) -> str:
+    return str(i % 3 + 1)
+
+
+def _document_create(fixture: Fixture, page_size: int) -> Probe:
+    lines = [
+        {"itemId": to_global_id("Item", item), "quantity": _quantity(i)}
+        for i, item in enumerate(fixture.item_ids[:WRITE_LINES])
+    ]
+    draft = {
+        "kind": "INVOICE",
+        "contactId": to_global_id("Contact", fixture.writes_contact_id),
+        "dueDate": DUE_DATE,
+        "lines": lines,
+    }
+    return graphql(DOCUMENT_CREATE, {"input": draft}, captures_id=True)
+
+
+def _document_issue(fixture: Fixture, page_size: int) -> Probe:
+    return graphql(DOCUMENT_ISSUE, {"id": ID_PLACEHOLDER})
+
+
+def _document_create_rest(fixture: Fixture, page_size: int) -> Probe:
+    items = [
+        {"item": item, "quantity": int(_quantity(i))}
+        for i, item in enumerate(fixture.item_ids[:WRITE_LINES])
+    ]
+    body = {
+        "type": "invoice",
+        "contact": fixture.writes_contact_id,
+        "dueDate": DUE_DATE,
+        "items": items,
+    }
+    return Probe("POST", "/api/documents", "rest", json=body)
+
+
 def _side_by_side(
     query: str, page_size: int, build: Callable[[Fixture, int], Probe]
 ) -> list[Target]:
@@ -199,25 +298,47 @@ def _side_by_side(
     return [compiled, Target(query, RESOLVERS, page_size, build), bare_twin(compiled)]
 
 
+# The queries whose compiled path is held to the bare ceiling (goals.py).
+RATIO_QUERIES = ("flat list", "nested documents", "contact with documents")
+CREATE_INVOICE = f"create an invoice ({WRITE_LINES} lines)"
+
 TARGETS: list[Target] = [
-    *_side_by_side("flat list", 50, _flat_list),
-    *_side_by_side("nested documents", 20, _nested_documents),
-    *_side_by_side("contact with documents", 20, _contact_documents),
+    *_side_by_side(RATIO_QUERIES[0], 50, _flat_list),
+    *_side_by_side(RATIO_QUERIES[1], 20, _nested_documents),
+    *_side_by_side(RATIO_QUERIES[2], 20, _contact_documents),
     Target("documents list", REST, 25, _documents_rest),
     # The reports are not compiled (Company.reports is NotCompiled: they run their own
     # aggregate SQL), so the compiled server answers them through the resolvers ("?" in
     # the table), a resolvers-only server would run the very same code, and there is no
-    # compiled statement for a bare row to replay: one row, on the default server.
-    Target("trial balance", COMPILED, 0, _trial_balance),
+    # compiled statement for a bare row to replay: one row, on the default server, at
+    # concurrency 1 (the issue's target is its latency alone).
+    Target("trial balance", COMPILED, 0, _trial_balance, concurrency=1),
+    # Writes, on a customer no read row asks for, after every read row.
+    Target(
+        CREATE_INVOICE,
+        GRAPHQL,
+        0,
+        _document_create,
+        then=(Target("issue it (posts its voucher)", GRAPHQL, 0, _document_issue, writes=True),),
+        writes=True,
+    ),
+    Target(CREATE_INVOICE, REST, 0, _document_create_rest, writes=True),
 ]
 
 
+def more_workers_targets(targets: list[Target]) -> list[Target]:
+    """The rows the runs with more uvicorn workers repeat: the compiled path on the
+    ratio queries (the bare ceiling too would cost the default run a minute)."""
+    return [t for t in targets if t.query in RATIO_QUERIES and t.executor is COMPILED]
+
+
 def select_targets(only: tuple[str, ...]) -> list[Target]:
-    """Targets whose name contains one of `only` (case-insensitive); all when empty."""
+    """Targets one of whose rows' names contains one of `only` (case-insensitive); all
+    when empty."""
     if not only:
         return list(TARGETS)
     wanted = [w.lower() for w in only]
-    chosen = [t for t in TARGETS if any(w in t.name.lower() for w in wanted)]
+    chosen = [t for t in TARGETS if any(w in r.name.lower() for r in t.rows for w in wanted)]
     if not chosen:
         raise SystemExit(
             f"--only {','.join(only)} matches none of: {', '.join(t.name for t in TARGETS)}"
