@@ -17,6 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gql.app import create_app
+from gql.compiler.direct import DriverStatement, observe_statements, stop_observing
 from gql.settings import Settings
 from scripts.benchmark.api import login, send
 from scripts.benchmark.config import JWT_SECRET
@@ -80,11 +81,19 @@ class SqlReport:
 
 class Recorder:
     """Listens on the engine for the whole measurement; keeps the statements sent
-    while `recording()` is active, each with its time in the driver."""
+    while `recording()` is active, each with its time in the driver. With `direct`,
+    also those the compiled path's steady state sends on the driver itself
+    (gql/compiler/direct.py), which pass no engine event (their time: not known)."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, direct: bool = True) -> None:
+        self._async_engine = engine
         self._engine = engine.sync_engine
+        self._direct = direct
         self._statements: list[Statement] | None = None
+
+    def _sent_directly(self, statement: DriverStatement) -> None:
+        if self._statements is not None:
+            self._statements.append(Statement(statement.text, statement.params))
 
     def _before(
         self, conn: Any, cursor: Any, sql: str, params: Any, context: Any, many: bool
@@ -103,11 +112,15 @@ class Recorder:
     def __enter__(self) -> Recorder:
         event.listen(self._engine, "before_cursor_execute", self._before)
         event.listen(self._engine, "after_cursor_execute", self._after)
+        if self._direct:
+            observe_statements(self._async_engine, self._sent_directly)
         return self
 
     def __exit__(self, *exc: object) -> None:
         event.remove(self._engine, "before_cursor_execute", self._before)
         event.remove(self._engine, "after_cursor_execute", self._after)
+        if self._direct:
+            stop_observing(self._async_engine, self._sent_directly)
 
     @contextmanager
     def recording(self) -> Iterator[list[Statement]]:
