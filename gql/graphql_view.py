@@ -13,7 +13,7 @@ import logging
 from typing import Any
 
 from cross_web import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -147,6 +147,11 @@ class GraphQLView(GraphQL[Context, None]):
                     response = await self._compiled(request)
                 if response is None:
                     response = await self.run(request)
+        except ClientDisconnect:
+            # The client went away before its body arrived (a closed tab, a stopped
+            # load generator): there is no one to answer, and nothing was done.
+            await end_session(scope[SESSION_KEY])
+            return
         except Exception as exc:  # strawberry's HTTPException for malformed requests
             failure = classify(exc)
             status = getattr(exc, "status_code", None)

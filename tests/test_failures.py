@@ -6,6 +6,7 @@ and the request-level refusals that come before any of it (bodies, header blocks
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -278,3 +279,32 @@ async def test_a_pooled_connection_the_server_closed_is_replaced_not_handed_out(
     finally:
         await engine.dispose()
         await owner.dispose()
+
+
+@pytest.mark.parametrize("path", ["/graphql", "/api/contacts"])
+async def test_a_client_gone_before_its_body_arrived_leaves_no_error_behind(
+    schema_ready, settings, api, caplog, path
+):
+    # given the app served over real HTTP, and a registered owner
+    owner = await api.register()
+    async with live_server(create_app(settings)) as port:
+        # when a client announces a body, sends part of it and disconnects
+        _reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        head = [
+            f"POST {path} HTTP/1.1",
+            "host: test",
+            "content-type: application/json",
+            "content-length: 100",
+            f"authorization: {owner.headers['Authorization']}",
+        ]
+        writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + b'{"query": "{')
+        await writer.drain()
+        writer.close()
+        await writer.wait_closed()
+        await asyncio.sleep(0.3)
+        # then nothing was logged as an error, and the next client is served
+        connection = await Connection.open(port)
+        fine = await connection.request("GET", "/healthz")
+        await connection.close()
+    assert fine.status == 200
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []

@@ -16,7 +16,7 @@ from typing import Any
 
 import simplejson
 from pydantic.alias_generators import to_camel
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from gql.auth.access import AccessDenied, Level, Need, authorize
@@ -302,6 +302,11 @@ def endpoint(
                     if _is_missing_path_id(exc):
                         return fail(404, exc.errors[0].message)
                     return fail(400, "Validation failed", error_list(exc, names))
+                except ClientDisconnect:
+                    # Gone before its body arrived: no one to answer, nothing was done
+                    # (the transaction, if any, is rolled back).
+                    await end_session(session)
+                    return Response(status_code=400)
                 except Exception as exc:
                     await end_session(session)  # a dropped connection is discarded here
                     request_id = request.scope.get(REQUEST_ID_KEY, "-")

@@ -40,7 +40,7 @@ SPEC_ENV = "BENCH_BARE_SQL"
 Endpoint = Callable[[Request], Coroutine[Any, Any, Response]]
 
 
-# --- driver parameters as JSON (types kept: asyncpg binds a date as a date) ----------------
+# --- driver parameters as JSON (types kept: the driver binds a date as a date) ----------------
 
 _TAGGED: dict[str, Callable[[str], Any]] = {
     "decimal": Decimal,
@@ -73,15 +73,18 @@ def decode_param(value: Any) -> Any:
     return value
 
 
-def encode_params(params: Any) -> list[Any]:
+def encode_params(params: Any) -> list[Any] | dict[str, Any]:
+    """Positional (SQLite's qmark) or named (psycopg's pyformat) driver parameters."""
     if params is None:
         return []
     if isinstance(params, dict):
-        raise TypeError("named driver parameters: expected positional ones")
+        return {name: encode_param(p) for name, p in params.items()}
     return [encode_param(p) for p in params]
 
 
-def decode_params(params: list[Any]) -> tuple[Any, ...]:
+def decode_params(params: list[Any] | dict[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
+    if isinstance(params, dict):
+        return {name: decode_param(p) for name, p in params.items()}
     return tuple(decode_param(p) for p in params)
 
 
@@ -95,7 +98,7 @@ class Replay:
     path: str  # e.g. /bare/nested-documents
     root_key: str  # the query's (single) root field, e.g. "documents"
     sql: str  # as the driver received it
-    params: list[Any]  # encode_params() of the driver parameters
+    params: list[Any] | dict[str, Any]  # encode_params() of the driver parameters
     query: str = ""  # the GraphQL query it stands for (for the reader)
 
     def to_json(self) -> dict[str, Any]:
