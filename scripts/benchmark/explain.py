@@ -6,13 +6,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from gql.tenancy import TENANT_SETTING
 
-async def explain(engine: AsyncEngine, sql: str, params: Any) -> list[str]:
+
+async def explain(engine: AsyncEngine, sql: str, params: Any, tenant: str) -> list[str]:
+    """The plan, in a transaction scoped to `tenant` as the app's are: row-level
+    security's policies are part of every plan the app's role gets."""
     postgres = engine.dialect.name == "postgresql"
     prefix = "EXPLAIN (ANALYZE, BUFFERS) " if postgres else "EXPLAIN QUERY PLAN "
     async with engine.connect() as conn:
+        if postgres:
+            await conn.execute(
+                text(f"SELECT set_config('{TENANT_SETTING}', :tenant, true)"), {"tenant": tenant}
+            )
         rows = (await conn.exec_driver_sql(prefix + sql, params or ())).all()
         await conn.rollback()
     if postgres:

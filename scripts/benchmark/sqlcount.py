@@ -245,5 +245,7 @@ async def measure(
             for profile in report.targets.values():
                 for statement in profile.statements:
                     if statement.ms >= explain_ms:
-                        statement.plan = await explain(engine, statement.sql, statement.params)
+                        statement.plan = await explain(
+                            engine, statement.sql, statement.params, fixture.company_id
+                        )
     return report
