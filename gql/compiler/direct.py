@@ -189,6 +189,11 @@ def stop_observing(engine: AsyncEngine, observer: StatementObserver) -> None:
     _observers.get(engine.sync_engine, []).remove(observer)
 
 
+async def _sqlite_rows(driver: Any, statement: DriverStatement, *, one: bool) -> Any:
+    async with driver.execute(statement.sql, statement.params) as cursor:
+        return await (cursor.fetchone() if one else cursor.fetchall())
+
+
 # --- running -------------------------------------------------------------------------------
 
 
@@ -315,13 +320,12 @@ class DirectReads:
         self, driver: Any, access: Access, statements: list[DriverStatement]
     ) -> list[Any]:
         check, licenses, *compiled = statements
-        chosen = await (await driver.execute(check.sql, check.params)).fetchone()
+        chosen = await _sqlite_rows(driver, check, one=True)
         if not chosen or chosen[0] != access.company_id:
             return [chosen]  # nothing of the company's is read for a stale guess
-        licensed = await (await driver.execute(licenses.sql, licenses.params)).fetchall()
-        rows: list[Any] = [chosen, licensed]
+        rows: list[Any] = [chosen, await _sqlite_rows(driver, licenses, one=False)]
         for statement in compiled:
-            rows.append(await (await driver.execute(statement.sql, statement.params)).fetchone())
+            rows.append(await _sqlite_rows(driver, statement, one=True))
         return rows
 
     def _observed(self, sent: list[DriverStatement]) -> None:
