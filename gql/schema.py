@@ -9,6 +9,7 @@ from strawberry.tools import merge_types
 
 from gql.core import node_fields
 from gql.core.admission import Admission
+from gql.core.execution import LeafShortcutExecution
 from gql.core.limits import extensions
 from gql.core.scalars import SCALAR_OVERRIDES, name_bad_values
 from gql.domains.banking import schema as banking
@@ -47,6 +48,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         extensions=extensions(),
+        execution_context_class=LeafShortcutExecution,
         scalar_overrides=SCALAR_OVERRIDES,
         settings=settings,
     )
