@@ -13,6 +13,7 @@ error exactly as before.
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import GeneratorType
 from typing import Any
 
 from graphql import (
@@ -21,6 +22,7 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLScalarType,
+    GraphQLSchema,
     Undefined,
 )
 from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
@@ -30,6 +32,15 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 # What a leaf getter answers when the field must take the standard path.
 _STANDARD = object()
+
+# The metadata key of a field's direct resolver: `(row, graphql_info) -> value`, for a
+# field whose strawberry resolver needs nothing but the row and `info.context`.
+DIRECT = "ledgergraph.direct"
+
+# Classes whose instances are never awaitable (rows, Money, pages): graphql-core asks
+# for every value, and for a pydantic model `hasattr(value, "__await__")` goes through
+# its __getattr__ and an exception each time.
+_NEVER_AWAITABLE: set[type[Any]] = set()
 
 Leaf = Callable[[Any], Any]
 Plan = list[tuple[str, FieldDetailsList, Leaf | None]]
@@ -68,6 +79,38 @@ def _leaf_getter(field_def: GraphQLField) -> Leaf | None:
     return leaf
 
 
+def _by_class(is_awaitable: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    """`is_awaitable`, answered from the value's class once that class is known not to
+    be awaitable (neither `__await__` nor a generator: a class attribute either way)."""
+
+    def check(value: Any) -> bool:
+        cls = type(value)
+        if cls in _NEVER_AWAITABLE:
+            return False
+        if is_awaitable(value):
+            return True
+        if not hasattr(cls, "__await__") and not issubclass(cls, GeneratorType):
+            _NEVER_AWAITABLE.add(cls)
+        return False
+
+    return check
+
+
+def install_direct_resolvers(schema: GraphQLSchema) -> None:
+    """graphql-core calls each field's DIRECT resolver itself, skipping strawberry's
+    per-call wrapper (its Info, argument conversion and extension chain), for fields
+    without arguments or field extensions (permission classes), where that wrapper
+    does nothing."""
+    for graphql_type in schema.type_map.values():
+        if not isinstance(graphql_type, GraphQLObjectType):
+            continue
+        for field_def in graphql_type.fields.values():
+            field = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+            direct = (getattr(field, "metadata", None) or {}).get(DIRECT)
+            if direct is not None and not field.extensions and not field_def.args:
+                field_def.resolve = direct
+
+
 class LeafShortcutExecution(StrawberryGraphQLCoreExecutionContext):
     """graphql-core's executor (as strawberry configures it) whose `execute_fields`
     answers plain leaves directly (see the module's docstring)."""
@@ -79,6 +122,7 @@ class LeafShortcutExecution(StrawberryGraphQLCoreExecutionContext):
         self._plans: dict[int, tuple[GroupedFieldSet, Plan]] = {}
         manager = self.middleware_manager
         self._shortcuts = not (manager and manager.middlewares)
+        self.is_awaitable = _by_class(self.is_awaitable)
 
     def _plan(self, parent_type: GraphQLObjectType, fields: GroupedFieldSet) -> Plan:
         cached = self._plans.get(id(fields))

@@ -23,6 +23,7 @@ from sqlalchemy import ColumnElement
 from gql.auth.permissions import require_module
 from gql.compiler.sqlenv import request_env
 from gql.core.errors import NotFoundError
+from gql.core.execution import DIRECT
 from gql.core.inputs import find_row
 from gql.core.loaders import ComputedLoader, PageByForeignKeyLoader
 from gql.core.money import Money
@@ -126,7 +127,7 @@ def _edge_field(loader: type[Any], key_of: Callable[[Any], Any], spec: Any, **kw
         key = key_of(root)
         return None if key is None else settled(info.context.loaders.get(loader).load(key))
 
-    metadata = {SQL: spec, PREFETCH: Prefetch(loader, key_of, model)}
+    metadata = {SQL: spec, PREFETCH: Prefetch(loader, key_of, model), DIRECT: resolve}
     return strawberry.field(resolver=resolve, metadata=metadata, **kwargs)
 
 
@@ -170,7 +171,7 @@ def computed(spec: Computed, *, description: str | None = None) -> Any:
     def resolve(root: Any, info: strawberry.Info) -> Any:
         return settled(info.context.loaders.get(ComputedLoader).load(key_of(root)))
 
-    metadata = {SQL: spec, PREFETCH: Prefetch(ComputedLoader, key_of, None)}
+    metadata = {SQL: spec, PREFETCH: Prefetch(ComputedLoader, key_of, None), DIRECT: resolve}
     return strawberry.field(resolver=resolve, description=description, metadata=metadata)
 
 
@@ -190,11 +191,14 @@ def money(
             return _money_later(value, getattr(root, currency))
 
         metadata[PREFETCH] = Prefetch(ComputedLoader, key_of, None)
+        metadata[DIRECT] = resolve
     else:
         column = amount
 
         def resolve(root: Any) -> Money:  # a column: no await per row
             return Money(amount=getattr(root, column), currency=getattr(root, currency))
+
+        metadata[DIRECT] = lambda root, _info: resolve(root)
 
     return strawberry.field(resolver=resolve, description=description, metadata=metadata)
 
