@@ -106,8 +106,10 @@ def install_direct_resolvers(schema: GraphQLSchema) -> None:
             continue
         for field_def in graphql_type.fields.values():
             field = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
-            direct = (getattr(field, "metadata", None) or {}).get(DIRECT)
-            if direct is not None and not field.extensions and not field_def.args:
+            if field is None:
+                continue
+            direct = (field.metadata or {}).get(DIRECT)
+            if direct is not None and not field_def.args and not field.extensions:
                 field_def.resolve = direct
 
 
@@ -122,7 +124,7 @@ class LeafShortcutExecution(StrawberryGraphQLCoreExecutionContext):
         self._plans: dict[int, tuple[GroupedFieldSet, Plan]] = {}
         manager = self.middleware_manager
         self._shortcuts = not (manager and manager.middlewares)
-        self.is_awaitable = _by_class(self.is_awaitable)
+        self.is_awaitable = _by_class(self.is_awaitable)  # type: ignore[assignment]
 
     def _plan(self, parent_type: GraphQLObjectType, fields: GroupedFieldSet) -> Plan:
         cached = self._plans.get(id(fields))

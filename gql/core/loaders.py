@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
 from aiodataloader import DataLoader
-from sqlalchemy import ColumnElement, bindparam, select
+from sqlalchemy import BindParameter, ColumnElement, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gql.compiler.sqlenv import request_env
@@ -20,7 +20,7 @@ T = TypeVar("T")
 # A batch's keys: one expanding parameter, so each loader's statement is built once
 # (per class) and only its keys change, instead of coercing every key into a new
 # statement per batch.
-KEYS = bindparam("keys", expanding=True)
+KEYS: BindParameter[Any] = bindparam("keys", expanding=True)
 _STATEMENTS: dict[type[Any], Any] = {}
 
 
