@@ -9,6 +9,7 @@ from strawberry.tools import merge_types
 
 from gql.core import node_fields
 from gql.core.admission import Admission
+from gql.core.execution import LeafShortcutExecution, install_direct_resolvers
 from gql.core.limits import extensions
 from gql.core.scalars import SCALAR_OVERRIDES, name_bad_values
 from gql.domains.banking import schema as banking
@@ -30,6 +31,7 @@ Mutation = merge_types(
 class LedgerSchema(strawberry.Schema):
     def __init__(self, *args: Any, settings: Settings, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        install_direct_resolvers(self._schema)
         # One admission per schema: both read paths share its cache of outcomes.
         self.admission = Admission(self._schema, settings)
 
@@ -47,6 +49,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         extensions=extensions(),
+        execution_context_class=LeafShortcutExecution,
         scalar_overrides=SCALAR_OVERRIDES,
         settings=settings,
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import importlib
 import inspect
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, get_args, get_origin
@@ -22,11 +23,13 @@ from sqlalchemy import ColumnElement
 from gql.auth.permissions import require_module
 from gql.compiler.sqlenv import request_env
 from gql.core.errors import NotFoundError
+from gql.core.execution import DIRECT
 from gql.core.inputs import find_row
 from gql.core.loaders import ComputedLoader, PageByForeignKeyLoader
 from gql.core.money import Money
 from gql.core.ordering import order_clauses
 from gql.core.pagination import fetch_page
+from gql.core.prefetch import PREFETCH, Prefetch, prefetch_page, prefetch_row, settled
 from gql.core.relay import module_of, type_name_for
 
 SQL = "ledgergraph.sql"
@@ -114,24 +117,29 @@ def require_module_of(model: type[Any], info: strawberry.Info) -> None:
         require_module(info.context.viewer, module)
 
 
-def to_one(loader: type[Any], fk: str, *, description: str | None = None) -> Any:
-    async def resolve(root: Any, info: strawberry.Info) -> Any:
-        require_module_of(loader.model, info)
-        key = getattr(root, fk)
-        return None if key is None else await info.context.loaders.get(loader).load(key)
+def _edge_field(loader: type[Any], key_of: Callable[[Any], Any], spec: Any, **kwargs: Any) -> Any:
+    """An edge through `loader`: answered now when its value is already loaded (by
+    gql.core.prefetch, or earlier in the request), else awaited by graphql-core."""
+    model = loader.model
 
-    return strawberry.field(
-        resolver=resolve, description=description, metadata={SQL: ToOne(loader.model, fk)}
+    def resolve(root: Any, info: strawberry.Info) -> Any:
+        require_module_of(model, info)
+        key = key_of(root)
+        return None if key is None else settled(info.context.loaders.get(loader).load(key))
+
+    metadata = {SQL: spec, PREFETCH: Prefetch(loader, key_of, model), DIRECT: resolve}
+    return strawberry.field(resolver=resolve, metadata=metadata, **kwargs)
+
+
+def to_one(loader: type[Any], fk: str, *, description: str | None = None) -> Any:
+    return _edge_field(
+        loader, operator.attrgetter(fk), ToOne(loader.model, fk), description=description
     )
 
 
 def to_many(loader: type[Any], *, description: str | None = None) -> Any:
-    async def resolve(root: Any, info: strawberry.Info) -> Any:
-        require_module_of(loader.model, info)
-        return await info.context.loaders.get(loader).load(root.id)
-
     spec = ToMany(loader.model, loader.foreign_key, tuple(loader.order_by))
-    return strawberry.field(resolver=resolve, description=description, metadata={SQL: spec})
+    return _edge_field(loader, _row_id, spec, description=description)
 
 
 def to_one_by(loader: type[Any], *, description: str | None = None) -> Any:
@@ -139,21 +147,32 @@ def to_one_by(loader: type[Any], *, description: str | None = None) -> Any:
     gql.core.loaders.OneByForeignKeyLoader) is keyed by this row's id and declares
     `model`, `foreign_key`, `order_by` and `where(table)`."""
 
-    async def resolve(root: Any, info: strawberry.Info) -> Any:
-        require_module_of(loader.model, info)
-        return await info.context.loaders.get(loader).load(root.id)
-
     spec = ToOneBy(loader.model, loader.foreign_key, loader.where, tuple(loader.order_by))
-    return strawberry.field(resolver=resolve, description=description, metadata={SQL: spec})
+    return _edge_field(loader, _row_id, spec, description=description)
+
+
+def _row_id(row: Any) -> Any:
+    return row.id
+
+
+def _computed_key(spec: Computed) -> Callable[[Any], Any]:
+    """The ComputedLoader key of `spec` over a row."""
+
+    def key_of(row: Any) -> Any:
+        return (spec, type(row), row.id)
+
+    return key_of
 
 
 def computed(spec: Computed, *, description: str | None = None) -> Any:
     """A field answering `spec` for its row, on both read paths from the one expression."""
+    key_of = _computed_key(spec)
 
-    async def resolve(root: Any, info: strawberry.Info) -> Any:
-        return await load_computed(info, spec, root)
+    def resolve(root: Any, info: strawberry.Info) -> Any:
+        return settled(info.context.loaders.get(ComputedLoader).load(key_of(root)))
 
-    return strawberry.field(resolver=resolve, description=description, metadata={SQL: spec})
+    metadata = {SQL: spec, PREFETCH: Prefetch(ComputedLoader, key_of, None), DIRECT: resolve}
+    return strawberry.field(resolver=resolve, description=description, metadata=metadata)
 
 
 def money(
@@ -161,27 +180,31 @@ def money(
 ) -> Any:
     """A Money field: `amount` names a column, or is a Computed ("decimal") expression."""
     resolve: Callable[..., Any]
+    metadata: dict[str, Any] = {SQL: MoneyOf(amount, currency)}
     if isinstance(amount, Computed):
-        spec = amount
+        key_of = _computed_key(amount)
 
-        async def resolve(root: Any, info: strawberry.Info) -> Money:
-            value = await load_computed(info, spec, root)
-            return Money(amount=value, currency=getattr(root, currency))
+        def resolve(root: Any, info: strawberry.Info) -> Any:
+            value = info.context.loaders.get(ComputedLoader).load(key_of(root))
+            if value.done() and not value.cancelled():
+                return Money(amount=value.result(), currency=getattr(root, currency))
+            return _money_later(value, getattr(root, currency))
 
+        metadata[PREFETCH] = Prefetch(ComputedLoader, key_of, None)
+        metadata[DIRECT] = resolve
     else:
         column = amount
 
         def resolve(root: Any) -> Money:  # a column: no await per row
             return Money(amount=getattr(root, column), currency=getattr(root, currency))
 
-    return strawberry.field(
-        resolver=resolve, description=description, metadata={SQL: MoneyOf(amount, currency)}
-    )
+        metadata[DIRECT] = lambda root, _info: resolve(root)
+
+    return strawberry.field(resolver=resolve, description=description, metadata=metadata)
 
 
-async def load_computed(info: strawberry.Info, spec: Computed, root: Any) -> Any:
-
-    return await info.context.loaders.get(ComputedLoader).load((spec, type(root), root.id))
+async def _money_later(amount: Any, currency: str) -> Money:
+    return Money(amount=await amount, currency=currency)
 
 
 def python_only(
@@ -296,6 +319,7 @@ def root_connection(
             where=spec.filter_of(inputs.get("filter")),
             order=spec.order_of(order_value),
         )
+        await prefetch_page(info, page.rows)
         return connection.from_page(page)
 
     _connection_signature(resolve, connection, filter, order, root=False)
@@ -341,6 +365,7 @@ def connection_edge(
         filter_value = spec.filter_of(inputs.get("filter"))
         key = (root.id, args, filter_value, spec.order_of(inputs.get("order_by")))
         page = await ctx.loaders.get(loader).load(key)
+        await prefetch_page(info, page.rows)
         return connection_class().from_page(page)
 
     @functools.cache
@@ -373,6 +398,7 @@ def root_get(
         row = await find_row(info.context.session, model, id, type_name_for(model))
         if row is None:
             raise NotFoundError(what)
+        await prefetch_row(info, row)
         return row
 
     return strawberry.field(

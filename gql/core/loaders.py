@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
 from aiodataloader import DataLoader
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import BindParameter, ColumnElement, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gql.compiler.sqlenv import request_env
@@ -16,6 +16,19 @@ from gql.core.pagination import Page, PageArgs, fetch_pages
 from gql.tenancy import mapped_table, tenant_table
 
 T = TypeVar("T")
+
+# A batch's keys: one expanding parameter, so each loader's statement is built once
+# (per class) and only its keys change, instead of coercing every key into a new
+# statement per batch.
+KEYS: BindParameter[Any] = bindparam("keys", expanding=True)
+_STATEMENTS: dict[type[Any], Any] = {}
+
+
+def _statement(loader: type[Any], build: Any) -> Any:
+    stmt = _STATEMENTS.get(loader)
+    if stmt is None:
+        stmt = _STATEMENTS[loader] = build()
+    return stmt
 
 
 class ByIdLoader(DataLoader[str, Any], Generic[T]):
@@ -28,7 +41,8 @@ class ByIdLoader(DataLoader[str, Any], Generic[T]):
         self.session = session
 
     async def batch_load_fn(self, keys: Sequence[str]) -> list[T | None]:
-        rows = (await self.session.scalars(select(self.model).where(self.model.id.in_(keys)))).all()
+        stmt = _statement(type(self), lambda: select(self.model).where(self.model.id.in_(KEYS)))
+        rows = (await self.session.scalars(stmt, {"keys": list(keys)})).all()
         by_id = {row.id: row for row in rows}
         return [by_id.get(key) for key in keys]
 
@@ -45,11 +59,14 @@ class ByForeignKeyLoader(DataLoader[str, Any], Generic[T]):
         self.session = session
 
     async def batch_load_fn(self, keys: Sequence[str]) -> list[list[T]]:
-        column = getattr(self.model, self.foreign_key)
-        order = [getattr(self.model, name) for name in self.order_by]
-        stmt = select(self.model).where(column.in_(keys)).order_by(column, *order)
+        def build() -> Any:
+            column = getattr(self.model, self.foreign_key)
+            order = [getattr(self.model, name) for name in self.order_by]
+            return select(self.model).where(column.in_(KEYS)).order_by(column, *order)
+
         grouped: dict[str, list[T]] = defaultdict(list)
-        for row in (await self.session.scalars(stmt)).all():
+        stmt = _statement(type(self), build)
+        for row in (await self.session.scalars(stmt, {"keys": list(keys)})).all():
             grouped[getattr(row, self.foreign_key)].append(row)
         return [grouped.get(key, []) for key in keys]
 
@@ -73,15 +90,18 @@ class OneByForeignKeyLoader(DataLoader[str, Any], Generic[T]):
         self.session = session
 
     async def batch_load_fn(self, keys: Sequence[str]) -> list[T | None]:
-        column = getattr(self.model, self.foreign_key)
-        order = [getattr(self.model, name) for name in self.order_by]
-        stmt = (
-            select(self.model)
-            .where(column.in_(keys), *self.where(mapped_table(self.model)))
-            .order_by(column, *order)
-        )
+        def build() -> Any:  # (`where` is fixed conditions over the table)
+            column = getattr(self.model, self.foreign_key)
+            order = [getattr(self.model, name) for name in self.order_by]
+            return (
+                select(self.model)
+                .where(column.in_(KEYS), *self.where(mapped_table(self.model)))
+                .order_by(column, *order)
+            )
+
         first: dict[str, T] = {}
-        for row in (await self.session.scalars(stmt)).all():
+        stmt = _statement(type(self), build)
+        for row in (await self.session.scalars(stmt, {"keys": list(keys)})).all():
             first.setdefault(getattr(row, self.foreign_key), row)
         return [first.get(key) for key in keys]
 
