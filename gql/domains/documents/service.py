@@ -849,8 +849,9 @@ class _LineRefs:
 
 
 async def _line_references(session: AsyncSession, lines: list[LineIn]) -> _LineRefs:
-    """Every item, variant and tax the lines name, loaded in three statements; a line
-    naming one the tenant does not have is refused with its position."""
+    """Every item (with its default tax), variant and tax the lines name, in at most
+    three statements (taxes only for those no item brought); a line naming one the
+    tenant does not have is refused with its position."""
     wanted: dict[str, dict[str, str | None]] = {"item_id": {}, "variant_id": {}, "tax_id": {}}
     types = {"item_id": "Item", "variant_id": "ItemVariant", "tax_id": "Tax"}
     for line in lines:
@@ -858,12 +859,27 @@ async def _line_references(session: AsyncSession, lines: list[LineIn]) -> _LineR
             ref = getattr(line, key)
             if ref is not None:
                 wanted[key][ref] = decode_id(ref, types[key])
-    found: dict[str, dict[str, Any]] = {}
-    for key, model in (("item_id", Item), ("variant_id", ItemVariant), ("tax_id", Tax)):
-        ids = [pk for pk in wanted[key].values() if pk]
-        rows = (await session.scalars(select(model).where(model.id.in_(ids)))).all() if ids else []
-        by_pk = {row.id: row for row in rows}
-        found[key] = {ref: by_pk[pk] for ref, pk in wanted[key].items() if pk in by_pk}
+    by_pk: dict[str, dict[str, Any]] = {"item_id": {}, "variant_id": {}, "tax_id": {}}
+    item_ids = [pk for pk in wanted["item_id"].values() if pk]
+    if item_ids:
+        stmt = (
+            select(Item, Tax)
+            .outerjoin(Tax, col(Tax.id) == col(Item.tax_id))
+            .where(col(Item.id).in_(item_ids))
+        )
+        for row, default_tax in (await session.execute(stmt)).all():
+            by_pk["item_id"][row.id] = row
+            if default_tax is not None:
+                by_pk["tax_id"][default_tax.id] = default_tax
+    for key, model in (("variant_id", ItemVariant), ("tax_id", Tax)):
+        ids = [pk for pk in wanted[key].values() if pk and pk not in by_pk[key]]
+        if ids:
+            for found_row in (await session.scalars(select(model).where(model.id.in_(ids)))).all():
+                by_pk[key][found_row.id] = found_row
+    found = {
+        key: {ref: by_pk[key][pk] for ref, pk in refs.items() if pk in by_pk[key]}
+        for key, refs in wanted.items()
+    }
     errors: list[FieldError] = []
     for position, line in enumerate(lines):
         for key, what in types.items():
@@ -886,20 +902,9 @@ async def _line_references(session: AsyncSession, lines: list[LineIn]) -> _LineR
             )
     if errors:
         raise UserInputError(errors)
-    items = {r.id: r for r in found["item_id"].values()}
-    variants = {r.id: r for r in found["variant_id"].values()}
-    taxes = {r.id: r for r in found["tax_id"].values()}
-    # Items' default taxes may not be among the taxes the lines named.
-    missing_tax_ids = {i.tax_id for i in items.values() if i.tax_id and i.tax_id not in taxes}
-    if missing_tax_ids:
-        for tax in (await session.scalars(select(Tax).where(Tax.id.in_(missing_tax_ids)))).all():
-            taxes[tax.id] = tax
-    # Lines refer to items by the ref the client sent; index by both.
-    items_by_ref = {**items, **found["item_id"]}
-    variants_by_ref = {**variants, **found["variant_id"]}
-    taxes_by_ref = {**taxes, **found["tax_id"]}
+    # Lines refer to rows by the ref the client sent, an item to its tax by id: index by both.
     return _LineRefs(
-        items=items_by_ref,
-        variants=variants_by_ref,
-        taxes=taxes_by_ref,
+        items={**by_pk["item_id"], **found["item_id"]},
+        variants={**by_pk["variant_id"], **found["variant_id"]},
+        taxes={**by_pk["tax_id"], **found["tax_id"]},
     )
