@@ -104,6 +104,32 @@ async def test_invoice_totals_follow_the_rules_exactly(api):
     assert doc["status"] == "DRAFT" and doc["number"] == "INV-00001"
 
 
+async def test_the_create_payload_is_the_document_as_read_back(api):
+    # given items with default prices and taxes (one withheld), and a variant
+    owner = await api.register()
+    vat = await api.tax(owner, rate="17.5")
+    withheld = await api.tax(owner, rate="5", type="WITHHOLDING")
+    item = await api.item(owner, salePrice="12.5", taxId=vat["id"])
+    plain = await api.item(owner, salePrice="3")
+    contact_id = await _customer(api, owner)
+    # when a document is created from them (the payload answers from what was written)
+    lines = [
+        {"itemId": item["id"], "quantity": "3", "discountRate": "12.5"},
+        {"itemId": plain["id"], "taxId": withheld["id"], "discountAmount": "0.5"},
+        {"name": "Labour", "quantity": "1.5", "unitPrice": "40.1", "taxId": vat["id"]},
+    ]
+    created = await api.mutate(
+        "documentCreate",
+        CREATE,
+        {"kind": "INVOICE", "contactId": contact_id, "shipping": "4.99", "lines": lines},
+        owner,
+    )
+    # then it is exactly what reading the document answers, lines in order
+    read = await api.data(GET, {"id": created["document"]["id"]}, owner)
+    assert created["document"] == read["document"]
+    assert [line["position"] for line in created["document"]["lines"]] == [0, 1, 2]
+
+
 async def test_numbers_follow_a_series_per_kind_and_company(api):
     owner, other = await api.register(), await api.register()
     customer = await _customer(api, owner)

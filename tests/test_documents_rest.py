@@ -28,6 +28,33 @@ async def test_create_returns_201_with_populated_contact_and_items(api):
     assert data["total"] == 25 and data["amountDue"] == 25 and data["dueDate"] == "2030-01-31"
 
 
+async def test_create_answers_exactly_what_reading_the_document_answers(api):
+    # given items with default prices and taxes, and lines that name taxes and discounts
+    owner = await api.register()
+    contact = await api.contact(owner, name="Acme Ltd")
+    vat = await api.tax(owner, rate="17.5")
+    withheld = await api.tax(owner, rate="5", type="WITHHOLDING")
+    widget = await api.item(owner, salePrice="12.5", taxId=vat["id"])
+    plain = await api.item(owner, salePrice="3")
+    items = [
+        {"item": widget["id"], "quantity": 3, "discountRate": 12.5},
+        {"item": plain["id"], "tax": withheld["id"], "discountAmount": 0.5},
+        {"name": "Labour", "quantity": 1.5, "price": 40.1, "tax": vat["id"]},
+    ]
+    # when the document is created
+    r = await _create(api, owner, contact["id"], items=items, discountRate=10, shipping=4.99)
+    assert r.status_code == 201, r.text
+    created = r.json(parse_float=str)["data"]  # "0.30" and "0.3" stay apart
+    # then the answer is the document as it is read back, to the last digit
+    read = await api.rest("GET", f"/api/documents/{created['id']}", owner)
+    assert created == read.json(parse_float=str)["data"]
+    assert [line["item"] and line["item"]["name"] for line in created["items"]] == [
+        widget["name"],
+        plain["name"],
+        None,
+    ]
+
+
 async def test_money_is_an_exact_json_number(api):
     owner = await api.register()
     contact = await api.contact(owner)

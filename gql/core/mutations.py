@@ -68,6 +68,7 @@ class MutationSpec:
     field: str | None
     returns: Returns
     takes: tuple[str, ...]  # the ARGUMENTS `run` declares
+    answer: Callable[[Any, Any], Any] | None = None
 
     async def resolve(self, context: Any, input: Any) -> Any:
         data = input_to_dict(input)
@@ -87,6 +88,8 @@ class MutationSpec:
             # What loaders hold was read before this write (or its rollback); the
             # payload and any later mutation of the operation read afresh.
             context.loaders.clear()
+        if self.answer is not None:
+            result = self.answer(result, context.loaders)
         return self.payload(**self._payload_fields(result))
 
     def _payload_fields(self, result: Any) -> dict[str, Any]:
@@ -104,6 +107,7 @@ def mutation(
     field: str | None = None,
     returns: Returns = "row",
     description: str | None = None,
+    answer: Callable[[Any, Any], Any] | None = None,
 ) -> Any:
     """The Mutation field `(input: <input>): <payload>`.
 
@@ -112,10 +116,12 @@ def mutation(
     (`returns="deleted_id"`: the deleted row's global id); with no `field`, `run`
     returns the payload's fields itself. A UserInputError rolls everything back and
     becomes `payload(user_errors=...)`. `permission` is required: who may run a write
-    is never left to a default."""
+    is never left to a default. `answer(result, loaders)`, when given, makes the
+    committed result into what goes into the payload, priming the request's (fresh)
+    loaders with rows the write holds already, so the payload does not read them back."""
     if field is None and returns != "row":
         raise TypeError("returns='deleted_id' needs the payload field to put the id in")
-    spec = MutationSpec(input, payload, run, field, returns, _arguments_of(run, input))
+    spec = MutationSpec(input, payload, run, field, returns, _arguments_of(run, input), answer)
 
     async def resolve(info: Any, input: Any) -> Any:  # `input`: the GraphQL argument's name
         return await spec.resolve(info.context, input)

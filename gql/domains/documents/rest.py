@@ -20,7 +20,7 @@ from gql.domains.companies.modules import ModuleAlias
 from gql.domains.contacts.models import Contact
 from gql.domains.documents import service
 from gql.domains.documents.computed import DERIVED
-from gql.domains.documents.models import Document, DocumentKind, DocumentStatus
+from gql.domains.documents.models import Document, DocumentKind, DocumentLine, DocumentStatus
 from gql.domains.documents.schema import DOCUMENTS
 from gql.rest.numbors import (
     RestContext,
@@ -107,6 +107,17 @@ async def document_detail(ctx: RestContext, doc: Document) -> dict[str, Any]:
             for i in (await ctx.session.scalars(select(Item).where(Item.id.in_(item_ids)))).all()
         }
     contact = (await contacts_by_id(ctx, {doc.contact_id})).get(doc.contact_id)
+    return await detail_json(ctx, doc, lines, items, contact)
+
+
+async def detail_json(
+    ctx: RestContext,
+    doc: Document,
+    lines: list[DocumentLine],
+    items: dict[str, Item],
+    contact: Contact | None,
+) -> dict[str, Any]:
+    """`document_detail` from the rows it shows."""
     line_json = []
     for line in lines:
         item = items.get(line.item_id) if line.item_id else None
@@ -139,8 +150,10 @@ async def list_documents(ctx: RestContext) -> Response:
 
 @endpoint(module=MODULE, write=True, names=BODY_NAMES)
 async def create_document(ctx: RestContext) -> Response:
-    doc = await service.create_document(session=ctx.session, data=await ctx.body())
-    return ok(await document_detail(ctx, doc), 201)
+    new = await service.create_document_with_lines(session=ctx.session, data=await ctx.body())
+    # Answered from what was just written and read, not read again.
+    detail = await detail_json(ctx, new.document, new.lines, new.items, new.contact)
+    return ok(detail, 201)
 
 
 @endpoint(module=MODULE)

@@ -8,10 +8,12 @@ from typing import Any
 import strawberry
 
 from gql.auth.permissions import module_read, module_write
+from gql.context import Loaders
 from gql.core.graph import RootConnection, root_connection, root_get
 from gql.core.mutations import mutation
 from gql.db.engine import RequestSession
 from gql.domains.documents import service
+from gql.domains.documents.loaders import DocumentLinesByDocumentIdLoader
 from gql.domains.documents.models import Document, DocumentKind
 from gql.domains.documents.types import (
     MODULE,
@@ -44,6 +46,12 @@ def _converting(*, kinds: set[str] | None) -> Callable[..., Awaitable[dict[str, 
     return convert
 
 
+def _new_document(new: service.NewDocument, loaders: Loaders) -> Document:
+    """The payload's document, its lines as just written (not read back)."""
+    loaders.get(DocumentLinesByDocumentIdLoader).prime(new.document.id, new.lines)
+    return new.document
+
+
 DOCUMENTS = RootConnection(Document, filter_of, order_of, service.ORDER_COLUMNS)
 
 
@@ -72,7 +80,8 @@ class Mutation:
         input=DocumentCreateInput,
         payload=DocumentPayload,
         field="document",
-        run=service.create_document,
+        run=service.create_document_with_lines,
+        answer=_new_document,
         permission=WRITE,
         description="Create a draft document with its lines.",
     )

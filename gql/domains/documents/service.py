@@ -26,15 +26,16 @@ from typing import Any
 
 from pydantic import Field, model_validator
 from pydantic.alias_generators import to_camel
-from sqlalchemy import ColumnElement, delete, select, update
+from sqlalchemy import ColumnElement, delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from gql.compiler.sqlenv import SqlEnv
 from gql.core.claims import claim
-from gql.core.errors import ErrorCode, FieldError, UserInputError
+from gql.core.errors import ErrorCode, FieldError, UserInputError, not_found
 from gql.core.graph import Computed
-from gql.core.ids import decode_id
-from gql.core.inputs import InputModel, find_row, require_not_null, require_row, validate, wire_name
+from gql.core.ids import decode_id, new_id
+from gql.core.inputs import InputModel, require_not_null, validate, wire_name
 from gql.core.loaders import computed_values
 from gql.core.search import contains_any
 from gql.db.columns import utcnow
@@ -221,10 +222,23 @@ async def get_document(
 ) -> Document:
     """The tenant's document `id`. With `kinds`, a document of another kind is not
     found either (an estimate's path never answers for an invoice)."""
-    doc = await find_row(session, Document, id, "Document")
-    if doc is None or (kinds is not None and doc.kind not in kinds):
+    return (await _document_with(session, id, kinds, path))[0]
+
+
+async def _document_with(
+    session: AsyncSession,
+    id: str,
+    kinds: set[str] | None,
+    path: tuple[str, ...],
+    *columns: ColumnElement[Any],
+) -> tuple[Any, ...]:
+    """`get_document`'s document, with `columns` (SQL over it) in the same statement."""
+    pk = decode_id(id, "Document") if id else None
+    stmt = select(Document, *columns).where(col(Document.id) == pk)
+    row = (await session.execute(stmt)).first() if pk else None
+    if row is None or (kinds is not None and row[0].kind not in kinds):
         raise UserInputError.single(path, f"{_what(kinds)} not found", ErrorCode.NOT_FOUND)
-    return doc
+    return tuple(row)
 
 
 def _what(kinds: set[str] | None) -> str:
@@ -244,27 +258,41 @@ async def lines_of(session: AsyncSession, document_id: str) -> list[DocumentLine
 # --- writing ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class NewDocument:
+    """A document just written, with what writing it read: all a REST answer shows."""
+
+    document: Document
+    lines: list[DocumentLine]
+    contact: Contact
+    items: dict[str, Item]  # the lines' items, by id
+
+
 async def create_document(*, session: AsyncSession, data: dict[str, Any]) -> Document:
+    return (await create_document_with_lines(session=session, data=data)).document
+
+
+async def create_document_with_lines(*, session: AsyncSession, data: dict[str, Any]) -> NewDocument:
+    """A draft and its lines, totals computed before anything is written: one INSERT
+    for the document (with its totals), one for all its lines."""
     payload = validate(DocumentCreate, data)
     kind = DocumentKind(payload.kind)
-    contact = await _contact_for(session, kind, payload.contact_id)
-    company = await session.scalar(select(Company).where(Company.id == contact.company_id))
-    assert company is not None
+    contact, base_currency = await _contact_for(session, kind, payload.contact_id)
     invoice = await _credited_invoice(session, kind, payload.invoice_id, contact.id)
     if invoice is not None:
         currency_code, rate = _credit_currency(
             invoice, payload.currency_code, payload.currency_rate
         )
     else:
-        currency_code = payload.currency_code or contact.currency_code or company.base_currency
-        rate = await _currency_rate(
-            session, currency_code, payload.currency_rate, company.base_currency
-        )
+        currency_code = payload.currency_code or contact.currency_code or base_currency
+        rate = await _currency_rate(session, currency_code, payload.currency_rate, base_currency)
     issue_date = payload.issue_date or date.today()
     _check_dates(kind.value, issue_date, payload.due_date, payload.expiry_date)
+    doc_id = new_id()
+    lines, items = await _line_rows(session, kind.value, doc_id, payload.lines or [])
     doc = Document(
+        id=doc_id,
         kind=kind.value,
-        number=await next_number(session, kind),
         contact_id=contact.id,
         issue_date=issue_date,
         due_date=payload.due_date,
@@ -279,11 +307,13 @@ async def create_document(*, session: AsyncSession, data: dict[str, Any]) -> Doc
         notes=payload.notes,
         terms=payload.terms,
     )
+    _apply_totals(doc, lines)
+    # Numbered once the input is known to be good: the series' row is the first write.
+    doc.number = await next_number(session, kind)
     session.add(doc)
-    await session.flush()
-    await _write_lines(session, doc, payload.lines or [])
-    await session.flush()
-    return doc
+    session.add_all(lines)
+    await session.flush()  # the document's INSERT, then its lines' (the unit of work orders them)
+    return NewDocument(doc, lines, contact, items)
 
 
 async def update_document(*, session: AsyncSession, id: str, data: dict[str, Any]) -> Document:
@@ -311,9 +341,8 @@ async def update_document(*, session: AsyncSession, id: str, data: dict[str, Any
         DocumentUpdate, values, "contact_id", "issue_date", "currency_code", "shipping"
     )
     if "contact_id" in values:
-        doc.contact_id = (
-            await _contact_for(session, DocumentKind(doc.kind), values.pop("contact_id"))
-        ).id
+        contact, _ = await _contact_for(session, DocumentKind(doc.kind), values.pop("contact_id"))
+        doc.contact_id = contact.id
     if "invoice_id" in values:
         ref = values.pop("invoice_id")
         invoice = await _credited_invoice(session, DocumentKind(doc.kind), ref, doc.contact_id)
@@ -344,7 +373,9 @@ async def update_document(*, session: AsyncSession, id: str, data: dict[str, Any
     _check_dates(doc.kind, doc.issue_date, doc.due_date, doc.expiry_date)
     if "lines" in payload.model_fields_set:
         await session.execute(delete(DocumentLine).where(DocumentLine.document_id == doc.id))
-        await _write_lines(session, doc, payload.lines or [])
+        lines, _ = await _line_rows(session, doc.kind, doc.id, payload.lines or [])
+        _apply_totals(doc, lines)
+        session.add_all(lines)
     else:
         await _recompute(session, doc)
     await session.flush()
@@ -354,12 +385,14 @@ async def update_document(*, session: AsyncSession, id: str, data: dict[str, Any
 async def issue_document(*, session: AsyncSession, id: str) -> Document:
     """draft -> sent. Invoices, bills and credit notes post their voucher in the same
     transaction; a credit note against an invoice is applied to it first."""
-    doc = await get_document(session=session, id=id)
+    has_lines = exists().where(col(DocumentLine.document_id) == col(Document.id))
+    found = await _document_with(session, id, None, ("id",), has_lines)
+    doc = found[0]
     if doc.status != DocumentStatus.DRAFT.value:
         raise UserInputError.single(
             "id", f"Only a draft can be issued; this one is {doc.status}", ErrorCode.INVALID_STATE
         )
-    if not await lines_of(session, doc.id):
+    if not found[1]:
         raise UserInputError.single(
             "lines", "A document needs at least one line to be issued", ErrorCode.INVALID_STATE
         )
@@ -560,9 +593,8 @@ async def convert_document(
         )
         for line in await lines_of(session, source.id)
     ]
-    session.add_all(lines)
-    await session.flush()
     _apply_totals(doc, lines)
+    session.add_all(lines)
     await session.flush()
     await reload_document(session, doc.id)
     return doc, source
@@ -653,6 +685,9 @@ async def next_number(session: AsyncSession, kind: DocumentKind) -> str:
         .where(NumberSeries.kind == kind.value)
         .values(next_number=NumberSeries.next_number + 1)
         .returning(NumberSeries.next_number, NumberSeries.prefix)
+        # No loaded series row to keep in step (evaluating the WHERE in Python costs
+        # as much as the statement).
+        .execution_options(synchronize_session=False)
     )
     row = (await session.execute(stmt)).first()
     if row is None:
@@ -683,33 +718,46 @@ def _check_dates(
             raise UserInputError.single("expiryDate", "must not be before issueDate")
 
 
-async def _contact_for(session: AsyncSession, kind: DocumentKind, ref: str) -> Contact:
-    contact = await require_row(session, Contact, ref, path=("contactId",), what="Contact")
+async def _contact_for(session: AsyncSession, kind: DocumentKind, ref: str) -> tuple[Contact, str]:
+    """The contact `ref` of a document of `kind`, and its company's base currency (one
+    statement)."""
+    pk = decode_id(ref, "Contact")
+    stmt = (
+        select(Contact, col(Company.base_currency))
+        .join(Company, col(Company.id) == col(Contact.company_id))
+        .where(col(Contact.id) == pk)
+    )
+    row = (await session.execute(stmt)).first() if pk else None
+    if row is None:
+        raise not_found(("contactId",), "Contact")
+    contact, base_currency = row
     wanted = ContactType.CUSTOMER.value if kind.value in SALES_KINDS else ContactType.SUPPLIER.value
     if contact.type not in (wanted, ContactType.BOTH.value):
         raise UserInputError.single(
             "contactId", f"must be a {wanted} for a {kind.value.replace('_', ' ')}"
         )
-    return contact
+    return contact, base_currency
 
 
 async def _currency_rate(
     session: AsyncSession, code: str, given: Decimal | None, base: str
 ) -> Decimal:
+    if code == base:  # needs no currency row
+        return BASE_RATE if given is None else given
     currency = await session.scalar(select(Currency).where(Currency.code == code))
-    if currency is None and code != base:
+    if currency is None:
         raise UserInputError.single("currencyCode", "Currency not found", ErrorCode.NOT_FOUND)
-    if given is not None:
-        return given
-    if code == base:
-        return BASE_RATE
-    assert currency is not None
-    return currency.rate
+    return currency.rate if given is None else given
 
 
-async def _write_lines(session: AsyncSession, doc: Document, lines: list[LineIn]) -> None:
+async def _line_rows(
+    session: AsyncSession, kind: str, document_id: str, lines: list[LineIn]
+) -> tuple[list[DocumentLine], dict[str, Item]]:
+    """The rows of a document's `lines`, priced and taxed, not yet written; and their
+    items by id. Refused with every bad line's position."""
     refs = await _line_references(session, lines)
     rows: list[DocumentLine] = []
+    errors: list[FieldError] = []
     for position, line in enumerate(lines):
         item = refs.items.get(line.item_id) if line.item_id else None
         variant = refs.variants.get(line.variant_id) if line.variant_id else None
@@ -717,10 +765,25 @@ async def _write_lines(session: AsyncSession, doc: Document, lines: list[LineIn]
         tax = refs.taxes.get(tax_id) if tax_id else None
         price = line.unit_price
         if price is None:
-            price = _default_price(doc.kind, item, variant)
+            price = _default_price(kind, item, variant)
+        tax_rate = tax.rate if tax else NO_TAX
+        amounts = line_amounts(
+            quantity=line.quantity,
+            unit_price=price,
+            discount_rate=line.discount_rate,
+            discount_amount=line.discount_amount,
+            tax_rate=tax_rate,
+            withholding=bool(tax and tax.type == TaxType.WITHHOLDING.value),
+        )
+        if amounts.net < 0:
+            errors.append(
+                FieldError(
+                    ("lines", str(position), "discountAmount"), "is larger than the line amount"
+                )
+            )
         rows.append(
             DocumentLine(
-                document_id=doc.id,
+                document_id=document_id,
                 position=position,
                 item_id=item.id if item else None,
                 variant_id=variant.id if variant else None,
@@ -738,32 +801,14 @@ async def _write_lines(session: AsyncSession, doc: Document, lines: list[LineIn]
                 unit_price=price,
                 discount_rate=line.discount_rate,
                 discount_amount=line.discount_amount,
-                tax_rate=tax.rate if tax else NO_TAX,
+                tax_rate=tax_rate,
+                net=amounts.net,
+                tax_amount=amounts.tax,
             )
         )
-    errors: list[FieldError] = []
-    for position, row in enumerate(rows):
-        tax = refs.taxes.get(row.tax_id) if row.tax_id else None
-        amounts = line_amounts(
-            quantity=row.quantity,
-            unit_price=row.unit_price,
-            discount_rate=row.discount_rate,
-            discount_amount=row.discount_amount,
-            tax_rate=row.tax_rate,
-            withholding=bool(tax and tax.type == TaxType.WITHHOLDING.value),
-        )
-        if amounts.net < 0:
-            errors.append(
-                FieldError(
-                    ("lines", str(position), "discountAmount"), "is larger than the line amount"
-                )
-            )
-        row.net, row.tax_amount = amounts.net, amounts.tax
     if errors:
         raise UserInputError(errors)
-    session.add_all(rows)
-    await session.flush()
-    _apply_totals(doc, rows)
+    return rows, {row.item_id: refs.items[row.item_id] for row in rows if row.item_id}
 
 
 async def _recompute(session: AsyncSession, doc: Document) -> None:
@@ -804,8 +849,9 @@ class _LineRefs:
 
 
 async def _line_references(session: AsyncSession, lines: list[LineIn]) -> _LineRefs:
-    """Every item, variant and tax the lines name, loaded in three statements; a line
-    naming one the tenant does not have is refused with its position."""
+    """Every item (with its default tax), variant and tax the lines name, in at most
+    three statements (taxes only for those no item brought); a line naming one the
+    tenant does not have is refused with its position."""
     wanted: dict[str, dict[str, str | None]] = {"item_id": {}, "variant_id": {}, "tax_id": {}}
     types = {"item_id": "Item", "variant_id": "ItemVariant", "tax_id": "Tax"}
     for line in lines:
@@ -813,12 +859,27 @@ async def _line_references(session: AsyncSession, lines: list[LineIn]) -> _LineR
             ref = getattr(line, key)
             if ref is not None:
                 wanted[key][ref] = decode_id(ref, types[key])
-    found: dict[str, dict[str, Any]] = {}
-    for key, model in (("item_id", Item), ("variant_id", ItemVariant), ("tax_id", Tax)):
-        ids = [pk for pk in wanted[key].values() if pk]
-        rows = (await session.scalars(select(model).where(model.id.in_(ids)))).all() if ids else []
-        by_pk = {row.id: row for row in rows}
-        found[key] = {ref: by_pk[pk] for ref, pk in wanted[key].items() if pk in by_pk}
+    by_pk: dict[str, dict[str, Any]] = {"item_id": {}, "variant_id": {}, "tax_id": {}}
+    item_ids = [pk for pk in wanted["item_id"].values() if pk]
+    if item_ids:
+        stmt = (
+            select(Item, Tax)
+            .outerjoin(Tax, col(Tax.id) == col(Item.tax_id))
+            .where(col(Item.id).in_(item_ids))
+        )
+        for row, default_tax in (await session.execute(stmt)).all():
+            by_pk["item_id"][row.id] = row
+            if default_tax is not None:
+                by_pk["tax_id"][default_tax.id] = default_tax
+    for key, model in (("variant_id", ItemVariant), ("tax_id", Tax)):
+        ids = [pk for pk in wanted[key].values() if pk and pk not in by_pk[key]]
+        if ids:
+            for found_row in (await session.scalars(select(model).where(model.id.in_(ids)))).all():
+                by_pk[key][found_row.id] = found_row
+    found = {
+        key: {ref: by_pk[key][pk] for ref, pk in refs.items() if pk in by_pk[key]}
+        for key, refs in wanted.items()
+    }
     errors: list[FieldError] = []
     for position, line in enumerate(lines):
         for key, what in types.items():
@@ -841,20 +902,9 @@ async def _line_references(session: AsyncSession, lines: list[LineIn]) -> _LineR
             )
     if errors:
         raise UserInputError(errors)
-    items = {r.id: r for r in found["item_id"].values()}
-    variants = {r.id: r for r in found["variant_id"].values()}
-    taxes = {r.id: r for r in found["tax_id"].values()}
-    # Items' default taxes may not be among the taxes the lines named.
-    missing_tax_ids = {i.tax_id for i in items.values() if i.tax_id and i.tax_id not in taxes}
-    if missing_tax_ids:
-        for tax in (await session.scalars(select(Tax).where(Tax.id.in_(missing_tax_ids)))).all():
-            taxes[tax.id] = tax
-    # Lines refer to items by the ref the client sent; index by both.
-    items_by_ref = {**items, **found["item_id"]}
-    variants_by_ref = {**variants, **found["variant_id"]}
-    taxes_by_ref = {**taxes, **found["tax_id"]}
+    # Lines refer to rows by the ref the client sent, an item to its tax by id: index by both.
     return _LineRefs(
-        items=items_by_ref,
-        variants=variants_by_ref,
-        taxes=taxes_by_ref,
+        items={**by_pk["item_id"], **found["item_id"]},
+        variants={**by_pk["variant_id"], **found["variant_id"]},
+        taxes={**by_pk["tax_id"], **found["tax_id"]},
     )

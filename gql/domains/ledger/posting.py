@@ -19,6 +19,7 @@ from gql.domains.ledger.service import (
     reverse_voucher,
     signed_lines,
     system_account,
+    system_accounts,
     vouchers_of,
 )
 
@@ -41,7 +42,8 @@ async def post_document(session: AsyncSession, doc: Any) -> Voucher | None:
     }.get(doc.kind)
     if keys is None or total == 0:
         return None
-    entries = [((await system_account(session, key)).id, amount) for key, amount in keys]
+    accounts = await system_accounts(session, (key for key, _ in keys))
+    entries = [(accounts[key].id, amount) for key, amount in keys]
     label = doc.kind.replace("_", " ")
     return await post_voucher(
         session,
@@ -50,6 +52,7 @@ async def post_document(session: AsyncSession, doc: Any) -> Voucher | None:
         lines=signed_lines(entries, contact_id=doc.contact_id),
         source_type=SourceType.DOCUMENT,
         source_id=doc.id,
+        accounts=accounts.values(),
     )
 
 

@@ -87,10 +87,22 @@ def default_year_for(today: date) -> FinancialYear:
 
 
 async def system_account(session: AsyncSession, key: str) -> LedgerAccount:
-    account = await session.scalar(select(LedgerAccount).where(LedgerAccount.system_key == key))
-    if account is None:  # the standard chart always has it; a broken chart is a bug
-        raise RuntimeError(f"the chart of accounts has no {key!r} account")
-    return account
+    return (await system_accounts(session, [key]))[key]
+
+
+async def system_accounts(session: AsyncSession, keys: Iterable[str]) -> dict[str, LedgerAccount]:
+    """The accounts automatic postings use, by key, in one statement."""
+    wanted = set(keys)
+    found = {
+        account.system_key: account
+        for account in (
+            await session.scalars(select(LedgerAccount).where(LedgerAccount.system_key.in_(wanted)))  # type: ignore[union-attr]
+        ).all()
+    }
+    missing = wanted - found.keys()
+    if missing:  # the standard chart always has them; a broken chart is a bug
+        raise RuntimeError(f"the chart of accounts has no {sorted(missing)!r} account")
+    return found  # type: ignore[return-value]
 
 
 class LedgerAccountCreate(InputModel):
@@ -155,10 +167,7 @@ def _slug(name: str) -> str:
 async def year_for(session: AsyncSession, on: date) -> FinancialYear:
     """The financial year containing `on`; a calendar year is opened when none does."""
     year = await session.scalar(
-        select(FinancialYear)
-        .where(FinancialYear.start_date <= on, FinancialYear.end_date >= on)
-        .order_by(FinancialYear.start_date)
-        .limit(1)
+        select(FinancialYear).where(col(FinancialYear.id) == _year_containing(on))
     )
     if year is None:
         year = FinancialYear(
@@ -169,16 +178,37 @@ async def year_for(session: AsyncSession, on: date) -> FinancialYear:
     return year
 
 
-async def _next_voucher_number(session: AsyncSession, year: FinancialYear) -> int:
-    """Taken atomically (UPDATE ... RETURNING): concurrent postings never share one."""
+async def _take_voucher_number(session: AsyncSession, on: date) -> tuple[str, int, str]:
+    """The next number of the financial year containing `on` (one is opened when none
+    does), taken atomically (UPDATE ... RETURNING) so concurrent postings never share
+    one: (the year's id, the number, the company's base currency) in one statement."""
+    fy = FinancialYear
     stmt = (
-        update(FinancialYear)
-        .where(FinancialYear.id == year.id)
-        .values(next_voucher_number=FinancialYear.next_voucher_number + 1)
-        .returning(FinancialYear.next_voucher_number)
+        update(fy)
+        .where(col(fy.id) == _year_containing(on))
+        .values(next_voucher_number=fy.next_voucher_number + 1)
+        .returning(col(fy.id), col(fy.next_voucher_number) - 1, _base_currency_sql(session))
+        # A loaded year keeps its stale counter (nothing reads it): no Python evaluation
+        # of the WHERE against the session's objects.
+        .execution_options(synchronize_session=False)
     )
-    taken = (await session.execute(stmt)).scalar_one() - 1
-    return int(taken)
+    row = (await session.execute(stmt)).first()
+    if row is None:
+        await year_for(session, on)
+        row = (await session.execute(stmt)).one()
+    return row[0], int(row[1]), row[2]
+
+
+def _year_containing(on: date) -> Any:
+    """THE financial year a date belongs to (SQL): the earliest one containing it."""
+    fy = FinancialYear
+    return (
+        select(col(fy.id))
+        .where(col(fy.start_date) <= on, col(fy.end_date) >= on)
+        .order_by(col(fy.start_date))
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
 # --- vouchers ------------------------------------------------------------------------------
@@ -228,14 +258,16 @@ async def post_voucher(
     source_type: SourceType | None = None,
     source_id: str | None = None,
     reverses_id: str | None = None,
+    accounts: Iterable[LedgerAccount] = (),
 ) -> Voucher:
-    """Write a balanced voucher, or refuse it with errors naming the lines."""
-    await _check_balanced(session, lines)
-    year = await year_for(session, on)
+    """Write a balanced voucher, or refuse it with errors naming the lines. `accounts`:
+    the lines' accounts when the caller has them already (else they are read)."""
+    await _check_balanced(session, lines, {a.id: a for a in accounts})
+    year_id, number, currency_code = await _take_voucher_number(session, on)
     voucher = Voucher(
-        currency_code=await base_currency(session),
-        financial_year_id=year.id,
-        number=await _next_voucher_number(session, year),
+        currency_code=currency_code,
+        financial_year_id=year_id,
+        number=number,
         date=on,
         description=description,
         type=type.value,
@@ -246,7 +278,7 @@ async def post_voucher(
         total=sum((line.debit for line in lines), ZERO),
     )
     session.add(voucher)
-    await session.flush()
+    # One flush: the voucher's INSERT, then its lines' (the unit of work orders them).
     session.add_all(
         VoucherLine(
             voucher_id=voucher.id,
@@ -264,17 +296,17 @@ async def post_voucher(
     return voucher
 
 
-async def base_currency(session: AsyncSession) -> str:
-    """The session's company's base currency: the currency of every ledger amount."""
-    code = await session.scalar(
-        select(col(Company.base_currency)).where(col(Company.id) == get_tenant(session))
-    )
-    if code is None:  # a session without a company cannot post
+def _base_currency_sql(session: AsyncSession) -> Any:
+    """The session's company's base currency (SQL): the currency of every ledger amount."""
+    company = get_tenant(session)
+    if company is None:  # a session without a company cannot post
         raise RuntimeError("no company on this session")
-    return code
+    return select(col(Company.base_currency)).where(col(Company.id) == company).scalar_subquery()
 
 
-async def _check_balanced(session: AsyncSession, lines: Sequence[PostingLine]) -> None:
+async def _check_balanced(
+    session: AsyncSession, lines: Sequence[PostingLine], known: dict[str, LedgerAccount]
+) -> None:
     if not lines:
         raise UserInputError.single(
             "lines", "A voucher needs at least one line", ErrorCode.REQUIRED
@@ -289,12 +321,10 @@ async def _check_balanced(session: AsyncSession, lines: Sequence[PostingLine]) -
                 FieldError(path, "a line has either a debit or a credit, not both or neither")
             )
     ids = {line.account_id for line in lines}
-    accounts = {
-        a.id: a
-        for a in (
-            await session.scalars(select(LedgerAccount).where(LedgerAccount.id.in_(ids)))
-        ).all()
-    }
+    accounts = dict(known)
+    if not ids <= accounts.keys():
+        read = await session.scalars(select(LedgerAccount).where(LedgerAccount.id.in_(ids)))
+        accounts.update((a.id, a) for a in read.all())
     for position, line in enumerate(lines):
         account = accounts.get(line.account_id)
         path = ("lines", str(position), "accountId")
