@@ -185,8 +185,9 @@ async def test_creating_and_issuing_a_document_costs_a_fixed_few_statements(api,
     assert counts["five"] <= VIEWER_STATEMENTS + 5, sql_counter.statements
     # and issuing is: the draft (with whether it has lines), its claim, the posting's
     # accounts, the voucher number (with the year and base currency), the voucher, its
-    # lines; then the payload's amount due
-    assert sql_counter.count <= VIEWER_STATEMENTS + 6 + PAYLOAD_SETTINGS + 1, sql_counter.statements
+    # lines, the accounts' daily balances (gql/domains/ledger/balances.py); then the
+    # payload's amount due
+    assert sql_counter.count <= VIEWER_STATEMENTS + 7 + PAYLOAD_SETTINGS + 1, sql_counter.statements
 
 
 async def test_rest_create_answers_from_what_it_wrote(api, sql_counter):
