@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from typing import Any
 
 from cross_web import HTTPException
@@ -26,7 +27,7 @@ from gql.compiler.executor import CompiledReads
 from gql.context import Context, Loaders
 from gql.core.failures import TIMEOUT_GRACE, Failure, classify
 from gql.core.failures import answer as failure_answer
-from gql.db.engine import deadline_of, end_session, set_deadline
+from gql.db.engine import RequestSession, end_session, set_deadline
 from gql.rest.numbors import REQUEST_ID_KEY
 from gql.settings import Settings
 
@@ -34,6 +35,7 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 # Per-request values live in the ASGI scope itself (never in scope["state"], which a
 # server may share between requests).
 SESSION_KEY = "ledgergraph.session"
+DEADLINE_KEY = "ledgergraph.deadline"  # time.monotonic() by which the request must end
 CONTEXT_KEY = "ledgergraph.graphql_context"
 
 log = logging.getLogger("ledgergraph.graphql")
@@ -126,15 +128,35 @@ class GraphQLView(GraphQL[Context, None]):
         self.compiled = CompiledReads(self.schema, settings) if settings.compiled_reads else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        # The session lives exactly as long as the request (or WebSocket connection).
-        sessions = scope["app"].state.sessions
-        async with sessions() as session:
-            scope[SESSION_KEY] = session
-            if scope["type"] == "http":
-                set_deadline(session, self.settings.request_timeout_seconds)
-                await self._http(scope, receive, send)
-            else:
+        # The session lives exactly as long as the request (or WebSocket connection);
+        # an HTTP request's is made on first use (the direct path needs none).
+        if scope["type"] != "http":
+            async with scope["app"].state.sessions() as session:
+                scope[SESSION_KEY] = session
                 await super().__call__(scope, receive, send)
+            return
+        scope[DEADLINE_KEY] = time.monotonic() + self.settings.request_timeout_seconds
+        try:
+            await self._http(scope, receive, send)
+        finally:
+            session = scope.pop(SESSION_KEY, None)
+            if session is not None:
+                await session.close()  # (already ended unless something escaped)
+
+    @staticmethod
+    def _session(scope: Scope) -> RequestSession:
+        """The request's session, made on first use, with the request's deadline."""
+        session = scope.get(SESSION_KEY)
+        if session is None:
+            session = scope[SESSION_KEY] = scope["app"].state.sessions()
+            set_deadline(session, max(scope[DEADLINE_KEY] - time.monotonic(), 0.001))
+        return session  # type: ignore[no-any-return]
+
+    @staticmethod
+    async def _end_session(scope: Scope) -> None:
+        session = scope.get(SESSION_KEY)
+        if session is not None:
+            await end_session(session)
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive=receive)
@@ -150,14 +172,14 @@ class GraphQLView(GraphQL[Context, None]):
         except ClientDisconnect:
             # The client went away before its body arrived (a closed tab, a stopped
             # load generator): there is no one to answer, and nothing was done.
-            await end_session(scope[SESSION_KEY])
+            await self._end_session(scope)
             return
         except Exception as exc:  # strawberry's HTTPException for malformed requests
             failure = classify(exc)
             status = getattr(exc, "status_code", None)
             if failure is not None:
                 response = self._failure_response(failure, request, exc)
-                await end_session(scope[SESSION_KEY])
+                await self._end_session(scope)
                 await response(scope, receive, send)
                 return
             if status is None:
@@ -175,7 +197,7 @@ class GraphQLView(GraphQL[Context, None]):
             )
         # Before the answer goes out: the connection returns to the pool at once, and a
         # failure to end the transaction cannot break a response already sent.
-        await end_session(scope[SESSION_KEY])
+        await self._end_session(scope)
         await response(scope, receive, send)
 
     def _failure_response(self, failure: Failure, request: Request, exc: Exception) -> Response:
@@ -206,7 +228,7 @@ class GraphQLView(GraphQL[Context, None]):
                 company_header=request.headers.get("x-company-id"),
                 wanted_company=wanted_company(request.headers.get("x-company-id")),
                 direct=request.app.state.direct_reads,
-                deadline=deadline_of(request.scope[SESSION_KEY]),
+                deadline=request.scope[DEADLINE_KEY],
             )
         except Exception as exc:
             if classify(exc) is not None:
@@ -259,7 +281,7 @@ class GraphQLView(GraphQL[Context, None]):
         if existing is not None:
             existing.response = response
             return existing  # type: ignore[no-any-return]
-        session = request.scope[SESSION_KEY]
+        session = self._session(request.scope)
         token_user = request.scope.get("user")
         user_id = getattr(token_user, "user_id", None)
         company_header = request.headers.get("x-company-id")

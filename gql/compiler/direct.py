@@ -36,6 +36,7 @@ import psycopg
 from sqlalchemy import Select, bindparam, func, literal_column, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.util import greenlet_spawn
 
 from gql.auth.viewer import DEFAULT_COMPANY_FIRST, LicenseState, Viewer, active_modules
 from gql.compiler.lru import LRU
@@ -197,10 +198,6 @@ async def _sqlite_rows(driver: Any, statement: DriverStatement, *, one: bool) ->
 # --- running -------------------------------------------------------------------------------
 
 
-def _connection_lost(exc: BaseException, driver: Any) -> bool:
-    return isinstance(exc, psycopg.OperationalError) and bool(driver.closed or driver.broken)
-
-
 class DirectReads:
     """The guessed accesses of one process, and the runner of guessed plans'
     statements with the access check, on one engine."""
@@ -257,29 +254,27 @@ class DirectReads:
         check = self._checks[wanted_company is not None].bind(**values)
         licenses = self._licenses.bind(company=access.company_id)
         for attempt in (1, 2):
-            async with self.engine.connect() as conn:
-                raw = await conn.get_raw_connection()
-                driver = raw.driver_connection
-                try:
-                    if self.pg:
-                        rows = await self._pipeline(driver, [check, licenses, *statements])
-                    else:
-                        set_connection_deadline(raw, deadline)
-                        rows = await self._one_by_one(
-                            driver, access, [check, licenses, *statements]
-                        )
-                except asyncio.CancelledError:
-                    await conn.invalidate()  # stopped mid-exchange: its state is unknown
-                    raise
-                except Exception as exc:
-                    if attempt == 1 and _connection_lost(exc, driver):
-                        log.warning("a pooled connection was lost; retrying once: %r", exc)
-                        await conn.invalidate()
-                        continue
-                    if self.pg and (driver.closed or driver.broken):
-                        await conn.invalidate()
-                    raise
-                self._observed([check, licenses, *statements][: len(rows)])
+            # Straight from the pool (a checkout reads no more than the socket has).
+            pooled = await greenlet_spawn(self.engine.sync_engine.raw_connection)
+            driver = pooled.driver_connection
+            try:
+                if self.pg:
+                    rows = await self._pipeline(driver, [check, licenses, *statements])
+                else:
+                    set_connection_deadline(pooled, deadline)
+                    rows = await self._one_by_one(driver, access, [check, licenses, *statements])
+            except asyncio.CancelledError:
+                await greenlet_spawn(pooled.invalidate)  # stopped mid-exchange: state unknown
+                raise
+            except Exception as exc:
+                lost = self.pg and bool(driver.closed or driver.broken)
+                await greenlet_spawn(pooled.invalidate if lost else pooled.close)
+                if attempt == 1 and lost and isinstance(exc, psycopg.OperationalError):
+                    log.warning("a pooled connection was lost; retrying once: %r", exc)
+                    continue
+                raise
+            await greenlet_spawn(pooled.close)
+            self._observed([check, licenses, *statements][: len(rows)])
             if len(rows) < 2 or self._access_of(rows) != access:
                 return None
             return [row[0] if row else None for row in rows[2:]]

@@ -45,12 +45,6 @@ def set_deadline(session: AsyncSession | Session, seconds: float | None) -> None
     sync.info[DEADLINE_KEY] = time.monotonic() + seconds if seconds else None
 
 
-def deadline_of(session: AsyncSession) -> float | None:
-    """The deadline `set_deadline` gave `session` (time.monotonic()), if any."""
-    deadline = session.sync_session.info.get(DEADLINE_KEY)
-    return float(deadline) if deadline is not None else None
-
-
 @event.listens_for(Session, "after_begin")
 def _begin_transaction(session: Session, transaction: Any, connection: Any) -> None:
     _remaining_seconds(session.info)  # a budget already spent: not even a first statement
