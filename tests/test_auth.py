@@ -6,6 +6,7 @@ GraphQL `register` / `login` mutations and `viewer` query.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import uuid
@@ -526,3 +527,25 @@ async def test_the_company_defaults_are_listed_by_the_rest_api(api):
     assert [c["code"] for c in currencies] == ["EUR"]
     assert [(t["name"], Decimal(str(t["rate"]))) for t in taxes] == [("Standard rate", Decimal(20))]
     assert sorted(c["type"] for c in categories) == ["expense", "income"]
+
+
+async def test_a_remembered_token_is_refused_once_it_has_expired():
+    # given a verifier that has seen a valid token, one second from its expiry
+    from gql.auth import tokens
+    from gql.settings import Settings
+
+    settings = Settings(jwt_secret=TEST_SECRET, token_lifetime_seconds=1)
+    verifier = tokens.TokenVerifier(settings)
+    token, _ = tokens.issue_token(settings, "user-1")
+    assert verifier.verify(token) == "user-1"
+    # when it has expired
+    await asyncio.sleep(2.1)
+    # then it is checked again, and refused as expired
+    with pytest.raises(tokens.InvalidToken, match="expired"):
+        verifier.verify(token)
+    # and a tampered copy of a remembered token is never taken for it
+    fresh, _ = tokens.issue_token(settings, "user-2")
+    assert verifier.verify(fresh) == "user-2"
+    head, payload, signature = fresh.split(".")
+    with pytest.raises(tokens.InvalidToken):
+        verifier.verify(f"{head}.{payload}.{signature[::-1]}")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from starlette.authentication import AuthCredentials, AuthenticationBackend, BaseUser
 from starlette.requests import HTTPConnection
 
-from gql.auth.tokens import InvalidToken, verify_token
+from gql.auth.tokens import InvalidToken, TokenVerifier
 from gql.settings import Settings
 
 
@@ -36,6 +36,7 @@ class TokenUser(BaseUser):
 class JWTBackend(AuthenticationBackend):
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.tokens = TokenVerifier(settings)
 
     async def authenticate(self, conn: HTTPConnection) -> tuple[AuthCredentials, BaseUser]:
         header = conn.headers.get("authorization")
@@ -45,7 +46,7 @@ class JWTBackend(AuthenticationBackend):
         if scheme.lower() != "bearer" or not token.strip():
             return AuthCredentials(), TokenUser(None, "expected 'Authorization: Bearer <token>'")
         try:
-            user_id = verify_token(self.settings, token.strip())
+            user_id = self.tokens.verify(token.strip())
         except InvalidToken as exc:
             return AuthCredentials(), TokenUser(None, str(exc))
         return AuthCredentials(["authenticated"]), TokenUser(user_id)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import jwt
 
+from gql.core.lru import LRU
 from gql.settings import Settings
 
 
@@ -24,6 +26,11 @@ def issue_token(settings: Settings, user_id: str) -> tuple[str, datetime]:
 def verify_token(settings: Settings, token: str) -> str:
     """The user id in a valid token. Only the configured algorithm is accepted, which
     also refuses `alg: none`."""
+    return _verified(settings, token)[0]
+
+
+def _verified(settings: Settings, token: str) -> tuple[str, float]:
+    """(the user id, the expiry as a POSIX time) of a valid token."""
     try:
         claims = jwt.decode(
             token,
@@ -42,4 +49,22 @@ def verify_token(settings: Settings, token: str) -> str:
     # configured lifetime (a leaked secret, a lowered setting) is still refused.
     if int(claims["exp"]) - int(claims["iat"]) > settings.token_lifetime_seconds:
         raise InvalidToken("token lives longer than tokens may")
-    return subject
+    return subject, float(claims["exp"])
+
+
+class TokenVerifier:
+    """`verify_token`, remembering the tokens it found valid until they expire: a
+    client sends the same token with every request, and the same string carries the
+    same signature, so checking it again could only find it expired (checked here)."""
+
+    def __init__(self, settings: Settings, size: int = 4096) -> None:
+        self.settings = settings
+        self._valid: LRU[str, tuple[str, float]] = LRU(maxsize=size)  # token -> (user, exp)
+
+    def verify(self, token: str) -> str:
+        known = self._valid.get(token)
+        if known is not None and known[1] > time.time():
+            return known[0]
+        user_id, expires = _verified(self.settings, token)
+        self._valid.put(token, (user_id, expires))
+        return user_id

@@ -39,8 +39,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.util import greenlet_spawn
 
 from gql.auth.viewer import DEFAULT_COMPANY_FIRST, LicenseState, Viewer, active_modules
-from gql.compiler.lru import LRU
 from gql.core.failures import RequestTimeout
+from gql.core.lru import LRU
 from gql.db.engine import set_connection_deadline
 from gql.domains.companies.models import Company, Membership, ModuleLicense, User
 from gql.tenancy import TENANT_SETTING

@@ -30,10 +30,10 @@ from sqlalchemy import Text, cast, event
 from sqlalchemy.engine import Engine
 
 from gql.compiler.direct import DirectReads, DriverStatement
-from gql.compiler.lru import LRU
 from gql.compiler.planner import Fallback, Planner, RootPlan
 from gql.compiler.sqlenv import SqlEnv, request_env
 from gql.core.admission import Admission, Admitted
+from gql.core.lru import LRU
 from gql.domains.companies.models import Role
 from gql.settings import Settings
 

@@ -1,4 +1,4 @@
-"""A small bounded least-recently-used map (plans, guessed accesses)."""
+"""A small bounded least-recently-used map (plans, guessed accesses, verified tokens)."""
 
 from __future__ import annotations
 
