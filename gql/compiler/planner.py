@@ -19,8 +19,6 @@ from graphql import (
     GraphQLEnumType,
     GraphQLField,
     GraphQLIncludeDirective,
-    GraphQLList,
-    GraphQLNonNull,
     GraphQLObjectType,
     GraphQLScalarType,
     GraphQLSchema,
@@ -35,6 +33,9 @@ from strawberry.types.arguments import convert_arguments
 from strawberry.utils.str_converters import to_camel_case
 
 from gql.auth.access import Need, allows
+from gql.compiler.basics import STRAWBERRY, Fallback
+from gql.compiler.basics import unwrap as _unwrap
+from gql.compiler.reports import NullError, plan_report
 from gql.compiler.sqlenv import SqlEnv
 from gql.core.graph import (
     Computed,
@@ -55,26 +56,8 @@ from gql.core.reporting import Namespace, Report, TenantRow
 from gql.domains.companies.modules import ModuleAlias
 from gql.tenancy import TenantTable, own_row, tenant_table
 
-STRAWBERRY = "strawberry-definition"
-
-
 # How many node objects deep one statement may nest on SQLite (see node_object).
 SQLITE_MAX_NESTING = 4
-
-
-class Fallback(Exception):
-    """This selection is not compiled; the reason is logged."""
-
-
-@dataclass(frozen=True)
-class NullError:
-    """A field inside a root field's JSON that, when null, answers an error: `path`
-    from the root field's key, the field's node (for the error's location)."""
-
-    path: tuple[str, ...]
-    message: str
-    code: str
-    node: FieldNode
 
 
 @dataclass
@@ -87,16 +70,6 @@ class RootPlan:
     # Fields inside the JSON that answer null with an error (a contact statement of no
     # contact): the executor reports each that came back null.
     null_errors: tuple[NullError, ...] = ()
-
-
-def _unwrap(type_: Any) -> tuple[Any, bool]:
-    """(named type, is_list)."""
-    is_list = False
-    while isinstance(type_, (GraphQLNonNull, GraphQLList)):
-        if isinstance(type_, GraphQLList):
-            is_list = True
-        type_ = type_.of_type
-    return type_, is_list
 
 
 class Planner:
@@ -327,8 +300,6 @@ class Planner:
         if isinstance(spec, Namespace) and not spec.prefix:
             return env.json_object(self._fields(named, row, self.collect(named, nodes)))
         if isinstance(spec, Report):
-            from gql.compiler.reports import plan_report  # which builds on this module
-
             return plan_report(self, spec, field, row, nodes)
         if getattr(definition, "base_resolver", None) is not None:
             # Its own resolver decides its value; without a declaration it is not a column.

@@ -11,15 +11,30 @@ columns), arguments literals, Money in the currency of the row the report hangs 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graphql import FieldNode, GraphQLEnumType, GraphQLField, GraphQLObjectType, GraphQLScalarType
 from sqlalchemy import ColumnElement, case, func, literal, null, select
 
-from gql.compiler.planner import STRAWBERRY, Fallback, NullError, Planner, _unwrap
+from gql.compiler.basics import STRAWBERRY, Fallback
+from gql.compiler.basics import unwrap as _unwrap
 from gql.core.errors import ErrorCode
 from gql.core.graph import ToOne, sql_of
 from gql.core.reporting import Namespace, Report, ReportArgument, ReportRows, ReportValue
+
+if TYPE_CHECKING:
+    from gql.compiler.planner import Planner
+
+
+@dataclass(frozen=True)
+class NullError:
+    """A field inside a root field's JSON that, when null, answers an error: `path`
+    from the root field's key, the field's node (for the error's location)."""
+
+    path: tuple[str, ...]
+    message: str
+    code: str
+    node: FieldNode
 
 
 @dataclass(frozen=True)
@@ -51,9 +66,13 @@ def plan_report(
     if spec.not_found is not None:
         if not (planner.root_is_object and planner.depth == 1):
             raise Fallback("a report that can be not found, below the root object")
-        body = case((func.count() == 0, null()), else_=body)
+        body = case((func.count() > 0, body), else_=null())
         error = NullError(tuple(planner.path), spec.not_found, ErrorCode.NOT_FOUND.value, nodes[0])
         planner.null_errors.append(error)
+    else:
+        # count(*) makes the select one aggregate over the rows even when nothing else
+        # selected is one: a single answer, also for no rows.
+        body = case((func.count() >= 0, body))
     return planner.env.embed(select(body).select_from(rows).scalar_subquery())
 
 
