@@ -92,6 +92,16 @@ def tenant_table(
     return TenantTable(alias, alias.c.company_id == tenant_id)
 
 
+def own_row(model: type[Any], tenant_id: str) -> TenantTable:
+    """A fresh alias of the table whose rows are the tenants themselves (the companies)
+    and the predicate `id = tenant_id`: the request's own row. (Not row-level secured:
+    the predicate is its only guard, on both databases.)"""
+    if "company_id" in mapped_table(model).c:
+        raise TypeError(f"{model.__name__} is tenant-owned: use tenant_table")
+    alias = mapped_table(model).alias()
+    return TenantTable(alias, alias.c.id == tenant_id)
+
+
 def orm_alias(model: type[Any], selectable: Any = None) -> Any:
     """An ORM alias of a tenant-owned model (optionally over `selectable`), for ORM
     statements only: the session's criterion (gql/db/tenant.py) scopes every alias of a

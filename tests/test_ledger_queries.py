@@ -195,7 +195,7 @@ async def test_the_account_tree_is_one_statement_compiled_and_one_per_level_reso
 
 
 async def test_reports_take_the_same_statements_however_many_vouchers(
-    api: Api, sql_counter: Any
+    api: Api, sql_counter: Any, resolver_path: tuple[Api, StatementCounter]
 ) -> None:
     small, large = await api.register(), await api.register()
     await books(api, small, vouchers=2)
@@ -203,11 +203,18 @@ async def test_reports_take_the_same_statements_however_many_vouchers(
 
     few, _ = await run(api, sql_counter, REPORTS, small)
     many, body = await run(api, sql_counter, REPORTS, large)
+    reference, counter = resolver_path
+    few_resolved, _ = await run(reference, counter, REPORTS, small)
+    many_resolved, resolved = await run(reference, counter, REPORTS, large)
 
     assert body["data"]["company"]["reports"]["trialBalance"]["rows"]
-    # viewer, then one statement per report (trial balance, profit and loss, balance sheet,
-    # ageing) and one per loaded edge (the trial balance rows' accounts, ageing's contacts)
-    assert few == many == VIEWER_STATEMENTS + 6, sql_counter.statements
+    assert resolved["data"] == body["data"]
+    # compiled: the viewer, then one statement for the company and all its reports
+    assert few == many == VIEWER_STATEMENTS + 1, sql_counter.statements
+    # resolvers: the viewer, then one statement per report (trial balance, profit and
+    # loss, balance sheet, ageing) and one per loaded edge (the trial balance rows'
+    # accounts, ageing's contacts)
+    assert few_resolved == many_resolved == VIEWER_STATEMENTS + 6, counter.statements
 
 
 async def test_the_rest_journal_takes_the_same_statements_for_any_page(

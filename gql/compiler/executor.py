@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -208,8 +209,8 @@ class CompiledReads:
         for response_key, plan in plans.items():
             if plan.statement is not None:
                 as_text = cast(plan.statement.selected_columns[0], Text)
-                plans[response_key] = RootPlan(
-                    plan.statement.with_only_columns(as_text), plan.not_found
+                plans[response_key] = replace(
+                    plan, statement=plan.statement.with_only_columns(as_text)
                 )
         result = (fields, plans, fallback)
         self.plans.put(cache_key, result)
@@ -268,6 +269,7 @@ class CompiledReads:
                     errors.append(_not_found(plan.not_found, fields[key][0], key))
             else:
                 data[key] = text
+                errors.extend(_null_errors(plan, text))
         if resolver_result is not None:
             for key, value in (resolver_result.data or {}).items():
                 data[key] = json.dumps(value, separators=(",", ":"))
@@ -320,6 +322,28 @@ def _not_found(message: str, node: FieldNode, key: str) -> dict[str, Any]:
     return GraphQLError(
         message, nodes=[node], path=[key], extensions={"code": "NOT_FOUND"}
     ).formatted  # type: ignore[return-value]
+
+
+def _null_errors(plan: RootPlan, text: str) -> list[dict[str, Any]]:
+    """The errors of the plan's fields that can be null with an error and came back
+    null. The text is parsed only when such a key is followed by null somewhere in it."""
+    found = []
+    parsed: Any = None
+    for null in plan.null_errors:
+        if not re.search(re.escape(json.dumps(null.path[-1])) + r"\s*:\s*null", text):
+            continue
+        value = parsed = json.loads(text) if parsed is None else parsed
+        for step in null.path[1:-1]:
+            value = value.get(step) if isinstance(value, dict) else None
+        if isinstance(value, dict) and null.path[-1] in value and value[null.path[-1]] is None:
+            error = GraphQLError(
+                null.message,
+                nodes=[null.node],
+                path=list(null.path),
+                extensions={"code": null.code},
+            )
+            found.append(dict(error.formatted))
+    return found
 
 
 def _reduce(

@@ -19,8 +19,6 @@ from graphql import (
     GraphQLEnumType,
     GraphQLField,
     GraphQLIncludeDirective,
-    GraphQLList,
-    GraphQLNonNull,
     GraphQLObjectType,
     GraphQLScalarType,
     GraphQLSchema,
@@ -35,6 +33,9 @@ from strawberry.types.arguments import convert_arguments
 from strawberry.utils.str_converters import to_camel_case
 
 from gql.auth.access import Need, allows
+from gql.compiler.basics import STRAWBERRY, Fallback
+from gql.compiler.basics import unwrap as _unwrap
+from gql.compiler.reports import NullError, plan_report
 from gql.compiler.sqlenv import SqlEnv
 from gql.core.graph import (
     Computed,
@@ -51,18 +52,12 @@ from gql.core.graph import (
 from gql.core.ids import decode_id
 from gql.core.pagination import PageArgs, window_bounds
 from gql.core.relay import NODE_TYPES
+from gql.core.reporting import Namespace, Report, TenantRow
 from gql.domains.companies.modules import ModuleAlias
-from gql.tenancy import TenantTable, tenant_table
-
-STRAWBERRY = "strawberry-definition"
-
+from gql.tenancy import TenantTable, own_row, tenant_table
 
 # How many node objects deep one statement may nest on SQLite (see node_object).
 SQLITE_MAX_NESTING = 4
-
-
-class Fallback(Exception):
-    """This selection is not compiled; the reason is logged."""
 
 
 @dataclass
@@ -72,16 +67,9 @@ class RootPlan:
     # The statement as the driver took it the first time (text and parameters), for
     # the direct path (gql/compiler/direct.py): recorded, not recompiled.
     driver: Any = None
-
-
-def _unwrap(type_: Any) -> tuple[Any, bool]:
-    """(named type, is_list)."""
-    is_list = False
-    while isinstance(type_, (GraphQLNonNull, GraphQLList)):
-        if isinstance(type_, GraphQLList):
-            is_list = True
-        type_ = type_.of_type
-    return type_, is_list
+    # Fields inside the JSON that answer null with an error (a contact statement of no
+    # contact): the executor reports each that came back null.
+    null_errors: tuple[NullError, ...] = ()
 
 
 class Planner:
@@ -102,6 +90,12 @@ class Planner:
         self.fragments = fragments
         self.context = context
         self.depth = 0
+        # Where the field being planned is: response keys from the root field's, while
+        # the root field is one object (not a list); for fields that can be null with
+        # an error (gql/compiler/reports.py).
+        self.path: list[str] = []
+        self.root_is_object = False
+        self.null_errors: list[NullError] = []
 
     # --- selections ---------------------------------------------------------------
 
@@ -214,11 +208,19 @@ class Planner:
     def root(self, field: GraphQLField, nodes: list[FieldNode]) -> RootPlan:
         definition = field.extensions.get(STRAWBERRY)
         spec = sql_of(definition) if definition is not None else None
-        if not isinstance(spec, (RootConnection, RootGet)):
+        if not isinstance(spec, (RootConnection, RootGet, TenantRow)):
             raise Fallback(f"root field {nodes[0].name.value} is not declared for SQL")
         self.check_permissions(field)
         args = self.arguments(field, nodes[0])
         named, _ = _unwrap(field.type)
+        first = nodes[0]
+        self.path = [first.alias.value if first.alias else first.name.value]
+        self.root_is_object = not isinstance(spec, RootConnection)
+        self.null_errors = []
+        if isinstance(spec, TenantRow):
+            own = own_row(spec.model, self.env.tenant_id)
+            body = self.node_object(named, own.table, self.collect(named, nodes))
+            return RootPlan(own.select(body), None, null_errors=tuple(self.null_errors))
         if isinstance(spec, RootGet):
             self._check_module(named.name)
             pk = decode_id(str(args["id"]), named.name)
@@ -247,10 +249,22 @@ class Planner:
             if self.env.dialect == "sqlite" and self.depth > SQLITE_MAX_NESTING:
                 # SQLite's parser has a fixed stack; deeper statements fail to parse.
                 raise Fallback(f"nested deeper than {SQLITE_MAX_NESTING} objects on SQLite")
-            pairs = [(key, self.node_field(type_, row, nodes)) for key, nodes in fields.items()]
+            pairs = self._fields(type_, row, fields)
         finally:
             self.depth -= 1
         return self.env.json_object(pairs)
+
+    def _fields(
+        self, type_: GraphQLObjectType, row: Any, fields: dict[str, list[FieldNode]]
+    ) -> list[tuple[str, ColumnElement[Any]]]:
+        pairs = []
+        for key, nodes in fields.items():
+            self.path.append(key)
+            try:
+                pairs.append((key, self.node_field(type_, row, nodes)))
+            finally:
+                self.path.pop()
+        return pairs
 
     def node_field(
         self, type_: GraphQLObjectType, row: Any, nodes: list[FieldNode]
@@ -283,6 +297,10 @@ class Planner:
             return self._money(spec, named, row, nodes)
         if isinstance(spec, Computed):
             return self._present(named, spec.sql(row, env), kind=spec.kind)
+        if isinstance(spec, Namespace) and not spec.prefix:
+            return env.json_object(self._fields(named, row, self.collect(named, nodes)))
+        if isinstance(spec, Report):
+            return plan_report(self, spec, field, row, nodes)
         if getattr(definition, "base_resolver", None) is not None:
             # Its own resolver decides its value; without a declaration it is not a column.
             raise Fallback(f"{type_.name}.{name} has a resolver and no SQL declaration")
@@ -320,13 +338,22 @@ class Planner:
         amount = (
             row.c[spec.amount] if isinstance(spec.amount, str) else spec.amount.sql(row, self.env)
         )
+        return self.money_object(named, amount, row.c[spec.currency], nodes)
+
+    def money_object(
+        self,
+        named: GraphQLObjectType,
+        amount: ColumnElement[Any],
+        currency: ColumnElement[Any],
+        nodes: list[FieldNode],
+    ) -> ColumnElement[Any]:
         parts = []
         for key, sub in self.collect(named, nodes).items():
             name = sub[0].name.value
             if name == "amount":
                 parts.append((key, self.env.decimal(amount)))
             elif name == "currency":
-                parts.append((key, row.c[spec.currency]))
+                parts.append((key, currency))
             elif name == "__typename":
                 parts.append((key, literal(named.name)))
             else:
@@ -336,9 +363,15 @@ class Planner:
     def _to_one(
         self, spec: ToOne, named: GraphQLObjectType, row: Any, nodes: list[FieldNode]
     ) -> ColumnElement[Any]:
+        return self.to_one_at(spec, named, row.c[spec.fk], nodes)
+
+    def to_one_at(
+        self, spec: ToOne, named: GraphQLObjectType, key: Any, nodes: list[FieldNode]
+    ) -> ColumnElement[Any]:
+        """The node object of the `spec.model` row whose id is `key`, or null."""
         target = self._table(spec.model)
         body = self.node_object(named, target.table, self.collect(named, nodes))
-        sub = target.select(body).where(target.c.id == row.c[spec.fk]).scalar_subquery()
+        sub = target.select(body).where(target.c.id == key).scalar_subquery()
         return self.env.embed(sub)
 
     def _to_one_by(

@@ -113,16 +113,36 @@ class SqlEnv:
         return value if self.pg else func.json(value, type_=JSON)
 
     def json_array(
-        self, value: ColumnElement[Any], order_by: Sequence[ColumnElement[Any]] = ()
+        self,
+        value: ColumnElement[Any],
+        order_by: Sequence[ColumnElement[Any]] = (),
+        where: ColumnElement[bool] | None = None,
     ) -> ColumnElement[Any]:
-        """An aggregate: the JSON array of `value` over the rows, `[]` for none."""
+        """An aggregate: the JSON array of `value` over the rows (those meeting `where`),
+        `[]` for none."""
+        agg: Any
         if self.pg:
             agg = func.json_agg(
                 aggregate_order_by(value, *order_by) if order_by else value, type_=JSON
             )
-            return func.coalesce(agg, literal_column("'[]'::json"), type_=JSON)
-        # SQLite aggregates rows in the order its (ordered) subquery yields them.
-        return func.coalesce(func.json_group_array(func.json(value)), func.json("[]"), type_=JSON)
+            empty: Any = literal_column("'[]'::json")
+        else:
+            # SQLite aggregates rows in the order its (ordered) subquery yields them.
+            agg, empty = func.json_group_array(func.json(value), type_=JSON), func.json("[]")
+        if where is not None:
+            agg = agg.filter(where)
+        return func.coalesce(agg, empty, type_=JSON)
+
+    def any_value(self, value: ColumnElement[Any]) -> ColumnElement[Any]:
+        """In an aggregate over rows that all carry the same `value` (a window total),
+        that value (NULL for no rows): PostgreSQL (15: no any_value) takes max(), or
+        bool_and() of a boolean; SQLite reads the bare column of the aggregate query,
+        which also serves where an aggregate may not (a correlated subquery's key)."""
+        if not self.pg:
+            return value
+        if isinstance(value.type, Boolean):
+            return func.bool_and(value, type_=Boolean)
+        return func.max(value, type_=value.type)
 
     def boolean(self, value: ColumnElement[Any]) -> ColumnElement[Any]:
         if self.pg:

@@ -307,11 +307,9 @@ TARGETS: list[Target] = [
     *_side_by_side(RATIO_QUERIES[1], 20, _nested_documents),
     *_side_by_side(RATIO_QUERIES[2], 20, _contact_documents),
     Target("documents list", REST, 25, _documents_rest),
-    # The reports are not compiled (Company.reports is NotCompiled: they run their own
-    # aggregate SQL), so the compiled server answers them through the resolvers ("?" in
-    # the table), a resolvers-only server would run the very same code, and there is no
-    # compiled statement for a bare row to replay: one row, on the default server, at
-    # concurrency 1 (the target is its latency alone).
+    # The trial balance, on the default server, at concurrency 1 (the target is
+    # its latency alone); it is compiled (gql/compiler/reports.py: the company and its
+    # reports in one statement).
     Target("trial balance", COMPILED, 0, _trial_balance, concurrency=1),
     # Writes, on a customer no read row asks for, after every read row.
     Target(

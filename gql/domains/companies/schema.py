@@ -10,7 +10,9 @@ from gql.auth.permissions import CanManageCompany, InCompany, IsAuthenticated
 from gql.auth.tokens import issue_token
 from gql.auth.viewer import Viewer
 from gql.context import Info
+from gql.core.graph import sql_meta
 from gql.core.mutations import mutation
+from gql.core.reporting import TenantRow
 from gql.db.engine import RequestSession
 from gql.domains.companies import service
 from gql.domains.companies.models import Company
@@ -50,7 +52,9 @@ class Query:
         )
 
     @strawberry.field(
-        description="The company this request is for.", permission_classes=[InCompany]
+        description="The company this request is for.",
+        permission_classes=[InCompany],
+        metadata=sql_meta(TenantRow(Company)),
     )
     def company(self, info: Info) -> CompanyNode:
         return info.context.viewer.company  # type: ignore[return-value]

@@ -9,9 +9,10 @@ import strawberry
 
 from gql.auth.permissions import module_read
 from gql.context import Context, Info
-from gql.core.graph import NotCompiled, sql_meta
+from gql.core.graph import sql_meta
 from gql.core.mutations import UserError
 from gql.core.relay import Node, node_type
+from gql.core.reporting import Namespace
 from gql.domains.companies import service
 from gql.domains.companies.models import Company, Role
 from gql.domains.ledger.types import Reports
@@ -37,7 +38,7 @@ class CompanyNode(Node):
         description="Financial reports of the books (module: accounting; null with FORBIDDEN when "
         "it is off).",
         permission_classes=module_read("accounting"),
-        metadata=sql_meta(NotCompiled("reports run their own aggregate SQL")),
+        metadata=sql_meta(Namespace()),
     )
     def reports(self) -> Reports | None:
 

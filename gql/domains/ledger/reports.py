@@ -1,6 +1,12 @@
 """Financial reports, each one SQL statement whose rows Python only shapes: GROUP BY,
 SUM, CASE and window SUMs do the arithmetic in the database, in Core over
-`tenant_table`s (gql/tenancy.py) scoped to the session's tenant.
+`tenant_table`s (gql/tenancy.py) scoped to the request's tenant.
+
+Each report's statement is built once, by its `*_rows(env, ...)` function, with
+labelled columns: the resolver path runs it here and shapes the rows; the compiled
+path (gql/compiler/reports.py) builds the report's JSON over the same statement,
+reading the columns that the report's GraphQL type declares (ledger/types.py). So
+every total, difference and running balance is a column, computed once, in SQL.
 
 The trial balance, profit and loss and balance sheet sum the daily account balances
 (models.LedgerBalance: a few rows per account and day, kept as vouchers are posted)
@@ -21,6 +27,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     ColumnElement,
     Numeric,
     Select,
@@ -33,7 +40,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gql.compiler.sqlenv import request_env
+from gql.compiler.sqlenv import SqlEnv, request_env
 from gql.core.errors import ErrorCode, FieldError, UserInputError
 from gql.core.ids import decode_id
 from gql.db.columns import ExactDecimal
@@ -81,7 +88,7 @@ class _Balances:
     @property
     def account_columns(self) -> tuple[ColumnElement[Any], ...]:
         a = self.account.c
-        return (a.id, a.code, a.name, a.type)
+        return (a.id.label("account_id"), a.code, a.name, a.type)
 
     def by_account(self) -> Select[Any]:
         """ledger_balance joined to its ledger account, each confined to the tenant."""
@@ -107,9 +114,14 @@ class _Balances:
         )
 
 
-def _balances(session: AsyncSession) -> _Balances:
-    tenant = request_env(session).tenant_id
-    return _Balances(tenant_table(LedgerBalance, tenant), tenant_table(LedgerAccount, tenant))
+def _balances(env: SqlEnv) -> _Balances:
+    return _Balances(
+        tenant_table(LedgerBalance, env.tenant_id), tenant_table(LedgerAccount, env.tenant_id)
+    )
+
+
+def _all(result: Any) -> list[Any]:
+    return result.all()  # type: ignore[no-any-return]
 
 
 # --- trial balance ---------------------------------------------------------------------------
@@ -123,10 +135,7 @@ class TrialBalanceRow:
     type: str
     debit: Decimal
     credit: Decimal
-
-    @property
-    def balance(self) -> Decimal:
-        return self.debit - self.credit
+    balance: Decimal  # debit less credit
 
 
 @dataclass(frozen=True)
@@ -136,29 +145,42 @@ class TrialBalance:
     rows: list[TrialBalanceRow]
     total_debit: Decimal
     total_credit: Decimal
+    balanced: bool
 
 
-async def trial_balance(
-    *, session: AsyncSession, start: date | None = None, end: date | None = None
-) -> TrialBalance:
-    """Debit and credit totals of every account with movement in the period (one
-    statement: per-account sums, and their totals as a window over the groups)."""
-    t = _balances(session)
+def trial_balance_rows(env: SqlEnv, start: date | None, end: date | None) -> Select[Any]:
+    """Debit and credit totals of every account with movement in the period, by code:
+    per-account sums, and their totals as windows over the groups."""
+    t = _balances(env)
     debit = func.sum(t.balance.c.debit)
     credit = func.sum(t.balance.c.credit)
-    stmt = (
+    total_debit, total_credit = _total(debit), _total(credit)
+    return (
         t.by_account()
         .add_columns(
-            *t.account_columns, _money(debit), _money(credit), _total(debit), _total(credit)
+            *t.account_columns,
+            _money(debit).label("debit"),
+            _money(credit).label("credit"),
+            _money(debit - credit).label("balance"),
+            total_debit.label("total_debit"),
+            total_credit.label("total_credit"),
+            type_coerce(total_debit == total_credit, Boolean).label("balanced"),
         )
         .where(*t.period(start, end))
         .group_by(*t.account_columns)
         .order_by(t.account.c.code)
     )
-    result = (await session.execute(stmt)).all()
-    rows = [TrialBalanceRow(r[0], r[1], r[2], r[3], r[4], r[5]) for r in result]
-    total_debit, total_credit = (result[0][6], result[0][7]) if result else (ZERO, ZERO)
-    return TrialBalance(start, end, rows, total_debit, total_credit)
+
+
+async def trial_balance(
+    *, session: AsyncSession, start: date | None = None, end: date | None = None
+) -> TrialBalance:
+    result = _all(await session.execute(trial_balance_rows(request_env(session), start, end)))
+    rows = [TrialBalanceRow(*r[:7]) for r in result]
+    if not result:
+        return TrialBalance(start, end, rows, ZERO, ZERO, True)
+    first = result[0]
+    return TrialBalance(start, end, rows, first.total_debit, first.total_credit, first.balanced)
 
 
 # --- profit and loss and balance sheet ---------------------------------------------------------
@@ -173,6 +195,33 @@ class ReportRow:
     amount: Decimal
 
 
+def _by_type(
+    t: _Balances, conditions: list[ColumnElement[bool]], **totals: tuple[str, ...]
+) -> Select[Any]:
+    """Per-account amounts on their natural side, grouped by account, with `totals`:
+    each the sum of the amounts of the accounts of those types (a window over the
+    groups)."""
+    amount = func.sum(t.natural())
+    type_ = t.account.c.type
+    return (
+        t.by_account()
+        .add_columns(
+            *t.account_columns,
+            _money(amount).label("amount"),
+            *[
+                _total(case((type_.in_(types), amount), else_=_zero())).label(name)
+                for name, types in totals.items()
+            ],
+        )
+        .where(*conditions)
+        .group_by(*t.account_columns)
+    )
+
+
+def _of_type(result: list[Any], type_: str) -> list[ReportRow]:
+    return [ReportRow(*r[:5]) for r in result if r.type == type_]
+
+
 @dataclass(frozen=True)
 class ProfitAndLoss:
     start: date | None
@@ -181,55 +230,37 @@ class ProfitAndLoss:
     expenses: list[ReportRow]
     total_income: Decimal
     total_expenses: Decimal
-
-    @property
-    def net_profit(self) -> Decimal:
-        return self.total_income - self.total_expenses
+    net_profit: Decimal
 
 
-def _by_type(
-    t: _Balances, conditions: list[ColumnElement[bool]], *extra: ColumnElement[Any]
-) -> Select[Any]:
-    """Per-account amounts on their natural side, each type's total (a window over the
-    groups of that type), and `extra` columns, grouped by account."""
-    amount = func.sum(t.natural())
-    return (
-        t.by_account()
-        .add_columns(
-            *t.account_columns,
-            _money(amount).label("amount"),
-            _total(amount, partition_by=t.account.c.type).label("type_total"),
-        )
-        .add_columns(*extra)
-        .where(*conditions)
-        .group_by(*t.account_columns)
-    )
-
-
-def _shape(
-    result: Any, types: tuple[str, ...]
-) -> tuple[dict[str, list[ReportRow]], dict[str, Decimal]]:
-    """Rows of (account_id, code, name, type, amount, type total, ...) by type."""
-    rows: dict[str, list[ReportRow]] = {t: [] for t in types}
-    totals: dict[str, Decimal] = dict.fromkeys(types, ZERO)
-    for account_id, code, name, type_, value, total, *_ in result:
-        rows[type_].append(ReportRow(account_id, code, name, type_, value))
-        totals[type_] = total
-    return rows, totals
-
-
-async def profit_and_loss(
-    *, session: AsyncSession, start: date | None = None, end: date | None = None
-) -> ProfitAndLoss:
-    t = _balances(session)
+def profit_and_loss_rows(env: SqlEnv, start: date | None, end: date | None) -> Select[Any]:
+    """Income and expense accounts by code, leaving out the year-end closing voucher."""
+    t = _balances(env)
     conditions = [
         t.account.c.type.in_((INCOME, EXPENSE)),
         *t.period(start, end),
         t.balance.c.closing.is_(False),
     ]
-    stmt = _by_type(t, conditions).order_by(t.account.c.code)
-    rows, totals = _shape((await session.execute(stmt)).all(), (INCOME, EXPENSE))
-    return ProfitAndLoss(start, end, rows[INCOME], rows[EXPENSE], totals[INCOME], totals[EXPENSE])
+    grouped = _by_type(t, conditions, total_income=(INCOME,), total_expenses=(EXPENSE,)).subquery()
+    g = grouped.c
+    net = _money(g.total_income - g.total_expenses).label("net_profit")
+    return select(grouped, net).order_by(g.code)
+
+
+async def profit_and_loss(
+    *, session: AsyncSession, start: date | None = None, end: date | None = None
+) -> ProfitAndLoss:
+    result = _all(await session.execute(profit_and_loss_rows(request_env(session), start, end)))
+    first = result[0] if result else None
+    return ProfitAndLoss(
+        start,
+        end,
+        _of_type(result, INCOME),
+        _of_type(result, EXPENSE),
+        first.total_income if first else ZERO,
+        first.total_expenses if first else ZERO,
+        first.net_profit if first else ZERO,
+    )
 
 
 @dataclass(frozen=True)
@@ -242,41 +273,68 @@ class BalanceSheet:
     total_liabilities: Decimal
     # Income less expenses of every posted voucher up to the date not yet closed to equity.
     current_earnings: Decimal
+    total_equity: Decimal  # the equity accounts plus the current earnings
+    total_liabilities_and_equity: Decimal
 
-    @property
-    def total_equity(self) -> Decimal:
-        return sum((r.amount for r in self.equity), ZERO) + self.current_earnings
 
-    @property
-    def total_liabilities_and_equity(self) -> Decimal:
-        return self.total_liabilities + self.total_equity
+def balance_sheet_rows(env: SqlEnv, as_of: date) -> Select[Any]:
+    """Assets, liabilities and equity as of a date (every posted voucher up to it), with
+    the earnings not yet closed to equity: every account's amount, the totals and the
+    earnings as windows over the accounts, and then only the balance-sheet accounts
+    with a nonzero amount, by code. (Every voucher balances, so nonzero earnings
+    always leave some such account nonzero, on the earnings' row.)"""
+    t = _balances(env)
+    grouped = _by_type(
+        t,
+        t.period(None, as_of),
+        total_assets=(ASSET,),
+        total_liabilities=(LIABILITY,),
+        equity_accounts=(EQUITY,),
+        # income and expenses on their natural sides: income less expenses
+        income=(INCOME,),
+        expenses=(EXPENSE,),
+    ).subquery()
+    g = grouped.c
+    earnings = g.income - g.expenses
+    total_equity = g.equity_accounts + earnings
+    return (
+        select(
+            g.account_id,
+            g.code,
+            g.name,
+            g.type,
+            g.amount,
+            g.total_assets,
+            g.total_liabilities,
+            _money(earnings).label("current_earnings"),
+            _money(total_equity).label("total_equity"),
+            _money(g.total_liabilities + total_equity).label("total_liabilities_and_equity"),
+        )
+        .where(g.type.in_((ASSET, LIABILITY, EQUITY)), g.amount != 0)
+        .order_by(g.code)
+    )
 
 
 async def balance_sheet(*, session: AsyncSession, as_of: date) -> BalanceSheet:
-    """Assets, liabilities and equity as of a date (every posted voucher up to it), with
-    the earnings not yet closed to equity, in one statement: every account's amount,
-    the earnings as a window over the income and expense accounts, and then only the
-    balance-sheet accounts with a nonzero amount. (Every voucher balances, so nonzero
-    earnings always leave some such account nonzero, on the earnings' row.)"""
-    t = _balances(session)
-    b = t.balance.c
-    temporary = t.account.c.type.in_((INCOME, EXPENSE))
-    earnings = _total(func.sum(case((temporary, b.credit - b.debit), else_=_zero())))
-    grouped = _by_type(t, t.period(None, as_of), earnings.label("earnings")).subquery()
-    g = grouped.c
-    sheet = g.type.in_((ASSET, LIABILITY, EQUITY))
-    stmt = select(grouped).where(sheet, g.amount != 0).order_by(g.code)
-    result = (await session.execute(stmt)).all()
-    rows, totals = _shape(result, (ASSET, LIABILITY, EQUITY))
-    current = result[0][-1] if result else ZERO
+    result = _all(await session.execute(balance_sheet_rows(request_env(session), as_of)))
+    first = result[0] if result else None
+    names = ("total_assets", "total_liabilities", "current_earnings", "total_equity")
+    totals = [
+        getattr(first, n) if first else ZERO for n in (*names, "total_liabilities_and_equity")
+    ]
     return BalanceSheet(
-        as_of, rows[ASSET], rows[LIABILITY], rows[EQUITY], totals[ASSET], totals[LIABILITY], current
+        as_of,
+        _of_type(result, ASSET),
+        _of_type(result, LIABILITY),
+        _of_type(result, EQUITY),
+        *totals,  # type: ignore[arg-type]
     )
 
 
 # --- ageing ------------------------------------------------------------------------------------
 
 BUCKETS = ("current", "days_1_to_30", "days_31_to_60", "days_61_to_90", "over_90")
+AMOUNTS = (*BUCKETS, "total")
 
 
 @dataclass(frozen=True)
@@ -303,12 +361,10 @@ class Ageing:
     totals: AgeingAmounts
 
 
-def _to_base(
-    session: AsyncSession, amount: ColumnElement[Any], rate: Any
-) -> ColumnElement[Decimal]:
+def _to_base(env: SqlEnv, amount: ColumnElement[Any], rate: Any) -> ColumnElement[Decimal]:
     """`amount / rate` rounded half-up to the cent, as posting.to_base does. SQLite keeps
     decimals as integer units (cents, and rates x 10^8), so there it is integer arithmetic."""
-    if session.bind.dialect.name == "sqlite":  # type: ignore[union-attr]
+    if not env.pg:
         units, rate_units = type_coerce(amount, BigInteger), type_coerce(rate, BigInteger)
         one = literal(10**8, BigInteger)
         rounded = (units * one * 2 + rate_units) // (rate_units * 2)  # integer division
@@ -329,20 +385,27 @@ def _bucket_conditions(due: Any, as_of: date) -> list[ColumnElement[bool]]:
     ]
 
 
-async def ageing(*, session: AsyncSession, kind: DocumentKind, as_of: date) -> Ageing:
-    """What contacts owe on open invoices (or what is owed on open bills), per contact,
-    bucketed by days past due on `as_of` (a document without a due date is due on its
-    issue date): one statement, with the totals as windows over the contacts."""
-    env = request_env(session)
+TOTAL = "total_"  # the prefix of the totals' columns
+
+
+def ageing_rows(env: SqlEnv, kind: DocumentKind, as_of: date) -> Select[Any]:
+    """What contacts owe on open invoices (or what is owed on open bills), per contact
+    by name, bucketed by days past due on `as_of` (a document without a due date is
+    due on its issue date), with the totals as windows over the contacts."""
     document, contact = tenant_table(Document, env.tenant_id), tenant_table(Contact, env.tenant_id)
     d, c = document.c, contact.c
     owed = AMOUNT_DUE.sql(document.table, env)
-    base = _to_base(session, owed, d.currency_rate)
+    base = _to_base(env, owed, d.currency_rate)
     due = func.coalesce(d.due_date, d.issue_date)
     sums = [func.sum(case((cond, base), else_=_zero())) for cond in _bucket_conditions(due, as_of)]
     sums.append(func.sum(base))
-    stmt = (
-        document.select(c.id, c.name, *[_money(s) for s in sums], *[_total(s) for s in sums])
+    return (
+        document.select(
+            c.id.label("contact_id"),
+            c.name,
+            *[_money(s).label(name) for s, name in zip(sums, AMOUNTS, strict=True)],
+            *[_total(s).label(TOTAL + name) for s, name in zip(sums, AMOUNTS, strict=True)],
+        )
         .select_from(document.table.join(contact.table, contact.on(c.id == d.contact_id)))
         .where(
             d.kind == kind.value,
@@ -353,10 +416,13 @@ async def ageing(*, session: AsyncSession, kind: DocumentKind, as_of: date) -> A
         .group_by(c.id, c.name)
         .order_by(c.name, c.id)
     )
-    result = (await session.execute(stmt)).all()
-    width = len(sums)
-    rows = [AgeingRow(r[0], r[1], AgeingAmounts(*r[2 : 2 + width])) for r in result]  # type: ignore[arg-type]
-    totals = AgeingAmounts(*(result[0][2 + width :] if result else [ZERO] * width))  # type: ignore[arg-type]
+
+
+async def ageing(*, session: AsyncSession, kind: DocumentKind, as_of: date) -> Ageing:
+    result = _all(await session.execute(ageing_rows(request_env(session), kind, as_of)))
+    width = len(AMOUNTS)
+    rows = [AgeingRow(r[0], r[1], AgeingAmounts(*r[2 : 2 + width])) for r in result]
+    totals = AgeingAmounts(*(result[0][2 + width :] if result else [ZERO] * width))
     return Ageing(as_of, rows, totals)
 
 
@@ -376,34 +442,30 @@ class StatementEntry:
 
 @dataclass(frozen=True)
 class ContactStatement:
-    contact: Contact
+    contact_id: str
     start: date | None
     end: date | None
     opening_balance: Decimal
     entries: list[StatementEntry]
-
-    @property
-    def closing_balance(self) -> Decimal:
-        return self.entries[-1].balance if self.entries else self.opening_balance
+    closing_balance: Decimal
 
 
 CONTACT_ACCOUNTS = ("receivables", "payables")
 
 
-async def contact_statement(
-    *, session: AsyncSession, contact_id: str, start: date | None = None, end: date | None = None
-) -> ContactStatement:
+def contact_statement_rows(
+    env: SqlEnv, contact_id: str, start: date | None, end: date | None
+) -> Select[Any]:
     """The contact's account with the company, from the ledger: every posted line on
     receivables or payables for the contact (invoices, credit notes, bills, payments and
     their reversals), in date order, with the running balance (what the contact owes,
-    less what is owed to them) as a window SUM over the balance brought forward. One
-    statement: the contact, outer-joined to its entries (no contact: no row)."""
-    pk = decode_id(contact_id, "Contact")
-    if pk is None:
-        raise _contact_not_found()
-    tenant = request_env(session).tenant_id
-    line, voucher, account = (
-        tenant_table(m, tenant) for m in (VoucherLine, Voucher, LedgerAccount)
+    less what is owed to them) as a window SUM over the balance brought forward. The
+    contact, outer-joined to its entries: no contact, no row; no entries, one row
+    without a voucher. `contact_id`: a global or object id."""
+    pk = decode_id(contact_id, "Contact") or ""  # not an id: no contact has it
+    tenant = env.tenant_id
+    line, voucher, account, contact = (
+        tenant_table(m, tenant) for m in (VoucherLine, Voucher, LedgerAccount, Contact)
     )
     ln, v = line.c, voucher.c
     movement = ln.debit - ln.credit
@@ -427,25 +489,51 @@ async def contact_statement(
             ln.debit.label("debit"),
             ln.credit.label("credit"),
             _money(opening + func.sum(movement).over(order_by=order)).label("balance"),
+            _money(opening + func.sum(movement).over()).label("closing"),
             func.row_number().over(order_by=order).label("position"),
         )
         .where(*mine, *([v.date >= start] if start else []), *([v.date <= end] if end else []))
         .subquery()
     )
     e = entries.c
-    columns = [e.voucher_id, e.date, e.number, e.description, e.debit, e.credit, e.balance]
-    stmt = (
-        select(Contact, opening.label("opening"), *columns)
+    opening_balance = opening.label("opening_balance")
+    return (
+        contact.select(
+            contact.c.id.label("contact_id"),
+            opening_balance,
+            e.voucher_id,
+            e.date,
+            e.number,
+            e.description,
+            e.debit,
+            e.credit,
+            e.balance,
+            _money(func.coalesce(e.closing, opening)).label("closing_balance"),
+            e.position,
+        )
         .outerjoin(entries, true())
-        .where(Contact.id == pk)  # type: ignore[arg-type]
+        .where(contact.c.id == pk)
         .order_by(e.position)
     )
-    result = (await session.execute(stmt)).all()
+
+
+def has_entry(rows: Any) -> ColumnElement[bool]:
+    """A row of `contact_statement_rows` that is an entry (not the contact alone)."""
+    return rows.voucher_id.is_not(None)  # type: ignore[no-any-return]
+
+
+async def contact_statement(
+    *, session: AsyncSession, contact_id: str, start: date | None = None, end: date | None = None
+) -> ContactStatement:
+    stmt = contact_statement_rows(request_env(session), contact_id, start, end)
+    result = _all(await session.execute(stmt))
     if not result:
         raise _contact_not_found()
-    contact, brought_forward = result[0][0], result[0][1]
-    found = [StatementEntry(*row[2:]) for row in result if row[2] is not None]
-    return ContactStatement(contact, start, end, brought_forward, found)
+    first = result[0]
+    found = [StatementEntry(*row[2:9]) for row in result if row.voucher_id is not None]
+    return ContactStatement(
+        first.contact_id, start, end, first.opening_balance, found, first.closing_balance
+    )
 
 
 def _contact_not_found() -> UserInputError:

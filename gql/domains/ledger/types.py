@@ -14,13 +14,21 @@ import strawberry
 from gql.auth.permissions import module_read, require_module
 from gql.context import Context, Info
 from gql.core.errors import NotFoundError, UserInputError
-from gql.core.graph import computed, money, python_only, to_many, to_one, to_one_by
+from gql.core.graph import computed, money, python_only, sql_meta, to_many, to_one, to_one_by
 from gql.core.ids import decode_id
 from gql.core.inputs import input_to_dict
 from gql.core.money import Money
 from gql.core.mutations import UserError
 from gql.core.ordering import OrderDirection
 from gql.core.relay import NODE_TYPES, Connection, Node, node_type
+from gql.core.reporting import (
+    Namespace,
+    Report,
+    ReportArgument,
+    ReportRows,
+    ReportValue,
+    report_field,
+)
 from gql.domains.companies.modules import ModuleAlias
 from gql.domains.contacts.loaders import ContactByIdLoader
 from gql.domains.contacts.types import ContactNode
@@ -397,6 +405,11 @@ class VoucherPayload:
 
 
 # --- reports ------------------------------------------------------------------------------------
+# Each report type declares what its fields are in its report's one statement
+# (gql/core/reporting.py): the compiled path builds the JSON from those declarations,
+# the resolver path sets the same fields from the statement's rows here.
+
+ZERO = reports.ZERO
 
 
 def _currency(info: Info) -> str:
@@ -409,8 +422,16 @@ def _m(amount: Decimal, currency: str) -> Money:
     return Money(amount=amount, currency=currency)
 
 
-async def _account(info: Info, account_id: str) -> Any:
-    return await info.context.loaders.get(LedgerAccountByIdLoader).load(account_id)
+def _money(column: str, description: str | None = None) -> Any:
+    return report_field(ReportValue(column, ZERO), description=description)
+
+
+def _from() -> Any:
+    return report_field(ReportArgument("from"), name="from")
+
+
+def _to() -> Any:
+    return report_field(ReportArgument("to"))
 
 
 @strawberry.type(description="One account's debits and credits in the trial balance.")
@@ -419,13 +440,10 @@ class TrialBalanceRow:
     code: str
     name: str
     type: LedgerAccountTypeEnum  # type: ignore[valid-type]
-    debit: Money
-    credit: Money
-    balance: Money = strawberry.field(description="Debit less credit.")
-
-    @strawberry.field
-    async def account(self, info: Info) -> LedgerAccountNode:
-        return await _account(info, self.account_id)  # type: ignore[no-any-return]
+    debit: Money = _money("debit")
+    credit: Money = _money("credit")
+    balance: Money = _money("balance", "Debit less credit.")
+    account: LedgerAccountNode = to_one(LedgerAccountByIdLoader, "account_id")
 
 
 @strawberry.type(
@@ -433,17 +451,15 @@ class TrialBalanceRow:
     "credits."
 )
 class TrialBalance:
-    from_: date | None = strawberry.field(name="from")
-    to: date | None
-    rows: list[TrialBalanceRow]
-    total_debit: Money
-    total_credit: Money
-
-    @strawberry.field(
-        description="Total debits equal total credits (always, since every voucher balances)."
+    from_: date | None = _from()
+    to: date | None = _to()
+    rows: list[TrialBalanceRow] = report_field(ReportRows(("code",)))
+    total_debit: Money = _money("total_debit")
+    total_credit: Money = _money("total_credit")
+    balanced: bool = report_field(
+        ReportValue("balanced", True),
+        description="Total debits equal total credits (always, since every voucher balances).",
     )
-    def balanced(self) -> bool:
-        return self.total_debit.amount == self.total_credit.amount  # type: ignore[no-any-return]
 
 
 @strawberry.type(description="An account and its amount on its natural side.")
@@ -452,11 +468,8 @@ class ReportLine:
     code: str
     name: str
     type: LedgerAccountTypeEnum  # type: ignore[valid-type]
-    amount: Money
-
-    @strawberry.field
-    async def account(self, info: Info) -> LedgerAccountNode:
-        return await _account(info, self.account_id)  # type: ignore[no-any-return]
+    amount: Money = _money("amount")
+    account: LedgerAccountNode = to_one(LedgerAccountByIdLoader, "account_id")
 
 
 def _lines(rows: list[reports.ReportRow], currency: str) -> list[ReportLine]:
@@ -472,68 +485,66 @@ def _lines(rows: list[reports.ReportRow], currency: str) -> list[ReportLine]:
     ]
 
 
+def _lines_of(type_: LedgerAccountType) -> Any:
+    """The report's rows of accounts of one type, by code."""
+    return report_field(ReportRows(("code",), where=lambda rows: rows.type == type_.value))
+
+
 @strawberry.type(description="Income and expenses over a period.")
 class ProfitAndLoss:
-    from_: date | None = strawberry.field(name="from")
-    to: date | None
-    income: list[ReportLine]
-    expenses: list[ReportLine]
-    total_income: Money
-    total_expenses: Money
-    net_profit: Money = strawberry.field(description="Total income less total expenses.")
+    from_: date | None = _from()
+    to: date | None = _to()
+    income: list[ReportLine] = _lines_of(LedgerAccountType.INCOME)
+    expenses: list[ReportLine] = _lines_of(LedgerAccountType.EXPENSE)
+    total_income: Money = _money("total_income")
+    total_expenses: Money = _money("total_expenses")
+    net_profit: Money = _money("net_profit", "Total income less total expenses.")
 
 
 @strawberry.type(
     description="Assets, liabilities and equity on a date; assets = liabilities + equity."
 )
 class BalanceSheet:
-    as_of: date
-    assets: list[ReportLine]
-    liabilities: list[ReportLine]
-    equity: list[ReportLine]
-    current_earnings: Money = strawberry.field(
-        description="Income less expenses not yet closed to equity."
+    as_of: date = report_field(ReportArgument("asOf", today=True))
+    assets: list[ReportLine] = _lines_of(LedgerAccountType.ASSET)
+    liabilities: list[ReportLine] = _lines_of(LedgerAccountType.LIABILITY)
+    equity: list[ReportLine] = _lines_of(LedgerAccountType.EQUITY)
+    current_earnings: Money = _money(
+        "current_earnings", "Income less expenses not yet closed to equity."
     )
-    total_assets: Money
-    total_liabilities: Money
-    total_equity: Money = strawberry.field(
-        description="The equity accounts plus the current earnings."
-    )
-    total_liabilities_and_equity: Money
+    total_assets: Money = _money("total_assets")
+    total_liabilities: Money = _money("total_liabilities")
+    total_equity: Money = _money("total_equity", "The equity accounts plus the current earnings.")
+    total_liabilities_and_equity: Money = _money("total_liabilities_and_equity")
 
 
 @strawberry.type(description="Amounts due, by days past their due date.")
 class AgeingAmounts:
-    current: Money = strawberry.field(description="Not yet due.")
-    days_1_to_30: Money
-    days_31_to_60: Money
-    days_61_to_90: Money
-    over_90: Money
-    total: Money
+    current: Money = _money("current", "Not yet due.")
+    days_1_to_30: Money = _money("days_1_to_30")
+    days_31_to_60: Money = _money("days_31_to_60")
+    days_61_to_90: Money = _money("days_61_to_90")
+    over_90: Money = _money("over_90")
+    total: Money = _money("total")
 
 
 def _amounts(value: reports.AgeingAmounts, currency: str) -> AgeingAmounts:
-    return AgeingAmounts(
-        **{name: _m(getattr(value, name), currency) for name in (*reports.BUCKETS, "total")}
-    )
+    return AgeingAmounts(**{name: _m(getattr(value, name), currency) for name in reports.AMOUNTS})
 
 
 @strawberry.type(description="One contact's open amounts.")
 class AgeingRow:
     contact_id: strawberry.Private[str]
     name: str
-    amounts: AgeingAmounts
-
-    @strawberry.field
-    async def contact(self, info: Info) -> ContactNode:
-        return await info.context.loaders.get(ContactByIdLoader).load(self.contact_id)  # type: ignore[no-any-return]
+    amounts: AgeingAmounts = report_field(Namespace())
+    contact: ContactNode = to_one(ContactByIdLoader, "contact_id")
 
 
 @strawberry.type(description="Open invoices (or bills) by contact and age, in the base currency.")
 class Ageing:
-    as_of: date
-    rows: list[AgeingRow]
-    totals: AgeingAmounts
+    as_of: date = report_field(ReportArgument("asOf", today=True))
+    rows: list[AgeingRow] = report_field(ReportRows(("name", "contact_id")))
+    totals: AgeingAmounts = report_field(Namespace(prefix=reports.TOTAL))
 
 
 @strawberry.type(description="One posting on the contact's account.")
@@ -542,17 +553,10 @@ class StatementEntry:
     date: date
     number: int = strawberry.field(description="The voucher's number.")
     description: str
-    debit: Money = strawberry.field(
-        description="What the contact came to owe (an invoice, a payment to them)."
-    )
-    credit: Money = strawberry.field(
-        description="What settled it (a payment, a credit note, a bill)."
-    )
-    balance: Money = strawberry.field(description="The running balance after this entry.")
-
-    @strawberry.field
-    async def voucher(self, info: Info) -> VoucherNode:
-        return await info.context.loaders.get(VoucherByIdLoader).load(self.voucher_id)  # type: ignore[no-any-return]
+    debit: Money = _money("debit", "What the contact came to owe (an invoice, a payment to them).")
+    credit: Money = _money("credit", "What settled it (a payment, a credit note, a bill).")
+    balance: Money = _money("balance", "The running balance after this entry.")
+    voucher: VoucherNode = to_one(VoucherByIdLoader, "voucher_id")
 
 
 @strawberry.type(
@@ -560,12 +564,13 @@ class StatementEntry:
     "negative ones to them."
 )
 class ContactStatement:
-    contact: ContactNode
-    from_: date | None = strawberry.field(name="from")
-    to: date | None
-    opening_balance: Money
-    entries: list[StatementEntry]
-    closing_balance: Money
+    contact_id: strawberry.Private[str]
+    contact: ContactNode = to_one(ContactByIdLoader, "contact_id")
+    from_: date | None = _from()
+    to: date | None = _to()
+    opening_balance: Money = _money("opening_balance")
+    entries: list[StatementEntry] = report_field(ReportRows(("position",), where=reports.has_entry))
+    closing_balance: Money = _money("closing_balance")
 
 
 FromArg = Annotated[
@@ -575,13 +580,23 @@ ToArg = Annotated[date | None, strawberry.argument(description="Up to this day (
 AsOfArg = Annotated[date | None, strawberry.argument(description="Defaults to today.")]
 
 
+def _report(rows: Any, **kwargs: Any) -> dict[str, Any]:
+    return sql_meta(Report(rows, **kwargs))
+
+
+def _as_of(env: Any, args: dict[str, Any]) -> date:
+    return args.get("asOf") or env.today  # type: ignore[no-any-return]
+
+
 @strawberry.type(
     description="Financial reports, computed by SQL aggregation over the books, in the base "
     "currency."
 )
 class Reports:
     @strawberry.field(
-        permission_classes=READ, description="Debits and credits per account over a period."
+        permission_classes=READ,
+        description="Debits and credits per account over a period.",
+        metadata=_report(lambda env, a: reports.trial_balance_rows(env, a["from"], a["to"])),
     )
     async def trial_balance(
         self, info: Info, from_: FromArg = None, to: ToArg = None
@@ -605,9 +620,14 @@ class Reports:
             ],
             total_debit=_m(tb.total_debit, c),
             total_credit=_m(tb.total_credit, c),
+            balanced=tb.balanced,
         )
 
-    @strawberry.field(permission_classes=READ, description="Income and expenses over a period.")
+    @strawberry.field(
+        permission_classes=READ,
+        description="Income and expenses over a period.",
+        metadata=_report(lambda env, a: reports.profit_and_loss_rows(env, a["from"], a["to"])),
+    )
     async def profit_and_loss(
         self, info: Info, from_: FromArg = None, to: ToArg = None
     ) -> ProfitAndLoss:
@@ -624,7 +644,9 @@ class Reports:
         )
 
     @strawberry.field(
-        permission_classes=READ, description="Assets, liabilities and equity on a date."
+        permission_classes=READ,
+        description="Assets, liabilities and equity on a date.",
+        metadata=_report(lambda env, a: reports.balance_sheet_rows(env, _as_of(env, a))),
     )
     async def balance_sheet(self, info: Info, as_of: AsOfArg = None) -> BalanceSheet:
         c = _currency(info)
@@ -642,13 +664,21 @@ class Reports:
         )
 
     @strawberry.field(
-        permission_classes=READ, description="What customers owe on open invoices, by age."
+        permission_classes=READ,
+        description="What customers owe on open invoices, by age.",
+        metadata=_report(
+            lambda env, a: reports.ageing_rows(env, DocumentKind.INVOICE, _as_of(env, a))
+        ),
     )
     async def receivables_ageing(self, info: Info, as_of: AsOfArg = None) -> Ageing:
         return await _ageing(info, DocumentKind.INVOICE, as_of)
 
     @strawberry.field(
-        permission_classes=READ, description="What is owed to suppliers on open bills, by age."
+        permission_classes=READ,
+        description="What is owed to suppliers on open bills, by age.",
+        metadata=_report(
+            lambda env, a: reports.ageing_rows(env, DocumentKind.BILL, _as_of(env, a))
+        ),
     )
     async def payables_ageing(self, info: Info, as_of: AsOfArg = None) -> Ageing:
         return await _ageing(info, DocumentKind.BILL, as_of)
@@ -658,6 +688,12 @@ class Reports:
         description="A contact's invoices, credit notes, bills and payments in date order, with "
         "the running "
         "balance; null with NOT_FOUND when there is no such contact.",
+        metadata=_report(
+            lambda env, a: reports.contact_statement_rows(
+                env, str(a["contactId"]), a["from"], a["to"]
+            ),
+            not_found="Contact not found",
+        ),
     )
     async def contact_statement(
         self, info: Info, contact_id: strawberry.ID, from_: FromArg = None, to: ToArg = None
@@ -670,7 +706,7 @@ class Reports:
         except UserInputError:
             raise NotFoundError("Contact") from None
         return ContactStatement(
-            contact=st.contact,  # type: ignore[arg-type]
+            contact_id=st.contact_id,
             from_=from_,
             to=to,
             opening_balance=_m(st.opening_balance, c),
