@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any, Protocol
 
 from sqlalchemy import func, select
@@ -41,10 +42,13 @@ def is_closing(kind: str) -> bool:
     return kind == VoucherKind.CLOSING_TEMPORARY_ACCOUNTS.value
 
 
-def _upsert(dialect: str, rows: list[dict[str, Any]]) -> Any:
-    """INSERT the rows; where a row of the key exists, add the amounts to it."""
+@cache
+def _upsert(dialect: str) -> Any:
+    """INSERT a row; where a row of the key exists, add the amounts to it. Built once
+    and run with every row's parameters (one executemany: the drivers batch it), so
+    SQLAlchemy neither rebuilds it nor walks a statement carrying every row's values."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(LedgerBalance).values(rows)
+    stmt = insert(LedgerBalance)
     table = mapped_table(LedgerBalance)
     return stmt.on_conflict_do_update(
         index_elements=list(CONFLICT_KEY),
@@ -86,7 +90,7 @@ async def record_posting(session: AsyncSession, voucher: Voucher, lines: Sequenc
         debit, credit = totals.get(line.account_id, (Decimal(0), Decimal(0)))
         totals[line.account_id] = (debit + line.debit, credit + line.credit)
     rows = _rows(voucher.company_id, voucher.date, is_closing(voucher.kind), totals)
-    await session.execute(_upsert(request_env(session).dialect, rows))
+    await session.execute(_upsert(request_env(session).dialect), rows)
 
 
 async def rebuild(conn: AsyncConnection) -> None:
