@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gql.compiler.sqlenv import request_env
 from gql.core.ordering import order_clauses
 from gql.core.pagination import Page, PageArgs, fetch_pages
-from gql.core.rows import LightRow, columns_of, row_class
+from gql.core.rows import LightRow, processors_of, raw_columns_of, row_class
 from gql.db.tenant import get_tenant
 from gql.tenancy import tenant_table
 
@@ -56,7 +56,7 @@ def _rows_statement(
         key = _column(table, model, by)
         order = [_column(table, model, name) for name in order_by]
         stmt = _STATEMENTS[loader] = (
-            scoped.select(*columns_of(model, table))
+            scoped.select(*raw_columns_of(model, table))
             .where(key.in_(KEYS), *where(table))
             .order_by(key, *order)
         )
@@ -74,7 +74,8 @@ async def load_rows(
     async with turn:
         conn = await session.connection()
         result = await conn.execute(stmt, params)
-        return row_class(loader.model).many(result.all())
+        processors = processors_of(loader.model, conn.dialect, result.cursor.description)
+        return row_class(loader.model).many(result.all(), processors)
 
 
 class ByIdLoader(DataLoader[str, Any], Generic[T]):

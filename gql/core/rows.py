@@ -5,7 +5,7 @@ was the largest cost of loading a page's edges. The types only read a row's colu
 as attributes, so a loader selects the table's columns with Core and answers one
 plain object per row: an instance of the model's row class, whose attributes are the
 mapped columns' values as the ORM would have loaded them (the same column types
-process them). gql.core.relay registers row classes with their node types (global
+process them, on first read). gql.core.relay registers row classes with their node types (global
 ids, is_type_of); `model_of` gives the model back.
 """
 
@@ -15,10 +15,37 @@ from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import type_coerce
+from sqlalchemy.types import NullType
+
+
+class _Column:
+    """A light row's attribute: its column's value, processed by the column's type (as
+    the ORM would) on first read and kept (in the row's __dict__, which Python reads
+    before this descriptor). Most of a row's columns are never read by a query."""
+
+    __slots__ = ("index", "name")
+
+    def __init__(self, name: str, index: int) -> None:
+        self.name, self.index = name, index
+
+    def __get__(self, row: Any, owner: Any = None) -> Any:
+        if row is None:
+            return self
+        value = row._raw[self.index]
+        process = row._processors[self.index]
+        if process is not None:
+            value = process(value)
+        row.__dict__[self.name] = value
+        return value
 
 
 class LightRow:
     """One row of `orm_model`'s table: its columns as attributes (nothing else)."""
+
+    __slots__ = ("__dict__", "_processors", "_raw")
+    _raw: Sequence[Any]  # the driver's values
+    _processors: Sequence[Any]  # each column's result processor, or None
 
     orm_model: ClassVar[type[Any]]
     names: ClassVar[tuple[str, ...]]  # the mapped attributes, in `columns_of` order
@@ -27,13 +54,14 @@ class LightRow:
         return f"<{type(self).__name__} {getattr(self, 'id', '?')}>"
 
     @classmethod
-    def many(cls, rows: Iterable[Sequence[Any]]) -> list[Any]:
-        """One row object per result row selected by `columns_of(cls.orm_model)`."""
-        names, new = cls.names, object.__new__
+    def many(cls, rows: Iterable[Sequence[Any]], processors: Sequence[Any]) -> list[Any]:
+        """One row object per result row selected by `raw_columns_of(cls.orm_model, ...)`,
+        whose columns' result processors (None: none) are `processors`."""
+        new = object.__new__
         made = []
         for values in rows:
             row = new(cls)
-            row.__dict__.update(zip(names, values, strict=True))
+            row._raw, row._processors = values, processors
             made.append(row)
         return made
 
@@ -46,7 +74,8 @@ def row_class(model: type[Any]) -> type[LightRow]:
     cls = _ROW_CLASSES.get(model)
     if cls is None:
         names = tuple(prop.key for prop in sa_inspect(model).column_attrs)
-        namespace = {"orm_model": model, "names": names}
+        namespace: dict[str, Any] = {"orm_model": model, "names": names, "__slots__": ()}
+        namespace |= {name: _Column(name, index) for index, name in enumerate(names)}
         cls = _ROW_CLASSES[model] = type(f"{model.__name__}Row", (LightRow,), namespace)
     return cls
 
@@ -56,6 +85,30 @@ def columns_of(model: type[Any], table: Any) -> list[Any]:
     in its order."""
     mapper = sa_inspect(model)
     return [table.c[prop.columns[0].key] for prop in mapper.column_attrs]
+
+
+def raw_columns_of(model: type[Any], table: Any) -> list[Any]:
+    """`columns_of`, selected as the driver gives them (no result processing: the row
+    class processes what is read, with `processors_of`)."""
+    return [type_coerce(column, NullType()) for column in columns_of(model, table)]
+
+
+_PROCESSORS: dict[tuple[type[Any], str, tuple[Any, ...]], tuple[Any, ...]] = {}
+
+
+def processors_of(model: type[Any], dialect: Any, description: Sequence[Any]) -> tuple[Any, ...]:
+    """The result processors of the model's columns for `dialect`, given the cursor's
+    `description` (the driver's type codes), as SQLAlchemy picks them for a result."""
+    type_codes = tuple(column[1] for column in description)
+    key = (model, dialect.name, type_codes)
+    processors = _PROCESSORS.get(key)
+    if processors is None:
+        columns = [prop.columns[0] for prop in sa_inspect(model).column_attrs]
+        processors = _PROCESSORS[key] = tuple(
+            column.type.dialect_impl(dialect).result_processor(dialect, code)
+            for column, code in zip(columns, type_codes, strict=True)
+        )
+    return processors
 
 
 def model_of(row: Any) -> type[Any]:
