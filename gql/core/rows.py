@@ -11,6 +11,7 @@ ids, is_type_of); `model_of` gives the model back.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
@@ -93,18 +94,21 @@ def raw_columns_of(model: type[Any], table: Any) -> list[Any]:
     return [type_coerce(column, NullType()) for column in columns_of(model, table)]
 
 
-_PROCESSORS: dict[tuple[type[Any], str, tuple[Any, ...]], tuple[Any, ...]] = {}
+# Per dialect (an engine's: its settings may shape its processors), by model and type codes.
+_PROCESSORS: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], tuple[Any, ...]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def processors_of(model: type[Any], dialect: Any, description: Sequence[Any]) -> tuple[Any, ...]:
     """The result processors of the model's columns for `dialect`, given the cursor's
     `description` (the driver's type codes), as SQLAlchemy picks them for a result."""
     type_codes = tuple(column[1] for column in description)
-    key = (model, dialect.name, type_codes)
-    processors = _PROCESSORS.get(key)
+    known = _PROCESSORS.setdefault(dialect, {})
+    processors = known.get((model, *type_codes))
     if processors is None:
         columns = [prop.columns[0] for prop in sa_inspect(model).column_attrs]
-        processors = _PROCESSORS[key] = tuple(
+        processors = known[(model, *type_codes)] = tuple(
             column.type.dialect_impl(dialect).result_processor(dialect, code)
             for column, code in zip(columns, type_codes, strict=True)
         )
