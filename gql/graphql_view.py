@@ -13,6 +13,7 @@ import logging
 import time
 from typing import Any
 
+import orjson
 from cross_web import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
@@ -346,5 +347,14 @@ class GraphQLView(GraphQL[Context, None]):
             )
         return parsed
 
-    def encode_json(self, data: object) -> str:
-        return json.dumps(data, separators=(",", ":"))
+    def encode_json(self, data: object) -> str | bytes:
+        # orjson writes the same bytes as json.dumps(separators=(",", ":")) for printable
+        # ASCII (answers carry no floats: the schema has no Float). json.dumps escapes
+        # everything else (non-ASCII, DEL) as \uXXXX and takes non-string keys: kept.
+        try:
+            encoded = orjson.dumps(data)
+        except TypeError:
+            encoded = None
+        if encoded is None or not encoded.isascii() or b"\x7f" in encoded:
+            return json.dumps(data, separators=(",", ":"))
+        return encoded

@@ -161,13 +161,16 @@ def sql_counter(app: Any) -> Iterator[StatementCounter]:
 
 
 @pytest.fixture(scope="session")
-async def resolver_client(
-    settings: Settings, schema_ready: None
-) -> AsyncIterator[httpx.AsyncClient]:
+async def resolver_app(settings: Settings, schema_ready: None) -> AsyncIterator[Any]:
     """A second app on the same database with the compiled read path switched off: the
     reference that the compiled path must agree with."""
     application = create_app(settings.model_copy(update={"compiled_reads": False}))
     async with LifespanManager(application):
-        transport = httpx.ASGITransport(app=application)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
-            yield c
+        yield application
+
+
+@pytest.fixture(scope="session")
+async def resolver_client(resolver_app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=resolver_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+        yield c

@@ -185,6 +185,22 @@ async def test_graphiql_is_served_to_a_browser(client):
     assert "graphiql" in r.text.lower()
 
 
+@pytest.mark.parametrize("name", ["Plain Ltd", "Zoë Ünal \u2028 ☃", "Tab\there\x7f"])
+async def test_answers_are_encoded_as_json_dumps_would(client, api, name):
+    # given: a payload answered by the resolver path (mutations always are)
+    tenant = await api.register()
+    query = """mutation($name: String!) { contactCreate(input: {name: $name}) {
+      contact { name } userErrors { field } } }"""
+    # when
+    r = await client.post(
+        "/graphql", json={"query": query, "variables": {"name": name}}, headers=tenant.headers
+    )
+    # then: byte for byte what json.dumps writes (ASCII, non-ASCII escaped as \uXXXX)
+    assert r.status_code == 200, r.text
+    assert r.json()["data"]["contactCreate"]["contact"] == {"name": name}
+    assert r.content == json.dumps(r.json(), separators=(",", ":")).encode()
+
+
 # --- query limits ----------------------------------------------------------------------------
 
 

@@ -140,9 +140,10 @@ def _company_of(value: Any) -> Any:
     return value.table if getattr(value, "name", None) == "company_id" else None
 
 
-def _scoped(conditions: list[Any], tenant: str) -> set[int]:
-    """ids of the FROM items the conditions confine to `tenant`: by `company_id = tenant`,
-    or by `company_id = <company_id of an item so confined>` (a correlated subquery)."""
+def _scoped(conditions: list[Any], tenant: str, params: dict[str, Any]) -> set[int]:
+    """ids of the FROM items the conditions confine to `tenant`: by `company_id = tenant`
+    (the parameter's value in the statement, or as sent in `params`), or by
+    `company_id = <company_id of an item so confined>` (a correlated subquery)."""
     scoped: set[int] = set()
     links: list[tuple[Any, Any]] = []
     for clause in conditions:
@@ -152,7 +153,10 @@ def _scoped(conditions: list[Any], tenant: str) -> set[int]:
             left, right = _company_of(c.left), c.right
             if left is None:
                 continue
-            if isinstance(right, BindParameter) and right.effective_value == tenant:
+            if isinstance(right, BindParameter) and tenant in (
+                right.effective_value,
+                params.get(right.key),
+            ):
                 scoped.add(id(left))
             elif _company_of(right) is not None:
                 links.append((left, _company_of(right)))
@@ -166,7 +170,9 @@ def _scoped(conditions: list[Any], tenant: str) -> set[int]:
     return scoped
 
 
-def unscoped_tables(statement: Any, tenant: str, *, orm_scoped: bool = False) -> list[str]:
+def unscoped_tables(
+    statement: Any, tenant: str, *, orm_scoped: bool = False, params: dict[str, Any] | None = None
+) -> list[str]:
     """Tenant-owned tables that `statement` reads without the tenant predicate; with
     `orm_scoped`, the tables of ORM entities are left to the ORM criterion (aliases are
     not: tenant_table makes aliases). A correlated subquery lists its outer tables among
@@ -178,7 +184,7 @@ def unscoped_tables(statement: Any, tenant: str, *, orm_scoped: bool = False) ->
             ons: list[Any] = []
             read.extend(leaf for from_ in element.get_final_froms() for leaf in _leaves(from_, ons))
             conditions.extend([element.whereclause, *ons])
-    scoped = _scoped(conditions, tenant)
+    scoped = _scoped(conditions, tenant, params or {})
     missing = []
     for leaf in {id(leaf): leaf for leaf in read}.values():
         name = _tenant_table_name(leaf)
@@ -204,6 +210,7 @@ def is_hand_built(statement: Any) -> bool:
 class Sent:
     statement: Any
     through_session: bool  # the session's ORM criterion applies to its ORM entities
+    params: dict[str, Any]  # the parameters it was executed with
 
 
 @contextmanager
@@ -216,9 +223,12 @@ def statements_sent(app: Any) -> Iterator[list[Sent]]:
         # Called after gql/db/tenant.py's hook, so this is the statement with the criterion.
         through_session.add(id(state.statement))
 
-    def record(conn: Any, statement: Any, *args: Any) -> None:
+    def record(
+        conn: Any, statement: Any, multiparams: Any, params: Any, execution_options: Any
+    ) -> None:
         if isinstance(statement, Select):
-            sent.append(Sent(statement, id(statement) in through_session))
+            given = multiparams[0] if multiparams else params
+            sent.append(Sent(statement, id(statement) in through_session, dict(given or {})))
 
     engine = app.state.engine.sync_engine
     event.listen(Session, "do_orm_execute", record_session)
@@ -264,7 +274,9 @@ async def _books(api: Api) -> tuple[Tenant, str]:
 def _check(sent: list[Sent], tenant: Tenant) -> None:
     assert any(is_hand_built(s.statement) for s in sent), "no statement built by hand was sent"
     for s in sent:
-        missing = unscoped_tables(s.statement, tenant.company_id, orm_scoped=s.through_session)
+        missing = unscoped_tables(
+            s.statement, tenant.company_id, orm_scoped=s.through_session, params=s.params
+        )
         assert missing == [], f"{missing} read without the tenant in:\n{s.statement}"
 
 
@@ -295,3 +307,23 @@ async def test_report_statements_carry_the_tenant_for_every_table(api: Api, app:
     assert reports["receivablesAgeing"]["totals"]["total"]["amount"] == "60.00"
     assert reports["contactStatement"]["closingBalance"]["amount"] == "60.00"
     _check(sent, tenant)
+
+
+async def test_resolver_loaders_statements_carry_the_tenant_for_every_table(
+    api: Api, resolver_app: Any, resolver_client: Any
+) -> None:
+    # given books in a company
+    tenant, _ = await _books(api)
+
+    # when the wide query goes through the resolvers, whose loaders read with Core on
+    # the session's connection (where no ORM criterion applies)
+    with statements_sent(resolver_app) as sent:
+        data = await Api(resolver_client).data(COMPILED, tenant=tenant)
+
+    # then it answered, and every table each loader's statement read is confined to the
+    # company (the tenant as sent with it)
+    assert data["documents"]["nodes"][0]["amountDue"] == {"amount": "60.00"}
+    assert data["documents"]["nodes"][0]["lines"][0]["name"]
+    on_connection = [s for s in sent if not s.through_session]
+    assert len(on_connection) >= 5  # contact, lines, items, taxes, vouchers...
+    _check(on_connection, tenant)

@@ -31,6 +31,7 @@ from gql.core.ordering import order_clauses
 from gql.core.pagination import fetch_page
 from gql.core.prefetch import PREFETCH, Prefetch, prefetch_page, prefetch_row, settled
 from gql.core.relay import module_of, type_name_for
+from gql.core.rows import model_of
 
 SQL = "ledgergraph.sql"
 
@@ -159,7 +160,7 @@ def _computed_key(spec: Computed) -> Callable[[Any], Any]:
     """The ComputedLoader key of `spec` over a row."""
 
     def key_of(row: Any) -> Any:
-        return (spec, type(row), row.id)
+        return (spec, model_of(row), row.id)
 
     return key_of
 

@@ -1,34 +1,81 @@
-"""Dataloader bases: one SQL statement answers a whole batch, results in key order."""
+"""Dataloader bases: one SQL statement answers a whole batch, results in key order.
+
+The row loaders (by id, by foreign key) answer light rows (gql/core/rows.py), read with
+Core on the session's connection: no ORM entity, no ORM criterion per statement. Their
+statements are built once per loader class, the tenant (`tenant_table`'s predicate)
+and the keys being parameters.
+"""
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
 from aiodataloader import DataLoader
-from sqlalchemy import BindParameter, ColumnElement, bindparam, select
+from sqlalchemy import BindParameter, ColumnElement, Select, bindparam
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gql.compiler.sqlenv import request_env
 from gql.core.ordering import order_clauses
 from gql.core.pagination import Page, PageArgs, fetch_pages
-from gql.tenancy import mapped_table, tenant_table
+from gql.core.rows import LightRow, processors_of, raw_columns_of, row_class
+from gql.db.tenant import get_tenant
+from gql.tenancy import tenant_table
 
 T = TypeVar("T")
 
 # A batch's keys: one expanding parameter, so each loader's statement is built once
 # (per class) and only its keys change, instead of coercing every key into a new
-# statement per batch.
+# statement per batch. The tenant is a parameter too.
 KEYS: BindParameter[Any] = bindparam("keys", expanding=True)
-_STATEMENTS: dict[type[Any], Any] = {}
+TENANT: BindParameter[Any] = bindparam("tenant")
+_STATEMENTS: dict[type[Any], Select[Any]] = {}
 
 
-def _statement(loader: type[Any], build: Any) -> Any:
+def _column(table: Any, model: type[Any], attribute: str) -> Any:
+    """The column of `table` (an alias of the model's table) mapped to `attribute`."""
+    return table.c[sa_inspect(model).column_attrs[attribute].columns[0].key]
+
+
+def _rows_statement(
+    loader: type[Any],
+    by: str,
+    order_by: Sequence[str],
+    where: Callable[[Any], list[ColumnElement[bool]]] = lambda table: [],
+) -> Select[Any]:
+    """`loader.model`'s rows (in its row class's column order) of the tenant whose
+    `by` is one of the keys, in (`by`, *order_by) order: built once per loader class."""
     stmt = _STATEMENTS.get(loader)
     if stmt is None:
-        stmt = _STATEMENTS[loader] = build()
+        model = loader.model
+        scoped = tenant_table(model, TENANT)
+        table = scoped.table
+        key = _column(table, model, by)
+        order = [_column(table, model, name) for name in order_by]
+        stmt = _STATEMENTS[loader] = (
+            scoped.select(*raw_columns_of(model, table))
+            .where(key.in_(KEYS), *where(table))
+            .order_by(key, *order)
+        )
     return stmt
+
+
+async def load_rows(
+    session: AsyncSession, loader: type[Any], stmt: Select[Any], keys: Sequence[Any]
+) -> list[Any]:
+    """Light rows of `loader.model` that `stmt` (a `_rows_statement`) selects for `keys`:
+    on the session's connection (so in its transaction, with its settings on
+    PostgreSQL), one statement at a time as the session's own run (RequestSession)."""
+    params = {"keys": list(keys), "tenant": get_tenant(session)}
+    turn = getattr(session, "_turn", None) or contextlib.nullcontext()
+    async with turn:
+        conn = await session.connection()
+        result = await conn.execute(stmt, params)
+        processors = processors_of(loader.model, conn.dialect, result.cursor.description)
+        return row_class(loader.model).many(result.all(), processors)
 
 
 class ByIdLoader(DataLoader[str, Any], Generic[T]):
@@ -40,10 +87,10 @@ class ByIdLoader(DataLoader[str, Any], Generic[T]):
         super().__init__()
         self.session = session
 
-    async def batch_load_fn(self, keys: Sequence[str]) -> list[T | None]:
-        stmt = _statement(type(self), lambda: select(self.model).where(self.model.id.in_(KEYS)))
-        rows = (await self.session.scalars(stmt, {"keys": list(keys)})).all()
-        by_id = {row.id: row for row in rows}
+    async def batch_load_fn(self, keys: Sequence[str]) -> list[LightRow | None]:
+        loader = type(self)
+        stmt = _rows_statement(loader, "id", ())
+        by_id = {row.id: row for row in await load_rows(self.session, loader, stmt, keys)}
         return [by_id.get(key) for key in keys]
 
 
@@ -58,15 +105,11 @@ class ByForeignKeyLoader(DataLoader[str, Any], Generic[T]):
         super().__init__()
         self.session = session
 
-    async def batch_load_fn(self, keys: Sequence[str]) -> list[list[T]]:
-        def build() -> Any:
-            column = getattr(self.model, self.foreign_key)
-            order = [getattr(self.model, name) for name in self.order_by]
-            return select(self.model).where(column.in_(KEYS)).order_by(column, *order)
-
-        grouped: dict[str, list[T]] = defaultdict(list)
-        stmt = _statement(type(self), build)
-        for row in (await self.session.scalars(stmt, {"keys": list(keys)})).all():
+    async def batch_load_fn(self, keys: Sequence[str]) -> list[list[LightRow]]:
+        loader = type(self)
+        stmt = _rows_statement(loader, self.foreign_key, self.order_by)
+        grouped: dict[str, list[LightRow]] = defaultdict(list)
+        for row in await load_rows(self.session, loader, stmt, keys):
             grouped[getattr(row, self.foreign_key)].append(row)
         return [grouped.get(key, []) for key in keys]
 
@@ -89,19 +132,11 @@ class OneByForeignKeyLoader(DataLoader[str, Any], Generic[T]):
         super().__init__()
         self.session = session
 
-    async def batch_load_fn(self, keys: Sequence[str]) -> list[T | None]:
-        def build() -> Any:  # (`where` is fixed conditions over the table)
-            column = getattr(self.model, self.foreign_key)
-            order = [getattr(self.model, name) for name in self.order_by]
-            return (
-                select(self.model)
-                .where(column.in_(KEYS), *self.where(mapped_table(self.model)))
-                .order_by(column, *order)
-            )
-
-        first: dict[str, T] = {}
-        stmt = _statement(type(self), build)
-        for row in (await self.session.scalars(stmt, {"keys": list(keys)})).all():
+    async def batch_load_fn(self, keys: Sequence[str]) -> list[LightRow | None]:
+        loader = type(self)
+        stmt = _rows_statement(loader, self.foreign_key, self.order_by, self.where)
+        first: dict[str, LightRow] = {}
+        for row in await load_rows(self.session, loader, stmt, keys):
             first.setdefault(getattr(row, self.foreign_key), row)
         return [first.get(key) for key in keys]
 

@@ -15,6 +15,7 @@ import strawberry
 
 from gql.core.ids import to_global_id
 from gql.core.pagination import Page, encode_cursor
+from gql.core.rows import row_class
 
 if TYPE_CHECKING:
     from gql.context import Context
@@ -76,12 +77,15 @@ def node_type(
     """Declare a strawberry type whose values are rows of `model`."""
 
     def wrap(cls: type[Any]) -> type[Any]:
+        # The values: ORM entities, and the light rows loaders answer (gql/core/rows.py).
+        light = row_class(model)
+
         def is_type_of(obj: Any, _info: Any) -> bool:
-            return isinstance(obj, (model, cls))
+            return isinstance(obj, (model, light, cls))
 
         cls.is_type_of = staticmethod(is_type_of)  # type: ignore[attr-defined]
         NODE_TYPES[name] = NodeSpec(name=name, model=model, module=module, load=load)
-        _TYPE_NAME_BY_MODEL[model] = name
+        _TYPE_NAME_BY_MODEL[model] = _TYPE_NAME_BY_MODEL[light] = name
         return strawberry.type(cls, name=name, description=description)
 
     return wrap
