@@ -24,7 +24,7 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.schema.exceptions import InvalidOperationTypeError
 
 from gql.auth.viewer import resolve_viewer, wanted_company
-from gql.compiler.executor import CompiledReads
+from gql.compiler.executor import CompiledReads, CompiledResponse
 from gql.context import Context, Loaders
 from gql.core.failures import TIMEOUT_GRACE, Failure, classify
 from gql.core.failures import answer as failure_answer
@@ -89,6 +89,14 @@ async def _graphql_params(request: Request) -> dict[str, Any] | None:
     if body.get("variables") is not None and not isinstance(body["variables"], dict):
         return None
     return body
+
+
+def _compiled_response(request: Request, result: CompiledResponse) -> Response:
+    """The compiled path's body, as the media type the client asked for."""
+    graphql_response = _wants_graphql_response(request.headers.get("accept", ""))
+    return Response(
+        result.body, media_type=GRAPHQL_RESPONSE if graphql_response else "application/json"
+    )
 
 
 def _failure_in(data: Any) -> Failure | None:
@@ -237,13 +245,7 @@ class GraphQLView(GraphQL[Context, None]):
             request_id = request.scope.get(REQUEST_ID_KEY, "-")
             log.exception("direct read failed (request %s); using the full path", request_id)
             return None
-        if result is None:
-            return None
-        graphql_response = _wants_graphql_response(request.headers.get("accept", ""))
-        return Response(
-            result.body,
-            media_type=GRAPHQL_RESPONSE if graphql_response else "application/json",
-        )
+        return None if result is None else _compiled_response(request, result)
 
     async def _compiled(self, request: Request) -> Response | None:
         """The compiled read path's answer, or None to let strawberry answer."""
@@ -271,11 +273,7 @@ class GraphQLView(GraphQL[Context, None]):
         if result is None:
             request.scope[CONTEXT_KEY] = context  # reused by the resolver path
             return None
-        graphql_response = _wants_graphql_response(request.headers.get("accept", ""))
-        return Response(
-            result.body,
-            media_type=GRAPHQL_RESPONSE if graphql_response else "application/json",
-        )
+        return _compiled_response(request, result)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         existing = request.scope.get(CONTEXT_KEY)
