@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import re
 import time
 import weakref
@@ -39,9 +38,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.util import greenlet_spawn
 
 from gql.auth.viewer import DEFAULT_COMPANY_FIRST, LicenseState, Viewer, active_modules
-from gql.core.failures import RequestTimeout
 from gql.core.lru import LRU
-from gql.db.engine import set_connection_deadline
+from gql.db.engine import remaining_seconds, set_connection_deadline, statement_timeout
 from gql.domains.companies.models import Company, Membership, ModuleLicense, User
 from gql.tenancy import TENANT_SETTING
 
@@ -246,11 +244,9 @@ class DirectReads:
             values["wanted"] = wanted_company
         if deadline is None:
             deadline = time.monotonic() + self.timeout_seconds
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise RequestTimeout("the request's time budget ran out")
+        remaining = remaining_seconds(deadline)
         if self.pg:
-            values["timeout"] = str(max(1, math.ceil(remaining * 1000)))
+            values["timeout"] = statement_timeout(remaining)
         check = self._checks[wanted_company is not None].bind(**values)
         licenses = self._licenses.bind(company=access.company_id)
         for attempt in (1, 2):

@@ -59,12 +59,20 @@ def _begin_transaction(session: Session, transaction: Any, connection: Any) -> N
 
 def _remaining_seconds(info: dict[str, Any]) -> float | None:
     deadline = info.get(DEADLINE_KEY)
-    if deadline is None:
-        return None
+    return None if deadline is None else remaining_seconds(deadline)
+
+
+def remaining_seconds(deadline: float) -> float:
+    """Seconds left until `deadline` (time.monotonic()); RequestTimeout if none are."""
     remaining = float(deadline - time.monotonic())
     if remaining <= 0:
         raise RequestTimeout("the request's time budget ran out")
     return remaining
+
+
+def statement_timeout(remaining: float) -> str:
+    """PostgreSQL's `statement_timeout` for `remaining` seconds: whole ms, at least 1."""
+    return str(max(1, math.ceil(remaining * 1000)))
 
 
 # --- per-transaction settings on PostgreSQL: the tenant for row-level security, the deadline ---
@@ -115,7 +123,7 @@ def _send_settings(
     if remaining is None:
         conn.execute(_SET_TENANT, {"tenant": tenant or ""})
     else:
-        timeout = str(max(1, math.ceil(remaining * 1000)))
+        timeout = statement_timeout(remaining)
         conn.execute(_SET_TENANT_AND_TIMEOUT, {"tenant": tenant or "", "timeout": timeout})
 
 
