@@ -6,6 +6,7 @@ from gql.domains.banking.models import Account, Transaction, Transfer
 from gql.domains.catalogue.models import Category, Currency, Item, ItemVariant, Tax
 from gql.domains.companies.models import Company, Membership, ModuleLicense, User
 from gql.domains.contacts.models import Contact
+from gql.domains.crm.models import Activity, Campaign, Deal, Lead, Pipeline, PipelineStage
 from gql.domains.documents.models import Document, DocumentLine, NumberSeries
 from gql.domains.ledger.models import (
     FinancialYear,
@@ -19,20 +20,26 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "Account",
+    "Activity",
+    "Campaign",
     "Category",
     "Company",
     "Contact",
     "Currency",
+    "Deal",
     "Document",
     "DocumentLine",
     "FinancialYear",
     "Item",
     "ItemVariant",
+    "Lead",
     "LedgerAccount",
     "LedgerBalance",
     "Membership",
     "ModuleLicense",
     "NumberSeries",
+    "Pipeline",
+    "PipelineStage",
     "Tax",
     "Transaction",
     "Transfer",

@@ -53,7 +53,12 @@ MODULES: dict[ModuleAlias, Module] = {
         Module(
             ModuleAlias.INVENTORY, "Inventory", "Warehouses, stock moves, transfers and adjustments"
         ),
-        Module(ModuleAlias.CRM, "CRM", "Pipelines, leads, deals, activities and campaigns"),
+        Module(
+            ModuleAlias.CRM,
+            "CRM",
+            "Pipelines, leads, deals, activities and campaigns",
+            default_enabled=True,
+        ),
         Module(ModuleAlias.PAYROLL, "Payroll", "Departments, employees and pay runs"),
         Module(ModuleAlias.POS, "Point of Sale", "Terminals, sessions, orders and loyalty"),
         Module(ModuleAlias.PROJECTS, "Projects", "Projects, tasks and time tracking"),

@@ -15,10 +15,20 @@ from gql.core.ordering import OrderDirection
 from gql.core.relay import Connection, Node, node_type
 from gql.domains.contacts.loaders import ContactByIdLoader
 from gql.domains.contacts.models import Contact, ContactType, EntityType, Salutation
+from gql.domains.crm.models import Activity, Deal
+from gql.domains.crm.service import ACTIVITY_ORDER_COLUMNS, DEAL_ORDER_COLUMNS
 from gql.domains.documents.models import Document
 from gql.domains.documents.service import ORDER_COLUMNS as DOCUMENT_ORDER_COLUMNS
 
 if TYPE_CHECKING:
+    from gql.domains.crm.types import (
+        ActivityConnection,
+        ActivityFilter,
+        ActivityOrder,
+        DealConnection,
+        DealFilter,
+        DealOrder,
+    )
     from gql.domains.documents.types import DocumentConnection, DocumentFilter, DocumentOrder
 
 ContactTypeEnum = strawberry.enum(
@@ -83,6 +93,16 @@ def _documents_types() -> Any:
     return types
 
 
+# CRM's types import this module (a deal's contact), so they are lazy here.
+_CRM_TYPES = strawberry.lazy("gql.domains.crm.types")
+
+
+def _crm_types() -> Any:
+    from gql.domains.crm import types
+
+    return types
+
+
 async def load_contacts(ctx: Context, ids: list[str]) -> list[Contact | None]:
     return await ctx.loaders.get(ContactByIdLoader).load_many(ids)  # type: ignore[no-any-return]
 
@@ -136,6 +156,35 @@ class ContactNode(Node):
         filter=Annotated["DocumentFilter", _DOCUMENTS_TYPES],
         order=Annotated["DocumentOrder", _DOCUMENTS_TYPES],
         description="This contact's documents (invoices, bills, ...).",
+    )
+    # CRM
+    deals: Annotated[DealConnection, _CRM_TYPES] = connection_edge(
+        EdgeConnection(
+            Deal,
+            "contact_id",
+            filter_of=lambda value: _crm_types().deal_filter_of(value),
+            order_of=lambda value: _crm_types().deal_order_of(value),
+            order_columns=DEAL_ORDER_COLUMNS,
+            module="crm",
+        ),
+        Annotated["DealConnection", _CRM_TYPES],
+        filter=Annotated["DealFilter", _CRM_TYPES],
+        order=Annotated["DealOrder", _CRM_TYPES],
+        description="This contact's deals (module: crm).",
+    )
+    activities: Annotated[ActivityConnection, _CRM_TYPES] = connection_edge(
+        EdgeConnection(
+            Activity,
+            "contact_id",
+            filter_of=lambda value: _crm_types().activity_filter_of(value),
+            order_of=lambda value: _crm_types().activity_order_of(value),
+            order_columns=ACTIVITY_ORDER_COLUMNS,
+            module="crm",
+        ),
+        Annotated["ActivityConnection", _CRM_TYPES],
+        filter=Annotated["ActivityFilter", _CRM_TYPES],
+        order=Annotated["ActivityOrder", _CRM_TYPES],
+        description="This contact's activities, by scheduled date (module: crm).",
     )
 
 
