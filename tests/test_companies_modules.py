@@ -355,7 +355,7 @@ async def test_rest_modules_enabled_lists_the_modules_with_code_behind_them(api)
     r = await api.rest("GET", "/api/modules/enabled", tenant)
     # then only the modules this API implements are licensed to it by default
     assert r.status_code == 200, r.text
-    assert set(r.json()["data"]) == {"invoicing", "accounting", "banking"}
+    assert set(r.json()["data"]) == {"invoicing", "accounting", "banking", "crm"}
 
 
 async def test_rest_module_check_answers_for_a_known_alias(api):
@@ -363,7 +363,7 @@ async def test_rest_module_check_answers_for_a_known_alias(api):
     tenant = await api.register()
     # when
     r = await api.rest("GET", "/api/modules/check/banking", tenant)
-    crm = (await api.rest("GET", "/api/modules/check/crm", tenant)).json()["data"]
+    payroll = (await api.rest("GET", "/api/modules/check/payroll", tenant)).json()["data"]
     # then
     assert r.status_code == 200, r.text
     data = r.json()["data"]
@@ -374,7 +374,11 @@ async def test_rest_module_check_answers_for_a_known_alias(api):
         "active",
     )
     # and a module without code behind it yet is known, and off
-    assert (crm["alias"], crm["enabled"], crm["accessible"]) == ("crm", False, False)
+    assert (payroll["alias"], payroll["enabled"], payroll["accessible"]) == (
+        "payroll",
+        False,
+        False,
+    )
 
 
 async def test_rest_module_check_is_404_for_an_unknown_alias(api):
@@ -398,7 +402,7 @@ async def test_rest_module_licenses_lists_every_module(api):
     rows = {m["alias"]: m for m in r.json()["data"]}
     assert set(rows) == set(MODULES)
     on = {alias for alias, m in rows.items() if m["status"] == "active" and m["accessible"]}
-    assert on == {"invoicing", "accounting", "banking"}
+    assert on == {"invoicing", "accounting", "banking", "crm"}
     assert rows["payroll"]["name"] == "Payroll"
 
 

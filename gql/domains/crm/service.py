@@ -47,6 +47,7 @@ from gql.domains.crm.models import (
     Pipeline,
     PipelineStage,
 )
+from gql.tenancy import mapped_table
 
 Name = Field(min_length=1, max_length=200)
 Probability = Field(default=0, ge=0, le=100)
@@ -333,7 +334,7 @@ class ActivityFilter:
         if self.done is not None:
             out.append(a.done_at.is_not(None) if self.done else a.done_at.is_(None))  # type: ignore[union-attr]
         if self.overdue is not None:
-            flag = OVERDUE.sql(a.__table__, env)
+            flag = OVERDUE.sql(mapped_table(Activity), env)
             out.append(flag if self.overdue else ~flag)
         out += _datetime_between(a.scheduled_at, self.scheduled_from, self.scheduled_to)
         if self.search:
