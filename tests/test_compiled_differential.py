@@ -341,3 +341,194 @@ async def test_another_companys_id_is_not_found_on_both_paths(
     assert compiled == reference
     assert compiled["data"] == {"document": None}
     assert compiled["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+# --- CRM: random queries over the CRM root fields, on CRM data of two companies -----------
+
+CRM_ROOTS = {
+    "pipeline",
+    "pipelines",
+    "pipelineStage",
+    "lead",
+    "leads",
+    "deal",
+    "deals",
+    "activity",
+    "activities",
+    "campaign",
+    "campaigns",
+}
+CRM_LISTS = sorted(CRM_ROOTS & set(ROOT_LISTS))
+CRM_GETS = {name: type_name for name, type_name in ROOT_GETS.items() if name in CRM_ROOTS}
+
+
+def test_every_crm_root_field_is_declared_for_the_compiled_path() -> None:
+    assert set(CRM_LISTS) | set(CRM_GETS) == CRM_ROOTS
+
+
+@st.composite
+def crm_queries(draw: Any, ids: dict[str, list[str]]) -> str:
+    roots = []
+    for index in range(draw(st.integers(1, 2))):
+        alias = f"r{index}: "
+        if draw(st.booleans()):
+            name = draw(st.sampled_from(CRM_LISTS))
+            field = SCHEMA.query_type.fields[name]
+            selected = draw(connection_selection(_named(field.type), 2))
+            roots.append(f"{alias}{name}{draw(page_args(field))} {{ {selected} }}")
+        else:
+            name = draw(st.sampled_from(sorted(CRM_GETS)))
+            type_ = _named(SCHEMA.query_type.fields[name].type)
+            ref = draw(st.sampled_from(ids.get(CRM_GETS[name]) or ["000000000000000000000000"]))
+            roots.append(f'{alias}{name}(id: "{ref}") {{ {draw(selection(type_, 2))} }}')
+    return "{ " + " ".join(roots) + " }"
+
+
+CRM_MUTATION = (
+    "mutation($i: {input}!) {{ {name}(input: $i) {{ {field} {{ id }} userErrors {{ message }} }} }}"
+)
+
+
+async def _crm_make(
+    api: Any, tenant: Any, name: str, input_type: str, field: str, body: dict
+) -> dict:
+    query = CRM_MUTATION.format(input=input_type, name=name, field=field)
+    payload = (await api.data(query, {"i": body}, tenant))[name]
+    assert payload["userErrors"] == [], payload
+    return payload[field]  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module")
+async def crm_world(api: Any) -> dict[str, Any]:
+    """Two companies with pipelines, leads (some converted), deals in every status,
+    activities (overdue, done, future) and campaigns."""
+    owner, other = await api.register(), await api.register()
+    ids: dict[str, list[str]] = {}
+    for tenant, scale in ((owner, 3), (other, 1)):
+        pipeline = await _crm_make(
+            api,
+            tenant,
+            "pipelineCreate",
+            "PipelineCreateInput",
+            "pipeline",
+            {
+                "name": "Sales a_b%",
+                "stages": [{"name": "New", "probability": 10}, {"name": "Won?", "probability": 95}],
+            },
+        )
+        stages = (
+            await api.data(
+                "query($id: ID!) { pipeline(id: $id) { stages { id } } }",
+                {"id": pipeline["id"]},
+                tenant,
+            )
+        )["pipeline"]["stages"]
+        contact = await api.contact(tenant, name="CRM Cust")
+        for i in range(scale * 2):
+            lead = await _crm_make(
+                api,
+                tenant,
+                "leadCreate",
+                "LeadCreateInput",
+                "lead",
+                {"name": f"Lead {i}", "source": ["WEBSITE", "REFERRAL"][i % 2]},
+            )
+            if i % 2:
+                await api.data(
+                    "mutation($i: LeadConvertInput!) { leadConvert(input: $i) { userErrors { message } } }",
+                    {
+                        "i": {
+                            "id": lead["id"],
+                            "deal": {"pipelineId": pipeline["id"], "value": "12.34"},
+                        }
+                    },
+                    tenant,
+                )
+            deal = await _crm_make(
+                api,
+                tenant,
+                "dealCreate",
+                "DealCreateInput",
+                "deal",
+                {
+                    "name": f"Deal {i}",
+                    "pipelineId": pipeline["id"],
+                    "stageId": stages[i % 2]["id"],
+                    "contactId": contact["id"],
+                    "value": f"{i}00.5",
+                    "expectedCloseDate": f"2026-0{1 + i % 6}-15",
+                },
+            )
+            if i % 3 == 1:
+                await api.data(
+                    "mutation($i: DealIdInput!) { dealWin(input: $i) { userErrors { message } } }",
+                    {"i": {"id": deal["id"]}},
+                    tenant,
+                )
+            elif i % 3 == 2:
+                await api.data(
+                    "mutation($i: DealLoseInput!) { dealLose(input: $i) { userErrors { message } } }",
+                    {"i": {"id": deal["id"], "reason": "Price"}},
+                    tenant,
+                )
+            for when, done in (
+                (f"2020-01-0{1 + i % 9}T10:00:00Z", None),
+                ("2199-01-01T10:00:00Z", None),
+                ("2021-05-05T10:00:00Z", "2021-05-06T10:00:00Z"),
+            ):
+                await _crm_make(
+                    api,
+                    tenant,
+                    "activityCreate",
+                    "ActivityCreateInput",
+                    "activity",
+                    {
+                        "type": "CALL",
+                        "subject": f"Call {i}",
+                        "scheduledAt": when,
+                        "doneAt": done,
+                        "dealId": deal["id"],
+                    },
+                )
+            await _crm_make(
+                api,
+                tenant,
+                "campaignCreate",
+                "CampaignCreateInput",
+                "campaign",
+                {
+                    "name": f"Camp {i}",
+                    "type": "EMAIL",
+                    "startDate": f"2026-0{1 + i % 6}-01",
+                    "budget": "99.99",
+                },
+            )
+    for tenant in (owner, other):
+        for name in CRM_LISTS:
+            body = await api.gql(f"{{ {name}(first: 4) {{ nodes {{ id }} }} }}", tenant=tenant)
+            type_name = _named(
+                _named(SCHEMA.query_type.fields[name].type).fields["nodes"].type
+            ).name
+            for node in (body.get("data") or {}).get(name, {}).get("nodes", []):
+                ids.setdefault(type_name, []).append(node["id"])
+        stages = await api.gql("{ pipelines { nodes { stages { id } } } }", tenant=tenant)
+        for p in stages["data"]["pipelines"]["nodes"]:
+            ids.setdefault("PipelineStage", []).extend(s["id"] for s in p["stages"])
+    for refs in ids.values():
+        refs.extend(["000000000000000000000000", "not-an-id"])
+    return {"owner": owner, "ids": ids}
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    derandomize=True,
+)
+@given(data=st.data())
+async def test_random_crm_queries_agree(
+    api: Any, resolver_client: Any, crm_world: dict[str, Any], data: Any
+) -> None:
+    query = data.draw(crm_queries(crm_world["ids"]))
+    compiled, reference = await _both(api, resolver_client, query, crm_world["owner"])
+    assert compiled == reference, query

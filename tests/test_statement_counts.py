@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from tests.factories import DIRECT_VIEWER_STATEMENTS, VIEWER_STATEMENTS
 
 NESTED_DOCUMENTS = """
@@ -209,3 +211,123 @@ async def test_rest_create_answers_from_what_it_wrote(api, sql_counter):
     assert r.status_code == 201, r.text
     assert len(r.json()["data"]["items"]) == 5
     assert sql_counter.count <= VIEWER_STATEMENTS + 5 + 1, sql_counter.statements
+
+
+# --- CRM: every root list and nested edge, on both read paths -----------------------------
+
+CRM_QUERIES = {
+    "pipelines": """query($first: Int!) { ROOT pipelines(first: $first) { totalCount nodes {
+        name stages { name pipeline { name } deals(first: 2) { totalCount nodes { name } } }
+        deals(first: 3) { totalCount nodes { name value { amount } } }
+        report { dealCount totalValue stage { name } } } } END }""",
+    "deals": """query($first: Int!) { ROOT deals(first: $first) { totalCount nodes {
+        name value { amount currency } pipeline { name } stage { name probability }
+        contact { name } owner { email }
+        activities(first: 2) { totalCount nodes { subject overdue owner { email } } } } } END }""",
+    "leads": """query($first: Int!) { ROOT leads(first: $first) { totalCount nodes {
+        name status contact { name deals(first: 2) { nodes { name } } } deal { name stage { name } } } } END }""",
+    "activities": """query($first: Int!) { ROOT activities(first: $first) { totalCount nodes {
+        subject overdue deal { name } contact { name } } } END }""",
+    "campaigns": """query($first: Int!) { ROOT campaigns(first: $first) { totalCount nodes {
+        name budget { amount } } } END }""",
+    "contacts": """query($first: Int!) { ROOT contacts(first: $first, filter: {search: "CRM"}) {
+        nodes { name deals(first: 2) { totalCount nodes { name stage { name } } }
+        activities(first: 2) { totalCount nodes { subject overdue } } } } END }""",
+}
+CRM_PATHS = {"compiled": ("", ""), "resolver": ("... on Query {", "}")}
+
+
+async def _crm_seed(api, owner, size: int) -> None:
+    """`size` of each: deals (each with a contact, two activities and a converted lead's
+    links) across two pipelines, and campaigns."""
+    pipelines = []
+    for n in range(2):
+        body = {"name": f"P{n}", "stages": [{"name": "A", "probability": 20}, {"name": "B"}]}
+        pipelines.append(
+            (
+                await api.data(
+                    "mutation($i: PipelineCreateInput!) { pipelineCreate(input: $i) { pipeline { id stages { id } } } }",
+                    {"i": body},
+                    owner,
+                )
+            )["pipelineCreate"]["pipeline"]
+        )
+    for n in range(size):
+        p = pipelines[n % 2]
+        lead = (
+            await api.data(
+                "mutation($n: String!) { leadCreate(input: {name: $n}) { lead { id } } }",
+                {"n": f"CRM lead {n}"},
+                owner,
+            )
+        )["leadCreate"]["lead"]
+        converted = await api.data(
+            """mutation($i: LeadConvertInput!) { leadConvert(input: $i) {
+                deal { id } userErrors { message } } }""",
+            {
+                "i": {
+                    "id": lead["id"],
+                    "deal": {
+                        "pipelineId": p["id"],
+                        "stageId": p["stages"][n % 2]["id"],
+                        "value": f"{n}1.50",
+                    },
+                }
+            },
+            owner,
+        )
+        deal_id = converted["leadConvert"]["deal"]["id"]
+        for when in ("2020-01-01T00:00:00Z", "2199-01-01T00:00:00Z"):
+            await api.data(
+                "mutation($i: ActivityCreateInput!) { activityCreate(input: $i) { userErrors { message } } }",
+                {"i": {"type": "CALL", "subject": "Call", "scheduledAt": when, "dealId": deal_id}},
+                owner,
+            )
+        await api.data(
+            "mutation($n: String!) { campaignCreate(input: {name: $n, type: EMAIL}) { userErrors { message } } }",
+            {"n": f"C{n}"},
+            owner,
+        )
+
+
+@pytest.fixture(scope="module")
+async def crm_owner(api):
+    owner = await api.register()
+    await _crm_seed(api, owner, 8)
+    return owner
+
+
+@pytest.mark.parametrize("path", sorted(CRM_PATHS))
+@pytest.mark.parametrize("root", sorted(CRM_QUERIES))
+async def test_crm_lists_and_edges_cost_the_same_statements_for_2_and_8_rows(
+    api, sql_counter, crm_owner, root, path
+):
+    opening, closing = CRM_PATHS[path]
+    query = CRM_QUERIES[root].replace("ROOT", opening).replace("END", closing)
+    await _count(api, sql_counter, crm_owner, query, {"first": 2})  # plans made, caches warm
+    small, small_data = await _count(api, sql_counter, crm_owner, query, {"first": 2})
+    large, large_data = await _count(api, sql_counter, crm_owner, query, {"first": 8})
+    key = "pipelines" if root == "pipelines" else root
+    assert len(large_data[key]["nodes"]) > len(small_data[key]["nodes"]) or root == "pipelines"
+    assert small == large, sql_counter.statements
+
+
+async def test_compiled_path_answers_each_crm_root_field_with_one_statement(
+    api, sql_counter, crm_owner
+):
+    # given every CRM root list with its compiled edges (owner and report are the
+    # resolver path's: they are left out here)
+    query = """query($first: Int!) {
+      pipelines(first: $first) { nodes { name stages { name } deals(first: 2) { nodes { name } } } }
+      deals(first: $first) { nodes { name pipeline { name } stage { name } contact { name }
+        activities(first: 2) { nodes { subject overdue } } } }
+      leads(first: $first) { nodes { name contact { name } deal { name } } }
+      activities(first: $first) { nodes { subject overdue deal { name } contact { name } } }
+      campaigns(first: $first) { nodes { name budget { amount } } } }"""
+    await api.gql(query, {"first": 8}, crm_owner)
+    sql_counter.reset()
+    body = await api.gql(query, {"first": 8}, crm_owner)
+    # then one statement answers each root field
+    assert set(body["extensions"]["executors"].values()) == {"compiled"}, body["extensions"]
+    assert len(body["data"]["deals"]["nodes"]) == 8
+    assert sql_counter.count == DIRECT_VIEWER_STATEMENTS + 5, sql_counter.statements

@@ -169,8 +169,9 @@ async def fetch_pages(
         page.positions.append(position)
     wanted = list(keys) if partition_by is not None else [None]
     missing = [k for k in wanted if k not in pages]
-    if missing and (args.has_cursor or args.last == 0):
-        # A cursor past the end (or `last: 0`) leaves the page empty but the total is still owed.
+    if missing and (args.has_cursor or args.last == 0 or args.first == 0):
+        # A cursor past the end (or `first: 0`, `last: 0`) leaves the page empty but the
+        # total is still owed.
         counts = await _count(session, model, where, partition_by, missing)
         for key in missing:
             pages[key] = Page.empty(counts.get(key, 0))
