@@ -10,22 +10,24 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gql.auth.viewer import Viewer
 from gql.core.errors import ErrorCode, UserInputError
 from gql.db.engine import create_engine, session_factory
-from gql.db.tenant import set_tenant
+from gql.db.tenant import get_tenant, set_tenant
 from gql.domains.catalogue import service as catalogue
 from gql.domains.catalogue.models import Category, Currency, Item, ItemVariant, Tax
 from gql.domains.companies import service as companies
-from gql.domains.companies.models import Company, User
+from gql.domains.companies.models import Company, Membership, User
 from gql.domains.contacts import service as contacts
 from gql.domains.contacts.models import Contact
+from gql.domains.crm import service as crm
 from gql.domains.documents import service as documents
 from gql.settings import Settings
 
@@ -533,6 +535,68 @@ async def _seed_demo_company(session: AsyncSession) -> None:
             lines,
             reference=f"SUP-{780 + n}",
         )
+    await _seed_crm(session, customers)
+
+
+async def _seed_crm(session: AsyncSession, customers: list[Any]) -> None:
+    """A pipeline with a few deals, a lead, activities and a campaign, for GraphiQL."""
+    tenant = get_tenant(session)
+    owner = await session.scalar(
+        select(Membership.user_id).where(Membership.company_id == tenant)  # type: ignore[call-overload]
+    )
+    viewer = Viewer()
+    pipeline = await crm.create_pipeline(
+        session=session,
+        data={
+            "name": "New business",
+            "stages": [
+                {"name": "Qualified", "probability": 20},
+                {"name": "Proposal sent", "probability": 50},
+                {"name": "Negotiation", "probability": 80},
+            ],
+        },
+    )
+    stages = await crm.stages_of(session, pipeline.id)
+    for n, (name, value) in enumerate(
+        (("Office refit", "12500"), ("Annual supplies", "4800"), ("Support contract", "2400"))
+    ):
+        deal = await crm.create_deal(
+            session=session,
+            viewer=viewer,
+            data={
+                "name": name,
+                "pipelineId": pipeline.id,
+                "stageId": stages[n].id,
+                "contactId": customers[n % len(customers)].id,
+                "value": Decimal(value),
+                "ownerId": owner,
+            },
+        )
+        await crm.create_activity(
+            session=session,
+            viewer=viewer,
+            data={
+                "type": ["call", "meeting", "email"][n],
+                "subject": f"Follow up: {name}",
+                "scheduledAt": datetime.now(UTC) + timedelta(days=2 * n - 1),
+                "dealId": deal.id,
+                "ownerId": owner,
+            },
+        )
+    await crm.create_lead(
+        session=session,
+        data={"name": "Priya Shah", "email": "priya@example.com", "source": "website"},
+    )
+    await crm.create_campaign(
+        session=session,
+        data={
+            "name": "Spring Sale",
+            "type": "email",
+            "startDate": date(2026, 3, 1),
+            "endDate": date(2026, 3, 31),
+            "budget": Decimal("500"),
+        },
+    )
 
 
 def _line(rng: random.Random, item: Item, variants: dict[str, list[ItemVariant]]) -> dict[str, Any]:
