@@ -178,6 +178,12 @@ GRAPHQL_CASES = [
     Case("accountUpdate", lambda w: _account_update(w)),
     Case("transactionCreate", lambda w: _transaction(w)),
     Case("transferCreate", lambda w: _transfer(w, {"toAmount": "15"})),
+    # CRM
+    Case("dealCreate", lambda w: _deal(w)),
+    Case("dealUpdate", lambda w: _with_id(lambda: _deal_id(w), {"value": "12.5"})),
+    Case("leadConvert", lambda w: _lead_convert(w)),
+    Case("campaignCreate", lambda w: _const({"name": "C", "type": "SMS", "budget": "99.9"})),
+    Case("campaignUpdate", lambda w: _with_id(lambda: _campaign_id(w), {"budget": "7"})),
     Case("transferCreate", lambda w: _transfer(w, {"currencyRate": "1.5"})),
     Case("documentPaymentCreate", lambda w: _payment(w)),
 ]
@@ -446,6 +452,13 @@ REST_CASES = [
     ),
     RestCase("POST", "/transactions", lambda w: _rest_transaction(w), "/api/transactions"),
     RestCase("POST", "/transfers", lambda w: _rest_transfer(w), "/api/transfers"),
+    RestCase("POST", "/crm/deals", lambda w: _rest_deal(w), "/api/crm/deals"),
+    RestCase(
+        "POST",
+        "/crm/campaigns",
+        lambda w: _fixed("/api/crm/campaigns", {"name": "C", "type": "email", "budget": 5}),
+        "/api/crm/campaigns",
+    ),
 ]
 # Write paths that take no decimal at all.
 REST_WITHOUT_DECIMALS = {
@@ -456,6 +469,9 @@ REST_WITHOUT_DECIMALS = {
     ("POST", "/categories"),
     ("PUT", "/categories/{id}"),
     ("POST", "/accounting/chart-of-accounts"),
+    ("POST", "/crm/pipelines"),
+    ("POST", "/crm/leads"),
+    ("POST", "/crm/activities"),
 }
 
 
@@ -475,6 +491,40 @@ async def _rest_transfer(w: World) -> tuple[str, dict[str, Any]]:
         "amount": 10,
         "currencyRate": 1.5,
     }
+
+
+async def _pipeline_id(w: World) -> str:
+    async def make() -> Any:
+        return await w.mutate("pipelineCreate", {"name": "Sales", "stages": [{"name": "New"}]})
+
+    return str((await w.once("pipeline", make))["id"])
+
+
+async def _deal(w: World) -> dict[str, Any]:
+    return {"name": "Deal", "pipelineId": await _pipeline_id(w), "value": "1000.5"}
+
+
+async def _deal_id(w: World) -> str:
+    async def make() -> Any:
+        return await w.mutate("dealCreate", await _deal(w))
+
+    return str((await w.once("deal", make))["id"])
+
+
+async def _campaign_id(w: World) -> str:
+    async def make() -> Any:
+        return await w.mutate("campaignCreate", {"name": "Camp", "type": "EMAIL"})
+
+    return str((await w.once("campaign", make))["id"])
+
+
+async def _lead_convert(w: World) -> dict[str, Any]:
+    lead = await w.mutate("leadCreate", {"name": "Lead"})
+    return {"id": lead["id"], "deal": {"pipelineId": await _pipeline_id(w), "value": "3"}}
+
+
+async def _rest_deal(w: World) -> tuple[str, dict[str, Any]]:
+    return "/api/crm/deals", {"name": "D", "pipeline": await _pipeline_id(w), "value": 20.5}
 
 
 def test_every_rest_write_path_has_a_case() -> None:

@@ -121,6 +121,24 @@ async def _bad_bodies(api: Api, tenant: Tenant) -> dict[tuple[str, str], list[An
             {"fromAccount": account, "toAccount": MISSING, "amount": 5},
             {"fromAccount": account, "toAccount": account, "amount": 0},
         ],
+        # CRM
+        ("/crm/pipelines", "/api/crm/pipelines"): [
+            {"name": "", "stages": [{"name": "A", "probability": 101}]},
+            {"name": "P", "stages": "x"},
+        ],
+        ("/crm/leads", "/api/crm/leads"): [{"name": "", "email": "bad", "source": "tv"}],
+        ("/crm/deals", "/api/crm/deals"): [
+            {"name": "D", "pipeline": MISSING, "value": "x"},
+            {"name": "D", "pipeline": MISSING, "contact": MISSING},
+        ],
+        ("/crm/activities", "/api/crm/activities"): [
+            {"type": "zz", "subject": "", "scheduledAt": "x"},
+            {"type": "call", "subject": "S", "deal": MISSING},
+        ],
+        ("/crm/campaigns", "/api/crm/campaigns"): [
+            {"name": "", "type": "zz", "startDate": "x", "budget": -1},
+            {"name": "C", "type": "sms", "startDate": "2026-03-02", "endDate": "2026-03-01"},
+        ],
     }
 
 
