@@ -27,6 +27,7 @@ from gql.domains.banking import rest as banking_rest
 from gql.domains.catalogue import rest as catalogue_rest
 from gql.domains.companies import rest as companies_rest
 from gql.domains.contacts import rest as contacts_rest
+from gql.domains.contracts import rest as contracts_rest
 from gql.domains.documents import rest as documents_rest
 from gql.domains.documents import rest_kinds as document_kinds_rest
 from gql.domains.ledger import rest as ledger_rest
@@ -45,6 +46,7 @@ NUMBORS_ROUTES = [
     *document_kinds_rest.routes,
     *ledger_rest.routes,
     *banking_rest.routes,
+    *contracts_rest.routes,
 ]
 
 

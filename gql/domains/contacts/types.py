@@ -15,10 +15,20 @@ from gql.core.ordering import OrderDirection
 from gql.core.relay import Connection, Node, node_type
 from gql.domains.contacts.loaders import ContactByIdLoader
 from gql.domains.contacts.models import Contact, ContactType, EntityType, Salutation
+from gql.domains.contracts.models import Contract, Proposal
+from gql.domains.contracts.service import CONTRACT_ORDER_COLUMNS, PROPOSAL_ORDER_COLUMNS
 from gql.domains.documents.models import Document
 from gql.domains.documents.service import ORDER_COLUMNS as DOCUMENT_ORDER_COLUMNS
 
 if TYPE_CHECKING:
+    from gql.domains.contracts.types import (
+        ContractConnection,
+        ContractFilter,
+        ContractOrder,
+        ProposalConnection,
+        ProposalFilter,
+        ProposalOrder,
+    )
     from gql.domains.documents.types import DocumentConnection, DocumentFilter, DocumentOrder
 
 ContactTypeEnum = strawberry.enum(
@@ -83,6 +93,16 @@ def _documents_types() -> Any:
     return types
 
 
+# Contracts' types import this module too (a contract's contact).
+_CONTRACTS_TYPES = strawberry.lazy("gql.domains.contracts.types")
+
+
+def _contracts_types() -> Any:
+    from gql.domains.contracts import types
+
+    return types
+
+
 async def load_contacts(ctx: Context, ids: list[str]) -> list[Contact | None]:
     return await ctx.loaders.get(ContactByIdLoader).load_many(ids)  # type: ignore[no-any-return]
 
@@ -136,6 +156,35 @@ class ContactNode(Node):
         filter=Annotated["DocumentFilter", _DOCUMENTS_TYPES],
         order=Annotated["DocumentOrder", _DOCUMENTS_TYPES],
         description="This contact's documents (invoices, bills, ...).",
+    )
+    # Contracts
+    contracts: Annotated[ContractConnection, _CONTRACTS_TYPES] = connection_edge(
+        EdgeConnection(
+            Contract,
+            "contact_id",
+            filter_of=lambda value: _contracts_types().contract_filter_of(value),
+            order_of=lambda value: _contracts_types().contract_order_of(value),
+            order_columns=CONTRACT_ORDER_COLUMNS,
+            module="contracts",
+        ),
+        Annotated["ContractConnection", _CONTRACTS_TYPES],
+        filter=Annotated["ContractFilter", _CONTRACTS_TYPES],
+        order=Annotated["ContractOrder", _CONTRACTS_TYPES],
+        description="This contact's contracts, newest first unless ordered otherwise.",
+    )
+    proposals: Annotated[ProposalConnection, _CONTRACTS_TYPES] = connection_edge(
+        EdgeConnection(
+            Proposal,
+            "contact_id",
+            filter_of=lambda value: _contracts_types().proposal_filter_of(value),
+            order_of=lambda value: _contracts_types().proposal_order_of(value),
+            order_columns=PROPOSAL_ORDER_COLUMNS,
+            module="contracts",
+        ),
+        Annotated["ProposalConnection", _CONTRACTS_TYPES],
+        filter=Annotated["ProposalFilter", _CONTRACTS_TYPES],
+        order=Annotated["ProposalOrder", _CONTRACTS_TYPES],
+        description="The proposals sent to this contact, newest first unless ordered otherwise.",
     )
 
 
