@@ -107,7 +107,10 @@ async def refused(
 
 async def on_both_paths(api: Api, resolver_client: Any, tenant: Tenant, query: str, **vars: Any):
     """The data of `query` from the compiled path, checked equal to the resolver path's."""
-    compiled = await api.data(query, vars, tenant)
+    body = await api.gql(query, vars, tenant)
+    assert not body.get("errors"), body["errors"]
+    assert set(body["extensions"]["executors"].values()) == {"compiled"}, body["extensions"]
+    compiled = body["data"]
     r = await resolver_client.post(
         "/graphql", json={"query": query, "variables": vars}, headers=tenant.headers
     )
