@@ -209,3 +209,53 @@ async def test_rest_create_answers_from_what_it_wrote(api, sql_counter):
     assert r.status_code == 201, r.text
     assert len(r.json()["data"]["items"]) == 5
     assert sql_counter.count <= VIEWER_STATEMENTS + 5 + 1, sql_counter.statements
+
+
+# --- contracts and proposals ----------------------------------------------------------------
+
+CONTACTS_WITH_CONTRACTS_AND_PROPOSALS = """
+query($first: Int!) {
+  contacts(first: $first) {
+    nodes { name
+      contracts(first: 3) { totalCount nodes { title status contact { name } proposal { title } } }
+      proposals(first: 3) { totalCount nodes { title sections { title } contract { status } } } }
+  }
+}"""
+ACCEPT = """mutation($input: ProposalAcceptInput!) { proposalAccept(input: $input) {
+  proposal { contract { id } } userErrors { message } } }"""
+
+
+async def test_contacts_with_contracts_and_proposals_batch_per_level(api, sql_counter):
+    # given contacts, each with a proposal accepted into its contract and a draft contract
+    owner = await api.register()
+    for n in range(6):
+        contact = await api.contact(owner)
+        offer = await api.mutate(
+            "proposalCreate",
+            """mutation($input: ProposalCreateInput!) { proposalCreate(input: $input) {
+              proposal { id } userErrors { message } } }""",
+            {"title": f"Offer {n}", "contactId": contact["id"], "sections": [{"title": "S"}]},
+            owner,
+        )
+        proposal_id = offer["proposal"]["id"]
+        await api.mutate(
+            "proposalSend",
+            """mutation($input: ProposalIdInput!) { proposalSend(input: $input) {
+              userErrors { message } } }""",
+            {"id": proposal_id},
+            owner,
+        )
+        await api.mutate("proposalAccept", ACCEPT, {"id": proposal_id, "contract": {}}, owner)
+    # when pages of 2 and 6 contacts ask for both edges and their nested edges (after a
+    # first request has made the plan)
+    await api.gql(CONTACTS_WITH_CONTRACTS_AND_PROPOSALS, {"first": 1}, owner)
+    small, _ = await _count(
+        api, sql_counter, owner, CONTACTS_WITH_CONTRACTS_AND_PROPOSALS, {"first": 2}
+    )
+    large, data = await _count(
+        api, sql_counter, owner, CONTACTS_WITH_CONTRACTS_AND_PROPOSALS, {"first": 6}
+    )
+    # then one statement answers the root field, whatever the page
+    assert all(c["contracts"]["totalCount"] == 1 for c in data["contacts"]["nodes"])
+    assert all(c["proposals"]["nodes"][0]["contract"] for c in data["contacts"]["nodes"])
+    assert small == large == DIRECT_VIEWER_STATEMENTS + 1, sql_counter.statements
