@@ -158,7 +158,11 @@ async def test_contract_input_is_refused_with_codes_naming_the_fields(api):
         {**base, "startDate": "2026-05-01", "endDate": "2026-04-30"},
     )
     assert errors == [
-        {"field": ["input", "endDate"], "message": "must not be before startDate", "code": "INVALID"}
+        {
+            "field": ["input", "endDate"],
+            "message": "must not be before startDate",
+            "code": "INVALID",
+        }
     ]
     errors = await refused(
         api, owner, "contractCreate", CONTRACT_CREATE, {**base, "contactId": "nope"}
@@ -239,9 +243,7 @@ async def test_signing_terminating_and_deleting_only_where_they_make_sense(api, 
     customer = await api.contact(owner)
     draft = await contract(api, owner, customer["id"], startDate=day(-1))
     # a draft is not terminated (it is deleted)
-    errors = await refused(
-        api, owner, "contractTerminate", CONTRACT_TERMINATE, {"id": draft["id"]}
-    )
+    errors = await refused(api, owner, "contractTerminate", CONTRACT_TERMINATE, {"id": draft["id"]})
     assert errors[0]["code"] == "INVALID_STATE" and "delete it" in errors[0]["message"]
     # signing in the future is refused; signing now makes it active
     errors = await refused(
@@ -273,14 +275,16 @@ async def test_signing_terminating_and_deleting_only_where_they_make_sense(api, 
     )
     ended = payload["contract"]
     assert (ended["status"], ended["terminationReason"]) == ("TERMINATED", "Customer moved away")
-    errors = await refused(
-        api, owner, "contractTerminate", CONTRACT_TERMINATE, {"id": draft["id"]}
-    )
+    errors = await refused(api, owner, "contractTerminate", CONTRACT_TERMINATE, {"id": draft["id"]})
     assert errors[0]["message"] == "The contract is already terminated"
     # a contract that ended before it was signed cannot be signed
     past = await contract(api, owner, customer["id"], startDate=day(-30), endDate=day(-1))
     errors = await refused(api, owner, "contractSign", CONTRACT_SIGN, {"id": past["id"]})
-    assert errors[0]["code"] == "INVALID_STATE" and "no longer be signed" in errors[0]["message"]
+    assert errors[0]["code"] == "INVALID_STATE" and "cannot be signed after" in errors[0]["message"]
+    # but its signing back then is recorded, and it reads as expired
+    back_then = {"id": past["id"], "signedAt": f"{day(-31)}T09:00:00+00:00"}
+    payload = await api.mutate("contractSign", CONTRACT_SIGN, back_then, owner)
+    assert payload["contract"]["status"] == "EXPIRED"
     # and an expired one cannot be terminated
     expired = await signed(api, owner, customer["id"], startDate=day(-30), endDate=day(3))
     await move_end_date(app, owner, expired["objectId"], TODAY - timedelta(days=2))
@@ -313,7 +317,11 @@ async def test_contracts_filter_and_order(api, resolver_client):
     await contract(api, owner, globex["id"], title="Gamma hosting", value="700")
     cases = [
         ({"search": "hosting"}, None, ["Gamma hosting", "Alpha hosting"]),
-        ({"contactId": acme["id"]}, {"field": "TITLE", "direction": "ASC"}, ["Alpha hosting", "Beta support"]),
+        (
+            {"contactId": acme["id"]},
+            {"field": "TITLE", "direction": "ASC"},
+            ["Alpha hosting", "Beta support"],
+        ),
         ({"startDateFrom": "2026-02-01"}, None, ["Beta support"]),
         ({"startDateTo": "2026-02-01"}, None, ["Alpha hosting"]),
         ({"endDateFrom": "2026-04-01", "endDateTo": "2026-04-01"}, None, ["Beta support"]),
@@ -323,9 +331,7 @@ async def test_contracts_filter_and_order(api, resolver_client):
     query = """query($filter: ContractFilter, $orderBy: ContractOrder) {
       contracts(filter: $filter, orderBy: $orderBy, first: 2) { nodes { title } } }"""
     for filter, order, titles in cases:
-        data = await on_both_paths(
-            api, resolver_client, owner, query, filter=filter, orderBy=order
-        )
+        data = await on_both_paths(api, resolver_client, owner, query, filter=filter, orderBy=order)
         assert [n["title"] for n in data["contracts"]["nodes"]] == titles, (filter, order)
 
 
@@ -355,7 +361,9 @@ async def test_a_proposal_keeps_its_sections_in_order(api):
     payload = await api.mutate(
         "proposalUpdate", PROPOSAL_UPDATE, {"id": created["id"], "title": "Redesign v2"}, owner
     )
-    assert payload["proposal"]["title"] == "Redesign v2" and len(payload["proposal"]["sections"]) == 1
+    assert (
+        payload["proposal"]["title"] == "Redesign v2" and len(payload["proposal"]["sections"]) == 1
+    )
     assert (await api.data(PROPOSAL, {"id": created["id"]}, owner))["proposal"] == payload[
         "proposal"
     ]
@@ -497,9 +505,7 @@ async def test_proposals_filter_and_order(api, resolver_client):
         ({"createdTo": day(-1)}, None, []),
     ]
     for filter, order, titles in cases:
-        data = await on_both_paths(
-            api, resolver_client, owner, query, filter=filter, orderBy=order
-        )
+        data = await on_both_paths(api, resolver_client, owner, query, filter=filter, orderBy=order)
         assert [n["title"] for n in data["proposals"]["nodes"]] == titles, (filter, order)
 
 

@@ -73,7 +73,12 @@ async def world(api: Api) -> dict[str, Any]:
 
 CASES = [
     ("contracts", CONTRACTS_BARE, CONTRACTS_WITH_EDGES, 3),  # status, contact, proposal
-    ("proposals", PROPOSALS_BARE, PROPOSALS_WITH_EDGES, 4),  # contact, sections, contract, its status
+    (
+        "proposals",
+        PROPOSALS_BARE,
+        PROPOSALS_WITH_EDGES,
+        4,
+    ),  # contact, sections, contract, its status
     ("contacts", CONTACTS_BARE, CONTACTS_WITH_CONTRACTS, 2),  # contracts page, their status
     ("contacts", CONTACTS_BARE, CONTACTS_WITH_PROPOSALS, 3),  # proposals page, sections, contract
 ]

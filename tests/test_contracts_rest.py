@@ -87,15 +87,17 @@ async def test_contract_validation_names_the_numbors_fields(api):
         "POST",
         "/api/contracts",
         owner,
-        json={"title": "T", "contact": customer["id"], "startDate": "2026-02-01",
-              "endDate": "2026-01-01"},
+        json={
+            "title": "T",
+            "contact": customer["id"],
+            "startDate": "2026-02-01",
+            "endDate": "2026-01-01",
+        },
     )
     assert body(r)["errors"] == [
         {"field": "endDate", "message": "must not be before startDate", "code": "INVALID"}
     ]
-    r = await api.rest(
-        "POST", "/api/contracts", owner, json={"title": "T", "contact": "0" * 24}
-    )
+    r = await api.rest("POST", "/api/contracts", owner, json={"title": "T", "contact": "0" * 24})
     assert r.status_code == 400
     assert body(r)["errors"] == [
         {"field": "contact", "message": "Contact not found", "code": "NOT_FOUND"}

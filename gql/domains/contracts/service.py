@@ -292,18 +292,19 @@ async def update_contract(*, session: AsyncSession, id: str, data: dict[str, Any
 
 
 async def sign_contract(*, session: AsyncSession, id: str, data: dict[str, Any]) -> Contract:
-    """draft -> signed: active from its start date to its end date."""
+    """draft -> signed (at `signedAt`, now by default): active from its start date to its
+    end date."""
     contract = await get_contract(session=session, id=id)
     payload = validate(ContractSign, data)
     signed_at = payload.signed_at or utcnow()
     if signed_at > utcnow():
         raise UserInputError.single("signedAt", "must not be in the future")
     _refuse_unless_draft(contract, "signed again")
-    today = request_env(session).today
-    if contract.end_date is not None and contract.end_date < today:
+    # A past signing may be recorded (a contract signed on paper); not one after the end.
+    if contract.end_date is not None and contract.end_date < signed_at.date():
         raise UserInputError.single(
             "id",
-            f"The contract ended on {contract.end_date}; it can no longer be signed",
+            f"The contract ended on {contract.end_date}; it cannot be signed after that",
             ErrorCode.INVALID_STATE,
         )
     await claim(
