@@ -121,6 +121,15 @@ async def _bad_bodies(api: Api, tenant: Tenant) -> dict[tuple[str, str], list[An
             {"fromAccount": account, "toAccount": MISSING, "amount": 5},
             {"fromAccount": account, "toAccount": account, "amount": 0},
         ],
+        # contracts
+        ("/contracts", "/api/contracts"): [
+            {"title": "", "contact": MISSING, "value": "x", "startDate": "x"},
+            {"title": "T", "contact": contact, "startDate": "2026-02-01", "endDate": "2026-01-01"},
+        ],
+        ("/contracts/proposals", "/api/contracts/proposals"): [
+            {"title": "", "contact": MISSING, "sections": [{"title": "", "body": 5}], "value": -1},
+            {"title": "T", "contact": contact, "currency": "QQQ"},
+        ],
     }
 
 
