@@ -246,16 +246,16 @@ async def test_contacts_with_contracts_and_proposals_batch_per_level(api, sql_co
             owner,
         )
         await api.mutate("proposalAccept", ACCEPT, {"id": proposal_id, "contract": {}}, owner)
-    # when pages of 2 and 6 contacts ask for both edges and their nested edges (after a
-    # first request has made the plan)
-    await api.gql(CONTACTS_WITH_CONTRACTS_AND_PROPOSALS, {"first": 1}, owner)
-    small, _ = await _count(
-        api, sql_counter, owner, CONTACTS_WITH_CONTRACTS_AND_PROPOSALS, {"first": 2}
-    )
-    large, data = await _count(
-        api, sql_counter, owner, CONTACTS_WITH_CONTRACTS_AND_PROPOSALS, {"first": 6}
-    )
+    # when pages of 2 and 6 contacts ask for both edges and their nested edges (each after
+    # a first request that made its plan)
+    counts = []
+    for first in (2, 6):
+        await api.gql(CONTACTS_WITH_CONTRACTS_AND_PROPOSALS, {"first": first}, owner)
+        count, data = await _count(
+            api, sql_counter, owner, CONTACTS_WITH_CONTRACTS_AND_PROPOSALS, {"first": first}
+        )
+        counts.append(count)
     # then one statement answers the root field, whatever the page
     assert all(c["contracts"]["totalCount"] == 1 for c in data["contacts"]["nodes"])
     assert all(c["proposals"]["nodes"][0]["contract"] for c in data["contacts"]["nodes"])
-    assert small == large == DIRECT_VIEWER_STATEMENTS + 1, sql_counter.statements
+    assert counts == [DIRECT_VIEWER_STATEMENTS + 1] * 2, sql_counter.statements
