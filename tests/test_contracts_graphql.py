@@ -282,9 +282,10 @@ async def test_signing_terminating_and_deleting_only_where_they_make_sense(api, 
     errors = await refused(api, owner, "contractSign", CONTRACT_SIGN, {"id": past["id"]})
     assert errors[0]["code"] == "INVALID_STATE" and "cannot be signed after" in errors[0]["message"]
     # but its signing back then is recorded, and it reads as expired
-    back_then = {"id": past["id"], "signedAt": f"{day(-31)}T09:00:00+00:00"}
+    back_then = {"id": past["id"], "signedAt": f"{day(-31)}T09:00:00"}  # no zone: UTC
     payload = await api.mutate("contractSign", CONTRACT_SIGN, back_then, owner)
     assert payload["contract"]["status"] == "EXPIRED"
+    assert payload["contract"]["signedAt"] == f"{day(-31)}T09:00:00+00:00"
     # and an expired one cannot be terminated
     expired = await signed(api, owner, customer["id"], startDate=day(-30), endDate=day(3))
     await move_end_date(app, owner, expired["objectId"], TODAY - timedelta(days=2))

@@ -297,6 +297,8 @@ async def sign_contract(*, session: AsyncSession, id: str, data: dict[str, Any])
     contract = await get_contract(session=session, id=id)
     payload = validate(ContractSign, data)
     signed_at = payload.signed_at or utcnow()
+    if signed_at.tzinfo is None:  # a time without a zone is UTC, as the column stores it
+        signed_at = signed_at.replace(tzinfo=UTC)
     if signed_at > utcnow():
         raise UserInputError.single("signedAt", "must not be in the future")
     _refuse_unless_draft(contract, "signed again")
