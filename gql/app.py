@@ -27,6 +27,7 @@ from gql.domains.banking import rest as banking_rest
 from gql.domains.catalogue import rest as catalogue_rest
 from gql.domains.companies import rest as companies_rest
 from gql.domains.contacts import rest as contacts_rest
+from gql.domains.contracts import rest as contracts_rest
 from gql.domains.crm import rest as crm_rest
 from gql.domains.documents import rest as documents_rest
 from gql.domains.documents import rest_kinds as document_kinds_rest
@@ -47,6 +48,7 @@ NUMBORS_ROUTES = [
     *ledger_rest.routes,
     *banking_rest.routes,
     *crm_rest.routes,
+    *contracts_rest.routes,
 ]
 
 

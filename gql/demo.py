@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -27,6 +27,7 @@ from gql.domains.companies import service as companies
 from gql.domains.companies.models import Company, Membership, User
 from gql.domains.contacts import service as contacts
 from gql.domains.contacts.models import Contact
+from gql.domains.contracts import service as contracts
 from gql.domains.crm import service as crm
 from gql.domains.documents import service as documents
 from gql.settings import Settings
@@ -536,6 +537,7 @@ async def _seed_demo_company(session: AsyncSession) -> None:
             reference=f"SUP-{780 + n}",
         )
     await _seed_crm(session, customers)
+    await _seed_contracts(session, customers)
 
 
 async def _seed_crm(session: AsyncSession, customers: list[Any]) -> None:
@@ -597,6 +599,63 @@ async def _seed_crm(session: AsyncSession, customers: list[Any]) -> None:
             "budget": Decimal("500"),
         },
     )
+
+
+async def _seed_contracts(session: AsyncSession, customers: list[Contact]) -> None:
+    """A running support contract, one signed to start next month, one that ended, a
+    draft, and proposals in each state: one accepted into its contract."""
+    today = date.today()
+    acme, northwind, cafe = customers[0], customers[1], customers[2]
+    for title, contact, start, end, value, sign in (
+        ("Acme Retail: annual support", acme, -120, 245, "6000", True),
+        ("Northwind: warehouse fit-out", northwind, 30, 120, "18500", True),
+        ("Blue Harbour Cafe: coffee machines lease", cafe, -400, -35, "2400", True),
+        ("Acme Retail: second store", acme, 60, 425, "9000", False),
+    ):
+        contract = await contracts.create_contract(
+            session=session,
+            data={
+                "title": title,
+                "contactId": contact.id,
+                "startDate": today + timedelta(days=start),
+                "endDate": today + timedelta(days=end),
+                "value": Decimal(value),
+            },
+        )
+        if sign:  # signed a week before it started
+            signed_at = datetime.combine(today + timedelta(days=min(start, 0) - 7), time(9), UTC)
+            await contracts.sign_contract(
+                session=session, id=contract.id, data={"signedAt": signed_at}
+            )
+    for title, contact, fate in (
+        ("Northwind: loyalty scheme", northwind, "accepted"),
+        ("Blue Harbour Cafe: catering menu", cafe, "sent"),
+        ("Acme Retail: click and collect", acme, "declined"),
+        ("Acme Retail: gift cards", acme, "draft"),
+    ):
+        proposal = await contracts.create_proposal(
+            session=session,
+            data={
+                "title": title,
+                "contactId": contact.id,
+                "value": Decimal("3200"),
+                "sections": [
+                    {"title": "What we will do", "body": "Design, build and launch."},
+                    {"title": "Timeline", "body": "Six weeks from acceptance."},
+                    {"title": "Price", "body": "GBP 3,200, half on acceptance."},
+                ],
+            },
+        )
+        if fate == "draft":
+            continue
+        await contracts.send_proposal(session=session, id=proposal.id)
+        if fate == "accepted":
+            terms = {"startDate": today, "endDate": today + timedelta(days=180)}
+            await contracts.accept_proposal(
+                session=session, id=proposal.id, data={"contract": terms}
+            )
+        elif fate == "declined":
+            await contracts.decline_proposal(session=session, id=proposal.id)
 
 
 def _line(rng: random.Random, item: Item, variants: dict[str, list[ItemVariant]]) -> dict[str, Any]:

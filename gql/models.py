@@ -6,6 +6,7 @@ from gql.domains.banking.models import Account, Transaction, Transfer
 from gql.domains.catalogue.models import Category, Currency, Item, ItemVariant, Tax
 from gql.domains.companies.models import Company, Membership, ModuleLicense, User
 from gql.domains.contacts.models import Contact
+from gql.domains.contracts.models import Contract, Proposal, ProposalSection
 from gql.domains.crm.models import Activity, Campaign, Deal, Lead, Pipeline, PipelineStage
 from gql.domains.documents.models import Document, DocumentLine, NumberSeries
 from gql.domains.ledger.models import (
@@ -25,6 +26,7 @@ __all__ = [
     "Category",
     "Company",
     "Contact",
+    "Contract",
     "Currency",
     "Deal",
     "Document",
@@ -40,6 +42,8 @@ __all__ = [
     "NumberSeries",
     "Pipeline",
     "PipelineStage",
+    "Proposal",
+    "ProposalSection",
     "Tax",
     "Transaction",
     "Transfer",

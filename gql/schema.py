@@ -16,12 +16,13 @@ from gql.domains.banking import schema as banking
 from gql.domains.catalogue import schema as catalogue
 from gql.domains.companies import schema as companies
 from gql.domains.contacts import schema as contacts
+from gql.domains.contracts import schema as contracts
 from gql.domains.crm import schema as crm
 from gql.domains.documents import schema as documents
 from gql.domains.ledger import schema as ledger
 from gql.settings import Settings
 
-AREAS = (companies, contacts, catalogue, documents, ledger, banking, crm)
+AREAS = (companies, contacts, catalogue, documents, ledger, banking, crm, contracts)
 
 Query = merge_types("Query", (node_fields.Query, *(area.Query for area in AREAS)))
 Mutation = merge_types(

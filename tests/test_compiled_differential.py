@@ -9,6 +9,7 @@ data; data and errors must be identical, in order, to the byte of every value.
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -514,6 +515,97 @@ async def crm_world(api: Any) -> dict[str, Any]:
         stages = await api.gql("{ pipelines { nodes { stages { id } } } }", tenant=tenant)
         for p in stages["data"]["pipelines"]["nodes"]:
             ids.setdefault("PipelineStage", []).extend(s["id"] for s in p["stages"])
+
+
+# --- contracts and proposals ----------------------------------------------------------------
+
+CONTRACT_ROOTS = ["contract", "contracts", "proposal", "proposals"]
+
+
+@st.composite
+def contracts_queries(draw: Any, ids: dict[str, list[str]]) -> str:
+    """A random query over the contracts area's root fields (and, through the contact,
+    back into the rest of the graph)."""
+    name = draw(st.sampled_from(CONTRACT_ROOTS))
+    field = SCHEMA.query_type.fields[name]
+    type_ = _named(field.type)
+    if name in ROOT_GETS:
+        ref = draw(st.sampled_from(ids[ROOT_GETS[name]]))
+        return f'{{ {name}(id: "{ref}") {{ {draw(selection(type_, 2))} }} }}'
+    return f"{{ {name}{draw(page_args(field))} {{ {draw(connection_selection(type_, 2))} }} }}"
+
+
+@pytest.fixture(scope="module")
+async def contracts_world(api: Any) -> dict[str, Any]:
+    """Two companies with contracts in every status today and proposals in every state,
+    one accepted into its contract."""
+
+    def day(offset: int) -> str:
+        return (date.today() + timedelta(days=offset)).isoformat()
+
+    run = "mutation($input: {kind}Input!) {{ {name}(input: $input) {{ {field} {{ id }} userErrors {{ message }} }} }}"
+
+    async def call(tenant: Any, name: str, kind: str, field: str, input: dict) -> str:
+        data = await api.data(
+            run.format(kind=kind, name=name, field=field), {"input": input}, tenant
+        )
+        assert data[name]["userErrors"] == [], data
+        return data[name][field]["id"]  # type: ignore[no-any-return]
+
+    owner, other = await api.register(), await api.register()
+    ids: dict[str, list[str]] = {"Contract": [], "Proposal": []}
+    for tenant in (owner, other):
+        contacts = [(await api.contact(tenant, name=f"Client {i} a_b%"))["id"] for i in range(3)]
+        for i, (start, end, sign, terminate) in enumerate(
+            [
+                (None, None, False, False),
+                (day(-10), day(10), True, False),
+                (day(5), day(40), True, False),
+                (day(-40), day(30), True, True),
+                (day(-60), None, True, False),
+            ]
+        ):
+            contract = await call(
+                tenant,
+                "contractCreate",
+                "ContractCreate",
+                "contract",
+                {
+                    "title": f"Contract {i} %",
+                    "contactId": contacts[i % 3],
+                    "startDate": start,
+                    "endDate": end,
+                    "value": f"{i * 111}.25",
+                },
+            )
+            if sign:
+                await call(tenant, "contractSign", "ContractSign", "contract", {"id": contract})
+            if terminate:
+                await call(
+                    tenant, "contractTerminate", "ContractTerminate", "contract", {"id": contract}
+                )
+            ids["Contract"].append(contract)
+        for i, fate in enumerate(["draft", "sent", "accepted", "declined"]):
+            proposal = await call(
+                tenant,
+                "proposalCreate",
+                "ProposalCreate",
+                "proposal",
+                {
+                    "title": f"Offer {i}",
+                    "contactId": contacts[i % 3],
+                    "value": f"{i}99.90",
+                    "sections": [{"title": f"S{j}", "body": "b" * j} for j in range(i + 1)],
+                },
+            )
+            if fate != "draft":
+                await call(tenant, "proposalSend", "ProposalId", "proposal", {"id": proposal})
+            if fate == "accepted":
+                accept = {"id": proposal, "contract": {"startDate": day(-1)}}
+                await call(tenant, "proposalAccept", "ProposalAccept", "proposal", accept)
+            if fate == "declined":
+                await call(tenant, "proposalDecline", "ProposalId", "proposal", {"id": proposal})
+            ids["Proposal"].append(proposal)
     for refs in ids.values():
         refs.extend(["000000000000000000000000", "not-an-id"])
     return {"owner": owner, "ids": ids}
@@ -531,4 +623,19 @@ async def test_random_crm_queries_agree(
 ) -> None:
     query = data.draw(crm_queries(crm_world["ids"]))
     compiled, reference = await _both(api, resolver_client, query, crm_world["owner"])
+    assert compiled == reference, query
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    derandomize=True,
+)
+@given(data=st.data())
+async def test_random_contracts_queries_agree(
+    api: Any, resolver_client: Any, contracts_world: dict[str, Any], data: Any
+) -> None:
+    query = data.draw(contracts_queries(contracts_world["ids"]))
+    compiled, reference = await _both(api, resolver_client, query, contracts_world["owner"])
     assert compiled == reference, query

@@ -186,6 +186,11 @@ GRAPHQL_CASES = [
     Case("campaignUpdate", lambda w: _with_id(lambda: _campaign_id(w), {"budget": "7"})),
     Case("transferCreate", lambda w: _transfer(w, {"currencyRate": "1.5"})),
     Case("documentPaymentCreate", lambda w: _payment(w)),
+    # contracts
+    Case("contractCreate", lambda w: _contract(w, {"value": "12000"})),
+    Case("contractUpdate", lambda w: _contract_update(w)),
+    Case("proposalCreate", lambda w: _proposal(w, {"value": "4800"})),
+    Case("proposalUpdate", lambda w: _proposal_update(w)),
 ]
 
 
@@ -231,6 +236,24 @@ async def _payment(w: World) -> dict[str, Any]:
         "amount": "30",
         "currencyRate": "1.5",
     }
+
+
+async def _contract(w: World, value: dict[str, Any]) -> dict[str, Any]:
+    return {"title": "Support", "contactId": await w.contact(), **value}
+
+
+async def _contract_update(w: World) -> dict[str, Any]:
+    draft = await w.mutate("contractCreate", await _contract(w, {}))
+    return {"id": draft["id"], "value": "99.5"}
+
+
+async def _proposal(w: World, value: dict[str, Any]) -> dict[str, Any]:
+    return {"title": "Offer", "contactId": await w.contact(), "sections": [{"title": "S"}], **value}
+
+
+async def _proposal_update(w: World) -> dict[str, Any]:
+    draft = await w.mutate("proposalCreate", await _proposal(w, {}))
+    return {"id": draft["id"], "value": "7.5"}
 
 
 # --- what the schema says there is ---------------------------------------------------------
@@ -459,6 +482,14 @@ REST_CASES = [
         lambda w: _fixed("/api/crm/campaigns", {"name": "C", "type": "email", "budget": 5}),
         "/api/crm/campaigns",
     ),
+    # contracts
+    RestCase("POST", "/contracts", lambda w: _rest_contract(w, "/api/contracts"), "/api/contracts"),
+    RestCase(
+        "POST",
+        "/contracts/proposals",
+        lambda w: _rest_contract(w, "/api/contracts/proposals"),
+        "/api/contracts/proposals",
+    ),
 ]
 # Write paths that take no decimal at all.
 REST_WITHOUT_DECIMALS = {
@@ -525,6 +556,10 @@ async def _lead_convert(w: World) -> dict[str, Any]:
 
 async def _rest_deal(w: World) -> tuple[str, dict[str, Any]]:
     return "/api/crm/deals", {"name": "D", "pipeline": await _pipeline_id(w), "value": 20.5}
+
+
+async def _rest_contract(w: World, url: str) -> tuple[str, dict[str, Any]]:
+    return url, {"title": "Support", "contact": await w.contact(), "value": 1200.5}
 
 
 def test_every_rest_write_path_has_a_case() -> None:

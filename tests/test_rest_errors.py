@@ -139,6 +139,15 @@ async def _bad_bodies(api: Api, tenant: Tenant) -> dict[tuple[str, str], list[An
             {"name": "", "type": "zz", "startDate": "x", "budget": -1},
             {"name": "C", "type": "sms", "startDate": "2026-03-02", "endDate": "2026-03-01"},
         ],
+        # contracts
+        ("/contracts", "/api/contracts"): [
+            {"title": "", "contact": MISSING, "value": "x", "startDate": "x"},
+            {"title": "T", "contact": contact, "startDate": "2026-02-01", "endDate": "2026-01-01"},
+        ],
+        ("/contracts/proposals", "/api/contracts/proposals"): [
+            {"title": "", "contact": MISSING, "sections": [{"title": "", "body": 5}], "value": -1},
+            {"title": "T", "contact": contact, "currency": "QQQ"},
+        ],
     }
 
 

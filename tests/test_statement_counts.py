@@ -332,3 +332,53 @@ async def test_compiled_path_answers_each_crm_root_field_with_one_statement(
     assert set(body["extensions"]["executors"].values()) == {"compiled"}, body["extensions"]
     assert len(body["data"]["deals"]["nodes"]) == 8
     assert sql_counter.count == DIRECT_VIEWER_STATEMENTS + 5, sql_counter.statements
+
+
+# --- contracts and proposals ----------------------------------------------------------------
+
+CONTACTS_WITH_CONTRACTS_AND_PROPOSALS = """
+query($first: Int!) {
+  contacts(first: $first) {
+    nodes { name
+      contracts(first: 3) { totalCount nodes { title status contact { name } proposal { title } } }
+      proposals(first: 3) { totalCount nodes { title sections { title } contract { status } } } }
+  }
+}"""
+ACCEPT = """mutation($input: ProposalAcceptInput!) { proposalAccept(input: $input) {
+  proposal { contract { id } } userErrors { message } } }"""
+
+
+async def test_contacts_with_contracts_and_proposals_batch_per_level(api, sql_counter):
+    # given contacts, each with a proposal accepted into its contract and a draft contract
+    owner = await api.register()
+    for n in range(6):
+        contact = await api.contact(owner)
+        offer = await api.mutate(
+            "proposalCreate",
+            """mutation($input: ProposalCreateInput!) { proposalCreate(input: $input) {
+              proposal { id } userErrors { message } } }""",
+            {"title": f"Offer {n}", "contactId": contact["id"], "sections": [{"title": "S"}]},
+            owner,
+        )
+        proposal_id = offer["proposal"]["id"]
+        await api.mutate(
+            "proposalSend",
+            """mutation($input: ProposalIdInput!) { proposalSend(input: $input) {
+              userErrors { message } } }""",
+            {"id": proposal_id},
+            owner,
+        )
+        await api.mutate("proposalAccept", ACCEPT, {"id": proposal_id, "contract": {}}, owner)
+    # when pages of 2 and 6 contacts ask for both edges and their nested edges (each after
+    # a first request that made its plan)
+    counts = []
+    for first in (2, 6):
+        await api.gql(CONTACTS_WITH_CONTRACTS_AND_PROPOSALS, {"first": first}, owner)
+        count, data = await _count(
+            api, sql_counter, owner, CONTACTS_WITH_CONTRACTS_AND_PROPOSALS, {"first": first}
+        )
+        counts.append(count)
+    # then one statement answers the root field, whatever the page
+    assert all(c["contracts"]["totalCount"] == 1 for c in data["contacts"]["nodes"])
+    assert all(c["proposals"]["nodes"][0]["contract"] for c in data["contacts"]["nodes"])
+    assert counts == [DIRECT_VIEWER_STATEMENTS + 1] * 2, sql_counter.statements

@@ -63,6 +63,11 @@ MODULES: dict[ModuleAlias, Module] = {
         Module(ModuleAlias.POS, "Point of Sale", "Terminals, sessions, orders and loyalty"),
         Module(ModuleAlias.PROJECTS, "Projects", "Projects, tasks and time tracking"),
         Module(ModuleAlias.HELPDESK, "Helpdesk", "Tickets, SLAs and knowledge base"),
-        Module(ModuleAlias.CONTRACTS, "Contracts", "Contracts and proposals"),
+        Module(
+            ModuleAlias.CONTRACTS,
+            "Contracts",
+            "Contracts and proposals",
+            default_enabled=True,
+        ),
     )
 }

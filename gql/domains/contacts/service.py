@@ -16,6 +16,7 @@ from gql.core.search import contains_any
 from gql.domains.banking.models import Transaction
 from gql.domains.catalogue.models import Currency
 from gql.domains.contacts.models import Contact, ContactType, EntityType, Salutation
+from gql.domains.contracts.models import Contract, Proposal
 from gql.domains.documents.models import Document
 from gql.domains.ledger.models import VoucherLine
 
@@ -165,6 +166,8 @@ async def delete_contact(*, session: AsyncSession, id: str) -> Contact:
         ("documents", Document.contact_id),
         ("transactions", Transaction.contact_id),
         ("journal entries", VoucherLine.contact_id),
+        ("contracts", Contract.contact_id),
+        ("proposals", Proposal.contact_id),
     ):
         if await session.scalar(select(exists().where(column == contact.id))):
             raise UserInputError.single(

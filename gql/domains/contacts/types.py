@@ -15,12 +15,22 @@ from gql.core.ordering import OrderDirection
 from gql.core.relay import Connection, Node, node_type
 from gql.domains.contacts.loaders import ContactByIdLoader
 from gql.domains.contacts.models import Contact, ContactType, EntityType, Salutation
+from gql.domains.contracts.models import Contract, Proposal
+from gql.domains.contracts.service import CONTRACT_ORDER_COLUMNS, PROPOSAL_ORDER_COLUMNS
 from gql.domains.crm.models import Activity, Deal
 from gql.domains.crm.service import ACTIVITY_ORDER_COLUMNS, DEAL_ORDER_COLUMNS
 from gql.domains.documents.models import Document
 from gql.domains.documents.service import ORDER_COLUMNS as DOCUMENT_ORDER_COLUMNS
 
 if TYPE_CHECKING:
+    from gql.domains.contracts.types import (
+        ContractConnection,
+        ContractFilter,
+        ContractOrder,
+        ProposalConnection,
+        ProposalFilter,
+        ProposalOrder,
+    )
     from gql.domains.crm.types import (
         ActivityConnection,
         ActivityFilter,
@@ -99,6 +109,16 @@ _CRM_TYPES = strawberry.lazy("gql.domains.crm.types")
 
 def _crm_types() -> Any:
     from gql.domains.crm import types
+
+    return types
+
+
+# Contracts' types import this module too (a contract's contact).
+_CONTRACTS_TYPES = strawberry.lazy("gql.domains.contracts.types")
+
+
+def _contracts_types() -> Any:
+    from gql.domains.contracts import types
 
     return types
 
@@ -185,6 +205,35 @@ class ContactNode(Node):
         filter=Annotated["ActivityFilter", _CRM_TYPES],
         order=Annotated["ActivityOrder", _CRM_TYPES],
         description="This contact's activities, by scheduled date (module: crm).",
+    )
+    # Contracts
+    contracts: Annotated[ContractConnection, _CONTRACTS_TYPES] = connection_edge(
+        EdgeConnection(
+            Contract,
+            "contact_id",
+            filter_of=lambda value: _contracts_types().contract_filter_of(value),
+            order_of=lambda value: _contracts_types().contract_order_of(value),
+            order_columns=CONTRACT_ORDER_COLUMNS,
+            module="contracts",
+        ),
+        Annotated["ContractConnection", _CONTRACTS_TYPES],
+        filter=Annotated["ContractFilter", _CONTRACTS_TYPES],
+        order=Annotated["ContractOrder", _CONTRACTS_TYPES],
+        description="This contact's contracts, newest first unless ordered otherwise.",
+    )
+    proposals: Annotated[ProposalConnection, _CONTRACTS_TYPES] = connection_edge(
+        EdgeConnection(
+            Proposal,
+            "contact_id",
+            filter_of=lambda value: _contracts_types().proposal_filter_of(value),
+            order_of=lambda value: _contracts_types().proposal_order_of(value),
+            order_columns=PROPOSAL_ORDER_COLUMNS,
+            module="contracts",
+        ),
+        Annotated["ProposalConnection", _CONTRACTS_TYPES],
+        filter=Annotated["ProposalFilter", _CONTRACTS_TYPES],
+        order=Annotated["ProposalOrder", _CONTRACTS_TYPES],
+        description="The proposals sent to this contact, newest first unless ordered otherwise.",
     )
 
 
