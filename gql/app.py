@@ -29,6 +29,7 @@ from gql.domains.companies import rest as companies_rest
 from gql.domains.contacts import rest as contacts_rest
 from gql.domains.documents import rest as documents_rest
 from gql.domains.documents import rest_kinds as document_kinds_rest
+from gql.domains.helpdesk import rest as helpdesk_rest
 from gql.domains.ledger import rest as ledger_rest
 from gql.graphql_view import GraphQLView
 from gql.rest.numbors import REQUEST_ID_KEY, HttpError, fail, failure_response, json_response
@@ -45,6 +46,7 @@ NUMBORS_ROUTES = [
     *document_kinds_rest.routes,
     *ledger_rest.routes,
     *banking_rest.routes,
+    *helpdesk_rest.routes,
 ]
 
 

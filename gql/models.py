@@ -7,6 +7,14 @@ from gql.domains.catalogue.models import Category, Currency, Item, ItemVariant, 
 from gql.domains.companies.models import Company, Membership, ModuleLicense, User
 from gql.domains.contacts.models import Contact
 from gql.domains.documents.models import Document, DocumentLine, NumberSeries
+from gql.domains.helpdesk.models import (
+    Article,
+    Sla,
+    SlaTarget,
+    Ticket,
+    TicketCategory,
+    TicketReply,
+)
 from gql.domains.ledger.models import (
     FinancialYear,
     LedgerAccount,
@@ -19,6 +27,7 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "Account",
+    "Article",
     "Category",
     "Company",
     "Contact",
@@ -33,7 +42,12 @@ __all__ = [
     "Membership",
     "ModuleLicense",
     "NumberSeries",
+    "Sla",
+    "SlaTarget",
     "Tax",
+    "Ticket",
+    "TicketCategory",
+    "TicketReply",
     "Transaction",
     "Transfer",
     "User",

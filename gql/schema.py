@@ -17,10 +17,11 @@ from gql.domains.catalogue import schema as catalogue
 from gql.domains.companies import schema as companies
 from gql.domains.contacts import schema as contacts
 from gql.domains.documents import schema as documents
+from gql.domains.helpdesk import schema as helpdesk
 from gql.domains.ledger import schema as ledger
 from gql.settings import Settings
 
-AREAS = (companies, contacts, catalogue, documents, ledger, banking)
+AREAS = (companies, contacts, catalogue, documents, ledger, banking, helpdesk)
 
 Query = merge_types("Query", (node_fields.Query, *(area.Query for area in AREAS)))
 Mutation = merge_types(

@@ -17,9 +17,12 @@ from gql.domains.contacts.loaders import ContactByIdLoader
 from gql.domains.contacts.models import Contact, ContactType, EntityType, Salutation
 from gql.domains.documents.models import Document
 from gql.domains.documents.service import ORDER_COLUMNS as DOCUMENT_ORDER_COLUMNS
+from gql.domains.helpdesk.models import Ticket
+from gql.domains.helpdesk.service import TICKET_ORDER_COLUMNS
 
 if TYPE_CHECKING:
     from gql.domains.documents.types import DocumentConnection, DocumentFilter, DocumentOrder
+    from gql.domains.helpdesk.types import TicketConnection, TicketFilter, TicketOrder
 
 ContactTypeEnum = strawberry.enum(
     ContactType,
@@ -83,6 +86,16 @@ def _documents_types() -> Any:
     return types
 
 
+# Helpdesk's types import this module too (a ticket's contact).
+_HELPDESK_TYPES = strawberry.lazy("gql.domains.helpdesk.types")
+
+
+def _helpdesk_types() -> Any:
+    from gql.domains.helpdesk import types
+
+    return types
+
+
 async def load_contacts(ctx: Context, ids: list[str]) -> list[Contact | None]:
     return await ctx.loaders.get(ContactByIdLoader).load_many(ids)  # type: ignore[no-any-return]
 
@@ -136,6 +149,21 @@ class ContactNode(Node):
         filter=Annotated["DocumentFilter", _DOCUMENTS_TYPES],
         order=Annotated["DocumentOrder", _DOCUMENTS_TYPES],
         description="This contact's documents (invoices, bills, ...).",
+    )
+    # Helpdesk
+    tickets: Annotated[TicketConnection, _HELPDESK_TYPES] = connection_edge(
+        EdgeConnection(
+            Ticket,
+            "contact_id",
+            filter_of=lambda value: _helpdesk_types().ticket_filter_of(value),
+            order_of=lambda value: _helpdesk_types().ticket_order_of(value),
+            order_columns=TICKET_ORDER_COLUMNS,
+            module="helpdesk",
+        ),
+        Annotated["TicketConnection", _HELPDESK_TYPES],
+        filter=Annotated["TicketFilter", _HELPDESK_TYPES],
+        order=Annotated["TicketOrder", _HELPDESK_TYPES],
+        description="This contact's support tickets (module: helpdesk).",
     )
 
 
