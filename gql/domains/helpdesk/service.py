@@ -315,7 +315,7 @@ async def _member(session: AsyncSession, user_id: str | None, field: str) -> str
 
 
 async def get_category(*, session: AsyncSession, id: str) -> TicketCategory:
-    return await require_row(session, TicketCategory, id, path=("id",), what="Ticket category")
+    return await require_row(session, TicketCategory, id, path=("id",), what="TicketCategory")
 
 
 async def _check_category_name(session: AsyncSession, name: str, own: str | None = None) -> None:
@@ -362,14 +362,14 @@ async def delete_category(*, session: AsyncSession, id: str) -> TicketCategory:
 
 
 async def get_sla(*, session: AsyncSession, id: str) -> Sla:
-    return await require_row(session, Sla, id, path=("id",), what="SLA")
+    return await require_row(session, Sla, id, path=("id",), what="Sla")
 
 
 def _targets(sla: Sla, targets: list[dict[str, Any]]) -> list[SlaTarget]:
     return [
         SlaTarget(
             sla_id=sla.id,
-            priority=t["priority"].value,
+            priority=t["priority"],
             response_time=t.get("response_time"),
             resolution_time=t.get("resolution_time"),
         )
@@ -472,16 +472,14 @@ async def _ticket_refs(session: AsyncSession, values: dict[str, Any]) -> dict[st
     """`values` with each reference checked (in the tenant) and as an object id."""
     out = dict(values)
     for key, model, what in (
-        ("category_id", TicketCategory, "Ticket category"),
+        ("category_id", TicketCategory, "TicketCategory"),
         ("contact_id", Contact, "Contact"),
-        ("sla_id", Sla, "SLA"),
+        ("sla_id", Sla, "Sla"),
     ):
         if key in out:
             out[key] = await _ref(session, model, out[key], wire_name(TicketFields, key), what)
     if "assignee_id" in out:
         out["assignee_id"] = await _member(session, out["assignee_id"], "assigneeId")
-    if isinstance(out.get("priority"), TicketPriority):
-        out["priority"] = out["priority"].value
     return out
 
 
@@ -553,8 +551,8 @@ async def update_ticket(*, session: AsyncSession, id: str, data: dict[str, Any])
     require_not_null(TicketUpdate, values, "subject", "priority", "status")
     values = await _ticket_refs(session, values)
     status = values.pop("status", None)
-    if status is not None and status.value != ticket.status:
-        await _move(session, ticket, status.value)
+    if status is not None and status != ticket.status:
+        await _move(session, ticket, status)
     if {"priority", "sla_id"} & values.keys():
         # A new priority or SLA sets the dues afresh, from when the ticket was opened.
         dues = await _dues(
@@ -644,7 +642,7 @@ async def _article_values(
 ) -> dict[str, Any]:
     if "category_id" in values:
         values["category_id"] = await _ref(
-            session, TicketCategory, values["category_id"], "categoryId", "Ticket category"
+            session, TicketCategory, values["category_id"], "categoryId", "TicketCategory"
         )
     if values.get("slug") is not None:
         conditions: list[Any] = [Article.slug == values["slug"]]
