@@ -17,6 +17,8 @@ TICKET_FIELDS = """id objectId number subject priority status openedAt firstResp
   resolutionDue respondedAt resolvedAt closedAt responseBreached resolutionBreached breached
   contact { name } category { name } sla { name } assignee { id name }"""
 
+TICKET = """query($id: ID!) { ticket(id: $id) { number status respondedAt resolvedAt
+  responseBreached resolutionBreached breached replies { body public author { name } } } }"""
 CATEGORY_CREATE = f"""mutation($input: TicketCategoryCreateInput!) {{
   ticketCategoryCreate(input: $input) {{ ticketCategory {{ id objectId name }} {ERRORS} }} }}"""
 SLA_CREATE = f"""mutation($input: SlaCreateInput!) {{ slaCreate(input: $input) {{

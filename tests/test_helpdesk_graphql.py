@@ -10,6 +10,7 @@ from tests.helpdesk import (
     CATEGORY_CREATE,
     ERRORS,
     SLA_CREATE,
+    TICKET,
     TICKET_CREATE,
     TICKET_UPDATE,
     age_ticket,
@@ -34,8 +35,6 @@ ARTICLE_UPDATE = f"""mutation($input: ArticleUpdateInput!) {{ articleUpdate(inpu
   article {{ slug published publishedAt }} {ERRORS} }} }}"""
 ARTICLE_DELETE = f"""mutation($input: ArticleDeleteInput!) {{ articleDelete(input: $input) {{
   deletedArticleId {ERRORS} }} }}"""
-TICKET = """query($id: ID!) { ticket(id: $id) { number status respondedAt resolvedAt
-  responseBreached resolutionBreached breached replies { body public author { name } } } }"""
 TICKETS = """query($filter: TicketFilter, $order: TicketOrder) {
   tickets(filter: $filter, orderBy: $order) { totalCount nodes { number } } }"""
 ARTICLES = """query($filter: ArticleFilter) { articles(filter: $filter) {
