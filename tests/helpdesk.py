@@ -75,4 +75,3 @@ async def age_ticket(app: Any, tenant: Tenant, ticket_id: str, hours: int) -> No
 def hours_between(later: str, earlier: str) -> float:
     delta = datetime.fromisoformat(later) - datetime.fromisoformat(earlier)
     return delta.total_seconds() / 3600
-

@@ -371,7 +371,15 @@ HELPDESK_QUERIES = [
 @pytest.fixture(scope="module")
 async def helpdesk_world(app: Any, api: Any) -> dict[str, Any]:
     """A company with tickets in every state of the clock, and another company's rows."""
-    from tests.helpdesk import ARTICLE_CREATE, TICKET_UPDATE, age_ticket, category, reply, sla, ticket
+    from tests.helpdesk import (
+        ARTICLE_CREATE,
+        TICKET_UPDATE,
+        age_ticket,
+        category,
+        reply,
+        sla,
+        ticket,
+    )
 
     owner, other = await api.register(), await api.register()
     refs: dict[str, list[str]] = {}

@@ -39,7 +39,11 @@ async def test_parallel_first_replies_set_responded_at_once(app, api):
         app,
         owner,
         [
-            ("POST", "/graphql", {"query": mutation, "variables": {"input": {"ticketId": t["id"], "body": f"R{i}"}}})
+            (
+                "POST",
+                "/graphql",
+                {"query": mutation, "variables": {"input": {"ticketId": t["id"], "body": f"R{i}"}}},
+            )
             for i in range(PARALLEL)
         ],
     )

@@ -100,7 +100,11 @@ async def test_sla_targets_override_the_defaults_per_priority(api):
     updated = await api.mutate(
         "slaUpdate",
         SLA_UPDATE,
-        {"id": standard["id"], "responseTime": 2, "targets": [{"priority": "HIGH", "responseTime": 1}]},
+        {
+            "id": standard["id"],
+            "responseTime": 2,
+            "targets": [{"priority": "HIGH", "responseTime": 1}],
+        },
         owner,
     )
     assert updated["sla"]["targets"] == [{"priority": "HIGH", "responseTime": 1}]
@@ -234,7 +238,9 @@ async def test_breached_flags_follow_the_clock_and_filter_the_list(app, api):
     }
 
     async def numbers(**filter):
-        body = await api.data(TICKETS, {"filter": filter, "order": {"field": "NUMBER", "direction": "ASC"}}, owner)
+        body = await api.data(
+            TICKETS, {"filter": filter, "order": {"field": "NUMBER", "direction": "ASC"}}, owner
+        )
         return [n["number"] for n in body["tickets"]["nodes"]]
 
     assert await numbers(breached=True) == [2, 3]
@@ -254,8 +260,12 @@ async def test_ticket_filters_and_ordering(api):
     contact = await api.contact(owner)
     await ticket(api, owner, subject="Refund please", categoryId=billing["id"], priority="HIGH")
     second = await ticket(api, owner, subject="Login broken", contactId=contact["id"])
-    await ticket(api, owner, subject="Invoice copy", categoryId=billing["id"], assigneeId=owner.user_id)
-    await api.mutate("ticketUpdate", TICKET_UPDATE, {"id": second["id"], "status": "PENDING"}, owner)
+    await ticket(
+        api, owner, subject="Invoice copy", categoryId=billing["id"], assigneeId=owner.user_id
+    )
+    await api.mutate(
+        "ticketUpdate", TICKET_UPDATE, {"id": second["id"], "status": "PENDING"}, owner
+    )
 
     async def numbers(**filter):
         body = await api.data(TICKETS, {"filter": filter}, owner)
@@ -291,7 +301,9 @@ async def test_articles_slugs_and_the_unpublished(api):
         owner,
     )
     assert draft["article"]["slug"] == "how-to-reset-your-password"
-    assert draft["article"]["published"] is False and draft["article"]["category"]["name"] == "Account"
+    assert (
+        draft["article"]["published"] is False and draft["article"]["category"]["name"] == "Account"
+    )
     # the same title gets the next free slug; a slug given that is taken is refused
     again = await api.mutate(
         "articleCreate",
@@ -307,7 +319,9 @@ async def test_articles_slugs_and_the_unpublished(api):
         owner,
     )
     assert errors(taken["articleCreate"]) == [(["input", "slug"], "TAKEN")]
-    bad = await api.data(ARTICLE_CREATE, {"input": {"title": "X", "body": "Y", "slug": "Not OK"}}, owner)
+    bad = await api.data(
+        ARTICLE_CREATE, {"input": {"title": "X", "body": "Y", "slug": "Not OK"}}, owner
+    )
     assert errors(bad["articleCreate"]) == [(["input", "slug"], "INVALID")]
     # the list hides the draft unless asked
     listed = await api.data(ARTICLES, {"filter": None}, owner)

@@ -43,7 +43,11 @@ async def test_categories_and_slas(api):
     standard = await created(
         api, owner, "slas", {"name": "Standard SLA", "responseTime": 4, "resolutionTime": 24}
     )
-    assert (standard["responseTime"], standard["resolutionTime"], standard["targets"]) == (4, 24, [])
+    assert (standard["responseTime"], standard["resolutionTime"], standard["targets"]) == (
+        4,
+        24,
+        [],
+    )
     r = await post(api, owner, "slas", {"name": "Bad", "responseTime": "soon"})
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "responseTime"
     slas = await listed(api, owner, "slas")
@@ -92,11 +96,15 @@ async def test_tickets_are_created_and_listed_populated(api):
 
 async def test_ticket_errors_name_the_fields_as_sent(api):
     owner = await api.register()
-    r = await post(api, owner, "tickets", {"subject": "Hi", "category": "0" * 24, "priority": "asap"})
+    r = await post(
+        api, owner, "tickets", {"subject": "Hi", "category": "0" * 24, "priority": "asap"}
+    )
     assert r.status_code == 400
     assert {e["field"] for e in r.json()["errors"]} == {"priority"}
     r = await post(api, owner, "tickets", {"subject": "Hi", "contact": "0" * 24})
-    assert r.json()["errors"] == [{"field": "contact", "message": "Contact not found", "code": "NOT_FOUND"}]
+    assert r.json()["errors"] == [
+        {"field": "contact", "message": "Contact not found", "code": "NOT_FOUND"}
+    ]
     r = await post(api, owner, "tickets", {"description": "no subject"})
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "subject"
     r = await api.rest("GET", "/api/helpdesk/tickets?status=lost", owner)
@@ -107,7 +115,10 @@ async def test_articles_hide_unpublished_unless_asked(api):
     owner = await api.register()
     kb = await created(api, owner, "categories", {"name": "Account"})
     draft = await created(
-        api, owner, "articles", {"title": "Reset your password", "body": "Steps", "category": kb["id"]}
+        api,
+        owner,
+        "articles",
+        {"title": "Reset your password", "body": "Steps", "category": kb["id"]},
     )
     assert draft["slug"] == "reset-your-password" and draft["published"] is False
     assert draft["category"] == kb["id"]
@@ -146,7 +157,9 @@ async def test_another_companys_rows_are_invisible(api):
         r = await post(api, b, "tickets", {"subject": "B's", field: ref})
         assert r.status_code == 400 and r.json()["errors"][0]["code"] == "NOT_FOUND"
     r = await post(api, b, "tickets", {"subject": "B's", "assignee": a.user_id})
-    assert r.json()["errors"] == [{"field": "assignee", "message": "Member not found", "code": "NOT_FOUND"}]
+    assert r.json()["errors"] == [
+        {"field": "assignee", "message": "Member not found", "code": "NOT_FOUND"}
+    ]
     r = await post(api, b, "articles", {"title": "B's", "body": "x", "category": category["id"]})
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "category"
     assert (await created(api, b, "tickets", {"subject": "B's"}))["number"] == 1

@@ -32,7 +32,11 @@ async def _world(api):
     refs["sla"] = await sla(api, a)
     contact = await api.contact(a)
     refs["ticket"] = await ticket(
-        api, a, categoryId=refs["ticketCategory"]["id"], slaId=refs["sla"]["id"], contactId=contact["id"]
+        api,
+        a,
+        categoryId=refs["ticketCategory"]["id"],
+        slaId=refs["sla"]["id"],
+        contactId=contact["id"],
     )
     refs["article"] = (
         await api.mutate("articleCreate", ARTICLE_CREATE, {"title": "A", "body": "x"}, a)
@@ -45,7 +49,7 @@ def codes(payload):
 
 
 async def test_another_companys_helpdesk_rows_are_not_found(api):
-    a, b, refs, _ = await _world(api)
+    _, b, refs, _ = await _world(api)
     for name, query in SINGLE.items():
         answers = []
         for ref in (refs[name]["id"], refs[name]["objectId"], MISSING):
@@ -55,7 +59,9 @@ async def test_another_companys_helpdesk_rows_are_not_found(api):
         assert answers[0] == answers[1] == answers[2] == ({name: None}, "NOT_FOUND"), name
     counts = await api.data(LISTS, tenant=b)
     assert all(v["totalCount"] == 0 for v in counts.values())
-    node = await api.gql("query($id: ID!) { node(id: $id) { id } }", {"id": refs["ticket"]["id"]}, b)
+    node = await api.gql(
+        "query($id: ID!) { node(id: $id) { id } }", {"id": refs["ticket"]["id"]}, b
+    )
     assert node["data"] == {"node": None}
     assert node["errors"][0]["extensions"]["code"] == "NOT_FOUND"
 
@@ -69,9 +75,7 @@ async def test_another_companys_references_are_refused_at_write_time(api):
         ("assigneeId", a.user_id),
     ):
         theirs = await api.data(TICKET_CREATE, {"input": {"subject": "x", field: ref}}, b)
-        nowhere = await api.data(
-            TICKET_CREATE, {"input": {"subject": "x", field: MISSING}}, b
-        )
+        nowhere = await api.data(TICKET_CREATE, {"input": {"subject": "x", field: MISSING}}, b)
         assert codes(theirs["ticketCreate"]) == codes(nowhere["ticketCreate"]), field
         assert codes(theirs["ticketCreate"])[0][1] == "NOT_FOUND"
     for query, name, input in (
@@ -81,7 +85,9 @@ async def test_another_companys_references_are_refused_at_write_time(api):
         body = await api.data(query, {"input": input}, b)
         assert codes(body[name])[0][1] == "NOT_FOUND"
     # A's ticket is untouched
-    mine = await api.data(SINGLE["ticket"].replace("number", "status respondedAt"), {"id": refs["ticket"]["id"]}, a)
+    mine = await api.data(
+        SINGLE["ticket"].replace("number", "status respondedAt"), {"id": refs["ticket"]["id"]}, a
+    )
     assert mine["ticket"] == {"status": "OPEN", "respondedAt": None}
     # B's own contact cannot see A's tickets through the edge
     own = await api.contact(b)

@@ -117,9 +117,7 @@ def article_json(article: Article) -> dict[str, Any]:
 @endpoint(module=MODULE)
 async def list_categories(ctx: RestContext) -> Response:
     page, limit, args = _page(ctx)
-    where = service.NameFilter(
-        CATEGORIES.model, text_param(ctx.request, "search", ctx.settings)
-    )
+    where = service.NameFilter(CATEGORIES.model, text_param(ctx.request, "search", ctx.settings))
     result = await list_page(ctx.session, CATEGORIES, args, where=where)
     return paginated([row_json(r) for r in result.rows], total=result.total, page=page, limit=limit)
 

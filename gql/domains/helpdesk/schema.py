@@ -155,8 +155,7 @@ class Mutation:
         field="sla",
         run=service.update_sla,
         permission=WRITE,
-        description="Change an SLA for tickets opened from now on (open tickets keep their "
-        "dues).",
+        description="Change an SLA for tickets opened from now on (open tickets keep their dues).",
     )
     sla_delete = mutation(
         input=SlaDeleteInput,

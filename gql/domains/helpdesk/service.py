@@ -582,7 +582,9 @@ async def create_reply(
     guarded update sets respondedAt only while it is unset, so of concurrent first
     replies exactly one sets it. A closed ticket takes no replies."""
     payload = validate(ReplyCreate, data)
-    ticket = await require_row(session, Ticket, payload.ticket_id, path=("ticketId",), what="Ticket")
+    ticket = await require_row(
+        session, Ticket, payload.ticket_id, path=("ticketId",), what="Ticket"
+    )
     if ticket.status == S.CLOSED.value:
         raise UserInputError.single(
             "ticketId", "The ticket is closed; it takes no replies", ErrorCode.INVALID_STATE

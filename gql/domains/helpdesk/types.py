@@ -70,7 +70,9 @@ async def _member(info: strawberry.Info, user_id: str | None) -> UserType | None
     if user_id is None:
         return None
     row = await info.context.loaders.get(MemberByUserIdLoader).load(user_id)
-    return None if row is None else UserType(id=strawberry.ID(row.id), name=row.name, email=row.email)
+    return (
+        None if row is None else UserType(id=strawberry.ID(row.id), name=row.name, email=row.email)
+    )
 
 
 async def _assignee(root: Any, info: strawberry.Info) -> UserType | None:
@@ -562,8 +564,6 @@ class TicketReplyPayload:
 class ArticlePayload:
     article: ArticleNode | None = None
     user_errors: list[UserError] = strawberry.field(default_factory=list)
-
-
 
 
 @strawberry.input
