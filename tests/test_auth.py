@@ -357,7 +357,7 @@ async def test_graphql_viewer_returns_the_user_company_and_role(api):
     assert viewer["user"] == {"id": tenant.user_id, "name": "Jane Smith", "email": tenant.email}
     assert viewer["company"]["objectId"] == tenant.company_id
     assert viewer["role"] == "OWNER"
-    assert set(viewer["enabledModules"]) == {"invoicing", "accounting", "banking"}
+    assert set(viewer["enabledModules"]) == {"invoicing", "accounting", "banking", "helpdesk"}
 
 
 async def test_graphql_viewer_without_a_token_is_unauthenticated(api):

@@ -456,6 +456,11 @@ REST_WITHOUT_DECIMALS = {
     ("POST", "/categories"),
     ("PUT", "/categories/{id}"),
     ("POST", "/accounting/chart-of-accounts"),
+    # helpdesk: hours are whole numbers, no decimals
+    ("POST", "/helpdesk/categories"),
+    ("POST", "/helpdesk/tickets"),
+    ("POST", "/helpdesk/slas"),
+    ("POST", "/helpdesk/articles"),
 }
 
 

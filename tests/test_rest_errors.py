@@ -121,6 +121,18 @@ async def _bad_bodies(api: Api, tenant: Tenant) -> dict[tuple[str, str], list[An
             {"fromAccount": account, "toAccount": MISSING, "amount": 5},
             {"fromAccount": account, "toAccount": account, "amount": 0},
         ],
+        ("/helpdesk/categories", "/api/helpdesk/categories"): [{"name": ""}],
+        ("/helpdesk/tickets", "/api/helpdesk/tickets"): [
+            {"subject": "", "priority": "asap"},
+            {"subject": "S", "category": MISSING, "contact": MISSING, "assignee": MISSING},
+        ],
+        ("/helpdesk/slas", "/api/helpdesk/slas"): [
+            {"name": "", "responseTime": "x", "targets": [{"priority": "zz"}]}
+        ],
+        ("/helpdesk/articles", "/api/helpdesk/articles"): [
+            {"title": "", "body": 5, "slug": "Not A Slug"},
+            {"title": "T", "body": "B", "category": MISSING},
+        ],
     }
 
 
