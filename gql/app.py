@@ -31,6 +31,7 @@ from gql.domains.contracts import rest as contracts_rest
 from gql.domains.crm import rest as crm_rest
 from gql.domains.documents import rest as documents_rest
 from gql.domains.documents import rest_kinds as document_kinds_rest
+from gql.domains.helpdesk import rest as helpdesk_rest
 from gql.domains.ledger import rest as ledger_rest
 from gql.graphql_view import GraphQLView
 from gql.rest.numbors import REQUEST_ID_KEY, HttpError, fail, failure_response, json_response
@@ -49,6 +50,7 @@ NUMBORS_ROUTES = [
     *banking_rest.routes,
     *crm_rest.routes,
     *contracts_rest.routes,
+    *helpdesk_rest.routes,
 ]
 
 

@@ -30,6 +30,7 @@ from gql.domains.contacts.models import Contact
 from gql.domains.contracts import service as contracts
 from gql.domains.crm import service as crm
 from gql.domains.documents import service as documents
+from gql.domains.helpdesk import service as helpdesk
 from gql.settings import Settings
 
 DEMO_EMAIL = "demo@ledgergraph.dev"
@@ -99,7 +100,7 @@ def _login(company: Company | None, *, created: bool) -> DemoLogin:
 
 
 async def _seed(session: AsyncSession) -> DemoLogin:
-    _, company = await companies.register(
+    dana, company = await companies.register(
         session=session,
         data={
             "name": "Dana Demo",
@@ -111,6 +112,7 @@ async def _seed(session: AsyncSession) -> DemoLogin:
     )
     set_tenant(session, company.id)
     await _seed_demo_company(session)
+    await _seed_helpdesk(session, dana)
 
     _, other = await companies.register(
         session=session,
@@ -699,6 +701,60 @@ async def _document(
 
 
 # --- Other Company (a second tenant, to explore isolation) ----------------------------------
+
+
+async def _seed_helpdesk(session: AsyncSession, agent: User) -> None:
+    """A category, an SLA and three tickets: one answered, one waiting, one resolved;
+    and a published knowledge-base article."""
+    billing = await helpdesk.create_category(session=session, data={"name": "Billing"})
+    standard = await helpdesk.create_sla(
+        session=session,
+        data={
+            "name": "Standard SLA",
+            "responseTime": 8,
+            "resolutionTime": 48,
+            "targets": [{"priority": "urgent", "responseTime": 1, "resolutionTime": 8}],
+        },
+    )
+    customer = await session.scalar(select(Contact).order_by(Contact.name))
+    common = {"slaId": standard.id, "categoryId": billing.id, "assigneeId": agent.id}
+    tickets = [
+        await helpdesk.create_ticket(
+            session=session,
+            data={
+                "subject": subject,
+                "priority": priority,
+                "contactId": customer.id if customer else None,
+                **common,
+            },
+        )
+        for subject, priority in (
+            ("Invoice sent to the wrong address", "medium"),
+            ("Card payment declined twice", "urgent"),
+            ("Copy of last year's statements", "low"),
+        )
+    ]
+    viewer = Viewer(user=agent)
+    await helpdesk.create_reply(
+        session=session,
+        viewer=viewer,
+        data={"ticketId": tickets[0].id, "body": "Sorry about that: a corrected copy is attached."},
+    )
+    await helpdesk.create_reply(
+        session=session,
+        viewer=viewer,
+        data={"ticketId": tickets[2].id, "body": "Sent by email today.", "public": True},
+    )
+    await helpdesk.update_ticket(session=session, id=tickets[2].id, data={"status": "resolved"})
+    await helpdesk.create_article(
+        session=session,
+        data={
+            "title": "Changing the billing address on an invoice",
+            "body": "Reply to the invoice email with the new address; we reissue it the same day.",
+            "categoryId": billing.id,
+            "published": True,
+        },
+    )
 
 
 async def _seed_other_company(session: AsyncSession) -> None:

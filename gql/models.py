@@ -9,6 +9,14 @@ from gql.domains.contacts.models import Contact
 from gql.domains.contracts.models import Contract, Proposal, ProposalSection
 from gql.domains.crm.models import Activity, Campaign, Deal, Lead, Pipeline, PipelineStage
 from gql.domains.documents.models import Document, DocumentLine, NumberSeries
+from gql.domains.helpdesk.models import (
+    Article,
+    Sla,
+    SlaTarget,
+    Ticket,
+    TicketCategory,
+    TicketReply,
+)
 from gql.domains.ledger.models import (
     FinancialYear,
     LedgerAccount,
@@ -22,6 +30,7 @@ metadata = SQLModel.metadata
 __all__ = [
     "Account",
     "Activity",
+    "Article",
     "Campaign",
     "Category",
     "Company",
@@ -44,7 +53,12 @@ __all__ = [
     "PipelineStage",
     "Proposal",
     "ProposalSection",
+    "Sla",
+    "SlaTarget",
     "Tax",
+    "Ticket",
+    "TicketCategory",
+    "TicketReply",
     "Transaction",
     "Transfer",
     "User",

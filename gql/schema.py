@@ -19,10 +19,11 @@ from gql.domains.contacts import schema as contacts
 from gql.domains.contracts import schema as contracts
 from gql.domains.crm import schema as crm
 from gql.domains.documents import schema as documents
+from gql.domains.helpdesk import schema as helpdesk
 from gql.domains.ledger import schema as ledger
 from gql.settings import Settings
 
-AREAS = (companies, contacts, catalogue, documents, ledger, banking, crm, contracts)
+AREAS = (companies, contacts, catalogue, documents, ledger, banking, crm, contracts, helpdesk)
 
 Query = merge_types("Query", (node_fields.Query, *(area.Query for area in AREAS)))
 Mutation = merge_types(

@@ -355,7 +355,14 @@ async def test_rest_modules_enabled_lists_the_modules_with_code_behind_them(api)
     r = await api.rest("GET", "/api/modules/enabled", tenant)
     # then only the modules this API implements are licensed to it by default
     assert r.status_code == 200, r.text
-    assert set(r.json()["data"]) == {"invoicing", "accounting", "banking", "crm", "contracts"}
+    assert set(r.json()["data"]) == {
+        "invoicing",
+        "accounting",
+        "banking",
+        "crm",
+        "contracts",
+        "helpdesk",
+    }
 
 
 async def test_rest_module_check_answers_for_a_known_alias(api):
@@ -402,7 +409,7 @@ async def test_rest_module_licenses_lists_every_module(api):
     rows = {m["alias"]: m for m in r.json()["data"]}
     assert set(rows) == set(MODULES)
     on = {alias for alias, m in rows.items() if m["status"] == "active" and m["accessible"]}
-    assert on == {"invoicing", "accounting", "banking", "crm", "contracts"}
+    assert on == {"invoicing", "accounting", "banking", "crm", "contracts", "helpdesk"}
     assert rows["payroll"]["name"] == "Payroll"
 
 

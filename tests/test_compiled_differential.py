@@ -639,3 +639,114 @@ async def test_random_contracts_queries_agree(
     query = data.draw(contracts_queries(contracts_world["ids"]))
     compiled, reference = await _both(api, resolver_client, query, contracts_world["owner"])
     assert compiled == reference, query
+
+
+# --- helpdesk -------------------------------------------------------------------------------
+
+HELPDESK_ROOTS = ["ticketCategories", "slas", "tickets", "articles"]
+HELPDESK_QUERIES = [
+    "{ tickets { totalCount pageInfo { hasNextPage endCursor } nodes { id objectId number subject"
+    " priority status openedAt firstResponseDue resolutionDue respondedAt resolvedAt closedAt"
+    " responseBreached resolutionBreached breached contact { name tickets { totalCount } }"
+    " category { name } sla { name responseTime targets { priority responseTime } }"
+    " replies { body public ticket { number } } } } }",
+    "{ tickets(filter: {breached: true}) { totalCount nodes { number breached } } }",
+    "{ tickets(filter: {breached: false}, orderBy: {field: RESOLUTION_DUE, direction: ASC})"
+    " { nodes { number resolutionDue } } }",
+    "{ tickets(filter: {responseBreached: true, status: OPEN}) { nodes { number } } }",
+    "{ tickets(filter: {resolutionBreached: false, priority: HIGH}) { nodes { number } } }",
+    '{ tickets(filter: {search: "refund", openedFrom: "2000-01-01"}, last: 2) { nodes { number } } }',
+    "{ tickets(orderBy: {field: FIRST_RESPONSE_DUE, direction: DESC}, first: 3) { edges { cursor node { number } } } }",
+    "{ slas(orderBy: {field: CREATED_AT, direction: DESC}) { nodes { name resolutionTime targets { priority resolutionTime } } } }",
+    '{ ticketCategories(filter: {search: "bill"}) { totalCount nodes { name description } } }',
+    "{ articles { nodes { slug title published publishedAt category { name } } } }",
+    "{ articles(filter: {includeUnpublished: true}, orderBy: {field: CREATED_AT, direction: DESC}) { totalCount nodes { slug } } }",
+    "{ articles(filter: {published: false}) { nodes { slug body } } }",
+    "{ contacts { nodes { name tickets(filter: {breached: true}) { totalCount nodes { number breached } } } } }",
+]
+
+
+@pytest.fixture(scope="module")
+async def helpdesk_world(app: Any, api: Any) -> dict[str, Any]:
+    """A company with tickets in every state of the clock, and another company's rows."""
+    from tests.helpdesk import (
+        ARTICLE_CREATE,
+        TICKET_UPDATE,
+        age_ticket,
+        category,
+        reply,
+        sla,
+        ticket,
+    )
+
+    owner, other = await api.register(), await api.register()
+    refs: dict[str, list[str]] = {}
+    for tenant in (owner, other):
+        billing = await category(api, tenant, "Billing")
+        standard = await sla(
+            api, tenant, targets=[{"priority": "HIGH", "responseTime": 1, "resolutionTime": 8}]
+        )
+        contact = await api.contact(tenant)
+        tickets = []
+        for i, priority in enumerate(["LOW", "HIGH", "URGENT", "HIGH", "MEDIUM"]):
+            t = await ticket(
+                api,
+                tenant,
+                subject=f"Refund {i}" if i % 2 else f"Login {i}",
+                priority=priority,
+                slaId=standard["id"] if i != 4 else None,
+                contactId=contact["id"] if i % 2 == 0 else None,
+                categoryId=billing["id"] if i < 3 else None,
+            )
+            tickets.append(t)
+        await reply(api, tenant, tickets[1]["id"])
+        await reply(api, tenant, tickets[2]["id"], public=False)
+        await age_ticket(app, tenant, tickets[2]["id"], 30)
+        await age_ticket(app, tenant, tickets[3]["id"], 2)
+        await api.mutate(
+            "ticketUpdate", TICKET_UPDATE, {"id": tickets[1]["id"], "status": "RESOLVED"}, tenant
+        )
+        for title, published in (("Reset password", True), ("Draft notes", False)):
+            article = await api.mutate(
+                "articleCreate",
+                ARTICLE_CREATE,
+                {"title": title, "body": "x", "published": published, "categoryId": billing["id"]},
+                tenant,
+            )
+            refs.setdefault("article", []).append(article["article"]["id"])
+        refs.setdefault("ticket", []).extend(t["id"] for t in tickets)
+        refs.setdefault("ticketCategory", []).append(billing["id"])
+        refs.setdefault("sla", []).append(standard["id"])
+    return {"owner": owner, "refs": refs}
+
+
+@pytest.mark.parametrize("query", HELPDESK_QUERIES)
+async def test_helpdesk_root_fields_agree(
+    api: Any, resolver_client: Any, helpdesk_world: dict[str, Any], query: str
+) -> None:
+    before = EXECUTORS.get("compiled", 0)
+    compiled, reference = await _both(api, resolver_client, query, helpdesk_world["owner"])
+    assert compiled == reference, query
+    assert not compiled.get("errors"), compiled
+    assert EXECUTORS.get("compiled", 0) == before + 1, "the compiled path did not answer"
+
+
+async def test_helpdesk_root_gets_agree_for_own_foreign_and_missing_ids(
+    api: Any, resolver_client: Any, helpdesk_world: dict[str, Any]
+) -> None:
+    fields = {
+        "ticket": "number breached sla { name } category { name } replies { body }",
+        "ticketCategory": "name",
+        "sla": "name targets { priority }",
+        "article": "slug category { name }",
+    }
+    for root, selection in fields.items():
+        for ref in [*helpdesk_world["refs"][root], "0" * 24]:
+            query = f'{{ {root}(id: "{ref}") {{ {selection} }} }}'
+            compiled, reference = await _both(api, resolver_client, query, helpdesk_world["owner"])
+            assert compiled == reference, query
+
+
+def test_every_helpdesk_root_list_is_a_compiled_root() -> None:
+    assert set(HELPDESK_ROOTS) <= set(ROOT_LISTS)
+    assert {"ticket", "ticketCategory", "sla", "article"} <= set(ROOT_GETS)

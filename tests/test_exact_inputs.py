@@ -503,6 +503,11 @@ REST_WITHOUT_DECIMALS = {
     ("POST", "/crm/pipelines"),
     ("POST", "/crm/leads"),
     ("POST", "/crm/activities"),
+    # helpdesk: hours are whole numbers, no decimals
+    ("POST", "/helpdesk/categories"),
+    ("POST", "/helpdesk/tickets"),
+    ("POST", "/helpdesk/slas"),
+    ("POST", "/helpdesk/articles"),
 }
 
 

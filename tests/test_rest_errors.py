@@ -148,6 +148,19 @@ async def _bad_bodies(api: Api, tenant: Tenant) -> dict[tuple[str, str], list[An
             {"title": "", "contact": MISSING, "sections": [{"title": "", "body": 5}], "value": -1},
             {"title": "T", "contact": contact, "currency": "QQQ"},
         ],
+        # helpdesk
+        ("/helpdesk/categories", "/api/helpdesk/categories"): [{"name": ""}],
+        ("/helpdesk/tickets", "/api/helpdesk/tickets"): [
+            {"subject": "", "priority": "asap"},
+            {"subject": "S", "category": MISSING, "contact": MISSING, "assignee": MISSING},
+        ],
+        ("/helpdesk/slas", "/api/helpdesk/slas"): [
+            {"name": "", "responseTime": "x", "targets": [{"priority": "zz"}]}
+        ],
+        ("/helpdesk/articles", "/api/helpdesk/articles"): [
+            {"title": "", "body": 5, "slug": "Not A Slug"},
+            {"title": "T", "body": "B", "category": MISSING},
+        ],
     }
 
 

@@ -382,3 +382,76 @@ async def test_contacts_with_contracts_and_proposals_batch_per_level(api, sql_co
     assert all(c["contracts"]["totalCount"] == 1 for c in data["contacts"]["nodes"])
     assert all(c["proposals"]["nodes"][0]["contract"] for c in data["contacts"]["nodes"])
     assert counts == [DIRECT_VIEWER_STATEMENTS + 1] * 2, sql_counter.statements
+
+
+# --- helpdesk ---------------------------------------------------------------------------------
+
+HELPDESK_TICKETS = """
+query($first: Int!) { ... on Query { tickets(first: $first) { totalCount nodes {
+  number breached responseBreached contact { name } category { name }
+  sla { name targets { priority } } assignee { name } replies { body author { name } } } } } }"""
+CONTACTS_WITH_TICKETS = """
+query($first: Int!) { contacts(first: $first) { nodes { name
+  tickets(first: 3) { totalCount nodes { number category { name } } } } } }"""
+HELPDESK_COMPILED = """
+query($first: Int!) {
+  tickets(first: $first, filter: {breached: false}) { totalCount nodes { number breached
+    contact { name } category { name } sla { targets { priority } } replies { body } } }
+  slas(first: $first) { nodes { name targets { priority } } }
+  ticketCategories(first: $first) { nodes { name } }
+  articles(first: $first, filter: {includeUnpublished: true}) { nodes { slug category { name } } }
+}"""
+
+
+async def _seed_helpdesk(api, owner, tickets: int) -> None:
+    from tests.helpdesk import category, reply, sla, ticket
+
+    billing = await category(api, owner, "Billing")
+    standard = await sla(api, owner, targets=[{"priority": "HIGH", "responseTime": 1}])
+    for i in range(tickets):
+        contact = await api.contact(owner)
+        t = await ticket(
+            api,
+            owner,
+            contactId=contact["id"],
+            categoryId=billing["id"],
+            slaId=standard["id"],
+            assigneeId=owner.user_id,
+        )
+        await reply(api, owner, t["id"], public=bool(i % 2))
+
+
+async def test_helpdesk_tickets_and_their_edges_batch_per_level(api, sql_counter):
+    # given 8 tickets, each with a contact, category, SLA, assignee and a reply
+    owner = await api.register()
+    await _seed_helpdesk(api, owner, tickets=8)
+    # when pages of 2 and of 8 ask for every edge on the resolver path
+    small, _ = await _count(api, sql_counter, owner, HELPDESK_TICKETS, {"first": 2})
+    large, data = await _count(api, sql_counter, owner, HELPDESK_TICKETS, {"first": 8})
+    # then both cost the same: the viewer, the page, one per edge and one for the flags
+    assert len(data["tickets"]["nodes"]) == 8
+    assert all(n["replies"][0]["author"]["name"] == "Owner" for n in data["tickets"]["nodes"])
+    assert small == large
+    # viewer + page + contacts + categories + slas + targets + members + replies
+    # + reply authors (members again, a new batch level) + computed flags
+    assert large <= VIEWER_STATEMENTS + 9, sql_counter.statements
+
+
+async def test_contacts_with_their_tickets_batch_per_level(api, sql_counter):
+    owner = await api.register()
+    await _seed_helpdesk(api, owner, tickets=6)
+    small, _ = await _count(api, sql_counter, owner, CONTACTS_WITH_TICKETS, {"first": 2})
+    large, data = await _count(api, sql_counter, owner, CONTACTS_WITH_TICKETS, {"first": 6})
+    assert all(c["tickets"]["totalCount"] == 1 for c in data["contacts"]["nodes"])
+    assert small == large
+
+
+async def test_helpdesk_root_fields_compile_to_one_statement_each(api, sql_counter):
+    owner = await api.register()
+    await _seed_helpdesk(api, owner, tickets=4)
+    body = await api.gql(HELPDESK_COMPILED, {"first": 10}, owner)
+    sql_counter.reset()
+    body = await api.gql(HELPDESK_COMPILED, {"first": 10}, owner)
+    assert set(body["extensions"]["executors"].values()) == {"compiled"}, body["extensions"]
+    assert body["data"]["tickets"]["totalCount"] == 4
+    assert sql_counter.count == DIRECT_VIEWER_STATEMENTS + 4, sql_counter.statements

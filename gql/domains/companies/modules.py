@@ -62,7 +62,12 @@ MODULES: dict[ModuleAlias, Module] = {
         Module(ModuleAlias.PAYROLL, "Payroll", "Departments, employees and pay runs"),
         Module(ModuleAlias.POS, "Point of Sale", "Terminals, sessions, orders and loyalty"),
         Module(ModuleAlias.PROJECTS, "Projects", "Projects, tasks and time tracking"),
-        Module(ModuleAlias.HELPDESK, "Helpdesk", "Tickets, SLAs and knowledge base"),
+        Module(
+            ModuleAlias.HELPDESK,
+            "Helpdesk",
+            "Tickets, SLAs and knowledge base",
+            default_enabled=True,
+        ),
         Module(
             ModuleAlias.CONTRACTS,
             "Contracts",

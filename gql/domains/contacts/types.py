@@ -21,6 +21,8 @@ from gql.domains.crm.models import Activity, Deal
 from gql.domains.crm.service import ACTIVITY_ORDER_COLUMNS, DEAL_ORDER_COLUMNS
 from gql.domains.documents.models import Document
 from gql.domains.documents.service import ORDER_COLUMNS as DOCUMENT_ORDER_COLUMNS
+from gql.domains.helpdesk.models import Ticket
+from gql.domains.helpdesk.service import TICKET_ORDER_COLUMNS
 
 if TYPE_CHECKING:
     from gql.domains.contracts.types import (
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
         DealOrder,
     )
     from gql.domains.documents.types import DocumentConnection, DocumentFilter, DocumentOrder
+    from gql.domains.helpdesk.types import TicketConnection, TicketFilter, TicketOrder
 
 ContactTypeEnum = strawberry.enum(
     ContactType,
@@ -119,6 +122,16 @@ _CONTRACTS_TYPES = strawberry.lazy("gql.domains.contracts.types")
 
 def _contracts_types() -> Any:
     from gql.domains.contracts import types
+
+    return types
+
+
+# Helpdesk's types import this module too (a ticket's contact).
+_HELPDESK_TYPES = strawberry.lazy("gql.domains.helpdesk.types")
+
+
+def _helpdesk_types() -> Any:
+    from gql.domains.helpdesk import types
 
     return types
 
@@ -234,6 +247,21 @@ class ContactNode(Node):
         filter=Annotated["ProposalFilter", _CONTRACTS_TYPES],
         order=Annotated["ProposalOrder", _CONTRACTS_TYPES],
         description="The proposals sent to this contact, newest first unless ordered otherwise.",
+    )
+    # Helpdesk
+    tickets: Annotated[TicketConnection, _HELPDESK_TYPES] = connection_edge(
+        EdgeConnection(
+            Ticket,
+            "contact_id",
+            filter_of=lambda value: _helpdesk_types().ticket_filter_of(value),
+            order_of=lambda value: _helpdesk_types().ticket_order_of(value),
+            order_columns=TICKET_ORDER_COLUMNS,
+            module="helpdesk",
+        ),
+        Annotated["TicketConnection", _HELPDESK_TYPES],
+        filter=Annotated["TicketFilter", _HELPDESK_TYPES],
+        order=Annotated["TicketOrder", _HELPDESK_TYPES],
+        description="This contact's support tickets (module: helpdesk).",
     )
 
 
