@@ -363,6 +363,7 @@ async def test_graphql_viewer_returns_the_user_company_and_role(api):
         "banking",
         "crm",
         "contracts",
+        "helpdesk",
     }
 
 

@@ -295,6 +295,24 @@ async def _both(api: Any, resolver_client: Any, query: str, tenant: Any) -> tupl
     return a, b
 
 
+async def test_errors_of_compiled_and_resolver_fields_come_in_query_order(
+    api: Any, resolver_client: Any
+) -> None:
+    """`a` needs the resolver path (a deal's owner), `b` compiles: the compiled path's
+    NOT_FOUND used to come first whatever its place in the query."""
+    tenant = await api.register()
+    query = '{ a: deal(id: "%s") { owner { name } } b: activity(id: "%s") { subject } }'
+    body = (
+        await api.client.post(
+            "/graphql", json={"query": query % ("0" * 24, "0" * 24)}, headers=tenant.headers
+        )
+    ).json()
+    assert body["extensions"]["executors"] == {"a": "resolver", "b": "compiled"}
+    assert [e["path"] for e in body["errors"]] == [["a"], ["b"]]
+    compiled, reference = await _both(api, resolver_client, query % ("0" * 24, "0" * 24), tenant)
+    assert compiled == reference
+
+
 @settings(
     max_examples=80,
     deadline=None,
@@ -515,6 +533,9 @@ async def crm_world(api: Any) -> dict[str, Any]:
         stages = await api.gql("{ pipelines { nodes { stages { id } } } }", tenant=tenant)
         for p in stages["data"]["pipelines"]["nodes"]:
             ids.setdefault("PipelineStage", []).extend(s["id"] for s in p["stages"])
+    for refs in ids.values():
+        refs.extend(["000000000000000000000000", "not-an-id"])
+    return {"owner": owner, "ids": ids}
 
 
 # --- contracts and proposals ----------------------------------------------------------------

@@ -189,3 +189,28 @@ async def test_edges_at_hand_take_the_shortcut_and_the_rest_the_standard_way() -
     assert result.data is None  # (children[1] has a null name)
     assert sorted(set(Counting.standard)) == ["name", "root", "slow"]
     assert Counting.standard.count("name") == 1
+
+
+@strawberry.type
+class FailingQuery:
+    @strawberry.field
+    async def looked_up(self) -> str | None:  # fails after a wait, as a missing row does
+        await asyncio.sleep(0.01)
+        raise ValueError("not found after a lookup")
+
+    @strawberry.field
+    def refused(self) -> str | None:  # fails at once, as an id that cannot be decoded does
+        raise ValueError("refused at once")
+
+
+async def test_errors_come_in_the_order_of_the_query_not_of_finishing() -> None:
+    standard = strawberry.Schema(
+        query=FailingQuery, execution_context_class=StrawberryGraphQLCoreExecutionContext
+    )
+    shortcut = strawberry.Schema(query=FailingQuery, execution_context_class=LeafShortcutExecution)
+    query = "{ a: lookedUp b: refused c: lookedUp }"
+    finished = await standard.execute(query)
+    ordered = await shortcut.execute(query)
+    assert [e.path for e in finished.errors or []] == [["b"], ["a"], ["c"]]
+    assert [e.path for e in ordered.errors or []] == [["a"], ["b"], ["c"]]
+    assert ordered.data == {"a": None, "b": None, "c": None}

@@ -34,6 +34,7 @@ from gql.compiler.direct import DirectReads, DriverStatement
 from gql.compiler.planner import Fallback, Planner, RootPlan
 from gql.compiler.sqlenv import SqlEnv, request_env
 from gql.core.admission import Admission, Admitted
+from gql.core.execution import query_order
 from gql.core.lru import LRU
 from gql.domains.companies.models import Role
 from gql.settings import Settings
@@ -281,6 +282,7 @@ class CompiledReads:
             ordered = ",".join(f"{json.dumps(key)}:{data.get(key, 'null')}" for key in fields)
             body = '{"data":{' + ordered + "}"
         if errors:
+            errors.sort(key=query_order)  # compiled and resolver fields' errors interleaved
             body += ',"errors":' + json.dumps(errors, separators=(",", ":"))
         executors = {key: "compiled" if key in plans else "resolver" for key in fields}
         if not self.settings.is_production and self.settings.env == "development":

@@ -22,13 +22,15 @@ streamed takes the standard way.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import GeneratorType
 from typing import Any
 
 from graphql import (
+    ExecutionResult,
     GraphQLEnumType,
+    GraphQLError,
     GraphQLField,
     GraphQLList,
     GraphQLNonNull,
@@ -150,6 +152,18 @@ def install_direct_resolvers(schema: GraphQLSchema) -> None:
                 field_def.resolve = direct
 
 
+def query_order(error: Mapping[str, Any]) -> tuple[Any, ...]:
+    """A formatted error's place in the query: where its field is written, then its
+    path (list indexes by number). Both read paths list their errors in this order."""
+    locations = [(at["line"], at["column"]) for at in error.get("locations") or ()]
+    path = [(0, p, "") if isinstance(p, int) else (1, 0, p) for p in error.get("path") or ()]
+    return (locations, path)
+
+
+def _query_order(error: GraphQLError) -> tuple[Any, ...]:
+    return query_order(error.formatted)
+
+
 class LeafShortcutExecution(StrawberryGraphQLCoreExecutionContext):
     """graphql-core's executor (as strawberry configures it) whose `execute_fields`
     answers plain leaves directly (see the module's docstring)."""
@@ -163,6 +177,15 @@ class LeafShortcutExecution(StrawberryGraphQLCoreExecutionContext):
         self._shortcuts = not (manager and manager.middlewares)
         self._direct_info = _DirectInfo(self.context_value)
         self.is_awaitable = _by_class(self.is_awaitable)  # type: ignore[assignment]
+
+    def build_response(self, data: dict[str, Any] | None) -> Any:
+        # Errors in the order of the query, not in the order their fields finished
+        # (a bad id fails before a missing one is looked up): the same order as the
+        # compiled path's, whatever the timing.
+        result = super().build_response(data)
+        if isinstance(result, ExecutionResult) and result.errors:
+            result.errors.sort(key=_query_order)
+        return result
 
     def _plan(self, parent_type: GraphQLObjectType, fields: GroupedFieldSet) -> Plan:
         cached = self._plans.get(id(fields))

@@ -17,7 +17,9 @@ from gql.domains.banking.models import Transaction
 from gql.domains.catalogue.models import Currency
 from gql.domains.contacts.models import Contact, ContactType, EntityType, Salutation
 from gql.domains.contracts.models import Contract, Proposal
+from gql.domains.crm.models import Activity, Deal, Lead
 from gql.domains.documents.models import Document
+from gql.domains.helpdesk.models import Ticket
 from gql.domains.ledger.models import VoucherLine
 
 Text = Field(default=None, max_length=200)
@@ -162,14 +164,25 @@ async def update_contact(*, session: AsyncSession, id: str, data: dict[str, Any]
 
 async def delete_contact(*, session: AsyncSession, id: str) -> Contact:
     contact = await get_contact(session=session, id=id)
-    for what, column in (
-        ("documents", Document.contact_id),
-        ("transactions", Transaction.contact_id),
-        ("journal entries", VoucherLine.contact_id),
-        ("contracts", Contract.contact_id),
-        ("proposals", Proposal.contact_id),
-    ):
-        if await session.scalar(select(exists().where(column == contact.id))):
+    # Every kind of row that names a contact, asked in one statement.
+    uses = {
+        "documents": Document.contact_id,
+        "transactions": Transaction.contact_id,
+        "journal entries": VoucherLine.contact_id,
+        "contracts": Contract.contact_id,
+        "proposals": Proposal.contact_id,
+        "leads": Lead.contact_id,
+        "deals": Deal.contact_id,
+        "activities": Activity.contact_id,
+        "tickets": Ticket.contact_id,
+    }
+    found = (
+        await session.execute(
+            select(*(exists().where(column == contact.id) for column in uses.values()))
+        )
+    ).one()
+    for what, used in zip(uses, found, strict=True):
+        if used:
             raise UserInputError.single(
                 "id", f"Contact has {what}; disable it instead of deleting it", ErrorCode.IN_USE
             )

@@ -61,8 +61,8 @@ class Proposal(TenantOwned, table=True):
 
     title: str = Field(max_length=200)
     contact_id: str = Field(foreign_key="contact.id", max_length=24)
-    # deal: wired by the lead when CRM lands
-    deal_id: str | None = Field(default=None, max_length=24, index=True)
+    # The CRM deal it was written for, if any (a deal of the same contact).
+    deal_id: str | None = Field(default=None, foreign_key="deal.id", max_length=24, index=True)
     value: Decimal = money_field()
     currency_code: str = Field(max_length=3)
     status: str = Field(default=ProposalStatus.DRAFT.value, max_length=20)

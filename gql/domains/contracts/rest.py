@@ -33,7 +33,7 @@ from gql.rest.renames import Renames
 MODULE = ModuleAlias.CONTRACTS
 
 # The Numbors names for the fields, and ours.
-NAMES = Renames({"contact": "contactId", "currency": "currencyCode"})
+NAMES = Renames({"contact": "contactId", "deal": "dealId", "currency": "currencyCode"})
 
 
 def _contact_json(contact: Contact | None) -> dict[str, Any] | None:
@@ -70,6 +70,7 @@ async def proposals_json(ctx: RestContext, proposals: list[Proposal]) -> list[di
             currency=p.currency_code,
             contact=_contact_json(contacts.get(p.contact_id)),
             contract=p.contract_id,
+            deal=p.deal_id,
             sections=[{"title": s.title, "body": s.body} for s in sections.get(p.id, [])],
         )
         for p in proposals
@@ -106,6 +107,7 @@ async def list_proposals(ctx: RestContext) -> Response:
     filter = service.ProposalFilter(
         status=choice_param(ctx.request, "status", [s.value for s in ProposalStatus]),
         contact_id=id_param(ctx.request, "contact", "Contact"),
+        deal_id=id_param(ctx.request, "deal", "Deal"),
         search=text_param(ctx.request, "search", ctx.settings),
     )
     result = await list_page(ctx.session, PROPOSALS, args, where=filter)

@@ -41,6 +41,7 @@ from gql.domains.contracts.models import (
     ProposalSection,
     ProposalStatus,
 )
+from gql.domains.crm.models import Deal
 from gql.tenancy import mapped_table
 
 Value = Field(default=None, ge=0, max_digits=18, decimal_places=2)
@@ -82,6 +83,7 @@ class SectionIn(InputModel):
 
 
 class ProposalFields(InputModel):
+    deal_id: str | None = None
     value: Decimal | None = Value
     currency_code: str | None = CurrencyCode
     sections: list[SectionIn] | None = Field(default=None, max_length=100)
@@ -165,6 +167,7 @@ class ContractFilter:
 class ProposalFilter:
     status: str | None = None
     contact_id: str | None = None
+    deal_id: str | None = None
     created_from: date | None = None
     created_to: date | None = None
     search: str | None = None
@@ -176,6 +179,8 @@ class ProposalFilter:
             out.append(col(p.status) == self.status)
         if self.contact_id is not None:
             out.append(col(p.contact_id) == self.contact_id)
+        if self.deal_id is not None:
+            out.append(col(p.deal_id) == self.deal_id)
         out.extend(_created_between(p.created_at, self.created_from, self.created_to))
         if self.search:
             out.append(contains_any(self.search, p.title))
@@ -396,6 +401,17 @@ async def _write_sections(
     await session.flush()
 
 
+async def _deal(session: AsyncSession, ref: str | None, contact_id: str) -> str | None:
+    """The deal a proposal is written for: the company's, and with the proposal's
+    contact when the deal has one."""
+    if ref is None:
+        return None
+    deal = await require_row(session, Deal, ref, path=("dealId",), what="Deal")
+    if deal.contact_id is not None and deal.contact_id != contact_id:
+        raise UserInputError.single("dealId", "The deal is with another contact", ErrorCode.INVALID)
+    return deal.id
+
+
 async def create_proposal(*, session: AsyncSession, data: dict[str, Any]) -> Proposal:
     """A draft proposal with its sections."""
     payload = validate(ProposalCreate, data)
@@ -403,6 +419,7 @@ async def create_proposal(*, session: AsyncSession, data: dict[str, Any]) -> Pro
     proposal = Proposal(
         title=payload.title,
         contact_id=contact.id,
+        deal_id=await _deal(session, payload.deal_id, contact.id),
         value=payload.value if payload.value is not None else Decimal("0.00"),
         currency_code=await _currency(session, payload.currency_code),
     )
@@ -449,6 +466,11 @@ async def update_proposal(*, session: AsyncSession, id: str, data: dict[str, Any
     _refuse_unless(proposal, ProposalStatus.DRAFT, "changed")
     if "contact_id" in values:
         values["contact_id"] = (await _contact(session, values["contact_id"])).id
+    if "deal_id" in values or "contact_id" in values:
+        deal_id = values.get("deal_id", proposal.deal_id)
+        values["deal_id"] = await _deal(
+            session, deal_id, values.get("contact_id", proposal.contact_id)
+        )
     if "currency_code" in values:
         values["currency_code"] = await _currency(session, values["currency_code"])
     await _move(session, proposal, ProposalStatus.DRAFT, "changed", **values)

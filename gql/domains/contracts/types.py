@@ -37,6 +37,8 @@ from gql.domains.contracts.models import (
     ProposalSection,
     ProposalStatus,
 )
+from gql.domains.crm.loaders import DealByIdLoader
+from gql.domains.crm.types import DealNode
 
 MODULE = ModuleAlias.CONTRACTS
 
@@ -126,6 +128,9 @@ class ProposalNode(Node):
     contract: ContractNode | None = to_one(
         ContractByIdLoader, "contract_id", description="The contract accepting it created."
     )
+    deal: DealNode | None = to_one(
+        DealByIdLoader, "deal_id", description="The CRM deal it was written for (module: crm)."
+    )
 
 
 # --- connections, filters and orders --------------------------------------------------------
@@ -196,6 +201,7 @@ class ProposalOrder:
 class ProposalFilter:
     status: ProposalStatusEnum | None = strawberry.UNSET  # type: ignore[valid-type]
     contact_id: strawberry.ID | None = strawberry.UNSET
+    deal_id: strawberry.ID | None = strawberry.UNSET
     created_from: date | None = strawberry.field(
         default=strawberry.UNSET, description="Created on or after this day (UTC)."
     )
@@ -239,6 +245,7 @@ def proposal_filter_of(value: ProposalFilter | None) -> service.ProposalFilter:
     return service.ProposalFilter(
         status=_enum_value(data.get("status")),
         contact_id=_ref(data.get("contactId"), "Contact"),
+        deal_id=_ref(data.get("dealId"), "Deal"),
         created_from=data.get("createdFrom"),
         created_to=data.get("createdTo"),
         search=data.get("search"),
@@ -312,6 +319,10 @@ class ProposalSectionInput:
 
 @strawberry.input(description="A proposal's fields; on update, only the fields sent change.")
 class ProposalFieldsInput:
+    deal_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The CRM deal it is written for: one with the proposal's contact.",
+    )
     value: Decimal | None = strawberry.field(
         default=strawberry.UNSET, description="Zero or more; defaults to zero."
     )

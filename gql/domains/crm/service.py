@@ -33,6 +33,7 @@ from gql.db.tenant import get_tenant
 from gql.domains.catalogue.models import Currency
 from gql.domains.companies.models import Company, Membership
 from gql.domains.contacts.models import Contact, ContactType
+from gql.domains.contracts.models import Proposal
 from gql.domains.crm.models import (
     Activity,
     ActivityType,
@@ -820,9 +821,10 @@ async def delete_deal(*, session: AsyncSession, id: str) -> Deal:
     """Its activities go with it; a lead converted into it keeps its contact."""
     deal = await get_deal(session, id)
     await session.execute(delete(Activity).where(Activity.deal_id == deal.id))  # type: ignore[arg-type]
-    await session.execute(
-        update(Lead).where(Lead.deal_id == deal.id).values(deal_id=None)  # type: ignore[arg-type]
-    )
+    for model in (Lead, Proposal):  # they keep their contact, and lose the deal
+        await session.execute(
+            update(model).where(model.deal_id == deal.id).values(deal_id=None)  # type: ignore[attr-defined]
+        )
     await session.delete(deal)
     await session.flush()
     return deal

@@ -97,6 +97,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["contract_id"], ["contract.id"], name=op.f("fk_proposal_contract_id_contract")
         ),
+        sa.ForeignKeyConstraint(["deal_id"], ["deal.id"], name=op.f("fk_proposal_deal_id_deal")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_proposal")),
     )
     with op.batch_alter_table("proposal", schema=None) as batch_op:

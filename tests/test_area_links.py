@@ -1,0 +1,102 @@
+"""Where the areas of issue 10 meet: a proposal written for a CRM deal, and a contact
+that CRM or helpdesk rows name, which is then not deleted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.factories import Api
+from tests.helpdesk import ticket
+from tests.test_contracts_graphql import PROPOSAL_CREATE, PROPOSAL_UPDATE, on_both_paths
+from tests.test_crm_graphql import ACTIVITY_CREATE, DEAL_DELETE, deal, pipeline
+
+PROPOSAL_DEAL = """query($id: ID!) { proposal(id: $id) { title deal { name contact { name } } } }"""
+
+
+async def _proposal(api: Api, tenant: Any, **fields: Any) -> dict[str, Any]:
+    body = {"title": "Fit-out", "sections": [{"title": "Scope", "body": "All"}], **fields}
+    return (await api.data(PROPOSAL_CREATE, {"input": body}, tenant))["proposalCreate"]  # type: ignore[no-any-return]
+
+
+async def test_a_proposal_is_written_for_a_deal_of_its_contact(api, resolver_client):
+    owner = await api.register()
+    acme, globex = await api.contact(owner, name="Acme"), await api.contact(owner, name="Globex")
+    sales = await pipeline(api, owner)
+    acme_deal = await deal(api, owner, sales["id"], name="Acme refit", contactId=acme["id"])
+    open_deal = await deal(api, owner, sales["id"], name="No contact yet")
+
+    made = await _proposal(api, owner, contactId=acme["id"], dealId=acme_deal["id"])
+    assert made["userErrors"] == []
+    data = await on_both_paths(
+        api, resolver_client, owner, PROPOSAL_DEAL, id=made["proposal"]["id"]
+    )
+    assert data["proposal"]["deal"] == {"name": "Acme refit", "contact": {"name": "Acme"}}
+    listed = await api.data(
+        "query($deal: ID) { proposals(filter: {dealId: $deal}) { totalCount } }",
+        {"deal": acme_deal["id"]},
+        owner,
+    )
+    assert listed["proposals"]["totalCount"] == 1
+
+    # A deal of another contact is refused; one without a contact is fine.
+    other = await _proposal(api, owner, contactId=globex["id"], dealId=acme_deal["id"])
+    assert other["userErrors"] == [
+        {
+            "field": ["input", "dealId"],
+            "message": "The deal is with another contact",
+            "code": "INVALID",
+        }
+    ]
+    assert (await _proposal(api, owner, contactId=globex["id"], dealId=open_deal["id"]))[
+        "userErrors"
+    ] == []
+    # Changing the contact away from the deal's is refused too.
+    moved = await api.data(
+        PROPOSAL_UPDATE,
+        {"input": {"id": made["proposal"]["id"], "contactId": globex["id"]}},
+        owner,
+    )
+    assert moved["proposalUpdate"]["userErrors"][0]["field"] == ["input", "dealId"]
+
+
+async def test_another_companys_deal_is_not_found_for_a_proposal(api):
+    owner, stranger = await api.register(), await api.register()
+    theirs = await deal(api, stranger, (await pipeline(api, stranger))["id"])
+    contact = await api.contact(owner)
+    made = await _proposal(api, owner, contactId=contact["id"], dealId=theirs["id"])
+    assert [(e["field"], e["code"]) for e in made["userErrors"]] == [
+        (["input", "dealId"], "NOT_FOUND")
+    ]
+
+
+async def test_deleting_a_deal_keeps_its_proposals_without_it(api):
+    owner = await api.register()
+    contact = await api.contact(owner)
+    sold = await deal(api, owner, (await pipeline(api, owner))["id"], contactId=contact["id"])
+    made = await _proposal(api, owner, contactId=contact["id"], dealId=sold["id"])
+    deleted = await api.data(DEAL_DELETE, {"input": {"id": sold["id"]}}, owner)
+    assert deleted["dealDelete"]["userErrors"] == []
+    data = await api.data(PROPOSAL_DEAL, {"id": made["proposal"]["id"]}, owner)
+    assert data["proposal"] == {"title": "Fit-out", "deal": None}
+
+
+async def test_a_contact_with_deals_activities_or_tickets_is_not_deleted(api):
+    owner = await api.register()
+    with_deal, with_activity, with_ticket = [await api.contact(owner) for _ in range(3)]
+    await deal(api, owner, (await pipeline(api, owner))["id"], contactId=with_deal["id"])
+    activity = {"type": "CALL", "subject": "Ring", "contactId": with_activity["id"]}
+    assert (await api.data(ACTIVITY_CREATE, {"input": activity}, owner))["activityCreate"][
+        "userErrors"
+    ] == []
+    await ticket(api, owner, contactId=with_ticket["id"])
+    for contact, what in (
+        (with_deal, "deals"),
+        (with_activity, "activities"),
+        (with_ticket, "tickets"),
+    ):
+        r = await api.rest("DELETE", f"/api/contacts/{contact['id']}", owner)
+        assert r.status_code == 400, r.text
+        assert r.json()["errors"][0]["code"] == "IN_USE"
+        assert what in r.json()["errors"][0]["message"]
+    unused = await api.contact(owner)
+    assert (await api.rest("DELETE", f"/api/contacts/{unused['id']}", owner)).status_code == 200
