@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.factories import Api
+from tests.factories import DIRECT_VIEWER_STATEMENTS, Api
 from tests.helpdesk import ticket
-from tests.test_contracts_graphql import PROPOSAL_CREATE, PROPOSAL_UPDATE, on_both_paths
+from tests.test_contracts_graphql import PROPOSAL_CREATE, PROPOSAL_UPDATE, contract, on_both_paths
 from tests.test_crm_graphql import ACTIVITY_CREATE, DEAL_DELETE, deal, pipeline
 
 PROPOSAL_DEAL = """query($id: ID!) { proposal(id: $id) { title deal { name contact { name } } } }"""
@@ -100,3 +100,45 @@ async def test_a_contact_with_deals_activities_or_tickets_is_not_deleted(api):
         assert what in r.json()["errors"][0]["message"]
     unused = await api.contact(owner)
     assert (await api.rest("DELETE", f"/api/contacts/{unused['id']}", owner)).status_code == 200
+
+
+CONTACT_EVERYTHING = """query($first: Int!) { contacts(first: $first, orderBy: {field: NAME}) {
+  nodes { name
+    deals { totalCount nodes { name stage { name } pipeline { name } } }
+    activities { nodes { subject overdue } }
+    tickets { totalCount nodes { number breached category { name } } }
+    contracts { nodes { title status } }
+    proposals { nodes { title deal { name } } } } } }"""
+
+
+async def test_a_contact_reaches_deals_activities_tickets_contracts_and_proposals_at_once(
+    api, resolver_client, sql_counter
+):
+    # given 6 contacts, each with a deal, an activity, a ticket, a contract and a proposal
+    owner = await api.register()
+    sales = await pipeline(api, owner)
+    for n in range(6):
+        contact = await api.contact(owner, name=f"Contact {n}")
+        sold = await deal(api, owner, sales["id"], name=f"Deal {n}", contactId=contact["id"])
+        activity = {"type": "CALL", "subject": f"Call {n}", "contactId": contact["id"]}
+        await api.data(ACTIVITY_CREATE, {"input": activity}, owner)
+        await ticket(api, owner, contactId=contact["id"])
+        await contract(api, owner, contact["id"], title=f"Contract {n}")
+        await _proposal(api, owner, contactId=contact["id"], dealId=sold["id"])
+    # when pages of 2 and of 6 contacts ask for all five edges
+    counts = []
+    for first in (2, 6):
+        data = await on_both_paths(api, resolver_client, owner, CONTACT_EVERYTHING, first=first)
+        sql_counter.reset()
+        await api.gql(CONTACT_EVERYTHING, {"first": first}, owner)
+        counts.append(sql_counter.count)
+    # then the compiled path answers each page in one statement, and the answers are whole
+    assert counts == [DIRECT_VIEWER_STATEMENTS + 1] * 2, sql_counter.statements
+    node = data["contacts"]["nodes"][5]
+    assert node["deals"]["nodes"] == [
+        {"name": "Deal 5", "stage": {"name": "Lead in"}, "pipeline": {"name": "Sales"}}
+    ]
+    assert node["activities"]["nodes"] == [{"subject": "Call 5", "overdue": False}]
+    assert node["tickets"]["totalCount"] == 1
+    assert node["contracts"]["nodes"] == [{"title": "Contract 5", "status": "DRAFT"}]
+    assert node["proposals"]["nodes"] == [{"title": "Fit-out", "deal": {"name": "Deal 5"}}]
