@@ -34,6 +34,10 @@ class Fixture:
     busy_contact_documents: int
     writes_contact_id: str = ""  # a customer the write rows invoice (no read row asks for it)
     item_ids: tuple[str, ...] = ()  # the catalogue items their five lines sell
+    # The busiest contact's CRM and helpdesk rows.
+    busy_contact_deals: int = 0
+    busy_contact_activities: int = 0
+    busy_contact_tickets: int = 0
 
 
 ID_PLACEHOLDER = "__BENCH_ID__"  # in a step's body: the id the step before it answered
