@@ -14,6 +14,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import create_async_engine
+from sqlmodel import col
 
 from gql.core.ids import to_global_id
 from gql.domains.companies.models import Company
@@ -45,7 +46,7 @@ async def _seeded(api: Api, seed: int) -> tuple[Tenant, CompanyRows]:
     try:
         async with engine.begin() as conn:
             base = await conn.scalar(
-                select(Company.base_currency).where(Company.id == tenant.company_id)  # type: ignore[arg-type]
+                select(col(Company.base_currency)).where(col(Company.id) == tenant.company_id)
             )
             existing = await read_existing(conn, tenant.company_id, str(base))
             existing.accounts = {}  # no vouchers
@@ -96,7 +97,7 @@ async def test_the_dataset_has_every_kind_of_row(seeded: tuple[Tenant, CompanyRo
 async def test_tickets_are_numbered_per_company_and_the_series_goes_on(
     api: Api, seeded: tuple[Tenant, CompanyRows]
 ) -> None:
-    tenant, company = seeded
+    tenant, _ = seeded
     data = await api.data(
         """{ tickets(first: 100, orderBy: {field: OPENED_AT, direction: ASC}) {
           totalCount nodes { number openedAt } } }""",

@@ -281,6 +281,8 @@ class RelationsGenerator:
         if scheduled is not None and scheduled < self.now and rng.random() < 0.85:
             done = self._past(scheduled + timedelta(minutes=rng.randint(15, 48 * 60)))
         created = min(around, self.now) - timedelta(days=rng.uniform(0, 10))
+        if deal is not None:  # not before its deal
+            created = max(created, deal["created_at"])
         self.out.activities.append(
             self.new(
                 Activity,
