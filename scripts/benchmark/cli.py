@@ -57,7 +57,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--documents", type=int, default=d.documents, help="documents (default %(default)s)"
     )
-    p.add_argument("--scale", type=float, default=1.0, help="multiply contacts, items, documents")
+    p.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="multiply contacts, items, documents, deals, activities, tickets, proposals, "
+        "contracts",
+    )
     p.add_argument(
         "--concurrency", type=int, default=10, help="concurrent clients (default %(default)s)"
     )
@@ -149,7 +155,9 @@ def main(argv: list[str] | None = None) -> int:
     say(
         f"dataset: 1 company with {s.contacts:,} contacts, {s.items:,} items, {s.taxes} taxes, "
         f"{s.categories} categories, {s.documents:,} documents of {s.min_lines}-{s.max_lines} "
-        "lines and the vouchers issuing them posts; plus a second company with a little data"
+        f"lines and the vouchers issuing them posts, {s.deals:,} deals, {s.activities:,} "
+        f"activities, {s.tickets:,} tickets, {s.proposals:,} proposals, {s.contracts:,} "
+        "contracts; plus a second company with a little data"
     )
     rows = "; ".join(r.name for t in targets for r in t.rows)
     say(f"databases: {', '.join(config.databases)}; rows: {rows}")

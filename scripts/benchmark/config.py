@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,21 +26,48 @@ class Sizes:
     categories: int = 10
     min_lines: int = 3
     max_lines: int = 7
+    # CRM, helpdesk, contracts (scripts/benchmark/relations.py): pipelines (each with
+    # its 3-4 stages), ticket categories and SLAs are fixed; the rest scale.
+    pipelines: int = 2
+    deals: int = 1_200
+    activities: int = 5_000
+    ticket_categories: int = 6
+    slas: int = 2
+    tickets: int = 2_000
+    proposals: int = 300
+    contracts: int = 150
 
     def scaled(self, factor: float) -> Sizes:
-        return Sizes(
-            contacts=max(10, round(self.contacts * factor)),
-            items=max(10, round(self.items * factor)),
-            documents=max(10, round(self.documents * factor)),
-            taxes=self.taxes,
-            categories=self.categories,
-            min_lines=self.min_lines,
-            max_lines=self.max_lines,
+        def scale(n: int) -> int:
+            return max(10, round(n * factor))
+
+        return dataclasses.replace(
+            self,
+            contacts=scale(self.contacts),
+            items=scale(self.items),
+            documents=scale(self.documents),
+            deals=scale(self.deals),
+            activities=scale(self.activities),
+            tickets=scale(self.tickets),
+            proposals=scale(self.proposals),
+            contracts=scale(self.contracts),
         )
 
 
 # The second company: a little data, so every query has someone else's rows to skip.
-OTHER_COMPANY = Sizes(contacts=40, items=15, documents=200)
+OTHER_COMPANY = Sizes(
+    contacts=40,
+    items=15,
+    documents=200,
+    pipelines=1,
+    deals=20,
+    activities=80,
+    ticket_categories=3,
+    slas=1,
+    tickets=30,
+    proposals=5,
+    contracts=3,
+)
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ from gql.domains.ledger.models import (
 from gql.domains.ledger.posting import to_base
 from gql.domains.ledger.service import ZERO, signed_lines
 from scripts.benchmark.config import Sizes
+from scripts.benchmark.relations import RelationRows, RelationsGenerator, busy_counts
 
 Row = dict[str, Any]
 
@@ -136,6 +137,7 @@ class Existing:
     base_currency: str
     accounts: dict[str, str] = field(default_factory=dict)  # system_key -> ledger account id
     years: list[Row] = field(default_factory=list)  # financial years
+    members: list[str] = field(default_factory=list)  # user ids: deal owners, ticket agents
 
 
 @dataclass
@@ -154,11 +156,19 @@ class CompanyRows:
     vouchers: list[Row] = field(default_factory=list)
     voucher_lines: list[Row] = field(default_factory=list)
     next_voucher_numbers: dict[str, int] = field(default_factory=dict)  # year id -> next number
+    relations: RelationRows | None = None  # CRM, helpdesk, contracts (relations.py)
 
     def busiest_contact(self) -> tuple[str, int]:
-        """The contact with the most documents, and how many."""
+        """The contact with the most documents, and how many (relations.py ranks it
+        first for deals, activities and tickets too)."""
         counts = Counter(d["contact_id"] for d in self.documents)
         return counts.most_common(1)[0]
+
+    def busiest_contact_relations(self) -> tuple[int, int, int]:
+        """The busiest contact's (deals, activities, tickets)."""
+        if self.relations is None:
+            return 0, 0, 0
+        return busy_counts(self.relations, self.busiest_contact()[0])
 
     def writes_fixture(self, lines: int) -> tuple[str, tuple[str, ...]]:
         """A customer for the write rows to invoice (not the busiest contact, which a
@@ -187,6 +197,7 @@ class CompanyRows:
             (FinancialYear, self.years),
             (Voucher, self.vouchers),
             (VoucherLine, self.voucher_lines),
+            *(self.relations.tables() if self.relations else []),
         ]
 
 
@@ -209,6 +220,7 @@ class CompanyGenerator:
         self._items()
         self._documents()
         self._vouchers()
+        self._relations()
         return self.out
 
     # --- helpers -------------------------------------------------------------------------
@@ -379,6 +391,22 @@ class CompanyGenerator:
             status = rng.choices(statuses, weights=weights)[0]
             self._document(kind, numbers[kind], contact, ago, status, variants_of, taxes)
         self.out.next_numbers = {kind: count + 1 for kind, count in numbers.items()}
+
+    def _relations(self) -> None:
+        def new(model: type[SQLModel], at: datetime, **values: Any) -> Row:
+            return row(model, self.out.company_id, at, **values)
+
+        busy = self.out.busiest_contact()[0] if self.out.documents else None
+        self.out.relations = RelationsGenerator(
+            new,
+            self.sizes,
+            self.out.contacts,
+            self.existing.members,
+            self.existing.base_currency,
+            self.rng,
+            self.today,
+            busy,
+        ).generate()
 
     def _vouchers(self) -> None:
         if not self.existing.accounts:

@@ -170,7 +170,11 @@ async def run_database(
             await engine.dispose()
         progress(f"seeded in {seeded.seconds['total']:.1f}s {seeded.seconds}")
         say(f"rows: {describe(seeded.rows)}")
-        say(f"busiest contact: {seeded.fixture.busy_contact_documents} documents")
+        f = seeded.fixture
+        say(
+            f"busiest contact: {f.busy_contact_documents} documents, {f.busy_contact_deals} "
+            f"deals, {f.busy_contact_activities} activities, {f.busy_contact_tickets} tickets"
+        )
         result = DatabaseResult(name, version, seeded, "wrk" if use_wrk else "python")
         result.machine.append(machine_load())
         reads = [t for t in targets if not t.writes]

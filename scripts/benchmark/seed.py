@@ -1,8 +1,9 @@
 """Seed a fresh database fast: the companies through the real `register`, everything
 else with bulk Core inserts (which bypass the ORM's tenant stamping, so company_id is
 set by the generator): catalogue, contacts, documents and the vouchers their issue
-(and cancellation) posts, against the ledger accounts registration made; then the
-number series, voucher numbers and planner statistics."""
+(and cancellation) posts, against the ledger accounts registration made; CRM,
+helpdesk and contracts rows (relations.py); then the number series, voucher numbers
+and planner statistics."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from sqlmodel import SQLModel
 
 from gql.db.engine import session_factory
 from gql.domains.catalogue.models import Category, Tax
+from gql.domains.companies.models import Membership
 from gql.domains.companies.service import register
 from gql.domains.documents.models import NumberSeries
 from gql.domains.ledger import balances
@@ -60,7 +62,7 @@ async def _register(engine: AsyncEngine, name: str, email: str, company: str) ->
         return row.id
 
 
-async def _existing(conn: AsyncConnection, company_id: str, base_currency: str) -> Existing:
+async def read_existing(conn: AsyncConnection, company_id: str, base_currency: str) -> Existing:
     async def rows(model: type[SQLModel]) -> list[Row]:
         table = model.__table__  # type: ignore[attr-defined]
         stmt = select(table).where(table.c.company_id == company_id).order_by(table.c.created_at)
@@ -72,12 +74,19 @@ async def _existing(conn: AsyncConnection, company_id: str, base_currency: str) 
             accounts.c.company_id == company_id, accounts.c.system_key.is_not(None)
         )
     )
+    members = Membership.__table__  # type: ignore[attr-defined]
+    users = await conn.scalars(
+        select(members.c.user_id)
+        .where(members.c.company_id == company_id)
+        .order_by(members.c.user_id)
+    )
     return Existing(
         taxes=await rows(Tax),
         categories=await rows(Category),
         base_currency=base_currency,
         accounts={key: id_ for key, id_ in by_key},
         years=await rows(FinancialYear),
+        members=list(users),
     )
 
 
@@ -87,7 +96,7 @@ async def bulk_insert(conn: AsyncConnection, model: type[SQLModel], rows: list[R
         await conn.execute(insert(table), rows[start : start + CHUNK])
 
 
-async def _write(conn: AsyncConnection, company: CompanyRows) -> None:
+async def write_company(conn: AsyncConnection, company: CompanyRows) -> None:
     for model, rows in company.tables():
         await bulk_insert(conn, model, rows)
     series = NumberSeries.__table__  # type: ignore[attr-defined]
@@ -133,16 +142,16 @@ async def seed(engine: AsyncEngine, sizes: Sizes, random_seed: int) -> SeedResul
     watch.lap("register")
 
     async with engine.connect() as conn:
-        main = generate_company(main_id, sizes, await _existing(conn, main_id, "USD"), rng)
+        main = generate_company(main_id, sizes, await read_existing(conn, main_id, "USD"), rng)
         other = generate_company(
-            other_id, OTHER_COMPANY, await _existing(conn, other_id, "USD"), rng
+            other_id, OTHER_COMPANY, await read_existing(conn, other_id, "USD"), rng
         )
     watch.lap("generate")
 
     async with engine.begin() as conn:
         await _skip_foreign_key_triggers(conn)
         for company in (main, other):
-            await _write(conn, company)
+            await write_company(conn, company)
         # The bulk insert went around post_voucher, which keeps the reports' balances.
         await balances.rebuild(conn)
     watch.lap("insert")
@@ -154,7 +163,19 @@ async def seed(engine: AsyncEngine, sizes: Sizes, random_seed: int) -> SeedResul
         rows = await _row_counts(conn)
     busy_id, busy_count = main.busiest_contact()
     writes_contact, items = main.writes_fixture(WRITE_LINES)
-    fixture = Fixture(main_id, email, PASSWORD, busy_id, busy_count, writes_contact, items)
+    deals, activities, tickets = main.busiest_contact_relations()
+    fixture = Fixture(
+        main_id,
+        email,
+        PASSWORD,
+        busy_id,
+        busy_count,
+        writes_contact,
+        items,
+        busy_contact_deals=deals,
+        busy_contact_activities=activities,
+        busy_contact_tickets=tickets,
+    )
     return SeedResult(fixture=fixture, rows=rows, seconds=watch.total())
 
 

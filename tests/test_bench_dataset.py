@@ -1,0 +1,232 @@
+"""The benchmark's dataset (scripts/benchmark/dataset.py, relations.py), bulk-inserted as
+scripts/bench does, read back through the app: its CRM, helpdesk and contracts rows are
+what the services would have written, and the benchmark's "contact with CRM and
+tickets" row is answered by the compiled path, as the resolver path answers it."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlmodel import col
+
+from gql.core.ids import to_global_id
+from gql.domains.companies.models import Company
+from scripts.benchmark.config import Sizes
+from scripts.benchmark.dataset import CompanyRows, generate_company
+from scripts.benchmark.relations import RelationRows, busy_counts
+from scripts.benchmark.seed import read_existing, write_company
+from scripts.benchmark.targets import CONTACT_CRM_QUERY, TARGETS, Fixture, answered_by
+from tests.conftest import DATABASE_URL
+from tests.factories import Api, Tenant
+
+SIZES = Sizes(
+    contacts=30,
+    items=10,
+    documents=60,
+    deals=30,
+    activities=90,
+    tickets=45,
+    proposals=12,
+    contracts=8,
+)
+
+
+async def _seeded(api: Api, seed: int) -> tuple[Tenant, CompanyRows]:
+    """A registered company with the generated rows of SIZES (without vouchers: the
+    ledger is the books' benchmark, not this one's), inserted as the owner."""
+    tenant = await api.register(companyName=f"Bench dataset {seed}")
+    engine = create_async_engine(DATABASE_URL)
+    try:
+        async with engine.begin() as conn:
+            base = await conn.scalar(
+                select(col(Company.base_currency)).where(col(Company.id) == tenant.company_id)
+            )
+            existing = await read_existing(conn, tenant.company_id, str(base))
+            existing.accounts = {}  # no vouchers
+            company = generate_company(
+                tenant.company_id, SIZES, existing, random.Random(seed), date.today()
+            )
+            await write_company(conn, company)
+    finally:
+        await engine.dispose()
+    return tenant, company
+
+
+def _relations(company: CompanyRows) -> RelationRows:
+    assert company.relations is not None
+    return company.relations
+
+
+def _at(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+@pytest.fixture(scope="module")
+async def seeded(api: Api) -> tuple[Tenant, CompanyRows]:
+    return await _seeded(api, 7)
+
+
+async def test_the_dataset_has_every_kind_of_row(seeded: tuple[Tenant, CompanyRows]) -> None:
+    _, company = seeded
+    rows = _relations(company)
+    assert len(rows.deals) == SIZES.deals and len(rows.tickets) == SIZES.tickets
+    assert len(rows.activities) == SIZES.activities
+    assert len(rows.contracts) == SIZES.contracts and len(rows.proposals) == SIZES.proposals
+    assert {d["status"] for d in rows.deals} == {"open", "won", "lost"}
+    assert sum(d["contact_id"] is None for d in rows.deals) < SIZES.deals / 4
+    assert {t["status"] for t in rows.tickets} >= {"open", "resolved", "closed"}
+    assert any(a["done_at"] is not None for a in rows.activities)
+    assert any(
+        a["done_at"] is None and a["scheduled_at"] and a["scheduled_at"].date() < date.today()
+        for a in rows.activities
+    )  # overdue
+    assert {p["status"] for p in rows.proposals} == {"draft", "sent", "accepted", "declined"}
+    # The contact the benchmark asks for has several of each.
+    busy, _ = company.busiest_contact()
+    deals, activities, tickets = busy_counts(rows, busy)
+    assert deals >= 2 and activities >= 2 and tickets >= 2
+
+
+async def test_tickets_are_numbered_per_company_and_the_series_goes_on(
+    api: Api, seeded: tuple[Tenant, CompanyRows]
+) -> None:
+    tenant, _ = seeded
+    data = await api.data(
+        """{ tickets(first: 100, orderBy: {field: OPENED_AT, direction: ASC}) {
+          totalCount nodes { number openedAt } } }""",
+        tenant=tenant,
+    )
+    nodes = data["tickets"]["nodes"]
+    assert data["tickets"]["totalCount"] == SIZES.tickets
+    assert [n["number"] for n in nodes] == list(range(1, SIZES.tickets + 1))
+    created = await api.mutate(
+        "ticketCreate",
+        """mutation($input: TicketCreateInput!) { ticketCreate(input: $input) {
+          ticket { number } userErrors { field message code } } }""",
+        {"subject": "After the bulk load"},
+        tenant,
+    )
+    assert created["ticket"]["number"] == SIZES.tickets + 1
+
+
+async def test_ticket_dues_follow_the_sla_and_its_first_public_reply_stopped_the_clock(
+    api: Api, seeded: tuple[Tenant, CompanyRows]
+) -> None:
+    tenant, _ = seeded
+    data = await api.data(
+        """{ tickets(first: 100) { nodes { number priority openedAt firstResponseDue
+          resolutionDue respondedAt resolvedAt responseBreached
+          sla { responseTime resolutionTime targets { priority responseTime resolutionTime } }
+          replies { public createdAt } } } }""",
+        tenant=tenant,
+    )
+    checked = Counter[str]()
+    for t in data["tickets"]["nodes"]:
+        opened = _at(t["openedAt"])
+        assert opened is not None
+        sla = t["sla"]
+        if sla is None:
+            assert t["firstResponseDue"] is None and t["resolutionDue"] is None
+            continue
+        target = next((x for x in sla["targets"] if x["priority"] == t["priority"]), None)
+        response = (target or {}).get("responseTime") or sla["responseTime"]
+        resolution = (target or {}).get("resolutionTime") or sla["resolutionTime"]
+        assert _at(t["firstResponseDue"]) == opened + timedelta(hours=response)
+        assert _at(t["resolutionDue"]) == opened + timedelta(hours=resolution)
+        checked["target" if target else "default"] += 1
+        responded = _at(t["respondedAt"])
+        first_public = min(
+            (_at(r["createdAt"]) for r in t["replies"] if r["public"]),
+            default=None,
+            key=lambda at: at or opened,
+        )
+        assert first_public == responded, t["number"]
+        if responded is not None:
+            late = responded > (_at(t["firstResponseDue"]) or responded)
+            assert t["responseBreached"] is late
+            checked["late" if late else "in time"] += 1
+        if t["resolvedAt"] is not None:
+            assert responded is not None and _at(t["resolvedAt"]) >= responded  # type: ignore[operator]
+    assert checked["target"] and checked["default"] and checked["in time"]
+
+
+async def test_a_deals_stage_is_of_its_pipeline_and_its_activities_on_its_contact(
+    api: Api, seeded: tuple[Tenant, CompanyRows]
+) -> None:
+    tenant, _ = seeded
+    data = await api.data(
+        """{ deals(first: 100) { nodes { status stage { id pipeline { id } }
+          pipeline { id stages { id position } } contact { id }
+          activities(first: 50) { nodes { contact { id } } } } } }""",
+        tenant=tenant,
+    )
+    deals = data["deals"]["nodes"]
+    assert len(deals) == SIZES.deals
+    for deal in deals:
+        stages = [s["id"] for s in deal["pipeline"]["stages"]]
+        assert deal["stage"]["pipeline"]["id"] == deal["pipeline"]["id"]
+        assert deal["stage"]["id"] in stages
+        if deal["status"] == "WON":
+            assert deal["stage"]["id"] == stages[-1]
+        for activity in deal["activities"]["nodes"]:
+            assert activity["contact"] == deal["contact"]
+
+
+async def test_accepted_proposals_contracts_carry_their_terms(
+    api: Api, seeded: tuple[Tenant, CompanyRows]
+) -> None:
+    tenant, _ = seeded
+    data = await api.data(
+        """{ proposals(first: 100) { nodes { status title value { amount currency }
+          contact { id } deal { contact { id } }
+          contract { title value { amount currency } contact { id } } } } }""",
+        tenant=tenant,
+    )
+    with_contract = 0
+    for p in data["proposals"]["nodes"]:
+        if p["deal"] is not None:
+            assert p["deal"]["contact"] == p["contact"]
+        if p["contract"] is not None:
+            assert p["status"] == "ACCEPTED"
+            assert (p["contract"]["title"], p["contract"]["value"]) == (p["title"], p["value"])
+            assert p["contract"]["contact"] == p["contact"]
+            with_contract += 1
+    assert with_contract
+
+
+async def test_the_contact_with_crm_row_is_compiled_and_agrees_with_the_resolvers(
+    api: Api,
+    client: httpx.AsyncClient,
+    resolver_client: httpx.AsyncClient,
+    seeded: tuple[Tenant, CompanyRows],
+) -> None:
+    tenant, company = seeded
+    busy, documents = company.busiest_contact()
+    fixture = Fixture(tenant.company_id, tenant.email, tenant.password, busy, documents)
+    rows = [t for t in TARGETS if t.query == CONTACT_CRM_QUERY]
+    assert [t.executor.name for t in rows] == ["compiled", "resolvers", "bare"]
+    probe = rows[0].probe(fixture)
+    assert probe.json is not None
+    assert probe.json["variables"] == {"id": to_global_id("Contact", busy)}
+    answers: list[Any] = []
+    for http in (client, resolver_client):
+        r = await http.post("/graphql", json=probe.json, headers=tenant.headers)
+        assert probe.failure(r.status_code, r.content) is None, r.text
+        answers.append((answered_by(r.content), r.json()["data"]))
+    (compiled_by, compiled), (resolved_by, resolved) = answers
+    assert (compiled_by, resolved_by) == ("compiled", "resolver")
+    assert compiled == resolved
+    contact = compiled["contact"]
+    deals, activities, tickets = busy_counts(_relations(company), busy)
+    assert contact["deals"]["totalCount"] == deals
+    assert contact["tickets"]["totalCount"] == tickets
+    assert len(contact["activities"]["nodes"]) == min(activities, rows[0].page_size)
+    scheduled = [a["scheduledAt"] for a in contact["activities"]["nodes"] if a["scheduledAt"]]
+    assert scheduled == sorted(scheduled)  # by scheduled date
