@@ -33,6 +33,7 @@ from gql.domains.documents import rest as documents_rest
 from gql.domains.documents import rest_kinds as document_kinds_rest
 from gql.domains.helpdesk import rest as helpdesk_rest
 from gql.domains.ledger import rest as ledger_rest
+from gql.graphiql import STATIC_PATH, StaticAssets
 from gql.graphql_view import GraphQLView
 from gql.rest.numbors import REQUEST_ID_KEY, HttpError, fail, failure_response, json_response
 from gql.schema import build_schema
@@ -224,12 +225,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
         finally:
             await engine.dispose()
 
+    # graphql_ide: a browser at GET /graphql gets GraphiQL (GraphQLView.render_graphql_ide:
+    # our offline page, its assets under /static/).
     graphql = GraphQLView(build_schema(settings), settings=settings, graphql_ide="graphiql")
     app = Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
+            Mount(STATIC_PATH, app=StaticAssets(), name="static"),
             Mount(
                 "/api",
                 routes=[

@@ -29,6 +29,7 @@ from gql.context import Context, Loaders
 from gql.core.failures import TIMEOUT_GRACE, Failure, classify
 from gql.core.failures import answer as failure_answer
 from gql.db.engine import RequestSession, end_session, set_deadline
+from gql.graphiql import graphiql_response
 from gql.rest.numbors import REQUEST_ID_KEY
 from gql.settings import Settings
 
@@ -169,6 +170,11 @@ class GraphQLView(GraphQL[Context, None]):
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive=receive)
+        if self.graphql_ide and self.should_render_graphql_ide(self.request_adapter_class(request)):
+            # A browser asking for the IDE: a static page, with no session, viewer or
+            # context behind it (strawberry's run() would build them first).
+            await (await self.render_graphql_ide(request))(scope, receive, send)
+            return
         try:
             # The database stops a statement at the deadline itself (db.set_deadline);
             # this catches the rest (Python work, waiting for a connection) a little later.
@@ -301,6 +307,10 @@ class GraphQLView(GraphQL[Context, None]):
             loaders=Loaders(session),
             response=response,
         )
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # Our page, whose assets the app serves itself (strawberry's loads them from a CDN).
+        return graphiql_response(request.scope.get("root_path", ""))
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         sub = await super().get_sub_response(request)
