@@ -321,7 +321,7 @@ async def create_project(*, session: AsyncSession, data: dict[str, Any]) -> Proj
         hourly_rate=payload.hourly_rate,
         start_date=payload.start_date,
         end_date=payload.end_date,
-        status=(payload.status or ProjectStatus.PLANNED).value,
+        status=payload.status or ProjectStatus.PLANNED.value,
     )
     session.add(project)
     await session.flush()
@@ -352,7 +352,6 @@ async def update_project(*, session: AsyncSession, id: str, data: dict[str, Any]
     if "currency_code" in values:
         values["currency_code"] = await _currency(session, values["currency_code"])
     if "status" in values:
-        values["status"] = values["status"].value
         _refuse_move(project.status, values["status"])
     seen = project.status
     await claim(
@@ -396,7 +395,7 @@ async def create_task(*, session: AsyncSession, data: dict[str, Any]) -> Task:
         name=payload.name,
         assignee_id=await _member(session, payload.assignee_id, "assigneeId"),
         due_date=payload.due_date,
-        status=(payload.status or TaskStatus.TODO).value,
+        status=payload.status or TaskStatus.TODO.value,
     )
     session.add(task)
     await session.flush()
@@ -410,8 +409,6 @@ async def update_task(*, session: AsyncSession, id: str, data: dict[str, Any]) -
     require_not_null(TaskUpdate, values, "name", "status")
     if "assignee_id" in values:
         values["assignee_id"] = await _member(session, values["assignee_id"], "assigneeId")
-    if "status" in values:
-        values["status"] = values["status"].value
     for key, value in values.items():
         setattr(task, key, value)
     task.updated_at = utcnow()
