@@ -24,7 +24,18 @@ from gql.domains.ledger import schema as ledger
 from gql.domains.projects import schema as projects
 from gql.settings import Settings
 
-AREAS = (companies, contacts, catalogue, documents, ledger, banking, crm, contracts, helpdesk, projects)
+AREAS = (
+    companies,
+    contacts,
+    catalogue,
+    documents,
+    ledger,
+    banking,
+    crm,
+    contracts,
+    helpdesk,
+    projects,
+)
 
 Query = merge_types("Query", (node_fields.Query, *(area.Query for area in AREAS)))
 Mutation = merge_types(

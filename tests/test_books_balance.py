@@ -325,7 +325,8 @@ class Books:
     async def project_setup(self) -> None:
         """A project for the customer at an odd hourly rate, so hours x rate rounds."""
         made = await self.call(
-            PROJECT, {"input": {"name": "Retainer", "customerId": self.customer, "hourlyRate": "87.35"}}
+            PROJECT,
+            {"input": {"name": "Retainer", "customerId": self.customer, "hourlyRate": "87.35"}},
         )
         self.project = made["project"]["id"]
 

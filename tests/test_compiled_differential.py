@@ -813,7 +813,17 @@ async def projects_world(api: Any) -> dict[str, Any]:
                 startDate=f"2026-0{i + 1}-01",
             )
             ids["Project"].append(made["id"])
-            tasks = [await task(api, tenant, made["id"], name=f"Task {j}", assigneeId=tenant.user_id if j else None, dueDate="2026-03-15" if j else None) for j in range(2)]
+            tasks = [
+                await task(
+                    api,
+                    tenant,
+                    made["id"],
+                    name=f"Task {j}",
+                    assigneeId=tenant.user_id if j else None,
+                    dueDate="2026-03-15" if j else None,
+                )
+                for j in range(2)
+            ]
             ids["Task"].extend(t["id"] for t in tasks)
             for k in range(3):
                 entry = await time(
@@ -828,7 +838,12 @@ async def projects_world(api: Any) -> dict[str, Any]:
                 )
                 ids["TimeEntry"].append(entry["id"])
             if i == 2:
-                await api.mutate("projectInvoiceTime", INVOICE_TIME, {"id": made["id"], "upTo": "2026-01-01"}, tenant)
+                await api.mutate(
+                    "projectInvoiceTime",
+                    INVOICE_TIME,
+                    {"id": made["id"], "upTo": "2026-01-01"},
+                    tenant,
+                )
     for refs in ids.values():
         refs.extend(["000000000000000000000000", "not-an-id"])
     return {"owner": owner, "ids": ids}

@@ -32,7 +32,9 @@ async def test_time_invoiced_ten_times_at_once_is_billed_once(api: Api, app: Any
     payloads = await race(app, owner, INVOICE, made["id"])
     # then one invoices all of it, the others find nothing left, as a retry does
     retry = await again(api, owner, INVOICE, made["id"])
-    assert retry["userErrors"][0]["message"] == "The project has no unbilled billable time to invoice"
+    assert (
+        retry["userErrors"][0]["message"] == "The project has no unbilled billable time to invoice"
+    )
     exactly_one_wins(payloads, retry)
     (winner,) = [p for p in payloads if not p["userErrors"]]
     assert winner["invoice"]["total"] == {"amount": "270.00"} and len(winner["timeEntries"]) == 3

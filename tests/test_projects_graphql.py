@@ -105,7 +105,10 @@ async def test_tasks_are_assigned_to_members_only(api):
     created = await task(api, owner, made["id"], assigneeId=owner.user_id, dueDate="2026-02-01")
     assert created["assignee"]["id"] == owner.user_id and created["status"] == "TODO"
     errors = await errors_of(
-        api, owner, "taskCreate", TASK_CREATE,
+        api,
+        owner,
+        "taskCreate",
+        TASK_CREATE,
         {"projectId": made["id"], "name": "X", "assigneeId": stranger.user_id},
     )
     assert errors == [
@@ -154,8 +157,14 @@ async def test_time_is_whole_minutes_with_the_end_after_the_start(api):
 async def test_no_time_on_a_completed_or_cancelled_project(api):
     owner = await api.register()
     made = await project(api, owner, status="ACTIVE")
-    await api.mutate("projectUpdate", PROJECT_UPDATE, {"id": made["id"], "status": "COMPLETED"}, owner)
-    input = {"projectId": made["id"], "startTime": "2026-01-05T09:00:00Z", "endTime": "2026-01-05T10:00:00Z"}
+    await api.mutate(
+        "projectUpdate", PROJECT_UPDATE, {"id": made["id"], "status": "COMPLETED"}, owner
+    )
+    input = {
+        "projectId": made["id"],
+        "startTime": "2026-01-05T09:00:00Z",
+        "endTime": "2026-01-05T10:00:00Z",
+    }
     errors = await errors_of(api, owner, "timeEntryCreate", TIME_CREATE, input)
     assert errors[0]["code"] == "INVALID_STATE" and errors[0]["field"] == ["input", "projectId"]
 
@@ -164,16 +173,24 @@ async def test_a_project_reports_its_time_by_sql_on_both_paths(api, resolver_cli
     owner = await api.register()
     made = await billable_project(api, owner)
     design = await task(api, owner, made["id"])
-    await time(api, owner, made["id"], "2026-01-05T09:00:00Z", "2026-01-05T10:10:00Z", taskId=design["id"])
+    await time(
+        api, owner, made["id"], "2026-01-05T09:00:00Z", "2026-01-05T10:10:00Z", taskId=design["id"]
+    )
     await time(api, owner, made["id"], "2026-01-05T11:00:00Z", "2026-01-05T11:20:00Z")
-    await time(api, owner, made["id"], "2026-01-05T12:00:00Z", "2026-01-05T12:07:00Z", billable=False)
+    await time(
+        api, owner, made["id"], "2026-01-05T12:00:00Z", "2026-01-05T12:07:00Z", billable=False
+    )
     compiled = await api.data(TOTALS, {"id": made["id"]}, owner)
     r = await resolver_client.post(
         "/graphql", json={"query": TOTALS, "variables": {"id": made["id"]}}, headers=owner.headers
     )
     assert r.json()["data"] == compiled
     totals = compiled["project"]
-    assert (totals["loggedMinutes"], totals["billableMinutes"], totals["unbilledMinutes"]) == (97, 90, 90)
+    assert (totals["loggedMinutes"], totals["billableMinutes"], totals["unbilledMinutes"]) == (
+        97,
+        90,
+        90,
+    )
     assert (totals["loggedHours"], totals["billableHours"]) == ("1.62", "1.50")
     # 90 minutes at 90.00 an hour
     assert totals["budgetUsed"] == {"amount": "135.00", "currency": "USD"}
@@ -184,14 +201,27 @@ async def test_unbilled_time_becomes_a_draft_invoice_once_with_a_line_per_task(a
     # given time on two tasks, time without a task, and time not billable
     owner = await api.register()
     made = await billable_project(api, owner)
-    design, build = await task(api, owner, made["id"], name="Design"), await task(api, owner, made["id"], name="Build")
-    await time(api, owner, made["id"], "2026-01-05T09:00:00Z", "2026-01-05T10:00:00Z", taskId=design["id"])
-    await time(api, owner, made["id"], "2026-01-06T09:00:00Z", "2026-01-06T09:40:00Z", taskId=design["id"])
-    await time(api, owner, made["id"], "2026-01-07T09:00:00Z", "2026-01-07T11:30:00Z", taskId=build["id"])
+    design, build = (
+        await task(api, owner, made["id"], name="Design"),
+        await task(api, owner, made["id"], name="Build"),
+    )
+    await time(
+        api, owner, made["id"], "2026-01-05T09:00:00Z", "2026-01-05T10:00:00Z", taskId=design["id"]
+    )
+    await time(
+        api, owner, made["id"], "2026-01-06T09:00:00Z", "2026-01-06T09:40:00Z", taskId=design["id"]
+    )
+    await time(
+        api, owner, made["id"], "2026-01-07T09:00:00Z", "2026-01-07T11:30:00Z", taskId=build["id"]
+    )
     await time(api, owner, made["id"], "2026-01-08T09:00:00Z", "2026-01-08T09:10:00Z")
-    await time(api, owner, made["id"], "2026-01-08T10:00:00Z", "2026-01-08T11:00:00Z", billable=False)
+    await time(
+        api, owner, made["id"], "2026-01-08T10:00:00Z", "2026-01-08T11:00:00Z", billable=False
+    )
     # when the time up to 7 January is invoiced
-    payload = await api.mutate("projectInvoiceTime", INVOICE_TIME, {"id": made["id"], "upTo": "2026-01-07"}, owner)
+    payload = await api.mutate(
+        "projectInvoiceTime", INVOICE_TIME, {"id": made["id"], "upTo": "2026-01-07"}, owner
+    )
     # then one draft invoice to the customer, a line per task at the rate, the hours exact
     invoice = payload["invoice"]
     assert invoice["status"] == "DRAFT" and invoice["contact"] == {"name": "Acme Ltd"}
@@ -216,7 +246,9 @@ async def test_unbilled_time_becomes_a_draft_invoice_once_with_a_line_per_task(a
             "code": "INVALID_STATE",
         }
     ]
-    listed = await api.data(TIME_ENTRIES, {"filter": {"projectId": made["id"], "invoiced": False}}, owner)
+    listed = await api.data(
+        TIME_ENTRIES, {"filter": {"projectId": made["id"], "invoiced": False}}, owner
+    )
     assert listed["timeEntries"]["nodes"] == [{"minutes": 60, "description": None}]
 
 
@@ -234,10 +266,15 @@ async def test_invoicing_is_refused_without_customer_or_rate_and_for_chosen_bad_
         assert errors == [{"field": ["input", "id"], "message": message, "code": "REQUIRED"}]
     made = await billable_project(api, owner)
     other = await billable_project(api, owner)
-    free = await time(api, owner, made["id"], "2026-01-05T09:00:00Z", "2026-01-05T10:00:00Z", billable=False)
+    free = await time(
+        api, owner, made["id"], "2026-01-05T09:00:00Z", "2026-01-05T10:00:00Z", billable=False
+    )
     elsewhere = await time(api, owner, other["id"], "2026-01-05T09:00:00Z", "2026-01-05T10:00:00Z")
     errors = await errors_of(
-        api, owner, "projectInvoiceTime", INVOICE_TIME,
+        api,
+        owner,
+        "projectInvoiceTime",
+        INVOICE_TIME,
         {"id": made["id"], "entryIds": [free["id"], elsewhere["id"]]},
     )
     assert [(e["field"], e["code"]) for e in errors] == [
@@ -245,7 +282,10 @@ async def test_invoicing_is_refused_without_customer_or_rate_and_for_chosen_bad_
         (["input", "entryIds", "1"], "NOT_FOUND"),
     ]
     chosen = await api.mutate(
-        "projectInvoiceTime", INVOICE_TIME, {"id": other["id"], "entryIds": [elsewhere["objectId"]]}, owner
+        "projectInvoiceTime",
+        INVOICE_TIME,
+        {"id": other["id"], "entryIds": [elsewhere["objectId"]]},
+        owner,
     )
     assert [e["objectId"] for e in chosen["timeEntries"]] == [elsewhere["objectId"]]
 
@@ -267,7 +307,9 @@ async def test_an_invoiced_entry_is_locked_and_a_deleted_draft_releases_its_time
     assert errors[0]["code"] == "IN_USE"
     # deleting the draft invoice makes its time unbilled again
     delete = f"""mutation($id: ID!) {{ documentDelete(input: {{id: $id}}) {{ {ERRORS} }} }}"""
-    assert (await api.data(delete, {"id": invoiced["invoice"]["id"]}, owner))["documentDelete"]["userErrors"] == []
+    assert (await api.data(delete, {"id": invoiced["invoice"]["id"]}, owner))["documentDelete"][
+        "userErrors"
+    ] == []
     totals = await api.data(TOTALS, {"id": made["id"]}, owner)
     assert totals["project"]["unbilledMinutes"] == 60
     await api.mutate("timeEntryDelete", TIME_DELETE, {"id": entry["id"]}, owner)
@@ -290,8 +332,12 @@ async def test_lists_filter_and_order(api):
         listed = await api.data(PROJECTS, {"filter": filter}, owner)
         assert [p["name"] for p in listed["projects"]["nodes"]] == names, filter
     made = await project(api, owner)
-    await time(api, owner, made["id"], "2026-01-05T09:00:00Z", "2026-01-05T10:00:00Z", description="Call")
-    await time(api, owner, made["id"], "2026-01-07T09:00:00Z", "2026-01-07T09:30:00Z", billable=False)
+    await time(
+        api, owner, made["id"], "2026-01-05T09:00:00Z", "2026-01-05T10:00:00Z", description="Call"
+    )
+    await time(
+        api, owner, made["id"], "2026-01-07T09:00:00Z", "2026-01-07T09:30:00Z", billable=False
+    )
     for filter, minutes in (
         ({}, [30, 60]),
         ({"billable": True}, [60]),
@@ -301,5 +347,7 @@ async def test_lists_filter_and_order(api):
     ):
         listed = await api.data(TIME_ENTRIES, {"filter": filter}, owner)
         assert [e["minutes"] for e in listed["timeEntries"]["nodes"]] == minutes, filter
-    shortest = await api.data(TIME_ENTRIES, {"orderBy": {"field": "MINUTES", "direction": "ASC"}}, owner)
+    shortest = await api.data(
+        TIME_ENTRIES, {"orderBy": {"field": "MINUTES", "direction": "ASC"}}, owner
+    )
     assert [e["minutes"] for e in shortest["timeEntries"]["nodes"]] == [30, 60]

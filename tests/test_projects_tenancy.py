@@ -38,19 +38,61 @@ async def test_another_companys_rows_are_not_found(api):
     mine = await billable_project(api, other)
     start, end = "2026-01-05T09:00:00Z", "2026-01-05T10:00:00Z"
     for name, query, input, field in (
-        ("projectCreate", PROJECT_CREATE, {"name": "X", "customerId": customer["id"]}, "customerId"),
+        (
+            "projectCreate",
+            PROJECT_CREATE,
+            {"name": "X", "customerId": customer["id"]},
+            "customerId",
+        ),
         ("projectUpdate", PROJECT_UPDATE, {"id": made["id"], "name": "X"}, "id"),
         ("projectInvoiceTime", INVOICE_TIME, {"id": made["id"]}, "id"),
         ("taskCreate", TASK_CREATE, {"projectId": made["id"], "name": "X"}, "projectId"),
-        ("taskCreate", TASK_CREATE, {"projectId": mine["id"], "name": "X", "assigneeId": owner.user_id}, "assigneeId"),
-        ("timeEntryCreate", TIME_CREATE, {"projectId": made["id"], "startTime": start, "endTime": end}, "projectId"),
-        ("timeEntryCreate", TIME_CREATE, {"projectId": mine["id"], "taskId": theirs_task["id"], "startTime": start, "endTime": end}, "taskId"),
-        ("timeEntryCreate", TIME_CREATE, {"projectId": mine["id"], "memberId": owner.user_id, "startTime": start, "endTime": end}, "memberId"),
+        (
+            "taskCreate",
+            TASK_CREATE,
+            {"projectId": mine["id"], "name": "X", "assigneeId": owner.user_id},
+            "assigneeId",
+        ),
+        (
+            "timeEntryCreate",
+            TIME_CREATE,
+            {"projectId": made["id"], "startTime": start, "endTime": end},
+            "projectId",
+        ),
+        (
+            "timeEntryCreate",
+            TIME_CREATE,
+            {
+                "projectId": mine["id"],
+                "taskId": theirs_task["id"],
+                "startTime": start,
+                "endTime": end,
+            },
+            "taskId",
+        ),
+        (
+            "timeEntryCreate",
+            TIME_CREATE,
+            {
+                "projectId": mine["id"],
+                "memberId": owner.user_id,
+                "startTime": start,
+                "endTime": end,
+            },
+            "memberId",
+        ),
         ("timeEntryDelete", TIME_DELETE, {"id": entry["id"]}, "id"),
-        ("projectInvoiceTime", INVOICE_TIME, {"id": mine["id"], "entryIds": [entry["id"]]}, "entryIds"),
+        (
+            "projectInvoiceTime",
+            INVOICE_TIME,
+            {"id": mine["id"], "entryIds": [entry["id"]]},
+            "entryIds",
+        ),
     ):
         errors = (await api.data(query, {"input": input}, other))[name]["userErrors"]
         assert errors[0]["code"] == "NOT_FOUND" and errors[0]["field"][1] == field, (name, errors)
     # and theirs is untouched
-    still = await api.data(READS, {"p": made["id"], "t": theirs_task["id"], "e": entry["id"]}, owner)
+    still = await api.data(
+        READS, {"p": made["id"], "t": theirs_task["id"], "e": entry["id"]}, owner
+    )
     assert still["timeEntry"] == {"minutes": 60} and still["project"]["name"] == "Website rebuild"

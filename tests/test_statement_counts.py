@@ -489,7 +489,14 @@ async def _seed_projects(api, owner, projects: int) -> None:
     for i in range(projects):
         made = await billable_project(api, owner, name=f"Project {i}")
         design = await task(api, owner, made["id"], assigneeId=owner.user_id)
-        await time(api, owner, made["id"], "2026-01-05T09:00:00Z", "2026-01-05T10:00:00Z", taskId=design["id"])
+        await time(
+            api,
+            owner,
+            made["id"],
+            "2026-01-05T09:00:00Z",
+            "2026-01-05T10:00:00Z",
+            taskId=design["id"],
+        )
         await time(api, owner, made["id"], "2026-01-06T09:00:00Z", "2026-01-06T09:30:00Z")
         if i % 2:
             await api.mutate("projectInvoiceTime", INVOICE_TIME, {"id": made["id"]}, owner)

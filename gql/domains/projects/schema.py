@@ -51,7 +51,9 @@ from gql.domains.projects.types import (
 READ = module_read(MODULE)
 WRITE = module_write(MODULE)
 
-PROJECTS = RootConnection(Project, project_filter_of, project_order_of, service.PROJECT_ORDER_COLUMNS)
+PROJECTS = RootConnection(
+    Project, project_filter_of, project_order_of, service.PROJECT_ORDER_COLUMNS
+)
 TASKS = RootConnection(Task, task_filter_of, task_order_of, service.TASK_ORDER_COLUMNS)
 TIME_ENTRIES = RootConnection(
     TimeEntry, time_entry_filter_of, time_entry_order_of, service.TIME_ENTRY_ORDER_COLUMNS

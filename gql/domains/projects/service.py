@@ -50,7 +50,11 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     ProjectStatus.CANCELLED.value: (),
 }
 # Time is logged only while a project runs (or waits to).
-OPEN_FOR_TIME = (ProjectStatus.PLANNED.value, ProjectStatus.ACTIVE.value, ProjectStatus.ON_HOLD.value)
+OPEN_FOR_TIME = (
+    ProjectStatus.PLANNED.value,
+    ProjectStatus.ACTIVE.value,
+    ProjectStatus.ON_HOLD.value,
+)
 
 
 # --- inputs ---------------------------------------------------------------------------------
@@ -517,7 +521,11 @@ async def delete_time_entry(*, session: AsyncSession, id: str) -> TimeEntry:
     entry = await get_time_entry(session=session, id=id)
     _refuse_invoiced(entry)
     await claim(
-        session, entry, col(TimeEntry.invoice_id).is_(None), what="TimeEntry", refuse=_refuse_invoiced
+        session,
+        entry,
+        col(TimeEntry.invoice_id).is_(None),
+        what="TimeEntry",
+        refuse=_refuse_invoiced,
     )
     return entry
 
@@ -533,7 +541,9 @@ def hours_of(minutes: int) -> Decimal:
 def _refuse_invoicing(project: Project) -> None:
     if project.customer_id is None:
         raise UserInputError.single(
-            "id", "The project has no customer to invoice; set its customer first", ErrorCode.REQUIRED
+            "id",
+            "The project has no customer to invoice; set its customer first",
+            ErrorCode.REQUIRED,
         )
     if project.hourly_rate is None:
         raise UserInputError.single(
@@ -545,9 +555,7 @@ def _refuse_invoicing(project: Project) -> None:
         )
 
 
-async def _chosen(
-    session: AsyncSession, project: Project, refs: list[str]
-) -> list[TimeEntry]:
+async def _chosen(session: AsyncSession, project: Project, refs: list[str]) -> list[TimeEntry]:
     """The entries named, each an unbilled billable entry of the project."""
     ids = [decode_id(ref, "TimeEntry") for ref in refs]
     found = {
@@ -563,7 +571,9 @@ async def _chosen(
         entry = found.get(pk) if pk else None
         path = ("entryIds", str(n))
         if entry is None or entry.project_id != project.id:
-            errors.append(FieldError(path, "Time entry of this project not found", ErrorCode.NOT_FOUND))
+            errors.append(
+                FieldError(path, "Time entry of this project not found", ErrorCode.NOT_FOUND)
+            )
         elif entry.invoice_id is not None:
             errors.append(FieldError(path, "is invoiced already", ErrorCode.INVALID_STATE))
         elif not entry.billable:
@@ -598,7 +608,9 @@ async def invoice_time(*, session: AsyncSession, id: str, data: dict[str, Any]) 
             col(TimeEntry.invoice_id).is_(None),
         )
         if payload.up_to is not None:
-            stmt = stmt.where(col(TimeEntry.start_time) < _day_start(payload.up_to + timedelta(days=1)))
+            stmt = stmt.where(
+                col(TimeEntry.start_time) < _day_start(payload.up_to + timedelta(days=1))
+            )
         entries = list((await session.scalars(stmt.order_by(col(TimeEntry.start_time)))).all())
     if not entries:
         raise UserInputError.single(

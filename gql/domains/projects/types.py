@@ -55,7 +55,9 @@ ProjectStatusEnum = strawberry.enum(
     description="PLANNED -> ACTIVE / ON_HOLD -> COMPLETED (which may reopen to ACTIVE); "
     "CANCELLED from any but COMPLETED, and final.",
 )
-TaskStatusEnum = strawberry.enum(TaskStatus, name="TaskStatus", description="TODO, IN_PROGRESS, DONE.")
+TaskStatusEnum = strawberry.enum(
+    TaskStatus, name="TaskStatus", description="TODO, IN_PROGRESS, DONE."
+)
 
 
 def _loader_fn(loader_class: Any) -> Any:
@@ -259,10 +261,18 @@ def _edge(model: type[Any], fk: str, filter_of: Any, order_of: Any, columns: Any
 
 TASK_EDGE = _edge(Task, "project_id", task_filter_of, task_order_of, service.TASK_ORDER_COLUMNS)
 PROJECT_TIME_EDGE = _edge(
-    TimeEntry, "project_id", time_entry_filter_of, time_entry_order_of, service.TIME_ENTRY_ORDER_COLUMNS
+    TimeEntry,
+    "project_id",
+    time_entry_filter_of,
+    time_entry_order_of,
+    service.TIME_ENTRY_ORDER_COLUMNS,
 )
 TASK_TIME_EDGE = _edge(
-    TimeEntry, "task_id", time_entry_filter_of, time_entry_order_of, service.TIME_ENTRY_ORDER_COLUMNS
+    TimeEntry,
+    "task_id",
+    time_entry_filter_of,
+    time_entry_order_of,
+    service.TIME_ENTRY_ORDER_COLUMNS,
 )
 
 
@@ -394,7 +404,8 @@ class TimeEntryConnection(Connection[TimeEntryNode]):
 class ProjectFieldsInput:
     description: str | None = strawberry.UNSET
     customer_id: strawberry.ID | None = strawberry.field(
-        default=strawberry.UNSET, description="A customer (or both) contact: whom time is billed to."
+        default=strawberry.UNSET,
+        description="A customer (or both) contact: whom time is billed to.",
     )
     budget: Decimal | None = strawberry.field(
         default=strawberry.UNSET, description="Zero or more; defaults to zero."
@@ -480,7 +491,8 @@ class TimeEntryFieldsInput:
         default=strawberry.UNSET, description="A task of the entry's project."
     )
     member_id: strawberry.ID | None = strawberry.field(
-        default=strawberry.UNSET, description="Who worked: a member's user id; the viewer by default."
+        default=strawberry.UNSET,
+        description="Who worked: a member's user id; the viewer by default.",
     )
     description: str | None = strawberry.UNSET
     billable: bool | None = strawberry.field(
