@@ -176,8 +176,8 @@ async def update_project(ctx: RestContext) -> Response:
 
 @endpoint(module=MODULE, write=True, names=TASK_NAMES)
 async def add_task(ctx: RestContext) -> Response:
+    data = await ctx.body()  # a body that is not an object is a 400 before anything else
     project = await service.get_project(session=ctx.session, id=ctx.request.path_params["id"])
-    data = await ctx.body()
     task = await service.create_task(session=ctx.session, data={**data, "projectId": project.id})
     return ok((await tasks_json(ctx, [task]))[0], 201)
 
