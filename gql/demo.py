@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from gql.auth.viewer import Viewer
 from gql.core.errors import ErrorCode, UserInputError
@@ -710,7 +711,10 @@ async def _seed_projects(session: AsyncSession, dana: User) -> None:
     time, the first days of it invoiced; and a planned one without a rate yet."""
     today = date.today()
     acme = await session.scalar(
-        select(Contact).where(Contact.type == "customer").order_by(Contact.created_at).limit(1)
+        select(Contact)
+        .where(col(Contact.type) == "customer")
+        .order_by(col(Contact.created_at))
+        .limit(1)
     )
     assert acme is not None
     site = await projects.create_project(
