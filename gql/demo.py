@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from gql.auth.viewer import Viewer
 from gql.core.errors import ErrorCode, UserInputError
@@ -31,6 +32,7 @@ from gql.domains.contracts import service as contracts
 from gql.domains.crm import service as crm
 from gql.domains.documents import service as documents
 from gql.domains.helpdesk import service as helpdesk
+from gql.domains.projects import service as projects
 from gql.settings import Settings
 
 DEMO_EMAIL = "demo@ledgergraph.dev"
@@ -113,6 +115,7 @@ async def _seed(session: AsyncSession) -> DemoLogin:
     set_tenant(session, company.id)
     await _seed_demo_company(session)
     await _seed_helpdesk(session, dana)
+    await _seed_projects(session, dana)
 
     _, other = await companies.register(
         session=session,
@@ -701,6 +704,79 @@ async def _document(
 
 
 # --- Other Company (a second tenant, to explore isolation) ----------------------------------
+
+
+async def _seed_projects(session: AsyncSession, dana: User) -> None:
+    """A running website project for the first customer with two tasks and a week of
+    time, the first days of it invoiced; and a planned one without a rate yet."""
+    today = date.today()
+    acme = await session.scalar(
+        select(Contact)
+        .where(col(Contact.type) == "customer")
+        .order_by(col(Contact.created_at))
+        .limit(1)
+    )
+    assert acme is not None
+    site = await projects.create_project(
+        session=session,
+        data={
+            "name": "Website rebuild",
+            "customerId": acme.id,
+            "budget": Decimal("8000"),
+            "hourlyRate": Decimal("85"),
+            "startDate": today - timedelta(days=14),
+            "endDate": today + timedelta(days=60),
+            "status": "active",
+        },
+    )
+    design = await projects.create_task(
+        session=session,
+        data={
+            "projectId": site.id,
+            "name": "Design mockups",
+            "assigneeId": dana.id,
+            "status": "done",
+        },
+    )
+    build = await projects.create_task(
+        session=session,
+        data={
+            "projectId": site.id,
+            "name": "Build the shop",
+            "assigneeId": dana.id,
+            "status": "in_progress",
+            "dueDate": today + timedelta(days=30),
+        },
+    )
+    viewer = Viewer(user=dana)
+    for days_ago, task, hours, billable in (
+        (7, design, 3, True),
+        (6, design, 2, True),
+        (5, build, 4, True),
+        (4, build, 1, False),
+        (3, build, 5, True),
+        (2, None, 1, True),
+    ):
+        start = datetime.combine(today - timedelta(days=days_ago), time(9), UTC)
+        await projects.create_time_entry(
+            session=session,
+            viewer=viewer,
+            data={
+                "projectId": site.id,
+                "taskId": task.id if task else None,
+                "startTime": start,
+                "endTime": start + timedelta(hours=hours),
+                "billable": billable,
+                "description": "Client call" if task is None else None,
+            },
+        )
+    await projects.invoice_time(
+        session=session, id=site.id, data={"upTo": today - timedelta(days=5)}
+    )
+    await projects.create_project(
+        session=session,
+        data={"name": "Loyalty app", "customerId": acme.id, "budget": Decimal("15000")},
+    )
 
 
 async def _seed_helpdesk(session: AsyncSession, agent: User) -> None:

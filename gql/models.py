@@ -24,6 +24,7 @@ from gql.domains.ledger.models import (
     Voucher,
     VoucherLine,
 )
+from gql.domains.projects.models import Project, Task, TimeEntry
 
 metadata = SQLModel.metadata
 
@@ -51,14 +52,17 @@ __all__ = [
     "NumberSeries",
     "Pipeline",
     "PipelineStage",
+    "Project",
     "Proposal",
     "ProposalSection",
     "Sla",
     "SlaTarget",
+    "Task",
     "Tax",
     "Ticket",
     "TicketCategory",
     "TicketReply",
+    "TimeEntry",
     "Transaction",
     "Transfer",
     "User",

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -56,6 +57,12 @@ DELETE_TRANSFER = f"mutation($id: ID!) {{ transferDelete(input: {{id: $id}}) {{ 
 VOUCHER = f"""mutation($input: VoucherCreateInput!) {{ voucherCreate(input: $input) {{
   voucher {{ id }} {ERRORS} }} }}"""
 REVERSE = f"mutation($id: ID!) {{ voucherReverse(input: {{id: $id}}) {{ {ERRORS} }} }}"
+PROJECT = f"""mutation($input: ProjectCreateInput!) {{ projectCreate(input: $input) {{
+  project {{ id }} {ERRORS} }} }}"""
+LOG_TIME = f"""mutation($input: TimeEntryCreateInput!) {{ timeEntryCreate(input: $input) {{
+  timeEntry {{ id }} {ERRORS} }} }}"""
+BILL_TIME = f"""mutation($id: ID!) {{ projectInvoiceTime(input: {{id: $id}}) {{
+  invoice {{ id }} {ERRORS} }} }}"""
 DUE = "query($id: ID!) { document(id: $id) { status amountDue { amount } } }"
 
 amounts = st.integers(min_value=1, max_value=500_00).map(lambda cents: Decimal(cents) / 100)
@@ -75,6 +82,14 @@ operation = st.one_of(
     st.tuples(st.just("voucher"), amounts, st.booleans()),
     st.tuples(st.just("reverse"), index, st.just(None)),
 )
+# Project time (tests/projects.py): logged, then billed on a draft invoice that is issued
+# at once, which posts it like any other invoice.
+project_operation = st.one_of(
+    st.tuples(st.just("log time"), st.integers(1, 600), st.booleans()),
+    st.tuples(st.just("bill time"), st.just(None), st.just(None)),
+)
+PROJECT_OPERATIONS = ("log time", "bill time")
+operation = st.one_of(operation, project_operation)
 # Operations that undo something: of several at once on one target, at most one succeeds.
 UNDO = ("delete", "cancel", "untransfer", "reverse", "discard")
 GONE = {"discard", "delete", "untransfer"}  # those that delete their target
@@ -106,6 +121,8 @@ class Books:
         self.transactions: list[str] = []
         self.transfers: list[str] = []
         self.vouchers: list[str] = []
+        self.project = ""
+        self.logged = 0  # minutes of time logged so far, to start each entry after the last
 
     async def setup(self) -> None:
         # A bank and a cash account: a transfer between them posts a voucher.
@@ -128,6 +145,7 @@ class Books:
         await self.income(Decimal("20"), "income")
         await self.transfer(Decimal("10"), outwards=True)
         await self.voucher(Decimal("5"), expense=True)
+        await self.project_setup()
 
     async def call(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
         """The operation's payload; it may refuse with userErrors but never fail."""
@@ -182,6 +200,8 @@ class Books:
             return await self.transfer(a, b)
         if name == "voucher":
             return await self.voucher(a, b)
+        if name in PROJECT_OPERATIONS:
+            return await (self.log_time(a, b) if name == "log time" else self.bill_time())
         if target is None:  # nothing to act on yet
             return False
         if name in ("pay", "credit"):
@@ -301,6 +321,34 @@ class Books:
         if voucher:
             self.vouchers.append(voucher["id"])
         return voucher is not None
+
+    async def project_setup(self) -> None:
+        """A project for the customer at an odd hourly rate, so hours x rate rounds."""
+        made = await self.call(
+            PROJECT,
+            {"input": {"name": "Retainer", "customerId": self.customer, "hourlyRate": "87.35"}},
+        )
+        self.project = made["project"]["id"]
+
+    async def log_time(self, minutes: int, billable: bool) -> bool:
+        start = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=self.logged)
+        self.logged += minutes
+        entry = {
+            "projectId": self.project,
+            "startTime": start.isoformat(),
+            "endTime": (start + timedelta(minutes=minutes)).isoformat(),
+            "billable": billable,
+        }
+        return not (await self.call(LOG_TIME, {"input": entry}))["userErrors"]
+
+    async def bill_time(self) -> bool:
+        """The unbilled time on a draft invoice (often nothing left: refused), issued."""
+        billed = await self.call(BILL_TIME, {"id": self.project})
+        if billed["invoice"] is None:
+            return False
+        self.documents.append(billed["invoice"]["id"])
+        self.invoices.append(billed["invoice"]["id"])
+        return not (await self.call(ISSUE, {"id": billed["invoice"]["id"]}))["userErrors"]
 
 
 @settings(

@@ -771,3 +771,99 @@ async def test_helpdesk_root_gets_agree_for_own_foreign_and_missing_ids(
 def test_every_helpdesk_root_list_is_a_compiled_root() -> None:
     assert set(HELPDESK_ROOTS) <= set(ROOT_LISTS)
     assert {"ticket", "ticketCategory", "sla", "article"} <= set(ROOT_GETS)
+
+
+# --- projects -------------------------------------------------------------------------------
+
+PROJECT_ROOTS = ["project", "projects", "task", "tasks", "timeEntry", "timeEntries"]
+
+
+@st.composite
+def projects_queries(draw: Any, ids: dict[str, list[str]]) -> str:
+    """A random query over the projects area's root fields (and, through the customer,
+    the invoice and its lines, back into the rest of the graph)."""
+    name = draw(st.sampled_from(PROJECT_ROOTS))
+    field = SCHEMA.query_type.fields[name]
+    type_ = _named(field.type)
+    if name in ROOT_GETS:
+        ref = draw(st.sampled_from(ids[ROOT_GETS[name]]))
+        return f'{{ {name}(id: "{ref}") {{ {draw(selection(type_, 2))} }} }}'
+    return f"{{ {name}{draw(page_args(field))} {{ {draw(connection_selection(type_, 2))} }} }}"
+
+
+@pytest.fixture(scope="module")
+async def projects_world(api: Any) -> dict[str, Any]:
+    """Two companies with projects in several states, tasks, billable and free time, some
+    of it invoiced, one project without a customer or rate."""
+    from tests.projects import INVOICE_TIME, project, task, time
+
+    owner, other = await api.register(), await api.register()
+    ids: dict[str, list[str]] = {"Project": [], "Task": [], "TimeEntry": []}
+    for tenant in (owner, other):
+        customer = await api.contact(tenant, name="Client a_b%")
+        for i, status in enumerate(["PLANNED", "ACTIVE", "ON_HOLD"]):
+            made = await project(
+                api,
+                tenant,
+                name=f"Project {i} %",
+                status=status,
+                customerId=customer["id"] if i else None,
+                hourlyRate=f"{i * 37}.50" if i else None,
+                budget=f"{i * 1000}.25",
+                startDate=f"2026-0{i + 1}-01",
+            )
+            ids["Project"].append(made["id"])
+            tasks = [
+                await task(
+                    api,
+                    tenant,
+                    made["id"],
+                    name=f"Task {j}",
+                    assigneeId=tenant.user_id if j else None,
+                    dueDate="2026-03-15" if j else None,
+                )
+                for j in range(2)
+            ]
+            ids["Task"].extend(t["id"] for t in tasks)
+            for k in range(3):
+                entry = await time(
+                    api,
+                    tenant,
+                    made["id"],
+                    f"2026-01-0{k + 1}T09:00:00Z",
+                    f"2026-01-0{k + 1}T{10 + k}:{7 * k:02d}:00Z",
+                    taskId=tasks[k % 2]["id"] if k < 2 else None,
+                    billable=k != 1,
+                    description=f"Work {k}",
+                )
+                ids["TimeEntry"].append(entry["id"])
+            if i == 2:
+                await api.mutate(
+                    "projectInvoiceTime",
+                    INVOICE_TIME,
+                    {"id": made["id"], "upTo": "2026-01-01"},
+                    tenant,
+                )
+    for refs in ids.values():
+        refs.extend(["000000000000000000000000", "not-an-id"])
+    return {"owner": owner, "ids": ids}
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    derandomize=True,
+)
+@given(data=st.data())
+async def test_random_projects_queries_agree(
+    api: Any, resolver_client: Any, projects_world: dict[str, Any], data: Any
+) -> None:
+    query = data.draw(projects_queries(projects_world["ids"]))
+    compiled, reference = await _both(api, resolver_client, query, projects_world["owner"])
+    assert compiled == reference, query
+
+
+def test_every_projects_root_field_is_compiled() -> None:
+    assert {"projects", "tasks", "timeEntries"} <= set(ROOT_LISTS)
+    assert {"project", "task", "timeEntry"} <= set(ROOT_GETS)

@@ -191,6 +191,9 @@ GRAPHQL_CASES = [
     Case("contractUpdate", lambda w: _contract_update(w)),
     Case("proposalCreate", lambda w: _proposal(w, {"value": "4800"})),
     Case("proposalUpdate", lambda w: _proposal_update(w)),
+    # projects
+    Case("projectCreate", lambda w: _const({"name": "P", "budget": "1000", "hourlyRate": "85"})),
+    Case("projectUpdate", lambda w: _project_update(w)),
 ]
 
 
@@ -254,6 +257,11 @@ async def _proposal(w: World, value: dict[str, Any]) -> dict[str, Any]:
 async def _proposal_update(w: World) -> dict[str, Any]:
     draft = await w.mutate("proposalCreate", await _proposal(w, {}))
     return {"id": draft["id"], "value": "7.5"}
+
+
+async def _project_update(w: World) -> dict[str, Any]:
+    made = await w.mutate("projectCreate", {"name": "P"})
+    return {"id": made["id"], "budget": "12.5", "hourlyRate": "60.1"}
 
 
 # --- what the schema says there is ---------------------------------------------------------
@@ -490,6 +498,9 @@ REST_CASES = [
         lambda w: _rest_contract(w, "/api/contracts/proposals"),
         "/api/contracts/proposals",
     ),
+    # projects
+    RestCase("POST", "/projects", lambda w: _rest_project(w), None),
+    RestCase("PUT", "/projects/{id}", lambda w: _rest_project_put(w), None),
 ]
 # Write paths that take no decimal at all.
 REST_WITHOUT_DECIMALS = {
@@ -508,6 +519,9 @@ REST_WITHOUT_DECIMALS = {
     ("POST", "/helpdesk/tickets"),
     ("POST", "/helpdesk/slas"),
     ("POST", "/helpdesk/articles"),
+    # projects: a task and time in whole minutes
+    ("POST", "/projects/{id}/tasks"),
+    ("POST", "/projects/time"),
 }
 
 
@@ -565,6 +579,15 @@ async def _rest_deal(w: World) -> tuple[str, dict[str, Any]]:
 
 async def _rest_contract(w: World, url: str) -> tuple[str, dict[str, Any]]:
     return url, {"title": "Support", "contact": await w.contact(), "value": 1200.5}
+
+
+async def _rest_project(w: World) -> tuple[str, dict[str, Any]]:
+    return "/api/projects", {"name": "P", "budget": 5000.5, "hourlyRate": 80}
+
+
+async def _rest_project_put(w: World) -> tuple[str, dict[str, Any]]:
+    r = await w.api.rest("POST", "/api/projects", w.tenant, json={"name": "P"})
+    return f"/api/projects/{r.json()['data']['id']}", {"budget": 7.25, "hourlyRate": 99.5}
 
 
 def test_every_rest_write_path_has_a_case() -> None:

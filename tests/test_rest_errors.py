@@ -55,6 +55,9 @@ async def _bad_bodies(api: Api, tenant: Tenant) -> dict[tuple[str, str], list[An
         await api.rest("POST", "/api/categories", tenant, json={"name": "C", "type": "income"})
     ).json()["data"]["id"]
     tax = (await api.tax(tenant))["objectId"]
+    project = (await api.rest("POST", "/api/projects", tenant, json={"name": "P"})).json()["data"][
+        "id"
+    ]
     line_refs = {"name": "x", "item": MISSING, "tax": MISSING}
     bad_line = {"name": "", "price": "x", "quantity": 0, "discountRate": 101}
     return {
@@ -160,6 +163,33 @@ async def _bad_bodies(api: Api, tenant: Tenant) -> dict[tuple[str, str], list[An
         ("/helpdesk/articles", "/api/helpdesk/articles"): [
             {"title": "", "body": 5, "slug": "Not A Slug"},
             {"title": "T", "body": "B", "category": MISSING},
+        ],
+        # projects
+        ("/projects", "/api/projects"): [
+            {"name": "", "customer": MISSING, "budget": "x", "startDate": "x"},
+            {"name": "P", "startDate": "2026-02-01", "endDate": "2026-01-01", "currency": "QQQ"},
+        ],
+        ("/projects/{id}", f"/api/projects/{project}"): [
+            {"name": None, "status": "completed"},
+            {"hourlyRate": -1, "customer": MISSING},
+        ],
+        ("/projects/{id}/tasks", f"/api/projects/{project}/tasks"): [
+            {"name": "", "assignedTo": MISSING, "dueDate": "x"},
+        ],
+        ("/projects/time", "/api/projects/time"): [
+            {"project": MISSING, "startTime": "x", "endTime": "2026-01-05T10:00:00Z"},
+            {
+                "project": project,
+                "startTime": "2026-01-05T10:00:00Z",
+                "endTime": "2026-01-05T09:00:00Z",
+            },
+            {
+                "project": project,
+                "startTime": "2026-01-05T09:00:00Z",
+                "endTime": "2026-01-05T10:00:00Z",
+                "task": MISSING,
+                "user": MISSING,
+            },
         ],
     }
 

@@ -455,3 +455,85 @@ async def test_helpdesk_root_fields_compile_to_one_statement_each(api, sql_count
     assert set(body["extensions"]["executors"].values()) == {"compiled"}, body["extensions"]
     assert body["data"]["tickets"]["totalCount"] == 4
     assert sql_counter.count == DIRECT_VIEWER_STATEMENTS + 4, sql_counter.statements
+
+
+# --- projects -------------------------------------------------------------------------------
+
+PROJECTS_WITH_EVERYTHING = """
+query($first: Int!) {
+  projects(first: $first) { totalCount nodes { name loggedMinutes unbilledHours
+    budgetUsed { amount } customer { name }
+    tasks(first: 3) { totalCount nodes { name assignee { name }
+      timeEntries(first: 2) { nodes { minutes } } } }
+    timeEntries(first: 3) { totalCount nodes { minutes member { name } task { name }
+      invoice { number } invoiceLine { name } project { name } } } } }
+}"""
+PROJECTS_COMPILED = """
+query($first: Int!) {
+  projects(first: $first) { totalCount nodes { name loggedMinutes budgetUsed { amount }
+    customer { name } tasks(first: 3) { nodes { name } } } }
+  tasks(first: $first) { nodes { name project { name } timeEntries(first: 2) { totalCount } } }
+  timeEntries(first: $first) { nodes { minutes billable project { billableHours } task { name }
+    invoice { number } } }
+}"""
+CONTACTS_WITH_PROJECTS = """
+query($first: Int!) {
+  contacts(first: $first) { nodes { name
+    projects(first: 3) { totalCount nodes { name unbilledMinutes tasks { totalCount } } } } }
+}"""
+
+
+async def _seed_projects(api, owner, projects: int) -> None:
+    from tests.projects import INVOICE_TIME, billable_project, task, time
+
+    for i in range(projects):
+        made = await billable_project(api, owner, name=f"Project {i}")
+        design = await task(api, owner, made["id"], assigneeId=owner.user_id)
+        await time(
+            api,
+            owner,
+            made["id"],
+            "2026-01-05T09:00:00Z",
+            "2026-01-05T10:00:00Z",
+            taskId=design["id"],
+        )
+        await time(api, owner, made["id"], "2026-01-06T09:00:00Z", "2026-01-06T09:30:00Z")
+        if i % 2:
+            await api.mutate("projectInvoiceTime", INVOICE_TIME, {"id": made["id"]}, owner)
+
+
+async def test_projects_and_their_edges_batch_per_level(api, sql_counter):
+    # given 8 projects, each with a customer, an assigned task and time, half invoiced
+    owner = await api.register()
+    await _seed_projects(api, owner, projects=8)
+    # when pages of 2 and of 8 ask for every edge (members: the resolver path)
+    small, _ = await _count(api, sql_counter, owner, PROJECTS_WITH_EVERYTHING, {"first": 2})
+    large, data = await _count(api, sql_counter, owner, PROJECTS_WITH_EVERYTHING, {"first": 8})
+    # then both cost the same: nothing per row
+    assert len(data["projects"]["nodes"]) == 8
+    assert all(p["loggedMinutes"] == 90 for p in data["projects"]["nodes"])
+    assert small == large
+    # viewer + page + computed + customers + tasks + assignees + task time + time
+    # + members + entry tasks + invoices + lines + entry projects
+    assert large <= VIEWER_STATEMENTS + 13, sql_counter.statements
+
+
+async def test_contacts_with_their_projects_batch_per_level(api, sql_counter):
+    owner = await api.register()
+    await _seed_projects(api, owner, projects=6)
+    small, _ = await _count(api, sql_counter, owner, CONTACTS_WITH_PROJECTS, {"first": 2})
+    large, data = await _count(api, sql_counter, owner, CONTACTS_WITH_PROJECTS, {"first": 6})
+    assert all(c["projects"]["totalCount"] == 1 for c in data["contacts"]["nodes"])
+    assert small == large
+
+
+async def test_projects_root_fields_compile_to_one_statement_each(api, sql_counter):
+    owner = await api.register()
+    await _seed_projects(api, owner, projects=4)
+    for first in (2, 10):  # each page size's plan warmed first
+        await api.gql(PROJECTS_COMPILED, {"first": first}, owner)
+    sql_counter.reset()
+    body = await api.gql(PROJECTS_COMPILED, {"first": 10}, owner)
+    assert set(body["extensions"]["executors"].values()) == {"compiled"}, body["extensions"]
+    assert body["data"]["projects"]["totalCount"] == 4
+    assert sql_counter.count == DIRECT_VIEWER_STATEMENTS + 3, sql_counter.statements

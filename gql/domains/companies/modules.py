@@ -61,7 +61,12 @@ MODULES: dict[ModuleAlias, Module] = {
         ),
         Module(ModuleAlias.PAYROLL, "Payroll", "Departments, employees and pay runs"),
         Module(ModuleAlias.POS, "Point of Sale", "Terminals, sessions, orders and loyalty"),
-        Module(ModuleAlias.PROJECTS, "Projects", "Projects, tasks and time tracking"),
+        Module(
+            ModuleAlias.PROJECTS,
+            "Projects",
+            "Projects, tasks and time tracking",
+            default_enabled=True,
+        ),
         Module(
             ModuleAlias.HELPDESK,
             "Helpdesk",

@@ -23,6 +23,8 @@ from gql.domains.documents.models import Document
 from gql.domains.documents.service import ORDER_COLUMNS as DOCUMENT_ORDER_COLUMNS
 from gql.domains.helpdesk.models import Ticket
 from gql.domains.helpdesk.service import TICKET_ORDER_COLUMNS
+from gql.domains.projects.models import Project
+from gql.domains.projects.service import PROJECT_ORDER_COLUMNS
 
 if TYPE_CHECKING:
     from gql.domains.contracts.types import (
@@ -43,6 +45,7 @@ if TYPE_CHECKING:
     )
     from gql.domains.documents.types import DocumentConnection, DocumentFilter, DocumentOrder
     from gql.domains.helpdesk.types import TicketConnection, TicketFilter, TicketOrder
+    from gql.domains.projects.types import ProjectConnection, ProjectFilter, ProjectOrder
 
 ContactTypeEnum = strawberry.enum(
     ContactType,
@@ -132,6 +135,16 @@ _HELPDESK_TYPES = strawberry.lazy("gql.domains.helpdesk.types")
 
 def _helpdesk_types() -> Any:
     from gql.domains.helpdesk import types
+
+    return types
+
+
+# Projects' types import this module too (a project's customer).
+_PROJECTS_TYPES = strawberry.lazy("gql.domains.projects.types")
+
+
+def _projects_types() -> Any:
+    from gql.domains.projects import types
 
     return types
 
@@ -262,6 +275,21 @@ class ContactNode(Node):
         filter=Annotated["TicketFilter", _HELPDESK_TYPES],
         order=Annotated["TicketOrder", _HELPDESK_TYPES],
         description="This contact's support tickets (module: helpdesk).",
+    )
+    # Projects
+    projects: Annotated[ProjectConnection, _PROJECTS_TYPES] = connection_edge(
+        EdgeConnection(
+            Project,
+            "customer_id",
+            filter_of=lambda value: _projects_types().project_filter_of(value),
+            order_of=lambda value: _projects_types().project_order_of(value),
+            order_columns=PROJECT_ORDER_COLUMNS,
+            module="projects",
+        ),
+        Annotated["ProjectConnection", _PROJECTS_TYPES],
+        filter=Annotated["ProjectFilter", _PROJECTS_TYPES],
+        order=Annotated["ProjectOrder", _PROJECTS_TYPES],
+        description="The projects done for this contact as customer (module: projects).",
     )
 
 
