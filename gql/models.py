@@ -17,6 +17,7 @@ from gql.domains.helpdesk.models import (
     TicketCategory,
     TicketReply,
 )
+from gql.domains.payroll.models import Department, Employee, PayRun, Payslip, Position
 from gql.domains.ledger.models import (
     FinancialYear,
     LedgerAccount,
@@ -38,8 +39,10 @@ __all__ = [
     "Contract",
     "Currency",
     "Deal",
+    "Department",
     "Document",
     "DocumentLine",
+    "Employee",
     "FinancialYear",
     "Item",
     "ItemVariant",
@@ -49,8 +52,11 @@ __all__ = [
     "Membership",
     "ModuleLicense",
     "NumberSeries",
+    "PayRun",
+    "Payslip",
     "Pipeline",
     "PipelineStage",
+    "Position",
     "Proposal",
     "ProposalSection",
     "Sla",

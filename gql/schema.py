@@ -21,9 +21,21 @@ from gql.domains.crm import schema as crm
 from gql.domains.documents import schema as documents
 from gql.domains.helpdesk import schema as helpdesk
 from gql.domains.ledger import schema as ledger
+from gql.domains.payroll import schema as payroll
 from gql.settings import Settings
 
-AREAS = (companies, contacts, catalogue, documents, ledger, banking, crm, contracts, helpdesk)
+AREAS = (
+    companies,
+    contacts,
+    catalogue,
+    documents,
+    ledger,
+    banking,
+    crm,
+    contracts,
+    helpdesk,
+    payroll,
+)
 
 Query = merge_types("Query", (node_fields.Query, *(area.Query for area in AREAS)))
 Mutation = merge_types(

@@ -362,6 +362,7 @@ async def test_rest_modules_enabled_lists_the_modules_with_code_behind_them(api)
         "crm",
         "contracts",
         "helpdesk",
+        "payroll",
     }
 
 
@@ -409,7 +410,7 @@ async def test_rest_module_licenses_lists_every_module(api):
     rows = {m["alias"]: m for m in r.json()["data"]}
     assert set(rows) == set(MODULES)
     on = {alias for alias, m in rows.items() if m["status"] == "active" and m["accessible"]}
-    assert on == {"invoicing", "accounting", "banking", "crm", "contracts", "helpdesk"}
+    assert on == {"invoicing", "accounting", "banking", "crm", "contracts", "helpdesk", "payroll"}
     assert rows["payroll"]["name"] == "Payroll"
 
 

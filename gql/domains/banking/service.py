@@ -484,8 +484,12 @@ async def get_transaction(*, session: AsyncSession, id: str) -> Transaction:
     return await require_row(session, Transaction, id, path=("id",), what="Transaction")
 
 
-async def create_transaction(*, session: AsyncSession, data: dict[str, Any]) -> Transaction:
-    """An income or an expense; with a `documentId`, a payment on that document."""
+async def create_transaction(
+    *, session: AsyncSession, data: dict[str, Any], against: str | None = None
+) -> Transaction:
+    """An income or an expense; with a `documentId`, a payment on that document.
+    `against` (callers inside the server only): the system ledger account it settles,
+    instead of other income / general expenses (a pay run's wages payable)."""
     payload = validate(TransactionCreate, data)
     if payload.document_id is not None:
         payment = PaymentCreate(
@@ -535,7 +539,7 @@ async def create_transaction(*, session: AsyncSession, data: dict[str, Any]) -> 
     session.add(tx)
     await session.flush()
     assert account.ledger_account_id is not None
-    await post_transaction(session, tx, account.ledger_account_id)
+    await post_transaction(session, tx, account.ledger_account_id, against=against)
     return tx
 
 

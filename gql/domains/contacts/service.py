@@ -21,6 +21,7 @@ from gql.domains.crm.models import Activity, Deal, Lead
 from gql.domains.documents.models import Document
 from gql.domains.helpdesk.models import Ticket
 from gql.domains.ledger.models import VoucherLine
+from gql.domains.payroll.models import Employee
 
 Text = Field(default=None, max_length=200)
 ShortText = Field(default=None, max_length=50)
@@ -175,6 +176,7 @@ async def delete_contact(*, session: AsyncSession, id: str) -> Contact:
         "deals": Deal.contact_id,
         "activities": Activity.contact_id,
         "tickets": Ticket.contact_id,
+        "an employee": Employee.contact_id,
     }
     found = (
         await session.execute(

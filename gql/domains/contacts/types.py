@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from gql.context import Context
-from gql.core.graph import EdgeConnection, connection_edge
+from gql.core.graph import EdgeConnection, computed, connection_edge, to_one_by
 from gql.core.mutations import UserError
 from gql.core.ordering import OrderDirection
 from gql.core.relay import Connection, Node, node_type
@@ -23,6 +23,8 @@ from gql.domains.documents.models import Document
 from gql.domains.documents.service import ORDER_COLUMNS as DOCUMENT_ORDER_COLUMNS
 from gql.domains.helpdesk.models import Ticket
 from gql.domains.helpdesk.service import TICKET_ORDER_COLUMNS
+from gql.domains.payroll.computed import IS_EMPLOYEE
+from gql.domains.payroll.loaders import EmployeeByContactIdLoader
 
 if TYPE_CHECKING:
     from gql.domains.contracts.types import (
@@ -43,6 +45,7 @@ if TYPE_CHECKING:
     )
     from gql.domains.documents.types import DocumentConnection, DocumentFilter, DocumentOrder
     from gql.domains.helpdesk.types import TicketConnection, TicketFilter, TicketOrder
+    from gql.domains.payroll.types import EmployeeNode
 
 ContactTypeEnum = strawberry.enum(
     ContactType,
@@ -134,6 +137,10 @@ def _helpdesk_types() -> Any:
     from gql.domains.helpdesk import types
 
     return types
+
+
+# Payroll's types import this module too (an employee's contact).
+_PAYROLL_TYPES = strawberry.lazy("gql.domains.payroll.types")
 
 
 async def load_contacts(ctx: Context, ids: list[str]) -> list[Contact | None]:
@@ -262,6 +269,14 @@ class ContactNode(Node):
         filter=Annotated["TicketFilter", _HELPDESK_TYPES],
         order=Annotated["TicketOrder", _HELPDESK_TYPES],
         description="This contact's support tickets (module: helpdesk).",
+    )
+    # Payroll
+    employee: Annotated[EmployeeNode, _PAYROLL_TYPES] | None = to_one_by(
+        EmployeeByContactIdLoader,
+        description="The employee this contact is, if one is linked (module: payroll).",
+    )
+    is_employee: bool = computed(
+        IS_EMPLOYEE, description="Whether an employee is linked to this contact."
     )
 
 
