@@ -32,6 +32,7 @@ from gql.domains.crm import rest as crm_rest
 from gql.domains.documents import rest as documents_rest
 from gql.domains.documents import rest_kinds as document_kinds_rest
 from gql.domains.helpdesk import rest as helpdesk_rest
+from gql.domains.payroll import rest as payroll_rest
 from gql.domains.ledger import rest as ledger_rest
 from gql.graphql_view import GraphQLView
 from gql.rest.numbors import REQUEST_ID_KEY, HttpError, fail, failure_response, json_response
@@ -51,6 +52,7 @@ NUMBORS_ROUTES = [
     *crm_rest.routes,
     *contracts_rest.routes,
     *helpdesk_rest.routes,
+    *payroll_rest.routes,
 ]
 
 
