@@ -32,8 +32,8 @@ from gql.domains.crm import rest as crm_rest
 from gql.domains.documents import rest as documents_rest
 from gql.domains.documents import rest_kinds as document_kinds_rest
 from gql.domains.helpdesk import rest as helpdesk_rest
-from gql.domains.payroll import rest as payroll_rest
 from gql.domains.ledger import rest as ledger_rest
+from gql.domains.payroll import rest as payroll_rest
 from gql.graphql_view import GraphQLView
 from gql.rest.numbors import REQUEST_ID_KEY, HttpError, fail, failure_response, json_response
 from gql.schema import build_schema

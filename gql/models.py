@@ -17,7 +17,6 @@ from gql.domains.helpdesk.models import (
     TicketCategory,
     TicketReply,
 )
-from gql.domains.payroll.models import Department, Employee, PayRun, Payslip, Position
 from gql.domains.ledger.models import (
     FinancialYear,
     LedgerAccount,
@@ -25,6 +24,7 @@ from gql.domains.ledger.models import (
     Voucher,
     VoucherLine,
 )
+from gql.domains.payroll.models import Department, Employee, PayRun, Payslip, Position
 
 metadata = SQLModel.metadata
 

@@ -19,7 +19,6 @@ from sqlalchemy.pool import NullPool
 
 from gql.domains.banking.models import Account, Transaction, Transfer
 from gql.domains.documents.models import Document
-from gql.domains.payroll.models import PayRun
 from gql.domains.ledger.models import (
     LedgerAccount,
     LedgerBalance,
@@ -27,6 +26,7 @@ from gql.domains.ledger.models import (
     VoucherKind,
     VoucherLine,
 )
+from gql.domains.payroll.models import PayRun
 from tests.conftest import DATABASE_URL
 from tests.factories import Api, Tenant
 

@@ -813,7 +813,9 @@ async def payroll_world(api: Any) -> dict[str, Any]:
         ids["Department"] += [t["id"] for t in teams]
         role = (
             await api.mutate(
-                "positionCreate", POSITION_CREATE, {"name": "Role", "departmentId": teams[0]["id"]},
+                "positionCreate",
+                POSITION_CREATE,
+                {"name": "Role", "departmentId": teams[0]["id"]},
                 tenant,
             )
         )["position"]
@@ -840,7 +842,9 @@ async def payroll_world(api: Any) -> dict[str, Any]:
             slips = run["payslips"]["nodes"]
             ids["Payslip"] += [s["id"] for s in slips]
             await api.mutate(
-                "payslipUpdate", PAYSLIP_UPDATE, {"id": slips[0]["id"], "deductions": "123.45"},
+                "payslipUpdate",
+                PAYSLIP_UPDATE,
+                {"id": slips[0]["id"], "deductions": "123.45"},
                 tenant,
             )
             if fate != "draft":

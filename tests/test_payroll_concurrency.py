@@ -74,7 +74,9 @@ async def test_pay_runs_created_at_once_for_one_employee_and_period_make_one(api
       payRun { id } userErrors { field message code } } }"""
     body = {
         "query": query,
-        "variables": {"input": {"payDate": "2026-03-31", "period": "2026-03", "employeeIds": [ada["id"]]}},
+        "variables": {
+            "input": {"payDate": "2026-03-31", "period": "2026-03", "employeeIds": [ada["id"]]}
+        },
     }
     responses = await concurrently(app, owner, [("POST", "/graphql", body)] * PARALLEL)
     payloads = []
@@ -87,4 +89,6 @@ async def test_pay_runs_created_at_once_for_one_employee_and_period_make_one(api
     assert await count_rows(app, PayRun, owner.company_id) == 1
     assert await count_rows(app, Payslip, owner.company_id) == 1
     # and the one run, approved, still posts
-    assert (await approved(api, owner, period="2026-04", payDate="2026-04-30"))["status"] == "APPROVED"
+    assert (await approved(api, owner, period="2026-04", payDate="2026-04-30"))[
+        "status"
+    ] == "APPROVED"

@@ -8,7 +8,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from tests.factories import Api, Tenant
+from sqlalchemy import delete
+
+from gql.domains.ledger.models import LedgerAccount
+from tests.factories import Api, Tenant, tenant_db
 from tests.test_contracts_graphql import on_both_paths, refused
 
 ERRORS = "userErrors { field message code }"
@@ -164,7 +167,11 @@ async def test_employee_inputs_are_checked_and_named(api):
     )
     assert errors[0]["field"] == ["input", "endDate"] and errors[0]["code"] == "INVALID"
     errors = await refused(
-        api, owner, "employeeCreate", EMPLOYEE_CREATE, {"firstName": "B", "lastName": "C", "salary": "-1"}
+        api,
+        owner,
+        "employeeCreate",
+        EMPLOYEE_CREATE,
+        {"firstName": "B", "lastName": "C", "salary": "-1"},
     )
     assert errors[0]["field"] == ["input", "salary"]
     errors = await refused(
@@ -293,7 +300,19 @@ async def test_a_pay_run_goes_from_draft_to_paid_and_posts_its_vouchers(api):
         frozenset({("2400", "1451.61", "0.00"), ("1110", "0.00", "1451.61")}),
     }
     await trial_balance_is_zero(api, owner)
-    # and a paid run is final: not paid again, not reversed, not deleted
+    # and a paid run is final: its payments stay, it is not paid again, reversed or deleted
+    paid = await api.data("{ payslips { nodes { transaction { id } } } }", tenant=owner)
+    payment = paid["payslips"]["nodes"][0]["transaction"]["id"]
+    errors = (
+        await api.data(
+            "mutation($id: ID!) { transactionDelete(input: {id: $id}) { userErrors { message code } } }",
+            {"id": payment},
+            owner,
+        )
+    )["transactionDelete"]["userErrors"]
+    assert errors == [
+        {"message": "This transaction pays a payslip of a paid pay run", "code": "INVALID_STATE"}
+    ]
     for name, query, body in (
         ("payRunPay", PAY_RUN_PAY, {"id": run["id"], "accountId": account["id"]}),
         ("payRunReverse", PAY_RUN_REVERSE, {"id": run["id"]}),
@@ -397,7 +416,7 @@ async def test_pay_run_inputs_are_checked(api):
     errors = await refused(
         api, owner, "payRunPay", PAY_RUN_PAY, {"id": run["id"], "accountId": account["id"]}
     )
-    assert errors[0]["message"] == "Only a approved pay run can be paid; this one is draft"
+    assert errors[0]["message"] == "Only an approved pay run can be paid; this one is draft"
 
 
 async def test_reversing_an_approved_run_reverses_its_voucher_and_makes_it_a_draft(api):
@@ -419,9 +438,7 @@ async def test_reversing_an_approved_run_reverses_its_voucher_and_makes_it_a_dra
     assert [r["reverses"]["number"] for r in reversals] == [number]
     await trial_balance_is_zero(api, owner)
     # it can be approved again (a new voucher) or, as a draft, deleted
-    again = (await api.mutate("payRunApprove", PAY_RUN_APPROVE, {"id": run["id"]}, owner))[
-        "payRun"
-    ]
+    again = (await api.mutate("payRunApprove", PAY_RUN_APPROVE, {"id": run["id"]}, owner))["payRun"]
     assert again["voucher"]["number"] not in (number, reversals[0]["number"])
     errors = await refused(api, owner, "payRunDelete", PAY_RUN_DELETE, {"id": run["id"]})
     assert errors[0]["code"] == "INVALID_STATE"
@@ -469,7 +486,11 @@ async def test_lists_filter_and_order_on_both_read_paths(api, resolver_client):
     )
     assert data["employees"]["totalCount"] == 1
     data = await on_both_paths(
-        api, resolver_client, owner, EMPLOYEES, filter={"search": "ross"},
+        api,
+        resolver_client,
+        owner,
+        EMPLOYEES,
+        filter={"search": "ross"},
     )
     assert [e["firstName"] for e in data["employees"]["nodes"]] == ["Bob"]
     data = await on_both_paths(
@@ -482,12 +503,14 @@ async def test_lists_filter_and_order_on_both_read_paths(api, resolver_client):
         ("2026-02", "APPROVED"),
         ("2026-01", "DRAFT"),
     ]
-    data = await on_both_paths(
-        api, resolver_client, owner, PAY_RUNS, filter={"status": "APPROVED"}
-    )
+    data = await on_both_paths(api, resolver_client, owner, PAY_RUNS, filter={"status": "APPROVED"})
     assert data["payRuns"]["nodes"][0]["payslips"]["totalCount"] == 2
     data = await on_both_paths(
-        api, resolver_client, owner, PAY_RUNS, filter={"periodFrom": "2026-01", "periodTo": "2026-01"}
+        api,
+        resolver_client,
+        owner,
+        PAY_RUNS,
+        filter={"periodFrom": "2026-01", "periodTo": "2026-01"},
     )
     assert [r["period"] for r in data["payRuns"]["nodes"]] == ["2026-01"]
     # a department's employees, a payslip's pay run
@@ -502,3 +525,22 @@ async def test_lists_filter_and_order_on_both_read_paths(api, resolver_client):
         {"name": "Engineering", "employees": {"totalCount": 1}, "positions": {"totalCount": 0}}
     ]
     assert data["payslips"]["totalCount"] == 2
+
+
+async def test_a_chart_seeded_before_payroll_gets_its_liabilities_on_the_first_approval(app, api):
+    # given a company whose chart has no payroll liabilities (seeded before they existed)
+    owner = await api.register()
+    async with tenant_db(app, owner.company_id) as session:
+        for code in ("2400", "2410", "214"):  # leaves first, then their heading
+            await session.execute(delete(LedgerAccount).where(LedgerAccount.code == code))
+        await session.commit()
+    await employee(api, owner, startDate="2025-01-01")
+    # when a pay run is approved
+    run = await approved(api, owner)
+    # then the accounts are added as the standard chart has them, and the voucher posts
+    assert lines(run["voucher"]) == {("6300", "5000.00", "0.00"), ("2400", "0.00", "5000.00")}
+    chart = await api.data(
+        '{ ledgerAccounts(filter: {search: "payable"}) { nodes { code parent { code } } } }',
+        tenant=owner,
+    )
+    assert {"code": "2410", "parent": {"code": "214"}} in chart["ledgerAccounts"]["nodes"]

@@ -79,7 +79,9 @@ async def test_employees_are_listed_with_department_and_position_populated(api):
     filtered = await listed(api, owner, "employees", f"?department={engineering['id']}")
     assert [e["firstName"] for e in filtered["data"]] == ["Ada"]
     # errors name the fields as sent
-    r = await post(api, owner, "employees", {"firstName": "X", "lastName": "Y", "department": "0" * 24})
+    r = await post(
+        api, owner, "employees", {"firstName": "X", "lastName": "Y", "department": "0" * 24}
+    )
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "department"
     r = await post(api, owner, "employees", {"firstName": "X", "lastName": "Y", "email": "nope"})
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "email"
@@ -90,13 +92,22 @@ async def test_employees_are_listed_with_department_and_position_populated(api):
 async def test_pay_runs_are_created_with_their_employees_and_sorted_by_pay_date(api):
     owner = await api.register()
     ada = await created(
-        api, owner, "employees", {"firstName": "Ada", "lastName": "L", "salary": 60000, "startDate": "2025-01-01"}
+        api,
+        owner,
+        "employees",
+        {"firstName": "Ada", "lastName": "L", "salary": 60000, "startDate": "2025-01-01"},
     )
     bob = await created(
-        api, owner, "employees", {"firstName": "Bob", "lastName": "B", "salary": 24000, "startDate": "2025-01-01"}
+        api,
+        owner,
+        "employees",
+        {"firstName": "Bob", "lastName": "B", "salary": 24000, "startDate": "2025-01-01"},
     )
     january = await created(
-        api, owner, "pay-runs", {"payDate": "2026-01-31", "period": "2026-01", "employees": [ada["id"]]}
+        api,
+        owner,
+        "pay-runs",
+        {"payDate": "2026-01-31", "period": "2026-01", "employees": [ada["id"]]},
     )
     assert january["status"] == "draft" and january["employees"] == [ada["id"]]
     assert january["gross"] == 5000 and january["net"] == 5000 and january["currency"] == "USD"
@@ -107,9 +118,16 @@ async def test_pay_runs_are_created_with_their_employees_and_sorted_by_pay_date(
     body = await listed(api, owner, "pay-runs")
     assert [r["period"] for r in body["data"]] == ["2026-02", "2026-01"]
     assert body["pagination"]["total"] == 2
-    assert [r["period"] for r in (await listed(api, owner, "pay-runs", "?period=2026-01"))["data"]] == ["2026-01"]
+    assert [
+        r["period"] for r in (await listed(api, owner, "pay-runs", "?period=2026-01"))["data"]
+    ] == ["2026-01"]
     # Ada again in January: refused, naming `employees`
-    r = await post(api, owner, "pay-runs", {"payDate": "2026-01-31", "period": "2026-01", "employees": [ada["id"]]})
+    r = await post(
+        api,
+        owner,
+        "pay-runs",
+        {"payDate": "2026-01-31", "period": "2026-01", "employees": [ada["id"]]},
+    )
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "employees"
     assert r.json()["errors"][0]["code"] == "TAKEN"
     r = await post(api, owner, "pay-runs", {"payDate": "2026-01-31", "period": "January"})
@@ -125,4 +143,7 @@ async def test_module_off_is_403_on_every_path(api):
         for method in ("GET", "POST"):
             r = await api.rest(method, f"/api/payroll/{path}", owner, json={"name": "x"})
             assert r.status_code == 403, (method, path, r.text)
-            assert r.json()["message"] == "The Payroll module (payroll) is not enabled for this company"
+            assert (
+                r.json()["message"]
+                == "The Payroll module (payroll) is not enabled for this company"
+            )

@@ -25,18 +25,25 @@ async def two_companies(api):
     their_department = await department(api, other)
     their_contact = await api.contact(other)
     their_employee = await employee(
-        api, other, departmentId=their_department["id"], contactId=their_contact["id"],
+        api,
+        other,
+        departmentId=their_department["id"],
+        contactId=their_contact["id"],
         startDate="2025-01-01",
     )
     their_run = await pay_run(api, other)
     their_account = await bank_account(api, other)
-    return owner, other, {
-        "department": their_department,
-        "contact": their_contact,
-        "employee": their_employee,
-        "run": their_run,
-        "account": their_account,
-    }
+    return (
+        owner,
+        other,
+        {
+            "department": their_department,
+            "contact": their_contact,
+            "employee": their_employee,
+            "run": their_run,
+            "account": their_account,
+        },
+    )
 
 
 async def errors_of(api, tenant, name, query, input):
@@ -50,19 +57,28 @@ async def test_another_companys_rows_are_refused_at_write_time(api):
         ("contactId", theirs["contact"]["id"]),
     ):
         errors = await errors_of(
-            api, owner, "employeeCreate", EMPLOYEE_CREATE,
+            api,
+            owner,
+            "employeeCreate",
+            EMPLOYEE_CREATE,
             {"firstName": "A", "lastName": "B", field: value},
         )
         assert [(e["field"], e["code"]) for e in errors] == [(["input", field], NOT_FOUND)]
     errors = await errors_of(
-        api, owner, "payRunCreate", PAY_RUN_CREATE,
+        api,
+        owner,
+        "payRunCreate",
+        PAY_RUN_CREATE,
         {"payDate": "2026-01-31", "period": "2026-01", "employeeIds": [theirs["employee"]["id"]]},
     )
     assert [(e["field"], e["code"]) for e in errors] == [(["input", "employeeIds", "0"], NOT_FOUND)]
     for name, query, input in (
         ("payRunApprove", PAY_RUN_APPROVE, {"id": theirs["run"]["id"]}),
-        ("payslipUpdate", PAYSLIP_UPDATE,
-         {"id": theirs["run"]["payslips"]["nodes"][0]["id"], "deductions": "1"}),
+        (
+            "payslipUpdate",
+            PAYSLIP_UPDATE,
+            {"id": theirs["run"]["payslips"]["nodes"][0]["id"], "deductions": "1"},
+        ),
     ):
         errors = await errors_of(api, owner, name, query, input)
         assert [(e["field"], e["code"]) for e in errors] == [(["input", "id"], NOT_FOUND)]
@@ -70,7 +86,10 @@ async def test_another_companys_rows_are_refused_at_write_time(api):
     await employee(api, owner, startDate="2025-01-01")
     mine = await approved(api, owner)
     errors = await errors_of(
-        api, owner, "payRunPay", PAY_RUN_PAY,
+        api,
+        owner,
+        "payRunPay",
+        PAY_RUN_PAY,
         {"id": mine["id"], "accountId": theirs["account"]["id"]},
     )
     assert [(e["field"], e["code"]) for e in errors] == [(["input", "accountId"], NOT_FOUND)]

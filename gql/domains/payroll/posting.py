@@ -32,20 +32,28 @@ async def ensure_payroll_accounts(session: AsyncSession) -> None:
     approvals add them once."""
     keys = [e.system for e in PAYROLL_LIABILITIES.children]
     have = await session.scalars(
-        select(LedgerAccount.system_key).where(col(LedgerAccount.system_key).in_(keys))
+        select(col(LedgerAccount.system_key)).where(col(LedgerAccount.system_key).in_(keys))
     )
     if set(have.all()) == set(keys):
         return
     parent = await session.scalar(select(LedgerAccount).where(col(LedgerAccount.code) == "21"))
     assert parent is not None  # the standard chart's current liabilities
-    await claim(session, parent, what="LedgerAccount", values={"updated_at": LedgerAccount.updated_at})
-    codes = set((await session.scalars(select(LedgerAccount.code))).all())
+    await claim(
+        session, parent, what="LedgerAccount", values={"updated_at": LedgerAccount.updated_at}
+    )
+    codes = set((await session.scalars(select(col(LedgerAccount.code)))).all())
     heading = await session.scalar(
         select(LedgerAccount).where(col(LedgerAccount.code) == PAYROLL_LIABILITIES.code)
     )
     if heading is None:
-        heading = _account(PAYROLL_LIABILITIES.code, PAYROLL_LIABILITIES.name,
-                           PAYROLL_LIABILITIES.slug, 2, parent.id, None)
+        heading = _account(
+            PAYROLL_LIABILITIES.code,
+            PAYROLL_LIABILITIES.name,
+            PAYROLL_LIABILITIES.slug,
+            2,
+            parent.id,
+            None,
+        )
         session.add(heading)
     for entry in PAYROLL_LIABILITIES.children:
         if entry.code not in codes:
@@ -56,7 +64,8 @@ async def ensure_payroll_accounts(session: AsyncSession) -> None:
 def _account(
     code: str, name: str, slug: str, depth: int, parent_id: str, system: str | None
 ) -> LedgerAccount:
-    return LedgerAccount(
+    # company_id: stamped on flush by the tenant hook (gql/db/tenant.py).
+    return LedgerAccount(  # type: ignore[call-arg]
         code=code,
         name=name,
         slug=slug,

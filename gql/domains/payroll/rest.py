@@ -78,7 +78,13 @@ async def pay_runs_json(ctx: RestContext, runs: list[PayRun]) -> list[dict[str, 
             payslips=[
                 row_json(
                     s,
-                    exclude=("company_id", "pay_run_id", "employee_id", "voucher_id", "transaction_id"),
+                    exclude=(
+                        "company_id",
+                        "pay_run_id",
+                        "employee_id",
+                        "voucher_id",
+                        "transaction_id",
+                    ),
                     employee=s.employee_id,
                     transaction=s.transaction_id,
                 )

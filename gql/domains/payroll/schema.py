@@ -74,7 +74,9 @@ POSITIONS = RootConnection(
 EMPLOYEES = RootConnection(
     Employee, employee_filter_of, employee_order_of, service.EMPLOYEE_ORDER_COLUMNS
 )
-PAY_RUNS = RootConnection(PayRun, pay_run_filter_of, pay_run_order_of, service.PAY_RUN_ORDER_COLUMNS)
+PAY_RUNS = RootConnection(
+    PayRun, pay_run_filter_of, pay_run_order_of, service.PAY_RUN_ORDER_COLUMNS
+)
 PAYSLIPS = RootConnection(
     Payslip, payslip_filter_of, payslip_order_of, service.PAYSLIP_ORDER_COLUMNS
 )

@@ -318,9 +318,7 @@ async def create_department(*, session: AsyncSession, data: dict[str, Any]) -> D
     return department
 
 
-async def update_department(
-    *, session: AsyncSession, id: str, data: dict[str, Any]
-) -> Department:
+async def update_department(*, session: AsyncSession, id: str, data: dict[str, Any]) -> Department:
     department = await get_department(session=session, id=id)
     values = validate(DepartmentUpdate, data).model_dump(exclude_unset=True)
     require_not_null(DepartmentUpdate, values, "name")
@@ -509,7 +507,9 @@ async def _chosen_employees(
             errors.append(FieldError(path, "The employee is not employed in the period"))
         elif employee.currency_code != currency:
             errors.append(
-                FieldError(path, f"The employee is paid in {employee.currency_code}, not {currency}")
+                FieldError(
+                    path, f"The employee is paid in {employee.currency_code}, not {currency}"
+                )
             )
         chosen.setdefault(employee.id, employee)
     if errors:
@@ -563,7 +563,9 @@ async def create_pay_run(*, session: AsyncSession, data: dict[str, Any]) -> PayR
     run.gross = run.net = sum((g for g, *_ in (gross_for(e, first, last) for e in employees)), ZERO)
     # A concurrent pay run naming one of these employees for the period meets the
     # unique constraint here.
-    await _flush_unique(session, "employeeIds", f"An employee is already in a pay run of {payload.period}")
+    await _flush_unique(
+        session, "employeeIds", f"An employee is already in a pay run of {payload.period}"
+    )
     return run
 
 
@@ -571,7 +573,8 @@ def _refuse_unless(run: PayRun, wanted: PayRunStatus, doing: str) -> None:
     if run.status != wanted.value:
         raise UserInputError.single(
             "id",
-            f"Only a {wanted.value} pay run can be {doing}; this one is {run.status}",
+            f"Only {'an' if wanted.value[0] in 'aeiou' else 'a'} {wanted.value} pay run can be "
+            f"{doing}; this one is {run.status}",
             ErrorCode.INVALID_STATE,
         )
 
@@ -718,6 +721,7 @@ async def pay_pay_run(*, session: AsyncSession, id: str, data: dict[str, Any]) -
         if slip.net <= 0:
             continue
         employee = employees[slip.employee_id]
+        name = f"{employee.first_name} {employee.last_name}"
         try:
             tx = await banking.create_transaction(
                 session=session,
@@ -726,7 +730,7 @@ async def pay_pay_run(*, session: AsyncSession, id: str, data: dict[str, Any]) -
                     "accountId": account.id,
                     "amount": slip.net,
                     "paidAt": paid_at,
-                    "description": f"Salary {run.period}: {employee.first_name} {employee.last_name}",
+                    "description": f"Salary {run.period}: {name}",
                     "contactId": employee.contact_id,
                     "paymentMethod": "bank_transfer",
                 },
@@ -745,10 +749,11 @@ async def pay_pay_run(*, session: AsyncSession, id: str, data: dict[str, Any]) -
 # --- for the REST shims ---------------------------------------------------------------------
 
 
-async def rows_by_id(session: AsyncSession, model: type[Any], ids: set[str | None]) -> dict[str, Any]:
+async def rows_by_id(
+    session: AsyncSession, model: type[Any], ids: set[str | None]
+) -> dict[str, Any]:
     wanted = [i for i in ids if i is not None]
     if not wanted:
         return {}
     rows = (await session.scalars(select(model).where(model.id.in_(wanted)))).all()
     return {r.id: r for r in rows}
-

@@ -93,7 +93,11 @@ def _employee_edge(fk: str) -> Any:
 
 def _payslip_edge(fk: str) -> Any:
     return _edge(
-        Payslip, fk, lambda: payslip_filter_of, lambda: payslip_order_of, service.PAYSLIP_ORDER_COLUMNS
+        Payslip,
+        fk,
+        lambda: payslip_filter_of,
+        lambda: payslip_order_of,
+        service.PAYSLIP_ORDER_COLUMNS,
     )
 
 
