@@ -371,7 +371,7 @@ async def test_rest_module_check_answers_for_a_known_alias(api):
     tenant = await api.register()
     # when
     r = await api.rest("GET", "/api/modules/check/banking", tenant)
-    payroll = (await api.rest("GET", "/api/modules/check/payroll", tenant)).json()["data"]
+    pos = (await api.rest("GET", "/api/modules/check/pos", tenant)).json()["data"]
     # then
     assert r.status_code == 200, r.text
     data = r.json()["data"]
@@ -382,11 +382,7 @@ async def test_rest_module_check_answers_for_a_known_alias(api):
         "active",
     )
     # and a module without code behind it yet is known, and off
-    assert (payroll["alias"], payroll["enabled"], payroll["accessible"]) == (
-        "payroll",
-        False,
-        False,
-    )
+    assert (pos["alias"], pos["enabled"], pos["accessible"]) == ("pos", False, False)
 
 
 async def test_rest_module_check_is_404_for_an_unknown_alias(api):

@@ -191,6 +191,12 @@ GRAPHQL_CASES = [
     Case("contractUpdate", lambda w: _contract_update(w)),
     Case("proposalCreate", lambda w: _proposal(w, {"value": "4800"})),
     Case("proposalUpdate", lambda w: _proposal_update(w)),
+    # payroll
+    Case(
+        "employeeCreate", lambda w: _const({"firstName": "A", "lastName": "B", "salary": "60000.5"})
+    ),
+    Case("employeeUpdate", lambda w: _employee_update(w)),
+    Case("payslipUpdate", lambda w: _payslip_update(w)),
 ]
 
 
@@ -254,6 +260,24 @@ async def _proposal(w: World, value: dict[str, Any]) -> dict[str, Any]:
 async def _proposal_update(w: World) -> dict[str, Any]:
     draft = await w.mutate("proposalCreate", await _proposal(w, {}))
     return {"id": draft["id"], "value": "7.5"}
+
+
+async def _employee_update(w: World) -> dict[str, Any]:
+    hired = await w.mutate("employeeCreate", {"firstName": "C", "lastName": "D"})
+    return {"id": hired["id"], "salary": "30000"}
+
+
+async def _payslip_update(w: World) -> dict[str, Any]:
+    hired = await w.mutate(
+        "employeeCreate",
+        {"firstName": "E", "lastName": "F", "salary": "1200", "startDate": "2025-01-01"},
+    )
+    run = await w.mutate(
+        "payRunCreate",
+        {"period": "2026-01", "payDate": "2026-01-31", "employeeIds": [hired["id"]]},
+        "payslips { nodes { id } }",
+    )
+    return {"id": run["payslips"]["nodes"][0]["id"], "deductions": "12.5"}
 
 
 # --- what the schema says there is ---------------------------------------------------------
@@ -490,6 +514,15 @@ REST_CASES = [
         lambda w: _rest_contract(w, "/api/contracts/proposals"),
         "/api/contracts/proposals",
     ),
+    # payroll
+    RestCase(
+        "POST",
+        "/payroll/employees",
+        lambda w: _fixed(
+            "/api/payroll/employees", {"firstName": "A", "lastName": "B", "salary": 5}
+        ),
+        "/api/payroll/employees",
+    ),
 ]
 # Write paths that take no decimal at all.
 REST_WITHOUT_DECIMALS = {
@@ -508,6 +541,9 @@ REST_WITHOUT_DECIMALS = {
     ("POST", "/helpdesk/tickets"),
     ("POST", "/helpdesk/slas"),
     ("POST", "/helpdesk/articles"),
+    # payroll: a pay run's amounts come from the salaries
+    ("POST", "/payroll/departments"),
+    ("POST", "/payroll/pay-runs"),
 }
 
 

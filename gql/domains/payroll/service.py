@@ -32,7 +32,7 @@ from gql.compiler.sqlenv import SqlEnv
 from gql.core.claims import claim
 from gql.core.errors import ErrorCode, FieldError, UserInputError
 from gql.core.inputs import InputModel, require_not_null, require_row, validate
-from gql.core.search import contains_any
+from gql.core.search import contains_any, equals, storable
 from gql.db.columns import utcnow
 from gql.db.tenant import get_tenant
 from gql.domains.banking import service as banking
@@ -126,6 +126,11 @@ def _between(column: Any, low: Any, high: Any) -> list[ColumnElement[bool]]:
     return out
 
 
+def _periods(column: Any, low: str | None, high: str | None) -> list[ColumnElement[bool]]:
+    """Periods from `low` to `high`, both included: YYYY-MM text sorts as the months do."""
+    return _between(column, low and storable(low), high and storable(high))
+
+
 @dataclass(frozen=True)
 class DepartmentFilter:
     search: str | None = None
@@ -199,8 +204,8 @@ class PayRunFilter:
         if self.status is not None:
             out.append(col(r.status) == self.status)
         if self.period is not None:
-            out.append(col(r.period) == self.period)
-        out.extend(_between(r.period, self.period_from, self.period_to))  # YYYY-MM sorts
+            out.append(equals(r.period, self.period))
+        out.extend(_periods(r.period, self.period_from, self.period_to))
         out.extend(_between(r.pay_date, self.pay_date_from, self.pay_date_to))
         return out
 
@@ -216,14 +221,12 @@ class PayslipFilter:
     def conditions(self, env: SqlEnv) -> list[ColumnElement[bool]]:
         p = Payslip
         out: list[ColumnElement[bool]] = []
-        for column, value in (
-            (p.employee_id, self.employee_id),
-            (p.pay_run_id, self.pay_run_id),
-            (p.period, self.period),
-        ):
+        for column, value in ((p.employee_id, self.employee_id), (p.pay_run_id, self.pay_run_id)):
             if value is not None:
                 out.append(col(column) == value)
-        out.extend(_between(p.period, self.period_from, self.period_to))
+        if self.period is not None:
+            out.append(equals(p.period, self.period))
+        out.extend(_periods(p.period, self.period_from, self.period_to))
         return out
 
 
