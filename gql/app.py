@@ -33,6 +33,7 @@ from gql.domains.documents import rest as documents_rest
 from gql.domains.documents import rest_kinds as document_kinds_rest
 from gql.domains.helpdesk import rest as helpdesk_rest
 from gql.domains.ledger import rest as ledger_rest
+from gql.domains.payroll import rest as payroll_rest
 from gql.domains.projects import rest as projects_rest
 from gql.graphiql import STATIC_PATH, StaticAssets
 from gql.graphql_view import GraphQLView
@@ -54,6 +55,7 @@ NUMBORS_ROUTES = [
     *contracts_rest.routes,
     *helpdesk_rest.routes,
     *projects_rest.routes,
+    *payroll_rest.routes,
 ]
 
 

@@ -32,6 +32,7 @@ from gql.domains.contracts import service as contracts
 from gql.domains.crm import service as crm
 from gql.domains.documents import service as documents
 from gql.domains.helpdesk import service as helpdesk
+from gql.domains.payroll import service as payroll
 from gql.domains.projects import service as projects
 from gql.settings import Settings
 
@@ -543,6 +544,7 @@ async def _seed_demo_company(session: AsyncSession) -> None:
         )
     await _seed_crm(session, customers)
     await _seed_contracts(session, customers)
+    await _seed_payroll(session)
 
 
 async def _seed_crm(session: AsyncSession, customers: list[Any]) -> None:
@@ -882,3 +884,50 @@ async def _seed_other_company(session: AsyncSession) -> None:
     await _document(
         session, "bill", supplier, 15, 30, "issue", [{"itemId": item.id, "quantity": Decimal("50")}]
     )
+
+
+# --- payroll ------------------------------------------------------------------------------
+
+
+async def _seed_payroll(session: AsyncSession) -> None:
+    """Two departments, four employees (one linked to a contact, one who started this
+    month), last month's pay run approved (its salary voucher posted) and this month's
+    a draft."""
+    today = date.today()
+    this_month = today.replace(day=1)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    teams = {}
+    for name in ("Operations", "Sales"):
+        teams[name] = await payroll.create_department(session=session, data={"name": name})
+    manager = await payroll.create_position(
+        session=session, data={"name": "Warehouse manager", "departmentId": teams["Operations"].id}
+    )
+    contractor = await contacts.create_contact(
+        session=session,
+        data={"name": "Priya Patel", "type": "supplier", "entityType": "INDIVIDUAL"},
+    )
+    for first, last, team, salary, start, extra in (
+        ("Sam", "Okafor", "Operations", "42000", date(2023, 4, 1), {"positionId": manager.id}),
+        ("Lena", "Fischer", "Sales", "38500", date(2024, 9, 16), {}),
+        ("Priya", "Patel", "Sales", "36000", date(2025, 1, 6), {"contactId": contractor.id}),
+        ("Tom", "Reyes", "Operations", "29000", this_month + timedelta(days=9), {}),
+    ):
+        await payroll.create_employee(
+            session=session,
+            data={
+                "firstName": first,
+                "lastName": last,
+                "email": f"{first.lower()}@demo-trading.example",
+                "departmentId": teams[team].id,
+                "salary": Decimal(salary),
+                "startDate": start,
+                **extra,
+            },
+        )
+    for month, approve in ((last_month, True), (this_month, False)):
+        run = await payroll.create_pay_run(
+            session=session,
+            data={"period": month.strftime("%Y-%m"), "payDate": month.replace(day=25)},
+        )
+        if approve:
+            await payroll.approve_pay_run(session=session, id=run.id)

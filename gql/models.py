@@ -24,6 +24,7 @@ from gql.domains.ledger.models import (
     Voucher,
     VoucherLine,
 )
+from gql.domains.payroll.models import Department, Employee, PayRun, Payslip, Position
 from gql.domains.projects.models import Project, Task, TimeEntry
 
 metadata = SQLModel.metadata
@@ -39,8 +40,10 @@ __all__ = [
     "Contract",
     "Currency",
     "Deal",
+    "Department",
     "Document",
     "DocumentLine",
+    "Employee",
     "FinancialYear",
     "Item",
     "ItemVariant",
@@ -50,8 +53,11 @@ __all__ = [
     "Membership",
     "ModuleLicense",
     "NumberSeries",
+    "PayRun",
+    "Payslip",
     "Pipeline",
     "PipelineStage",
+    "Position",
     "Project",
     "Proposal",
     "ProposalSection",

@@ -21,6 +21,7 @@ from gql.domains.crm import schema as crm
 from gql.domains.documents import schema as documents
 from gql.domains.helpdesk import schema as helpdesk
 from gql.domains.ledger import schema as ledger
+from gql.domains.payroll import schema as payroll
 from gql.domains.projects import schema as projects
 from gql.settings import Settings
 
@@ -35,6 +36,7 @@ AREAS = (
     contracts,
     helpdesk,
     projects,
+    payroll,
 )
 
 Query = merge_types("Query", (node_fields.Query, *(area.Query for area in AREAS)))

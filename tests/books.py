@@ -26,6 +26,7 @@ from gql.domains.ledger.models import (
     VoucherKind,
     VoucherLine,
 )
+from gql.domains.payroll.models import PayRun
 from tests.conftest import DATABASE_URL
 from tests.factories import Api, Tenant
 
@@ -49,6 +50,7 @@ async def check_books(app: Any, api: Api, tenants: list[Tenant]) -> None:
                 _documents_agree_with_payments_and_credits,
                 _reversed_once_exactly_when_undone,
                 _receivables_and_payables_are_what_is_due,
+                _payroll_agrees_with_the_ledger,
             ):
                 await check(conn, companies)
             expected = await _account_balances(conn, companies)
@@ -263,3 +265,34 @@ async def _account_balances(conn: Any, companies: list[str]) -> dict[str, dict[s
         incomes, expenses = moved.get(account_id, (0, 0))
         out[company][account_id] = opening + Decimal(incomes) - Decimal(expenses)
     return out
+
+
+async def _payroll_agrees_with_the_ledger(conn: Any, companies: list[str]) -> None:
+    """Salaries are the gross of the approved and paid pay runs, payroll deductions
+    payable their deductions, wages payable the net of those approved and not yet paid;
+    a pay run's salary voucher is reversed exactly when the run no longer has it (its
+    approval reversed)."""
+    for company in companies:
+        runs = (
+            await conn.execute(
+                select(PayRun.status, PayRun.gross, PayRun.deductions, PayRun.net).where(
+                    PayRun.company_id == company, PayRun.status != "draft"
+                )
+            )
+        ).all()
+        assert await _ledger_balance(conn, company, "salaries") == sum(
+            (r.gross for r in runs), Decimal(0)
+        ), company
+        assert -await _ledger_balance(conn, company, "payroll_deductions") == sum(
+            (r.deductions for r in runs), Decimal(0)
+        ), company
+        assert -await _ledger_balance(conn, company, "wages_payable") == sum(
+            (r.net for r in runs if r.status == "approved"), Decimal(0)
+        ), company
+    reversal = aliased(Voucher)
+    current = exists().where(PayRun.voucher_id == Voucher.id)
+    reversed_ = exists().where(reversal.reverses_id == Voucher.id)
+    wrong = select(Voucher.id).where(
+        Voucher.company_id.in_(companies), Voucher.source_type == "pay_run", current == reversed_
+    )
+    assert (await conn.execute(wrong)).all() == []

@@ -27,7 +27,16 @@ def test_a_need_names_a_known_module_or_fails_where_it_is_declared():
 
 def test_only_the_modules_with_code_behind_them_are_licensed_by_default():
     on = {alias.value for alias, module in MODULES.items() if module.default_enabled}
-    assert on == {"invoicing", "accounting", "banking", "crm", "contracts", "helpdesk", "projects"}
+    assert on == {
+        "invoicing",
+        "accounting",
+        "banking",
+        "crm",
+        "contracts",
+        "helpdesk",
+        "projects",
+        "payroll",
+    }
 
 
 def test_the_shorthand_needs_rise_in_level():

@@ -365,6 +365,7 @@ async def test_graphql_viewer_returns_the_user_company_and_role(api):
         "contracts",
         "helpdesk",
         "projects",
+        "payroll",
     }
 
 

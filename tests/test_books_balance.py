@@ -2,7 +2,8 @@
 
 Hypothesis runs random sequences of bookkeeping operations (invoices, bills, payments,
 credit notes, cancellations, transfers, income and expenses, deletions, manual
-vouchers and their reversals) for two companies, valid or not. A step is one
+vouchers and their reversals; pay runs created, approved, paid and reversed) for two
+companies, valid or not. A step is one
 operation or a burst of 2-4 sent at the same moment, often the same one repeated (the
 same payment deleted twice, the same invoice cancelled three times). After every step
 it checks the invariants DESIGN.md promises (tests/books.py):
@@ -12,6 +13,7 @@ it checks the invariants DESIGN.md promises (tests/books.py):
 - every document's paid amount equals its payments, its credited amount its issued
   credit notes, its status follows from them, and nothing is ever overpaid;
 - receivables and payables in the ledger are what the documents say is due;
+- salaries, payroll deductions and wages payable are what the pay runs say;
 - no voucher is reversed twice, and an automatic one is reversed exactly when what
   posted it was undone;
 - every account's balance is its opening balance plus its transactions;
@@ -64,6 +66,16 @@ LOG_TIME = f"""mutation($input: TimeEntryCreateInput!) {{ timeEntryCreate(input:
 BILL_TIME = f"""mutation($id: ID!) {{ projectInvoiceTime(input: {{id: $id}}) {{
   invoice {{ id }} {ERRORS} }} }}"""
 DUE = "query($id: ID!) { document(id: $id) { status amountDue { amount } } }"
+EMPLOYEE = f"""mutation($input: EmployeeCreateInput!) {{ employeeCreate(input: $input) {{
+  employee {{ id }} {ERRORS} }} }}"""
+PAY_RUN = f"""mutation($input: PayRunCreateInput!) {{ payRunCreate(input: $input) {{
+  payRun {{ id payslips {{ nodes {{ id }} }} }} {ERRORS} }} }}"""
+DEDUCT = f"""mutation($input: PayslipUpdateInput!) {{ payslipUpdate(input: $input) {{
+  {ERRORS} }} }}"""
+APPROVE_RUN = f"mutation($id: ID!) {{ payRunApprove(input: {{id: $id}}) {{ {ERRORS} }} }}"
+REVERSE_RUN = f"mutation($id: ID!) {{ payRunReverse(input: {{id: $id}}) {{ {ERRORS} }} }}"
+PAY_OUT = f"""mutation($id: ID!, $account: ID!) {{
+  payRunPay(input: {{id: $id, accountId: $account}}) {{ {ERRORS} }} }}"""
 
 amounts = st.integers(min_value=1, max_value=500_00).map(lambda cents: Decimal(cents) / 100)
 index = st.integers(0, 9)
@@ -90,6 +102,17 @@ project_operation = st.one_of(
 )
 PROJECT_OPERATIONS = ("log time", "bill time")
 operation = st.one_of(operation, project_operation)
+# Pay runs (tests/test_books_balance.py's Books.pay_run_step): a new month's run (or, with
+# False, one more run of the last month: refused, its employees are paid for it),
+# approving one, paying one, reversing one's approval.
+payroll_operation = st.one_of(
+    st.tuples(st.just("pay run"), st.just(None), st.booleans()),
+    st.tuples(st.just("approve run"), index, st.just(None)),
+    st.tuples(st.just("pay out run"), index, st.just(None)),
+    st.tuples(st.just("reverse run"), index, st.just(None)),
+)
+PAYROLL_OPERATIONS = ("pay run", "approve run", "pay out run", "reverse run")
+operation = st.one_of(operation, payroll_operation)
 # Operations that undo something: of several at once on one target, at most one succeeds.
 UNDO = ("delete", "cancel", "untransfer", "reverse", "discard")
 GONE = {"discard", "delete", "untransfer"}  # those that delete their target
@@ -123,6 +146,8 @@ class Books:
         self.vouchers: list[str] = []
         self.project = ""
         self.logged = 0  # minutes of time logged so far, to start each entry after the last
+        self.pay_runs: list[str] = []
+        self.months = 0  # pay runs written for 2026-01, 2026-02, ...
 
     async def setup(self) -> None:
         # A bank and a cash account: a transfer between them posts a voucher.
@@ -146,6 +171,7 @@ class Books:
         await self.transfer(Decimal("10"), outwards=True)
         await self.voucher(Decimal("5"), expense=True)
         await self.project_setup()
+        await self.setup_payroll()
 
     async def call(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
         """The operation's payload; it may refuse with userErrors but never fail."""
@@ -192,6 +218,8 @@ class Books:
 
     async def run(self, name: str, target: str | None, a: Any, b: Any) -> bool:
         """One operation; True when it was accepted."""
+        if name in PAYROLL_OPERATIONS:
+            return await self.pay_run_step(name, a, b)
         if name in ("invoice", "bill"):
             return await self.document(name, a, b)
         if name == "income":
@@ -349,6 +377,50 @@ class Books:
         self.documents.append(billed["invoice"]["id"])
         self.invoices.append(billed["invoice"]["id"])
         return not (await self.call(ISSUE, {"id": billed["invoice"]["id"]}))["userErrors"]
+
+    # --- payroll ------------------------------------------------------------------------
+
+    async def setup_payroll(self) -> None:
+        """Two employees (one leaving in March, so later runs prorate and then drop
+        her), and a first pay run approved."""
+        for first, salary, end in (("Ada", "54321.99", None), ("Bob", "30000", "2026-03-17")):
+            await self.api.mutate(
+                "employeeCreate",
+                EMPLOYEE,
+                {
+                    "firstName": first,
+                    "lastName": "Books",
+                    "salary": salary,
+                    "startDate": "2025-06-01",
+                    "endDate": end,
+                },
+                self.tenant,
+            )
+        await self.pay_run_step("pay run", None, True)
+        await self.pay_run_step("approve run", 0, None)
+
+    async def pay_run_step(self, name: str, a: Any, new_month: bool) -> bool:
+        if name == "pay run":
+            if new_month or not self.months:
+                self.months += 1  # taken before any await: runs sent together differ
+            period = f"{2026 + (self.months - 1) // 12}-{(self.months - 1) % 12 + 1:02d}"
+            created = await self.call(
+                PAY_RUN, {"input": {"payDate": f"{period}-25", "period": period}}
+            )
+            if created["payRun"]:
+                self.pay_runs.append(created["payRun"]["id"])
+                slip = created["payRun"]["payslips"]["nodes"][0]["id"]
+                await self.call(DEDUCT, {"input": {"id": slip, "deductions": "99.99"}})
+            return created["payRun"] is not None
+        if not self.pay_runs:
+            return False
+        run = self.pay_runs[a % len(self.pay_runs)]
+        if name == "pay out run":
+            return not (await self.call(PAY_OUT, {"id": run, "account": self.accounts[0]}))[
+                "userErrors"
+            ]
+        query = APPROVE_RUN if name == "approve run" else REVERSE_RUN
+        return not (await self.call(query, {"id": run}))["userErrors"]
 
 
 @settings(

@@ -363,6 +363,7 @@ async def test_rest_modules_enabled_lists_the_modules_with_code_behind_them(api)
         "contracts",
         "helpdesk",
         "projects",
+        "payroll",
     }
 
 
@@ -371,7 +372,7 @@ async def test_rest_module_check_answers_for_a_known_alias(api):
     tenant = await api.register()
     # when
     r = await api.rest("GET", "/api/modules/check/banking", tenant)
-    payroll = (await api.rest("GET", "/api/modules/check/payroll", tenant)).json()["data"]
+    pos = (await api.rest("GET", "/api/modules/check/pos", tenant)).json()["data"]
     # then
     assert r.status_code == 200, r.text
     data = r.json()["data"]
@@ -382,11 +383,7 @@ async def test_rest_module_check_answers_for_a_known_alias(api):
         "active",
     )
     # and a module without code behind it yet is known, and off
-    assert (payroll["alias"], payroll["enabled"], payroll["accessible"]) == (
-        "payroll",
-        False,
-        False,
-    )
+    assert (pos["alias"], pos["enabled"], pos["accessible"]) == ("pos", False, False)
 
 
 async def test_rest_module_check_is_404_for_an_unknown_alias(api):
@@ -410,7 +407,16 @@ async def test_rest_module_licenses_lists_every_module(api):
     rows = {m["alias"]: m for m in r.json()["data"]}
     assert set(rows) == set(MODULES)
     on = {alias for alias, m in rows.items() if m["status"] == "active" and m["accessible"]}
-    assert on == {"invoicing", "accounting", "banking", "crm", "contracts", "helpdesk", "projects"}
+    assert on == {
+        "invoicing",
+        "accounting",
+        "banking",
+        "crm",
+        "contracts",
+        "helpdesk",
+        "projects",
+        "payroll",
+    }
     assert rows["payroll"]["name"] == "Payroll"
 
 

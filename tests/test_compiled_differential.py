@@ -867,3 +867,119 @@ async def test_random_projects_queries_agree(
 def test_every_projects_root_field_is_compiled() -> None:
     assert {"projects", "tasks", "timeEntries"} <= set(ROOT_LISTS)
     assert {"project", "task", "timeEntry"} <= set(ROOT_GETS)
+
+
+# --- payroll --------------------------------------------------------------------------------
+
+PAYROLL_ROOTS = [
+    "department",
+    "departments",
+    "position",
+    "positions",
+    "employee",
+    "employees",
+    "payRun",
+    "payRuns",
+    "payslip",
+    "payslips",
+]
+
+
+@pytest.fixture(scope="module")
+async def payroll_world(api: Any) -> dict[str, Any]:
+    """Two companies with departments, positions, employees (some linked to contacts,
+    one leaving mid-month) and pay runs draft, approved and paid."""
+    from tests.test_payroll_graphql import (
+        PAY_RUN_APPROVE,
+        PAY_RUN_PAY,
+        PAYSLIP_UPDATE,
+        POSITION_CREATE,
+        bank_account,
+        department,
+        employee,
+        pay_run,
+    )
+
+    owner, other = await api.register(), await api.register()
+    ids: dict[str, list[str]] = {
+        t: [] for t in ("Department", "Position", "Employee", "PayRun", "Payslip")
+    }
+    for tenant in (owner, other):
+        teams = [await department(api, tenant, f"Team {i} a_b%") for i in range(2)]
+        ids["Department"] += [t["id"] for t in teams]
+        role = (
+            await api.mutate(
+                "positionCreate",
+                POSITION_CREATE,
+                {"name": "Role", "departmentId": teams[0]["id"]},
+                tenant,
+            )
+        )["position"]
+        ids["Position"].append(role["id"])
+        for i in range(4):
+            contact = await api.contact(tenant) if i % 2 else None
+            person = await employee(
+                api,
+                tenant,
+                firstName=f"First {i}",
+                lastName=f"Last {i % 3}",
+                salary=f"{30000 + i * 1111}.50",
+                startDate="2025-01-01" if i != 3 else "2026-01-10",
+                endDate="2026-02-14" if i == 2 else None,
+                departmentId=teams[i % 2]["id"] if i < 3 else None,
+                positionId=role["id"] if i == 0 else None,
+                contactId=contact["id"] if contact else None,
+            )
+            ids["Employee"].append(person["id"])
+        account = await bank_account(api, tenant)
+        for period, fate in (("2026-01", "paid"), ("2026-02", "approved"), ("2026-03", "draft")):
+            run = await pay_run(api, tenant, period=period, payDate=f"{period}-25")
+            ids["PayRun"].append(run["id"])
+            slips = run["payslips"]["nodes"]
+            ids["Payslip"] += [s["id"] for s in slips]
+            await api.mutate(
+                "payslipUpdate",
+                PAYSLIP_UPDATE,
+                {"id": slips[0]["id"], "deductions": "123.45"},
+                tenant,
+            )
+            if fate != "draft":
+                await api.mutate("payRunApprove", PAY_RUN_APPROVE, {"id": run["id"]}, tenant)
+            if fate == "paid":
+                pay = {"id": run["id"], "accountId": account["id"]}
+                await api.mutate("payRunPay", PAY_RUN_PAY, pay, tenant)
+    for refs in ids.values():
+        refs.extend(["000000000000000000000000", "not-an-id"])
+    return {"owner": owner, "ids": ids}
+
+
+@st.composite
+def payroll_queries(draw: Any, ids: dict[str, list[str]]) -> str:
+    """A random query over the payroll area's root fields (and, through the edges, into
+    contacts, vouchers and bank transactions)."""
+    name = draw(st.sampled_from(PAYROLL_ROOTS))
+    field = SCHEMA.query_type.fields[name]
+    type_ = _named(field.type)
+    if name in ROOT_GETS:
+        ref = draw(st.sampled_from(ids[ROOT_GETS[name]]))
+        return f'{{ {name}(id: "{ref}") {{ {draw(selection(type_, 2))} }} }}'
+    return f"{{ {name}{draw(page_args(field))} {{ {draw(connection_selection(type_, 2))} }} }}"
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    derandomize=True,
+)
+@given(data=st.data())
+async def test_random_payroll_queries_agree(
+    api: Any, resolver_client: Any, payroll_world: dict[str, Any], data: Any
+) -> None:
+    query = data.draw(payroll_queries(payroll_world["ids"]))
+    compiled, reference = await _both(api, resolver_client, query, payroll_world["owner"])
+    assert compiled == reference, query
+
+
+def test_every_payroll_root_field_is_declared_for_the_compiled_path() -> None:
+    assert set(PAYROLL_ROOTS) <= set(ROOT_LISTS) | set(ROOT_GETS)

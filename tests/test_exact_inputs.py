@@ -194,6 +194,12 @@ GRAPHQL_CASES = [
     # projects
     Case("projectCreate", lambda w: _const({"name": "P", "budget": "1000", "hourlyRate": "85"})),
     Case("projectUpdate", lambda w: _project_update(w)),
+    # payroll
+    Case(
+        "employeeCreate", lambda w: _const({"firstName": "A", "lastName": "B", "salary": "60000.5"})
+    ),
+    Case("employeeUpdate", lambda w: _employee_update(w)),
+    Case("payslipUpdate", lambda w: _payslip_update(w)),
 ]
 
 
@@ -262,6 +268,24 @@ async def _proposal_update(w: World) -> dict[str, Any]:
 async def _project_update(w: World) -> dict[str, Any]:
     made = await w.mutate("projectCreate", {"name": "P"})
     return {"id": made["id"], "budget": "12.5", "hourlyRate": "60.1"}
+
+
+async def _employee_update(w: World) -> dict[str, Any]:
+    hired = await w.mutate("employeeCreate", {"firstName": "C", "lastName": "D"})
+    return {"id": hired["id"], "salary": "30000"}
+
+
+async def _payslip_update(w: World) -> dict[str, Any]:
+    hired = await w.mutate(
+        "employeeCreate",
+        {"firstName": "E", "lastName": "F", "salary": "1200", "startDate": "2025-01-01"},
+    )
+    run = await w.mutate(
+        "payRunCreate",
+        {"period": "2026-01", "payDate": "2026-01-31", "employeeIds": [hired["id"]]},
+        "payslips { nodes { id } }",
+    )
+    return {"id": run["payslips"]["nodes"][0]["id"], "deductions": "12.5"}
 
 
 # --- what the schema says there is ---------------------------------------------------------
@@ -501,6 +525,15 @@ REST_CASES = [
     # projects
     RestCase("POST", "/projects", lambda w: _rest_project(w), None),
     RestCase("PUT", "/projects/{id}", lambda w: _rest_project_put(w), None),
+    # payroll
+    RestCase(
+        "POST",
+        "/payroll/employees",
+        lambda w: _fixed(
+            "/api/payroll/employees", {"firstName": "A", "lastName": "B", "salary": 5}
+        ),
+        "/api/payroll/employees",
+    ),
 ]
 # Write paths that take no decimal at all.
 REST_WITHOUT_DECIMALS = {
@@ -522,6 +555,9 @@ REST_WITHOUT_DECIMALS = {
     # projects: a task and time in whole minutes
     ("POST", "/projects/{id}/tasks"),
     ("POST", "/projects/time"),
+    # payroll: a pay run's amounts come from the salaries
+    ("POST", "/payroll/departments"),
+    ("POST", "/payroll/pay-runs"),
 }
 
 

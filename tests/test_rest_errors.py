@@ -191,6 +191,17 @@ async def _bad_bodies(api: Api, tenant: Tenant) -> dict[tuple[str, str], list[An
                 "user": MISSING,
             },
         ],
+        # payroll
+        ("/payroll/departments", "/api/payroll/departments"): [{"name": ""}],
+        ("/payroll/employees", "/api/payroll/employees"): [
+            {"firstName": "", "lastName": "", "email": "bad", "salary": "x"},
+            {"firstName": "A", "lastName": "B", "department": MISSING, "position": MISSING},
+            {"firstName": "A", "lastName": "B", "startDate": "2026-02-01", "endDate": "2026-01-01"},
+        ],
+        ("/payroll/pay-runs", "/api/payroll/pay-runs"): [
+            {"payDate": "x", "period": "2026-13"},
+            {"payDate": "2026-01-31", "period": "2026-01", "employees": [MISSING]},
+        ],
     }
 
 

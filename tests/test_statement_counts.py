@@ -537,3 +537,84 @@ async def test_projects_root_fields_compile_to_one_statement_each(api, sql_count
     assert set(body["extensions"]["executors"].values()) == {"compiled"}, body["extensions"]
     assert body["data"]["projects"]["totalCount"] == 4
     assert sql_counter.count == DIRECT_VIEWER_STATEMENTS + 3, sql_counter.statements
+
+
+# --- payroll ----------------------------------------------------------------------------------
+
+PAYROLL_EMPLOYEES = """
+query($first: Int!) { ... on Query { employees(first: $first) { totalCount nodes {
+  firstName salary { amount } department { name } position { name } contact { name isEmployee }
+  payslips(first: 3) { totalCount nodes { net { amount } payRun { period } voucher { number } } }
+} } } }"""
+PAYROLL_PAY_RUNS = """
+query($first: Int!) { ... on Query { payRuns(first: $first) { totalCount nodes {
+  period status voucher { number } payslips(first: 10) { totalCount nodes {
+    gross { amount } employee { firstName department { name } } } } } } } }"""
+PAYROLL_DEPARTMENTS = """
+query($first: Int!) { ... on Query { departments(first: $first) { totalCount nodes {
+  name employees(first: 5) { totalCount nodes { lastName } } positions { totalCount } } } } }"""
+CONTACTS_AS_EMPLOYEES = """
+query($first: Int!) { ... on Query { contacts(first: $first) { nodes {
+  name isEmployee employee { firstName department { name } } } } } }"""
+PAYROLL_COMPILED = """
+query($first: Int!) {
+  employees(first: $first) { totalCount nodes { firstName department { name } position { name }
+    contact { isEmployee } payslips { nodes { net { amount } voucher { number } } } } }
+  departments(first: $first) { nodes { name employees { totalCount } } }
+  positions(first: $first) { nodes { name department { name } } }
+  payRuns(first: $first) { nodes { period payslips { nodes { employee { lastName } } } } }
+  payslips(first: $first) { nodes { gross { amount } payRun { status } } }
+}"""
+
+
+async def _seed_payroll(api, owner, employees: int) -> None:
+    """`employees` employees, each in a department with a position and a contact, on two
+    pay runs (one approved)."""
+    from tests.test_payroll_graphql import PAY_RUN_APPROVE, POSITION_CREATE, department, employee
+    from tests.test_payroll_graphql import pay_run as create_pay_run
+
+    for i in range(employees):
+        team = await department(api, owner, f"Team {i}")
+        role = await api.mutate(
+            "positionCreate", POSITION_CREATE, {"name": "Role", "departmentId": team["id"]}, owner
+        )
+        contact = await api.contact(owner)
+        await employee(
+            api,
+            owner,
+            lastName=f"Person {i}",
+            departmentId=team["id"],
+            positionId=role["position"]["id"],
+            contactId=contact["id"],
+            startDate="2025-01-01",
+        )
+    january = await create_pay_run(api, owner)
+    await api.mutate("payRunApprove", PAY_RUN_APPROVE, {"id": january["id"]}, owner)
+    await create_pay_run(api, owner, period="2026-02", payDate="2026-02-27")
+
+
+@pytest.mark.parametrize(
+    "query", [PAYROLL_EMPLOYEES, PAYROLL_PAY_RUNS, PAYROLL_DEPARTMENTS, CONTACTS_AS_EMPLOYEES]
+)
+async def test_payroll_lists_and_edges_batch_per_level(api, sql_counter, query):
+    # given 6 employees with every edge, on two pay runs
+    owner = await api.register()
+    await _seed_payroll(api, owner, employees=6)
+    # when pages of 2 and of 6 ask for every edge on the resolver path
+    small, _ = await _count(api, sql_counter, owner, query, {"first": 2})
+    large, data = await _count(api, sql_counter, owner, query, {"first": 6})
+    # then both cost the same: one statement per level, nothing per row
+    (listed,) = data.values()
+    assert len(listed["nodes"]) in (2, 6)
+    assert small == large, sql_counter.statements
+
+
+async def test_payroll_root_fields_compile_to_one_statement_each(api, sql_counter):
+    owner = await api.register()
+    await _seed_payroll(api, owner, employees=3)
+    body = await api.gql(PAYROLL_COMPILED, {"first": 10}, owner)
+    sql_counter.reset()
+    body = await api.gql(PAYROLL_COMPILED, {"first": 10}, owner)
+    assert set(body["extensions"]["executors"].values()) == {"compiled"}, body["extensions"]
+    assert body["data"]["employees"]["totalCount"] == 3
+    assert sql_counter.count == DIRECT_VIEWER_STATEMENTS + 5, sql_counter.statements

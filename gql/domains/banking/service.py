@@ -36,6 +36,7 @@ from sqlalchemy import (
     type_coerce,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from gql.compiler.sqlenv import SqlEnv
 from gql.core.claims import claim
@@ -54,6 +55,7 @@ from gql.domains.documents.settlement import SETTLED_STATUSES, apply_payment, re
 from gql.domains.ledger.models import SourceType, Voucher, VoucherKind
 from gql.domains.ledger.posting import CENT, post_transaction, post_transfer, to_base
 from gql.domains.ledger.service import post_voucher, reverse_voucher, signed_lines, system_account
+from gql.domains.payroll.models import Payslip
 from gql.tenancy import orm_alias, tenant_table
 
 ZERO = Decimal("0.00")
@@ -484,8 +486,12 @@ async def get_transaction(*, session: AsyncSession, id: str) -> Transaction:
     return await require_row(session, Transaction, id, path=("id",), what="Transaction")
 
 
-async def create_transaction(*, session: AsyncSession, data: dict[str, Any]) -> Transaction:
-    """An income or an expense; with a `documentId`, a payment on that document."""
+async def create_transaction(
+    *, session: AsyncSession, data: dict[str, Any], against: str | None = None
+) -> Transaction:
+    """An income or an expense; with a `documentId`, a payment on that document.
+    `against` (callers inside the server only): the system ledger account it settles,
+    instead of other income / general expenses (a pay run's wages payable)."""
     payload = validate(TransactionCreate, data)
     if payload.document_id is not None:
         payment = PaymentCreate(
@@ -535,7 +541,7 @@ async def create_transaction(*, session: AsyncSession, data: dict[str, Any]) -> 
     session.add(tx)
     await session.flush()
     assert account.ledger_account_id is not None
-    await post_transaction(session, tx, account.ledger_account_id)
+    await post_transaction(session, tx, account.ledger_account_id, against=against)
     return tx
 
 
@@ -552,6 +558,11 @@ async def delete_transaction(*, session: AsyncSession, id: str) -> Transaction:
     """Reverses its voucher and, for a payment, takes it back off its document."""
     tx = await get_transaction(session=session, id=id)
     _check_deletable(tx)
+    if await session.scalar(select(exists().where(col(Payslip.transaction_id) == tx.id))):
+        # A paid pay run is final: its payment stays.
+        raise UserInputError.single(
+            "id", "This transaction pays a payslip of a paid pay run", ErrorCode.INVALID_STATE
+        )
     # Deleting the row is the first write: of two deletes at once only one finds it,
     # so a payment comes off its document and its voucher is reversed exactly once.
     await claim(

@@ -59,7 +59,12 @@ MODULES: dict[ModuleAlias, Module] = {
             "Pipelines, leads, deals, activities and campaigns",
             default_enabled=True,
         ),
-        Module(ModuleAlias.PAYROLL, "Payroll", "Departments, employees and pay runs"),
+        Module(
+            ModuleAlias.PAYROLL,
+            "Payroll",
+            "Departments, employees and pay runs",
+            default_enabled=True,
+        ),
         Module(ModuleAlias.POS, "Point of Sale", "Terminals, sessions, orders and loyalty"),
         Module(
             ModuleAlias.PROJECTS,

@@ -21,6 +21,7 @@ from gql.domains.crm.models import Activity, Deal, Lead
 from gql.domains.documents.models import Document
 from gql.domains.helpdesk.models import Ticket
 from gql.domains.ledger.models import VoucherLine
+from gql.domains.payroll.models import Employee
 from gql.domains.projects.models import Project
 
 Text = Field(default=None, max_length=200)
@@ -177,6 +178,7 @@ async def delete_contact(*, session: AsyncSession, id: str) -> Contact:
         "activities": Activity.contact_id,
         "tickets": Ticket.contact_id,
         "projects": Project.customer_id,
+        "an employee": Employee.contact_id,
     }
     found = (
         await session.execute(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from gql.context import Context
-from gql.core.graph import EdgeConnection, connection_edge
+from gql.core.graph import EdgeConnection, computed, connection_edge, to_one_by
 from gql.core.mutations import UserError
 from gql.core.ordering import OrderDirection
 from gql.core.relay import Connection, Node, node_type
@@ -23,6 +23,8 @@ from gql.domains.documents.models import Document
 from gql.domains.documents.service import ORDER_COLUMNS as DOCUMENT_ORDER_COLUMNS
 from gql.domains.helpdesk.models import Ticket
 from gql.domains.helpdesk.service import TICKET_ORDER_COLUMNS
+from gql.domains.payroll.computed import IS_EMPLOYEE
+from gql.domains.payroll.loaders import EmployeeByContactIdLoader
 from gql.domains.projects.models import Project
 from gql.domains.projects.service import PROJECT_ORDER_COLUMNS
 
@@ -45,6 +47,7 @@ if TYPE_CHECKING:
     )
     from gql.domains.documents.types import DocumentConnection, DocumentFilter, DocumentOrder
     from gql.domains.helpdesk.types import TicketConnection, TicketFilter, TicketOrder
+    from gql.domains.payroll.types import EmployeeNode
     from gql.domains.projects.types import ProjectConnection, ProjectFilter, ProjectOrder
 
 ContactTypeEnum = strawberry.enum(
@@ -147,6 +150,10 @@ def _projects_types() -> Any:
     from gql.domains.projects import types
 
     return types
+
+
+# Payroll's types import this module too (an employee's contact).
+_PAYROLL_TYPES = strawberry.lazy("gql.domains.payroll.types")
 
 
 async def load_contacts(ctx: Context, ids: list[str]) -> list[Contact | None]:
@@ -290,6 +297,14 @@ class ContactNode(Node):
         filter=Annotated["ProjectFilter", _PROJECTS_TYPES],
         order=Annotated["ProjectOrder", _PROJECTS_TYPES],
         description="The projects done for this contact as customer (module: projects).",
+    )
+    # Payroll
+    employee: Annotated[EmployeeNode, _PAYROLL_TYPES] | None = to_one_by(
+        EmployeeByContactIdLoader,
+        description="The employee this contact is, if one is linked (module: payroll).",
+    )
+    is_employee: bool = computed(
+        IS_EMPLOYEE, description="Whether an employee is linked to this contact."
     )
 
 

@@ -27,6 +27,16 @@ def _node(code: str, name: str, slug: str, *children: ChartEntry) -> ChartEntry:
     return ChartEntry(code, name, slug, tuple(children))
 
 
+# What approving a pay run owes: net pay to the employees, deductions to whoever they
+# are withheld for (gql/domains/payroll/posting.py).
+PAYROLL_LIABILITIES = _node(
+    "214",
+    "Payroll liabilities",
+    "payroll-liabilities",
+    _acc("2400", "Wages payable", "wages-payable", "wages_payable"),
+    _acc("2410", "Payroll deductions payable", "payroll-deductions-payable", "payroll_deductions"),
+)
+
 # (type, nature, tree)
 STANDARD_CHART: tuple[tuple[str, str, ChartEntry], ...] = (
     (
@@ -108,6 +118,7 @@ STANDARD_CHART: tuple[tuple[str, str, ChartEntry], ...] = (
                     "credit-cards",
                     _acc("2300", "Credit cards", "credit-card", "credit_card"),
                 ),
+                PAYROLL_LIABILITIES,
             ),
         ),
     ),

@@ -56,6 +56,7 @@ class SourceType(str, Enum):
     TRANSFER = "transfer"
     VOUCHER = "voucher"  # a reversal
     ACCOUNT = "account"  # a bank, cash or credit-card account's opening balance
+    PAY_RUN = "pay_run"  # an approved pay run's salary voucher
 
 
 class LedgerAccount(TenantOwned, table=True):

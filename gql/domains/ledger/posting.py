@@ -66,12 +66,21 @@ async def reverse_document(session: AsyncSession, doc: Any, on: date) -> None:
 
 
 async def post_transaction(
-    session: AsyncSession, tx: Any, account_ledger_id: str, *, document_kind: str | None = None
+    session: AsyncSession,
+    tx: Any,
+    account_ledger_id: str,
+    *,
+    document_kind: str | None = None,
+    against: str | None = None,
 ) -> Voucher:
     """Money in or out of an account. Against a document it settles receivables (an
-    invoice) or payables (a bill); otherwise it is other income or a general expense."""
+    invoice) or payables (a bill); `against` names the system account it settles
+    otherwise (wages payable, for a pay run); else it is other income or a general
+    expense."""
     amount = to_base(tx.amount, tx.currency_rate)
-    if document_kind == "invoice":
+    if against is not None:
+        other = against
+    elif document_kind == "invoice":
         other = "receivables"
     elif document_kind == "bill":
         other = "payables"

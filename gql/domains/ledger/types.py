@@ -155,6 +155,7 @@ SOURCE_NODE_TYPES = {
     SourceType.TRANSFER.value: "Transfer",
     SourceType.VOUCHER.value: "Voucher",
     SourceType.ACCOUNT.value: "Account",
+    SourceType.PAY_RUN.value: "PayRun",
 }
 
 

@@ -1,7 +1,7 @@
 """projects: projects, tasks, time entries
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-01 18:25:12.087309
 
 """
@@ -16,7 +16,7 @@ from gql.tenancy import drop_row_level_security_statements, row_level_security_s
 
 # revision identifiers, used by Alembic.
 revision: str = "0008"
-down_revision: str | Sequence[str] | None = "0006"
+down_revision: str | Sequence[str] | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
