@@ -13,6 +13,7 @@ from sqlalchemy import delete
 from gql.domains.ledger.models import LedgerAccount
 from tests.factories import Api, Tenant, tenant_db
 from tests.test_contracts_graphql import on_both_paths, refused
+from tests.test_ledger_vouchers import ACCOUNT_CREATE as LEDGER_ACCOUNT_CREATE
 
 ERRORS = "userErrors { field message code }"
 DEPARTMENT_CREATE = f"""mutation($input: DepartmentCreateInput!) {{
@@ -544,3 +545,26 @@ async def test_a_chart_seeded_before_payroll_gets_its_liabilities_on_the_first_a
         tenant=owner,
     )
     assert {"code": "2410", "parent": {"code": "214"}} in chart["ledgerAccounts"]["nodes"]
+
+
+async def test_payroll_liabilities_added_later_keep_clear_of_the_companys_own_codes(app, api):
+    # given a chart without payroll liabilities, where the company has since used 2400
+    # for an account of its own
+    owner = await api.register()
+    async with tenant_db(app, owner.company_id) as session:
+        for code in ("2400", "2410", "214"):
+            await session.execute(delete(LedgerAccount).where(LedgerAccount.code == code))
+        await session.commit()
+    own = {"code": "2400", "name": "Customer deposits", "type": "LIABILITY"}
+    assert (await api.mutate("ledgerAccountCreate", LEDGER_ACCOUNT_CREATE, own, owner))[
+        "ledgerAccount"
+    ]["code"] == "2400"
+    await employee(api, owner, startDate="2025-01-01")
+    # when a pay run is approved
+    run = await approved(api, owner)
+    # then wages payable takes the next free code; the company's account is untouched
+    assert lines(run["voucher"]) == {("6300", "5000.00", "0.00"), ("2401", "0.00", "5000.00")}
+    chart = await api.data(
+        '{ ledgerAccounts(filter: {search: "2400"}) { nodes { code name } } }', tenant=owner
+    )
+    assert {"code": "2400", "name": "Customer deposits"} in chart["ledgerAccounts"]["nodes"]

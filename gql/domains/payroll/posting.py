@@ -29,12 +29,17 @@ KEYS = (SALARIES, WAGES_PAYABLE, DEDUCTIONS_PAYABLE)
 async def ensure_payroll_accounts(session: AsyncSession) -> None:
     """Add the chart's payroll liabilities when the company's chart predates them. The
     parent heading ("21 Current liabilities") is locked first, so concurrent first
-    approvals add them once."""
+    approvals add them once. A code the company already uses for an account of its own
+    is not taken over: the account goes to the next free code."""
     keys = [e.system for e in PAYROLL_LIABILITIES.children]
-    have = await session.scalars(
-        select(col(LedgerAccount.system_key)).where(col(LedgerAccount.system_key).in_(keys))
+    have = set(
+        (
+            await session.scalars(
+                select(col(LedgerAccount.system_key)).where(col(LedgerAccount.system_key).in_(keys))
+            )
+        ).all()
     )
-    if set(have.all()) == set(keys):
+    if have == set(keys):
         return
     parent = await session.scalar(select(LedgerAccount).where(col(LedgerAccount.code) == "21"))
     assert parent is not None  # the standard chart's current liabilities
@@ -43,22 +48,33 @@ async def ensure_payroll_accounts(session: AsyncSession) -> None:
     )
     codes = set((await session.scalars(select(col(LedgerAccount.code)))).all())
     heading = await session.scalar(
-        select(LedgerAccount).where(col(LedgerAccount.code) == PAYROLL_LIABILITIES.code)
+        select(LedgerAccount).where(
+            col(LedgerAccount.code) == PAYROLL_LIABILITIES.code,
+            col(LedgerAccount.parent_id) == parent.id,
+            col(LedgerAccount.level) == LEVELS[2],
+        )
     )
     if heading is None:
+        code = _free_code(codes, PAYROLL_LIABILITIES.code)
         heading = _account(
-            PAYROLL_LIABILITIES.code,
-            PAYROLL_LIABILITIES.name,
-            PAYROLL_LIABILITIES.slug,
-            2,
-            parent.id,
-            None,
+            code, PAYROLL_LIABILITIES.name, PAYROLL_LIABILITIES.slug, 2, parent.id, None
         )
+        codes.add(code)
         session.add(heading)
     for entry in PAYROLL_LIABILITIES.children:
-        if entry.code not in codes:
-            session.add(_account(entry.code, entry.name, entry.slug, 3, heading.id, entry.system))
+        if entry.system not in have:
+            code = _free_code(codes, entry.code)
+            codes.add(code)
+            session.add(_account(code, entry.name, entry.slug, 3, heading.id, entry.system))
     await session.flush()
+
+
+def _free_code(taken: set[str], wanted: str) -> str:
+    """`wanted`, or the first number after it that no account of the company has."""
+    candidate = int(wanted)
+    while str(candidate) in taken:
+        candidate += 1
+    return str(candidate)
 
 
 def _account(
