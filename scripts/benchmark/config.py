@@ -36,6 +36,13 @@ class Sizes:
     tickets: int = 2_000
     proposals: int = 300
     contracts: int = 150
+    # Payroll and projects (scripts/benchmark/people.py): departments (each with its
+    # 1-3 positions) are fixed, and so are the pay runs (one a month, 24 months); the
+    # rest scale.
+    departments: int = 6
+    employees: int = 80
+    projects: int = 120
+    time_entries: int = 8_000
 
     def scaled(self, factor: float) -> Sizes:
         def scale(n: int) -> int:
@@ -51,6 +58,9 @@ class Sizes:
             tickets=scale(self.tickets),
             proposals=scale(self.proposals),
             contracts=scale(self.contracts),
+            employees=scale(self.employees),
+            projects=scale(self.projects),
+            time_entries=scale(self.time_entries),
         )
 
 
@@ -67,6 +77,10 @@ OTHER_COMPANY = Sizes(
     tickets=30,
     proposals=5,
     contracts=3,
+    departments=2,
+    employees=5,
+    projects=4,
+    time_entries=60,
 )
 
 

@@ -46,7 +46,14 @@ from gql.domains.ledger.models import (
 )
 from gql.domains.ledger.posting import to_base
 from gql.domains.ledger.service import ZERO, signed_lines
+from gql.domains.payroll.posting import (
+    DEDUCTIONS_PAYABLE,
+    SALARIES,
+    WAGES_PAYABLE,
+)
+from gql.domains.payroll.posting import KEYS as PAYROLL_KEYS
 from scripts.benchmark.config import Sizes
+from scripts.benchmark.people import PeopleGenerator, PeopleRows
 from scripts.benchmark.relations import RelationRows, RelationsGenerator, busy_counts
 
 Row = dict[str, Any]
@@ -157,6 +164,7 @@ class CompanyRows:
     voucher_lines: list[Row] = field(default_factory=list)
     next_voucher_numbers: dict[str, int] = field(default_factory=dict)  # year id -> next number
     relations: RelationRows | None = None  # CRM, helpdesk, contracts (relations.py)
+    people: PeopleRows | None = None  # payroll and projects (people.py)
 
     def busiest_contact(self) -> tuple[str, int]:
         """The contact with the most documents, and how many (relations.py ranks it
@@ -169,6 +177,12 @@ class CompanyRows:
         if self.relations is None:
             return 0, 0, 0
         return busy_counts(self.relations, self.busiest_contact()[0])
+
+    def busiest_people(self) -> tuple[str, int, str, int]:
+        """(employee, their payslips, project, its time entries) the people rows ask for."""
+        if self.people is None or not self.people.employees or not self.people.time_entries:
+            return "", 0, "", 0
+        return (*self.people.busiest_employee(), *self.people.busiest_project())
 
     def writes_fixture(self, lines: int) -> tuple[str, tuple[str, ...]]:
         """A customer for the write rows to invoice (not the busiest contact, which a
@@ -198,6 +212,7 @@ class CompanyRows:
             (Voucher, self.vouchers),
             (VoucherLine, self.voucher_lines),
             *(self.relations.tables() if self.relations else []),
+            *(self.people.tables() if self.people else []),
         ]
 
 
@@ -219,8 +234,13 @@ class CompanyGenerator:
         self._contacts()
         self._items()
         self._documents()
-        self._vouchers()
+        writer = self._vouchers()
         self._relations()
+        self._people()
+        if writer is not None:
+            writer.pay_runs()
+            writer.number()
+            self.out.next_voucher_numbers = writer.next_number
         return self.out
 
     # --- helpers -------------------------------------------------------------------------
@@ -408,14 +428,33 @@ class CompanyGenerator:
             busy,
         ).generate()
 
-    def _vouchers(self) -> None:
+    def _people(self) -> None:
+        """On a random stream of their own, drawn from the state the CRM rows left
+        without advancing it: the rows generated before them (and the next company's,
+        which seed.py draws from the same stream) are what they were without them."""
+
+        def new(model: type[SQLModel], at: datetime, **values: Any) -> Row:
+            return row(model, self.out.company_id, at, **values)
+
+        self.out.people = PeopleGenerator(
+            new,
+            self.sizes,
+            self.out.contacts,
+            self.existing.members,
+            self.existing.base_currency,
+            random.Random(hash(self.rng.getstate())),
+            self.today,
+        ).generate()
+
+    def _vouchers(self) -> VoucherWriter | None:
+        """The documents' vouchers (the pay runs' follow in generate); numbered there."""
         if not self.existing.accounts:
-            return
+            return None
         writer = VoucherWriter(self.out, self.existing)
-        for doc in self.out.documents:
-            writer.document(doc)
-        writer.number()
-        self.out.next_voucher_numbers = writer.next_number
+        if "receivables" in self.existing.accounts:  # else only the pay runs' (a test's)
+            for doc in self.out.documents:
+                writer.document(doc)
+        return writer
 
     def _document(
         self,
@@ -646,6 +685,39 @@ class VoucherWriter:
                 )
             )
         return voucher
+
+    def pay_runs(self) -> None:
+        """The salary voucher of each approved pay run, as payroll.posting.post_pay_run
+        writes it on approval (dated the pay date); its payslips point at it."""
+        people = self.out.people
+        accounts = self.existing.accounts
+        if people is None or not all(k in accounts for k in PAYROLL_KEYS):
+            return
+        slips_of: dict[str, list[Row]] = {}
+        for slip in people.payslips:
+            slips_of.setdefault(slip["pay_run_id"], []).append(slip)
+        for run in people.pay_runs:
+            if run["approved_at"] is None:
+                continue
+            entries = [
+                (accounts[SALARIES], run["gross"]),
+                (accounts[DEDUCTIONS_PAYABLE], -run["deductions"]),
+                (accounts[WAGES_PAYABLE], -run["net"]),
+            ]
+            voucher = self.post(
+                on=run["pay_date"],
+                at=run["approved_at"],
+                description=f"Payroll {run['period']}",
+                lines=[
+                    (line.account_id, line.debit, line.credit, line.contact_id)
+                    for line in signed_lines(entries)
+                ],
+                source_type=SourceType.PAY_RUN,
+                source_id=run["id"],
+            )
+            run["voucher_id"] = voucher["id"]
+            for slip in slips_of.get(run["id"], []):
+                slip["voucher_id"] = voucher["id"]
 
     def number(self) -> None:
         """Voucher numbers per financial year, in date order (as they were posted)."""

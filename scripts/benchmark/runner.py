@@ -175,6 +175,10 @@ async def run_database(
             f"busiest contact: {f.busy_contact_documents} documents, {f.busy_contact_deals} "
             f"deals, {f.busy_contact_activities} activities, {f.busy_contact_tickets} tickets"
         )
+        say(
+            f"busiest employee: {f.busy_employee_payslips} payslips; busiest project: "
+            f"{f.busy_project_entries} time entries"
+        )
         result = DatabaseResult(name, version, seeded, "wrk" if use_wrk else "python")
         result.machine.append(machine_load())
         reads = [t for t in targets if not t.writes]

@@ -2,7 +2,8 @@
 else with bulk Core inserts (which bypass the ORM's tenant stamping, so company_id is
 set by the generator): catalogue, contacts, documents and the vouchers their issue
 (and cancellation) posts, against the ledger accounts registration made; CRM,
-helpdesk and contracts rows (relations.py); then the number series, voucher numbers
+helpdesk and contracts rows (relations.py); payroll (with the approved pay runs'
+vouchers) and projects (people.py); then the number series, voucher numbers
 and planner statistics."""
 
 from __future__ import annotations
@@ -164,6 +165,7 @@ async def seed(engine: AsyncEngine, sizes: Sizes, random_seed: int) -> SeedResul
     busy_id, busy_count = main.busiest_contact()
     writes_contact, items = main.writes_fixture(WRITE_LINES)
     deals, activities, tickets = main.busiest_contact_relations()
+    employee, payslips, project, entries = main.busiest_people()
     fixture = Fixture(
         main_id,
         email,
@@ -175,6 +177,10 @@ async def seed(engine: AsyncEngine, sizes: Sizes, random_seed: int) -> SeedResul
         busy_contact_deals=deals,
         busy_contact_activities=activities,
         busy_contact_tickets=tickets,
+        busy_employee_id=employee,
+        busy_employee_payslips=payslips,
+        busy_project_id=project,
+        busy_project_entries=entries,
     )
     return SeedResult(fixture=fixture, rows=rows, seconds=watch.total())
 
