@@ -1,13 +1,17 @@
 """The benchmark's dataset (scripts/benchmark/dataset.py, relations.py), bulk-inserted as
 scripts/bench does, read back through the app: its CRM, helpdesk and contracts rows are
 what the services would have written, and the benchmark's "contact with CRM and
-tickets" row is answered by the compiled path, as the resolver path answers it."""
+tickets" row is answered by the compiled path, as the resolver path answers it; its
+payroll and projects rows (people.py) are what those services would have written, and
+the "employee with payslips" and "project with its time" rows are compiled too."""
 
 from __future__ import annotations
 
 import random
 from collections import Counter
 from datetime import date, datetime, timedelta
+from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
@@ -18,11 +22,21 @@ from sqlmodel import col
 
 from gql.core.ids import to_global_id
 from gql.domains.companies.models import Company
+from gql.domains.payroll.posting import KEYS as PAYROLL_KEYS
+from gql.domains.payroll.service import gross_for, period_days
 from scripts.benchmark.config import Sizes
 from scripts.benchmark.dataset import CompanyRows, generate_company
+from scripts.benchmark.people import HISTORY_MONTHS, PeopleRows
 from scripts.benchmark.relations import RelationRows, busy_counts
 from scripts.benchmark.seed import read_existing, write_company
-from scripts.benchmark.targets import CONTACT_CRM_QUERY, TARGETS, Fixture, answered_by
+from scripts.benchmark.targets import (
+    CONTACT_CRM_QUERY,
+    EMPLOYEE_QUERY,
+    PROJECT_QUERY,
+    TARGETS,
+    Fixture,
+    answered_by,
+)
 from tests.conftest import DATABASE_URL
 from tests.factories import Api, Tenant
 
@@ -35,12 +49,17 @@ SIZES = Sizes(
     tickets=45,
     proposals=12,
     contracts=8,
+    departments=3,
+    employees=12,
+    projects=8,
+    time_entries=120,
 )
 
 
 async def _seeded(api: Api, seed: int) -> tuple[Tenant, CompanyRows]:
-    """A registered company with the generated rows of SIZES (without vouchers: the
-    ledger is the books' benchmark, not this one's), inserted as the owner."""
+    """A registered company with the generated rows of SIZES (without the documents'
+    vouchers: the ledger is the books' benchmark, not this one's; with the approved pay
+    runs' salary vouchers), inserted as the owner."""
     tenant = await api.register(companyName=f"Bench dataset {seed}")
     engine = create_async_engine(DATABASE_URL)
     try:
@@ -49,7 +68,8 @@ async def _seeded(api: Api, seed: int) -> tuple[Tenant, CompanyRows]:
                 select(col(Company.base_currency)).where(col(Company.id) == tenant.company_id)
             )
             existing = await read_existing(conn, tenant.company_id, str(base))
-            existing.accounts = {}  # no vouchers
+            # No document vouchers; the pay runs' (payroll.posting's accounts).
+            existing.accounts = {k: v for k, v in existing.accounts.items() if k in PAYROLL_KEYS}
             company = generate_company(
                 tenant.company_id, SIZES, existing, random.Random(seed), date.today()
             )
@@ -62,6 +82,11 @@ async def _seeded(api: Api, seed: int) -> tuple[Tenant, CompanyRows]:
 def _relations(company: CompanyRows) -> RelationRows:
     assert company.relations is not None
     return company.relations
+
+
+def _people(company: CompanyRows) -> PeopleRows:
+    assert company.people is not None
+    return company.people
 
 
 def _at(value: str | None) -> datetime | None:
@@ -230,3 +255,166 @@ async def test_the_contact_with_crm_row_is_compiled_and_agrees_with_the_resolver
     assert len(contact["activities"]["nodes"]) == min(activities, rows[0].page_size)
     scheduled = [a["scheduledAt"] for a in contact["activities"]["nodes"] if a["scheduledAt"]]
     assert scheduled == sorted(scheduled)  # by scheduled date
+
+
+def _money(value: dict[str, Any]) -> Decimal:
+    return Decimal(value["amount"])
+
+
+async def test_pay_runs_and_payslips_are_what_payroll_would_have_written(
+    api: Api, seeded: tuple[Tenant, CompanyRows]
+) -> None:
+    tenant, company = seeded
+    people = _people(company)
+    assert len(people.employees) == SIZES.employees and len(people.pay_runs) == HISTORY_MONTHS
+    assert any(e["contact_id"] for e in people.employees)
+    data = await api.data(
+        """{ payRuns(first: 100, orderBy: {field: PERIOD, direction: ASC}) { totalCount nodes {
+          period payDate status gross { amount currency } deductions { amount } net { amount }
+          voucher { date description total { amount } lines { debit credit } }
+          payslips(first: 100) { totalCount nodes { period daysPaid daysInPeriod
+            gross { amount } deductions { amount } net { amount } voucher { description }
+            employee { id salary { amount } startDate endDate } } } } } }""",
+        tenant=tenant,
+    )
+    runs = data["payRuns"]["nodes"]
+    assert data["payRuns"]["totalCount"] == HISTORY_MONTHS
+    assert [r["status"] for r in runs] == ["APPROVED"] * (HISTORY_MONTHS - 1) + ["DRAFT"]
+    paid_for: set[tuple[str, str]] = set()
+    for run in runs:
+        slips = run["payslips"]["nodes"]
+        assert run["payslips"]["totalCount"] == len(slips) > 0
+        first, last = period_days(run["period"])
+        assert date.fromisoformat(run["payDate"]) == last
+        for slip in slips:
+            e = slip["employee"]
+            key = (e["id"], slip["period"])
+            assert slip["period"] == run["period"] and key not in paid_for  # once a period
+            paid_for.add(key)
+            employee = SimpleNamespace(
+                salary=_money(e["salary"]),
+                start_date=date.fromisoformat(e["startDate"]),
+                end_date=e["endDate"] and date.fromisoformat(e["endDate"]),
+            )
+            gross, days, days_in_period = gross_for(employee, first, last)  # type: ignore[arg-type]
+            assert (_money(slip["gross"]), slip["daysPaid"], slip["daysInPeriod"]) == (
+                gross,
+                days,
+                days_in_period,
+            )
+            assert days > 0
+            assert _money(slip["net"]) == gross - _money(slip["deductions"])
+        for field in ("gross", "deductions", "net"):
+            assert _money(run[field]) == sum((_money(s[field]) for s in slips), Decimal(0))
+        voucher = run["voucher"]
+        if run["status"] == "DRAFT":
+            assert voucher is None and not any(_money(s["deductions"]) for s in slips)
+            assert all(s["voucher"] is None for s in slips)
+            continue
+        # approving posted it: Dr salaries the gross = Cr deductions payable + wages payable
+        assert voucher["description"] == f"Payroll {run['period']}"
+        assert voucher["date"] == run["payDate"]
+        assert _money(voucher["total"]) == _money(run["gross"])
+        debits = sum(Decimal(line["debit"]) for line in voucher["lines"])
+        credits = sorted(Decimal(x["credit"]) for x in voucher["lines"] if Decimal(x["credit"]))
+        assert debits == _money(run["gross"])
+        assert credits == sorted([_money(run["deductions"]), _money(run["net"])])
+        assert all(s["voucher"] == {"description": voucher["description"]} for s in slips)
+    assert len(paid_for) == len(people.payslips)
+
+
+async def test_time_entries_are_whole_minutes_within_their_projects(
+    api: Api, seeded: tuple[Tenant, CompanyRows]
+) -> None:
+    tenant, company = seeded
+    people = _people(company)
+    data = await api.data(
+        """{ projects(first: 100) { totalCount nodes { id status startDate endDate
+          hourlyRate loggedMinutes billableMinutes unbilledMinutes budgetUsed { amount }
+          customer { id } tasks(first: 20) { nodes { id } }
+          timeEntries(first: 100) { totalCount nodes { startTime endTime minutes billable
+            invoice { id } task { project { id } } project { id } } } } } }""",
+        tenant=tenant,
+    )
+    projects = data["projects"]["nodes"]
+    assert data["projects"]["totalCount"] == SIZES.projects
+    logged = 0
+    for p in projects:
+        entries = p["timeEntries"]
+        nodes = entries["nodes"]
+        logged += entries["totalCount"]
+        if p["endDate"] is not None:
+            assert p["endDate"] >= p["startDate"]
+        if entries["totalCount"] > len(nodes):
+            continue  # the sums below need every entry
+        minutes = [n["minutes"] for n in nodes]
+        billable = sum(n["minutes"] for n in nodes if n["billable"])
+        assert (p["loggedMinutes"], p["billableMinutes"]) == (sum(minutes), billable)
+        assert p["unbilledMinutes"] == billable  # nothing is invoiced
+        rate = Decimal(p["hourlyRate"] or 0)
+        assert _money(p["budgetUsed"]) == (Decimal(billable) * rate / 60).quantize(Decimal("0.01"))
+        for n in nodes:
+            start, end = _at(n["startTime"]), _at(n["endTime"])
+            assert start is not None and end is not None
+            assert start.second == end.second == 0 and end > start
+            assert n["minutes"] == (end - start) // timedelta(minutes=1)
+            assert p["startDate"] <= start.date().isoformat() < date.today().isoformat()
+            if p["endDate"] is not None:
+                assert start.date().isoformat() <= p["endDate"]
+            assert n["invoice"] is None and n["project"]["id"] == p["id"]
+            if n["task"] is not None:
+                assert n["task"]["project"]["id"] == p["id"]
+    assert logged == SIZES.time_entries == len(people.time_entries)
+    assert any(n["billable"] for p in projects for n in p["timeEntries"]["nodes"])
+    assert any(not n["billable"] for p in projects for n in p["timeEntries"]["nodes"])
+
+
+@pytest.mark.parametrize("query", [EMPLOYEE_QUERY, PROJECT_QUERY])
+async def test_the_people_rows_are_compiled_and_agree_with_the_resolvers(
+    query: str,
+    client: httpx.AsyncClient,
+    resolver_client: httpx.AsyncClient,
+    seeded: tuple[Tenant, CompanyRows],
+) -> None:
+    tenant, company = seeded
+    busy, documents = company.busiest_contact()
+    employee, payslips, project, entries = company.busiest_people()
+    fixture = Fixture(
+        tenant.company_id,
+        tenant.email,
+        tenant.password,
+        busy,
+        documents,
+        busy_employee_id=employee,
+        busy_employee_payslips=payslips,
+        busy_project_id=project,
+        busy_project_entries=entries,
+    )
+    rows = [t for t in TARGETS if t.query == query]
+    assert [t.executor.name for t in rows] == ["compiled", "resolvers", "bare"]
+    probe = rows[0].probe(fixture)
+    assert probe.json is not None
+    answers: list[Any] = []
+    for http in (client, resolver_client):
+        r = await http.post("/graphql", json=probe.json, headers=tenant.headers)
+        assert probe.failure(r.status_code, r.content) is None, r.text
+        answers.append((answered_by(r.content), r.json()["data"]))
+    (compiled_by, compiled), (resolved_by, resolved) = answers
+    assert (compiled_by, resolved_by) == ("compiled", "resolver")
+    assert compiled == resolved
+    page = rows[0].page_size
+    if query == EMPLOYEE_QUERY:
+        e = compiled["employee"]
+        assert e["contact"] is not None and e["department"] is not None
+        assert e["payslips"]["totalCount"] == payslips == HISTORY_MONTHS
+        periods = [s["period"] for s in e["payslips"]["nodes"]]
+        assert len(periods) == page and periods == sorted(periods, reverse=True)  # latest first
+        assert e["payslips"]["nodes"][0]["payRun"] == {"period": periods[0], "status": "DRAFT"}
+    else:
+        p = compiled["project"]
+        assert p["timeEntries"]["totalCount"] == entries
+        assert len(p["timeEntries"]["nodes"]) == min(entries, page)
+        starts = [n["startTime"] for n in p["timeEntries"]["nodes"]]
+        assert starts == sorted(starts, reverse=True)  # latest first
+        mine = [t for t in _people(company).time_entries if t["project_id"] == project]
+        assert p["loggedMinutes"] == sum(t["minutes"] for t in mine)

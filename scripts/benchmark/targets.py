@@ -38,6 +38,12 @@ class Fixture:
     busy_contact_deals: int = 0
     busy_contact_activities: int = 0
     busy_contact_tickets: int = 0
+    # The employee and the project the "employee with payslips" and "project with its
+    # time" rows ask for (people.py), and their payslips and time entries.
+    busy_employee_id: str = ""
+    busy_employee_payslips: int = 0
+    busy_project_id: str = ""
+    busy_project_entries: int = 0
 
 
 ID_PLACEHOLDER = "__BENCH_ID__"  # in a step's body: the id the step before it answered
@@ -227,6 +233,19 @@ CONTACT_CRM = """query($id: ID!) { contact(id: $id) { name
   tickets(first: %(n)d) { totalCount nodes { number subject status priority breached
     sla { name } category { name } } } } }"""
 
+# Issue 11: from an employee, their department, position, contact and payslips; from a
+# project, its customer, figures, tasks and time.
+EMPLOYEE_PAYSLIPS = """query($id: ID!) { employee(id: $id) { firstName lastName
+  salary { amount currency } department { name } position { name } contact { name }
+  payslips(first: %(n)d) { totalCount nodes { period daysPaid gross { amount currency }
+    deductions { amount } net { amount } payRun { period status } } } } }"""
+
+PROJECT_TIME = """query($id: ID!) { project(id: $id) { name status customer { name }
+  budget { amount currency } hourlyRate loggedMinutes billableHours budgetUsed { amount }
+  tasks(first: %(n)d) { totalCount nodes { name status } }
+  timeEntries(first: %(n)d) { totalCount nodes { startTime minutes billable description
+    task { name } } } } }"""
+
 TRIAL_BALANCE = """{ company { reports { trialBalance {
   rows { code name type debit { amount } credit { amount } balance { amount } }
   totalDebit { amount currency } totalCredit { amount currency } balanced } } } }"""
@@ -251,6 +270,16 @@ def _contact_documents(fixture: Fixture, page_size: int) -> Probe:
 def _contact_crm(fixture: Fixture, page_size: int) -> Probe:
     contact = to_global_id("Contact", fixture.busy_contact_id)
     return graphql(CONTACT_CRM % {"n": page_size}, {"id": contact})
+
+
+def _employee_payslips(fixture: Fixture, page_size: int) -> Probe:
+    employee = to_global_id("Employee", fixture.busy_employee_id)
+    return graphql(EMPLOYEE_PAYSLIPS % {"n": page_size}, {"id": employee})
+
+
+def _project_time(fixture: Fixture, page_size: int) -> Probe:
+    project = to_global_id("Project", fixture.busy_project_id)
+    return graphql(PROJECT_TIME % {"n": page_size}, {"id": project})
 
 
 def _trial_balance(fixture: Fixture, page_size: int) -> Probe:
@@ -320,12 +349,16 @@ RATIO_QUERIES = ("flat list", "nested documents", "contact with documents")
 CREATE_INVOICE = f"create an invoice ({WRITE_LINES} lines)"
 # Side by side too, not held to the ceiling by goals.py (issue 9's targets name the three).
 CONTACT_CRM_QUERY = "contact with CRM and tickets"
+EMPLOYEE_QUERY = "employee with payslips"
+PROJECT_QUERY = "project with its time"
 
 TARGETS: list[Target] = [
     *_side_by_side(RATIO_QUERIES[0], 50, _flat_list),
     *_side_by_side(RATIO_QUERIES[1], 20, _nested_documents),
     *_side_by_side(RATIO_QUERIES[2], 20, _contact_documents),
     *_side_by_side(CONTACT_CRM_QUERY, 10, _contact_crm),
+    *_side_by_side(EMPLOYEE_QUERY, 12, _employee_payslips),
+    *_side_by_side(PROJECT_QUERY, 20, _project_time),
     Target("documents list", REST, 25, _documents_rest),
     # The trial balance, on the default server, at concurrency 1 (the issue's target is
     # its latency alone); it is compiled (gql/compiler/reports.py: the company and its
