@@ -157,7 +157,9 @@ def main(argv: list[str] | None = None) -> int:
         f"{s.categories} categories, {s.documents:,} documents of {s.min_lines}-{s.max_lines} "
         f"lines and the vouchers issuing them posts, {s.deals:,} deals, {s.activities:,} "
         f"activities, {s.tickets:,} tickets, {s.proposals:,} proposals, {s.contracts:,} "
-        "contracts; plus a second company with a little data"
+        f"contracts, {s.employees:,} employees with a pay run a month (24 months), "
+        f"{s.projects:,} projects with {s.time_entries:,} time entries; plus a second "
+        "company with a little data"
     )
     rows = "; ".join(r.name for t in targets for r in t.rows)
     say(f"databases: {', '.join(config.databases)}; rows: {rows}")
