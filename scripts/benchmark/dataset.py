@@ -442,7 +442,7 @@ class CompanyGenerator:
             self.out.contacts,
             self.existing.members,
             self.existing.base_currency,
-            random.Random(hash(self.rng.getstate())),
+            random.Random(repr(self.rng.getstate())),  # str seeds: SHA-512, stable
             self.today,
         ).generate()
 
