@@ -128,3 +128,12 @@ class Connection(Generic[NodeT]):
             ),
             edges=[Edge(cursor=c, node=row) for c, row in zip(cursors, page.rows, strict=True)],
         )
+
+
+def load_with(loader_class: Any) -> Callable[[Context, list[str]], Any]:
+    """A node type's `load`: its rows by id through the request's `loader_class`."""
+
+    async def load(ctx: Context, ids: list[str]) -> list[Any]:
+        return await ctx.loaders.get(loader_class).load_many(ids)  # type: ignore[no-any-return]
+
+    return load

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -43,6 +43,7 @@ from gql.core.claims import claim
 from gql.core.errors import ErrorCode, UserInputError
 from gql.core.graph import Computed
 from gql.core.inputs import InputModel, require_not_null, require_row, validate, wire_name
+from gql.core.ranges import on_days
 from gql.core.search import contains_any, equals
 from gql.db.columns import ExactDecimal, utcnow
 from gql.db.tenant import get_tenant
@@ -163,20 +164,6 @@ class TransferCreate(InputModel):
 # --- filters and orders ---------------------------------------------------------------------
 
 
-def _day_start(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
-
-
-def _paid_between(column: Any, low: date | None, high: date | None) -> list[ColumnElement[bool]]:
-    """Both days included, whole days in UTC."""
-    out: list[ColumnElement[bool]] = []
-    if low is not None:
-        out.append(column >= _day_start(low))
-    if high is not None:
-        out.append(column < _day_start(high + timedelta(days=1)))
-    return out
-
-
 @dataclass(frozen=True)
 class AccountFilter:
     type: str | None = None
@@ -223,7 +210,7 @@ class TransactionFilter:
         ):
             if value is not None:
                 out.append(column == value)  # type: ignore[arg-type]
-        out.extend(_paid_between(t.paid_at, self.paid_at_from, self.paid_at_to))
+        out.extend(on_days(t.paid_at, self.paid_at_from, self.paid_at_to))
         if self.search:
             out.append(contains_any(self.search, t.description, t.reference))
         return out
@@ -243,7 +230,7 @@ class TransferFilter:
             out.append(
                 or_(t.from_account_id == self.account_id, t.to_account_id == self.account_id)
             )
-        out.extend(_paid_between(t.paid_at, self.paid_at_from, self.paid_at_to))
+        out.extend(on_days(t.paid_at, self.paid_at_from, self.paid_at_to))
         if self.search:
             out.append(contains_any(self.search, t.description, t.reference))
         return out

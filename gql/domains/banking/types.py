@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from gql.context import Context
+from gql.core.filter_values import enum_value, id_filter, order_of
 from gql.core.graph import (
     EdgeConnection,
     connection_edge,
@@ -19,12 +19,11 @@ from gql.core.graph import (
     to_one,
     to_one_by,
 )
-from gql.core.ids import decode_id
 from gql.core.inputs import input_to_dict
 from gql.core.money import Money
 from gql.core.mutations import UserError
 from gql.core.ordering import OrderDirection
-from gql.core.relay import Connection, Node, node_type
+from gql.core.relay import Connection, Node, load_with, node_type
 from gql.domains.banking import service
 from gql.domains.banking.loaders import (
     AccountByIdLoader,
@@ -61,13 +60,6 @@ TransactionTypeEnum = strawberry.enum(
 )
 
 
-def _loader_fn(loader_class: Any) -> Any:
-    async def load(ctx: Context, ids: list[str]) -> list[Any]:
-        return await ctx.loaders.get(loader_class).load_many(ids)  # type: ignore[no-any-return]
-
-    return load
-
-
 # Account.transactions names types declared further down this module.
 _THIS_MODULE = strawberry.lazy("gql.domains.banking.types")
 
@@ -75,7 +67,7 @@ _THIS_MODULE = strawberry.lazy("gql.domains.banking.types")
 @node_type(
     name="Account",
     model=Account,
-    load=_loader_fn(AccountByIdLoader),
+    load=load_with(AccountByIdLoader),
     module=MODULE,
     description="A bank, cash or credit-card account the company keeps money in.",
 )
@@ -123,7 +115,7 @@ class AccountNode(Node):
 @node_type(
     name="Transaction",
     model=Transaction,
-    load=_loader_fn(TransactionByIdLoader),
+    load=load_with(TransactionByIdLoader),
     module=MODULE,
     description="Money in or out of an account: an income or an expense, a payment on an invoice "
     "or bill, or one side of a transfer.",
@@ -165,7 +157,7 @@ class TransactionNode(Node):
 @node_type(
     name="Transfer",
     model=Transfer,
-    load=_loader_fn(TransferByIdLoader),
+    load=load_with(TransferByIdLoader),
     module=MODULE,
     description="Money moved between two of the company's accounts: an expense on the source and "
     "an income on the destination.",
@@ -294,24 +286,10 @@ class TransferFilter:
     )
 
 
-def _ref(value: Any, type_name: str) -> str | None:
-    """An id filter: an id that is not one of the tenant's matches nothing."""
-    return (decode_id(value, type_name) or "-") if value else None
-
-
-def _enum_value(value: Any) -> Any:
-    return getattr(value, "value", None)
-
-
-def _order_of(value: Any, default: type[Any]) -> tuple[str, str]:
-    order = value or default()
-    return order.field.value, order.direction.value
-
-
 def account_filter_of(value: AccountFilter | None) -> service.AccountFilter:
     data = input_to_dict(value) if value else {}
     return service.AccountFilter(
-        type=_enum_value(data.get("type")),
+        type=enum_value(data.get("type")),
         enabled=data.get("enabled"),
         currency_code=data.get("currencyCode"),
         search=data.get("search"),
@@ -321,11 +299,11 @@ def account_filter_of(value: AccountFilter | None) -> service.AccountFilter:
 def transaction_filter_of(value: TransactionFilter | None) -> service.TransactionFilter:
     data = input_to_dict(value) if value else {}
     return service.TransactionFilter(
-        type=_enum_value(data.get("type")),
-        account_id=_ref(data.get("accountId"), "Account"),
-        contact_id=_ref(data.get("contactId"), "Contact"),
-        document_id=_ref(data.get("documentId"), "Document"),
-        category_id=_ref(data.get("categoryId"), "Category"),
+        type=enum_value(data.get("type")),
+        account_id=id_filter(data.get("accountId"), "Account"),
+        contact_id=id_filter(data.get("contactId"), "Contact"),
+        document_id=id_filter(data.get("documentId"), "Document"),
+        category_id=id_filter(data.get("categoryId"), "Category"),
         paid_at_from=data.get("paidAtFrom"),
         paid_at_to=data.get("paidAtTo"),
         search=data.get("search"),
@@ -335,7 +313,7 @@ def transaction_filter_of(value: TransactionFilter | None) -> service.Transactio
 def transfer_filter_of(value: TransferFilter | None) -> service.TransferFilter:
     data = input_to_dict(value) if value else {}
     return service.TransferFilter(
-        account_id=_ref(data.get("accountId"), "Account"),
+        account_id=id_filter(data.get("accountId"), "Account"),
         paid_at_from=data.get("paidAtFrom"),
         paid_at_to=data.get("paidAtTo"),
         search=data.get("search"),
@@ -343,15 +321,15 @@ def transfer_filter_of(value: TransferFilter | None) -> service.TransferFilter:
 
 
 def account_order_of(value: AccountOrder | None) -> tuple[str, str]:
-    return _order_of(value, AccountOrder)
+    return order_of(value, AccountOrder)
 
 
 def transaction_order_of(value: TransactionOrder | None) -> tuple[str, str]:
-    return _order_of(value, TransactionOrder)
+    return order_of(value, TransactionOrder)
 
 
 def transfer_order_of(value: TransferOrder | None) -> tuple[str, str]:
-    return _order_of(value, TransferOrder)
+    return order_of(value, TransferOrder)
 
 
 # --- inputs and payloads ------------------------------------------------------------------

@@ -5,17 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
-from gql.context import Context
+from gql.core.filter_values import enum_value, order_of
 from gql.core.graph import EdgeConnection, connection_edge, to_many, to_one
 from gql.core.ids import decode_id
 from gql.core.inputs import input_to_dict
 from gql.core.mutations import UserError
 from gql.core.ordering import OrderDirection
-from gql.core.relay import Connection, Node, node_type
+from gql.core.relay import Connection, Node, load_with, node_type
 from gql.domains.catalogue import service
 from gql.domains.catalogue.loaders import (
     CategoryByIdLoader,
@@ -41,18 +41,11 @@ TaxTypeEnum = strawberry.enum(TaxType, name="TaxType")
 ItemTypeEnum = strawberry.enum(ItemType, name="ItemType")
 
 
-def _loader_fn(loader_class: Any) -> Any:
-    async def load(ctx: Context, ids: list[str]) -> list[Any]:
-        return await ctx.loaders.get(loader_class).load_many(ids)  # type: ignore[no-any-return]
-
-    return load
-
-
 # Category.items names types declared further down this module.
 _THIS_MODULE = strawberry.lazy("gql.domains.catalogue.types")
 
 
-@node_type(name="Category", model=Category, load=_loader_fn(CategoryByIdLoader))
+@node_type(name="Category", model=Category, load=load_with(CategoryByIdLoader))
 class CategoryNode(Node):
     name: str
     type: CategoryTypeEnum  # type: ignore[valid-type]
@@ -75,7 +68,7 @@ class CategoryNode(Node):
     )
 
 
-@node_type(name="Tax", model=Tax, load=_loader_fn(TaxByIdLoader), description="A tax rate.")
+@node_type(name="Tax", model=Tax, load=load_with(TaxByIdLoader), description="A tax rate.")
 class TaxNode(Node):
     name: str
     rate: Decimal = strawberry.field(description="A percentage: 20 means 20%.")
@@ -84,7 +77,7 @@ class TaxNode(Node):
     created_at: datetime
 
 
-@node_type(name="Currency", model=Currency, load=_loader_fn(CurrencyByIdLoader))
+@node_type(name="Currency", model=Currency, load=load_with(CurrencyByIdLoader))
 class CurrencyNode(Node):
     code: str
     name: str
@@ -97,7 +90,7 @@ class CurrencyNode(Node):
     created_at: datetime
 
 
-@node_type(name="ItemVariant", model=ItemVariant, load=_loader_fn(ItemVariantByIdLoader))
+@node_type(name="ItemVariant", model=ItemVariant, load=load_with(ItemVariantByIdLoader))
 class ItemVariantNode(Node):
     name: str
     sku: str | None
@@ -109,7 +102,7 @@ class ItemVariantNode(Node):
 
 
 @node_type(
-    name="Item", model=Item, load=_loader_fn(ItemByIdLoader), description="A product or service."
+    name="Item", model=Item, load=load_with(ItemByIdLoader), description="A product or service."
 )
 class ItemNode(Node):
     type: ItemTypeEnum  # type: ignore[valid-type]
@@ -235,21 +228,17 @@ class ItemFilter:
     )
 
 
-def _enum_value(value: Any) -> Any:
-    return getattr(value, "value", None)
-
-
 def category_filter_of(value: CategoryFilter | None) -> service.CategoryFilter:
     data = input_to_dict(value) if value else {}
     return service.CategoryFilter(
-        type=_enum_value(data.get("type")), enabled=data.get("enabled"), search=data.get("search")
+        type=enum_value(data.get("type")), enabled=data.get("enabled"), search=data.get("search")
     )
 
 
 def tax_filter_of(value: TaxFilter | None) -> service.TaxFilter:
     data = input_to_dict(value) if value else {}
     return service.TaxFilter(
-        type=_enum_value(data.get("type")), enabled=data.get("enabled"), search=data.get("search")
+        type=enum_value(data.get("type")), enabled=data.get("enabled"), search=data.get("search")
     )
 
 
@@ -262,7 +251,7 @@ def item_filter_of(value: ItemFilter | None) -> service.ItemFilter:
     data = input_to_dict(value) if value else {}
     category = data.get("categoryId")
     return service.ItemFilter(
-        type=_enum_value(data.get("type")),
+        type=enum_value(data.get("type")),
         enabled=data.get("enabled"),
         # An id that is not a category's matches nothing, like another company's.
         category_id=(decode_id(category, "Category") or "-") if category else None,
@@ -270,26 +259,20 @@ def item_filter_of(value: ItemFilter | None) -> service.ItemFilter:
     )
 
 
-def _order_of(value: Any, default: type[Any]) -> tuple[str, str]:
-    """(column key, direction) of an order input, or of `default()` when none was sent."""
-    order = value or default()
-    return order.field.value, order.direction.value
-
-
 def category_order_of(value: CategoryOrder | None) -> tuple[str, str]:
-    return _order_of(value, CategoryOrder)
+    return order_of(value, CategoryOrder)
 
 
 def tax_order_of(value: TaxOrder | None) -> tuple[str, str]:
-    return _order_of(value, TaxOrder)
+    return order_of(value, TaxOrder)
 
 
 def currency_order_of(value: CurrencyOrder | None) -> tuple[str, str]:
-    return _order_of(value, CurrencyOrder)
+    return order_of(value, CurrencyOrder)
 
 
 def item_order_of(value: ItemOrder | None) -> tuple[str, str]:
-    return _order_of(value, ItemOrder)
+    return order_of(value, ItemOrder)
 
 
 # --- inputs and payloads ------------------------------------------------------------------

@@ -14,6 +14,7 @@ from gql.core.mutations import UserError
 from gql.core.relay import Node, node_type
 from gql.core.reporting import Namespace
 from gql.domains.companies import service
+from gql.domains.companies.loaders import MemberByUserIdLoader
 from gql.domains.companies.models import Company, Role
 from gql.domains.ledger.types import Reports
 
@@ -50,6 +51,17 @@ class UserType:
     id: strawberry.ID
     name: str
     email: str
+
+
+async def member_user(info: strawberry.Info, user_id: str | None) -> UserType | None:
+    """The member of the request's company with this user id, as a User; null for no
+    one, a former member or another company's user."""
+    if user_id is None:
+        return None
+    row = await info.context.loaders.get(MemberByUserIdLoader).load(user_id)
+    return (
+        None if row is None else UserType(id=strawberry.ID(row.id), name=row.name, email=row.email)
+    )
 
 
 @strawberry.type(name="Membership", description="A company the viewer belongs to, and their role.")

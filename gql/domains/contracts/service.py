@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -28,6 +28,7 @@ from gql.compiler.sqlenv import SqlEnv, request_env
 from gql.core.claims import claim
 from gql.core.errors import ErrorCode, FieldError, UserInputError
 from gql.core.inputs import InputModel, require_not_null, require_row, validate
+from gql.core.ranges import between, on_days
 from gql.core.search import contains_any
 from gql.db.columns import utcnow
 from gql.db.tenant import get_tenant
@@ -115,30 +116,6 @@ class ProposalAccept(InputModel):
 # --- filters and orders ---------------------------------------------------------------------
 
 
-def _between(column: Any, low: date | None, high: date | None) -> list[ColumnElement[bool]]:
-    """Both days included."""
-    out: list[ColumnElement[bool]] = []
-    if low is not None:
-        out.append(column >= low)
-    if high is not None:
-        out.append(column <= high)
-    return out
-
-
-def _day_start(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
-
-
-def _created_between(column: Any, low: date | None, high: date | None) -> list[Any]:
-    """Both days included, whole days in UTC."""
-    out: list[Any] = []
-    if low is not None:
-        out.append(column >= _day_start(low))
-    if high is not None:
-        out.append(column < _day_start(high + timedelta(days=1)))
-    return out
-
-
 @dataclass(frozen=True)
 class ContractFilter:
     status: str | None = None
@@ -156,8 +133,8 @@ class ContractFilter:
             out.append(STATUS.sql(mapped_table(c), env) == self.status)
         if self.contact_id is not None:
             out.append(col(c.contact_id) == self.contact_id)
-        out.extend(_between(c.start_date, self.start_date_from, self.start_date_to))
-        out.extend(_between(c.end_date, self.end_date_from, self.end_date_to))
+        out.extend(between(c.start_date, self.start_date_from, self.start_date_to))
+        out.extend(between(c.end_date, self.end_date_from, self.end_date_to))
         if self.search:
             out.append(contains_any(self.search, c.title, c.description))
         return out
@@ -181,7 +158,7 @@ class ProposalFilter:
             out.append(col(p.contact_id) == self.contact_id)
         if self.deal_id is not None:
             out.append(col(p.deal_id) == self.deal_id)
-        out.extend(_created_between(p.created_at, self.created_from, self.created_to))
+        out.extend(on_days(p.created_at, self.created_from, self.created_to))
         if self.search:
             out.append(contains_any(self.search, p.title))
         return out

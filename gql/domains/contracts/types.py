@@ -6,18 +6,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
 
 import strawberry
 
-from gql.context import Context
+from gql.core.filter_values import enum_value, id_filter, order_of
 from gql.core.graph import computed, money, to_many, to_one, to_one_by
-from gql.core.ids import decode_id
 from gql.core.inputs import input_to_dict
 from gql.core.money import Money
 from gql.core.mutations import UserError
 from gql.core.ordering import OrderDirection
-from gql.core.relay import Connection, Node, node_type
+from gql.core.relay import Connection, Node, load_with, node_type
 from gql.domains.companies.modules import ModuleAlias
 from gql.domains.contacts.loaders import ContactByIdLoader
 from gql.domains.contacts.types import ContactNode
@@ -56,17 +54,10 @@ ProposalStatusEnum = strawberry.enum(
 )
 
 
-def _loader_fn(loader_class: Any) -> Any:
-    async def load(ctx: Context, ids: list[str]) -> list[Any]:
-        return await ctx.loaders.get(loader_class).load_many(ids)  # type: ignore[no-any-return]
-
-    return load
-
-
 @node_type(
     name="Contract",
     model=Contract,
-    load=_loader_fn(ContractByIdLoader),
+    load=load_with(ContractByIdLoader),
     module=MODULE,
     description="An agreement with a contact, for a value, between two dates.",
 )
@@ -94,7 +85,7 @@ class ContractNode(Node):
 @node_type(
     name="ProposalSection",
     model=ProposalSection,
-    load=_loader_fn(ProposalSectionByIdLoader),
+    load=load_with(ProposalSectionByIdLoader),
     module=MODULE,
     description="One section of a proposal.",
 )
@@ -107,7 +98,7 @@ class ProposalSectionNode(Node):
 @node_type(
     name="Proposal",
     model=Proposal,
-    load=_loader_fn(ProposalByIdLoader),
+    load=load_with(ProposalByIdLoader),
     module=MODULE,
     description="An offer sent to a contact; accepting it can make its contract.",
 )
@@ -213,25 +204,11 @@ class ProposalFilter:
     )
 
 
-def _ref(value: Any, type_name: str) -> str | None:
-    """An id filter: an id that is not one of the tenant's matches nothing."""
-    return (decode_id(value, type_name) or "-") if value else None
-
-
-def _enum_value(value: Any) -> Any:
-    return getattr(value, "value", None)
-
-
-def _order_of(value: Any, default: type[Any]) -> tuple[str, str]:
-    order = value or default()
-    return order.field.value, order.direction.value
-
-
 def contract_filter_of(value: ContractFilter | None) -> service.ContractFilter:
     data = input_to_dict(value) if value else {}
     return service.ContractFilter(
-        status=_enum_value(data.get("status")),
-        contact_id=_ref(data.get("contactId"), "Contact"),
+        status=enum_value(data.get("status")),
+        contact_id=id_filter(data.get("contactId"), "Contact"),
         start_date_from=data.get("startDateFrom"),
         start_date_to=data.get("startDateTo"),
         end_date_from=data.get("endDateFrom"),
@@ -243,9 +220,9 @@ def contract_filter_of(value: ContractFilter | None) -> service.ContractFilter:
 def proposal_filter_of(value: ProposalFilter | None) -> service.ProposalFilter:
     data = input_to_dict(value) if value else {}
     return service.ProposalFilter(
-        status=_enum_value(data.get("status")),
-        contact_id=_ref(data.get("contactId"), "Contact"),
-        deal_id=_ref(data.get("dealId"), "Deal"),
+        status=enum_value(data.get("status")),
+        contact_id=id_filter(data.get("contactId"), "Contact"),
+        deal_id=id_filter(data.get("dealId"), "Deal"),
         created_from=data.get("createdFrom"),
         created_to=data.get("createdTo"),
         search=data.get("search"),
@@ -253,11 +230,11 @@ def proposal_filter_of(value: ProposalFilter | None) -> service.ProposalFilter:
 
 
 def contract_order_of(value: ContractOrder | None) -> tuple[str, str]:
-    return _order_of(value, ContractOrder)
+    return order_of(value, ContractOrder)
 
 
 def proposal_order_of(value: ProposalOrder | None) -> tuple[str, str]:
-    return _order_of(value, ProposalOrder)
+    return order_of(value, ProposalOrder)
 
 
 # --- inputs and payloads ------------------------------------------------------------------

@@ -7,7 +7,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from aiodataloader import DataLoader
 from sqlalchemy import func, select, type_coerce
@@ -16,8 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gql.compiler.sqlenv import request_env
 from gql.core.loaders import ByForeignKeyLoader, ByIdLoader
 from gql.db.columns import ExactDecimal
-from gql.db.tenant import get_tenant
-from gql.domains.companies.models import Membership, User
 from gql.domains.crm.models import (
     Activity,
     Campaign,
@@ -129,33 +126,3 @@ class StageFiguresByPipelineIdLoader(DataLoader[str, list[StageFigures]]):
     async def batch_load_fn(self, keys: Sequence[str]) -> list[list[StageFigures]]:
         found = await stage_figures(self.session, keys)
         return [found.get(key, []) for key in keys]
-
-
-@dataclass(frozen=True)
-class Member:
-    id: str
-    name: str
-    email: str
-
-
-class MemberByUserIdLoader(DataLoader[str, Any]):
-    """Deal.owner and Activity.owner: users who are members of the request's company
-    (one who has left it, or another company's user, is null)."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        super().__init__()
-        self.session = session
-
-    async def batch_load_fn(self, keys: Sequence[str]) -> list[Member | None]:
-        stmt = (
-            select(User.id, User.name, User.email)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.company_id == get_tenant(self.session),
-                User.id.in_(list(keys)),  # type: ignore[attr-defined]
-            )
-        )
-        found = {
-            pk: Member(pk, name, email) for pk, name, email in await self.session.execute(stmt)
-        }
-        return [found.get(key) for key in keys]

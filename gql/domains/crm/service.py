@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -27,6 +27,7 @@ from gql.core.errors import ErrorCode, FieldError, UserInputError
 from gql.core.graph import Computed
 from gql.core.ids import decode_id
 from gql.core.inputs import InputModel, require_not_null, require_row, validate
+from gql.core.ranges import between, on_days
 from gql.core.search import contains_any
 from gql.db.columns import utcnow
 from gql.db.tenant import get_tenant
@@ -231,28 +232,6 @@ OVERDUE = Computed(_overdue, "bool")
 # --- filters and orders ---------------------------------------------------------------------
 
 
-def _day_start(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
-
-
-def _datetime_between(column: Any, low: date | None, high: date | None) -> list[Any]:
-    out: list[ColumnElement[bool]] = []
-    if low is not None:
-        out.append(column >= _day_start(low))
-    if high is not None:
-        out.append(column < _day_start(high + timedelta(days=1)))
-    return out
-
-
-def _date_between(column: Any, low: date | None, high: date | None) -> list[Any]:
-    out: list[ColumnElement[bool]] = []
-    if low is not None:
-        out.append(column >= low)
-    if high is not None:
-        out.append(column <= high)
-    return out
-
-
 def _equal(pairs: Sequence[tuple[Any, Any]]) -> list[ColumnElement[bool]]:
     return [column == value for column, value in pairs if value is not None]
 
@@ -275,7 +254,7 @@ class LeadFilter:
 
     def conditions(self, env: SqlEnv) -> list[ColumnElement[bool]]:
         out = _equal(((Lead.status, self.status), (Lead.source, self.source)))
-        out += _datetime_between(Lead.created_at, self.created_from, self.created_to)
+        out += on_days(Lead.created_at, self.created_from, self.created_to)
         if self.search:
             out.append(contains_any(self.search, Lead.name, Lead.email, Lead.company_name))
         return out
@@ -302,9 +281,7 @@ class DealFilter:
                 (Deal.owner_id, self.owner_id),
             )
         )
-        out += _date_between(
-            Deal.expected_close_date, self.expected_close_from, self.expected_close_to
-        )
+        out += between(Deal.expected_close_date, self.expected_close_from, self.expected_close_to)
         if self.search:
             out.append(contains_any(self.search, Deal.name))
         return out
@@ -337,7 +314,7 @@ class ActivityFilter:
         if self.overdue is not None:
             flag = OVERDUE.sql(mapped_table(Activity), env)
             out.append(flag if self.overdue else ~flag)
-        out += _datetime_between(a.scheduled_at, self.scheduled_from, self.scheduled_to)
+        out += on_days(a.scheduled_at, self.scheduled_from, self.scheduled_to)
         if self.search:
             out.append(contains_any(self.search, a.subject, a.notes))
         return out
@@ -353,7 +330,7 @@ class CampaignFilter:
 
     def conditions(self, env: SqlEnv) -> list[ColumnElement[bool]]:
         out = _equal(((Campaign.type, self.type), (Campaign.status, self.status)))
-        out += _date_between(Campaign.start_date, self.start_from, self.start_to)
+        out += between(Campaign.start_date, self.start_from, self.start_to)
         if self.search:
             out.append(contains_any(self.search, Campaign.name))
         return out

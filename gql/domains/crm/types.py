@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import strawberry
 
-from gql.context import Context
+from gql.core.filter_values import enum_value, id_filter, order_of
 from gql.core.graph import (
     EdgeConnection,
     computed,
@@ -20,14 +20,14 @@ from gql.core.graph import (
     to_many,
     to_one,
 )
-from gql.core.ids import decode_id, is_object_id
+from gql.core.ids import is_object_id
 from gql.core.inputs import input_to_dict
 from gql.core.money import Money
 from gql.core.mutations import UserError
 from gql.core.ordering import OrderDirection
-from gql.core.relay import Connection, Node, node_type
+from gql.core.relay import Connection, Node, load_with, node_type
 from gql.domains.companies.modules import ModuleAlias
-from gql.domains.companies.types import UserType
+from gql.domains.companies.types import UserType, member_user
 from gql.domains.contacts.loaders import ContactByIdLoader
 from gql.domains.contacts.types import ContactNode, ContactTypeEnum
 from gql.domains.crm import service
@@ -36,7 +36,6 @@ from gql.domains.crm.loaders import (
     CampaignByIdLoader,
     DealByIdLoader,
     LeadByIdLoader,
-    MemberByUserIdLoader,
     PipelineByIdLoader,
     PipelineStageByIdLoader,
     StageFigures,
@@ -75,18 +74,8 @@ CampaignStatusEnum = strawberry.enum(CampaignStatus, name="CampaignStatus")
 _THIS_MODULE = strawberry.lazy("gql.domains.crm.types")
 
 
-def _loader_fn(loader_class: Any) -> Any:
-    async def load(ctx: Context, ids: list[str]) -> list[Any]:
-        return await ctx.loaders.get(loader_class).load_many(ids)  # type: ignore[no-any-return]
-
-    return load
-
-
 async def _owner(root: Any, info: strawberry.Info) -> UserType | None:
-    if root.owner_id is None:
-        return None
-    member = await info.context.loaders.get(MemberByUserIdLoader).load(root.owner_id)
-    return None if member is None else UserType(id=member.id, name=member.name, email=member.email)
+    return await member_user(info, root.owner_id)
 
 
 OWNER_REASON = "a member is a user of the company, not a company row the compiler reads"
@@ -162,7 +151,7 @@ async def _report(root: Any, info: strawberry.Info) -> list[PipelineStageReport]
 @node_type(
     name="Pipeline",
     model=Pipeline,
-    load=_loader_fn(PipelineByIdLoader),
+    load=load_with(PipelineByIdLoader),
     module=MODULE,
     description="A sales pipeline: ordered stages that deals move through.",
 )
@@ -191,7 +180,7 @@ class PipelineNode(Node):
 @node_type(
     name="PipelineStage",
     model=PipelineStage,
-    load=_loader_fn(PipelineStageByIdLoader),
+    load=load_with(PipelineStageByIdLoader),
     module=MODULE,
     description="One stage of one pipeline.",
 )
@@ -213,7 +202,7 @@ class PipelineStageNode(Node):
 @node_type(
     name="Deal",
     model=Deal,
-    load=_loader_fn(DealByIdLoader),
+    load=load_with(DealByIdLoader),
     module=MODULE,
     description="A sale in the making: in a stage of its pipeline until won or lost.",
 )
@@ -245,7 +234,7 @@ class DealNode(Node):
 @node_type(
     name="Lead",
     model=Lead,
-    load=_loader_fn(LeadByIdLoader),
+    load=load_with(LeadByIdLoader),
     module=MODULE,
     description="A prospect not yet a contact; leadConvert makes the contact (and a deal).",
 )
@@ -271,7 +260,7 @@ class LeadNode(Node):
 @node_type(
     name="Activity",
     model=Activity,
-    load=_loader_fn(ActivityByIdLoader),
+    load=load_with(ActivityByIdLoader),
     module=MODULE,
     description="A call, email, meeting, task or note on a deal and/or a contact.",
 )
@@ -294,7 +283,7 @@ class ActivityNode(Node):
 @node_type(
     name="Campaign",
     model=Campaign,
-    load=_loader_fn(CampaignByIdLoader),
+    load=load_with(CampaignByIdLoader),
     module=MODULE,
     description="A marketing campaign by email, SMS or social media.",
 )
@@ -467,22 +456,8 @@ class CampaignFilter:
     search: str | None = strawberry.field(default=strawberry.UNSET, description="Part of the name.")
 
 
-def _ref(value: Any, type_name: str) -> str | None:
-    """An id filter: an id that is not one of the tenant's matches nothing."""
-    return (decode_id(value, type_name) or "-") if value else None
-
-
 def _user_ref(value: Any) -> str | None:
     return (value if is_object_id(value) else "-") if value else None
-
-
-def _enum_value(value: Any) -> Any:
-    return getattr(value, "value", None)
-
-
-def _order_of(value: Any, default: type[Any]) -> tuple[str, str]:
-    order = value or default()
-    return order.field.value, order.direction.value
 
 
 def _data(value: Any) -> dict[str, Any]:
@@ -496,8 +471,8 @@ def pipeline_filter_of(value: PipelineFilter | None) -> service.PipelineFilter:
 def lead_filter_of(value: LeadFilter | None) -> service.LeadFilter:
     data = _data(value)
     return service.LeadFilter(
-        status=_enum_value(data.get("status")),
-        source=_enum_value(data.get("source")),
+        status=enum_value(data.get("status")),
+        source=enum_value(data.get("source")),
         created_from=data.get("createdFrom"),
         created_to=data.get("createdTo"),
         search=data.get("search"),
@@ -507,10 +482,10 @@ def lead_filter_of(value: LeadFilter | None) -> service.LeadFilter:
 def deal_filter_of(value: DealFilter | None) -> service.DealFilter:
     data = _data(value)
     return service.DealFilter(
-        status=_enum_value(data.get("status")),
-        pipeline_id=_ref(data.get("pipelineId"), "Pipeline"),
-        stage_id=_ref(data.get("stageId"), "PipelineStage"),
-        contact_id=_ref(data.get("contactId"), "Contact"),
+        status=enum_value(data.get("status")),
+        pipeline_id=id_filter(data.get("pipelineId"), "Pipeline"),
+        stage_id=id_filter(data.get("stageId"), "PipelineStage"),
+        contact_id=id_filter(data.get("contactId"), "Contact"),
         owner_id=_user_ref(data.get("ownerId")),
         expected_close_from=data.get("expectedCloseFrom"),
         expected_close_to=data.get("expectedCloseTo"),
@@ -521,9 +496,9 @@ def deal_filter_of(value: DealFilter | None) -> service.DealFilter:
 def activity_filter_of(value: ActivityFilter | None) -> service.ActivityFilter:
     data = _data(value)
     return service.ActivityFilter(
-        type=_enum_value(data.get("type")),
-        deal_id=_ref(data.get("dealId"), "Deal"),
-        contact_id=_ref(data.get("contactId"), "Contact"),
+        type=enum_value(data.get("type")),
+        deal_id=id_filter(data.get("dealId"), "Deal"),
+        contact_id=id_filter(data.get("contactId"), "Contact"),
         owner_id=_user_ref(data.get("ownerId")),
         done=data.get("done"),
         overdue=data.get("overdue"),
@@ -536,8 +511,8 @@ def activity_filter_of(value: ActivityFilter | None) -> service.ActivityFilter:
 def campaign_filter_of(value: CampaignFilter | None) -> service.CampaignFilter:
     data = _data(value)
     return service.CampaignFilter(
-        type=_enum_value(data.get("type")),
-        status=_enum_value(data.get("status")),
+        type=enum_value(data.get("type")),
+        status=enum_value(data.get("status")),
         start_from=data.get("startFrom"),
         start_to=data.get("startTo"),
         search=data.get("search"),
@@ -545,23 +520,23 @@ def campaign_filter_of(value: CampaignFilter | None) -> service.CampaignFilter:
 
 
 def pipeline_order_of(value: PipelineOrder | None) -> tuple[str, str]:
-    return _order_of(value, PipelineOrder)
+    return order_of(value, PipelineOrder)
 
 
 def lead_order_of(value: LeadOrder | None) -> tuple[str, str]:
-    return _order_of(value, LeadOrder)
+    return order_of(value, LeadOrder)
 
 
 def deal_order_of(value: DealOrder | None) -> tuple[str, str]:
-    return _order_of(value, DealOrder)
+    return order_of(value, DealOrder)
 
 
 def activity_order_of(value: ActivityOrder | None) -> tuple[str, str]:
-    return _order_of(value, ActivityOrder)
+    return order_of(value, ActivityOrder)
 
 
 def campaign_order_of(value: CampaignOrder | None) -> tuple[str, str]:
-    return _order_of(value, CampaignOrder)
+    return order_of(value, CampaignOrder)
 
 
 # --- inputs and payloads ------------------------------------------------------------------

@@ -10,12 +10,12 @@ from starlette.routing import Route
 from gql.core.graph import list_page
 from gql.core.loaders import computed_values
 from gql.core.pagination import PageArgs
+from gql.domains.companies.loaders import MemberByUserIdLoader
 from gql.domains.companies.modules import ModuleAlias
 from gql.domains.contacts.loaders import ContactByIdLoader
 from gql.domains.helpdesk import service
 from gql.domains.helpdesk.computed import BREACHED, RESOLUTION_BREACHED, RESPONSE_BREACHED
 from gql.domains.helpdesk.loaders import (
-    MemberByUserIdLoader,
     SlaTargetsBySlaIdLoader,
     TicketCategoryByIdLoader,
 )

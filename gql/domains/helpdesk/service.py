@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from pydantic import Field, field_validator
@@ -26,6 +26,7 @@ from gql.core.claims import claim
 from gql.core.errors import ErrorCode, UserInputError
 from gql.core.ids import new_id
 from gql.core.inputs import InputModel, require_not_null, require_row, validate, wire_name
+from gql.core.ranges import on_days
 from gql.core.search import contains_any
 from gql.db.columns import utcnow
 from gql.db.tenant import get_tenant
@@ -154,20 +155,6 @@ class ArticleUpdate(ArticleFields):
 # --- filters and orders ---------------------------------------------------------------------
 
 
-def _day_start(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
-
-
-def _between(column: Any, low: date | None, high: date | None) -> list[ColumnElement[bool]]:
-    """Both days included, whole days in UTC."""
-    out: list[ColumnElement[bool]] = []
-    if low is not None:
-        out.append(column >= _day_start(low))
-    if high is not None:
-        out.append(column < _day_start(high + timedelta(days=1)))
-    return out
-
-
 @dataclass(frozen=True)
 class NameFilter:
     """Categories and SLAs: part of the name."""
@@ -219,8 +206,8 @@ class TicketFilter:
             if flag is not None:
                 condition = spec.sql(mapped_table(t), env)
                 out.append(condition if flag else ~condition)
-        out += _between(t.opened_at, self.opened_from, self.opened_to)
-        out += _between(t.resolution_due, self.resolution_due_from, self.resolution_due_to)
+        out += on_days(t.opened_at, self.opened_from, self.opened_to)
+        out += on_days(t.resolution_due, self.resolution_due_from, self.resolution_due_to)
         if self.search:
             out.append(contains_any(self.search, t.subject, t.description))
         return out

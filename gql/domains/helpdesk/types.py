@@ -10,22 +10,20 @@ from typing import Any
 
 import strawberry
 
-from gql.context import Context
 from gql.core.graph import computed, python_only, to_many, to_one
 from gql.core.ids import decode_id
 from gql.core.inputs import input_to_dict
 from gql.core.mutations import UserError
 from gql.core.ordering import OrderDirection
-from gql.core.relay import Connection, Node, node_type
+from gql.core.relay import Connection, Node, load_with, node_type
 from gql.domains.companies.modules import ModuleAlias
-from gql.domains.companies.types import UserType
+from gql.domains.companies.types import UserType, member_user
 from gql.domains.contacts.loaders import ContactByIdLoader
 from gql.domains.contacts.types import ContactNode
 from gql.domains.helpdesk import service
 from gql.domains.helpdesk.computed import BREACHED, RESOLUTION_BREACHED, RESPONSE_BREACHED
 from gql.domains.helpdesk.loaders import (
     ArticleByIdLoader,
-    MemberByUserIdLoader,
     SlaByIdLoader,
     SlaTargetByIdLoader,
     SlaTargetsBySlaIdLoader,
@@ -59,28 +57,12 @@ TicketStatusEnum = strawberry.enum(
 )
 
 
-def _loader_fn(loader_class: Any) -> Any:
-    async def load(ctx: Context, ids: list[str]) -> list[Any]:
-        return await ctx.loaders.get(loader_class).load_many(ids)  # type: ignore[no-any-return]
-
-    return load
-
-
-async def _member(info: strawberry.Info, user_id: str | None) -> UserType | None:
-    if user_id is None:
-        return None
-    row = await info.context.loaders.get(MemberByUserIdLoader).load(user_id)
-    return (
-        None if row is None else UserType(id=strawberry.ID(row.id), name=row.name, email=row.email)
-    )
-
-
 async def _assignee(root: Any, info: strawberry.Info) -> UserType | None:
-    return await _member(info, root.assignee_id)
+    return await member_user(info, root.assignee_id)
 
 
 async def _author(root: Any, info: strawberry.Info) -> UserType | None:
-    return await _member(info, root.author_id)
+    return await member_user(info, root.author_id)
 
 
 MEMBER = "a user, not a row of the company's tables"
@@ -89,7 +71,7 @@ MEMBER = "a user, not a row of the company's tables"
 @node_type(
     name="TicketCategory",
     model=TicketCategory,
-    load=_loader_fn(TicketCategoryByIdLoader),
+    load=load_with(TicketCategoryByIdLoader),
     module=MODULE,
     description="What a ticket (or a knowledge-base article) is about: Billing, Access, ...",
 )
@@ -103,7 +85,7 @@ class TicketCategoryNode(Node):
 @node_type(
     name="SlaTarget",
     model=SlaTarget,
-    load=_loader_fn(SlaTargetByIdLoader),
+    load=load_with(SlaTargetByIdLoader),
     module=MODULE,
     description="An SLA's targets for one priority, overriding the SLA's defaults.",
 )
@@ -116,7 +98,7 @@ class SlaTargetNode(Node):
 @node_type(
     name="Sla",
     model=Sla,
-    load=_loader_fn(SlaByIdLoader),
+    load=load_with(SlaByIdLoader),
     module=MODULE,
     description="A service-level agreement: how soon a ticket is answered and resolved.",
 )
@@ -141,7 +123,7 @@ class SlaNode(Node):
 @node_type(
     name="Ticket",
     model=Ticket,
-    load=_loader_fn(TicketByIdLoader),
+    load=load_with(TicketByIdLoader),
     module=MODULE,
     description="A support request, numbered per company, answered against its SLA.",
 )
@@ -192,7 +174,7 @@ class TicketNode(Node):
 @node_type(
     name="TicketReply",
     model=TicketReply,
-    load=_loader_fn(TicketReplyByIdLoader),
+    load=load_with(TicketReplyByIdLoader),
     module=MODULE,
     description="A reply on a ticket, or an internal note (public: false).",
 )
@@ -207,7 +189,7 @@ class TicketReplyNode(Node):
 @node_type(
     name="Article",
     model=Article,
-    load=_loader_fn(ArticleByIdLoader),
+    load=load_with(ArticleByIdLoader),
     module=MODULE,
     description="A knowledge-base article.",
 )

@@ -12,15 +12,16 @@ from typing import Annotated, Any
 import strawberry
 
 from gql.auth.permissions import module_read, require_module
-from gql.context import Context, Info
+from gql.context import Info
 from gql.core.errors import NotFoundError, UserInputError
+from gql.core.filter_values import enum_value
 from gql.core.graph import computed, money, python_only, sql_meta, to_many, to_one, to_one_by
 from gql.core.ids import decode_id
 from gql.core.inputs import input_to_dict
 from gql.core.money import Money
 from gql.core.mutations import UserError
 from gql.core.ordering import OrderDirection
-from gql.core.relay import NODE_TYPES, Connection, Node, node_type
+from gql.core.relay import NODE_TYPES, Connection, Node, load_with, node_type
 from gql.core.reporting import (
     Namespace,
     Report,
@@ -76,20 +77,13 @@ VoucherSourceTypeEnum = strawberry.enum(
 )
 
 
-def _loader_fn(loader_class: Any) -> Any:
-    async def load(ctx: Context, ids: list[str]) -> list[Any]:
-        return await ctx.loaders.get(loader_class).load_many(ids)  # type: ignore[no-any-return]
-
-    return load
-
-
 # --- nodes ------------------------------------------------------------------------------------
 
 
 @node_type(
     name="LedgerAccount",
     model=LedgerAccount,
-    load=_loader_fn(LedgerAccountByIdLoader),
+    load=load_with(LedgerAccountByIdLoader),
     module=MODULE,
     description="An account of the chart: a heading (general, subsidiary, detailed) or an "
     "account vouchers post to.",
@@ -124,7 +118,7 @@ class LedgerAccountNode(Node):
 @node_type(
     name="FinancialYear",
     model=FinancialYear,
-    load=_loader_fn(FinancialYearByIdLoader),
+    load=load_with(FinancialYearByIdLoader),
     module=MODULE,
 )
 class FinancialYearNode(Node):
@@ -136,7 +130,7 @@ class FinancialYearNode(Node):
 
 
 @node_type(
-    name="VoucherLine", model=VoucherLine, load=_loader_fn(VoucherLineByIdLoader), module=MODULE
+    name="VoucherLine", model=VoucherLine, load=load_with(VoucherLineByIdLoader), module=MODULE
 )
 class VoucherLineNode(Node):
     position: int
@@ -175,7 +169,7 @@ async def _source(root: Any, info: Info) -> Node | None:
 @node_type(
     name="Voucher",
     model=Voucher,
-    load=_loader_fn(VoucherByIdLoader),
+    load=load_with(VoucherByIdLoader),
     module=MODULE,
     description="A journal entry: lines whose debits equal their credits. Posted vouchers are "
     "never "
@@ -286,10 +280,6 @@ class VoucherFilter:
     )
 
 
-def _enum_value(value: Any) -> Any:
-    return getattr(value, "value", None)
-
-
 def _id_or_none(data: dict[str, Any], key: str, type_name: str) -> str | None:
     ref = data.get(key)
     # An id that is not one of this type's matches nothing, like another company's.
@@ -299,8 +289,8 @@ def _id_or_none(data: dict[str, Any], key: str, type_name: str) -> str | None:
 def account_filter_of(value: LedgerAccountFilter | None) -> service.LedgerAccountFilter:
     data = input_to_dict(value) if value else {}
     return service.LedgerAccountFilter(
-        type=_enum_value(data.get("type")),
-        level=_enum_value(data.get("level")),
+        type=enum_value(data.get("type")),
+        level=enum_value(data.get("level")),
         code=data.get("code"),
         code_prefix=data.get("codePrefix"),
         parent_id=_id_or_none(data, "parentId", "LedgerAccount"),
@@ -322,15 +312,15 @@ def account_order_of(value: LedgerAccountOrder | None) -> tuple[str, str]:
 def voucher_filter_of(value: VoucherFilter | None) -> service.VoucherFilter:
     data = input_to_dict(value) if value else {}
     return service.VoucherFilter(
-        kind=_enum_value(data.get("kind")),
-        type=_enum_value(data.get("type")),
+        kind=enum_value(data.get("kind")),
+        type=enum_value(data.get("type")),
         date_from=data.get("dateFrom"),
         date_to=data.get("dateTo"),
         number_from=data.get("numberFrom"),
         number_to=data.get("numberTo"),
         account_code=data.get("accountCode"),
         financial_year_id=_id_or_none(data, "financialYearId", "FinancialYear"),
-        source_type=_enum_value(data.get("sourceType")),
+        source_type=enum_value(data.get("sourceType")),
         search=data.get("search"),
     )
 

@@ -32,6 +32,7 @@ from gql.compiler.sqlenv import SqlEnv
 from gql.core.claims import claim
 from gql.core.errors import ErrorCode, FieldError, UserInputError
 from gql.core.inputs import InputModel, require_not_null, require_row, validate
+from gql.core.ranges import between
 from gql.core.search import contains_any, equals, storable
 from gql.db.columns import utcnow
 from gql.db.tenant import get_tenant
@@ -116,19 +117,9 @@ class PayRunPay(InputModel):
 # --- filters and orders ---------------------------------------------------------------------
 
 
-def _between(column: Any, low: Any, high: Any) -> list[ColumnElement[bool]]:
-    """Both ends included."""
-    out: list[ColumnElement[bool]] = []
-    if low is not None:
-        out.append(column >= low)
-    if high is not None:
-        out.append(column <= high)
-    return out
-
-
 def _periods(column: Any, low: str | None, high: str | None) -> list[ColumnElement[bool]]:
     """Periods from `low` to `high`, both included: YYYY-MM text sorts as the months do."""
-    return _between(column, low and storable(low), high and storable(high))
+    return between(column, low and storable(low), high and storable(high))
 
 
 @dataclass(frozen=True)
@@ -176,7 +167,7 @@ class EmployeeFilter:
                 out.append(col(column) == value)
         if self.employed_on is not None:
             out.append(_employed_between(self.employed_on, self.employed_on))
-        out.extend(_between(e.start_date, self.start_date_from, self.start_date_to))
+        out.extend(between(e.start_date, self.start_date_from, self.start_date_to))
         if self.search:
             out.append(contains_any(self.search, e.first_name, e.last_name, e.email))
         return out
@@ -206,7 +197,7 @@ class PayRunFilter:
         if self.period is not None:
             out.append(equals(r.period, self.period))
         out.extend(_periods(r.period, self.period_from, self.period_to))
-        out.extend(_between(r.pay_date, self.pay_date_from, self.pay_date_to))
+        out.extend(between(r.pay_date, self.pay_date_from, self.pay_date_to))
         return out
 
 

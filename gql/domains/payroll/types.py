@@ -10,14 +10,13 @@ from typing import Annotated, Any
 
 import strawberry
 
-from gql.context import Context
+from gql.core.filter_values import id_filter, order_of
 from gql.core.graph import EdgeConnection, connection_edge, money, to_one
-from gql.core.ids import decode_id
 from gql.core.inputs import input_to_dict
 from gql.core.money import Money
 from gql.core.mutations import UserError
 from gql.core.ordering import OrderDirection
-from gql.core.relay import Connection, Node, node_type
+from gql.core.relay import Connection, Node, load_with, node_type
 from gql.domains.banking.loaders import AccountByIdLoader, TransactionByIdLoader
 from gql.domains.banking.types import AccountNode, TransactionNode
 from gql.domains.companies.modules import ModuleAlias
@@ -52,13 +51,6 @@ PayRunStatusEnum = strawberry.enum(
 
 # Types further down this module (edges that point down).
 _THIS_MODULE = strawberry.lazy("gql.domains.payroll.types")
-
-
-def _loader_fn(loader_class: Any) -> Any:
-    async def load(ctx: Context, ids: list[str]) -> list[Any]:
-        return await ctx.loaders.get(loader_class).load_many(ids)  # type: ignore[no-any-return]
-
-    return load
 
 
 def _edge(model: type[Any], fk: str, filter_of: Any, order_of: Any, columns: Any) -> Any:
@@ -104,7 +96,7 @@ def _payslip_edge(fk: str) -> Any:
 @node_type(
     name="Department",
     model=Department,
-    load=_loader_fn(DepartmentByIdLoader),
+    load=load_with(DepartmentByIdLoader),
     module=MODULE,
     description="A part of the company that employees work in.",
 )
@@ -137,7 +129,7 @@ class DepartmentNode(Node):
 @node_type(
     name="Position",
     model=Position,
-    load=_loader_fn(PositionByIdLoader),
+    load=load_with(PositionByIdLoader),
     module=MODULE,
     description="A job title, optionally in a department.",
 )
@@ -150,7 +142,7 @@ class PositionNode(Node):
 @node_type(
     name="Employee",
     model=Employee,
-    load=_loader_fn(EmployeeByIdLoader),
+    load=load_with(EmployeeByIdLoader),
     module=MODULE,
     description="Someone the company pays a salary.",
 )
@@ -181,7 +173,7 @@ class EmployeeNode(Node):
 @node_type(
     name="PayRun",
     model=PayRun,
-    load=_loader_fn(PayRunByIdLoader),
+    load=load_with(PayRunByIdLoader),
     module=MODULE,
     description="A month's payroll: one payslip per employee; approving posts the salary "
     "voucher, paying writes the bank transactions.",
@@ -216,7 +208,7 @@ class PayRunNode(Node):
 @node_type(
     name="Payslip",
     model=Payslip,
-    load=_loader_fn(PayslipByIdLoader),
+    load=load_with(PayslipByIdLoader),
     module=MODULE,
     description="One employee's pay for a period: gross from the salary, pro rata by days.",
 )
@@ -375,16 +367,6 @@ class PayslipFilter:
     period_to: str | None = strawberry.UNSET
 
 
-def _ref(value: Any, type_name: str) -> str | None:
-    """An id filter: an id that is not one of the tenant's matches nothing."""
-    return (decode_id(value, type_name) or "-") if value else None
-
-
-def _order_of(value: Any, default: type[Any]) -> tuple[str, str]:
-    order = value or default()
-    return order.field.value, order.direction.value
-
-
 def department_filter_of(value: DepartmentFilter | None) -> service.DepartmentFilter:
     data = input_to_dict(value) if value else {}
     return service.DepartmentFilter(search=data.get("search"))
@@ -393,16 +375,16 @@ def department_filter_of(value: DepartmentFilter | None) -> service.DepartmentFi
 def position_filter_of(value: PositionFilter | None) -> service.PositionFilter:
     data = input_to_dict(value) if value else {}
     return service.PositionFilter(
-        department_id=_ref(data.get("departmentId"), "Department"), search=data.get("search")
+        department_id=id_filter(data.get("departmentId"), "Department"), search=data.get("search")
     )
 
 
 def employee_filter_of(value: EmployeeFilter | None) -> service.EmployeeFilter:
     data = input_to_dict(value) if value else {}
     return service.EmployeeFilter(
-        department_id=_ref(data.get("departmentId"), "Department"),
-        position_id=_ref(data.get("positionId"), "Position"),
-        contact_id=_ref(data.get("contactId"), "Contact"),
+        department_id=id_filter(data.get("departmentId"), "Department"),
+        position_id=id_filter(data.get("positionId"), "Position"),
+        contact_id=id_filter(data.get("contactId"), "Contact"),
         employed_on=data.get("employedOn"),
         start_date_from=data.get("startDateFrom"),
         start_date_to=data.get("startDateTo"),
@@ -426,8 +408,8 @@ def pay_run_filter_of(value: PayRunFilter | None) -> service.PayRunFilter:
 def payslip_filter_of(value: PayslipFilter | None) -> service.PayslipFilter:
     data = input_to_dict(value) if value else {}
     return service.PayslipFilter(
-        employee_id=_ref(data.get("employeeId"), "Employee"),
-        pay_run_id=_ref(data.get("payRunId"), "PayRun"),
+        employee_id=id_filter(data.get("employeeId"), "Employee"),
+        pay_run_id=id_filter(data.get("payRunId"), "PayRun"),
         period=data.get("period"),
         period_from=data.get("periodFrom"),
         period_to=data.get("periodTo"),
@@ -435,23 +417,23 @@ def payslip_filter_of(value: PayslipFilter | None) -> service.PayslipFilter:
 
 
 def department_order_of(value: DepartmentOrder | None) -> tuple[str, str]:
-    return _order_of(value, DepartmentOrder)
+    return order_of(value, DepartmentOrder)
 
 
 def position_order_of(value: PositionOrder | None) -> tuple[str, str]:
-    return _order_of(value, PositionOrder)
+    return order_of(value, PositionOrder)
 
 
 def employee_order_of(value: EmployeeOrder | None) -> tuple[str, str]:
-    return _order_of(value, EmployeeOrder)
+    return order_of(value, EmployeeOrder)
 
 
 def pay_run_order_of(value: PayRunOrder | None) -> tuple[str, str]:
-    return _order_of(value, PayRunOrder)
+    return order_of(value, PayRunOrder)
 
 
 def payslip_order_of(value: PayslipOrder | None) -> tuple[str, str]:
-    return _order_of(value, PayslipOrder)
+    return order_of(value, PayslipOrder)
 
 
 # --- inputs and payloads ------------------------------------------------------------------

@@ -14,6 +14,7 @@ from starlette.routing import Route
 from gql.core.graph import list_page
 from gql.core.loaders import computed_values
 from gql.core.pagination import PageArgs
+from gql.domains.companies.loaders import MemberByUserIdLoader
 from gql.domains.contacts.loaders import ContactByIdLoader
 from gql.domains.projects import service
 from gql.domains.projects.computed import (
@@ -25,7 +26,7 @@ from gql.domains.projects.computed import (
     UNBILLED_HOURS,
     UNBILLED_MINUTES,
 )
-from gql.domains.projects.loaders import MemberByUserIdLoader, ProjectByIdLoader
+from gql.domains.projects.loaders import ProjectByIdLoader
 from gql.domains.projects.models import Project, ProjectStatus, Task, TimeEntry
 from gql.domains.projects.schema import PROJECTS, TIME_ENTRIES
 from gql.domains.projects.types import MODULE

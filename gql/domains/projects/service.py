@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -28,6 +28,7 @@ from gql.core.claims import claim
 from gql.core.errors import ErrorCode, FieldError, UserInputError
 from gql.core.ids import decode_id
 from gql.core.inputs import InputModel, require_not_null, require_row, validate
+from gql.core.ranges import between, day_start, on_days
 from gql.core.search import contains_any
 from gql.db.columns import utcnow
 from gql.db.tenant import get_tenant
@@ -122,20 +123,6 @@ class InvoiceTime(InputModel):
 # --- filters and orders ---------------------------------------------------------------------
 
 
-def _between(column: Any, low: date | None, high: date | None) -> list[ColumnElement[bool]]:
-    """Both days included."""
-    out: list[ColumnElement[bool]] = []
-    if low is not None:
-        out.append(column >= low)
-    if high is not None:
-        out.append(column <= high)
-    return out
-
-
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time(), UTC)
-
-
 @dataclass(frozen=True)
 class ProjectFilter:
     status: str | None = None
@@ -153,8 +140,8 @@ class ProjectFilter:
             out.append(col(p.status) == self.status)
         if self.customer_id is not None:
             out.append(col(p.customer_id) == self.customer_id)
-        out.extend(_between(p.start_date, self.start_date_from, self.start_date_to))
-        out.extend(_between(p.end_date, self.end_date_from, self.end_date_to))
+        out.extend(between(p.start_date, self.start_date_from, self.start_date_to))
+        out.extend(between(p.end_date, self.end_date_from, self.end_date_to))
         if self.search:
             out.append(contains_any(self.search, p.name, p.description))
         return out
@@ -178,7 +165,7 @@ class TaskFilter:
             out.append(col(t.project_id) == self.project_id)
         if self.assignee_id is not None:
             out.append(col(t.assignee_id) == self.assignee_id)
-        out.extend(_between(t.due_date, self.due_from, self.due_to))
+        out.extend(between(t.due_date, self.due_from, self.due_to))
         if self.search:
             out.append(contains_any(self.search, t.name))
         return out
@@ -212,10 +199,7 @@ class TimeEntryFilter:
         if self.invoiced is not None:
             invoice = col(e.invoice_id)
             out.append(invoice.is_not(None) if self.invoiced else invoice.is_(None))
-        if self.started_from is not None:
-            out.append(col(e.start_time) >= _day_start(self.started_from))
-        if self.started_to is not None:
-            out.append(col(e.start_time) < _day_start(self.started_to + timedelta(days=1)))
+        out.extend(on_days(col(e.start_time), self.started_from, self.started_to))
         if self.search:
             out.append(contains_any(self.search, e.description))
         return out
@@ -609,7 +593,7 @@ async def invoice_time(*, session: AsyncSession, id: str, data: dict[str, Any]) 
         )
         if payload.up_to is not None:
             stmt = stmt.where(
-                col(TimeEntry.start_time) < _day_start(payload.up_to + timedelta(days=1))
+                col(TimeEntry.start_time) < day_start(payload.up_to + timedelta(days=1))
             )
         entries = list((await session.scalars(stmt.order_by(col(TimeEntry.start_time)))).all())
     if not entries:

@@ -10,16 +10,15 @@ from typing import Annotated, Any
 
 import strawberry
 
-from gql.context import Context
+from gql.core.filter_values import enum_value, id_filter, order_of
 from gql.core.graph import EdgeConnection, computed, connection_edge, money, python_only, to_one
-from gql.core.ids import decode_id
 from gql.core.inputs import input_to_dict
 from gql.core.money import Money
 from gql.core.mutations import UserError
 from gql.core.ordering import OrderDirection
-from gql.core.relay import Connection, Node, node_type
+from gql.core.relay import Connection, Node, load_with, node_type
 from gql.domains.companies.modules import ModuleAlias
-from gql.domains.companies.types import UserType
+from gql.domains.companies.types import UserType, member_user
 from gql.domains.contacts.loaders import ContactByIdLoader
 from gql.domains.contacts.types import ContactNode
 from gql.domains.documents.loaders import DocumentByIdLoader, DocumentLineByIdLoader
@@ -35,7 +34,6 @@ from gql.domains.projects.computed import (
     UNBILLED_MINUTES,
 )
 from gql.domains.projects.loaders import (
-    MemberByUserIdLoader,
     ProjectByIdLoader,
     TaskByIdLoader,
     TimeEntryByIdLoader,
@@ -60,42 +58,12 @@ TaskStatusEnum = strawberry.enum(
 )
 
 
-def _loader_fn(loader_class: Any) -> Any:
-    async def load(ctx: Context, ids: list[str]) -> list[Any]:
-        return await ctx.loaders.get(loader_class).load_many(ids)  # type: ignore[no-any-return]
-
-    return load
-
-
-async def _member(info: strawberry.Info, user_id: str | None) -> UserType | None:
-    if user_id is None:
-        return None
-    row = await info.context.loaders.get(MemberByUserIdLoader).load(user_id)
-    return (
-        None if row is None else UserType(id=strawberry.ID(row.id), name=row.name, email=row.email)
-    )
-
-
 async def _assignee(root: Any, info: strawberry.Info) -> UserType | None:
-    return await _member(info, root.assignee_id)
+    return await member_user(info, root.assignee_id)
 
 
 async def _time_member(root: Any, info: strawberry.Info) -> UserType | None:
-    return await _member(info, root.member_id)
-
-
-def _ref(value: Any, type_name: str) -> str | None:
-    """An id filter: an id that is not one of the tenant's matches nothing."""
-    return (decode_id(value, type_name) or "-") if value else None
-
-
-def _enum_value(value: Any) -> Any:
-    return getattr(value, "value", None)
-
-
-def _order_of(value: Any, default: type[Any]) -> tuple[str, str]:
-    order = value or default()
-    return order.field.value, order.direction.value
+    return await member_user(info, root.member_id)
 
 
 # --- filters and orders ---------------------------------------------------------------------
@@ -206,8 +174,8 @@ class TimeEntryFilter:
 def project_filter_of(value: ProjectFilter | None) -> service.ProjectFilter:
     data = input_to_dict(value) if value else {}
     return service.ProjectFilter(
-        status=_enum_value(data.get("status")),
-        customer_id=_ref(data.get("customerId"), "Contact"),
+        status=enum_value(data.get("status")),
+        customer_id=id_filter(data.get("customerId"), "Contact"),
         start_date_from=data.get("startDateFrom"),
         start_date_to=data.get("startDateTo"),
         end_date_from=data.get("endDateFrom"),
@@ -219,8 +187,8 @@ def project_filter_of(value: ProjectFilter | None) -> service.ProjectFilter:
 def task_filter_of(value: TaskFilter | None) -> service.TaskFilter:
     data = input_to_dict(value) if value else {}
     return service.TaskFilter(
-        status=_enum_value(data.get("status")),
-        project_id=_ref(data.get("projectId"), "Project"),
+        status=enum_value(data.get("status")),
+        project_id=id_filter(data.get("projectId"), "Project"),
         assignee_id=data.get("assigneeId"),
         due_from=data.get("dueFrom"),
         due_to=data.get("dueTo"),
@@ -231,10 +199,10 @@ def task_filter_of(value: TaskFilter | None) -> service.TaskFilter:
 def time_entry_filter_of(value: TimeEntryFilter | None) -> service.TimeEntryFilter:
     data = input_to_dict(value) if value else {}
     return service.TimeEntryFilter(
-        project_id=_ref(data.get("projectId"), "Project"),
-        task_id=_ref(data.get("taskId"), "Task"),
+        project_id=id_filter(data.get("projectId"), "Project"),
+        task_id=id_filter(data.get("taskId"), "Task"),
         member_id=data.get("memberId"),
-        invoice_id=_ref(data.get("invoiceId"), "Document"),
+        invoice_id=id_filter(data.get("invoiceId"), "Document"),
         billable=data.get("billable"),
         invoiced=data.get("invoiced"),
         started_from=data.get("startedFrom"),
@@ -244,15 +212,15 @@ def time_entry_filter_of(value: TimeEntryFilter | None) -> service.TimeEntryFilt
 
 
 def project_order_of(value: ProjectOrder | None) -> tuple[str, str]:
-    return _order_of(value, ProjectOrder)
+    return order_of(value, ProjectOrder)
 
 
 def task_order_of(value: TaskOrder | None) -> tuple[str, str]:
-    return _order_of(value, TaskOrder)
+    return order_of(value, TaskOrder)
 
 
 def time_entry_order_of(value: TimeEntryOrder | None) -> tuple[str, str]:
-    return _order_of(value, TimeEntryOrder)
+    return order_of(value, TimeEntryOrder)
 
 
 def _edge(model: type[Any], fk: str, filter_of: Any, order_of: Any, columns: Any) -> EdgeConnection:
@@ -282,7 +250,7 @@ TASK_TIME_EDGE = _edge(
 @node_type(
     name="Project",
     model=Project,
-    load=_loader_fn(ProjectByIdLoader),
+    load=load_with(ProjectByIdLoader),
     module=MODULE,
     description="Work for a customer, with a budget, tasks and the time logged on it.",
 )
@@ -333,7 +301,7 @@ class ProjectNode(Node):
 @node_type(
     name="Task",
     model=Task,
-    load=_loader_fn(TaskByIdLoader),
+    load=load_with(TaskByIdLoader),
     module=MODULE,
     description="A piece of a project's work, maybe assigned to a member.",
 )
@@ -359,7 +327,7 @@ class TaskNode(Node):
 @node_type(
     name="TimeEntry",
     model=TimeEntry,
-    load=_loader_fn(TimeEntryByIdLoader),
+    load=load_with(TimeEntryByIdLoader),
     module=MODULE,
     description="Time a member spent on a project, from start to end, in whole minutes.",
 )
