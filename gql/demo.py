@@ -30,6 +30,7 @@ from gql.domains.contacts import service as contacts
 from gql.domains.contacts.models import Contact
 from gql.domains.contracts import service as contracts
 from gql.domains.crm import service as crm
+from gql.domains.crm.models import Deal
 from gql.domains.documents import service as documents
 from gql.domains.helpdesk import service as helpdesk
 from gql.domains.payroll import service as payroll
@@ -634,6 +635,8 @@ async def _seed_contracts(session: AsyncSession, customers: list[Contact]) -> No
             await contracts.sign_contract(
                 session=session, id=contract.id, data={"signedAt": signed_at}
             )
+    # The draft for Acme is written for its CRM deal, so Proposal.deal has one to show.
+    acme_deal = await session.scalar(select(col(Deal.id)).where(col(Deal.contact_id) == acme.id))
     for title, contact, fate in (
         ("Northwind: loyalty scheme", northwind, "accepted"),
         ("Blue Harbour Cafe: catering menu", cafe, "sent"),
@@ -645,6 +648,7 @@ async def _seed_contracts(session: AsyncSession, customers: list[Contact]) -> No
             data={
                 "title": title,
                 "contactId": contact.id,
+                "dealId": acme_deal if fate == "draft" else None,
                 "value": Decimal("3200"),
                 "sections": [
                     {"title": "What we will do", "body": "Design, build and launch."},
