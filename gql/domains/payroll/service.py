@@ -539,8 +539,10 @@ async def create_pay_run(*, session: AsyncSession, data: dict[str, Any]) -> PayR
         )
     run = PayRun(period=payload.period, pay_date=payload.pay_date, currency_code=currency)
     session.add(run)
+    total = ZERO
     for employee in employees:
         gross, days, days_in_period = gross_for(employee, first, last)
+        total += gross
         session.add(
             Payslip(
                 pay_run_id=run.id,
@@ -554,7 +556,7 @@ async def create_pay_run(*, session: AsyncSession, data: dict[str, Any]) -> PayR
                 currency_code=currency,
             )
         )
-    run.gross = run.net = sum((g for g, *_ in (gross_for(e, first, last) for e in employees)), ZERO)
+    run.gross = run.net = total
     # A concurrent pay run naming one of these employees for the period meets the
     # unique constraint here.
     await _flush_unique(
