@@ -20,6 +20,7 @@ from gql.domains.contracts import schema as contracts
 from gql.domains.crm import schema as crm
 from gql.domains.documents import schema as documents
 from gql.domains.helpdesk import schema as helpdesk
+from gql.domains.inventory import schema as inventory
 from gql.domains.ledger import schema as ledger
 from gql.domains.payroll import schema as payroll
 from gql.domains.projects import schema as projects
@@ -37,6 +38,7 @@ AREAS = (
     helpdesk,
     projects,
     payroll,
+    inventory,
 )
 
 Query = merge_types("Query", (node_fields.Query, *(area.Query for area in AREAS)))
