@@ -70,9 +70,7 @@ async def transfers_json(ctx: RestContext, transfers: list[StockTransfer]) -> li
             fromWarehouse=warehouses.get(t.from_warehouse_id),
             toWarehouse=warehouses.get(t.to_warehouse_id),
             createdBy=t.created_by_id,
-            items=[
-                _line(m, m.quantity) for m in moves[t.id] if m.warehouse_id == t.to_warehouse_id
-            ],
+            items=[_line(m) for m in moves[t.id] if m.warehouse_id == t.to_warehouse_id],
         )
         for t in transfers
     ]
