@@ -366,6 +366,7 @@ async def test_graphql_viewer_returns_the_user_company_and_role(api):
         "helpdesk",
         "projects",
         "payroll",
+        "inventory",
     }
 
 
