@@ -33,6 +33,7 @@ from scripts.benchmark.targets import (
     CONTACT_CRM_QUERY,
     EMPLOYEE_QUERY,
     PROJECT_QUERY,
+    STOCK_QUERY,
     TARGETS,
     Fixture,
     answered_by,
@@ -418,3 +419,76 @@ async def test_the_people_rows_are_compiled_and_agree_with_the_resolvers(
         assert starts == sorted(starts, reverse=True)  # latest first
         mine = [t for t in _people(company).time_entries if t["project_id"] == project]
         assert p["loggedMinutes"] == sum(t["minutes"] for t in mine)
+
+
+async def test_stock_levels_are_the_sum_of_the_moves_and_never_below_zero(
+    api: Api, seeded: tuple[Tenant, CompanyRows]
+) -> None:
+    """As inventory would have written them: every level the sum of its moves (read
+    back through the API), the issued invoices' sales out of the default warehouse."""
+    tenant, company = seeded
+    assert company.stock is not None
+    stock = company.stock
+    sums: Counter[tuple[str, str, str | None]] = Counter()
+    for m in stock.moves:
+        sums[m["warehouse_id"], m["item_id"], m["variant_id"]] += m["quantity"]
+    assert {
+        (lv["warehouse_id"], lv["item_id"], lv["variant_id"]): lv["quantity"] for lv in stock.levels
+    } == dict(sums)
+    assert all(q >= 0 for q in sums.values())
+    issued_invoices = {
+        d["id"] for d in company.documents if d["kind"] == "invoice" and d["status"] != "draft"
+    }
+    sales = {m["source_id"] for m in stock.moves if m["reason"] == "sale"}
+    assert sales and sales <= issued_invoices
+    default = next(w for w in stock.warehouses if w["is_default"])
+    assert all(m["warehouse_id"] == default["id"] for m in stock.moves if m["reason"] == "sale")
+    data = await api.data(
+        """{ warehouses(first: 10) { nodes { name isDefault
+             stock { quantity item { id } variant { id } } } } }""",
+        tenant=tenant,
+    )
+    api_levels = {
+        (w["name"], s["item"]["id"], (s["variant"] or {}).get("id")): Decimal(s["quantity"])
+        for w in data["warehouses"]["nodes"]
+        for s in w["stock"]
+    }
+    names = {w["id"]: w["name"] for w in stock.warehouses}
+    assert api_levels == {
+        (
+            names[w],
+            to_global_id("Item", i),
+            None if v is None else to_global_id("ItemVariant", v),
+        ): q
+        for (w, i, v), q in sums.items()
+    }
+
+
+async def test_the_stock_row_is_compiled_and_agrees_with_the_resolvers(
+    client: httpx.AsyncClient,
+    resolver_client: httpx.AsyncClient,
+    seeded: tuple[Tenant, CompanyRows],
+) -> None:
+    tenant, company = seeded
+    busy, documents = company.busiest_contact()
+    fixture = Fixture(tenant.company_id, tenant.email, tenant.password, busy, documents)
+    rows = [t for t in TARGETS if t.query == STOCK_QUERY]
+    assert [t.executor.name for t in rows] == ["compiled", "resolvers", "bare"]
+    probe = rows[0].probe(fixture)
+    assert probe.json is not None
+    answers: list[Any] = []
+    for http in (client, resolver_client):
+        r = await http.post("/graphql", json=probe.json, headers=tenant.headers)
+        assert probe.failure(r.status_code, r.content) is None, r.text
+        answers.append((answered_by(r.content), r.json()["data"]))
+    (compiled_by, compiled), (resolved_by, resolved) = answers
+    assert (compiled_by, resolved_by) == ("compiled", "resolver")
+    assert compiled == resolved
+    items = compiled["items"]["nodes"]
+    assert items and all(i["stock"] for i in items)  # every product was counted
+    assert {s["warehouse"]["name"] for i in items for s in i["stock"]} >= {"Main warehouse"}
+    for i in items:
+        assert Decimal(i["stockOnHand"]) == sum(Decimal(s["quantity"]) for s in i["stock"])
+        alert = i["minStockAlert"]
+        assert i["lowStock"] == (alert is not None and Decimal(i["stockOnHand"]) < Decimal(alert))
+    assert any(i["lowStock"] for i in items) or len(items) < 5

@@ -55,6 +55,7 @@ from gql.domains.payroll.posting import KEYS as PAYROLL_KEYS
 from scripts.benchmark.config import Sizes
 from scripts.benchmark.people import PeopleGenerator, PeopleRows
 from scripts.benchmark.relations import RelationRows, RelationsGenerator, busy_counts
+from scripts.benchmark.stock import StockGenerator, StockRows
 
 Row = dict[str, Any]
 
@@ -165,6 +166,7 @@ class CompanyRows:
     next_voucher_numbers: dict[str, int] = field(default_factory=dict)  # year id -> next number
     relations: RelationRows | None = None  # CRM, helpdesk, contracts (relations.py)
     people: PeopleRows | None = None  # payroll and projects (people.py)
+    stock: StockRows | None = None  # warehouses, counts, transfers, moves (stock.py)
 
     def busiest_contact(self) -> tuple[str, int]:
         """The contact with the most documents, and how many (relations.py ranks it
@@ -213,6 +215,7 @@ class CompanyRows:
             (VoucherLine, self.voucher_lines),
             *(self.relations.tables() if self.relations else []),
             *(self.people.tables() if self.people else []),
+            *(self.stock.tables() if self.stock else []),
         ]
 
 
@@ -237,6 +240,7 @@ class CompanyGenerator:
         writer = self._vouchers()
         self._relations()
         self._people()
+        self._stock()
         if writer is not None:
             writer.pay_runs()
             writer.number()
@@ -444,6 +448,24 @@ class CompanyGenerator:
             self.existing.base_currency,
             random.Random(repr(self.rng.getstate())),  # str seeds: SHA-512, stable
             self.today,
+        ).generate()
+
+    def _stock(self) -> None:
+        """On a random stream of its own (as the people rows are), so every row
+        generated before or after it is what it was without it."""
+
+        def new(model: type[SQLModel], at: datetime, **values: Any) -> Row:
+            return row(model, self.out.company_id, at, **values)
+
+        opened = datetime.combine(self.today - timedelta(days=HISTORY_DAYS), time(6), tzinfo=UTC)
+        self.out.stock = StockGenerator(
+            new,
+            self.out.items,
+            self.out.variants,
+            self.out.documents,
+            self.out.lines,
+            random.Random(repr(self.rng.getstate()) + " stock"),
+            opened,
         ).generate()
 
     def _vouchers(self) -> VoucherWriter | None:

@@ -246,6 +246,10 @@ PROJECT_TIME = """query($id: ID!) { project(id: $id) { name status customer { na
   timeEntries(first: %(n)d) { totalCount nodes { startTime minutes billable description
     task { name } } } } }"""
 
+ITEMS_STOCK = """query { items(first: %(n)d, filter: {type: PRODUCT}) { totalCount nodes {
+  name sku minStockAlert stockOnHand lowStock
+  stock { quantity warehouse { name isDefault } variant { name } } } } }"""
+
 TRIAL_BALANCE = """{ company { reports { trialBalance {
   rows { code name type debit { amount } credit { amount } balance { amount } }
   totalDebit { amount currency } totalCredit { amount currency } balanced } } } }"""
@@ -280,6 +284,10 @@ def _employee_payslips(fixture: Fixture, page_size: int) -> Probe:
 def _project_time(fixture: Fixture, page_size: int) -> Probe:
     project = to_global_id("Project", fixture.busy_project_id)
     return graphql(PROJECT_TIME % {"n": page_size}, {"id": project})
+
+
+def _items_stock(fixture: Fixture, page_size: int) -> Probe:
+    return graphql(ITEMS_STOCK % {"n": page_size})
 
 
 def _trial_balance(fixture: Fixture, page_size: int) -> Probe:
@@ -351,6 +359,7 @@ CREATE_INVOICE = f"create an invoice ({WRITE_LINES} lines)"
 CONTACT_CRM_QUERY = "contact with CRM and tickets"
 EMPLOYEE_QUERY = "employee with payslips"
 PROJECT_QUERY = "project with its time"
+STOCK_QUERY = "items with stock per warehouse"
 
 TARGETS: list[Target] = [
     *_side_by_side(RATIO_QUERIES[0], 50, _flat_list),
@@ -359,6 +368,7 @@ TARGETS: list[Target] = [
     *_side_by_side(CONTACT_CRM_QUERY, 10, _contact_crm),
     *_side_by_side(EMPLOYEE_QUERY, 12, _employee_payslips),
     *_side_by_side(PROJECT_QUERY, 20, _project_time),
+    *_side_by_side(STOCK_QUERY, 25, _items_stock),
     Target("documents list", REST, 25, _documents_rest),
     # The trial balance, on the default server, at concurrency 1 (the issue's target is
     # its latency alone); it is compiled (gql/compiler/reports.py: the company and its
