@@ -442,7 +442,7 @@ async def test_a_line_is_split_into_new_transactions_posted_and_reversed_on_unma
 
 
 async def test_a_split_from_the_suggestion_is_one_call_and_a_part_can_pay_an_invoice(api):
-    owner, account_id, lines = await _setup(api)
+    owner, _account, lines = await _setup(api)
     coffee = by_description(lines, "STARBUCKS")
     errors = await errors_of(api, owner, SPLIT, {"id": coffee["id"]})
     assert errors[0]["code"] == "REQUIRED"  # no rule suggested anything
