@@ -105,7 +105,8 @@ async def import_statement(*, session: AsyncSession, data: dict[str, Any]) -> Im
             "connectionId", "The connection is disconnected", ErrorCode.INVALID_STATE
         )
     statement = _statement(payload)
-    batch = BankFeedImport(
+    # company_id is stamped by the session's flush hook (gql/db/tenant.py).
+    batch = BankFeedImport(  # type: ignore[call-arg]
         connection_id=connection.id,
         account_id=connection.account_id,
         format=payload.format,

@@ -276,7 +276,7 @@ def parse_ofx(text: str) -> Statement:
     if not statements:
         raise UserInputError.single("content", "The OFX file holds no bank statement")
     statement = statements[0]
-    lines = []
+    lines: list[Line] = []
     for number, tx in enumerate(statement.transactions, start=1):
         amount = Decimal(tx.trnamt).quantize(CENT)
         if amount == 0:
