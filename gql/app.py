@@ -23,6 +23,7 @@ from gql.auth.backend import JWTBackend
 from gql.compiler.direct import DirectReads
 from gql.core.failures import RETRY_AFTER_SECONDS, classify
 from gql.db.engine import create_engine, session_factory
+from gql.domains.bankfeeds import rest as bankfeeds_rest
 from gql.domains.banking import rest as banking_rest
 from gql.domains.catalogue import rest as catalogue_rest
 from gql.domains.companies import rest as companies_rest
@@ -58,6 +59,7 @@ NUMBORS_ROUTES = [
     *projects_rest.routes,
     *payroll_rest.routes,
     *inventory_rest.routes,
+    *bankfeeds_rest.routes,
 ]
 
 

@@ -22,6 +22,10 @@ from gql.auth.viewer import Viewer
 from gql.core.errors import ErrorCode, UserInputError
 from gql.db.engine import create_engine, session_factory
 from gql.db.tenant import get_tenant, set_tenant
+from gql.domains.bankfeeds import imports as bank_imports
+from gql.domains.bankfeeds import reconcile as bank_reconcile
+from gql.domains.bankfeeds import service as bankfeeds
+from gql.domains.banking import service as banking
 from gql.domains.catalogue import service as catalogue
 from gql.domains.catalogue.models import Category, Currency, Item, ItemVariant, Tax
 from gql.domains.companies import service as companies
@@ -548,6 +552,7 @@ async def _seed_demo_company(session: AsyncSession) -> None:
     await _seed_crm(session, customers)
     await _seed_contracts(session, customers)
     await _seed_payroll(session)
+    await _seed_bank_feeds(session, categories["Hosting and software"])
 
 
 async def _seed_inventory(
@@ -925,6 +930,50 @@ async def _seed_other_company(session: AsyncSession) -> None:
     await _document(
         session, "bill", supplier, 15, 30, "issue", [{"itemId": item.id, "quantity": Decimal("50")}]
     )
+
+
+# --- bank feeds ---------------------------------------------------------------------------
+
+
+async def _seed_bank_feeds(session: AsyncSession, hosting: Category) -> None:
+    """A bank account with a feed, a rule for the hosting bill, and last week's
+    statement imported: the hosting line split from the rule's suggestion (posted), the
+    rest unmatched, so Account.reconciliation shows a difference to work on."""
+    account = await banking.create_account(
+        session=session,
+        data={"name": "Business current", "type": "bank", "openingBalance": Decimal("5000")},
+    )
+    feed = await bankfeeds.create_connection(
+        session=session, data={"provider": "Demo Bank (CSV)", "accountId": account.id}
+    )
+    await bankfeeds.create_rule(
+        session=session, data={"pattern": "cloud hosting", "categoryId": hosting.id}
+    )
+    day = date.today() - timedelta(days=7)
+    statement = "\n".join(
+        [
+            "Date,Description,Amount,Reference",
+            f"{day.isoformat()},CLOUD HOSTING LTD monthly,-216.00,DD-0042",
+            f"{(day + timedelta(days=1)).isoformat()},Card payment Coffee Corner,-3.40,",
+            f"{(day + timedelta(days=2)).isoformat()},Transfer from customer,500.00,FP-991",
+        ]
+    )
+    result = await bank_imports.import_statement(
+        session=session,
+        data={
+            "connectionId": feed.id,
+            "format": "csv",
+            "content": statement,
+            "mapping": {
+                "date": "Date",
+                "description": "Description",
+                "amount": "Amount",
+                "reference": "Reference",
+            },
+        },
+    )
+    hosting_line = next(line for line in result.new if line.category_id is not None)
+    await bank_reconcile.split(session=session, id=hosting_line.id, data={})
 
 
 # --- payroll ------------------------------------------------------------------------------

@@ -2,6 +2,12 @@
 
 from sqlmodel import SQLModel
 
+from gql.domains.bankfeeds.models import (
+    BankConnection,
+    BankFeedImport,
+    BankFeedTransaction,
+    BankRule,
+)
 from gql.domains.banking.models import Account, Transaction, Transfer
 from gql.domains.catalogue.models import Category, Currency, Item, ItemVariant, Tax
 from gql.domains.companies.models import Company, Membership, ModuleLicense, User
@@ -40,6 +46,10 @@ __all__ = [
     "Account",
     "Activity",
     "Article",
+    "BankConnection",
+    "BankFeedImport",
+    "BankFeedTransaction",
+    "BankRule",
     "Campaign",
     "Category",
     "Company",

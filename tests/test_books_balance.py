@@ -3,8 +3,8 @@
 Hypothesis runs random sequences of bookkeeping operations (invoices, bills, payments,
 credit notes, cancellations, transfers, income and expenses, deletions, manual
 vouchers and their reversals; pay runs created, approved, paid and reversed; stock
-counted, written off, transferred, sold and bought) for two
-companies, valid or not. A step is one
+counted, written off, transferred, sold and bought; bank statements imported, their
+lines matched, split and unmatched) for two companies, valid or not. A step is one
 operation or a burst of 2-4 sent at the same moment, often the same one repeated (the
 same payment deleted twice, the same invoice cancelled three times). After every step
 it checks the invariants DESIGN.md promises (tests/books.py):
@@ -21,6 +21,8 @@ it checks the invariants DESIGN.md promises (tests/books.py):
 - every account's balance is its opening balance plus its transactions;
 - nothing of one company is booked against the other's accounts, documents or
   vouchers;
+- each account's reconciled balance is its opening balance plus the transactions
+  reconciled with a feed line, and each reconciled line's transactions add up to it;
 
 and of the same delete, cancel or reversal sent several times at once, at most one
 succeeds, and no request ever fails unexpectedly.
@@ -36,7 +38,10 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
+from gql.domains.bankfeeds.models import BankFeedTransaction
+from gql.domains.banking.models import Transaction
 from tests.books import check_books
 from tests.factories import Api, Tenant
 
@@ -133,8 +138,33 @@ stock_operation = st.one_of(
 )
 STOCK_OPERATIONS = ("count stock", "move stock", "sell stock", "buy stock")
 operation = st.one_of(operation, stock_operation)
+# Bank feeds (Books.feed_step): a statement imported (True: the previous one again, which
+# adds nothing), a line matched to a new transaction of its amount, split from its
+# rule's suggestion, or unmatched.
+feed_operation = st.one_of(
+    st.tuples(st.just("import feed"), amounts, st.booleans()),
+    st.tuples(st.just("match feed"), index, st.just(None)),
+    st.tuples(st.just("split feed"), index, st.just(None)),
+    st.tuples(st.just("unmatch"), index, st.just(None)),
+)
+FEED_OPERATIONS = ("import feed", "match feed", "split feed")
+operation = st.one_of(operation, feed_operation)
+FEED_IMPORT = f"""mutation($input: BankFeedImportInput!) {{ bankFeedImport(input: $input) {{
+  feedTransactions {{ id amount {{ amount }} }} {ERRORS} }} }}"""
+FEED_MATCH = f"""mutation($id: ID!, $tx: ID!) {{
+  bankFeedMatch(input: {{id: $id, transactionIds: [$tx]}}) {{ {ERRORS} }} }}"""
+FEED_SPLIT = f"mutation($id: ID!) {{ bankFeedSplit(input: {{id: $id}}) {{ {ERRORS} }} }}"
+FEED_UNMATCH = f"mutation($id: ID!) {{ bankFeedUnmatch(input: {{id: $id}}) {{ {ERRORS} }} }}"
+SETUP_FEED = f"""mutation($account: ID!) {{
+  bankConnectionCreate(input: {{provider: "Books", accountId: $account}}) {{
+    bankConnection {{ id }} {ERRORS} }} }}"""
+CATEGORY = f"""mutation {{ categoryCreate(input: {{name: "Fees", type: OTHER}}) {{
+  category {{ id }} {ERRORS} }} }}"""
+RULE = f"""mutation($category: ID!) {{ bankRuleCreate(input: {{pattern: "statement",
+  categoryId: $category}}) {{ {ERRORS} }} }}"""
+RECONCILED = "{ accounts { nodes { objectId reconciliation { reconciledBalance { amount } } } } }"
 # Operations that undo something: of several at once on one target, at most one succeeds.
-UNDO = ("delete", "cancel", "untransfer", "reverse", "discard")
+UNDO = ("delete", "cancel", "untransfer", "reverse", "discard", "unmatch")
 GONE = {"discard", "delete", "untransfer"}  # those that delete their target
 # The race concurrency must make harmless: one to three kinds of undo, each sent two or
 # three times at once.
@@ -170,6 +200,10 @@ class Books:
         self.months = 0  # pay runs written for 2026-01, 2026-02, ...
         self.warehouses: list[str] = []
         self.product = ""
+        self.connection = ""
+        self.statements = 0  # statement files imported so far
+        self.statement = ""  # the last one's text
+        self.feed_lines: list[tuple[str, Decimal]] = []  # (id, signed amount)
 
     async def setup(self) -> None:
         # A bank and a cash account: a transfer between them posts a voucher.
@@ -195,6 +229,7 @@ class Books:
         await self.project_setup()
         await self.setup_payroll()
         await self.setup_stock()
+        await self.setup_feed()
 
     async def call(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
         """The operation's payload; it may refuse with userErrors but never fail."""
@@ -236,6 +271,7 @@ class Books:
             "delete": self.transactions,
             "untransfer": self.transfers,
             "reverse": self.vouchers,
+            "unmatch": [line for line, _ in self.feed_lines],
         }.get(name)
         return pool[a % len(pool)] if pool else None
 
@@ -245,6 +281,8 @@ class Books:
             return await self.pay_run_step(name, a, b)
         if name in STOCK_OPERATIONS:
             return await self.stock_step(name, a, b)
+        if name in FEED_OPERATIONS:
+            return await self.feed_step(name, a, b)
         if name in ("invoice", "bill"):
             return await self.document(name, a, b)
         if name == "income":
@@ -265,6 +303,7 @@ class Books:
             "delete": DELETE_TRANSACTION,
             "untransfer": DELETE_TRANSFER,
             "reverse": REVERSE,
+            "unmatch": FEED_UNMATCH,
         }[name]
         return not (await self.call(query, {"id": target}))["userErrors"]
 
@@ -403,6 +442,58 @@ class Books:
         self.invoices.append(billed["invoice"]["id"])
         return not (await self.call(ISSUE, {"id": billed["invoice"]["id"]}))["userErrors"]
 
+    # --- bank feeds ---------------------------------------------------------------------
+
+    async def setup_feed(self) -> None:
+        """A connection on the bank account, a rule suggesting a category for every line,
+        and a first statement."""
+        made = await self.call(SETUP_FEED, {"account": self.accounts[0]})
+        self.connection = made["bankConnection"]["id"]
+        category = (await self.call(CATEGORY, {}))["category"]["id"]
+        await self.call(RULE, {"category": category})
+        await self.feed_step("import feed", Decimal("12.34"), False)
+
+    async def feed_step(self, name: str, a: Any, again: bool) -> bool:
+        if name == "import feed":
+            if not again or not self.statement:
+                self.statements += 1
+                day = f"2026-02-{self.statements % 28 + 1:02d}"
+                self.statement = (
+                    "Date,Description,Amount\n"
+                    f"{day},statement {self.statements} in,{a}\n"
+                    f"{day},statement {self.statements} out,-{a}\n"
+                )
+            body = {
+                "connectionId": self.connection,
+                "format": "CSV",
+                "content": self.statement,
+                "mapping": {"date": "Date", "description": "Description", "amount": "Amount"},
+            }
+            imported = await self.call(FEED_IMPORT, {"input": body})
+            for line in imported["feedTransactions"] or []:
+                self.feed_lines.append((line["id"], Decimal(line["amount"]["amount"])))
+            return not imported["userErrors"]
+        if not self.feed_lines:
+            return False
+        line, amount = self.feed_lines[a % len(self.feed_lines)]
+        if name == "split feed":
+            return not (await self.call(FEED_SPLIT, {"id": line}))["userErrors"]
+        # matched: to a new income or expense of the line's amount on its account
+        tx = (
+            await self.call(
+                TRANSACTION,
+                {
+                    "input": {
+                        "type": "INCOME" if amount > 0 else "EXPENSE",
+                        "accountId": self.accounts[0],
+                        "amount": str(abs(amount)),
+                    }
+                },
+            )
+        )["transaction"]
+        self.transactions.append(tx["id"])
+        return not (await self.call(FEED_MATCH, {"id": line, "tx": tx["id"]}))["userErrors"]
+
     # --- payroll ------------------------------------------------------------------------
 
     async def setup_payroll(self) -> None:
@@ -507,6 +598,44 @@ async def test_random_bookkeeping_keeps_the_books_balanced(
         await book.setup()
     tenants = [book.tenant for book in books]
     await check_books(app, api, tenants)
+    await check_feeds(app, api, tenants)
     for company, ops in steps:
         await books[company].burst(ops)
         await check_books(app, api, tenants)
+        await check_feeds(app, api, tenants)
+
+
+async def check_feeds(app: Any, api: Api, tenants: list[Tenant]) -> None:
+    """Reconciled balance = opening balance + the reconciled transactions, as the API
+    answers it; each reconciled line's transactions add up to it, an unmatched one has
+    none."""
+    from tests.factories import tenant_db
+
+    for tenant in tenants:
+        async with tenant_db(app, tenant.company_id) as session:
+            txs = (await session.scalars(select(Transaction))).all()
+            lines = (await session.scalars(select(BankFeedTransaction))).all()
+        for line in lines:
+            linked = [t for t in txs if t.bank_feed_transaction_id == line.id]
+            signed = sum(
+                (t.amount if t.type == "income" else -t.amount for t in linked), Decimal(0)
+            )
+            assert signed == (0 if line.status == "unmatched" else line.amount), line
+            assert bool(linked) == (line.status != "unmatched"), line
+        accounts = (await api.data(RECONCILED, tenant=tenant))["accounts"]["nodes"]
+        openings = (await api.data(OPENINGS, tenant=tenant))["accounts"]["nodes"]
+        opening = {a["objectId"]: Decimal(a["openingBalance"]["amount"]) for a in openings}
+        for account in accounts:
+            reconciled = sum(
+                (
+                    t.amount if t.type == "income" else -t.amount
+                    for t in txs
+                    if t.account_id == account["objectId"] and t.bank_feed_transaction_id
+                ),
+                Decimal(0),
+            )
+            shown = Decimal(account["reconciliation"]["reconciledBalance"]["amount"])
+            assert shown == opening[account["objectId"]] + reconciled, account
+
+
+OPENINGS = "{ accounts { nodes { objectId openingBalance { amount } } } }"

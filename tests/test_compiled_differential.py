@@ -1077,3 +1077,130 @@ async def test_items_with_stock_agree(
 
 def test_every_inventory_root_field_is_declared_for_the_compiled_path() -> None:
     assert set(INVENTORY_ROOTS) <= set(ROOT_LISTS) | set(ROOT_GETS)
+
+
+# --- bank feeds -------------------------------------------------------------------------------
+
+BANKFEED_ROOTS = [
+    "bankConnection",
+    "bankConnections",
+    "bankRule",
+    "bankRules",
+    "bankFeedTransaction",
+    "bankFeedTransactions",
+]
+
+
+@pytest.fixture(scope="module")
+async def bankfeeds_world(api: Any) -> dict[str, Any]:
+    """Two companies, each with two accounts and connections (one disconnected), rules,
+    an imported statement (CSV) and an OFX one with its closing balance, lines
+    unmatched, matched to an invoice payment and split into new transactions."""
+    from tests.bankfeeds import (
+        CONNECTION_UPDATE,
+        MATCH,
+        SPLIT,
+        category,
+        connection,
+        imported,
+        rule,
+    )
+    from tests.test_bankfeeds_graphql import OFX, by_description
+    from tests.test_money_concurrency import account, issued, pay
+
+    owner, other = await api.register(), await api.register()
+    ids: dict[str, list[str]] = {
+        t: [] for t in ("BankConnection", "BankRule", "BankFeedTransaction")
+    }
+    for tenant in (owner, other):
+        account_id = await account(api, tenant)
+        main = await connection(api, tenant, account_id)
+        spare = await connection(api, tenant)
+        ids["BankConnection"] += [main["id"], spare["id"]]
+        coffee = await category(api, tenant, "Coffee a_b%", "EXPENSE")
+        supplier = await api.contact(tenant, type="supplier")
+        ids["BankRule"].append(
+            (await rule(api, tenant, "starbucks", coffee["id"], contactId=supplier["id"]))["id"]
+        )
+        ids["BankRule"].append((await rule(api, tenant, "rent", coffee["id"], priority=2))["id"])
+        lines = (await imported(api, tenant, main["id"]))["feedTransactions"]
+        body = {"connectionId": spare["id"], "format": "OFX", "content": OFX}
+        lines += (await api.mutate("bankFeedImport", IMPORT_LINES, body, tenant))[
+            "feedTransactions"
+        ]
+        ids["BankFeedTransaction"] += [line["id"] for line in lines]
+        invoice = await issued(api, tenant, "1000")
+        payment = await pay(api, tenant, invoice["id"], account_id, "1000")
+        acme = by_description(lines, "Acme")
+        await api.mutate(
+            "bankFeedMatch", MATCH, {"id": acme["id"], "transactionIds": [payment]}, tenant
+        )
+        await api.mutate(
+            "bankFeedSplit", SPLIT, {"id": by_description(lines, "STARBUCKS")["id"]}, tenant
+        )
+        await api.mutate(
+            "bankConnectionUpdate",
+            CONNECTION_UPDATE,
+            {"id": spare["id"], "status": "DISCONNECTED"},
+            tenant,
+        )
+    for refs in ids.values():
+        refs.extend(["000000000000000000000000", "not-an-id"])
+    return {"owner": owner, "ids": ids}
+
+
+IMPORT_LINES = """mutation($input: BankFeedImportInput!) { bankFeedImport(input: $input) {
+  feedTransactions { id description } userErrors { field message code } } }"""
+
+
+@st.composite
+def bankfeeds_queries(draw: Any, ids: dict[str, list[str]]) -> str:
+    """A random query over the bank-feed root fields (and, through account, into its
+    reconciliation, transactions and the rest of the graph)."""
+    name = draw(st.sampled_from(BANKFEED_ROOTS))
+    field = SCHEMA.query_type.fields[name]
+    type_ = _named(field.type)
+    if name in ROOT_GETS:
+        ref = draw(st.sampled_from(ids[ROOT_GETS[name]]))
+        return f'{{ {name}(id: "{ref}") {{ {draw(selection(type_, 2))} }} }}'
+    return f"{{ {name}{draw(page_args(field))} {{ {draw(connection_selection(type_, 2))} }} }}"
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    derandomize=True,
+)
+@given(data=st.data())
+async def test_random_bankfeeds_queries_agree(
+    api: Any, resolver_client: Any, bankfeeds_world: dict[str, Any], data: Any
+) -> None:
+    query = data.draw(bankfeeds_queries(bankfeeds_world["ids"]))
+    compiled, reference = await _both(api, resolver_client, query, bankfeeds_world["owner"])
+    assert compiled == reference, query
+
+
+ACCOUNT_RECONCILIATION = """{ accounts(first: 10) { nodes { name reconciliation {
+  statementBalance { amount currency } reconciledBalance { amount } unreconciledAmount { amount }
+  unreconciledCount unmatchedLines difference { amount } }
+  feedTransactions(first: 3) { totalCount nodes { status amount { amount } } } } } }"""
+
+
+async def test_account_reconciliation_agrees_on_both_paths(
+    api: Any, resolver_client: Any, bankfeeds_world: dict[str, Any]
+) -> None:
+    compiled, reference = await _both(
+        api, resolver_client, ACCOUNT_RECONCILIATION, bankfeeds_world["owner"]
+    )
+    assert compiled == reference
+    executors = (await api.gql(ACCOUNT_RECONCILIATION, None, bankfeeds_world["owner"]))[
+        "extensions"
+    ]["executors"]
+    assert set(executors.values()) == {"compiled"}
+    figures = [a["reconciliation"] for a in compiled["data"]["accounts"]["nodes"]]
+    assert {f["statementBalance"]["amount"] for f in figures} >= {"1204.50"}  # the OFX one
+
+
+def test_every_bankfeeds_root_field_is_declared_for_the_compiled_path() -> None:
+    assert set(BANKFEED_ROOTS) <= set(ROOT_LISTS) | set(ROOT_GETS)

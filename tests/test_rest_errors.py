@@ -220,6 +220,19 @@ async def _bad_bodies(api: Api, tenant: Tenant) -> dict[tuple[str, str], list[An
             {"warehouse": MISSING, "items": []},
             {"warehouse": MISSING, "items": [{"item": MISSING, "variant": MISSING, "quantity": 1}]},
         ],
+        # bank feeds
+        ("/banking/feeds/connections", "/api/banking/feeds/connections"): [
+            {"provider": "", "account": MISSING},
+            {"provider": "P", "account": MISSING},
+        ],
+        ("/banking/feeds/rules", "/api/banking/feeds/rules"): [
+            {"pattern": "", "category": MISSING, "priority": "x"},
+            {"pattern": "p", "category": category, "contact": MISSING, "direction": "up"},
+        ],
+        ("/banking/feeds/import", "/api/banking/feeds/import"): [
+            {"connection": MISSING, "format": "xml", "content": "", "closingBalance": "x"},
+            {"connection": MISSING, "format": "csv", "content": "Date\n"},
+        ],
     }
 
 

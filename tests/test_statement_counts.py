@@ -684,3 +684,79 @@ async def test_inventory_root_fields_compile_to_one_statement_each(api, sql_coun
     assert set(body["extensions"]["executors"].values()) == {"compiled"}, body["extensions"]
     assert body["data"]["warehouses"]["totalCount"] == 3
     assert sql_counter.count == DIRECT_VIEWER_STATEMENTS + 5, sql_counter.statements
+
+
+# --- bank feeds -------------------------------------------------------------------------------
+
+BANKFEED_LINES = """
+query($first: Int!) { ... on Query { bankFeedTransactions(first: $first) { totalCount nodes {
+  amount { amount } status rule { pattern } category { name } contact { name } account { name }
+  connection { provider account { reconciliation { statementBalance { amount }
+    reconciledBalance { amount } unreconciledCount difference { amount } } } }
+  matchedTransactions { amount { amount } category { name } voucher { number } } } } } }"""
+BANKFEED_CONNECTIONS = """
+query($first: Int!) { ... on Query { bankConnections(first: $first) { totalCount nodes {
+  provider account { name } feedTransactions(first: 3) { totalCount nodes { description
+    matchedTransactions { amount { amount } } } } } } } }"""
+BANKFEED_RULES = """
+query($first: Int!) { ... on Query { bankRules(first: $first) { totalCount nodes {
+  pattern category { name } contact { name } account { name } } } } }"""
+ACCOUNTS_RECONCILED = """
+query($first: Int!) { ... on Query { accounts(first: $first) { nodes { name
+  reconciliation { statementBalance { amount } unreconciledAmount { amount } unmatchedLines }
+  feedTransactions(first: 2) { totalCount nodes { description } } } } } }"""
+BANKFEED_COMPILED = """
+query($first: Int!) {
+  bankFeedTransactions(first: $first) { totalCount nodes { amount { amount } status
+    rule { pattern } category { name } connection { provider }
+    matchedTransactions { amount { amount } } } }
+  bankConnections(first: $first) { nodes { provider account { reconciliation {
+    statementBalance { amount } reconciledBalance { amount } difference { amount } } }
+    feedTransactions(first: 2) { totalCount } } }
+  bankRules(first: $first) { nodes { pattern category { name } contact { name } } }
+}"""
+
+
+async def _seed_bankfeeds(api, owner, connections: int) -> None:
+    """`connections` accounts, each with a connection, a rule and an imported two-line
+    statement whose rule-categorised line is split into a transaction."""
+    from tests.bankfeeds import SPLIT, category, connection, imported, rule
+
+    supplier = await api.contact(owner, type="supplier")
+    for i in range(connections):
+        made = await connection(api, owner)
+        spent = await category(api, owner, f"Spend {i}", "EXPENSE")
+        await rule(api, owner, f"shop {i}", spent["id"], contactId=supplier["id"])
+        content = (
+            f"Date,Description,Amount,Ref\n2026-01-05,Shop {i},-4.50,\n2026-01-06,Other,9.00,\n"
+        )
+        lines = (await imported(api, owner, made["id"], content=content))["feedTransactions"]
+        shop = next(x for x in lines if x["description"].startswith("Shop"))
+        await api.mutate("bankFeedSplit", SPLIT, {"id": shop["id"]}, owner)
+
+
+@pytest.mark.parametrize(
+    "query", [BANKFEED_LINES, BANKFEED_CONNECTIONS, BANKFEED_RULES, ACCOUNTS_RECONCILED]
+)
+async def test_bankfeed_lists_and_edges_batch_per_level(api, sql_counter, query):
+    # given 6 connections with their lines, rules and split transactions
+    owner = await api.register()
+    await _seed_bankfeeds(api, owner, connections=6)
+    # when pages of 2 and of 6 ask for every edge on the resolver path
+    small, _ = await _count(api, sql_counter, owner, query, {"first": 2})
+    large, data = await _count(api, sql_counter, owner, query, {"first": 6})
+    # then both cost the same: one statement per level, nothing per row
+    (listed,) = data.values()
+    assert len(listed["nodes"]) == 6
+    assert small == large, sql_counter.statements
+
+
+async def test_bankfeed_root_fields_compile_to_one_statement_each(api, sql_counter):
+    owner = await api.register()
+    await _seed_bankfeeds(api, owner, connections=3)
+    body = await api.gql(BANKFEED_COMPILED, {"first": 10}, owner)
+    sql_counter.reset()
+    body = await api.gql(BANKFEED_COMPILED, {"first": 10}, owner)
+    assert set(body["extensions"]["executors"].values()) == {"compiled"}, body["extensions"]
+    assert body["data"]["bankFeedTransactions"]["totalCount"] == 6
+    assert sql_counter.count == DIRECT_VIEWER_STATEMENTS + 3, sql_counter.statements

@@ -68,6 +68,10 @@ class Transaction(TenantOwned, table=True):
     transfer_id: str | None = Field(
         default=None, foreign_key="transfer.id", max_length=24, index=True
     )
+    # bankfeeds: the bank feed line this transaction is reconciled with (at most one).
+    bank_feed_transaction_id: str | None = Field(
+        default=None, foreign_key="bank_feed_transaction.id", max_length=24, index=True
+    )
 
 
 class Transfer(TenantOwned, table=True):

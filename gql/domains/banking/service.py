@@ -47,6 +47,7 @@ from gql.core.ranges import on_days
 from gql.core.search import contains_any, equals
 from gql.db.columns import ExactDecimal, utcnow
 from gql.db.tenant import get_tenant
+from gql.domains.bankfeeds.models import BankConnection
 from gql.domains.banking.models import Account, AccountType, Transaction, TransactionType, Transfer
 from gql.domains.catalogue.models import Category, CategoryType, Currency
 from gql.domains.companies.models import Company
@@ -460,6 +461,10 @@ async def delete_account(*, session: AsyncSession, id: str) -> Account:
             "The account has transactions; disable it instead of deleting it",
             ErrorCode.IN_USE,
         )
+    if await session.scalar(select(exists().where(BankConnection.account_id == account.id))):
+        raise UserInputError.single(
+            "id", "The account has bank connections; disable it instead", ErrorCode.IN_USE
+        )
     await _reverse_all(session, SourceType.ACCOUNT, account.id, f"Account {account.name} deleted")
     await session.delete(account)
     await session.flush()
@@ -539,6 +544,12 @@ def _check_deletable(tx: Transaction) -> None:
             "This transaction is one side of a transfer; delete the transfer",
             ErrorCode.INVALID_STATE,
         )
+    if tx.bank_feed_transaction_id is not None:
+        raise UserInputError.single(
+            "id",
+            "This transaction is reconciled with a bank feed line; unmatch the line first",
+            ErrorCode.IN_USE,
+        )
 
 
 async def delete_transaction(*, session: AsyncSession, id: str) -> Transaction:
@@ -556,6 +567,7 @@ async def delete_transaction(*, session: AsyncSession, id: str) -> Transaction:
         session,
         tx,
         Transaction.transfer_id.is_(None),  # type: ignore[union-attr]
+        Transaction.bank_feed_transaction_id.is_(None),  # type: ignore[union-attr]
         what="Transaction",
         refuse=_check_deletable,
     )
@@ -783,6 +795,16 @@ async def delete_transfer(*, session: AsyncSession, id: str) -> Transfer:
     # Its transactions refer to it and must go first, so the claim locks the row
     # rather than deleting it; a second delete waits, then finds it gone.
     await claim(session, transfer, what="Transfer", values={"updated_at": utcnow()})
+    reconciled = exists().where(
+        Transaction.transfer_id == transfer.id,
+        Transaction.bank_feed_transaction_id.is_not(None),  # type: ignore[union-attr]
+    )
+    if await session.scalar(select(reconciled)):
+        raise UserInputError.single(
+            "id",
+            "A side of this transfer is reconciled with a bank feed line; unmatch it first",
+            ErrorCode.IN_USE,
+        )
     await _reverse_all(session, SourceType.TRANSFER, transfer.id, "Transfer deleted")
     await session.execute(delete(Transaction).where(Transaction.transfer_id == transfer.id))
     await session.delete(transfer)

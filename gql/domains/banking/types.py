@@ -15,6 +15,7 @@ from gql.core.graph import (
     EdgeConnection,
     connection_edge,
     money,
+    sql_meta,
     to_many,
     to_one,
     to_one_by,
@@ -24,6 +25,13 @@ from gql.core.money import Money
 from gql.core.mutations import UserError
 from gql.core.ordering import OrderDirection
 from gql.core.relay import Connection, Node, load_with, node_type
+from gql.core.reporting import Namespace
+from gql.domains.bankfeeds.filters import (
+    FEED_BY_ACCOUNT,
+    BankFeedTransactionFilter,
+    BankFeedTransactionOrder,
+)
+from gql.domains.bankfeeds.reconciliation import AccountReconciliation
 from gql.domains.banking import service
 from gql.domains.banking.loaders import (
     AccountByIdLoader,
@@ -44,6 +52,7 @@ from gql.domains.documents.types import DocumentNode
 from gql.domains.ledger.loaders import LedgerAccountByIdLoader
 
 if TYPE_CHECKING:
+    from gql.domains.bankfeeds.types import BankFeedTransactionConnection
     from gql.domains.ledger.types import LedgerAccountNode, VoucherNode
 
 MODULE = ModuleAlias.BANKING
@@ -58,6 +67,11 @@ TransactionTypeEnum = strawberry.enum(
     name="TransactionType",
     description="Money in (income) or out (expense) of an account.",
 )
+
+
+def _reconciliation(root: strawberry.Parent[Account]) -> AccountReconciliation:
+    # Its figures read the account's own row (computed over it), so the row is its value.
+    return root  # type: ignore[return-value]
 
 
 # Account.transactions names types declared further down this module.
@@ -109,6 +123,21 @@ class AccountNode(Node):
         filter=Annotated["TransactionFilter", _THIS_MODULE],
         order=Annotated["TransactionOrder", _THIS_MODULE],
         description="This account's transactions, newest first unless ordered otherwise.",
+    )
+    # bankfeeds
+    reconciliation: AccountReconciliation = strawberry.field(
+        resolver=_reconciliation,
+        description="How the books stand against the bank statement (bank feeds).",
+        metadata=sql_meta(Namespace()),
+    )
+    feed_transactions: Annotated[
+        BankFeedTransactionConnection, strawberry.lazy("gql.domains.bankfeeds.types")
+    ] = connection_edge(
+        FEED_BY_ACCOUNT,
+        Annotated["BankFeedTransactionConnection", strawberry.lazy("gql.domains.bankfeeds.types")],
+        filter=BankFeedTransactionFilter,
+        order=BankFeedTransactionOrder,
+        description="The bank feed lines imported for this account, latest date first.",
     )
 
 

@@ -13,6 +13,7 @@ from gql.compiler.sqlenv import SqlEnv
 from gql.core.errors import ErrorCode, UserInputError
 from gql.core.inputs import InputModel, require_not_null, require_row, validate
 from gql.core.search import contains_any
+from gql.domains.bankfeeds.models import BankFeedTransaction, BankRule
 from gql.domains.banking.models import Transaction
 from gql.domains.catalogue.models import Currency
 from gql.domains.contacts.models import Contact, ContactType, EntityType, Salutation
@@ -179,6 +180,8 @@ async def delete_contact(*, session: AsyncSession, id: str) -> Contact:
         "tickets": Ticket.contact_id,
         "projects": Project.customer_id,
         "an employee": Employee.contact_id,
+        "bank rules": BankRule.contact_id,
+        "bank feed lines": BankFeedTransaction.contact_id,
     }
     found = (
         await session.execute(
