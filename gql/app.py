@@ -26,6 +26,7 @@ from gql.db.engine import create_engine, session_factory
 from gql.domains.banking import rest as banking_rest
 from gql.domains.catalogue import rest as catalogue_rest
 from gql.domains.companies import rest as companies_rest
+from gql.domains.contacts import forbix as contacts_forbix
 from gql.domains.contacts import rest as contacts_rest
 from gql.domains.contracts import rest as contracts_rest
 from gql.domains.crm import rest as crm_rest
@@ -57,6 +58,13 @@ NUMBORS_ROUTES = [
     *projects_rest.routes,
     *payroll_rest.routes,
 ]
+
+# The Forbix Open-API dialect (gql/rest/forbix.py), under /openapi.
+FORBIX_ROUTES = [
+    *contacts_forbix.routes,
+]
+
+_REST_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
 
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
@@ -196,9 +204,10 @@ async def healthz(request: Request) -> Response:
 
 async def http_error(request: Request, exc: Exception) -> Response:
     """Routing errors (unknown method on a known path, ...): the REST envelope under
-    /api, as every other REST answer; plain text elsewhere, as Starlette gives it."""
+    /api and /openapi, as every other REST answer; plain text elsewhere, as Starlette
+    gives it."""
     assert isinstance(exc, HTTPException)
-    if request.url.path.startswith("/api/"):
+    if request.url.path.startswith(("/api/", "/openapi/")):
         response = fail(exc.status_code, exc.detail)
     else:
         response = PlainTextResponse(exc.detail, status_code=exc.status_code)
@@ -242,11 +251,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 "/api",
                 routes=[
                     *NUMBORS_ROUTES,
-                    Route(
-                        "/{path:path}",
-                        rest_not_found,
-                        methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
-                    ),
+                    Route("/{path:path}", rest_not_found, methods=_REST_METHODS),
+                ],
+            ),
+            Mount(
+                "/openapi",
+                routes=[
+                    *FORBIX_ROUTES,
+                    Route("/{path:path}", rest_not_found, methods=_REST_METHODS),
                 ],
             ),
         ],

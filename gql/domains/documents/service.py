@@ -680,9 +680,16 @@ async def _transition(
 async def next_number(session: AsyncSession, kind: DocumentKind) -> str:
     """The next number of `kind`'s series, taken atomically (one UPDATE ... RETURNING),
     so concurrent creations never share a number."""
+    taken, prefix = await take_in_series(session, kind.value, NUMBER_PREFIX[kind])
+    return f"{prefix}{taken:05d}"
+
+
+async def take_in_series(session: AsyncSession, kind: str, prefix: str) -> tuple[int, str]:
+    """The next number of series `kind` (made with `prefix` when the company has none
+    yet) and the series' prefix, taken atomically (one UPDATE ... RETURNING)."""
     stmt = (
         update(NumberSeries)
-        .where(NumberSeries.kind == kind.value)
+        .where(NumberSeries.kind == kind)
         .values(next_number=NumberSeries.next_number + 1)
         .returning(NumberSeries.next_number, NumberSeries.prefix)
         # No loaded series row to keep in step (evaluating the WHERE in Python costs
@@ -691,12 +698,11 @@ async def next_number(session: AsyncSession, kind: DocumentKind) -> str:
     )
     row = (await session.execute(stmt)).first()
     if row is None:
-        series = NumberSeries(kind=kind.value, prefix=NUMBER_PREFIX[kind], next_number=2)
+        series = NumberSeries(kind=kind, prefix=prefix, next_number=2)
         session.add(series)
         await session.flush()
-        return f"{series.prefix}{1:05d}"
-    taken, prefix = row[0] - 1, row[1]
-    return f"{prefix}{taken:05d}"
+        return 1, series.prefix
+    return int(row[0]) - 1, row[1]
 
 
 def number_series_for_new_company() -> list[NumberSeries]:
