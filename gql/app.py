@@ -30,6 +30,7 @@ from gql.domains.contacts import forbix as contacts_forbix
 from gql.domains.contacts import rest as contacts_rest
 from gql.domains.contracts import rest as contracts_rest
 from gql.domains.crm import rest as crm_rest
+from gql.domains.documents import forbix as documents_forbix
 from gql.domains.documents import rest as documents_rest
 from gql.domains.documents import rest_kinds as document_kinds_rest
 from gql.domains.helpdesk import rest as helpdesk_rest
@@ -62,6 +63,7 @@ NUMBORS_ROUTES = [
 # The Forbix Open-API dialect (gql/rest/forbix.py), under /openapi.
 FORBIX_ROUTES = [
     *contacts_forbix.routes,
+    *documents_forbix.routes,
 ]
 
 _REST_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
