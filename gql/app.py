@@ -34,6 +34,7 @@ from gql.domains.documents import forbix as documents_forbix
 from gql.domains.documents import rest as documents_rest
 from gql.domains.documents import rest_kinds as document_kinds_rest
 from gql.domains.helpdesk import rest as helpdesk_rest
+from gql.domains.ledger import forbix as ledger_forbix
 from gql.domains.ledger import rest as ledger_rest
 from gql.domains.payroll import rest as payroll_rest
 from gql.domains.projects import rest as projects_rest
@@ -64,6 +65,7 @@ NUMBORS_ROUTES = [
 FORBIX_ROUTES = [
     *contacts_forbix.routes,
     *documents_forbix.routes,
+    *ledger_forbix.routes,
 ]
 
 _REST_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]

@@ -139,3 +139,52 @@ INVOICE_FIELDS: dict[str, Any] = {
     "deliveryNotes": (list,),
     "totalInvoicePrice": N,
 }
+
+
+VOUCHER_ITEM_FIELDS = {
+    "generalType": S,
+    "subsidiaryType": S,
+    "detailedType": S,
+    "accountSlug": (str,),
+    "defaultDebitCredit": S,
+    "accountSlug2": S,
+    "accountSlug4": S,
+    "accountSlug3": S,
+    "debitAmount": N,
+    "creditAmount": N,
+}
+VOUCHER_FIELDS: dict[str, Any] = {
+    "companyId": (str,),
+    "companyFinancialYearId": (str,),
+    "number": (int,),
+    "description": (str,),
+    "createDate": (int,),
+    "type": (str,),
+    "autoOptions": (dict,),
+    "deletedBy": N,
+    "voucherItems": [VOUCHER_ITEM_FIELDS],
+    "creatorId": S,
+    "isOpenningVoucher": B,
+    "voucherKind": (str,),
+}
+NODE = {"slug": (str,), "name": (str,), "debitCredit": (str,), "lock": B, "_id": (str,)}
+LEAF = {
+    **NODE,
+    "pin": B,
+    "accountType": S,
+    "quickExpenseFrom": (bool, type(None)),
+    "quickIncomceTo": (bool, type(None)),
+}
+CHART_FIELDS: dict[str, Any] = {
+    "companyId": (str,),
+    "companyFinancialYearId": S,
+    "_id": (str,),
+    "generalTypes": [
+        {
+            **NODE,
+            "subsidiaryTypes": [
+                {**NODE, "detailedTypes": [{**NODE, "pin": B, "accountSlugs": [LEAF]}]}
+            ],
+        }
+    ],
+}
