@@ -411,10 +411,10 @@ async def _create(ctx: RestContext, kind: DocumentKind, names: Renames, *require
 
 
 async def _update(ctx: RestContext, kind: DocumentKind, names: Renames) -> str:
+    data, sent = await _body(ctx, names)
     doc = await service.get_document(
         session=ctx.session, id=ctx.request.path_params["invoiceId"], kinds={kind.value}
     )
-    data, sent = await _body(ctx, names)
     if data:
         doc = await service.update_document(session=ctx.session, id=doc.id, data=data)
     if sent is not None and doc.status == DocumentStatus.DRAFT.value:
