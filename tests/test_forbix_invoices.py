@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from gql.core.ids import new_id
+from tests.factories import concurrently
 from tests.forbix import INVOICE_FIELDS, INVOICE_LIST_FIELDS, check_shape
 
 DOCUMENT = """
@@ -388,3 +389,15 @@ async def test_the_detail_costs_a_fixed_few_statements_whatever_its_lines(api, s
         await detail(api, b, invoice_id)
         counts.append(sql_counter.count)
     assert counts[0] == counts[1], sql_counter.statements
+
+
+async def test_concurrent_creates_with_one_number_make_one_invoice(api, app):
+    b = await books(api)
+    body = b.example(invoiceNumber="INV-RACE")
+    answers = await concurrently(app, b.tenant, [("POST", "/openapi/invoices", body)] * 4)
+    statuses = sorted(r.status_code for r in answers)
+    assert statuses == [201, 409, 409, 409], [r.text for r in answers]
+    assert all(
+        r.json()["errors"][0]["field"] == "invoiceNumber" for r in answers if r.status_code == 409
+    )
+    assert (await listing(api, b, invoiceNumber="INV-RACE"))["totalCount"] == 1

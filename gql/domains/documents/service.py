@@ -27,6 +27,7 @@ from typing import Annotated, Any
 from pydantic import Field, StringConstraints, model_validator
 from pydantic.alias_generators import to_camel
 from sqlalchemy import ColumnElement, delete, exists, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -330,7 +331,8 @@ async def create_document_with_lines(*, session: AsyncSession, data: dict[str, A
         doc.number = await next_number(session, kind)
     session.add(doc)
     session.add_all(lines)
-    await session.flush()  # the document's INSERT, then its lines' (the unit of work orders them)
+    # The document's INSERT, then its lines' (the unit of work orders them).
+    await _flush_numbered(session, doc.number)
     return NewDocument(doc, lines, contact, items)
 
 
@@ -409,7 +411,7 @@ async def update_document(*, session: AsyncSession, id: str, data: dict[str, Any
         session.add_all(lines)
     else:
         await _recompute(session, doc)
-    await session.flush()
+    await _flush_numbered(session, doc.number)
     return doc
 
 
@@ -750,6 +752,17 @@ async def _check_number_free(session: AsyncSession, kind: str, number: str) -> N
     )
     if taken:
         raise UserInputError.single("number", f"{number} is already taken", ErrorCode.TAKEN)
+
+
+async def _flush_numbered(session: AsyncSession, number: str) -> None:
+    """Flush; a number that a concurrent request took first (past `_check_number_free`)
+    is TAKEN, not a 500."""
+    try:
+        await session.flush()
+    except IntegrityError:
+        raise UserInputError.single(
+            "number", f"{number} is already taken", ErrorCode.TAKEN
+        ) from None
 
 
 def _check_dates(
