@@ -27,13 +27,16 @@ from gql.domains.bankfeeds import rest as bankfeeds_rest
 from gql.domains.banking import rest as banking_rest
 from gql.domains.catalogue import rest as catalogue_rest
 from gql.domains.companies import rest as companies_rest
+from gql.domains.contacts import forbix as contacts_forbix
 from gql.domains.contacts import rest as contacts_rest
 from gql.domains.contracts import rest as contracts_rest
 from gql.domains.crm import rest as crm_rest
+from gql.domains.documents import forbix as documents_forbix
 from gql.domains.documents import rest as documents_rest
 from gql.domains.documents import rest_kinds as document_kinds_rest
 from gql.domains.helpdesk import rest as helpdesk_rest
 from gql.domains.inventory import rest as inventory_rest
+from gql.domains.ledger import forbix as ledger_forbix
 from gql.domains.ledger import rest as ledger_rest
 from gql.domains.payroll import rest as payroll_rest
 from gql.domains.projects import rest as projects_rest
@@ -61,6 +64,15 @@ NUMBORS_ROUTES = [
     *inventory_rest.routes,
     *bankfeeds_rest.routes,
 ]
+
+# The Forbix Open-API dialect (gql/rest/forbix.py), under /openapi.
+FORBIX_ROUTES = [
+    *contacts_forbix.routes,
+    *documents_forbix.routes,
+    *ledger_forbix.routes,
+]
+
+_REST_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
 
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
@@ -200,9 +212,10 @@ async def healthz(request: Request) -> Response:
 
 async def http_error(request: Request, exc: Exception) -> Response:
     """Routing errors (unknown method on a known path, ...): the REST envelope under
-    /api, as every other REST answer; plain text elsewhere, as Starlette gives it."""
+    /api and /openapi, as every other REST answer; plain text elsewhere, as Starlette
+    gives it."""
     assert isinstance(exc, HTTPException)
-    if request.url.path.startswith("/api/"):
+    if request.url.path.startswith(("/api/", "/openapi/")):
         response = fail(exc.status_code, exc.detail)
     else:
         response = PlainTextResponse(exc.detail, status_code=exc.status_code)
@@ -246,11 +259,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 "/api",
                 routes=[
                     *NUMBORS_ROUTES,
-                    Route(
-                        "/{path:path}",
-                        rest_not_found,
-                        methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
-                    ),
+                    Route("/{path:path}", rest_not_found, methods=_REST_METHODS),
+                ],
+            ),
+            Mount(
+                "/openapi",
+                routes=[
+                    *FORBIX_ROUTES,
+                    Route("/{path:path}", rest_not_found, methods=_REST_METHODS),
                 ],
             ),
         ],

@@ -6,6 +6,7 @@ Every test runs on SQLite and on PostgreSQL (scripts/test)."""
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any, get_args
@@ -114,16 +115,18 @@ def graphql(request: Any, client: httpx.AsyncClient, resolver_client: httpx.Asyn
 
 
 def _body_routes() -> list[tuple[str, str]]:
-    """(method, path) of every Numbors route that takes a body, read from the app itself
-    so that a new route is covered without touching this test."""
+    """(method, path) of every Numbors and Forbix route that takes a body, read from the
+    app itself so that a new route is covered without touching this test."""
     app = create_app(Settings(jwt_secret=TEST_SECRET))
-    api = next(r for r in app.routes if isinstance(r, Mount) and r.path == "/api")
+    mounts = [r for r in app.routes if isinstance(r, Mount) and r.path in ("/api", "/openapi")]
     out = []
-    for route in api.routes:
-        if not isinstance(route, Route) or "{path:path}" in route.path:
-            continue  # the catch-all 404
-        for method in sorted((route.methods or set()) & {"POST", "PUT"}):
-            out.append((method, "/api" + route.path.replace("{id}", MISSING_ID)))
+    for mount in mounts:
+        for route in mount.routes:
+            if not isinstance(route, Route) or "{path:path}" in route.path:
+                continue  # the catch-all 404
+            path = re.sub(r"\{\w+\}", MISSING_ID, route.path)
+            for method in sorted((route.methods or set()) & {"POST", "PUT"}):
+                out.append((method, mount.path + path))
     return out
 
 
@@ -136,6 +139,7 @@ def test_the_body_routes_are_found():
     assert ("POST", "/api/contacts") in BODY_ROUTES
     assert ("PUT", f"/api/contacts/{MISSING_ID}") in BODY_ROUTES
     assert ("POST", "/api/auth/login") in BODY_ROUTES
+    assert ("PUT", f"/openapi/invoices/{MISSING_ID}") in BODY_ROUTES
     assert len(BODY_ROUTES) >= 20
 
 

@@ -233,11 +233,13 @@ async def list_page(
     *,
     where: Any = None,
     order: tuple[str, str] | None = None,
+    order_by: list[ColumnElement[Any]] | None = None,
 ) -> Any:
     """One page of `spec`'s rows: what a root connection answers on the resolver path,
     and what the REST lists answer. `where` is the area's filter (an object with
     `.conditions(env)`; default: `spec.filter_of(None)`), `order` a (field, direction)
-    (default: `spec.order_of(None)`)."""
+    (default: `spec.order_of(None)`), or `order_by` the clauses themselves (a dialect
+    that sorts by columns of its own)."""
 
     field, direction = order or spec.order_of(None)
     rows_filter = where if where is not None else spec.filter_of(None)
@@ -245,7 +247,7 @@ async def list_page(
         session,
         spec.model,
         where=rows_filter.conditions(request_env(session)),
-        order_by=order_clauses(spec.model, spec.order_columns[field], direction),
+        order_by=order_by or order_clauses(spec.model, spec.order_columns[field], direction),
         args=args,
     )
 

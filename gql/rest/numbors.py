@@ -269,11 +269,13 @@ def endpoint(
     write: bool = False,
     manage: bool = False,
     names: Renames = SAME_NAMES,
+    user_error_status: Callable[[UserInputError], int] = lambda exc: 400,
 ) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
     """Wrap a handler: viewer and tenant resolved, permissions checked, one transaction
     (committed when the handler returns, rolled back on any failure). `names` are the
     dialect's names for body fields that we call otherwise: `ctx.body()` reads the body
-    under ours, and user errors name the fields as the client sent them."""
+    under ours, and user errors name the fields as the client sent them, with the
+    status `user_error_status` gives (Numbors: always 400; Forbix: 409 for conflicts)."""
 
     level = Level.MANAGE if manage else Level.WRITE if write else Level.READ
     need = None if public else Need(tenant=tenant, level=level, module=module)
@@ -301,7 +303,7 @@ def endpoint(
                 except UserInputError as exc:
                     if _is_missing_path_id(exc):
                         return fail(404, exc.errors[0].message)
-                    return fail(400, "Validation failed", error_list(exc, names))
+                    return fail(user_error_status(exc), "Validation failed", error_list(exc, names))
                 except ClientDisconnect:
                     # Gone before its body arrived: no one to answer, nothing was done
                     # (the transaction, if any, is rolled back).

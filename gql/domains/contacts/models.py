@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import JSON, Index
+from sqlalchemy import JSON, Index, UniqueConstraint
 from sqlmodel import Field
 
 from gql.db.columns import TenantOwned
@@ -33,6 +33,7 @@ class Contact(TenantOwned, table=True):
     __table_args__ = (
         Index("ix_contact_company_name", "company_id", "name"),
         Index("ix_contact_company_type", "company_id", "type"),
+        UniqueConstraint("company_id", "acc_code"),
     )
 
     type: str = Field(default=ContactType.CUSTOMER.value, max_length=20)
@@ -57,3 +58,10 @@ class Contact(TenantOwned, table=True):
     contact_persons: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
     custom_fields: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
     enabled: bool = True
+    # Forbix: the customer groups it belongs to (opaque ids), a picture, the job title
+    # of one who is an employee, and its number in the company's accounts (accCode),
+    # taken from the "contact" number series when it is created.
+    crm_group_ids: list[str] = Field(default_factory=list, sa_type=JSON)
+    avatar_url: str | None = Field(default=None, max_length=500)
+    employee_title: str | None = Field(default=None, max_length=100)
+    acc_code: int | None = None

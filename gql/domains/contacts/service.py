@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Annotated, Any
 
-from pydantic import EmailStr, Field, field_validator
-from sqlalchemy import ColumnElement, exists, select
+from pydantic import EmailStr, Field, StringConstraints, field_validator
+from sqlalchemy import ColumnElement, String, cast, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from gql.compiler.sqlenv import SqlEnv
 from gql.core.errors import ErrorCode, UserInputError
 from gql.core.inputs import InputModel, require_not_null, require_row, validate
-from gql.core.search import contains_any
+from gql.core.ranges import between
+from gql.core.search import contains, contains_any
 from gql.domains.bankfeeds.models import BankFeedTransaction, BankRule
 from gql.domains.banking.models import Transaction
 from gql.domains.catalogue.models import Currency
@@ -20,12 +24,16 @@ from gql.domains.contacts.models import Contact, ContactType, EntityType, Saluta
 from gql.domains.contracts.models import Contract, Proposal
 from gql.domains.crm.models import Activity, Deal, Lead
 from gql.domains.documents.models import Document
+from gql.domains.documents.service import take_in_series
 from gql.domains.helpdesk.models import Ticket
 from gql.domains.ledger.models import VoucherLine
+from gql.domains.payroll.computed import IS_EMPLOYEE
 from gql.domains.payroll.models import Employee
 from gql.domains.projects.models import Project
+from gql.tenancy import mapped_table
 
 Text = Field(default=None, max_length=200)
+GroupId = Annotated[str, StringConstraints(min_length=1, max_length=100, strip_whitespace=True)]
 ShortText = Field(default=None, max_length=50)
 
 
@@ -79,6 +87,9 @@ class ContactFields(InputModel):
     contact_persons: list[ContactPersonIn] | None = Field(default=None, max_length=50)
     custom_fields: list[CustomFieldIn] | None = Field(default=None, max_length=100)
     enabled: bool | None = None
+    crm_group_ids: list[GroupId] | None = Field(default=None, max_length=50)
+    avatar_url: str | None = Field(default=None, max_length=500)
+    employee_title: str | None = Field(default=None, max_length=100)
 
     @field_validator("email")
     @classmethod
@@ -100,6 +111,16 @@ class ContactFilter:
     entity_type: str | None = None
     enabled: bool | None = None
     search: str | None = None
+    # The Forbix customer list's filters.
+    full_name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    mobile: str | None = None
+    crm_group_id: str | None = None
+    is_employee: bool | None = None
+    acc_code: int | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
 
     def conditions(self, env: SqlEnv) -> list[ColumnElement[bool]]:
         out: list[ColumnElement[bool]] = []
@@ -114,8 +135,31 @@ class ContactFilter:
         if self.search:
             columns = (Contact.name, Contact.email, Contact.company_name)
             out.append(contains_any(self.search, *columns))
+        if self.full_name:
+            names = (Contact.name, Contact.first_name, Contact.last_name, Contact.company_name)
+            out.append(contains_any(self.full_name, *names))
+        for column, text in (
+            (Contact.email, self.email),
+            (Contact.phone, self.phone),
+            (Contact.mobile, self.mobile),
+        ):
+            if text:
+                out.append(contains(column, text))
+        if self.crm_group_id:
+            # The ids are stored as a JSON list: one of them is the quoted id in its text.
+            groups = cast(col(Contact.crm_group_ids), String)
+            out.append(contains(groups, json.dumps(self.crm_group_id)))
+        if self.is_employee is not None:
+            employee = IS_EMPLOYEE.sql(mapped_table(Contact), env)
+            out.append(employee if self.is_employee else ~employee)
+        if self.acc_code is not None:
+            out.append(col(Contact.acc_code) == self.acc_code)
+        out.extend(between(col(Contact.created_at), self.created_from, self.created_to))
         return out
 
+
+# A contact's accCode comes from this number series (1, 2, ... per company).
+ACC_CODE_SERIES = "contact"
 
 ORDER_COLUMNS = {
     "name": Contact.name,
@@ -145,7 +189,8 @@ async def create_contact(*, session: AsyncSession, data: dict[str, Any]) -> Cont
     payload = validate(ContactCreate, data)
     await _check_currency(session, payload.currency_code)
     values = payload.model_dump(exclude_none=True)
-    contact = Contact(**values)
+    acc_code, _ = await take_in_series(session, ACC_CODE_SERIES, "")
+    contact = Contact(**values, acc_code=acc_code)
     session.add(contact)
     await session.flush()
     return contact
@@ -156,7 +201,7 @@ async def update_contact(*, session: AsyncSession, id: str, data: dict[str, Any]
     payload = validate(ContactUpdate, data)
     values = payload.model_dump(exclude_unset=True)
     require_not_null(ContactUpdate, values, "name", "type", "entity_type", "enabled")
-    for listed in ("contact_persons", "custom_fields"):
+    for listed in ("contact_persons", "custom_fields", "crm_group_ids"):
         if listed in values and values[listed] is None:
             values[listed] = []
     await _check_currency(session, values.get("currency_code"))

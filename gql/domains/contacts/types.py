@@ -180,6 +180,12 @@ class ContactNode(Node):
     reference: str | None
     notes: str | None
     enabled: bool
+    crm_group_ids: list[str] = strawberry.field(description="The customer groups it is in.")
+    avatar_url: str | None
+    employee_title: str | None = strawberry.field(description="The job title of an employee.")
+    acc_code: int | None = strawberry.field(
+        description="Its number in the company's accounts (1, 2, ... in creation order)."
+    )
     created_at: datetime
     updated_at: datetime
 
@@ -390,6 +396,9 @@ class ContactFieldsInput:
     contact_persons: list[ContactPersonInput] | None = strawberry.UNSET
     custom_fields: list[CustomFieldInput] | None = strawberry.UNSET
     enabled: bool | None = strawberry.UNSET
+    crm_group_ids: list[str] | None = strawberry.UNSET
+    avatar_url: str | None = strawberry.UNSET
+    employee_title: str | None = strawberry.UNSET
 
 
 @strawberry.input

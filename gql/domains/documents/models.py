@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import JSON, Index, UniqueConstraint
 from sqlmodel import Field
 
 from gql.db.columns import TenantOwned, UTCDateTime, money_field
@@ -81,6 +81,13 @@ class Document(TenantOwned, table=True):
     )
     issued_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Forbix: the payment gateways offered, attached files (URLs), the payment note,
+    # whether it came from an estimate, and archived (kept, hidden from everyday lists).
+    gateway_ids: list[str] = Field(default_factory=list, sa_type=JSON)
+    attachments: list[str] = Field(default_factory=list, sa_type=JSON)
+    payment_description: str | None = Field(default=None, max_length=2000)
+    was_estimate: bool = False
+    archived: bool = False
 
 
 class DocumentLine(TenantOwned, table=True):

@@ -22,11 +22,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, StringConstraints, model_validator
 from pydantic.alias_generators import to_camel
 from sqlalchemy import ColumnElement, delete, exists, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -66,6 +67,7 @@ MAX_LINES = 500
 # far above any small business's invoice: quantity < 10^6, unit price < 10^9, so a
 # line stays under 10^15 and 500 lines under 10^18 cents.
 Amount = Field(default=None, ge=0, max_digits=13, decimal_places=4)
+ListedText = Annotated[str, StringConstraints(min_length=1, max_length=500)]
 # Defaults written to decimal columns, at those columns' scale (as every input is).
 ONE_UNIT = Decimal("1.0000")  # a line's quantity
 NO_PRICE = Decimal("0.0000")  # a line's unit price
@@ -111,6 +113,7 @@ LOCKED_AFTER_ISSUE = (
     "shipping",
     "lines",
     "invoice_id",
+    "number",
 )
 
 
@@ -148,6 +151,13 @@ class DocumentFields(InputModel):
     # Credit notes: the invoice credited (it becomes the credit note's parent).
     invoice_id: str | None = None
     lines: list[LineIn] | None = Field(default=None, max_length=MAX_LINES)
+    # A number of the client's own instead of the next of the kind's series.
+    number: str | None = Field(default=None, min_length=1, max_length=40)
+    gateway_ids: list[ListedText] | None = Field(default=None, max_length=50)
+    attachments: list[ListedText] | None = Field(default=None, max_length=50)
+    payment_description: str | None = Field(default=None, max_length=2000)
+    was_estimate: bool | None = None
+    archived: bool | None = None
 
 
 class DocumentCreate(DocumentFields):
@@ -307,13 +317,23 @@ async def create_document_with_lines(*, session: AsyncSession, data: dict[str, A
         reference=payload.reference,
         notes=payload.notes,
         terms=payload.terms,
+        gateway_ids=payload.gateway_ids or [],
+        attachments=payload.attachments or [],
+        payment_description=payload.payment_description,
+        was_estimate=bool(payload.was_estimate),
+        archived=bool(payload.archived),
     )
     _apply_totals(doc, lines)
-    # Numbered once the input is known to be good: the series' row is the first write.
-    doc.number = await next_number(session, kind)
+    if payload.number is not None:
+        await _check_number_free(session, kind.value, payload.number)
+        doc.number = payload.number
+    else:
+        # Numbered once the input is known to be good: the series' row is the first write.
+        doc.number = await next_number(session, kind)
     session.add(doc)
     session.add_all(lines)
-    await session.flush()  # the document's INSERT, then its lines' (the unit of work orders them)
+    # The document's INSERT, then its lines' (the unit of work orders them).
+    await _flush_numbered(session, doc.number)
     return NewDocument(doc, lines, contact, items)
 
 
@@ -339,8 +359,21 @@ async def update_document(*, session: AsyncSession, id: str, data: dict[str, Any
                 ]
             )
     require_not_null(
-        DocumentUpdate, values, "contact_id", "issue_date", "currency_code", "shipping"
+        DocumentUpdate,
+        values,
+        "contact_id",
+        "issue_date",
+        "currency_code",
+        "shipping",
+        "number",
+        "was_estimate",
+        "archived",
     )
+    for listed in ("gateway_ids", "attachments"):
+        if listed in values and values[listed] is None:
+            values[listed] = []
+    if values.get("number") not in (None, doc.number):
+        await _check_number_free(session, doc.kind, values["number"])
     if "contact_id" in values:
         contact, _ = await _contact_for(session, DocumentKind(doc.kind), values.pop("contact_id"))
         doc.contact_id = contact.id
@@ -379,7 +412,7 @@ async def update_document(*, session: AsyncSession, id: str, data: dict[str, Any
         session.add_all(lines)
     else:
         await _recompute(session, doc)
-    await session.flush()
+    await _flush_numbered(session, doc.number)
     return doc
 
 
@@ -683,9 +716,16 @@ async def _transition(
 async def next_number(session: AsyncSession, kind: DocumentKind) -> str:
     """The next number of `kind`'s series, taken atomically (one UPDATE ... RETURNING),
     so concurrent creations never share a number."""
+    taken, prefix = await take_in_series(session, kind.value, NUMBER_PREFIX[kind])
+    return f"{prefix}{taken:05d}"
+
+
+async def take_in_series(session: AsyncSession, kind: str, prefix: str) -> tuple[int, str]:
+    """The next number of series `kind` (made with `prefix` when the company has none
+    yet) and the series' prefix, taken atomically (one UPDATE ... RETURNING)."""
     stmt = (
         update(NumberSeries)
-        .where(NumberSeries.kind == kind.value)
+        .where(NumberSeries.kind == kind)
         .values(next_number=NumberSeries.next_number + 1)
         .returning(NumberSeries.next_number, NumberSeries.prefix)
         # No loaded series row to keep in step (evaluating the WHERE in Python costs
@@ -694,12 +734,11 @@ async def next_number(session: AsyncSession, kind: DocumentKind) -> str:
     )
     row = (await session.execute(stmt)).first()
     if row is None:
-        series = NumberSeries(kind=kind.value, prefix=NUMBER_PREFIX[kind], next_number=2)
+        series = NumberSeries(kind=kind, prefix=prefix, next_number=2)
         session.add(series)
         await session.flush()
-        return f"{series.prefix}{1:05d}"
-    taken, prefix = row[0] - 1, row[1]
-    return f"{prefix}{taken:05d}"
+        return 1, series.prefix
+    return int(row[0]) - 1, row[1]
 
 
 def number_series_for_new_company() -> list[NumberSeries]:
@@ -707,6 +746,26 @@ def number_series_for_new_company() -> list[NumberSeries]:
 
 
 # --- helpers ------------------------------------------------------------------------------
+
+
+async def _check_number_free(session: AsyncSession, kind: str, number: str) -> None:
+    """A number of the client's choosing, refused when a document of its kind has it."""
+    taken = await session.scalar(
+        select(exists().where(col(Document.kind) == kind, col(Document.number) == number))
+    )
+    if taken:
+        raise UserInputError.single("number", f"{number} is already taken", ErrorCode.TAKEN)
+
+
+async def _flush_numbered(session: AsyncSession, number: str) -> None:
+    """Flush; a number that a concurrent request took first (past `_check_number_free`)
+    is TAKEN, not a 500."""
+    try:
+        await session.flush()
+    except IntegrityError:
+        raise UserInputError.single(
+            "number", f"{number} is already taken", ErrorCode.TAKEN
+        ) from None
 
 
 def _check_dates(

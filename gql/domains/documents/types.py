@@ -103,6 +103,11 @@ class DocumentNode(Node):
     cancelled_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    gateway_ids: list[str] = strawberry.field(description="The payment gateways offered.")
+    attachments: list[str] = strawberry.field(description="Attached files (URLs).")
+    payment_description: str | None
+    was_estimate: bool = strawberry.field(description="Made from an estimate.")
+    archived: bool
     overdue: bool = computed(OVERDUE, description="Issued, unpaid and past its due date.")
     expired: bool = computed(
         EXPIRED,
@@ -254,6 +259,14 @@ class DocumentFieldsInput:
     lines: list[DocumentLineInput] | None = strawberry.field(
         default=strawberry.UNSET, description="On update, replaces every line (drafts only)."
     )
+    number: str | None = strawberry.field(
+        default=strawberry.UNSET, description="A number of your own instead of the next one."
+    )
+    gateway_ids: list[str] | None = strawberry.UNSET
+    attachments: list[str] | None = strawberry.UNSET
+    payment_description: str | None = strawberry.UNSET
+    was_estimate: bool | None = strawberry.UNSET
+    archived: bool | None = strawberry.UNSET
 
 
 @strawberry.input
