@@ -34,6 +34,7 @@ from gql.domains.documents import rest_kinds as document_kinds_rest
 from gql.domains.helpdesk import rest as helpdesk_rest
 from gql.domains.ledger import rest as ledger_rest
 from gql.domains.payroll import rest as payroll_rest
+from gql.domains.pos import rest as pos_rest
 from gql.domains.projects import rest as projects_rest
 from gql.graphiql import STATIC_PATH, StaticAssets
 from gql.graphql_view import GraphQLView
@@ -56,6 +57,7 @@ NUMBORS_ROUTES = [
     *helpdesk_rest.routes,
     *projects_rest.routes,
     *payroll_rest.routes,
+    *pos_rest.routes,
 ]
 
 

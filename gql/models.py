@@ -25,6 +25,14 @@ from gql.domains.ledger.models import (
     VoucherLine,
 )
 from gql.domains.payroll.models import Department, Employee, PayRun, Payslip, Position
+from gql.domains.pos.models import (
+    LoyaltyMember,
+    LoyaltyProgram,
+    PosOrder,
+    PosOrderLine,
+    PosSession,
+    PosTerminal,
+)
 from gql.domains.projects.models import Project, Task, TimeEntry
 
 metadata = SQLModel.metadata
@@ -50,6 +58,8 @@ __all__ = [
     "Lead",
     "LedgerAccount",
     "LedgerBalance",
+    "LoyaltyMember",
+    "LoyaltyProgram",
     "Membership",
     "ModuleLicense",
     "NumberSeries",
@@ -57,6 +67,10 @@ __all__ = [
     "Payslip",
     "Pipeline",
     "PipelineStage",
+    "PosOrder",
+    "PosOrderLine",
+    "PosSession",
+    "PosTerminal",
     "Position",
     "Project",
     "Proposal",

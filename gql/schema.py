@@ -22,6 +22,7 @@ from gql.domains.documents import schema as documents
 from gql.domains.helpdesk import schema as helpdesk
 from gql.domains.ledger import schema as ledger
 from gql.domains.payroll import schema as payroll
+from gql.domains.pos import schema as pos
 from gql.domains.projects import schema as projects
 from gql.settings import Settings
 
@@ -37,6 +38,7 @@ AREAS = (
     helpdesk,
     projects,
     payroll,
+    pos,
 )
 
 Query = merge_types("Query", (node_fields.Query, *(area.Query for area in AREAS)))
