@@ -17,6 +17,13 @@ from gql.domains.helpdesk.models import (
     TicketCategory,
     TicketReply,
 )
+from gql.domains.inventory.models import (
+    StockAdjustment,
+    StockLevel,
+    StockMove,
+    StockTransfer,
+    Warehouse,
+)
 from gql.domains.ledger.models import (
     FinancialYear,
     LedgerAccount,
@@ -77,6 +84,10 @@ __all__ = [
     "ProposalSection",
     "Sla",
     "SlaTarget",
+    "StockAdjustment",
+    "StockLevel",
+    "StockMove",
+    "StockTransfer",
     "Task",
     "Tax",
     "Ticket",
@@ -88,5 +99,6 @@ __all__ = [
     "User",
     "Voucher",
     "VoucherLine",
+    "Warehouse",
     "metadata",
 ]

@@ -21,6 +21,7 @@ class ErrorCode(str, Enum):
     LOCKED = "LOCKED"
     FORBIDDEN = "FORBIDDEN"
     UNAUTHENTICATED = "UNAUTHENTICATED"
+    INSUFFICIENT_STOCK = "INSUFFICIENT_STOCK"
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,8 @@ class Item(TenantOwned, table=True):
     )
     tax_id: str | None = Field(default=None, foreign_key="tax.id", max_length=24, index=True)
     enabled: bool = True
+    # Inventory: stock on hand (all warehouses) below this is low stock; none: no alert.
+    min_stock_alert: Decimal | None = money_field(None, scale=4)
 
 
 class ItemVariant(TenantOwned, table=True):

@@ -33,6 +33,8 @@ class Company(Entity, table=True):
     base_currency: str = Field(default="USD", max_length=3)
     country: str | None = Field(default=None, max_length=2)
     enabled: bool = True
+    # Inventory: whether stock may go below zero (sales of stock not yet booked in).
+    allow_negative_stock: bool = False
 
 
 class Membership(Entity, table=True):
