@@ -31,7 +31,7 @@ class PosTerminal(TenantOwned, table=True):
     name: str = Field(max_length=200)
     location: str | None = Field(default=None, max_length=500)
     # Where its orders take stock from; none: the company's default warehouse.
-    warehouse_id: str | None = Field(default=None, max_length=24)
+    warehouse_id: str | None = Field(default=None, foreign_key="warehouse.id", max_length=24)
     # The money account of its till: cash orders are paid into it (card and other too,
     # unless `card_account_id` names another).
     cash_account_id: str = Field(foreign_key="account.id", max_length=24)

@@ -167,7 +167,9 @@ async def open_session(ctx: RestContext) -> Response:
 
 @endpoint(module=MODULE, write=True, names=ORDER_NAMES)
 async def create_order(ctx: RestContext) -> Response:
-    order = await service.create_order(session=ctx.session, data=await ctx.body())
+    order = await service.create_order(
+        session=ctx.session, viewer=ctx.viewer, data=await ctx.body()
+    )
     return ok(await order_json(ctx, order), 201)
 
 

@@ -43,6 +43,7 @@ from gql.domains.companies.models import Company
 from gql.domains.contacts.models import Contact
 from gql.domains.documents.service import LineIn, _line_references
 from gql.domains.documents.totals import ZERO, LineAmounts, document_totals, line_amounts
+from gql.domains.inventory.models import Warehouse
 from gql.domains.ledger.models import SourceType
 from gql.domains.ledger.service import post_voucher, signed_lines, system_accounts
 from gql.domains.pos.models import (
@@ -228,6 +229,12 @@ async def _till_account(session: AsyncSession, ref: str, field: str) -> str:
     return account.id
 
 
+async def _warehouse(session: AsyncSession, ref: str | None) -> str | None:
+    if ref is None:
+        return None
+    return (await require_row(session, Warehouse, ref, path=("warehouseId",), what="Warehouse")).id
+
+
 async def get_terminal(*, session: AsyncSession, id: str) -> PosTerminal:
     return await require_row(session, PosTerminal, id, path=("id",), what="PosTerminal")
 
@@ -246,7 +253,7 @@ async def create_terminal(*, session: AsyncSession, data: dict[str, Any]) -> Pos
     terminal = PosTerminal(
         name=payload.name,
         location=payload.location,
-        warehouse_id=payload.warehouse_id,
+        warehouse_id=await _warehouse(session, payload.warehouse_id),
         cash_account_id=cash,
         card_account_id=await _till_account(session, card, "cardAccountId") if card else None,
         enabled=True if payload.enabled is None else payload.enabled,
@@ -264,6 +271,8 @@ async def update_terminal(*, session: AsyncSession, id: str, data: dict[str, Any
         values["cash_account_id"] = await _till_account(
             session, values["cash_account_id"], "cashAccountId"
         )
+    if "warehouse_id" in values:
+        values["warehouse_id"] = await _warehouse(session, values["warehouse_id"])
     if values.get("card_account_id") is not None:
         values["card_account_id"] = await _till_account(
             session, values["card_account_id"], "cardAccountId"
@@ -425,7 +434,7 @@ async def _contact(session: AsyncSession, ref: str | None) -> str | None:
     return (await require_row(session, Contact, ref, path=("contactId",), what="Contact")).id
 
 
-async def create_order(*, session: AsyncSession, data: dict[str, Any]) -> PosOrder:
+async def create_order(*, session: AsyncSession, viewer: Viewer, data: dict[str, Any]) -> PosOrder:
     """An order in an open session: its stock out, its income in, its points earned."""
     payload = validate(OrderCreate, data)
     till = await require_row(
@@ -475,7 +484,13 @@ async def create_order(*, session: AsyncSession, data: dict[str, Any]) -> PosOrd
         line.order_id = order.id
     session.add_all(lines)
     await session.flush()
-    await sell_stock(session, lines, warehouse_id=terminal.warehouse_id, order_id=order.id)
+    await sell_stock(
+        session,
+        lines,
+        warehouse_id=terminal.warehouse_id,
+        order_id=order.id,
+        sold_by=viewer.user.id if viewer.user else None,
+    )
     order.transaction_id = await _pay(session, order, terminal)
     await _earn_points(session, order)
     await session.flush()

@@ -472,6 +472,10 @@ class PosTerminalFieldsInput:
         default=strawberry.UNSET,
         description="Where card and other payments go; null: the cash account.",
     )
+    warehouse_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Where its orders take stock from; null: the company's default warehouse.",
+    )
     enabled: bool | None = strawberry.UNSET
 
 
