@@ -3,9 +3,16 @@ mutations that make them."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
-from tests.factories import Api, Tenant
+from sqlalchemy import select
+
+from gql.domains.banking.models import Transaction
+from gql.domains.inventory.models import StockLevel, StockMove
+from gql.domains.inventory.stock import StockChange, move_stock
+from gql.domains.pos.models import PosOrder, PosSession
+from tests.factories import Api, Tenant, tenant_db
 
 ERRORS = "userErrors { field message code }"
 TERMINAL_FIELDS = """id objectId name location enabled cashAccount { id name type }
@@ -65,3 +72,56 @@ async def sell(
 async def program(api: Api, tenant: Tenant, **fields: Any) -> dict[str, Any]:
     body = {"name": "Points Rewards", **fields}
     return (await api.mutate("loyaltyProgramCreate", PROGRAM_CREATE, body, tenant))["program"]  # type: ignore[no-any-return]
+
+
+async def stock_in(app: Any, tenant: Tenant, item_id: str, quantity: str = "100") -> None:
+    """`quantity` of the item into the company's default warehouse (an adjustment)."""
+    async with tenant_db(app, tenant.company_id) as session:
+        await move_stock(
+            session,
+            [StockChange(item_id, Decimal(quantity))],
+            reason="adjustment",
+            source_type="stock_adjustment",
+            source_id=None,
+        )
+        await session.commit()
+
+
+async def stocked_item(
+    api: Api, app: Any, tenant: Tenant, quantity: str = "100", **fields: Any
+) -> dict[str, Any]:
+    item = await api.item(tenant, **fields)
+    await stock_in(app, tenant, item["id"], quantity)
+    return item
+
+
+async def check_pos_books(app: Any, tenants: list[Tenant]) -> None:
+    """What must hold of the tills: a session's expected cash is its opening float plus
+    its cash orders' totals, every order is paid by one income of its total, and stock
+    on hand is the sum of the moves."""
+    for tenant in tenants:
+        async with tenant_db(app, tenant.company_id) as session:
+            orders = (await session.scalars(select(PosOrder))).all()
+            for till in (await session.scalars(select(PosSession))).all():
+                cash = [
+                    o.total
+                    for o in orders
+                    if o.session_id == till.id and o.payment_method == "cash"
+                ]
+                assert till.expected_cash == till.opening_float + sum(cash, Decimal(0))
+                assert till.order_count == len([o for o in orders if o.session_id == till.id])
+                if till.status == "closed":
+                    assert till.difference == till.counted_cash - till.expected_cash
+            paid = {t.id: t for t in (await session.scalars(select(Transaction))).all()}
+            for order in orders:
+                tx = paid[order.transaction_id or ""]
+                assert (tx.type, tx.amount) == ("income", order.total), order.id
+            summed: dict[tuple[Any, ...], Decimal] = {}
+            for move in (await session.scalars(select(StockMove))).all():
+                key = (move.warehouse_id, move.item_id, move.variant_id)
+                summed[key] = summed.get(key, Decimal(0)) + move.quantity
+            kept = {
+                (level.warehouse_id, level.item_id, level.variant_id): level.quantity
+                for level in (await session.scalars(select(StockLevel))).all()
+            }
+            assert kept == summed

@@ -22,6 +22,7 @@ from gql.domains.documents.models import Document
 from gql.domains.helpdesk.models import Ticket
 from gql.domains.ledger.models import VoucherLine
 from gql.domains.payroll.models import Employee
+from gql.domains.pos.models import LoyaltyMember, PosOrder
 from gql.domains.projects.models import Project
 
 Text = Field(default=None, max_length=200)
@@ -179,6 +180,9 @@ async def delete_contact(*, session: AsyncSession, id: str) -> Contact:
         "tickets": Ticket.contact_id,
         "projects": Project.customer_id,
         "an employee": Employee.contact_id,
+        # Point of sale
+        "point-of-sale orders": PosOrder.contact_id,
+        "loyalty points": LoyaltyMember.contact_id,
     }
     found = (
         await session.execute(
