@@ -32,6 +32,7 @@ from gql.domains.crm import rest as crm_rest
 from gql.domains.documents import rest as documents_rest
 from gql.domains.documents import rest_kinds as document_kinds_rest
 from gql.domains.helpdesk import rest as helpdesk_rest
+from gql.domains.inventory import rest as inventory_rest
 from gql.domains.ledger import rest as ledger_rest
 from gql.domains.payroll import rest as payroll_rest
 from gql.domains.pos import rest as pos_rest
@@ -57,6 +58,7 @@ NUMBORS_ROUTES = [
     *helpdesk_rest.routes,
     *projects_rest.routes,
     *payroll_rest.routes,
+    *inventory_rest.routes,
     *pos_rest.routes,
 ]
 

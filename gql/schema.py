@@ -20,6 +20,7 @@ from gql.domains.contracts import schema as contracts
 from gql.domains.crm import schema as crm
 from gql.domains.documents import schema as documents
 from gql.domains.helpdesk import schema as helpdesk
+from gql.domains.inventory import schema as inventory
 from gql.domains.ledger import schema as ledger
 from gql.domains.payroll import schema as payroll
 from gql.domains.pos import schema as pos
@@ -38,6 +39,7 @@ AREAS = (
     helpdesk,
     projects,
     payroll,
+    inventory,
     pos,
 )
 

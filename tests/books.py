@@ -19,6 +19,7 @@ from sqlalchemy.pool import NullPool
 
 from gql.domains.banking.models import Account, Transaction, Transfer
 from gql.domains.documents.models import Document
+from gql.domains.inventory.models import StockLevel, StockMove
 from gql.domains.ledger.models import (
     LedgerAccount,
     LedgerBalance,
@@ -51,6 +52,7 @@ async def check_books(app: Any, api: Api, tenants: list[Tenant]) -> None:
                 _reversed_once_exactly_when_undone,
                 _receivables_and_payables_are_what_is_due,
                 _payroll_agrees_with_the_ledger,
+                _stock_is_the_sum_of_moves,
             ):
                 await check(conn, companies)
             expected = await _account_balances(conn, companies)
@@ -296,3 +298,33 @@ async def _payroll_agrees_with_the_ledger(conn: Any, companies: list[str]) -> No
         Voucher.company_id.in_(companies), Voucher.source_type == "pay_run", current == reversed_
     )
     assert (await conn.execute(wrong)).all() == []
+
+
+async def _stock_is_the_sum_of_moves(conn: Any, companies: list[str]) -> None:
+    """Every stock level is the sum of its moves, each move has its level, and none is
+    below zero (these companies do not allow negative stock)."""
+    move = StockMove.__table__.c  # type: ignore[attr-defined]
+    level = StockLevel.__table__.c  # type: ignore[attr-defined]
+    variant = func.coalesce(move.variant_id, "")
+    summed = (
+        select(move.company_id, move.warehouse_id, move.item_id, variant, func.sum(move.quantity))
+        .where(move.company_id.in_(companies))
+        .group_by(move.company_id, move.warehouse_id, move.item_id, variant)
+    )
+    moves = {tuple(r[:4]): r[4] for r in (await conn.execute(summed)).all()}
+    levels = {
+        tuple(r[:4]): r[4]
+        for r in (
+            await conn.execute(
+                select(
+                    level.company_id,
+                    level.warehouse_id,
+                    level.item_id,
+                    level.variant_key,
+                    level.quantity,
+                ).where(level.company_id.in_(companies))
+            )
+        ).all()
+    }
+    assert {k: v for k, v in levels.items() if v != 0 or k in moves} == moves
+    assert all(v >= 0 for v in levels.values()), levels

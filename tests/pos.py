@@ -16,7 +16,7 @@ from tests.factories import Api, Tenant, tenant_db
 
 ERRORS = "userErrors { field message code }"
 TERMINAL_FIELDS = """id objectId name location enabled cashAccount { id name type }
-    cardAccount { id name }"""
+    cardAccount { id name } warehouse { name }"""
 SESSION_FIELDS = """id objectId status orderCount openedAt closedAt
     openingFloat { amount currency } expectedCash { amount currency }
     countedCash difference

@@ -2,8 +2,8 @@
 
 Hypothesis runs random sequences of bookkeeping operations (invoices, bills, payments,
 credit notes, cancellations, transfers, income and expenses, deletions, manual
-vouchers and their reversals; pay runs created, approved, paid and reversed; POS
-orders and session closes) for two
+vouchers and their reversals; pay runs created, approved, paid and reversed; stock
+counted, written off, transferred, sold and bought; POS orders and session closes) for two
 companies, valid or not. A step is one
 operation or a burst of 2-4 sent at the same moment, often the same one repeated (the
 same payment deleted twice, the same invoice cancelled three times). After every step
@@ -15,6 +15,7 @@ it checks the invariants DESIGN.md promises (tests/books.py):
   credit notes, its status follows from them, and nothing is ever overpaid;
 - receivables and payables in the ledger are what the documents say is due;
 - salaries, payroll deductions and wages payable are what the pay runs say;
+- every stock level is the sum of its moves, and none is below zero;
 - no voucher is reversed twice, and an automatic one is reversed exactly when what
   posted it was undone;
 - every account's balance is its opening balance plus its transactions;
@@ -79,6 +80,12 @@ DEDUCT = f"""mutation($input: PayslipUpdateInput!) {{ payslipUpdate(input: $inpu
   {ERRORS} }} }}"""
 APPROVE_RUN = f"mutation($id: ID!) {{ payRunApprove(input: {{id: $id}}) {{ {ERRORS} }} }}"
 REVERSE_RUN = f"mutation($id: ID!) {{ payRunReverse(input: {{id: $id}}) {{ {ERRORS} }} }}"
+STOCK_ADJUST = f"""mutation($input: StockAdjustmentCreateInput!) {{
+  stockAdjustmentCreate(input: $input) {{ {ERRORS} }} }}"""
+STOCK_TRANSFER = f"""mutation($input: StockTransferCreateInput!) {{
+  stockTransferCreate(input: $input) {{ {ERRORS} }} }}"""
+WAREHOUSE = f"""mutation($input: WarehouseCreateInput!) {{ warehouseCreate(input: $input) {{
+  warehouse {{ id }} {ERRORS} }} }}"""
 PAY_OUT = f"""mutation($id: ID!, $account: ID!) {{
   payRunPay(input: {{id: $id, accountId: $account}}) {{ {ERRORS} }} }}"""
 
@@ -118,6 +125,18 @@ payroll_operation = st.one_of(
 )
 PAYROLL_OPERATIONS = ("pay run", "approve run", "pay out run", "reverse run")
 operation = st.one_of(operation, payroll_operation)
+# Stock (Books.stock_step): counted in or written off in a warehouse, transferred between
+# the two, sold on an issued invoice or bought on an issued bill (which `cancel` may
+# later reverse); more than there is is refused (INSUFFICIENT_STOCK).
+quantities = st.integers(1, 12).map(Decimal)
+stock_operation = st.one_of(
+    st.tuples(st.just("count stock"), quantities, st.booleans()),
+    st.tuples(st.just("move stock"), quantities, st.booleans()),
+    st.tuples(st.just("sell stock"), quantities, st.just(None)),
+    st.tuples(st.just("buy stock"), quantities, st.just(None)),
+)
+STOCK_OPERATIONS = ("count stock", "move stock", "sell stock", "buy stock")
+operation = st.one_of(operation, stock_operation)
 # The till (tests/pos.py): an order of 1-5 of a taxed item with 12 in stock (so some are
 # refused), paid in cash or by card, by a contact earning points or not; closing the
 # session with some cash counted (and opening the next one).
@@ -162,6 +181,8 @@ class Books:
         self.logged = 0  # minutes of time logged so far, to start each entry after the last
         self.pay_runs: list[str] = []
         self.months = 0  # pay runs written for 2026-01, 2026-02, ...
+        self.warehouses: list[str] = []
+        self.product = ""
         self.terminal = self.session = self.sold = ""  # the till, its session, its item
 
     async def setup(self) -> None:
@@ -187,6 +208,7 @@ class Books:
         await self.voucher(Decimal("5"), expense=True)
         await self.project_setup()
         await self.setup_payroll()
+        await self.setup_stock()
         await self.pos_setup()
 
     async def call(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
@@ -236,6 +258,8 @@ class Books:
         """One operation; True when it was accepted."""
         if name in PAYROLL_OPERATIONS:
             return await self.pay_run_step(name, a, b)
+        if name in STOCK_OPERATIONS:
+            return await self.stock_step(name, a, b)
         if name in ("invoice", "bill"):
             return await self.document(name, a, b)
         if name == "income":
@@ -439,6 +463,46 @@ class Books:
             ]
         query = APPROVE_RUN if name == "approve run" else REVERSE_RUN
         return not (await self.call(query, {"id": run}))["userErrors"]
+
+    # --- stock ----------------------------------------------------------------------------
+
+    async def setup_stock(self) -> None:
+        """A product with some stock in the first of two warehouses."""
+        for name in ("Shop", "Store"):
+            made = await self.api.mutate("warehouseCreate", WAREHOUSE, {"name": name}, self.tenant)
+            self.warehouses.append(made["warehouse"]["id"])
+        self.product = (await self.api.item(self.tenant, name="Stocked"))["id"]
+        await self.stock_step("count stock", Decimal(10), True)
+
+    async def stock_step(self, name: str, quantity: Decimal, flag: bool | None) -> bool:
+        lines = [{"itemId": self.product, "quantity": str(quantity)}]
+        if name in ("sell stock", "buy stock"):
+            kind, contact = (
+                ("INVOICE", self.customer)
+                if name == "sell stock"
+                else (
+                    "BILL",
+                    self.supplier,
+                )
+            )
+            priced = [{**lines[0], "name": "Stocked", "unitPrice": "2.50"}]
+            doc = (
+                await self.call(
+                    DOCUMENT, {"input": {"kind": kind, "contactId": contact, "lines": priced}}
+                )
+            )["document"]
+            self.documents.append(doc["id"])
+            if kind == "INVOICE":
+                self.invoices.append(doc["id"])
+            return not (await self.call(ISSUE, {"id": doc["id"]}))["userErrors"]
+        first, second = self.warehouses if flag else self.warehouses[::-1]
+        if name == "move stock":
+            transfer = {"fromWarehouseId": first, "toWarehouseId": second, "items": lines}
+            return not (await self.call(STOCK_TRANSFER, {"input": transfer}))["userErrors"]
+        # counted in (the first warehouse) or written off (the second)
+        signed = [{**lines[0], "quantity": str(quantity if flag else -quantity)}]
+        adjustment = {"warehouseId": first, "reason": "count", "items": signed}
+        return not (await self.call(STOCK_ADJUST, {"input": adjustment}))["userErrors"]
 
     async def pos_setup(self) -> None:
         from tests.pos import open_session, program, stock_in, terminal

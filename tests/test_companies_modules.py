@@ -364,6 +364,7 @@ async def test_rest_modules_enabled_lists_the_modules_with_code_behind_them(api)
         "helpdesk",
         "projects",
         "payroll",
+        "inventory",
         "pos",
     }
 
@@ -417,6 +418,7 @@ async def test_rest_module_licenses_lists_every_module(api):
         "helpdesk",
         "projects",
         "payroll",
+        "inventory",
         "pos",
     }
     assert rows["payroll"]["name"] == "Payroll"

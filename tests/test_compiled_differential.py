@@ -985,6 +985,100 @@ def test_every_payroll_root_field_is_declared_for_the_compiled_path() -> None:
     assert set(PAYROLL_ROOTS) <= set(ROOT_LISTS) | set(ROOT_GETS)
 
 
+# --- inventory ------------------------------------------------------------------------------
+
+INVENTORY_ROOTS = [
+    "warehouse",
+    "warehouses",
+    "stockMove",
+    "stockMoves",
+    "stockTransfer",
+    "stockTransfers",
+    "stockAdjustment",
+    "stockAdjustments",
+]
+
+
+@pytest.fixture(scope="module")
+async def inventory_world(api: Any) -> dict[str, Any]:
+    """Two companies with warehouses, items (with variants and a low-stock alert, and a
+    service), adjustments, transfers and an issued invoice and bill."""
+    from tests.inventory import adjust, transfer, warehouse
+
+    owner, other = await api.register(), await api.register()
+    ids: dict[str, list[str]] = {
+        k: [] for k in ("Warehouse", "StockMove", "StockTransfer", "StockAdjustment")
+    }
+    issue = "mutation($id: ID!) { documentIssue(input: {id: $id}) { userErrors { message } } }"
+    for tenant in (owner, other):
+        places = [await warehouse(api, tenant, f"Store {i} %") for i in range(2)]
+        ids["Warehouse"] += [p["id"] for p in places]
+        items = [
+            await api.item(tenant, name="Widget", minStockAlert="4"),
+            await api.item(tenant, name="Gadget", variants=[{"name": "Red"}]),
+        ]
+        for n, item in enumerate(items):
+            made = await adjust(api, tenant, places[0]["id"], item["id"], f"{5 + n}.25")
+            ids["StockAdjustment"].append(made["stockAdjustment"]["id"])
+            moved = await transfer(api, tenant, places[0]["id"], places[1]["id"], item["id"], "2")
+            ids["StockTransfer"].append(moved["stockTransfer"]["id"])
+        supplier = await api.contact(tenant, type="supplier")
+        bill = await api.document(
+            tenant,
+            supplier["id"],
+            kind="BILL",
+            lines=[{"itemId": items[0]["id"], "quantity": "3", "unitPrice": "2"}],
+        )
+        await api.data(issue, {"id": bill["id"]}, tenant)
+        moves = await api.data("{ stockMoves(first: 50) { nodes { id } } }", None, tenant)
+        ids["StockMove"] += [m["id"] for m in moves["stockMoves"]["nodes"]]
+    for refs in ids.values():
+        refs.extend(["000000000000000000000000", "not-an-id"])
+    return {"owner": owner, "ids": ids}
+
+
+@st.composite
+def inventory_queries(draw: Any, ids: dict[str, list[str]]) -> str:
+    """A random query over the inventory area's root fields (and through items,
+    variants and sources back into the catalogue)."""
+    name = draw(st.sampled_from(INVENTORY_ROOTS))
+    field = SCHEMA.query_type.fields[name]
+    type_ = _named(field.type)
+    if name in ROOT_GETS:
+        ref = draw(st.sampled_from(ids[ROOT_GETS[name]]))
+        return f'{{ {name}(id: "{ref}") {{ {draw(selection(type_, 2))} }} }}'
+    return f"{{ {name}{draw(page_args(field))} {{ {draw(connection_selection(type_, 2))} }} }}"
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    derandomize=True,
+)
+@given(data=st.data())
+async def test_random_inventory_queries_agree(
+    api: Any, resolver_client: Any, inventory_world: dict[str, Any], data: Any
+) -> None:
+    query = data.draw(inventory_queries(inventory_world["ids"]))
+    compiled, reference = await _both(api, resolver_client, query, inventory_world["owner"])
+    assert compiled == reference, query
+
+
+async def test_items_with_stock_agree(
+    api: Any, resolver_client: Any, inventory_world: dict[str, Any]
+) -> None:
+    query = """{ items(first: 10, filter: {lowStock: false}) { totalCount nodes { name
+      minStockAlert stockOnHand lowStock stock { quantity warehouse { name } variant { name } } } } }"""
+    compiled, reference = await _both(api, resolver_client, query, inventory_world["owner"])
+    assert compiled == reference
+    assert compiled["data"]["items"]["totalCount"] == 2
+
+
+def test_every_inventory_root_field_is_declared_for_the_compiled_path() -> None:
+    assert set(INVENTORY_ROOTS) <= set(ROOT_LISTS) | set(ROOT_GETS)
+
+
 # --- point of sale ----------------------------------------------------------------------------
 
 POS_ROOTS = [

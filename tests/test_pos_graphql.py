@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from gql.domains.inventory.models import StockMove
+from gql.domains.inventory.stock import StockChange, move_stock
 from tests.books import check_books
 from tests.factories import Api, tenant_db
 from tests.pos import (
@@ -353,3 +354,40 @@ async def test_every_field_is_forbidden_while_the_module_is_off(api: Api) -> Non
         assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN", query
     body = await api.gql(SESSION_OPEN, {"input": {"terminalId": made["id"]}}, owner)
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_a_terminals_orders_take_stock_from_its_warehouse(api: Api, app: Any) -> None:
+    # given a terminal of the "Kiosk" warehouse, which has 2 of an item (none elsewhere)
+    owner = await api.register()
+    kiosk = await api.mutate(
+        "warehouseCreate",
+        """mutation($input: WarehouseCreateInput!) { warehouseCreate(input: $input) {
+          warehouse { id objectId } userErrors { message } } }""",
+        {"name": "Kiosk"},
+        owner,
+    )
+    warehouse = kiosk["warehouse"]
+    made = await terminal(api, owner, warehouseId=warehouse["id"])
+    assert made["warehouse"] == {"name": "Kiosk"}
+    item = await api.item(owner, salePrice="5")
+    async with tenant_db(app, owner.company_id) as session:
+        await move_stock(
+            session,
+            [StockChange(item["id"], Decimal("2"), warehouse_id=warehouse["objectId"])],
+            reason="adjustment",
+            source_type="stock_adjustment",
+            source_id=None,
+        )
+        await session.commit()
+    sid = (await open_session(api, owner, made["id"]))["id"]
+    # when two are sold, then one more
+    await sell(api, owner, sid, [{"itemId": item["id"], "quantity": "2"}])
+    refused = await _errors(
+        api, owner, ORDER_CREATE, {"sessionId": sid, "lines": [{"itemId": item["id"]}]}
+    )
+    # then the kiosk's stock went to zero and the third was refused there
+    assert [(e["field"], e["code"]) for e in refused] == [
+        (["input", "lines"], "INSUFFICIENT_STOCK")
+    ]
+    assert "Kiosk" in refused[0]["message"]
+    await check_pos_books(app, [owner])

@@ -620,6 +620,63 @@ async def test_payroll_root_fields_compile_to_one_statement_each(api, sql_counte
     assert sql_counter.count == DIRECT_VIEWER_STATEMENTS + 5, sql_counter.statements
 
 
+# --- inventory ------------------------------------------------------------------------------
+
+INVENTORY_WITH_EVERYTHING = """
+query($first: Int!) {
+  warehouses(first: $first) { totalCount nodes { name
+    stock { quantity item { name } variant { name } warehouse { name } }
+    moves(first: 3) { totalCount nodes { quantity item { name } } } } }
+  stockMoves(first: $first) { nodes { quantity reason item { name lowStock stockOnHand }
+    variant { name } warehouse { name } createdBy { name } } }
+  stockTransfers(first: $first) { nodes { fromWarehouse { name } toWarehouse { name }
+    moves { nodes { quantity } } } }
+  stockAdjustments(first: $first) { nodes { warehouse { name } moves { totalCount } } }
+  items(first: $first) { nodes { name lowStock stock { quantity warehouse { name } } } }
+}"""
+INVENTORY_COMPILED = """
+query($first: Int!) {
+  warehouses(first: $first) { totalCount nodes { name stock { quantity item { name } }
+    moves(first: 3) { nodes { quantity } } } }
+  stockMoves(first: $first) { nodes { quantity reason sourceType item { lowStock } } }
+  stockTransfers(first: $first) { nodes { fromWarehouse { name } moves { totalCount } } }
+  stockAdjustments(first: $first) { nodes { warehouse { name } } }
+  items(first: $first) { nodes { stockOnHand stock { quantity warehouse { name } } } }
+}"""
+
+
+async def _seed_inventory(api, owner, warehouses: int) -> None:
+    from tests.inventory import adjust, transfer, warehouse
+
+    made = [await warehouse(api, owner, f"Warehouse {i}") for i in range(warehouses)]
+    for i, place in enumerate(made):
+        item = await api.item(owner, name=f"Item {i}", minStockAlert="3")
+        await adjust(api, owner, place["id"], item["id"], "5")
+        await transfer(api, owner, place["id"], made[(i + 1) % len(made)]["id"], item["id"], "1")
+
+
+async def test_inventory_lists_and_edges_batch_per_level(api, sql_counter):
+    owner = await api.register()
+    await _seed_inventory(api, owner, warehouses=6)
+    small, _ = await _count(api, sql_counter, owner, INVENTORY_WITH_EVERYTHING, {"first": 2})
+    large, data = await _count(api, sql_counter, owner, INVENTORY_WITH_EVERYTHING, {"first": 6})
+    assert len(data["warehouses"]["nodes"]) == 6
+    assert all(len(w["stock"]) == 2 for w in data["warehouses"]["nodes"])
+    assert small == large, sql_counter.statements
+
+
+async def test_inventory_root_fields_compile_to_one_statement_each(api, sql_counter):
+    owner = await api.register()
+    await _seed_inventory(api, owner, warehouses=3)
+    for first in (2, 10):  # each page size's plan warmed first
+        await api.gql(INVENTORY_COMPILED, {"first": first}, owner)
+    sql_counter.reset()
+    body = await api.gql(INVENTORY_COMPILED, {"first": 10}, owner)
+    assert set(body["extensions"]["executors"].values()) == {"compiled"}, body["extensions"]
+    assert body["data"]["warehouses"]["totalCount"] == 3
+    assert sql_counter.count == DIRECT_VIEWER_STATEMENTS + 5, sql_counter.statements
+
+
 # --- point of sale ----------------------------------------------------------------------------
 
 POS_TERMINALS = """

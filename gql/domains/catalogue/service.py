@@ -37,6 +37,9 @@ from gql.domains.catalogue.models import (
 from gql.domains.companies.models import Company
 from gql.domains.contacts.models import Contact
 from gql.domains.documents.models import Document, DocumentLine
+from gql.domains.inventory.computed import LOW_STOCK
+from gql.domains.inventory.models import StockMove
+from gql.tenancy import mapped_table
 
 MAX_VARIANTS = 100
 Price = Field(
@@ -135,6 +138,7 @@ class ItemFields(InputModel):
     category_id: str | None = None
     tax_id: str | None = None
     enabled: bool | None = None
+    min_stock_alert: Decimal | None = Field(default=None, ge=0, max_digits=13, decimal_places=4)
 
     @field_validator("sku", "barcode")
     @classmethod
@@ -204,9 +208,13 @@ class ItemFilter:
     enabled: bool | None = None
     category_id: str | None = None
     search: str | None = None
+    low_stock: bool | None = None
 
     def conditions(self, env: SqlEnv) -> list[ColumnElement[bool]]:
         out: list[ColumnElement[bool]] = []
+        if self.low_stock is not None:
+            low = LOW_STOCK.sql(mapped_table(Item), env)
+            out.append(low if self.low_stock else ~low)
         if self.type is not None:
             out.append(Item.type == self.type)  # type: ignore[arg-type]
         if self.enabled is not None:
@@ -562,6 +570,10 @@ async def delete_item(*, session: AsyncSession, id: str) -> Item:
             "Item is used by document lines; disable it instead of deleting it",
             ErrorCode.IN_USE,
         )
+    if await _in_use(session, StockMove.item_id == item.id):  # type: ignore[arg-type]
+        raise UserInputError.single(
+            "id", "Item has stock moves; disable it instead of deleting it", ErrorCode.IN_USE
+        )
     await session.execute(delete(ItemVariant).where(ItemVariant.item_id == item.id))  # type: ignore[arg-type]
     await _delete(session, item, "Item")
     return item
@@ -616,10 +628,13 @@ async def update_item_variant(
 
 async def delete_item_variant(*, session: AsyncSession, id: str) -> ItemVariant:
     variant = await get_item_variant(session=session, id=id)
-    if await _in_use(session, DocumentLine.variant_id == variant.id):
+    if await _in_use(session, DocumentLine.variant_id == variant.id) or await _in_use(
+        session,
+        StockMove.variant_id == variant.id,  # type: ignore[arg-type]
+    ):
         raise UserInputError.single(
             "id",
-            "Variant is used by document lines; disable it instead of deleting it",
+            "Variant is used by document lines or stock moves; disable it instead of deleting it",
             ErrorCode.IN_USE,
         )
     await _delete(session, variant, "Variant")

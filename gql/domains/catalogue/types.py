@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from gql.core.filter_values import enum_value, order_of
-from gql.core.graph import EdgeConnection, connection_edge, to_many, to_one
+from gql.core.graph import EdgeConnection, computed, connection_edge, to_many, to_one
 from gql.core.ids import decode_id
 from gql.core.inputs import input_to_dict
 from gql.core.mutations import UserError
@@ -35,6 +35,11 @@ from gql.domains.catalogue.models import (
     Tax,
     TaxType,
 )
+from gql.domains.inventory.computed import LOW_STOCK, ON_HAND
+from gql.domains.inventory.loaders import StockLevelsByItemLoader
+
+if TYPE_CHECKING:
+    from gql.domains.inventory.types import StockLevelNode
 
 CategoryTypeEnum = strawberry.enum(CategoryType, name="CategoryType")
 TaxTypeEnum = strawberry.enum(TaxType, name="TaxType")
@@ -43,6 +48,8 @@ ItemTypeEnum = strawberry.enum(ItemType, name="ItemType")
 
 # Category.items names types declared further down this module.
 _THIS_MODULE = strawberry.lazy("gql.domains.catalogue.types")
+# Item.stock: inventory's types import these.
+_INVENTORY_TYPES = strawberry.lazy("gql.domains.inventory.types")
 
 
 @node_type(name="Category", model=Category, load=load_with(CategoryByIdLoader))
@@ -121,6 +128,20 @@ class ItemNode(Node):
         TaxByIdLoader, "tax_id", description="The tax document lines use by default."
     )
     variants: list[ItemVariantNode] = to_many(ItemVariantsByItemIdLoader)
+    # inventory
+    min_stock_alert: Decimal | None = strawberry.field(
+        description="Stock on hand (all warehouses) below this is low stock; null: no alert."
+    )
+    stock_on_hand: Decimal = computed(
+        ON_HAND, description="Stock in every warehouse (module: inventory's moves)."
+    )
+    low_stock: bool = computed(
+        LOW_STOCK, description="stockOnHand is below minStockAlert (false without one)."
+    )
+    stock: list[Annotated[StockLevelNode, _INVENTORY_TYPES]] = to_many(
+        StockLevelsByItemLoader,
+        description="Stock on hand per warehouse (and variant); module: inventory.",
+    )
 
 
 # --- connections, filters and orders --------------------------------------------------------
@@ -226,6 +247,9 @@ class ItemFilter:
     search: str | None = strawberry.field(
         default=strawberry.UNSET, description="Part of the name, SKU or barcode."
     )
+    low_stock: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="Below its minimum stock alert (or not)."
+    )
 
 
 def category_filter_of(value: CategoryFilter | None) -> service.CategoryFilter:
@@ -256,6 +280,7 @@ def item_filter_of(value: ItemFilter | None) -> service.ItemFilter:
         # An id that is not a category's matches nothing, like another company's.
         category_id=(decode_id(category, "Category") or "-") if category else None,
         search=data.get("search"),
+        low_stock=data.get("lowStock"),
     )
 
 
@@ -462,6 +487,9 @@ class ItemFieldsInput:
         default=strawberry.UNSET, description="The tax document lines use by default."
     )
     enabled: bool | None = strawberry.UNSET
+    min_stock_alert: Decimal | None = strawberry.field(
+        default=strawberry.UNSET, description="Low stock below this; null: no alert."
+    )
 
 
 @strawberry.input

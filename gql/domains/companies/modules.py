@@ -51,7 +51,10 @@ MODULES: dict[ModuleAlias, Module] = {
             default_enabled=True,
         ),
         Module(
-            ModuleAlias.INVENTORY, "Inventory", "Warehouses, stock moves, transfers and adjustments"
+            ModuleAlias.INVENTORY,
+            "Inventory",
+            "Warehouses, stock moves, transfers and adjustments",
+            default_enabled=True,
         ),
         Module(
             ModuleAlias.CRM,

@@ -57,6 +57,7 @@ from gql.domains.documents.settlement import (
     remove_credit,
 )
 from gql.domains.documents.totals import ZERO, LineAmounts, document_totals, line_amounts
+from gql.domains.inventory import documents as stock
 from gql.domains.ledger.posting import post_document, reverse_document
 from gql.tenancy import mapped_table
 
@@ -412,6 +413,7 @@ async def issue_document(*, session: AsyncSession, id: str) -> Document:
         await apply_credit(session, doc)
     if doc.kind in POSTED_KINDS:
         await post_document(session, doc)
+    await stock.move_issued(session, doc)
     return doc
 
 
@@ -464,6 +466,7 @@ async def cancel_document(*, session: AsyncSession, id: str) -> Document:
         if doc.kind == DocumentKind.CREDIT_NOTE.value and doc.parent_id is not None:
             await remove_credit(session, doc)
         await reverse_document(session, doc, date.today())
+        await stock.reverse_issued(session, doc)
     return doc
 
 

@@ -33,6 +33,8 @@ from gql.domains.companies.modules import ModuleAlias
 from gql.domains.companies.types import UserType, member_user
 from gql.domains.contacts.loaders import ContactByIdLoader
 from gql.domains.contacts.types import ContactNode
+from gql.domains.inventory.loaders import WarehouseByIdLoader
+from gql.domains.inventory.types import WarehouseNode
 from gql.domains.pos import service
 from gql.domains.pos.computed import MEMBER_POINTS
 from gql.domains.pos.loaders import (
@@ -293,6 +295,11 @@ class PosTerminalNode(Node):
         AccountByIdLoader,
         "card_account_id",
         description="Where card and other payments go, when not into the cash account.",
+    )
+    warehouse: WarehouseNode | None = to_one(
+        WarehouseByIdLoader,
+        "warehouse_id",
+        description="Where its orders take stock from; null: the company's default warehouse.",
     )
     sessions: Annotated[PosSessionConnection, _THIS_MODULE] = connection_edge(
         TERMINAL_SESSIONS,
