@@ -36,6 +36,8 @@ def test_only_the_modules_with_code_behind_them_are_licensed_by_default():
         "helpdesk",
         "projects",
         "payroll",
+        "inventory",
+        "pos",
     }
 
 

@@ -366,6 +366,8 @@ async def test_graphql_viewer_returns_the_user_company_and_role(api):
         "helpdesk",
         "projects",
         "payroll",
+        "inventory",
+        "pos",
     }
 
 
