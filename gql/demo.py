@@ -33,6 +33,7 @@ from gql.domains.crm import service as crm
 from gql.domains.crm.models import Deal
 from gql.domains.documents import service as documents
 from gql.domains.helpdesk import service as helpdesk
+from gql.domains.inventory import service as inventory
 from gql.domains.inventory.stock import StockChange, move_stock
 from gql.domains.payroll import service as payroll
 from gql.domains.pos import service as pos
@@ -501,6 +502,7 @@ async def _seed_demo_company(session: AsyncSession) -> None:
 
     rng = random.Random(20240501)  # the same demo every time
     products = [i for i in items if i.type == "product"]
+    await _seed_inventory(session, products, variants)
     for n, (days_ago, terms, fate) in enumerate(INVOICES):
         rush = n % 5 == 2  # one more, free-text line: 1-5 lines in all
         count = rng.randint(1, 4 if rush else 5)
@@ -549,6 +551,39 @@ async def _seed_demo_company(session: AsyncSession) -> None:
     await _seed_crm(session, customers)
     await _seed_contracts(session, customers)
     await _seed_payroll(session)
+
+
+async def _seed_inventory(
+    session: AsyncSession, products: list[Item], variants: dict[str, list[ItemVariant]]
+) -> None:
+    """Two warehouses, an opening count of every product (and variant) in the main one
+    (before the invoices, which take their stock from it), some moved to the annex, and
+    a minimum stock alert on the first product that its stock falls below."""
+    main = await inventory.create_warehouse(
+        session=session, data={"name": "Main warehouse", "address": "1 Dock Road, Leeds"}
+    )
+    annex = await inventory.create_warehouse(session=session, data={"name": "Annex", "code": "ANX"})
+    counted = [
+        {"itemId": p.id, "variantId": v, "quantity": Decimal("200")}
+        for p in products
+        for v in [None, *(v.id for v in variants.get(p.id, []))]
+    ]
+    await inventory.create_adjustment(
+        session=session,
+        data={"warehouseId": main.id, "reason": "Opening stock count", "items": counted},
+    )
+    await inventory.create_transfer(
+        session=session,
+        data={
+            "fromWarehouseId": main.id,
+            "toWarehouseId": annex.id,
+            "notes": "Overflow",
+            "items": [{"itemId": p.id, "quantity": Decimal("20")} for p in products[:2]],
+        },
+    )
+    await catalogue.update_item(
+        session=session, id=products[0].id, data={"minStockAlert": Decimal("500")}
+    )
 
 
 async def _seed_crm(session: AsyncSession, customers: list[Any]) -> None:
@@ -899,6 +934,8 @@ async def _seed_helpdesk(session: AsyncSession, agent: User) -> None:
 
 
 async def _seed_other_company(session: AsyncSession) -> None:
+    # It sells widgets before its bill for them is booked in: its stock may go negative.
+    await inventory.update_settings(session=session, data={"allowNegativeStock": True})
     tax = await session.scalar(select(Tax))
     assert tax is not None
     item = await catalogue.create_item(

@@ -50,3 +50,14 @@ async def transfer(
 
 async def stock_of(api: Api, tenant: Tenant, item_id: str) -> dict[str, Any]:
     return (await api.data(STOCK, {"id": item_id}, tenant))["item"]  # type: ignore[no-any-return]
+
+
+SETTINGS = f"""mutation {{ inventorySettingsUpdate(input: {{allowNegativeStock: true}}) {{
+  allowNegativeStock {ERRORS} }} }}"""
+
+
+async def allow_negative_stock(api: Api, tenant: Tenant) -> None:
+    """Let the company invoice items it has booked no stock of (as tests of other areas
+    do, which issue invoices for items without caring about stock)."""
+    payload = await api.data(SETTINGS, None, tenant)
+    assert payload["inventorySettingsUpdate"]["userErrors"] == []

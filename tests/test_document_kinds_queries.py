@@ -13,6 +13,7 @@ from sqlalchemy import event
 
 from tests.conftest import IS_POSTGRES, StatementCounter
 from tests.factories import DIRECT_VIEWER_STATEMENTS
+from tests.inventory import allow_negative_stock
 
 LINKED = """
 query($first: Int!) {
@@ -96,6 +97,7 @@ async def _post(client, tenant, query, variables):
 @pytest.fixture(scope="module")
 async def seeded(api: Any) -> Any:
     owner = await api.register()
+    await allow_negative_stock(api, owner)
     await _seed(api, owner, 10)
     return owner
 

@@ -200,6 +200,11 @@ GRAPHQL_CASES = [
     ),
     Case("employeeUpdate", lambda w: _employee_update(w)),
     Case("payslipUpdate", lambda w: _payslip_update(w)),
+    # inventory (the adjustment first: the transfer moves what it counted in)
+    Case("itemCreate", lambda w: _const({"name": "Stocked", "minStockAlert": "5"})),
+    Case("itemUpdate", lambda w: _with_id(w.item, {"minStockAlert": "2.5"})),
+    Case("stockAdjustmentCreate", lambda w: _stock_lines(w, "warehouseId", quantity="5")),
+    Case("stockTransferCreate", lambda w: _stock_lines(w, "fromWarehouseId", quantity="1.5")),
     # point of sale (a service item: it moves no stock)
     Case("posSessionOpen", lambda w: _pos_open(w)),
     Case("posOrderCreate", lambda w: _pos_order(w)),
@@ -240,6 +245,21 @@ async def _pos_close(w: World) -> dict[str, Any]:
 async def _program_update(w: World) -> dict[str, Any]:
     made = await w.mutate("loyaltyProgramCreate", {"name": "Old", "active": False})
     return {"id": made["id"], "pointsPerUnit": "2"}
+
+
+async def _warehouse(w: World, name: str) -> str:
+    async def make() -> Any:
+        return await w.mutate("warehouseCreate", {"name": name})
+
+    return str((await w.once(f"warehouse {name}", make))["id"])
+
+
+async def _stock_lines(w: World, warehouse: str, quantity: str) -> dict[str, Any]:
+    lines = [{"itemId": await w.item(), "quantity": quantity}]
+    out = {warehouse: await _warehouse(w, "Main"), "items": lines}
+    if warehouse == "fromWarehouseId":
+        out["toWarehouseId"] = await _warehouse(w, "Annex")
+    return out
 
 
 async def _const(value: dict[str, Any]) -> dict[str, Any]:
@@ -610,6 +630,11 @@ REST_WITHOUT_DECIMALS = {
     # payroll: a pay run's amounts come from the salaries
     ("POST", "/payroll/departments"),
     ("POST", "/payroll/pay-runs"),
+    # inventory: a warehouse has no decimals; the quantities of transfers and adjustments
+    # are nested in their items, which tests/test_inventory_rest.py reads back at scale
+    ("POST", "/inventory/warehouses"),
+    ("POST", "/inventory/transfers"),
+    ("POST", "/inventory/adjustments"),
     # point of sale: a terminal has no amounts; an order's are in its items (nested), read
     # back in tests/test_pos_rest.py
     ("POST", "/pos/terminals"),

@@ -59,7 +59,10 @@ async def test_warehouses_transfers_and_adjustments(api: Api) -> None:
     assert moved["items"] == [
         {"item": item["objectId"], "variant": None, "quantity": Decimal("2.5")}
     ]
-    transfers = body(await api.rest("GET", "/api/inventory/transfers", owner))
+    listed_transfers = await api.rest("GET", "/api/inventory/transfers", owner)
+    # quantities at their column's scale, as exact JSON numbers
+    assert '"quantity":2.5000' in listed_transfers.text.replace(" ", "")
+    transfers = body(listed_transfers)
     assert [t["id"] for t in transfers["data"]] == [moved["id"]]
     filtered = await api.rest("GET", f"/api/inventory/transfers?warehouse={annex['id']}", owner)
     assert body(filtered)["pagination"]["total"] == 1

@@ -20,6 +20,7 @@ from gql.domains.documents.loaders import DocumentByIdLoader, DocumentLinesByDoc
 from gql.domains.documents.models import Document, DocumentLine
 from gql.domains.documents.types import DocumentNode
 from tests.factories import Api, tenant_db
+from tests.inventory import allow_negative_stock
 
 ISSUE = """mutation($input: DocumentIdInput!) { documentIssue(input: $input) {
   userErrors { field message code } } }"""
@@ -43,6 +44,7 @@ async def test_light_rows_read_as_the_orm_entities_do(api: Api, app: Any) -> Non
     # given an issued invoice with lines (dates, timestamps, decimals, enums, flags) to a
     # contact with addresses and persons (JSON)
     tenant = await api.register()
+    await allow_negative_stock(api, tenant)
     contact = await api.contact(
         tenant,
         billingAddress={"street1": "1 Main St", "city": "Zürich", "zipCode": "8001"},

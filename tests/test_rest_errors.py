@@ -225,6 +225,24 @@ async def _bad_bodies(api: Api, tenant: Tenant) -> dict[tuple[str, str], list[An
             {"name": "", "pointsPerPound": -1},
             {"name": "P", "active": "x"},
         ],
+        # inventory
+        ("/inventory/warehouses", "/api/inventory/warehouses"): [{"name": "", "code": "x" * 41}],
+        ("/inventory/transfers", "/api/inventory/transfers"): [
+            {
+                "fromWarehouse": MISSING,
+                "toWarehouse": MISSING,
+                "items": [{"item": MISSING, "quantity": "x"}],
+            },
+            {
+                "fromWarehouse": MISSING,
+                "toWarehouse": MISSING,
+                "items": [{"item": MISSING, "quantity": 1}],
+            },
+        ],
+        ("/inventory/adjustments", "/api/inventory/adjustments"): [
+            {"warehouse": MISSING, "items": []},
+            {"warehouse": MISSING, "items": [{"item": MISSING, "variant": MISSING, "quantity": 1}]},
+        ],
     }
 
 
