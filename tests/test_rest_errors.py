@@ -218,7 +218,7 @@ async def _bad_bodies(api: Api, tenant: Tenant) -> dict[tuple[str, str], list[An
             {"terminal": terminal},  # it has an open session: TAKEN
         ],
         ("/pos/orders", "/api/pos/orders"): [
-            {"session": till, "items": [bad_line], "paymentMethod": "cheque"},
+            {"session": till, "items": [{**bad_line, "item": MISSING}], "paymentMethod": "cheque"},
             {"session": MISSING, "items": [{"item": MISSING, "tax": MISSING}], "contact": MISSING},
         ],
         ("/pos/loyalty/programs", "/api/pos/loyalty/programs"): [
