@@ -39,6 +39,7 @@ from gql.domains.inventory import rest as inventory_rest
 from gql.domains.ledger import forbix as ledger_forbix
 from gql.domains.ledger import rest as ledger_rest
 from gql.domains.payroll import rest as payroll_rest
+from gql.domains.pos import rest as pos_rest
 from gql.domains.projects import rest as projects_rest
 from gql.graphiql import STATIC_PATH, StaticAssets
 from gql.graphql_view import GraphQLView
@@ -63,6 +64,7 @@ NUMBORS_ROUTES = [
     *payroll_rest.routes,
     *inventory_rest.routes,
     *bankfeeds_rest.routes,
+    *pos_rest.routes,
 ]
 
 # The Forbix Open-API dialect (gql/rest/forbix.py), under /openapi.

@@ -38,7 +38,9 @@ from gql.domains.crm.models import Deal
 from gql.domains.documents import service as documents
 from gql.domains.helpdesk import service as helpdesk
 from gql.domains.inventory import service as inventory
+from gql.domains.inventory.stock import StockChange, move_stock
 from gql.domains.payroll import service as payroll
+from gql.domains.pos import service as pos
 from gql.domains.projects import service as projects
 from gql.settings import Settings
 
@@ -123,6 +125,7 @@ async def _seed(session: AsyncSession) -> DemoLogin:
     await _seed_demo_company(session)
     await _seed_helpdesk(session, dana)
     await _seed_projects(session, dana)
+    await _seed_pos(session, dana)
 
     _, other = await companies.register(
         session=session,
@@ -823,6 +826,62 @@ async def _seed_projects(session: AsyncSession, dana: User) -> None:
         session=session,
         data={"name": "Loyalty app", "customerId": acme.id, "budget": Decimal("15000")},
     )
+
+
+async def _seed_pos(session: AsyncSession, dana: User) -> None:
+    """A till with a loyalty programme: yesterday's session closed 0.50 short, today's
+    open with a cash sale to a customer (earning points) and a card sale."""
+    products = (
+        await session.scalars(
+            select(Item)
+            .where(col(Item.type) == "product", col(Item.sale_price).is_not(None))
+            .order_by(col(Item.created_at))
+            .limit(2)
+        )
+    ).all()
+    await move_stock(
+        session,
+        [StockChange(item.id, Decimal("50")) for item in products],
+        reason="adjustment",
+        source_type="stock_adjustment",
+        source_id=None,
+    )
+    buyer = await session.scalar(
+        select(Contact).where(col(Contact.type) == "customer").order_by(col(Contact.created_at))
+    )
+    assert buyer is not None
+    await pos.create_program(session=session, data={"name": "Points Rewards", "pointsPerUnit": 1})
+    till = await pos.create_terminal(
+        session=session, data={"name": "Checkout 1", "location": "Shop floor"}
+    )
+    viewer = Viewer(user=dana)
+    for counted, sales in (
+        (Decimal("-0.50"), [(0, 2, "cash", None)]),
+        (None, [(0, 1, "cash", buyer.id), (1, 1, "card", None)]),
+    ):
+        shift = await pos.open_session(
+            session=session,
+            viewer=viewer,
+            data={"terminalId": till.id, "openingFloat": Decimal("100")},
+        )
+        for which, quantity, method, contact in sales:
+            await pos.create_order(
+                session=session,
+                viewer=viewer,
+                data={
+                    "sessionId": shift.id,
+                    "lines": [{"itemId": products[which].id, "quantity": Decimal(quantity)}],
+                    "paymentMethod": method,
+                    "contactId": contact,
+                },
+            )
+        if counted is not None:
+            await pos.close_session(
+                session=session,
+                viewer=viewer,
+                id=shift.id,
+                data={"countedCash": shift.expected_cash + counted},
+            )
 
 
 async def _seed_helpdesk(session: AsyncSession, agent: User) -> None:

@@ -38,6 +38,14 @@ from gql.domains.ledger.models import (
     VoucherLine,
 )
 from gql.domains.payroll.models import Department, Employee, PayRun, Payslip, Position
+from gql.domains.pos.models import (
+    LoyaltyMember,
+    LoyaltyProgram,
+    PosOrder,
+    PosOrderLine,
+    PosSession,
+    PosTerminal,
+)
 from gql.domains.projects.models import Project, Task, TimeEntry
 
 metadata = SQLModel.metadata
@@ -67,6 +75,8 @@ __all__ = [
     "Lead",
     "LedgerAccount",
     "LedgerBalance",
+    "LoyaltyMember",
+    "LoyaltyProgram",
     "Membership",
     "ModuleLicense",
     "NumberSeries",
@@ -74,6 +84,10 @@ __all__ = [
     "Payslip",
     "Pipeline",
     "PipelineStage",
+    "PosOrder",
+    "PosOrderLine",
+    "PosSession",
+    "PosTerminal",
     "Position",
     "Project",
     "Proposal",

@@ -24,6 +24,7 @@ from gql.domains.helpdesk import schema as helpdesk
 from gql.domains.inventory import schema as inventory
 from gql.domains.ledger import schema as ledger
 from gql.domains.payroll import schema as payroll
+from gql.domains.pos import schema as pos
 from gql.domains.projects import schema as projects
 from gql.settings import Settings
 
@@ -41,6 +42,7 @@ AREAS = (
     payroll,
     inventory,
     bankfeeds,
+    pos,
 )
 
 Query = merge_types("Query", (node_fields.Query, *(area.Query for area in AREAS)))

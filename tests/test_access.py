@@ -37,6 +37,7 @@ def test_only_the_modules_with_code_behind_them_are_licensed_by_default():
         "projects",
         "payroll",
         "inventory",
+        "pos",
     }
 
 

@@ -367,6 +367,7 @@ async def test_graphql_viewer_returns_the_user_company_and_role(api):
         "projects",
         "payroll",
         "inventory",
+        "pos",
     }
 
 

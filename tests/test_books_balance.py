@@ -3,10 +3,10 @@
 Hypothesis runs random sequences of bookkeeping operations (invoices, bills, payments,
 credit notes, cancellations, transfers, income and expenses, deletions, manual
 vouchers and their reversals; pay runs created, approved, paid and reversed; stock
-counted, written off, transferred, sold and bought; bank statements imported, their
-lines matched, split and unmatched) for two companies, valid or not. A step is one
-operation or a burst of 2-4 sent at the same moment, often the same one repeated (the
-same payment deleted twice, the same invoice cancelled three times). After every step
+counted, written off, transferred, sold and bought; POS orders and session closes; bank
+statements imported, their lines matched, split and unmatched) for two companies, valid
+or not. A step is one operation or a burst of 2-4 sent at the same moment, often the
+same one repeated (the same payment deleted twice, the same invoice cancelled three times). After every step
 it checks the invariants DESIGN.md promises (tests/books.py):
 
 - every voucher balances (debits = credits > 0) and its total is its debits;
@@ -19,6 +19,9 @@ it checks the invariants DESIGN.md promises (tests/books.py):
 - no voucher is reversed twice, and an automatic one is reversed exactly when what
   posted it was undone;
 - every account's balance is its opening balance plus its transactions;
+- a till session's expected cash is its float plus its cash orders, every POS order is
+  paid by an income of its total, and stock on hand is the sum of the moves
+  (tests/pos.py);
 - nothing of one company is booked against the other's accounts, documents or
   vouchers;
 - each account's reconciled balance is its opening balance plus the transactions
@@ -44,6 +47,7 @@ from gql.domains.bankfeeds.models import BankFeedTransaction
 from gql.domains.banking.models import Transaction
 from tests.books import check_books
 from tests.factories import Api, Tenant
+from tests.pos import check_pos_books
 
 ERRORS = "userErrors { message code }"
 ACCOUNT = f"""mutation($input: AccountCreateInput!) {{ accountCreate(input: $input) {{
@@ -163,6 +167,15 @@ CATEGORY = f"""mutation {{ categoryCreate(input: {{name: "Fees", type: OTHER}}) 
 RULE = f"""mutation($category: ID!) {{ bankRuleCreate(input: {{pattern: "statement",
   categoryId: $category}}) {{ {ERRORS} }} }}"""
 RECONCILED = "{ accounts { nodes { objectId reconciliation { reconciledBalance { amount } } } } }"
+# The till (tests/pos.py): an order of 1-5 of a taxed item with 12 in stock (so some are
+# refused), paid in cash or by card, by a contact earning points or not; closing the
+# session with some cash counted (and opening the next one).
+pos_operation = st.one_of(
+    st.tuples(st.just("pos order"), st.integers(1, 5), st.sampled_from(["CASH", "CARD"])),
+    st.tuples(st.just("pos close"), st.integers(0, 50_00), st.just(None)),
+)
+POS_OPERATIONS = ("pos order", "pos close")
+operation = st.one_of(operation, pos_operation)
 # Operations that undo something: of several at once on one target, at most one succeeds.
 UNDO = ("delete", "cancel", "untransfer", "reverse", "discard", "unmatch")
 GONE = {"discard", "delete", "untransfer"}  # those that delete their target
@@ -185,8 +198,8 @@ burst = st.one_of(
 class Books:
     """One company and what the sequence has made in it."""
 
-    def __init__(self, api: Api, tenant: Tenant) -> None:
-        self.api, self.tenant = api, tenant
+    def __init__(self, api: Api, tenant: Tenant, app: Any = None) -> None:
+        self.api, self.tenant, self.app = api, tenant, app
         self.accounts: list[str] = []
         self.customer = self.supplier = ""
         self.documents: list[str] = []
@@ -204,6 +217,7 @@ class Books:
         self.statements = 0  # statement files imported so far
         self.statement = ""  # the last one's text
         self.feed_lines: list[tuple[str, Decimal]] = []  # (id, signed amount)
+        self.terminal = self.session = self.sold = ""  # the till, its session, its item
 
     async def setup(self) -> None:
         # A bank and a cash account: a transfer between them posts a voucher.
@@ -230,6 +244,7 @@ class Books:
         await self.setup_payroll()
         await self.setup_stock()
         await self.setup_feed()
+        await self.pos_setup()
 
     async def call(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
         """The operation's payload; it may refuse with userErrors but never fail."""
@@ -291,6 +306,8 @@ class Books:
             return await self.transfer(a, b)
         if name == "voucher":
             return await self.voucher(a, b)
+        if name in POS_OPERATIONS:
+            return await (self.pos_order(a, b) if name == "pos order" else self.pos_close(a))
         if name in PROJECT_OPERATIONS:
             return await (self.log_time(a, b) if name == "log time" else self.bill_time())
         if target is None:  # nothing to act on yet
@@ -578,6 +595,43 @@ class Books:
         adjustment = {"warehouseId": first, "reason": "count", "items": signed}
         return not (await self.call(STOCK_ADJUST, {"input": adjustment}))["userErrors"]
 
+    async def pos_setup(self) -> None:
+        from tests.pos import open_session, program, stock_in, terminal
+
+        made = await terminal(self.api, self.tenant)
+        self.terminal = made["id"]
+        self.session = (await open_session(self.api, self.tenant, self.terminal, "10"))["id"]
+        tax = await self.api.tax(self.tenant, rate="20")
+        self.sold = (await self.api.item(self.tenant, salePrice="3.35", taxId=tax["id"]))["id"]
+        await stock_in(self.app, self.tenant, self.sold, "12")
+        await program(self.api, self.tenant, pointsPerUnit="1.5")
+
+    async def pos_order(self, quantity: int, method: str) -> bool:
+        from tests.pos import ORDER_CREATE
+
+        order = {
+            "sessionId": self.session,
+            "lines": [{"itemId": self.sold, "quantity": str(quantity)}],
+            "paymentMethod": method,
+            "contactId": self.customer if quantity % 2 else None,
+        }
+        return (await self.call(ORDER_CREATE, {"input": order}))["order"] is not None
+
+    async def pos_close(self, counted_cents: int) -> bool:
+        """Close the session (orders sent with it land before or are refused), then open
+        the terminal's next one."""
+        from tests.pos import SESSION_CLOSE, SESSION_OPEN
+
+        counted = str(Decimal(counted_cents) / 100)
+        closed = await self.call(
+            SESSION_CLOSE, {"input": {"id": self.session, "countedCash": counted}}
+        )
+        if closed["session"] is None:
+            return False
+        opened = await self.call(SESSION_OPEN, {"input": {"terminalId": self.terminal}})
+        self.session = opened["session"]["id"]
+        return True
+
 
 @settings(
     max_examples=10,
@@ -593,16 +647,18 @@ class Books:
 async def test_random_bookkeeping_keeps_the_books_balanced(
     api: Api, app: Any, steps: list[Any]
 ) -> None:
-    books = [Books(api, await api.register()), Books(api, await api.register())]
+    books = [Books(api, await api.register(), app), Books(api, await api.register(), app)]
     for book in books:
         await book.setup()
     tenants = [book.tenant for book in books]
     await check_books(app, api, tenants)
     await check_feeds(app, api, tenants)
+    await check_pos_books(app, tenants)
     for company, ops in steps:
         await books[company].burst(ops)
         await check_books(app, api, tenants)
         await check_feeds(app, api, tenants)
+        await check_pos_books(app, tenants)
 
 
 async def check_feeds(app: Any, api: Api, tenants: list[Tenant]) -> None:

@@ -365,6 +365,7 @@ async def test_rest_modules_enabled_lists_the_modules_with_code_behind_them(api)
         "projects",
         "payroll",
         "inventory",
+        "pos",
     }
 
 
@@ -383,8 +384,8 @@ async def test_rest_module_check_answers_for_a_known_alias(api):
         True,
         "active",
     )
-    # and a module without code behind it yet is known, and off
-    assert (pos["alias"], pos["enabled"], pos["accessible"]) == ("pos", False, False)
+    # and the point of sale, on by default now that it has code behind it
+    assert (pos["alias"], pos["enabled"], pos["accessible"]) == ("pos", True, True)
 
 
 async def test_rest_module_check_is_404_for_an_unknown_alias(api):
@@ -418,6 +419,7 @@ async def test_rest_module_licenses_lists_every_module(api):
         "projects",
         "payroll",
         "inventory",
+        "pos",
     }
     assert rows["payroll"]["name"] == "Payroll"
 

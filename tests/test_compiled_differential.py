@@ -1204,3 +1204,98 @@ async def test_account_reconciliation_agrees_on_both_paths(
 
 def test_every_bankfeeds_root_field_is_declared_for_the_compiled_path() -> None:
     assert set(BANKFEED_ROOTS) <= set(ROOT_LISTS) | set(ROOT_GETS)
+
+
+# --- point of sale ----------------------------------------------------------------------------
+
+POS_ROOTS = [
+    "posTerminal",
+    "posTerminals",
+    "posSession",
+    "posSessions",
+    "posOrder",
+    "posOrders",
+    "loyaltyProgram",
+    "loyaltyPrograms",
+]
+
+
+@pytest.fixture(scope="module")
+async def pos_world(api: Any, app: Any) -> dict[str, Any]:
+    """Two companies with terminals (one with a card account), sessions open and closed,
+    cash and card orders with taxed lines, by contacts earning points in two programmes."""
+    from tests.pos import SESSION_CLOSE, program, sell, stocked_item, terminal, till
+
+    owner, other = await api.register(), await api.register()
+    ids: dict[str, list[str]] = {
+        "PosTerminal": [],
+        "PosSession": [],
+        "PosOrder": [],
+        "LoyaltyProgram": [],
+    }
+    for tenant in (owner, other):
+        first = await program(api, tenant, name="Points %", pointsPerUnit="1.25")
+        tax = await api.tax(tenant, rate="17.5")
+        item = await stocked_item(api, app, tenant, "500", salePrice="3.33", taxId=tax["id"])
+        plain = await stocked_item(api, app, tenant, "500", salePrice="10")
+        buyers = [await api.contact(tenant, name=f"Buyer {i} a_b") for i in range(2)]
+        for i in range(3):
+            made = await till(api, tenant, opening=f"{i * 25}.50")
+            ids["PosTerminal"].append(made["terminal"]["id"])
+            sid = made["session"]["id"]
+            ids["PosSession"].append(sid)
+            for j in range(3):
+                order = await sell(
+                    api,
+                    tenant,
+                    sid,
+                    [{"itemId": item["id"], "quantity": str(j + 1)}, {"itemId": plain["id"]}],
+                    paymentMethod=["CASH", "CARD", "OTHER"][j],
+                    contactId=buyers[(i + j) % 2]["id"] if j != 2 else None,
+                )
+                ids["PosOrder"].append(order["id"])
+            if i == 1:
+                await api.mutate(
+                    "posSessionClose", SESSION_CLOSE, {"id": sid, "countedCash": "40"}, tenant
+                )
+            if i == 0:
+                ids["LoyaltyProgram"].append(first["id"])
+                second = await program(api, tenant, name="Second", pointsPerUnit="3")
+                ids["LoyaltyProgram"].append(second["id"])
+        spare = await terminal(api, tenant, name="Spare", enabled=False)
+        ids["PosTerminal"].append(spare["id"])
+    for refs in ids.values():
+        refs.extend(["000000000000000000000000", "not-an-id"])
+    return {"owner": owner, "ids": ids}
+
+
+@st.composite
+def pos_queries(draw: Any, ids: dict[str, list[str]]) -> str:
+    """A random query over the point-of-sale root fields (and, through the edges, into
+    accounts, transactions, items, taxes and contacts)."""
+    name = draw(st.sampled_from(POS_ROOTS))
+    field = SCHEMA.query_type.fields[name]
+    type_ = _named(field.type)
+    if name in ROOT_GETS:
+        ref = draw(st.sampled_from(ids[ROOT_GETS[name]]))
+        return f'{{ {name}(id: "{ref}") {{ {draw(selection(type_, 2))} }} }}'
+    return f"{{ {name}{draw(page_args(field))} {{ {draw(connection_selection(type_, 2))} }} }}"
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    derandomize=True,
+)
+@given(data=st.data())
+async def test_random_pos_queries_agree(
+    api: Any, resolver_client: Any, pos_world: dict[str, Any], data: Any
+) -> None:
+    query = data.draw(pos_queries(pos_world["ids"]))
+    compiled, reference = await _both(api, resolver_client, query, pos_world["owner"])
+    assert compiled == reference, query
+
+
+def test_every_pos_root_field_is_declared_for_the_compiled_path() -> None:
+    assert set(POS_ROOTS) <= set(ROOT_LISTS) | set(ROOT_GETS)

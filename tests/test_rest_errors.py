@@ -58,6 +58,12 @@ async def _bad_bodies(api: Api, tenant: Tenant) -> dict[tuple[str, str], list[An
     project = (await api.rest("POST", "/api/projects", tenant, json={"name": "P"})).json()["data"][
         "id"
     ]
+    terminal = (await api.rest("POST", "/api/pos/terminals", tenant, json={"name": "T"})).json()[
+        "data"
+    ]["id"]
+    till = (
+        await api.rest("POST", "/api/pos/sessions/open", tenant, json={"terminal": terminal})
+    ).json()["data"]["id"]
     line_refs = {"name": "x", "item": MISSING, "tax": MISSING}
     bad_line = {"name": "", "price": "x", "quantity": 0, "discountRate": 101}
     return {
@@ -201,6 +207,23 @@ async def _bad_bodies(api: Api, tenant: Tenant) -> dict[tuple[str, str], list[An
         ("/payroll/pay-runs", "/api/payroll/pay-runs"): [
             {"payDate": "x", "period": "2026-13"},
             {"payDate": "2026-01-31", "period": "2026-01", "employees": [MISSING]},
+        ],
+        # point of sale
+        ("/pos/terminals", "/api/pos/terminals"): [
+            {"name": "", "cashAccount": MISSING},
+            {"name": "T", "warehouse": MISSING, "enabled": "x"},
+        ],
+        ("/pos/sessions/open", "/api/pos/sessions/open"): [
+            {"terminal": MISSING, "openingFloat": "x"},
+            {"terminal": terminal},  # it has an open session: TAKEN
+        ],
+        ("/pos/orders", "/api/pos/orders"): [
+            {"session": till, "items": [{**bad_line, "item": MISSING}], "paymentMethod": "cheque"},
+            {"session": MISSING, "items": [{"item": MISSING, "tax": MISSING}], "contact": MISSING},
+        ],
+        ("/pos/loyalty/programs", "/api/pos/loyalty/programs"): [
+            {"name": "", "pointsPerPound": -1},
+            {"name": "P", "active": "x"},
         ],
         # inventory
         ("/inventory/warehouses", "/api/inventory/warehouses"): [{"name": "", "code": "x" * 41}],

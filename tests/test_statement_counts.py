@@ -760,3 +760,83 @@ async def test_bankfeed_root_fields_compile_to_one_statement_each(api, sql_count
     assert set(body["extensions"]["executors"].values()) == {"compiled"}, body["extensions"]
     assert body["data"]["bankFeedTransactions"]["totalCount"] == 6
     assert sql_counter.count == DIRECT_VIEWER_STATEMENTS + 3, sql_counter.statements
+
+
+# --- point of sale ----------------------------------------------------------------------------
+
+POS_TERMINALS = """
+query($first: Int!) { ... on Query { posTerminals(first: $first) { totalCount nodes {
+  name cashAccount { name balance { amount } } cardAccount { name }
+  sessions(first: 3) { totalCount nodes { status expectedCash { amount } openedBy { name }
+    orders(first: 5) { totalCount nodes { number total { amount } } } } } } } } }"""
+POS_ORDERS = """
+query($first: Int!) { ... on Query { posOrders(first: $first) { totalCount nodes {
+  number total { amount } session { status terminal { name } } terminal { name }
+  contact { name loyaltyPoints } transaction { amount { amount } account { name } }
+  loyaltyProgram { name }
+  lines { name net item { name tax { rate } } variant { name } tax { rate } } } } } }"""
+POS_SESSIONS = """
+query($first: Int!) { ... on Query { posSessions(first: $first) { totalCount nodes {
+  status openedBy { name } closedBy { name } terminal { name }
+  orders { totalCount nodes { lines { name } } } } } } }"""
+POS_PROGRAMS = """
+query($first: Int!) { ... on Query { loyaltyPrograms(first: 1) { nodes { name
+  members(first: $first) { totalCount nodes { points contact { name loyaltyPoints }
+    program { name } } } } } } }"""
+POS_COMPILED = """
+query($first: Int!) {
+  posTerminals(first: $first) { totalCount nodes { name cashAccount { name }
+    sessions { nodes { expectedCash { amount } orderCount } } } }
+  posOrders(first: $first) { nodes { total { amount } contact { loyaltyPoints }
+    lines { net item { name } } transaction { amount { amount } } } }
+  posSessions(first: $first) { nodes { status terminal { name } orders { totalCount } } }
+  loyaltyPrograms(first: $first) { nodes { name members { nodes { points contact { name } } } } }
+}"""
+
+
+async def _seed_pos(api, app, owner, terminals: int) -> None:
+    """`terminals` terminals, each with a session and two orders (one by a contact who
+    earns points, a line with a tax), every other session closed."""
+    from tests.pos import program, sell, stocked_item, till
+
+    await program(api, owner, pointsPerUnit="2")
+    tax = await api.tax(owner, rate="10")
+    item = await stocked_item(api, app, owner, "1000", salePrice="3", taxId=tax["id"])
+    for i in range(terminals):
+        made = await till(api, owner)
+        sid = made["session"]["id"]
+        buyer = await api.contact(owner)
+        await sell(api, owner, sid, [{"itemId": item["id"]}], contactId=buyer["id"])
+        await sell(api, owner, sid, [{"itemId": item["id"], "quantity": "2"}], paymentMethod="CARD")
+        if i % 2:
+            from tests.pos import SESSION_CLOSE
+
+            await api.mutate(
+                "posSessionClose", SESSION_CLOSE, {"id": sid, "countedCash": "1"}, owner
+            )
+
+
+@pytest.mark.parametrize("query", [POS_TERMINALS, POS_ORDERS, POS_SESSIONS, POS_PROGRAMS])
+async def test_pos_lists_and_edges_batch_per_level(api, app, sql_counter, query):
+    # given 6 terminals with a session and two orders each (6 loyalty members)
+    owner = await api.register()
+    await _seed_pos(api, app, owner, terminals=6)
+    # when pages of 2 and of 6 ask for every edge on the resolver path
+    small, _ = await _count(api, sql_counter, owner, query, {"first": 2})
+    large, data = await _count(api, sql_counter, owner, query, {"first": 6})
+    # then both cost the same: one statement per level, nothing per row
+    (listed,) = data.values()
+    nodes = listed["nodes"] if "nodes" in listed else listed[0]["members"]["nodes"]
+    assert len(nodes) in (2, 6) or len(listed["nodes"][0]["members"]["nodes"]) == 6
+    assert small == large, sql_counter.statements
+
+
+async def test_pos_root_fields_compile_to_one_statement_each(api, app, sql_counter):
+    owner = await api.register()
+    await _seed_pos(api, app, owner, terminals=3)
+    await api.gql(POS_COMPILED, {"first": 10}, owner)
+    sql_counter.reset()
+    body = await api.gql(POS_COMPILED, {"first": 10}, owner)
+    assert set(body["extensions"]["executors"].values()) == {"compiled"}, body["extensions"]
+    assert body["data"]["posTerminals"]["totalCount"] == 3
+    assert sql_counter.count == DIRECT_VIEWER_STATEMENTS + 4, sql_counter.statements

@@ -58,6 +58,7 @@ from gql.domains.ledger.models import SourceType, Voucher, VoucherKind
 from gql.domains.ledger.posting import CENT, post_transaction, post_transfer, to_base
 from gql.domains.ledger.service import post_voucher, reverse_voucher, signed_lines, system_account
 from gql.domains.payroll.models import Payslip
+from gql.domains.pos.models import PosOrder
 from gql.tenancy import orm_alias, tenant_table
 
 ZERO = Decimal("0.00")
@@ -560,6 +561,11 @@ async def delete_transaction(*, session: AsyncSession, id: str) -> Transaction:
         # A paid pay run is final: its payment stays.
         raise UserInputError.single(
             "id", "This transaction pays a payslip of a paid pay run", ErrorCode.INVALID_STATE
+        )
+    if await session.scalar(select(exists().where(col(PosOrder.transaction_id) == tx.id))):
+        # A till's sale stays paid: its stock has moved and its session counted it.
+        raise UserInputError.single(
+            "id", "This transaction pays a point-of-sale order", ErrorCode.INVALID_STATE
         )
     # Deleting the row is the first write: of two deletes at once only one finds it,
     # so a payment comes off its document and its voucher is reversed exactly once.

@@ -68,7 +68,12 @@ MODULES: dict[ModuleAlias, Module] = {
             "Departments, employees and pay runs",
             default_enabled=True,
         ),
-        Module(ModuleAlias.POS, "Point of Sale", "Terminals, sessions, orders and loyalty"),
+        Module(
+            ModuleAlias.POS,
+            "Point of Sale",
+            "Terminals, sessions, orders and loyalty",
+            default_enabled=True,
+        ),
         Module(
             ModuleAlias.PROJECTS,
             "Projects",

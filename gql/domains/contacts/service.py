@@ -29,6 +29,7 @@ from gql.domains.helpdesk.models import Ticket
 from gql.domains.ledger.models import VoucherLine
 from gql.domains.payroll.computed import IS_EMPLOYEE
 from gql.domains.payroll.models import Employee
+from gql.domains.pos.models import LoyaltyMember, PosOrder
 from gql.domains.projects.models import Project
 from gql.tenancy import mapped_table
 
@@ -227,6 +228,9 @@ async def delete_contact(*, session: AsyncSession, id: str) -> Contact:
         "an employee": Employee.contact_id,
         "bank rules": BankRule.contact_id,
         "bank feed lines": BankFeedTransaction.contact_id,
+        # Point of sale
+        "point-of-sale orders": PosOrder.contact_id,
+        "loyalty points": LoyaltyMember.contact_id,
     }
     found = (
         await session.execute(

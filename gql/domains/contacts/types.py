@@ -25,6 +25,7 @@ from gql.domains.helpdesk.models import Ticket
 from gql.domains.helpdesk.service import TICKET_ORDER_COLUMNS
 from gql.domains.payroll.computed import IS_EMPLOYEE
 from gql.domains.payroll.loaders import EmployeeByContactIdLoader
+from gql.domains.pos.computed import LOYALTY_POINTS
 from gql.domains.projects.models import Project
 from gql.domains.projects.service import PROJECT_ORDER_COLUMNS
 
@@ -311,6 +312,11 @@ class ContactNode(Node):
     )
     is_employee: bool = computed(
         IS_EMPLOYEE, description="Whether an employee is linked to this contact."
+    )
+    # Point of sale
+    loyalty_points: int = computed(
+        LOYALTY_POINTS,
+        description="The loyalty points this contact's orders earned, in every programme.",
     )
 
 

@@ -1,7 +1,7 @@
 """bank feeds: connections, rules, imports, feed lines; transactions reconciled with a line
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-01 20:15:29.478713
 
 """
@@ -16,7 +16,7 @@ from gql.tenancy import drop_row_level_security_statements, row_level_security_s
 
 # revision identifiers, used by Alembic.
 revision: str = "0011"
-down_revision: str | Sequence[str] | None = "0009"
+down_revision: str | Sequence[str] | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
