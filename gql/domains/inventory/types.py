@@ -20,6 +20,7 @@ from gql.domains.catalogue.loaders import ItemByIdLoader, ItemVariantByIdLoader
 from gql.domains.catalogue.types import ItemNode, ItemVariantNode
 from gql.domains.companies.modules import ModuleAlias
 from gql.domains.companies.types import UserType, member_user
+from gql.domains.documents.loaders import DocumentByIdLoader
 from gql.domains.inventory import service
 from gql.domains.inventory.loaders import (
     StockAdjustmentByIdLoader,
@@ -43,6 +44,10 @@ MODULE = ModuleAlias.INVENTORY
 _THIS_MODULE = strawberry.lazy("gql.domains.inventory.types")
 MOVES = Annotated["StockMoveConnection", _THIS_MODULE]
 MEMBER = "a user, not a row of the company's tables"
+# What wrote a move, one edge per kind of source over the one source_id column: ids are
+# unique across tables, so the edge of every other kind finds no row and is null.
+DOCUMENT = Annotated["DocumentNode", strawberry.lazy("gql.domains.documents.types")]
+POS_ORDER = Annotated["PosOrderNode", strawberry.lazy("gql.domains.pos.types")]
 
 MoveReasonEnum = strawberry.enum(
     MoveReason,
@@ -55,6 +60,13 @@ SourceTypeEnum = strawberry.enum(
     name="StockMoveSourceType",
     description="What wrote a move; sourceId is that row's object id.",
 )
+
+
+def _pos_order_loader() -> type[Any]:
+    # Point of sale builds on inventory (its orders move stock): imported here, late.
+    from gql.domains.pos.loaders import PosOrderByIdLoader
+
+    return PosOrderByIdLoader
 
 
 async def _created_by(root: Any, info: strawberry.Info) -> UserType | None:
@@ -274,6 +286,19 @@ class StockMoveNode(Node):
     warehouse: WarehouseNode = to_one(WarehouseByIdLoader, "warehouse_id")
     created_by: UserType | None = python_only(
         _created_by, MEMBER, description="Who made it; null for a document's moves."
+    )
+    # Its source (sourceType says which one is set).
+    document: DOCUMENT | None = to_one(
+        DocumentByIdLoader, "source_id", description="The invoice or bill that moved it."
+    )
+    transfer: Annotated[StockTransferNode, _THIS_MODULE] | None = to_one(
+        StockTransferByIdLoader, "source_id", description="The transfer that moved it."
+    )
+    adjustment: Annotated[StockAdjustmentNode, _THIS_MODULE] | None = to_one(
+        StockAdjustmentByIdLoader, "source_id", description="The adjustment that moved it."
+    )
+    pos_order: POS_ORDER | None = to_one(
+        _pos_order_loader(), "source_id", description="The point-of-sale order that sold it."
     )
 
 
