@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
@@ -39,6 +39,11 @@ from gql.domains.inventory.models import (
     StockTransfer,
     Warehouse,
 )
+from gql.domains.pos.loaders import PosOrderByIdLoader
+
+if TYPE_CHECKING:
+    from gql.domains.documents.types import DocumentNode
+    from gql.domains.pos.types import PosOrderNode
 
 MODULE = ModuleAlias.INVENTORY
 _THIS_MODULE = strawberry.lazy("gql.domains.inventory.types")
@@ -60,13 +65,6 @@ SourceTypeEnum = strawberry.enum(
     name="StockMoveSourceType",
     description="What wrote a move; sourceId is that row's object id.",
 )
-
-
-def _pos_order_loader() -> type[Any]:
-    # Point of sale builds on inventory (its orders move stock): imported here, late.
-    from gql.domains.pos.loaders import PosOrderByIdLoader
-
-    return PosOrderByIdLoader
 
 
 async def _created_by(root: Any, info: strawberry.Info) -> UserType | None:
@@ -298,7 +296,7 @@ class StockMoveNode(Node):
         StockAdjustmentByIdLoader, "source_id", description="The adjustment that moved it."
     )
     pos_order: POS_ORDER | None = to_one(
-        _pos_order_loader(), "source_id", description="The point-of-sale order that sold it."
+        PosOrderByIdLoader, "source_id", description="The point-of-sale order that sold it."
     )
 
 
