@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -48,6 +49,8 @@ Price = Field(
 Name = Field(min_length=1, max_length=200)
 OptionalName = Field(default=None, min_length=1, max_length=200)
 Code = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217, three upper-case letters")
+Rate = Field(default=None, ge=0, le=100, decimal_places=4)  # a percentage
+MAX_FILES = 50  # images or attachments of an item
 ONE = Decimal("1")
 
 
@@ -108,6 +111,10 @@ class VariantFields(InputModel):
     sale_price: Decimal | None = Price
     purchase_price: Decimal | None = Price
     enabled: bool | None = None
+    attributes: dict[str, str] | None = Field(default=None, max_length=20)
+    barcode_type: str | None = Field(default=None, max_length=30)
+    discount_rate: Decimal | None = Rate
+    discount_amount: Decimal | None = Price
 
     @field_validator("sku", "barcode")
     @classmethod
@@ -139,6 +146,20 @@ class ItemFields(InputModel):
     tax_id: str | None = None
     enabled: bool | None = None
     min_stock_alert: Decimal | None = Field(default=None, ge=0, max_digits=13, decimal_places=4)
+    gov_id: str | None = Field(default=None, max_length=100)
+    barcode_type: str | None = Field(default=None, max_length=30)
+    barcode_url: str | None = Field(default=None, max_length=500)
+    image_url: str | None = Field(default=None, max_length=500)
+    images: list[str] | None = Field(default=None, max_length=MAX_FILES)
+    attachments: list[str] | None = Field(default=None, max_length=MAX_FILES)
+    catalog_description: str | None = Field(default=None, max_length=5000)
+    sub_category: str | None = Field(default=None, max_length=200)
+    discount_rate: Decimal | None = Rate
+    discount_amount: Decimal | None = Price
+    opening_stock_date: date | None = None
+    internal_use_only: bool | None = None
+    hide_in_catalog: bool | None = None
+    appointment_plans: list[dict[str, Any]] | None = Field(default=None, max_length=MAX_VARIANTS)
 
     @field_validator("sku", "barcode")
     @classmethod
@@ -515,7 +536,10 @@ async def _resolve_references(session: AsyncSession, values: dict[str, Any]) -> 
             values[key] = row.id
 
 
-async def create_item(*, session: AsyncSession, data: dict[str, Any]) -> Item:
+async def create_item(
+    *, session: AsyncSession, data: dict[str, Any], created_by: str | None = None
+) -> Item:
+    """An item with its variants; `created_by` the user making it, when there is one."""
     payload = validate(ItemCreate, data)
     variants = payload.variants or []
     claims: list[SkuClaim] = [(("sku",), payload.sku)] if payload.sku else []
@@ -532,7 +556,7 @@ async def create_item(*, session: AsyncSession, data: dict[str, Any]) -> Item:
     await _check_skus(session, claims)
     values = payload.model_dump(exclude_none=True, exclude={"variants"})
     await _resolve_references(session, values)
-    item = Item(**values)
+    item = Item(**values, created_by_id=created_by)
     session.add(item)
     await _flush_unique(session, "sku", "is already used by another item or variant")
     session.add_all(
@@ -545,7 +569,18 @@ async def create_item(*, session: AsyncSession, data: dict[str, Any]) -> Item:
 async def update_item(*, session: AsyncSession, id: str, data: dict[str, Any]) -> Item:
     item = await get_item(session=session, id=id)
     values = validate(ItemUpdate, data).model_dump(exclude_unset=True)
-    require_not_null(ItemUpdate, values, "name", "type", "enabled")
+    require_not_null(
+        ItemUpdate,
+        values,
+        "name",
+        "type",
+        "enabled",
+        "images",
+        "attachments",
+        "internal_use_only",
+        "hide_in_catalog",
+        "appointment_plans",
+    )
     if values.get("sku") and values["sku"] != item.sku:
         await _check_skus(session, [(("sku",), values["sku"])], item_id=item.id)
     await _resolve_references(session, values)
@@ -616,7 +651,7 @@ async def update_item_variant(
 ) -> ItemVariant:
     variant = await get_item_variant(session=session, id=id)
     values = validate(ItemVariantUpdate, data).model_dump(exclude_unset=True)
-    require_not_null(ItemVariantUpdate, values, "name", "enabled")
+    require_not_null(ItemVariantUpdate, values, "name", "enabled", "attributes")
     if "name" in values and values["name"] != variant.name:
         await _check_variant_name(session, variant.item_id, values["name"], variant.id)
     if values.get("sku") and values["sku"] != variant.sku:
