@@ -25,6 +25,7 @@ from gql.core.failures import RETRY_AFTER_SECONDS, classify
 from gql.db.engine import create_engine, session_factory
 from gql.domains.bankfeeds import rest as bankfeeds_rest
 from gql.domains.banking import rest as banking_rest
+from gql.domains.catalogue import forbix as catalogue_forbix
 from gql.domains.catalogue import rest as catalogue_rest
 from gql.domains.companies import rest as companies_rest
 from gql.domains.contacts import forbix as contacts_forbix
@@ -70,6 +71,7 @@ FORBIX_ROUTES = [
     *contacts_forbix.routes,
     *documents_forbix.routes,
     *ledger_forbix.routes,
+    *catalogue_forbix.routes,
 ]
 
 _REST_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]

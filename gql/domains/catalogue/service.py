@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from pydantic import Field, field_validator
-from sqlalchemy import ColumnElement, delete, exists, or_, select
+from sqlalchemy import ColumnElement, delete, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -674,3 +674,49 @@ async def delete_item_variant(*, session: AsyncSession, id: str) -> ItemVariant:
         )
     await _delete(session, variant, "Variant")
     return variant
+
+
+# --- by name and by rate (the Forbix Open-API names them so) ---------------------------------
+
+
+async def item_category_named(*, session: AsyncSession, name: str) -> Category:
+    """The company's item category called `name` (ignoring case), made when it has none."""
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise UserInputError.single("categoryId", "must be a name of 1 to 200 characters")
+    found = await session.scalar(
+        select(Category)
+        .where(
+            func.lower(Category.name) == name.lower(),
+            Category.type == CategoryType.ITEM.value,  # type: ignore[arg-type]
+        )
+        .order_by(Category.created_at, Category.id)
+        .limit(1)
+    )
+    if found is not None:
+        return found
+    return await create_category(session=session, data={"name": name, "type": "item"})
+
+
+async def tax_at_rate(*, session: AsyncSession, rate: Decimal) -> Tax:
+    """The company's (enabled, normal) tax of `rate` percent, made when it has none."""
+    found = await session.scalar(
+        select(Tax)
+        .where(
+            Tax.rate == rate,  # type: ignore[arg-type]
+            Tax.type == TaxType.NORMAL.value,  # type: ignore[arg-type]
+            Tax.enabled.is_(True),  # type: ignore[attr-defined]
+        )
+        .order_by(Tax.created_at, Tax.id)
+        .limit(1)
+    )
+    if found is not None:
+        return found
+    try:
+        return await create_tax(
+            session=session, data={"name": f"Tax {format(rate.normalize(), 'f')}%", "rate": rate}
+        )
+    except UserInputError as exc:  # out of range: named as the rate
+        raise UserInputError(
+            [FieldError(("taxId",), e.message, e.code) for e in exc.errors]
+        ) from None

@@ -9,7 +9,7 @@ Create Date: 2026-12-01 21:10:00.000000
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel.sql.sqltypes  # noqa: F401  (in case a revision renders a sqlmodel type)
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 # revision identifiers, used by Alembic.
@@ -59,9 +59,7 @@ def upgrade() -> None:
         )
 
     with op.batch_alter_table("item_variant", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("attributes", sa.JSON(), nullable=False, server_default="{}")
-        )
+        batch_op.add_column(sa.Column("attributes", sa.JSON(), nullable=False, server_default="{}"))
         batch_op.add_column(sa.Column("barcode_type", _text(30), nullable=True))
         batch_op.add_column(sa.Column("discount_rate", _decimal(), nullable=True))
         batch_op.add_column(sa.Column("discount_amount", _decimal(), nullable=True))
