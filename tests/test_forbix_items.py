@@ -392,3 +392,35 @@ async def test_a_list_page_costs_the_same_statements_for_2_and_10_rows(api, sql_
         assert all(len(i["availableVariants"]) == 1 for i in body["data"])
         counts.append(sql_counter.count)
     assert counts[0] == counts[1], sql_counter.statements
+
+
+ITEM_CREATE = """mutation($input: ItemCreateInput!) { itemCreate(input: $input) {
+  item { objectId govId images internalUseOnly hideInCatalog subCategory openingStockDate
+    discountRate variants { name barcodeType discountAmount } }
+  userErrors { field message code } } }"""
+
+
+async def test_the_new_fields_are_written_in_the_graph_too_and_read_by_forbix(api):
+    owner = await api.register()
+    fields = {
+        "name": "Lamp",
+        "type": "APPOINTMENT",
+        "govId": "G-7",
+        "images": ["a.jpg", "b.jpg"],
+        "internalUseOnly": True,
+        "hideInCatalog": True,
+        "subCategory": "Desk",
+        "openingStockDate": "2026-01-02",
+        "discountRate": "12.5",
+        "variants": [{"name": "Blue", "barcodeType": "QR", "discountAmount": "1.5"}],
+    }
+    item = (await api.mutate("itemCreate", ITEM_CREATE, fields, owner))["item"]
+    assert item["govId"] == "G-7" and item["images"] == ["a.jpg", "b.jpg"]
+    assert item["variants"][0]["barcodeType"] == "QR"
+    data = await one(api, owner, item["objectId"])
+    assert data["type"] == "APPOINTMENT" and data["govId"] == "G-7"
+    assert data["isInternalUseOnly"] is True and data["hideInCatalog"] is True
+    assert data["itemSubCategory"] == "Desk" and data["discountRate"] == 12.5
+    assert data["openingStockDate"] == 1767312000000  # 2026-01-02T00:00:00Z
+    assert data["availableVariants"][0]["discountFlat"] == 1.5
+    assert data["creatorUserId"] == owner.user_id  # the graph records who made it too

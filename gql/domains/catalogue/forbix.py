@@ -220,10 +220,6 @@ async def _references(ctx: RestContext, data: dict[str, Any]) -> None:
             data["categoryId"] = category.id
 
 
-def _user(ctx: RestContext) -> str | None:
-    return ctx.viewer.user.id if ctx.viewer.user is not None else None
-
-
 async def _set_counts(
     ctx: RestContext, item: Item, wanted: Sequence[tuple[str | None, Decimal]]
 ) -> None:
@@ -359,7 +355,7 @@ async def _names(ctx: RestContext, model: Any, ids: set[str | None]) -> dict[str
 @forbix.endpoint(write=True, names=NAMES)
 async def create_item(ctx: RestContext) -> Response:
     request = await _request(ctx, create=True)
-    item = await service.create_item(session=ctx.session, data=request.data, created_by=_user(ctx))
+    item = await service.create_item(session=ctx.session, data=request.data, viewer=ctx.viewer)
     variants = (await service.variants_by_item(session=ctx.session, item_ids=[item.id]))[item.id]
     by_name = {v.name: v.id for v in variants}
     names = [v.get("name") for v in request.data.get("variants") or []]

@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, delete, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gql.auth.viewer import Viewer
 from gql.compiler.sqlenv import SqlEnv
 from gql.core.errors import ErrorCode, FieldError, UserInputError
 from gql.core.inputs import InputModel, require_not_null, require_row, validate
@@ -537,9 +538,9 @@ async def _resolve_references(session: AsyncSession, values: dict[str, Any]) -> 
 
 
 async def create_item(
-    *, session: AsyncSession, data: dict[str, Any], created_by: str | None = None
+    *, session: AsyncSession, data: dict[str, Any], viewer: Viewer | None = None
 ) -> Item:
-    """An item with its variants; `created_by` the user making it, when there is one."""
+    """An item with its variants; `viewer` the user making it (its creator), if any."""
     payload = validate(ItemCreate, data)
     variants = payload.variants or []
     claims: list[SkuClaim] = [(("sku",), payload.sku)] if payload.sku else []
@@ -556,7 +557,8 @@ async def create_item(
     await _check_skus(session, claims)
     values = payload.model_dump(exclude_none=True, exclude={"variants"})
     await _resolve_references(session, values)
-    item = Item(**values, created_by_id=created_by)
+    creator = viewer.user.id if viewer is not None and viewer.user is not None else None
+    item = Item(**values, created_by_id=creator)
     session.add(item)
     await _flush_unique(session, "sku", "is already used by another item or variant")
     session.add_all(

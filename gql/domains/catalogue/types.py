@@ -463,6 +463,11 @@ class ItemVariantFieldsInput:
         default=strawberry.UNSET, description="Null: the item's purchase price."
     )
     enabled: bool | None = strawberry.UNSET
+    barcode_type: str | None = strawberry.UNSET
+    discount_rate: Decimal | None = strawberry.field(
+        default=strawberry.UNSET, description="A percentage."
+    )
+    discount_amount: Decimal | None = strawberry.UNSET
 
 
 @strawberry.input(description="A variant created together with its item.")
@@ -518,6 +523,23 @@ class ItemFieldsInput:
     min_stock_alert: Decimal | None = strawberry.field(
         default=strawberry.UNSET, description="Low stock below this; null: no alert."
     )
+    gov_id: str | None = strawberry.UNSET
+    barcode_type: str | None = strawberry.UNSET
+    barcode_url: str | None = strawberry.UNSET
+    image_url: str | None = strawberry.UNSET
+    images: list[str] | None = strawberry.UNSET
+    attachments: list[str] | None = strawberry.UNSET
+    catalog_description: str | None = strawberry.UNSET
+    sub_category: str | None = strawberry.UNSET
+    discount_rate: Decimal | None = strawberry.field(
+        default=strawberry.UNSET, description="A percentage."
+    )
+    discount_amount: Decimal | None = strawberry.UNSET
+    opening_stock_date: date | None = strawberry.UNSET
+    internal_use_only: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="Not for sale."
+    )
+    hide_in_catalog: bool | None = strawberry.UNSET
 
 
 @strawberry.input
