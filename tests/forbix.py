@@ -188,3 +188,52 @@ CHART_FIELDS: dict[str, Any] = {
         }
     ],
 }
+
+
+BARCODE = (dict, type(None))
+VARIANT_FIELDS: dict[str, Any] = {
+    "_id": (str,),
+    "variantInfo": (dict,),
+    "sku": S,
+    "inventoryCount": N,
+    "unitPrice": N,
+    "purchaseUnitPrice": N,
+    "discountRate": N,
+    "discountFlat": N,
+    "barcode": BARCODE,
+    "isArchived": B,
+}
+ITEM_FIELDS: dict[str, Any] = {
+    "_id": (str,),
+    "companyId": (str,),
+    "name": (str,),
+    "type": (str,),
+    "govId": S,
+    "barcode": BARCODE,
+    "barcodeUrl": S,
+    "imageUrl": S,
+    "isInternalUseOnly": B,
+    "description": S,
+    "catalogDescription": S,
+    "sku": S,
+    "inventoryCount": N,
+    "unitPrice": N,
+    "purchaseUnitPrice": N,
+    "unit": S,
+    "taxable": S,
+    "itemCategory": S,
+    "itemSubCategory": S,
+    "minimumStockAlert": S,
+    "openingStockDate": N,
+    "discountRate": N,
+    "discountFlat": N,
+    "images": (list,),
+    "attachments": (list,),
+    "hideInCatalog": B,
+    "isArchived": B,
+    "availableVariants": [VARIANT_FIELDS],
+    "appointmentPlans": (list,),
+    "creatorUserId": S,
+    "createDate": (int,),
+    "updateDate": (int,),
+}

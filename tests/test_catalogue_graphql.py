@@ -636,7 +636,9 @@ async def test_item_create_needs_a_name_and_a_known_type(api: Api) -> None:
     tenant = await api.register()
 
     missing = await api.gql(ITEM_CREATE, {"input": {"salePrice": "1"}}, tenant)
-    wrong_enum = await api.gql(ITEM_CREATE, {"input": {"name": "X", "type": "APPOINTMENT"}}, tenant)
+    wrong_enum = await api.gql(
+        ITEM_CREATE, {"input": {"name": "X", "type": "SUBSCRIPTION"}}, tenant
+    )
     empty = await run(api, ITEM_CREATE, "itemCreate", {"name": ""}, tenant)
 
     assert missing.get("data") is None

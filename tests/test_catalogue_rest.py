@@ -278,7 +278,7 @@ async def test_post_item_400s_name_the_fields_the_client_sent(api: Api) -> None:
     unknown_tax = await post(api, ITEMS, tenant, {"name": "X", "tax": "nope"})
     negative = await post(api, ITEMS, tenant, {"name": "X", "salePrice": -1, "purchasePrice": -2})
     missing = await post(api, ITEMS, tenant, {"salePrice": 1})
-    bad_type = await post(api, ITEMS, tenant, {"name": "X", "type": "appointment"})
+    bad_type = await post(api, ITEMS, tenant, {"name": "X", "type": "subscription"})
     not_object = await post(api, ITEMS, tenant, ["name"])
 
     assert unknown_category.status_code == 400 and error_fields(unknown_category) == [

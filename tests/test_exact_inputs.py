@@ -145,18 +145,46 @@ GRAPHQL_CASES = [
                 "name": "Desk",
                 "salePrice": "120",
                 "purchasePrice": "80.5",
-                "variants": [{"name": "Oak", "salePrice": "130", "purchasePrice": "90"}],
+                "discountRate": "5",
+                "discountAmount": "2.5",
+                "variants": [
+                    {
+                        "name": "Oak",
+                        "salePrice": "130",
+                        "purchasePrice": "90",
+                        "discountRate": "1.5",
+                        "discountAmount": "3",
+                    }
+                ],
             }
         ),
     ),
-    Case("itemUpdate", lambda w: _with_id(w.item, {"salePrice": "11", "purchasePrice": "6.5"})),
+    Case(
+        "itemUpdate",
+        lambda w: _with_id(
+            w.item,
+            {"salePrice": "11", "purchasePrice": "6.5", "discountRate": "2", "discountAmount": "1"},
+        ),
+    ),
     Case(
         "itemVariantCreate",
-        lambda w: _item_ref(w, {"name": "Blue", "salePrice": "12", "purchasePrice": "7"}),
+        lambda w: _item_ref(
+            w,
+            {
+                "name": "Blue",
+                "salePrice": "12",
+                "purchasePrice": "7",
+                "discountRate": "4",
+                "discountAmount": "0.5",
+            },
+        ),
     ),
     Case(
         "itemVariantUpdate",
-        lambda w: _with_id(w.variant, {"salePrice": "13.5", "purchasePrice": "8"}),
+        lambda w: _with_id(
+            w.variant,
+            {"salePrice": "13.5", "purchasePrice": "8", "discountRate": "3", "discountAmount": "2"},
+        ),
     ),
     Case("documentCreate", _document),
     Case("documentUpdate", lambda w: _document_update(w)),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from enum import Enum
+from typing import Any
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import JSON, UniqueConstraint
 from sqlmodel import Field
 
 from gql.db.columns import TenantOwned, money_field
@@ -26,6 +28,7 @@ class TaxType(str, Enum):
 class ItemType(str, Enum):
     PRODUCT = "product"
     SERVICE = "service"
+    APPOINTMENT = "appointment"  # booked time (Forbix): sold like a service, never stocked
 
 
 class Category(TenantOwned, table=True):
@@ -71,6 +74,22 @@ class Item(TenantOwned, table=True):
     enabled: bool = True
     # Inventory: stock on hand (all warehouses) below this is low stock; none: no alert.
     min_stock_alert: Decimal | None = money_field(None, scale=4)
+    # What the Forbix Open-API keeps of an item beside the above (also in the graph).
+    gov_id: str | None = Field(default=None, max_length=100)  # the tax authority's id
+    barcode_type: str | None = Field(default=None, max_length=30)  # EAN-13, QR, ...
+    barcode_url: str | None = Field(default=None, max_length=500)
+    image_url: str | None = Field(default=None, max_length=500)
+    images: list[str] = Field(default_factory=list, sa_type=JSON)
+    attachments: list[str] = Field(default_factory=list, sa_type=JSON)
+    catalog_description: str | None = Field(default=None, max_length=5000)
+    sub_category: str | None = Field(default=None, max_length=200)
+    discount_rate: Decimal | None = money_field(None, scale=4)  # a percentage
+    discount_amount: Decimal | None = money_field(None, scale=4)
+    opening_stock_date: date | None = None
+    internal_use_only: bool = False  # not for sale
+    hide_in_catalog: bool = False
+    appointment_plans: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+    created_by_id: str | None = Field(default=None, foreign_key="user.id", max_length=24)
 
 
 class ItemVariant(TenantOwned, table=True):
@@ -83,3 +102,8 @@ class ItemVariant(TenantOwned, table=True):
     sale_price: Decimal | None = money_field(None, scale=4)
     purchase_price: Decimal | None = money_field(None, scale=4)
     enabled: bool = True
+    # Forbix's `variantInfo` ({"color": "Red", "size": "M"}); the name joins its values.
+    attributes: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    barcode_type: str | None = Field(default=None, max_length=30)
+    discount_rate: Decimal | None = money_field(None, scale=4)
+    discount_amount: Decimal | None = money_field(None, scale=4)

@@ -73,7 +73,7 @@ async def list_items(ctx: RestContext) -> Response:
 
 @endpoint(write=True, names=ITEM_NAMES)
 async def create_item(ctx: RestContext) -> Response:
-    row = await service.create_item(session=ctx.session, data=await ctx.body())
+    row = await service.create_item(session=ctx.session, data=await ctx.body(), viewer=ctx.viewer)
     variants = await service.variants_by_item(session=ctx.session, item_ids=[row.id])
     return ok(item_json(row, variants[row.id]), 201)
 

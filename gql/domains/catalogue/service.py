@@ -10,14 +10,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
 
 from pydantic import Field, field_validator
-from sqlalchemy import ColumnElement, delete, exists, or_, select
+from sqlalchemy import ColumnElement, delete, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gql.auth.viewer import Viewer
 from gql.compiler.sqlenv import SqlEnv
 from gql.core.errors import ErrorCode, FieldError, UserInputError
 from gql.core.inputs import InputModel, require_not_null, require_row, validate
@@ -48,6 +50,8 @@ Price = Field(
 Name = Field(min_length=1, max_length=200)
 OptionalName = Field(default=None, min_length=1, max_length=200)
 Code = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217, three upper-case letters")
+Rate = Field(default=None, ge=0, le=100, decimal_places=4)  # a percentage
+MAX_FILES = 50  # images or attachments of an item
 ONE = Decimal("1")
 
 
@@ -108,6 +112,10 @@ class VariantFields(InputModel):
     sale_price: Decimal | None = Price
     purchase_price: Decimal | None = Price
     enabled: bool | None = None
+    attributes: dict[str, str] | None = Field(default=None, max_length=20)
+    barcode_type: str | None = Field(default=None, max_length=30)
+    discount_rate: Decimal | None = Rate
+    discount_amount: Decimal | None = Price
 
     @field_validator("sku", "barcode")
     @classmethod
@@ -139,6 +147,20 @@ class ItemFields(InputModel):
     tax_id: str | None = None
     enabled: bool | None = None
     min_stock_alert: Decimal | None = Field(default=None, ge=0, max_digits=13, decimal_places=4)
+    gov_id: str | None = Field(default=None, max_length=100)
+    barcode_type: str | None = Field(default=None, max_length=30)
+    barcode_url: str | None = Field(default=None, max_length=500)
+    image_url: str | None = Field(default=None, max_length=500)
+    images: list[str] | None = Field(default=None, max_length=MAX_FILES)
+    attachments: list[str] | None = Field(default=None, max_length=MAX_FILES)
+    catalog_description: str | None = Field(default=None, max_length=5000)
+    sub_category: str | None = Field(default=None, max_length=200)
+    discount_rate: Decimal | None = Rate
+    discount_amount: Decimal | None = Price
+    opening_stock_date: date | None = None
+    internal_use_only: bool | None = None
+    hide_in_catalog: bool | None = None
+    appointment_plans: list[dict[str, Any]] | None = Field(default=None, max_length=MAX_VARIANTS)
 
     @field_validator("sku", "barcode")
     @classmethod
@@ -515,7 +537,10 @@ async def _resolve_references(session: AsyncSession, values: dict[str, Any]) -> 
             values[key] = row.id
 
 
-async def create_item(*, session: AsyncSession, data: dict[str, Any]) -> Item:
+async def create_item(
+    *, session: AsyncSession, data: dict[str, Any], viewer: Viewer | None = None
+) -> Item:
+    """An item with its variants; `viewer` the user making it (its creator), if any."""
     payload = validate(ItemCreate, data)
     variants = payload.variants or []
     claims: list[SkuClaim] = [(("sku",), payload.sku)] if payload.sku else []
@@ -532,7 +557,8 @@ async def create_item(*, session: AsyncSession, data: dict[str, Any]) -> Item:
     await _check_skus(session, claims)
     values = payload.model_dump(exclude_none=True, exclude={"variants"})
     await _resolve_references(session, values)
-    item = Item(**values)
+    creator = viewer.user.id if viewer is not None and viewer.user is not None else None
+    item = Item(**values, created_by_id=creator)
     session.add(item)
     await _flush_unique(session, "sku", "is already used by another item or variant")
     session.add_all(
@@ -545,7 +571,18 @@ async def create_item(*, session: AsyncSession, data: dict[str, Any]) -> Item:
 async def update_item(*, session: AsyncSession, id: str, data: dict[str, Any]) -> Item:
     item = await get_item(session=session, id=id)
     values = validate(ItemUpdate, data).model_dump(exclude_unset=True)
-    require_not_null(ItemUpdate, values, "name", "type", "enabled")
+    require_not_null(
+        ItemUpdate,
+        values,
+        "name",
+        "type",
+        "enabled",
+        "images",
+        "attachments",
+        "internal_use_only",
+        "hide_in_catalog",
+        "appointment_plans",
+    )
     if values.get("sku") and values["sku"] != item.sku:
         await _check_skus(session, [(("sku",), values["sku"])], item_id=item.id)
     await _resolve_references(session, values)
@@ -616,7 +653,7 @@ async def update_item_variant(
 ) -> ItemVariant:
     variant = await get_item_variant(session=session, id=id)
     values = validate(ItemVariantUpdate, data).model_dump(exclude_unset=True)
-    require_not_null(ItemVariantUpdate, values, "name", "enabled")
+    require_not_null(ItemVariantUpdate, values, "name", "enabled", "attributes")
     if "name" in values and values["name"] != variant.name:
         await _check_variant_name(session, variant.item_id, values["name"], variant.id)
     if values.get("sku") and values["sku"] != variant.sku:
@@ -639,3 +676,49 @@ async def delete_item_variant(*, session: AsyncSession, id: str) -> ItemVariant:
         )
     await _delete(session, variant, "Variant")
     return variant
+
+
+# --- by name and by rate (the Forbix Open-API names them so) ---------------------------------
+
+
+async def item_category_named(*, session: AsyncSession, name: str) -> Category:
+    """The company's item category called `name` (ignoring case), made when it has none."""
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise UserInputError.single("categoryId", "must be a name of 1 to 200 characters")
+    found = await session.scalar(
+        select(Category)
+        .where(
+            func.lower(Category.name) == name.lower(),
+            Category.type == CategoryType.ITEM.value,  # type: ignore[arg-type]
+        )
+        .order_by(Category.created_at, Category.id)
+        .limit(1)
+    )
+    if found is not None:
+        return found
+    return await create_category(session=session, data={"name": name, "type": "item"})
+
+
+async def tax_at_rate(*, session: AsyncSession, rate: Decimal) -> Tax:
+    """The company's (enabled, normal) tax of `rate` percent, made when it has none."""
+    found = await session.scalar(
+        select(Tax)
+        .where(
+            Tax.rate == rate,  # type: ignore[arg-type]
+            Tax.type == TaxType.NORMAL.value,  # type: ignore[arg-type]
+            Tax.enabled.is_(True),  # type: ignore[attr-defined]
+        )
+        .order_by(Tax.created_at, Tax.id)
+        .limit(1)
+    )
+    if found is not None:
+        return found
+    try:
+        return await create_tax(
+            session=session, data={"name": f"Tax {format(rate.normalize(), 'f')}%", "rate": rate}
+        )
+    except UserInputError as exc:  # out of range: named as the rate
+        raise UserInputError(
+            [FieldError(("taxId",), e.message, e.code) for e in exc.errors]
+        ) from None

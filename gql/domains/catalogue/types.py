@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated
@@ -97,14 +97,29 @@ class CurrencyNode(Node):
     created_at: datetime
 
 
+@strawberry.type(description="One attribute of a variant (color: Red).")
+class VariantAttribute:
+    name: str
+    value: str
+
+
 @node_type(name="ItemVariant", model=ItemVariant, load=load_with(ItemVariantByIdLoader))
 class ItemVariantNode(Node):
     name: str
     sku: str | None
     barcode: str | None
+    barcode_type: str | None
     sale_price: Decimal | None
     purchase_price: Decimal | None
+    discount_rate: Decimal | None = strawberry.field(description="A percentage.")
+    discount_amount: Decimal | None
     enabled: bool
+    attributes: list[VariantAttribute] = strawberry.field(
+        resolver=lambda root: [
+            VariantAttribute(name=k, value=str(v)) for k, v in (root.attributes or {}).items()
+        ],
+        description="What tells it from the item's other variants (its name joins the values).",
+    )
     item: ItemNode | None = to_one(ItemByIdLoader, "item_id")
 
 
@@ -123,6 +138,19 @@ class ItemNode(Node):
     enabled: bool
     created_at: datetime
     updated_at: datetime
+    gov_id: str | None = strawberry.field(description="The tax authority's id of the item.")
+    barcode_type: str | None = strawberry.field(description="EAN-13, QR, ...")
+    barcode_url: str | None
+    image_url: str | None
+    images: list[str]
+    attachments: list[str]
+    catalog_description: str | None
+    sub_category: str | None = strawberry.field(description="Within its category.")
+    discount_rate: Decimal | None = strawberry.field(description="A percentage.")
+    discount_amount: Decimal | None
+    opening_stock_date: date | None
+    internal_use_only: bool = strawberry.field(description="Not for sale.")
+    hide_in_catalog: bool
     category: CategoryNode | None = to_one(CategoryByIdLoader, "category_id")
     tax: TaxNode | None = to_one(
         TaxByIdLoader, "tax_id", description="The tax document lines use by default."
@@ -435,6 +463,11 @@ class ItemVariantFieldsInput:
         default=strawberry.UNSET, description="Null: the item's purchase price."
     )
     enabled: bool | None = strawberry.UNSET
+    barcode_type: str | None = strawberry.UNSET
+    discount_rate: Decimal | None = strawberry.field(
+        default=strawberry.UNSET, description="A percentage."
+    )
+    discount_amount: Decimal | None = strawberry.UNSET
 
 
 @strawberry.input(description="A variant created together with its item.")
@@ -490,6 +523,23 @@ class ItemFieldsInput:
     min_stock_alert: Decimal | None = strawberry.field(
         default=strawberry.UNSET, description="Low stock below this; null: no alert."
     )
+    gov_id: str | None = strawberry.UNSET
+    barcode_type: str | None = strawberry.UNSET
+    barcode_url: str | None = strawberry.UNSET
+    image_url: str | None = strawberry.UNSET
+    images: list[str] | None = strawberry.UNSET
+    attachments: list[str] | None = strawberry.UNSET
+    catalog_description: str | None = strawberry.UNSET
+    sub_category: str | None = strawberry.UNSET
+    discount_rate: Decimal | None = strawberry.field(
+        default=strawberry.UNSET, description="A percentage."
+    )
+    discount_amount: Decimal | None = strawberry.UNSET
+    opening_stock_date: date | None = strawberry.UNSET
+    internal_use_only: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="Not for sale."
+    )
+    hide_in_catalog: bool | None = strawberry.UNSET
 
 
 @strawberry.input

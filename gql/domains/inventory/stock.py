@@ -232,7 +232,8 @@ async def move_stock(
     """Writes the moves (in the caller's transaction) and refuses, with a coded
     UserInputError naming `field` (code INSUFFICIENT_STOCK), any change that would take
     an item's stock in a warehouse below zero unless the company allows negative stock.
-    Items of type service are ignored (no move). Safe under concurrency.
+    Items that are not products (services, appointments) are ignored (no move). Safe
+    under concurrency.
 
     `created_by`: the user making the moves, when there is one (not for a document's)."""
     resolved = [r for r in await _resolve(session, changes, field) if _stocked(r.item)]
@@ -271,4 +272,4 @@ async def move_stock(
 
 
 def _stocked(item: Item) -> bool:
-    return item.type != ItemType.SERVICE.value
+    return item.type == ItemType.PRODUCT.value
