@@ -89,7 +89,16 @@ def pytest_report_header(config: Any) -> str:
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    return Settings(database_url=APP_DATABASE_URL, jwt_secret=TEST_SECRET, log_level="warning")
+    # A request's time budget well above the 5 s default: two xdist workers, the test
+    # client and the database share the CI machine's two cores, and a parallel-requests
+    # test queues on one row lock. What the budget does is tested with budgets of its
+    # own (tests/test_failures.py).
+    return Settings(
+        database_url=APP_DATABASE_URL,
+        jwt_secret=TEST_SECRET,
+        log_level="warning",
+        request_timeout_seconds=30,
+    )
 
 
 @pytest.fixture(scope="session")
