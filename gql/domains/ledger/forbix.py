@@ -45,7 +45,7 @@ from gql.domains.ledger.schema import VOUCHERS
 from gql.rest import forbix
 from gql.rest.numbors import RestContext, choice_param, read_json, text_param
 from gql.rest.renames import Renames
-from gql.tenancy import tenant_table
+from gql.tenancy import mapped_table, tenant_table
 
 MODULE = ModuleAlias.ACCOUNTING
 
@@ -290,7 +290,7 @@ async def create_voucher(ctx: RestContext) -> Response:
 def _has_slug2(value: str) -> ColumnElement[bool]:
     """A line of the voucher whose accountSlug2 is `value` (the line confined to the
     voucher's company, as the ledger's account filter does)."""
-    line = tenant_table(VoucherLine, col(Voucher.company_id))
+    line = tenant_table(VoucherLine, mapped_table(Voucher).c.company_id)
     return exists(
         line.select(line.c.id).where(
             line.c.voucher_id == Voucher.id, line.c.account_slug2 == storable(value.strip())
