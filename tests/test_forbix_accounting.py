@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from gql.core.ids import to_global_id
+from tests.factories import member_of
 from tests.forbix import CHART_FIELDS, VOUCHER_FIELDS, check_shape
 
 VOUCHERS = "/openapi/accounting/vouchers"
@@ -16,6 +17,10 @@ VOUCHER = """
 query($id: ID!) { node(id: $id) { ... on Voucher {
   number description kind type total { amount } lines { debit credit account { code } }
 } } }"""
+LINE_SLUGS = """
+query($id: ID!) { node(id: $id) { ... on Voucher { lines { accountSlug2 accountSlug3 accountSlug4 } } } }"""
+VOUCHER_CREATE = """
+mutation($input: VoucherCreateInput!) { voucherCreate(input: $input) { voucher { id } } }"""
 TRIAL_BALANCE = "query { company { reports { trialBalance { totalDebit { amount } balanced } } } }"
 
 # The document's example request body (its strings are put in by `example`).
@@ -263,3 +268,80 @@ async def test_a_list_page_costs_the_same_statements_for_2_and_8_vouchers(api, s
         assert len(r.json()["items"]) == size
         counts.append(sql_counter.count)
     assert counts[0] == counts[1], sql_counter.statements
+
+
+async def test_further_slugs_and_the_creator_are_kept_and_filter_the_list(api, app):
+    # given: a member who writes vouchers too, and a stranger with the same slug
+    owner, stranger = await api.register(), await api.register()
+    clerk = await member_of(api, app, owner, "accountant")
+    labelled = example()
+    labelled["voucherItems"][0].update(
+        accountSlug2="branch-7", accountSlug3="project-x", accountSlug4=None
+    )
+    labelled["voucherItems"][1].update(accountSlug2=None, accountSlug3=None, accountSlug4="q3")
+    # when
+    r = await api.rest("POST", VOUCHERS, clerk, json=labelled)
+    other = example()
+    other["voucherItems"][0]["accountSlug2"] = "branch-8"
+    assert (await api.rest("POST", VOUCHERS, owner, json=other)).status_code == 201
+    assert (await api.rest("POST", VOUCHERS, stranger, json=labelled)).status_code == 201
+    # then: the create answers them as kept, with the account's normal side
+    assert r.status_code == 201, r.text
+    data = r.json()["data"]
+    assert data["creatorId"] == clerk.user_id
+    first, second = data["voucherItems"]
+    assert (first["accountSlug2"], first["accountSlug3"], first["accountSlug4"]) == (
+        "branch-7",
+        "project-x",
+        None,
+    )
+    assert (second["accountSlug2"], second["accountSlug3"], second["accountSlug4"]) == (
+        None,
+        None,
+        "q3",
+    )
+    assert first["defaultDebitCredit"] == "debit" and second["defaultDebitCredit"] == "credit"
+
+    async def listed(**params: Any) -> list[dict[str, Any]]:
+        r = await api.rest("GET", VOUCHERS, owner, params=params)
+        assert r.status_code == 200, r.text
+        return r.json()["items"]  # type: ignore[no-any-return]
+
+    # the list answers the same, and finds exactly the voucher of an accountSlug2
+    found = await listed(searchParamName="accountSlug2", searchParamValue="branch-7")
+    assert [v["_id"] for v in found] == [data["_id"]]
+    assert found[0]["voucherItems"] == data["voucherItems"]
+    assert found[0]["creatorId"] == clerk.user_id
+    assert [
+        v["number"]
+        for v in await listed(searchParamName="accountSlug2", searchParamValue="branch-8")
+    ] == [2]
+    assert await listed(searchParamName="accountSlug2", searchParamValue="project-x") == []
+    # the graph's voucher line shows them too
+    node = (await api.data(LINE_SLUGS, {"id": to_global_id("Voucher", data["_id"])}, owner))["node"]
+    assert node["lines"] == [
+        {"accountSlug2": "branch-7", "accountSlug3": "project-x", "accountSlug4": None},
+        {"accountSlug2": None, "accountSlug3": None, "accountSlug4": "q3"},
+    ]
+
+
+async def test_a_graph_voucher_keeps_its_slugs_and_records_its_writer(api):
+    owner = await api.register()
+    lines = [
+        {"accountCode": "1110", "debit": "10.00", "accountSlug2": "till-1"},
+        {"accountCode": "3100", "credit": "10.00"},
+    ]
+    data = await api.data(
+        VOUCHER_CREATE, {"input": {"date": date.today().isoformat(), "lines": lines}}, owner
+    )
+    voucher_id = data["voucherCreate"]["voucher"]["id"]
+    r = await api.rest(
+        "GET",
+        VOUCHERS,
+        owner,
+        params={"searchParamName": "accountSlug2", "searchParamValue": "till-1"},
+    )
+    (listed,) = r.json()["items"]
+    assert to_global_id("Voucher", listed["_id"]) == voucher_id
+    assert listed["creatorId"] == owner.user_id
+    assert listed["voucherItems"][0]["accountSlug2"] == "till-1"

@@ -67,9 +67,9 @@ def customer_json(row: Contact, *, is_employee: bool) -> dict[str, Any]:
         "shippingAddress": data["shippingAddress"],
         "contactPerson": persons[0] if persons else None,
         "contacts": persons,
-        # Not kept by this server: who created a contact, who disabled it and when,
-        # comments on it, and whether it is a user of Forbix's customer club.
-        "creatorUserId": None,
+        "creatorUserId": row.created_by_id,
+        # Not kept by this server: who disabled a contact and when, comments on it,
+        # and whether it is a user of Forbix's customer club.
         "createDate": forbix.millis(row.created_at),
         "deleted": not row.enabled,
         "deletedAt": None,
@@ -111,7 +111,7 @@ async def _body(ctx: RestContext, *, create: bool) -> dict[str, Any]:
 @forbix.endpoint(write=True, names=NAMES)
 async def create_customer(ctx: RestContext) -> Response:
     data = await _body(ctx, create=True)
-    row = await service.create_contact(session=ctx.session, data=data)
+    row = await service.create_contact(session=ctx.session, data=data, viewer=ctx.viewer)
     return forbix.created(row.id)
 
 

@@ -65,3 +65,5 @@ class Contact(TenantOwned, table=True):
     avatar_url: str | None = Field(default=None, max_length=500)
     employee_title: str | None = Field(default=None, max_length=100)
     acc_code: int | None = None
+    # The user who created it (Forbix creatorUserId); None for the books' own.
+    created_by_id: str | None = Field(default=None, foreign_key="user.id", max_length=24)

@@ -59,7 +59,9 @@ async def list_contacts(ctx: RestContext) -> Response:
 
 @endpoint(write=True)
 async def create_contact(ctx: RestContext) -> Response:
-    row = await service.create_contact(session=ctx.session, data=await read_json(ctx.request))
+    row = await service.create_contact(
+        session=ctx.session, data=await read_json(ctx.request), viewer=ctx.viewer
+    )
     return ok(contact_json(row), 201)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, String, cast, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from gql.auth.viewer import Viewer
 from gql.compiler.sqlenv import SqlEnv
 from gql.core.errors import ErrorCode, UserInputError
 from gql.core.inputs import InputModel, require_not_null, require_row, validate
@@ -186,12 +187,16 @@ def _apply(contact: Contact, values: dict[str, Any]) -> None:
         setattr(contact, key, value)
 
 
-async def create_contact(*, session: AsyncSession, data: dict[str, Any]) -> Contact:
+async def create_contact(
+    *, session: AsyncSession, data: dict[str, Any], viewer: Viewer | None = None
+) -> Contact:
+    """A contact; `viewer` the user making it (its creator), if any."""
     payload = validate(ContactCreate, data)
     await _check_currency(session, payload.currency_code)
     values = payload.model_dump(exclude_none=True)
     acc_code, _ = await take_in_series(session, ACC_CODE_SERIES, "")
-    contact = Contact(**values, acc_code=acc_code)
+    creator = viewer.user.id if viewer is not None and viewer.user is not None else None
+    contact = Contact(**values, acc_code=acc_code, created_by_id=creator)
     session.add(contact)
     await session.flush()
     return contact

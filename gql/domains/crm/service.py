@@ -630,6 +630,7 @@ async def convert_lead(
         email=lead.email,
         phone=lead.phone,
         notes=lead.notes,
+        created_by_id=viewer.user.id if viewer.user is not None else None,
     )
     if lead.company_name:
         contact.contact_persons = [{"firstName": lead.name, "email": lead.email}]

@@ -23,7 +23,7 @@ from starlette.routing import Route
 from gql.core.graph import list_page
 from gql.core.loaders import computed_values
 from gql.domains.catalogue.models import Item
-from gql.domains.companies.models import Company
+from gql.domains.companies.models import Company, Membership, User
 from gql.domains.companies.modules import ModuleAlias
 from gql.domains.contacts.forbix import customers_json
 from gql.domains.contacts.models import Contact
@@ -122,6 +122,7 @@ def list_json(doc: Document, amount_due: Decimal, overdue: bool) -> dict[str, An
         "referenceNumber": doc.reference,
         "amountDue": amount_due,
         "isArchived": doc.archived,
+        "creatorUserId": doc.created_by_id,
     }
 
 
@@ -146,6 +147,21 @@ async def detail_json(ctx: RestContext, doc: Document) -> dict[str, Any]:
     )
     contact = await session.scalar(select(Contact).where(col(Contact.id) == doc.contact_id))
     company = await session.scalar(select(Company).where(col(Company.id) == doc.company_id))
+    creator = (
+        (
+            await session.execute(
+                select(User, col(Membership.role))
+                .outerjoin(
+                    Membership,
+                    (col(Membership.user_id) == col(User.id))
+                    & (col(Membership.company_id) == doc.company_id),
+                )
+                .where(col(User.id) == doc.created_by_id)
+            )
+        ).first()
+        if doc.created_by_id
+        else None
+    )
     voucher_id = await session.scalar(
         select(col(Voucher.id))
         .where(
@@ -178,7 +194,14 @@ async def detail_json(ctx: RestContext, doc: Document) -> dict[str, Any]:
         },
         "customerInfo": (await customers_json(ctx, [contact]))[0],
         "referenceNumber": doc.reference,
-        "creator": None,  # who wrote a document is not kept
+        "creator": {
+            "_id": creator[0].id,
+            "fullname": creator[0].name,
+            "email": creator[0].email,
+            "role": creator[1],  # none once they are no longer a member
+        }
+        if creator
+        else None,
         "returnsCount": returns or 0,
         "attachmentUrl": None,
         "attachments": doc.attachments,
@@ -254,7 +277,9 @@ async def _body(ctx: RestContext, names: Renames, *required: str) -> tuple[dict[
 
 async def _create(ctx: RestContext, kind: DocumentKind, names: Renames, *required: str) -> str:
     data, sent = await _body(ctx, names, *required)
-    new = await service.create_document_with_lines(session=ctx.session, data={**data, "kind": kind})
+    new = await service.create_document_with_lines(
+        session=ctx.session, data={**data, "kind": kind}, viewer=ctx.viewer
+    )
     if sent is not None:
         await service.issue_document(session=ctx.session, id=new.document.id)
     return new.document.id

@@ -81,6 +81,7 @@ class ForbixDocumentFilter:
     has_official_tax_info: bool | None = None
     delivery_status: str | None = None
     search: str | None = None
+    creator: str | None = None  # the creating user's id (creatorUserId)
 
     def conditions(self, env: SqlEnv) -> list[ColumnElement[bool]]:
         d = Document
@@ -102,6 +103,8 @@ class ForbixDocumentFilter:
         for text_column, text in ((d.number, self.number), (d.reference, self.reference)):
             if text:
                 out.append(contains(text_column, text))
+        if self.creator is not None:
+            out.append(col(d.created_by_id) == self.creator)
         amounts: tuple[tuple[Any, Decimal | None], ...] = (
             (d.total, self.total),
             (d.discount_amount, self.discount_flat),
@@ -174,4 +177,5 @@ def list_filter(ctx: RestContext, kind: DocumentKind) -> ForbixDocumentFilter:
         has_official_tax_info=bool_param(request, "hasOfficialTaxInfo"),
         delivery_status=choice_param(request, "deliveryStatus", DELIVERY_STATUSES),
         search=text_param(request, "search", settings),
+        creator=text_param(request, "creatorUserId", settings),
     )

@@ -88,6 +88,8 @@ class Document(TenantOwned, table=True):
     payment_description: str | None = Field(default=None, max_length=2000)
     was_estimate: bool = False
     archived: bool = False
+    # The user who created it (Forbix creator / creatorUserId); None for the books' own.
+    created_by_id: str | None = Field(default=None, foreign_key="user.id", max_length=24)
 
 
 class DocumentLine(TenantOwned, table=True):

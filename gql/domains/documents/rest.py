@@ -150,7 +150,9 @@ async def list_documents(ctx: RestContext) -> Response:
 
 @endpoint(module=MODULE, write=True, names=BODY_NAMES)
 async def create_document(ctx: RestContext) -> Response:
-    new = await service.create_document_with_lines(session=ctx.session, data=await ctx.body())
+    new = await service.create_document_with_lines(
+        session=ctx.session, data=await ctx.body(), viewer=ctx.viewer
+    )
     # Answered from what was just written and read, not read again.
     detail = await detail_json(ctx, new.document, new.lines, new.items, new.contact)
     return ok(detail, 201)
@@ -203,7 +205,7 @@ async def _step(ctx: RestContext, doc: Document, status: Any) -> Document:
     if doc.kind == DocumentKind.ESTIMATE.value and status == DocumentStatus.DECLINED.value:
         return await service.decline_estimate(session=session, id=doc.id)
     if doc.kind in service.CONVERTS_TO and status == DocumentStatus.CONVERTED.value:
-        _, source = await service.convert_document(session=session, id=doc.id)
+        _, source = await service.convert_document(session=session, id=doc.id, viewer=ctx.viewer)
         return source
     allowed = ["'sent' (issue)", "'cancelled'"]
     if doc.kind == DocumentKind.ESTIMATE.value:

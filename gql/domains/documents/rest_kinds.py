@@ -68,7 +68,9 @@ async def _list(
 
 async def _create(ctx: RestContext, kind: DocumentKind, body: dict[str, Any]) -> Any:
     body.pop("kind", None)  # the path names the kind
-    return await service.create_document(session=ctx.session, data={**body, "kind": kind.value})
+    return await service.create_document(
+        session=ctx.session, data={**body, "kind": kind.value}, viewer=ctx.viewer
+    )
 
 
 def _kind_routes(

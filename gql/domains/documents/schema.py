@@ -8,6 +8,7 @@ from typing import Any
 import strawberry
 
 from gql.auth.permissions import module_read, module_write
+from gql.auth.viewer import Viewer
 from gql.context import Loaders
 from gql.core.graph import RootConnection, root_connection, root_get
 from gql.core.mutations import mutation
@@ -39,8 +40,10 @@ def _converting(*, kinds: set[str] | None) -> Callable[..., Awaitable[dict[str, 
     """The conversion of a document of `kinds` (None: any convertible kind): the new
     draft and its source, the payload's two fields."""
 
-    async def convert(*, session: RequestSession, id: str) -> dict[str, Any]:
-        document, source = await service.convert_document(session=session, id=id, kinds=kinds)
+    async def convert(*, session: RequestSession, viewer: Viewer, id: str) -> dict[str, Any]:
+        document, source = await service.convert_document(
+            session=session, id=id, kinds=kinds, viewer=viewer
+        )
         return {"document": document, "source": source}
 
     return convert

@@ -31,6 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from gql.auth.viewer import Viewer
 from gql.compiler.sqlenv import SqlEnv
 from gql.core.claims import claim
 from gql.core.errors import ErrorCode, FieldError, UserInputError, not_found
@@ -279,13 +280,23 @@ class NewDocument:
     items: dict[str, Item]  # the lines' items, by id
 
 
-async def create_document(*, session: AsyncSession, data: dict[str, Any]) -> Document:
-    return (await create_document_with_lines(session=session, data=data)).document
+async def create_document(
+    *, session: AsyncSession, data: dict[str, Any], viewer: Viewer | None = None
+) -> Document:
+    return (await create_document_with_lines(session=session, data=data, viewer=viewer)).document
 
 
-async def create_document_with_lines(*, session: AsyncSession, data: dict[str, Any]) -> NewDocument:
+def _creator(viewer: Viewer | None) -> str | None:
+    """The user a document is made by (its created_by_id), if a user makes it."""
+    return viewer.user.id if viewer is not None and viewer.user is not None else None
+
+
+async def create_document_with_lines(
+    *, session: AsyncSession, data: dict[str, Any], viewer: Viewer | None = None
+) -> NewDocument:
     """A draft and its lines, totals computed before anything is written: one INSERT
-    for the document (with its totals), one for all its lines."""
+    for the document (with its totals), one for all its lines. `viewer` the user making
+    it (its creator), if any."""
     payload = validate(DocumentCreate, data)
     kind = DocumentKind(payload.kind)
     contact, base_currency = await _contact_for(session, kind, payload.contact_id)
@@ -322,6 +333,7 @@ async def create_document_with_lines(*, session: AsyncSession, data: dict[str, A
         payment_description=payload.payment_description,
         was_estimate=bool(payload.was_estimate),
         archived=bool(payload.archived),
+        created_by_id=_creator(viewer),
     )
     _apply_totals(doc, lines)
     if payload.number is not None:
@@ -579,11 +591,16 @@ async def decline_estimate(*, session: AsyncSession, id: str) -> Document:
 
 
 async def convert_document(
-    *, session: AsyncSession, id: str, kinds: set[str] | None = None
+    *,
+    session: AsyncSession,
+    id: str,
+    kinds: set[str] | None = None,
+    viewer: Viewer | None = None,
 ) -> tuple[Document, Document]:
     """An estimate or a sales order becomes a draft invoice, a purchase order a draft
     bill: same contact, currency, lines, discounts and shipping, with the source as
-    its parent. The source is marked converted. Returns (new document, source)."""
+    its parent. The source is marked converted; the new one is `viewer`'s (its
+    creator). Returns (new document, source)."""
     source = await get_document(session=session, id=id, kinds=kinds)
     target = CONVERTS_TO.get(source.kind)
     if target is None:
@@ -617,6 +634,7 @@ async def convert_document(
         reference=source.reference or source.number,
         notes=source.notes,
         terms=source.terms,
+        created_by_id=_creator(viewer),
     )
     session.add(doc)
     await session.flush()

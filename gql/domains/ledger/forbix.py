@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, exists, select
 from sqlmodel import col
 from starlette.responses import Response
 from starlette.routing import Route
@@ -30,6 +30,7 @@ from gql.compiler.sqlenv import SqlEnv
 from gql.core.errors import ErrorCode, FieldError
 from gql.core.graph import list_page
 from gql.core.ids import decode_id
+from gql.core.search import storable
 from gql.domains.companies.modules import ModuleAlias
 from gql.domains.ledger import service
 from gql.domains.ledger.models import (
@@ -44,6 +45,7 @@ from gql.domains.ledger.schema import VOUCHERS
 from gql.rest import forbix
 from gql.rest.numbors import RestContext, choice_param, read_json, text_param
 from gql.rest.renames import Renames
+from gql.tenancy import mapped_table, tenant_table
 
 MODULE = ModuleAlias.ACCOUNTING
 
@@ -176,9 +178,9 @@ def _item_json(line: VoucherLine, chart: Chart) -> dict[str, Any]:
     return {
         **slugs,
         "defaultDebitCredit": account.nature,
-        "accountSlug2": None,
-        "accountSlug3": None,
-        "accountSlug4": None,
+        "accountSlug2": line.account_slug2,
+        "accountSlug3": line.account_slug3,
+        "accountSlug4": line.account_slug4,
         "debitAmount": line.debit,
         "creditAmount": line.credit,
         "accCode": account.code,
@@ -198,7 +200,7 @@ def voucher_json(voucher: Voucher, lines: list[VoucherLine], chart: Chart) -> di
         "autoOptions": {},
         "deletedBy": None,
         "voucherItems": [_item_json(line, chart) for line in lines],
-        "creatorId": None,
+        "creatorId": voucher.created_by_id,
         "isOpenningVoucher": voucher.kind == VoucherKind.OPENING_BALANCE.value,
         "voucherKind": KIND_TO_THEIRS.get(voucher.kind, voucher.kind),
         "total": voucher.total,
@@ -216,8 +218,8 @@ def _resolve_items(body: dict[str, Any], chart: Chart) -> None:
     for position, item in enumerate(items):
         if not isinstance(item, dict):
             continue
-        for ignored in ("defaultDebitCredit", "accountSlug2", "accountSlug3", "accountSlug4"):
-            item.pop(ignored, None)
+        # Every ledger account has its normal side: that is what is answered.
+        item.pop("defaultDebitCredit", None)
         names = {field: item.pop(field, None) for field, _ in ACCOUNT_FIELDS}
         where = ("voucherItems", str(position))
         leaf = names["accountSlug"]
@@ -278,22 +280,39 @@ async def create_voucher(ctx: RestContext) -> Response:
     body["createDate"] = await _check_year(ctx, body, holder["createDate"])
     chart = await Chart.read(ctx)
     _resolve_items(body, chart)
-    voucher = await service.create_manual_voucher(session=ctx.session, data=NAMES.to_ours(body))
+    voucher = await service.create_manual_voucher(
+        session=ctx.session, data=NAMES.to_ours(body), viewer=ctx.viewer
+    )
     lines = await service.voucher_lines(ctx.session, [voucher.id])
     return forbix.ok(voucher_json(voucher, lines, chart), 201)
 
 
+def _has_slug2(value: str) -> ColumnElement[bool]:
+    """A line of the voucher whose accountSlug2 is `value` (the line confined to the
+    voucher's company, as the ledger's account filter does)."""
+    line = tenant_table(VoucherLine, mapped_table(Voucher).c.company_id)
+    return exists(
+        line.select(line.c.id).where(
+            line.c.voucher_id == Voucher.id, line.c.account_slug2 == storable(value.strip())
+        )
+    )
+
+
 @dataclass(frozen=True)
 class ForbixVoucherFilter:
-    """The ledger's voucher filter, and a second account (searchParamName / Value)."""
+    """The ledger's voucher filter, and a second account or an item's accountSlug2
+    (searchParamName / Value)."""
 
     base: service.VoucherFilter
     under: str | None = None
+    slug2: str | None = None
 
     def conditions(self, env: SqlEnv) -> list[ColumnElement[bool]]:
         out = self.base.conditions(env)
         if self.under is not None:
             out += service.VoucherFilter(account_code=self.under).conditions(env)
+        if self.slug2 is not None:
+            out.append(_has_slug2(self.slug2))
         return out
 
 
@@ -308,14 +327,14 @@ async def _list_filter(ctx: RestContext, chart_of: Any) -> ForbixVoucherFilter:
     created_from = forbix.millis_param(request, "createDateFrom")
     created_to = forbix.millis_param(request, "createDateTo")
     kind = choice_param(request, "voucherKind", list(KIND_TO_OURS))
-    under = None
+    under = slug2 = None
     param = choice_param(request, "searchParamName", SEARCH_PARAMS)
     value = text_param(request, "searchParamValue", settings)
-    if param and value:
-        levels = dict(ACCOUNT_FIELDS)
-        chart = await chart_of()
-        found = chart.find(value, levels[param]) if param in levels else None
-        under = found.code if found else "-"  # accountSlug2: none is kept, none match
+    if param == "accountSlug2" and value:
+        slug2 = value
+    elif param and value:
+        found = (await chart_of()).find(value, dict(ACCOUNT_FIELDS)[param])
+        under = found.code if found else "-"  # no such account: none match
     return ForbixVoucherFilter(
         base=service.VoucherFilter(
             kind=KIND_TO_OURS[kind] if kind else None,
@@ -328,6 +347,7 @@ async def _list_filter(ctx: RestContext, chart_of: Any) -> ForbixVoucherFilter:
             search=text_param(request, "description", settings),
         ),
         under=under,
+        slug2=slug2,
     )
 
 

@@ -111,6 +111,8 @@ class Voucher(TenantOwned, table=True):
     # The company's base currency when the voucher was posted: every amount of a
     # voucher is in it.
     currency_code: str = Field(max_length=3)
+    # The user who wrote a manual voucher (Forbix `creatorId`); the books' own are None.
+    created_by_id: str | None = Field(default=None, foreign_key="user.id", max_length=24)
 
 
 class VoucherLine(TenantOwned, table=True):
@@ -128,6 +130,10 @@ class VoucherLine(TenantOwned, table=True):
     credit: Decimal = money_field()
     description: str | None = Field(default=None, max_length=500)
     contact_id: str | None = Field(default=None, foreign_key="contact.id", max_length=24)
+    # Forbix's further account labels of a voucher item, kept as sent.
+    account_slug2: str | None = Field(default=None, max_length=100)
+    account_slug3: str | None = Field(default=None, max_length=100)
+    account_slug4: str | None = Field(default=None, max_length=100)
 
 
 class LedgerBalance(TenantOwned, table=True):

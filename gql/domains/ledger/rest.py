@@ -176,7 +176,7 @@ def _journal_input(data: dict[str, Any]) -> dict[str, Any]:
 @endpoint(module=MODULE, write=True, names=JOURNAL_NAMES)
 async def create_journal_entry(ctx: RestContext) -> Response:
     data = _journal_input(await ctx.body())
-    voucher = await service.create_manual_voucher(session=ctx.session, data=data)
+    voucher = await service.create_manual_voucher(session=ctx.session, data=data, viewer=ctx.viewer)
     return ok((await _journal_json(ctx, [voucher]))[0], 201)
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from gql.auth.viewer import Viewer
 from gql.compiler.sqlenv import SqlEnv
 from gql.core.claims import claim
 from gql.core.errors import ErrorCode, FieldError, UserInputError
@@ -221,6 +222,9 @@ class PostingLine:
     credit: Decimal = ZERO
     description: str | None = None
     contact_id: str | None = None
+    account_slug2: str | None = None
+    account_slug3: str | None = None
+    account_slug4: str | None = None
 
 
 def signed_lines(
@@ -259,9 +263,11 @@ async def post_voucher(
     source_id: str | None = None,
     reverses_id: str | None = None,
     accounts: Iterable[LedgerAccount] = (),
+    created_by_id: str | None = None,
 ) -> Voucher:
     """Write a balanced voucher, or refuse it with errors naming the lines. `accounts`:
-    the lines' accounts when the caller has them already (else they are read)."""
+    the lines' accounts when the caller has them already (else they are read);
+    `created_by_id` the user writing it, if a user does."""
     await _check_balanced(session, lines, {a.id: a for a in accounts})
     year_id, number, currency_code = await _take_voucher_number(session, on)
     voucher = Voucher(
@@ -276,6 +282,7 @@ async def post_voucher(
         source_id=source_id,
         reverses_id=reverses_id,
         total=sum((line.debit for line in lines), ZERO),
+        created_by_id=created_by_id,
     )
     session.add(voucher)
     # One flush: the voucher's INSERT, then its lines' (the unit of work orders them).
@@ -288,6 +295,9 @@ async def post_voucher(
             credit=line.credit,
             description=line.description,
             contact_id=line.contact_id,
+            account_slug2=line.account_slug2,
+            account_slug3=line.account_slug3,
+            account_slug4=line.account_slug4,
         )
         for position, line in enumerate(lines)
     )
@@ -437,6 +447,9 @@ class VoucherLineIn(InputModel):
     credit: Decimal = Field(default=ZERO, ge=0, max_digits=18, decimal_places=2)
     description: str | None = Field(default=None, max_length=500)
     contact_id: str | None = None
+    account_slug2: str | None = Field(default=None, max_length=100)
+    account_slug3: str | None = Field(default=None, max_length=100)
+    account_slug4: str | None = Field(default=None, max_length=100)
 
     @model_validator(mode="after")
     def _names_an_account(self) -> VoucherLineIn:
@@ -452,7 +465,10 @@ class VoucherCreate(InputModel):
     lines: list[VoucherLineIn] = Field(max_length=500)
 
 
-async def create_manual_voucher(*, session: AsyncSession, data: dict[str, Any]) -> Voucher:
+async def create_manual_voucher(
+    *, session: AsyncSession, data: dict[str, Any], viewer: Viewer | None = None
+) -> Voucher:
+    """A manual voucher; `viewer` the user writing it (its creator), if any."""
     payload = validate(VoucherCreate, data)
     codes = {line.account_code for line in payload.lines if line.account_code}
     by_code = (
@@ -515,6 +531,9 @@ async def create_manual_voucher(*, session: AsyncSession, data: dict[str, Any]) 
                 credit=line.credit,
                 description=line.description,
                 contact_id=contact_id,
+                account_slug2=line.account_slug2,
+                account_slug3=line.account_slug3,
+                account_slug4=line.account_slug4,
             )
         )
     if errors:
@@ -526,6 +545,7 @@ async def create_manual_voucher(*, session: AsyncSession, data: dict[str, Any]) 
         lines=lines,
         type=VoucherType.MANUAL,
         kind=VoucherKind(payload.kind),
+        created_by_id=viewer.user.id if viewer is not None and viewer.user is not None else None,
     )
 
 

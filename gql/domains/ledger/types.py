@@ -137,6 +137,11 @@ class VoucherLineNode(Node):
     debit: Decimal
     credit: Decimal
     description: str | None
+    account_slug2: str | None = strawberry.field(
+        description="A further account label of the line, as written (Forbix accountSlug2)."
+    )
+    account_slug3: str | None
+    account_slug4: str | None
     account: LedgerAccountNode = to_one(LedgerAccountByIdLoader, "account_id")
     contact: ContactNode | None = to_one(ContactByIdLoader, "contact_id")
     voucher: VoucherNode = to_one(VoucherByIdLoader, "voucher_id")
@@ -362,6 +367,9 @@ class VoucherLineInput:
     credit: Decimal | None = strawberry.UNSET
     description: str | None = strawberry.UNSET
     contact_id: strawberry.ID | None = strawberry.UNSET
+    account_slug2: str | None = strawberry.UNSET
+    account_slug3: str | None = strawberry.UNSET
+    account_slug4: str | None = strawberry.UNSET
 
 
 @strawberry.input(description="A manual voucher. Its debits must equal its credits.")
