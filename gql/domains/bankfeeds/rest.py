@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from gql.core.graph import list_page
 from gql.core.loaders import computed_values
+from gql.core.lookups import rows_by_id
 from gql.core.pagination import PageArgs
 from gql.domains.bankfeeds import service
 from gql.domains.bankfeeds.filters import MODULE
@@ -27,7 +28,6 @@ from gql.domains.bankfeeds.models import (
 from gql.domains.bankfeeds.reconciliation import FIGURES
 from gql.domains.bankfeeds.schema import CONNECTIONS, FEED, RULES
 from gql.domains.banking.models import Account, Transaction
-from gql.domains.banking.service import accounts_by_id
 from gql.rest.numbors import (
     RestContext,
     choice_param,
@@ -93,7 +93,7 @@ async def connections_json(
     """Each connection with its account and the account's reconciliation (the figures
     Account.reconciliation answers): two statements for the page."""
     ids = {c.account_id for c in connections}
-    accounts = await accounts_by_id(ctx.session, ids)
+    accounts = await rows_by_id(ctx.session, Account, ids)
     figures = await computed_values(ctx.session, Account, list(FIGURES.values()), ids)
     out = []
     for c in connections:

@@ -11,6 +11,7 @@ from starlette.routing import Route
 from gql.auth.access import Need
 from gql.core.graph import list_page
 from gql.core.loaders import computed_values
+from gql.core.lookups import rows_by_id
 from gql.core.pagination import Page, PageArgs
 from gql.domains.banking import service
 from gql.domains.banking.models import Account, AccountType, Transaction, TransactionType, Transfer
@@ -165,7 +166,7 @@ async def list_transfers(ctx: RestContext) -> Response:
     filter = service.TransferFilter(account_id=id_param(ctx.request, "account", "Account"))
     result = await list_page(ctx.session, TRANSFERS, args, where=filter)
     ids = {t.from_account_id for t in result.rows} | {t.to_account_id for t in result.rows}
-    accounts = await service.accounts_by_id(ctx.session, ids)
+    accounts = await rows_by_id(ctx.session, Account, ids)
     sides = await service.transactions_of_transfers(ctx.session, [t.id for t in result.rows])
     return _list(
         [transfer_json(t, accounts, sides[t.id]) for t in result.rows], result, page, limit
@@ -175,8 +176,8 @@ async def list_transfers(ctx: RestContext) -> Response:
 @endpoint(module=MODULE, write=True, names=TRANSFER_NAMES)
 async def create_transfer(ctx: RestContext) -> Response:
     transfer = await service.create_transfer(session=ctx.session, data=await ctx.body())
-    accounts = await service.accounts_by_id(
-        ctx.session, {transfer.from_account_id, transfer.to_account_id}
+    accounts = await rows_by_id(
+        ctx.session, Account, {transfer.from_account_id, transfer.to_account_id}
     )
     sides = await service.transactions_of_transfers(ctx.session, [transfer.id])
     return ok(transfer_json(transfer, accounts, sides[transfer.id]), 201)

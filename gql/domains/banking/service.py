@@ -830,11 +830,3 @@ async def transactions_of_transfers(
     for tx in (await session.scalars(stmt)).all():
         out[tx.transfer_id].append(tx)  # type: ignore[index]
     return out
-
-
-async def accounts_by_id(session: AsyncSession, ids: set[str]) -> dict[str, Account]:
-    if not ids:
-        return {}
-    return {
-        a.id: a for a in (await session.scalars(select(Account).where(Account.id.in_(ids)))).all()
-    }  # type: ignore[attr-defined]

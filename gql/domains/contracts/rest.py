@@ -10,6 +10,7 @@ from starlette.routing import Route
 
 from gql.core.graph import list_page
 from gql.core.loaders import computed_values
+from gql.core.lookups import rows_by_id
 from gql.core.pagination import PageArgs
 from gql.domains.companies.modules import ModuleAlias
 from gql.domains.contacts.models import Contact
@@ -45,7 +46,7 @@ def _contact_json(contact: Contact | None) -> dict[str, Any] | None:
 async def contracts_json(ctx: RestContext, contracts: list[Contract]) -> list[dict[str, Any]]:
     """Each contract with its contact and its status today (the expression the GraphQL
     field answers): two statements for the page."""
-    contacts = await service.contacts_by_id(ctx.session, {c.contact_id for c in contracts})
+    contacts = await rows_by_id(ctx.session, Contact, {c.contact_id for c in contracts})
     statuses = await computed_values(ctx.session, Contract, [STATUS], [c.id for c in contracts])
     return [
         row_json(
@@ -61,7 +62,7 @@ async def contracts_json(ctx: RestContext, contracts: list[Contract]) -> list[di
 
 async def proposals_json(ctx: RestContext, proposals: list[Proposal]) -> list[dict[str, Any]]:
     """Each proposal with its contact and its sections in order: two statements."""
-    contacts = await service.contacts_by_id(ctx.session, {p.contact_id for p in proposals})
+    contacts = await rows_by_id(ctx.session, Contact, {p.contact_id for p in proposals})
     sections = await service.sections_of(ctx.session, [p.id for p in proposals])
     return [
         row_json(

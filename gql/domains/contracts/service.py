@@ -559,13 +559,6 @@ async def delete_proposal(*, session: AsyncSession, id: str) -> Proposal:
 # --- for the REST shims ---------------------------------------------------------------------
 
 
-async def contacts_by_id(session: AsyncSession, ids: set[str]) -> dict[str, Contact]:
-    if not ids:
-        return {}
-    rows = (await session.scalars(select(Contact).where(col(Contact.id).in_(ids)))).all()
-    return {c.id: c for c in rows}
-
-
 async def sections_of(
     session: AsyncSession, proposal_ids: Sequence[str]
 ) -> dict[str, list[ProposalSection]]:

@@ -14,6 +14,7 @@ from starlette.routing import Route
 from gql.core.errors import UserInputError
 from gql.core.graph import list_page
 from gql.core.loaders import computed_values
+from gql.core.lookups import rows_by_id
 from gql.core.pagination import PageArgs
 from gql.domains.catalogue.models import Item
 from gql.domains.companies.modules import ModuleAlias
@@ -82,16 +83,9 @@ def document_json(
     return data
 
 
-async def contacts_by_id(ctx: RestContext, ids: set[str]) -> dict[str, Contact]:
-    if not ids:
-        return {}
-    rows = (await ctx.session.scalars(select(Contact).where(Contact.id.in_(ids)))).all()
-    return {c.id: c for c in rows}
-
-
 async def documents_json(ctx: RestContext, docs: list[Document]) -> list[dict[str, Any]]:
     """A page of documents, each with its contact: two statements for the page."""
-    contacts = await contacts_by_id(ctx, {d.contact_id for d in docs})
+    contacts = await rows_by_id(ctx.session, Contact, {d.contact_id for d in docs})
     derived = await derived_of(ctx, docs)
     return [document_json(d, derived[d.id], contacts.get(d.contact_id)) for d in docs]
 
@@ -106,7 +100,7 @@ async def document_detail(ctx: RestContext, doc: Document) -> dict[str, Any]:
             i.id: i
             for i in (await ctx.session.scalars(select(Item).where(Item.id.in_(item_ids)))).all()
         }
-    contact = (await contacts_by_id(ctx, {doc.contact_id})).get(doc.contact_id)
+    contact = (await rows_by_id(ctx.session, Contact, {doc.contact_id})).get(doc.contact_id)
     return await detail_json(ctx, doc, lines, items, contact)
 
 

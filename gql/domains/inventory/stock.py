@@ -26,6 +26,7 @@ from sqlmodel import col
 from gql.compiler.sqlenv import request_env
 from gql.core.errors import ErrorCode, FieldError, UserInputError
 from gql.core.ids import decode_id, new_id
+from gql.core.lookups import rows_by_id
 from gql.db.columns import utcnow
 from gql.db.tenant import get_tenant
 from gql.domains.catalogue.models import Item, ItemType, ItemVariant
@@ -89,13 +90,6 @@ async def allows_negative_stock(session: AsyncSession) -> bool:
     return bool(allowed)
 
 
-async def _rows_by_id(session: AsyncSession, model: type[Any], ids: set[str]) -> dict[str, Any]:
-    if not ids:
-        return {}
-    rows = (await session.scalars(select(model).where(col(model.id).in_(sorted(ids))))).all()
-    return {r.id: r for r in rows}
-
-
 @dataclass(frozen=True)
 class _Resolved:
     item: Item
@@ -117,9 +111,9 @@ async def _resolve(
     warehouse_ids = [
         decode_id(c.warehouse_id, "Warehouse") if c.warehouse_id else None for c in changes
     ]
-    items = await _rows_by_id(session, Item, {i for i in item_ids if i})
-    variants = await _rows_by_id(session, ItemVariant, {v for v in variant_ids if v})
-    warehouses = await _rows_by_id(session, Warehouse, {w for w in warehouse_ids if w})
+    items = await rows_by_id(session, Item, {i for i in item_ids if i})
+    variants = await rows_by_id(session, ItemVariant, {v for v in variant_ids if v})
+    warehouses = await rows_by_id(session, Warehouse, {w for w in warehouse_ids if w})
     errors: list[FieldError] = []
     out: list[_Resolved] = []
     for n, change in enumerate(changes):

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-from sqlmodel import col
 from starlette.responses import Response
 from starlette.routing import Route
 
 from gql.core.graph import list_page
 from gql.core.ids import from_global_id, is_object_id
+from gql.core.lookups import rows_by_id
 from gql.core.pagination import PageArgs
 from gql.domains.companies.modules import ModuleAlias
 from gql.domains.ledger import service
@@ -58,15 +57,6 @@ def account_json(account: LedgerAccount, parents: dict[str, LedgerAccount]) -> d
     )
 
 
-async def _accounts_by_id(ctx: RestContext, ids: set[str]) -> dict[str, LedgerAccount]:
-    if not ids:
-        return {}
-    rows = (
-        await ctx.session.scalars(select(LedgerAccount).where(col(LedgerAccount.id).in_(ids)))
-    ).all()
-    return {a.id: a for a in rows}
-
-
 # --- chart of accounts ---------------------------------------------------------------------
 
 
@@ -85,7 +75,9 @@ async def list_chart(ctx: RestContext) -> Response:
         PageArgs(first=page.limit, after=page.offset or None),
         where=filter,
     )
-    parents = await _accounts_by_id(ctx, {a.parent_id for a in result.rows if a.parent_id})
+    parents = await rows_by_id(
+        ctx.session, LedgerAccount, {a.parent_id for a in result.rows if a.parent_id}
+    )
     items = [account_json(a, parents) for a in result.rows]
     return paginated(items, total=result.total, page=page.page, limit=page.limit)
 
@@ -93,7 +85,9 @@ async def list_chart(ctx: RestContext) -> Response:
 @endpoint(module=MODULE, write=True, names=ACCOUNT_NAMES)
 async def create_account(ctx: RestContext) -> Response:
     account = await service.create_account(session=ctx.session, data=await ctx.body())
-    parents = await _accounts_by_id(ctx, {account.parent_id} if account.parent_id else set())
+    parents = await rows_by_id(
+        ctx.session, LedgerAccount, {account.parent_id} if account.parent_id else set()
+    )
     return ok(account_json(account, parents), 201)
 
 
@@ -120,7 +114,7 @@ def _line_json(line: VoucherLine, accounts: dict[str, LedgerAccount]) -> dict[st
 async def _journal_json(ctx: RestContext, vouchers: list[Voucher]) -> list[dict[str, Any]]:
     """Vouchers with their lines and each line's account: two statements for a page."""
     lines = await service.voucher_lines(ctx.session, [v.id for v in vouchers])
-    accounts = await _accounts_by_id(ctx, {line.account_id for line in lines})
+    accounts = await rows_by_id(ctx.session, LedgerAccount, {line.account_id for line in lines})
     by_voucher: dict[str, list[dict[str, Any]]] = {v.id: [] for v in vouchers}
     for line in lines:
         by_voucher[line.voucher_id].append(_line_json(line, accounts))

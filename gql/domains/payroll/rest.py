@@ -9,6 +9,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from gql.core.graph import RootConnection, list_page
+from gql.core.lookups import rows_by_id
 from gql.core.pagination import PageArgs
 from gql.domains.companies.modules import ModuleAlias
 from gql.domains.payroll import service
@@ -47,10 +48,8 @@ def _named(row: Department | Position | None) -> dict[str, Any] | None:
 
 async def employees_json(ctx: RestContext, employees: list[Employee]) -> list[dict[str, Any]]:
     """Each employee with department and position populated: two statements."""
-    departments = await service.rows_by_id(
-        ctx.session, Department, {e.department_id for e in employees}
-    )
-    positions = await service.rows_by_id(ctx.session, Position, {e.position_id for e in employees})
+    departments = await rows_by_id(ctx.session, Department, {e.department_id for e in employees})
+    positions = await rows_by_id(ctx.session, Position, {e.position_id for e in employees})
     return [
         row_json(
             e,

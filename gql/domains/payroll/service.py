@@ -743,13 +743,3 @@ async def pay_pay_run(*, session: AsyncSession, id: str, data: dict[str, Any]) -
 
 
 # --- for the REST shims ---------------------------------------------------------------------
-
-
-async def rows_by_id(
-    session: AsyncSession, model: type[Any], ids: set[str | None]
-) -> dict[str, Any]:
-    wanted = [i for i in ids if i is not None]
-    if not wanted:
-        return {}
-    rows = (await session.scalars(select(model).where(model.id.in_(wanted)))).all()
-    return {r.id: r for r in rows}

@@ -13,10 +13,18 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from gql.core.graph import list_page
+from gql.core.lookups import rows_by_id
 from gql.core.pagination import PageArgs
 from gql.domains.companies.loaders import MemberByUserIdLoader
 from gql.domains.pos import service
-from gql.domains.pos.models import LoyaltyProgram, PosOrder, PosOrderLine, PosSession, SessionStatus
+from gql.domains.pos.models import (
+    LoyaltyProgram,
+    PosOrder,
+    PosOrderLine,
+    PosSession,
+    PosTerminal,
+    SessionStatus,
+)
 from gql.domains.pos.schema import PROGRAMS, SESSIONS, TERMINALS
 from gql.domains.pos.types import MODULE
 from gql.rest.numbors import (
@@ -66,7 +74,7 @@ def terminal_json(t: Any) -> dict[str, Any]:
 
 async def sessions_json(ctx: RestContext, sessions: list[PosSession]) -> list[dict[str, Any]]:
     """Each session with its terminal and the user who opened it: two statements."""
-    terminals = await service.terminals_by_id(ctx.session, {s.terminal_id for s in sessions})
+    terminals = await rows_by_id(ctx.session, PosTerminal, {s.terminal_id for s in sessions})
     users = sorted({s.opened_by_id for s in sessions})
     found = await MemberByUserIdLoader(ctx.session).load_many(users) if users else []
     members = dict(zip(users, found, strict=True))

@@ -626,11 +626,3 @@ async def update_program(*, session: AsyncSession, id: str, data: dict[str, Any]
     program.updated_at = utcnow()
     await _flush_active(session)
     return program
-
-
-async def terminals_by_id(session: AsyncSession, ids: set[str]) -> dict[str, PosTerminal]:
-    """The terminals with these ids, in one statement."""
-    if not ids:
-        return {}
-    rows = await session.scalars(select(PosTerminal).where(col(PosTerminal.id).in_(sorted(ids))))
-    return {t.id: t for t in rows.all()}
