@@ -69,7 +69,9 @@ async def _raw_params(request: Request) -> dict[str, Any] | None:
                 try:
                     params[key] = json.loads(params[key])
                 except (ValueError, RecursionError):
-                    raise Refusal(BAD_REQUEST, f"`{key}` must be JSON") from None
+                    if "documentId" in params or key == "extensions":
+                        raise Refusal(BAD_REQUEST, f"`{key}` must be JSON") from None
+                    return None  # a free-text query's: strawberry's 400, as before
         return params
     if not request.headers.get("content-type", "").startswith("application/json"):
         return None

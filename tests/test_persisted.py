@@ -17,7 +17,7 @@ from gql.app import create_app
 from gql.cli import main
 from gql.persisted import document_id, sha256_of
 from gql.settings import Settings
-from tests.conftest import APP_DATABASE_URL
+from tests.conftest import APP_DATABASE_URL, StatementCounter
 from tests.factories import Api, Tenant, member_of
 
 CONTACTS = "query Contacts { contacts(first: 5) { totalCount nodes { name email } } }"
@@ -71,6 +71,20 @@ async def test_document_id_over_post_and_get_answers_as_the_text_does(
     assert [r.json() for r in (*posts, got)] == [expected] * 3
     assert got.headers["cache-control"] == "private, no-cache"
     assert "Authorization" in got.headers["vary"]
+
+
+async def test_an_anonymous_answer_over_get_may_be_cached_by_anyone(
+    api: Api, client: httpx.AsyncClient, owner: Tenant, sql_counter: StatementCounter
+) -> None:
+    (typename,) = await register(api, owner, "{ __typename }")
+    first = await client.get("/graphql", params={"documentId": typename})
+    assert first.json() == {"data": {"__typename": "Query"}}
+    assert first.headers["cache-control"] == "public, max-age=60"
+    # and the registry is asked once: the hit is remembered in-process
+    sql_counter.reset()
+    again = await client.get("/graphql", params={"documentId": typename})
+    assert again.json() == first.json()
+    assert not [s for s in sql_counter.statements if "persisted_document" in s]
 
 
 async def test_compiled_and_resolver_paths_answer_a_persisted_document_alike(
