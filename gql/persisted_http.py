@@ -49,7 +49,7 @@ async def prepare(
     """A coded error answering the request, or None to run it: with its persisted
     document's text put in the scope under PARAMS_KEY when it named one."""
     try:
-        params = await _raw_params(request)
+        params = await _raw_params(request, settings)
         if params is None:
             return None  # not ours to read: the view answers it as before
         await _resolve(request, params, registry, settings, viewer)
@@ -61,7 +61,7 @@ async def prepare(
     return None
 
 
-async def _raw_params(request: Request) -> dict[str, Any] | None:
+async def _raw_params(request: Request, settings: Settings) -> dict[str, Any] | None:
     if request.method == "GET":
         params: dict[str, Any] = dict(request.query_params)
         for key in ("variables", "extensions"):
@@ -73,10 +73,15 @@ async def _raw_params(request: Request) -> dict[str, Any] | None:
                         raise Refusal(BAD_REQUEST, f"`{key}` must be JSON") from None
                     return None  # a free-text query's: strawberry's 400, as before
         return params
-    if not request.headers.get("content-type", "").startswith("application/json"):
-        return None
+    raw = await request.body()
+    if not settings.trusted_documents and (
+        "application/json" not in request.headers.get("content-type", "")
+        or (b"documentId" not in raw and b"persistedQuery" not in raw)
+    ):
+        return None  # a plain request, left unparsed here (the common case)
+    # (In trusted mode every body that strawberry could read as JSON is read here too.)
     try:
-        body = orjson.loads(await request.body())
+        body = orjson.loads(raw)
     except orjson.JSONDecodeError:
         return None  # malformed: strawberry's 400
     return body if isinstance(body, dict) else None

@@ -231,6 +231,8 @@ async def test_trusted_mode_runs_only_registered_documents(
     free = await api.client.post("/graphql", json={"query": CONTACTS}, headers=owner.headers)
     assert free.status_code == 400
     assert error_code(free.json()) == "PERSISTED_QUERY_REQUIRED"
+    by_get = await api.client.get("/graphql", params={"query": CONTACTS}, headers=owner.headers)
+    assert error_code(by_get.json()) == "PERSISTED_QUERY_REQUIRED"
     # an unregistered text sent with its hash is free text too: refused, and not registered
     text = "{ contacts { totalCount } } # trusted"
     apq_body = {"query": text, "extensions": apq(text)}
