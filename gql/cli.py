@@ -1,4 +1,4 @@
-"""The `ledgergraph` command: serve, migrate, seed-demo, export-schema.
+"""The `ledgergraph` command: serve, migrate, seed-demo, export-schema, documents add.
 
 Configuration comes from LEDGERGRAPH_* environment variables (gql/settings.py), so
 every uvicorn worker process builds the same app from the same environment.
@@ -11,6 +11,7 @@ import asyncio
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 from pydantic_settings import SettingsError
@@ -18,6 +19,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from gql.settings import Settings
+
+if TYPE_CHECKING:
+    from gql.persisted import Client
 
 APP = "gql.app:app_factory"
 ENV_PREFIX = "LEDGERGRAPH_"
@@ -154,6 +158,39 @@ def cmd_export_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _add_documents(settings: Settings, bodies: list[str], client: Client) -> None:
+    from gql.db.engine import create_engine, session_factory
+    from gql.persisted import add_documents
+
+    engine = create_engine(settings.database_url, pool_size=1)
+    try:
+        async with session_factory(engine)() as session:
+            await add_documents(session, bodies, client)
+            await session.commit()
+    finally:
+        await engine.dispose()
+
+
+def cmd_documents_add(args: argparse.Namespace) -> int:
+    from gql.persisted import Client, ManifestError, documents_in
+
+    settings = load_settings()
+    bodies: list[str] = []
+    for name in args.files:
+        try:
+            bodies.extend(documents_in(Path(name)))
+        except (OSError, UnicodeDecodeError, ManifestError) as exc:
+            raise CliError(str(exc)) from None
+    try:
+        asyncio.run(_add_documents(settings, bodies, Client(args.client_name, args.client_version)))
+    except (OSError, OperationalError) as exc:
+        reason = getattr(exc, "orig", None) or exc
+        url = _safe_url(settings.database_url)
+        raise CliError(f"cannot use the database {url}: {reason}") from None
+    _say(f"{len(set(bodies))} persisted document(s) registered from {len(args.files)} file(s)")
+    return 0
+
+
 # --- wiring ---------------------------------------------------------------------------------
 
 
@@ -183,6 +220,17 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export-schema", help="print or write the GraphQL SDL")
     export.add_argument("--output", "-o", help="write to this file instead of stdout")
     export.set_defaults(handler=cmd_export_schema)
+
+    documents = commands.add_parser("documents", help="the registry of persisted documents")
+    documents_commands = documents.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = documents_commands.add_parser(
+        "add",
+        help="register .graphql files and JSON manifests (Apollo's, or {hash: text} maps)",
+    )
+    add.add_argument("files", nargs="+", metavar="FILE")
+    add.add_argument("--client-name", help="the client the documents come from")
+    add.add_argument("--client-version", help="that client's version")
+    add.set_defaults(handler=cmd_documents_add)
     return parser
 
 

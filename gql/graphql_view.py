@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.exceptions import InvalidOperationTypeError
 
 from gql.auth.viewer import resolve_viewer, wanted_company
@@ -30,6 +30,8 @@ from gql.core.failures import TIMEOUT_GRACE, Failure, classify
 from gql.core.failures import answer as failure_answer
 from gql.db.engine import RequestSession, end_session, set_deadline
 from gql.graphiql import graphiql_response
+from gql.persisted import Registry
+from gql.persisted_http import PARAMS_KEY, cache_headers, prepare
 from gql.rest.numbors import REQUEST_ID_KEY
 from gql.settings import Settings
 
@@ -67,6 +69,8 @@ def _wants_graphql_response(accept: str) -> bool:
 
 async def _graphql_params(request: Request) -> dict[str, Any] | None:
     """query/variables/operationName of a single GraphQL request, or None."""
+    if PARAMS_KEY in request.scope:  # a persisted document's (gql/persisted_http.py)
+        return request.scope[PARAMS_KEY]  # type: ignore[no-any-return]
     if request.method == "GET":
         if "query" not in request.query_params:
             return None
@@ -136,6 +140,7 @@ class GraphQLView(GraphQL[Context, None]):
         super().__init__(*args, **kwargs)
         self.settings = settings
         self.compiled = CompiledReads(self.schema, settings) if settings.compiled_reads else None
+        self.persisted = Registry()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # The session lives exactly as long as the request (or WebSocket connection);
@@ -179,7 +184,14 @@ class GraphQLView(GraphQL[Context, None]):
             # The database stops a statement at the deadline itself (db.set_deadline);
             # this catches the rest (Python work, waiting for a connection) a little later.
             async with asyncio.timeout(self.settings.request_timeout_seconds + TIMEOUT_GRACE):
-                response = await self._direct(request)
+                response = await prepare(
+                    request,
+                    registry=self.persisted,
+                    settings=self.settings,
+                    viewer=lambda: self._viewer(request),
+                )
+                if response is None:
+                    response = await self._direct(request)
                 if response is None:
                     response = await self._compiled(request)
                 if response is None:
@@ -213,7 +225,15 @@ class GraphQLView(GraphQL[Context, None]):
         # Before the answer goes out: the connection returns to the pool at once, and a
         # failure to end the transaction cannot break a response already sent.
         await self._end_session(scope)
+        if request.method == "GET":
+            cache_headers(request, response)
         await response(scope, receive, send)
+
+    async def _viewer(self, request: Request) -> Any:
+        """The request's viewer, its context kept for the paths that follow."""
+        context = await self.get_context(request, None)
+        request.scope[CONTEXT_KEY] = context
+        return context.viewer
 
     def _failure_response(self, failure: Failure, request: Request, exc: Exception) -> Response:
         """The database is down or the budget ran out: one coded GraphQL error."""
@@ -308,6 +328,13 @@ class GraphQLView(GraphQL[Context, None]):
             response=response,
         )
 
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # A persisted operation over GET has no `query` either, and is no browser's visit.
+        params = request.query_params
+        if "documentId" in params or "extensions" in params:
+            return False
+        return super().should_render_graphql_ide(request)
+
     async def render_graphql_ide(self, request: Request) -> Response:
         # Our page, whose assets the app serves itself (strawberry's loads them from a CDN).
         return graphiql_response(request.scope.get("root_path", ""))
@@ -341,6 +368,20 @@ class GraphQLView(GraphQL[Context, None]):
             if answer.retry_after is not None:
                 response.headers["retry-after"] = str(answer.retry_after)
         return response
+
+    async def parse_http_body(self, request: Any) -> Any:
+        # A persisted document's request: its text, not the body (strawberry's adapter
+        # keeps the Starlette request as `_request`).
+        params = request._request.scope.get(PARAMS_KEY)
+        if params is None:
+            return await super().parse_http_body(request)
+        return GraphQLRequestData(
+            query=params["query"],
+            variables=params["variables"],
+            operation_name=params["operationName"],
+            extensions=None,
+            protocol="http",
+        )
 
     def parse_json(self, data: str | bytes) -> Any:
         try:

@@ -47,6 +47,7 @@ from gql.domains.pos.models import (
     PosTerminal,
 )
 from gql.domains.projects.models import Project, Task, TimeEntry
+from gql.persisted import PersistedDocument
 
 metadata = SQLModel.metadata
 
@@ -82,6 +83,7 @@ __all__ = [
     "NumberSeries",
     "PayRun",
     "Payslip",
+    "PersistedDocument",
     "Pipeline",
     "PipelineStage",
     "PosOrder",

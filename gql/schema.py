@@ -26,6 +26,7 @@ from gql.domains.ledger import schema as ledger
 from gql.domains.payroll import schema as payroll
 from gql.domains.pos import schema as pos
 from gql.domains.projects import schema as projects
+from gql.persisted_schema import Mutation as PersistedMutation
 from gql.settings import Settings
 
 AREAS = (
@@ -47,7 +48,8 @@ AREAS = (
 
 Query = merge_types("Query", (node_fields.Query, *(area.Query for area in AREAS)))
 Mutation = merge_types(
-    "Mutation", tuple(area.Mutation for area in AREAS if hasattr(area, "Mutation"))
+    "Mutation",
+    (*(area.Mutation for area in AREAS if hasattr(area, "Mutation")), PersistedMutation),
 )
 
 

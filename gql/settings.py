@@ -89,6 +89,12 @@ class Settings(BaseSettings):
     # Answer read queries with one SQL statement per root field where the schema
     # allows it (gql/compiler); off: every field goes through the resolvers.
     compiled_reads: bool = True
+    # Trusted documents: only registered persisted documents run (gql/persisted_http.py);
+    # free text only for company owners when env is "development".
+    trusted_documents: bool = False
+    # Deployment admins (may register persisted documents), by email; in development,
+    # company owners may too.
+    admin_emails: list[str] = Field(default_factory=list)
 
     @property
     def is_production(self) -> bool:
