@@ -22,6 +22,7 @@ from typing import Any
 
 import strawberry
 from sqlalchemy import ColumnElement, event
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, declared_attr
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Field, SQLModel
@@ -31,16 +32,21 @@ from gql.core.ids import from_global_id
 
 EXPECTED_VERSION_FIELD = "expectedVersion"  # the GraphQL input's field, as errors name it
 _KEY = "ledgergraph.expected_version"  # where the expectation sits in session.info
+_BUMPED = "ledgergraph.bumped_rows"  # the rows this transaction has bumped already
 
 
 class Versioned(SQLModel):
-    """A mutable entity: `version` starts at 1 and goes up by one on each write."""
+    """A mutable entity: `version` starts at 1 and goes up by one on each write (one
+    transaction, however many flushes it takes: `_bump_once`)."""
 
     version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
     @declared_attr  # type: ignore[misc]
     def __mapper_args__(cls) -> dict[str, Any]:
-        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+        # No generator: `_bump_once` sets the new version; every UPDATE and DELETE
+        # still checks the one it read in its WHERE.
+        table = cls.__table__  # type: ignore[attr-defined]
+        return {"version_id_col": table.c.version, "version_id_generator": False}
 
 
 def is_versioned(model: type[Any]) -> bool:
@@ -159,6 +165,26 @@ def _on_flush(session: Session, _context: Any, _instances: Any) -> None:
     if expectation is not None and not expectation.checked:
         for row in (*session.dirty, *session.deleted):
             _check(expectation, row)
+    _bump_once(session)
+
+
+def _bump_once(session: Session) -> None:
+    """A changed versioned row goes up one version per transaction: a write that
+    flushes it twice (a document, then its totals) is still one write."""
+    bumped: set[Any] = session.info.setdefault(_BUMPED, set())
+    for row in session.dirty:
+        if not isinstance(row, Versioned) or not session.is_modified(row):
+            continue
+        key = sa_inspect(row).key
+        if key not in bumped:
+            bumped.add(key)
+            row.version += 1
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _transaction_over(session: Session) -> None:
+    session.info.pop(_BUMPED, None)
 
 
 def parse_if_match(value: str | None) -> int | None:
