@@ -29,6 +29,7 @@ from sqlmodel import Field, SQLModel
 
 from gql.core.errors import ErrorCode, FieldError, UserInputError
 from gql.core.ids import from_global_id
+from gql.tenancy import mapped_table
 
 EXPECTED_VERSION_FIELD = "expectedVersion"  # the GraphQL input's field, as errors name it
 _KEY = "ledgergraph.expected_version"  # where the expectation sits in session.info
@@ -45,8 +46,7 @@ class Versioned(SQLModel):
     def __mapper_args__(cls) -> dict[str, Any]:
         # No generator: `_bump_once` sets the new version; every UPDATE and DELETE
         # still checks the one it read in its WHERE.
-        table = cls.__table__  # type: ignore[attr-defined]
-        return {"version_id_col": table.c.version, "version_id_generator": False}
+        return {"version_id_col": mapped_table(cls).c.version, "version_id_generator": False}
 
 
 def is_versioned(model: type[Any]) -> bool:
