@@ -42,11 +42,12 @@ class Versioned(SQLModel):
 
     version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
-    @declared_attr  # type: ignore[misc]
+    @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
         # No generator: `_bump_once` sets the new version; every UPDATE and DELETE
         # still checks the one it read in its WHERE.
-        return {"version_id_col": mapped_table(cls).c.version, "version_id_generator": False}
+        table = mapped_table(cls)  # type: ignore[arg-type]  # `cls` is the table's class
+        return {"version_id_col": table.c.version, "version_id_generator": False}
 
 
 def is_versioned(model: type[Any]) -> bool:
