@@ -1,10 +1,11 @@
 """Row versions and conflict detection, declared once.
 
-A mutable entity's table mixes in `Versioned`: a `version` column that SQLAlchemy's
-optimistic versioning (`version_id_col`) bumps on every ORM UPDATE and checks in its
-WHERE, so a write over a row that changed since it was read fails (StaleDataError)
-instead of overwriting it. Core `update()`s of such rows add `bump(model)` to their
-values.
+A mutable entity's table mixes in `Versioned`: a `version` column, bumped once per
+transaction that changes the row (`_bump_once`, before the ORM flushes it) and checked
+by SQLAlchemy's optimistic versioning (`version_id_col`) in the WHERE of every ORM
+UPDATE and DELETE, so a write over a row that changed since it was read fails
+(StaleDataError, answered as CONFLICT) instead of overwriting it. Core `update()`s of
+such rows add `bump(model)` to their values.
 
 A write may say which version it expects (GraphQL `input.expectedVersion`, REST
 `If-Match`): `in_transaction` registers it on the session with `expecting`, and the
