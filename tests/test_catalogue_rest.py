@@ -107,6 +107,7 @@ async def test_put_category_updates_it(api: Api) -> None:
         "name": "Sundries",
         "type": "expense",
         "updatedAt": r.json()["data"]["updatedAt"],
+        "version": 2,
     }
 
 

@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from gql.core.errors import ErrorCode, UserInputError, not_found
+from gql.core.versions import bump, check_current, claim_guards
 from gql.db.columns import Entity
 
 R = TypeVar("R", bound=Entity)
@@ -50,11 +51,12 @@ async def claim(
     when `values` is None, else updated with them; `row` then reads as written.
     Raises NOT_FOUND on `path` when the row is gone, or `refuse(row as it now is)`."""
     model = type(row)
-    where: tuple[ColumnElement[bool], ...] = (col(model.id) == row.id, *guards)
+    # The version the write expects of this row is one more guard (gql/core/versions.py).
+    where = (col(model.id) == row.id, *guards, *claim_guards(session, row))
     stmt = (
         delete(model).where(*where)
         if values is None
-        else update(model).where(*where).values(**values)
+        else update(model).where(*where).values(**values, **bump(model))
     )
     # populate_existing: an UPDATE refreshes `row` in place from what it returns.
     claimed = await session.scalar(
@@ -82,6 +84,7 @@ async def _refuse(
     )
     if current is None:
         raise not_found(path, what)
+    check_current(session, current)
     if refuse is not None:
         refuse(current)
     # The guards name a state `refuse` does not know: say so rather than guess.

@@ -22,6 +22,7 @@ class ErrorCode(str, Enum):
     FORBIDDEN = "FORBIDDEN"
     UNAUTHENTICATED = "UNAUTHENTICATED"
     INSUFFICIENT_STOCK = "INSUFFICIENT_STOCK"
+    CONFLICT = "CONFLICT"  # not at the version the write expected (gql/core/versions.py)
 
 
 @dataclass(frozen=True)

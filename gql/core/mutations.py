@@ -19,6 +19,7 @@ from gql.core.errors import ErrorCode, UserInputError
 from gql.core.inputs import input_to_dict
 from gql.core.relay import global_id_of
 from gql.core.transaction import in_transaction
+from gql.core.versions import expected_of, with_expected_version
 
 UserErrorCode = strawberry.enum(  # type: ignore[call-overload]
     Enum("UserErrorCode", {c.name: c.value for c in ErrorCode}),  # type: ignore[misc]
@@ -72,6 +73,7 @@ class MutationSpec:
 
     async def resolve(self, context: Any, input: Any) -> Any:
         data = input_to_dict(input)
+        expected = expected_of(data)
         given = {
             "session": context.session,
             "viewer": context.viewer,
@@ -81,7 +83,9 @@ class MutationSpec:
         }
         arguments = {name: given[name] for name in self.takes}
         try:
-            result = await in_transaction(context.session, lambda: self.run(**arguments))
+            result = await in_transaction(
+                context.session, lambda: self.run(**arguments), expected=expected
+            )
         except UserInputError as exc:
             return self.payload(user_errors=to_user_errors(exc))
         finally:
@@ -121,6 +125,7 @@ def mutation(
     loaders with rows the write holds already, so the payload does not read them back."""
     if field is None and returns != "row":
         raise TypeError("returns='deleted_id' needs the payload field to put the id in")
+    input = with_expected_version(input)
     spec = MutationSpec(input, payload, run, field, returns, _arguments_of(run, input), answer)
 
     async def resolve(info: Any, input: Any) -> Any:  # `input`: the GraphQL argument's name

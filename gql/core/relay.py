@@ -16,6 +16,7 @@ import strawberry
 from gql.core.ids import to_global_id
 from gql.core.pagination import Page, encode_cursor
 from gql.core.rows import row_class
+from gql.core.versions import add_version_field
 
 if TYPE_CHECKING:
     from gql.context import Context
@@ -84,6 +85,7 @@ def node_type(
             return isinstance(obj, (model, light, cls))
 
         cls.is_type_of = staticmethod(is_type_of)  # type: ignore[attr-defined]
+        add_version_field(cls, model)
         NODE_TYPES[name] = NodeSpec(name=name, model=model, module=module, load=load)
         _TYPE_NAME_BY_MODEL[model] = _TYPE_NAME_BY_MODEL[light] = name
         return strawberry.type(cls, name=name, description=description)

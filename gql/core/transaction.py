@@ -9,24 +9,37 @@ from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gql.core.versions import ExpectedVersion, conflict_of, expecting
+
 T = TypeVar("T")
 
 
-async def in_transaction(session: AsyncSession, action: Callable[[], Awaitable[T]]) -> T:
+async def in_transaction(
+    session: AsyncSession,
+    action: Callable[[], Awaitable[T]],
+    *,
+    expected: ExpectedVersion | None = None,
+) -> T:
     """`action`'s result, committed whole; when it raises, everything it wrote is rolled
     back and the exception goes on for the dialect to answer (bad input: GraphQL
     `userErrors`, a REST 400). Rolled back at once, whatever the failure (a
     cancellation too): GraphQL's next mutation in the same operation, or the next
-    operation on the same WebSocket, shares the session."""
+    operation on the same WebSocket, shares the session. `expected`: the version the
+    write expects of the row it is about (a stale one is refused, gql/core/versions.py);
+    a row changed by a concurrent write meanwhile is a conflict too, never a 500."""
     try:
-        result = await action()
-        await session.commit()
-    except BaseException:
+        with expecting(session, expected):
+            result = await action()
+            await session.commit()
+    except BaseException as exc:
         try:
             await session.rollback()
         except Exception:  # e.g. on a connection whose statement was just cancelled
             # The original failure is the answer (a timeout stays a timeout); the
             # session's close discards a connection left in a bad state.
             logging.getLogger("ledgergraph.db").warning("rollback failed", exc_info=True)
+        conflict = conflict_of(exc)
+        if conflict is not None:
+            raise conflict from exc
         raise
     return result

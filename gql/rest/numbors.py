@@ -28,6 +28,7 @@ from gql.core.ids import decode_id
 from gql.core.pagination import MAX_POSITION
 from gql.core.scalars import json_number, parse_date
 from gql.core.transaction import in_transaction
+from gql.core.versions import ExpectedVersion, VersionConflict, etag, parse_if_match
 from gql.db.engine import RequestSession, end_session, set_deadline
 from gql.domains.companies.modules import ModuleAlias
 from gql.rest.renames import SAME_NAMES, Renames
@@ -45,6 +46,7 @@ STATUS_CODES = {
     401: ErrorCode.UNAUTHENTICATED.value,
     403: ErrorCode.FORBIDDEN.value,
     404: ErrorCode.NOT_FOUND.value,
+    409: ErrorCode.CONFLICT.value,
     413: "BODY_TOO_LARGE",
     500: "INTERNAL_ERROR",
 }
@@ -66,11 +68,17 @@ class HttpError(Exception):
 
 def json_response(body: Any, status: int = 200) -> Response:
     # simplejson writes Decimals as exact JSON numbers: money never passes through float.
-    return Response(
+    response = Response(
         simplejson.dumps(body, use_decimal=True, default=_default, separators=(",", ":")),
         status_code=status,
         media_type="application/json",
     )
+    # One entity's answer (either dialect) carries its version as the ETag, for If-Match.
+    data = body.get("data") if isinstance(body, dict) else None
+    version = data.get("version") if isinstance(data, dict) else None
+    if type(version) is int:
+        response.headers["etag"] = etag(version)
+    return response
 
 
 def _default(value: Any) -> Any:
@@ -83,11 +91,14 @@ def ok(data: Any, status: int = 200) -> Response:
     return json_response({"success": True, "data": data}, status)
 
 
-def fail(status: int, message: str, errors: list[dict[str, str]] | None = None) -> Response:
+def fail(
+    status: int, message: str, errors: list[dict[str, str]] | None = None, **extra: Any
+) -> Response:
     """An error body: every one says `code`, and each of its `errors` too."""
     body: dict[str, Any] = {"success": False, "message": message, "code": status_code(status)}
     if errors is not None:
         body["errors"] = errors
+    body.update(extra)
     return json_response(body, status)
 
 
@@ -293,13 +304,16 @@ def endpoint(
                     return await handler(RestContext(request, session, viewer, settings, names))
 
                 try:
+                    expected = expected_version(request)
                     async with asyncio.timeout(settings.request_timeout_seconds + TIMEOUT_GRACE):
                         # The same one transaction a GraphQL mutation runs in.
-                        response = await in_transaction(session, authorized)
+                        response = await in_transaction(session, authorized, expected=expected)
                     await end_session(session)
                     return response
                 except HttpError as exc:
                     return fail(exc.status, exc.message, exc.errors)
+                except VersionConflict as exc:
+                    return conflict_response(exc)
                 except UserInputError as exc:
                     if _is_missing_path_id(exc):
                         return fail(404, exc.errors[0].message)
@@ -330,6 +344,26 @@ def endpoint(
         return run
 
     return wrap
+
+
+def expected_version(request: Request) -> ExpectedVersion | None:
+    """What `If-Match` expects of the row the path names (its `id`, or its one `...Id`);
+    a write without it, or of no one row, goes on as before."""
+    header = request.headers.get("if-match")
+    if header is None:
+        return None
+    try:
+        version = parse_if_match(header)
+    except ValueError as exc:
+        raise HttpError(400, "Invalid If-Match", [param_error("If-Match", str(exc))]) from None
+    ids = [v for k, v in request.path_params.items() if k == "id" or k.endswith("Id")]
+    return ExpectedVersion(ids[0], version) if version is not None and len(ids) == 1 else None
+
+
+def conflict_response(exc: VersionConflict) -> Response:
+    """409: the row is not at the version If-Match named; the body names the current one."""
+    error = {"field": "If-Match", "message": exc.message, "code": ErrorCode.CONFLICT.value}
+    return fail(409, exc.message, [error], currentVersion=exc.current)
 
 
 def failure_response(failure: Failure, budget: float) -> Response:

@@ -11,14 +11,15 @@ exactly one, and each reports honestly how many it added.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from pydantic import Field
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col
 
 from gql.core.errors import ErrorCode, UserInputError
@@ -91,6 +92,20 @@ def _statement(payload: FeedImportInput) -> parsing.Statement:
     return statement
 
 
+async def _stamp_import(session: AsyncSession, connection: BankConnection, at: datetime) -> None:
+    """Bookkeeping, not an edit of the connection: no version bump (gql/core/versions.py),
+    so imports at the same moment each stamp it instead of conflicting."""
+    now = utcnow()
+    await session.execute(
+        update(BankConnection)
+        .where(col(BankConnection.id) == connection.id)
+        .values(last_import_at=at, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    set_committed_value(connection, "last_import_at", at)
+    set_committed_value(connection, "updated_at", now)
+
+
 async def import_statement(*, session: AsyncSession, data: dict[str, Any]) -> ImportResult:
     payload = validate(FeedImportInput, data)
     connection = await require_row(
@@ -115,9 +130,8 @@ async def import_statement(*, session: AsyncSession, data: dict[str, Any]) -> Im
         closing_date=statement.closing_date,
     )
     session.add(batch)
-    connection.last_import_at = batch.created_at
-    connection.updated_at = utcnow()
     await session.flush()
+    await _stamp_import(session, connection, batch.created_at)
     account = await session.get_one(Account, connection.account_id)
     new_ids = await _insert_new(session, batch, statement.lines, account.currency_code)
     batch.new_lines = len(new_ids)

@@ -21,6 +21,7 @@ from enum import Enum
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field
 
+from gql.core.versions import Versioned
 from gql.db.columns import TenantOwned, UTCDateTime, money_field
 
 
@@ -47,7 +48,7 @@ class Direction(str, Enum):
     OUT = "out"
 
 
-class BankConnection(TenantOwned, table=True):
+class BankConnection(Versioned, TenantOwned, table=True):
     __tablename__ = "bank_connection"
 
     provider: str = Field(max_length=100)
@@ -56,7 +57,7 @@ class BankConnection(TenantOwned, table=True):
     last_import_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class BankRule(TenantOwned, table=True):
+class BankRule(Versioned, TenantOwned, table=True):
     """Lines whose description or counterparty contains `pattern` (any case), and meet
     the optional direction and account, are suggested `category_id` / `contact_id`."""
 
@@ -87,7 +88,7 @@ class BankFeedImport(TenantOwned, table=True):
     closing_date: date | None = None
 
 
-class BankFeedTransaction(TenantOwned, table=True):
+class BankFeedTransaction(Versioned, TenantOwned, table=True):
     __tablename__ = "bank_feed_transaction"
     __table_args__ = (
         # Idempotent imports: a line already taken in for the account is not taken again.

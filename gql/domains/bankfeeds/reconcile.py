@@ -29,6 +29,7 @@ from gql.core.claims import claim
 from gql.core.errors import ErrorCode, FieldError, UserInputError
 from gql.core.inputs import InputModel, require_row, validate
 from gql.core.ranges import day_start
+from gql.core.versions import bump
 from gql.db.columns import utcnow
 from gql.domains.bankfeeds.models import BankFeedTransaction, FeedStatus
 from gql.domains.bankfeeds.service import get_feed_transaction
@@ -108,7 +109,7 @@ async def match(*, session: AsyncSession, id: str, data: dict[str, Any]) -> Bank
             col(Transaction.account_id) == line.account_id,
             col(Transaction.bank_feed_transaction_id).is_(None),
         )
-        .values(bank_feed_transaction_id=line.id, updated_at=utcnow())
+        .values(bank_feed_transaction_id=line.id, updated_at=utcnow(), **bump(Transaction))
         .execution_options(synchronize_session="fetch")
     )
     if linked.rowcount != len(found):  # type: ignore[attr-defined]

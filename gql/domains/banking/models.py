@@ -9,6 +9,7 @@ from enum import Enum
 from sqlalchemy import Index
 from sqlmodel import Field
 
+from gql.core.versions import Versioned
 from gql.db.columns import TenantOwned, UTCDateTime, money_field, utcnow
 
 
@@ -23,7 +24,7 @@ class TransactionType(str, Enum):
     EXPENSE = "expense"
 
 
-class Account(TenantOwned, table=True):
+class Account(Versioned, TenantOwned, table=True):
     name: str = Field(max_length=200)
     type: str = Field(default=AccountType.BANK.value, max_length=20)
     number: str | None = Field(default=None, max_length=50)
@@ -40,7 +41,7 @@ class Account(TenantOwned, table=True):
     )
 
 
-class Transaction(TenantOwned, table=True):
+class Transaction(Versioned, TenantOwned, table=True):
     __table_args__ = (
         Index("ix_transaction_company_paid_at", "company_id", "paid_at"),
         Index("ix_transaction_company_account", "company_id", "account_id"),
@@ -74,7 +75,7 @@ class Transaction(TenantOwned, table=True):
     )
 
 
-class Transfer(TenantOwned, table=True):
+class Transfer(Versioned, TenantOwned, table=True):
     from_account_id: str = Field(foreign_key="account.id", max_length=24)
     to_account_id: str = Field(foreign_key="account.id", max_length=24)
     amount: Decimal = money_field()  # in the source account's currency

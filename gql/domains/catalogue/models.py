@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import JSON, UniqueConstraint
 from sqlmodel import Field
 
+from gql.core.versions import Versioned
 from gql.db.columns import TenantOwned, money_field
 
 
@@ -31,21 +32,21 @@ class ItemType(str, Enum):
     APPOINTMENT = "appointment"  # booked time (Forbix): sold like a service, never stocked
 
 
-class Category(TenantOwned, table=True):
+class Category(Versioned, TenantOwned, table=True):
     name: str = Field(max_length=200)
     type: str = Field(default=CategoryType.OTHER.value, max_length=20, index=True)
     color: str | None = Field(default=None, max_length=20)
     enabled: bool = True
 
 
-class Tax(TenantOwned, table=True):
+class Tax(Versioned, TenantOwned, table=True):
     name: str = Field(max_length=200)
     rate: Decimal = money_field(scale=4)  # a percentage: 20 means 20%
     type: str = Field(default=TaxType.NORMAL.value, max_length=20)
     enabled: bool = True
 
 
-class Currency(TenantOwned, table=True):
+class Currency(Versioned, TenantOwned, table=True):
     __table_args__ = (UniqueConstraint("company_id", "code"),)
 
     code: str = Field(max_length=3)
@@ -56,7 +57,7 @@ class Currency(TenantOwned, table=True):
     enabled: bool = True
 
 
-class Item(TenantOwned, table=True):
+class Item(Versioned, TenantOwned, table=True):
     __table_args__ = (UniqueConstraint("company_id", "sku"),)
 
     type: str = Field(default=ItemType.PRODUCT.value, max_length=20)
@@ -92,7 +93,7 @@ class Item(TenantOwned, table=True):
     created_by_id: str | None = Field(default=None, foreign_key="user.id", max_length=24)
 
 
-class ItemVariant(TenantOwned, table=True):
+class ItemVariant(Versioned, TenantOwned, table=True):
     __tablename__ = "item_variant"
 
     item_id: str = Field(foreign_key="item.id", index=True, max_length=24)

@@ -8,6 +8,7 @@ from enum import Enum
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field
 
+from gql.core.versions import Versioned
 from gql.db.columns import Entity, TenantOwned, UTCDateTime
 
 
@@ -27,7 +28,7 @@ class User(Entity, table=True):
     enabled: bool = True
 
 
-class Company(Entity, table=True):
+class Company(Versioned, Entity, table=True):
     name: str = Field(max_length=200)
     email: str | None = Field(default=None, max_length=320)
     base_currency: str = Field(default="USD", max_length=3)
@@ -46,7 +47,7 @@ class Membership(Entity, table=True):
     is_default: bool = False
 
 
-class ModuleLicense(TenantOwned, table=True):
+class ModuleLicense(Versioned, TenantOwned, table=True):
     __tablename__ = "module_license"
     __table_args__ = (UniqueConstraint("company_id", "alias"),)
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Index, UniqueConstraint
 from sqlmodel import Field
 
+from gql.core.versions import Versioned
 from gql.db.columns import TenantOwned
 
 
@@ -29,7 +30,7 @@ class Salutation(str, Enum):
     DR = "DR"
 
 
-class Contact(TenantOwned, table=True):
+class Contact(Versioned, TenantOwned, table=True):
     __table_args__ = (
         Index("ix_contact_company_name", "company_id", "name"),
         Index("ix_contact_company_type", "company_id", "type"),

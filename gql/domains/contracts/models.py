@@ -9,6 +9,7 @@ from enum import Enum
 from sqlalchemy import Index
 from sqlmodel import Field
 
+from gql.core.versions import Versioned
 from gql.db.columns import TenantOwned, UTCDateTime, money_field
 
 
@@ -30,7 +31,7 @@ class ProposalStatus(str, Enum):
     DECLINED = "declined"
 
 
-class Contract(TenantOwned, table=True):
+class Contract(Versioned, TenantOwned, table=True):
     __table_args__ = (
         # Contact.contracts pages newest first without sorting the contact's rows.
         Index(
@@ -51,7 +52,7 @@ class Contract(TenantOwned, table=True):
     termination_reason: str | None = Field(default=None, max_length=500)
 
 
-class Proposal(TenantOwned, table=True):
+class Proposal(Versioned, TenantOwned, table=True):
     __table_args__ = (
         Index(
             "ix_proposal_company_contact_created", "company_id", "contact_id", "created_at", "id"

@@ -30,6 +30,7 @@ from gql.core.errors import ErrorCode, FieldError, UserInputError
 from gql.core.inputs import InputModel, require_not_null, require_row, validate
 from gql.core.ranges import between, on_days
 from gql.core.search import contains_any
+from gql.core.versions import bump
 from gql.db.columns import utcnow
 from gql.db.tenant import get_tenant
 from gql.domains.catalogue.models import Currency
@@ -347,7 +348,7 @@ async def delete_contract(*, session: AsyncSession, id: str) -> Contract:
     await session.execute(
         update(Proposal)
         .where(col(Proposal.contract_id) == contract.id)
-        .values(contract_id=None, updated_at=utcnow())
+        .values(contract_id=None, updated_at=utcnow(), **bump(Proposal))
         .execution_options(synchronize_session=False)
     )
     await claim(

@@ -9,6 +9,7 @@ from enum import Enum
 from sqlalchemy import CheckConstraint, Index
 from sqlmodel import Field
 
+from gql.core.versions import Versioned
 from gql.db.columns import TenantOwned, UTCDateTime, money_field
 
 
@@ -56,11 +57,11 @@ class CampaignStatus(str, Enum):
     CANCELLED = "cancelled"
 
 
-class Pipeline(TenantOwned, table=True):
+class Pipeline(Versioned, TenantOwned, table=True):
     name: str = Field(max_length=200)
 
 
-class PipelineStage(TenantOwned, table=True):
+class PipelineStage(Versioned, TenantOwned, table=True):
     """One step of exactly one pipeline; `position` orders a pipeline's stages from 0."""
 
     __tablename__ = "pipeline_stage"
@@ -75,7 +76,7 @@ class PipelineStage(TenantOwned, table=True):
     probability: int = Field(default=0, description="Win probability, 0-100 (percent).")
 
 
-class Lead(TenantOwned, table=True):
+class Lead(Versioned, TenantOwned, table=True):
     __table_args__ = (Index("ix_lead_company_status", "company_id", "status"),)
 
     name: str = Field(max_length=200)
@@ -91,7 +92,7 @@ class Lead(TenantOwned, table=True):
     converted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class Deal(TenantOwned, table=True):
+class Deal(Versioned, TenantOwned, table=True):
     __table_args__ = (
         Index("ix_deal_company_pipeline", "company_id", "pipeline_id"),
         Index("ix_deal_company_stage", "company_id", "stage_id"),
@@ -112,7 +113,7 @@ class Deal(TenantOwned, table=True):
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class Activity(TenantOwned, table=True):
+class Activity(Versioned, TenantOwned, table=True):
     __table_args__ = (
         Index("ix_activity_company_scheduled_at", "company_id", "scheduled_at"),
         Index("ix_activity_company_deal", "company_id", "deal_id"),
@@ -129,7 +130,7 @@ class Activity(TenantOwned, table=True):
     owner_id: str | None = Field(default=None, foreign_key="user.id", max_length=24)
 
 
-class Campaign(TenantOwned, table=True):
+class Campaign(Versioned, TenantOwned, table=True):
     __table_args__ = (CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates"),)
 
     name: str = Field(max_length=200)

@@ -29,6 +29,7 @@ from gql.core.ids import decode_id
 from gql.core.inputs import InputModel, require_not_null, require_row, validate
 from gql.core.ranges import between, on_days
 from gql.core.search import contains_any
+from gql.core.versions import bump
 from gql.db.columns import utcnow
 from gql.db.tenant import get_tenant
 from gql.domains.catalogue.models import Currency
@@ -641,6 +642,7 @@ async def convert_lead(
         deal = Deal(**{"name": lead.name, **deal_values, "contact_id": contact.id})
         session.add(deal)
         await session.flush()
+    # No version bump here: the loaded lead is set alike below, and its ORM flush bumps it.
     await session.execute(
         update(Lead)
         .where(Lead.id == lead.id)  # type: ignore[arg-type]
@@ -801,7 +803,7 @@ async def delete_deal(*, session: AsyncSession, id: str) -> Deal:
     await session.execute(delete(Activity).where(Activity.deal_id == deal.id))  # type: ignore[arg-type]
     for model in (Lead, Proposal):  # they keep their contact, and lose the deal
         await session.execute(
-            update(model).where(model.deal_id == deal.id).values(deal_id=None)  # type: ignore[attr-defined]
+            update(model).where(model.deal_id == deal.id).values(deal_id=None, **bump(model))  # type: ignore[attr-defined]
         )
     await session.delete(deal)
     await session.flush()

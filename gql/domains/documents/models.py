@@ -9,6 +9,7 @@ from enum import Enum
 from sqlalchemy import JSON, Index, UniqueConstraint
 from sqlmodel import Field
 
+from gql.core.versions import Versioned
 from gql.db.columns import TenantOwned, UTCDateTime, money_field
 
 
@@ -42,7 +43,7 @@ NUMBER_PREFIX = {
 }
 
 
-class Document(TenantOwned, table=True):
+class Document(Versioned, TenantOwned, table=True):
     __table_args__ = (
         UniqueConstraint("company_id", "kind", "number"),
         Index("ix_document_company_kind_status", "company_id", "kind", "status"),

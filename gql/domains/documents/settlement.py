@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from gql.core.errors import ErrorCode, UserInputError
+from gql.core.versions import bump
 from gql.db.columns import utcnow
 from gql.domains.documents.models import Document, DocumentKind, DocumentStatus
 
@@ -82,6 +83,7 @@ async def _settle(
             amount_credited=new_credited,
             status=settled_status(new_paid, new_credited),
             updated_at=utcnow(),
+            **bump(Document),
         )
         .returning(col(d.id))
         .execution_options(synchronize_session=False)

@@ -9,6 +9,7 @@ from enum import Enum
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field
 
+from gql.core.versions import Versioned
 from gql.db.columns import TenantOwned, UTCDateTime
 
 
@@ -26,7 +27,7 @@ class TicketStatus(str, Enum):
     CLOSED = "closed"
 
 
-class TicketCategory(TenantOwned, table=True):
+class TicketCategory(Versioned, TenantOwned, table=True):
     __tablename__ = "ticket_category"
     __table_args__ = (UniqueConstraint("company_id", "name"),)
 
@@ -34,7 +35,7 @@ class TicketCategory(TenantOwned, table=True):
     description: str | None = Field(default=None, max_length=500)
 
 
-class Sla(TenantOwned, table=True):
+class Sla(Versioned, TenantOwned, table=True):
     """Targets in whole hours; a target of a priority (SlaTarget) overrides them."""
 
     name: str = Field(max_length=100)
@@ -53,7 +54,7 @@ class SlaTarget(TenantOwned, table=True):
     resolution_time: int | None = None
 
 
-class Ticket(TenantOwned, table=True):
+class Ticket(Versioned, TenantOwned, table=True):
     __table_args__ = (
         UniqueConstraint("company_id", "number"),
         Index("ix_ticket_company_status", "company_id", "status"),
@@ -92,7 +93,7 @@ class TicketReply(TenantOwned, table=True):
     public: bool = True
 
 
-class Article(TenantOwned, table=True):
+class Article(Versioned, TenantOwned, table=True):
     __table_args__ = (UniqueConstraint("company_id", "slug"),)
 
     title: str = Field(max_length=200)

@@ -28,6 +28,7 @@ from gql.core.ids import new_id
 from gql.core.inputs import InputModel, require_not_null, require_row, validate, wire_name
 from gql.core.ranges import on_days
 from gql.core.search import contains_any
+from gql.core.versions import bump
 from gql.db.columns import utcnow
 from gql.db.tenant import get_tenant
 from gql.domains.companies.models import Membership
@@ -587,7 +588,7 @@ async def create_reply(
         await session.execute(
             update(Ticket)
             .where(Ticket.id == ticket.id, Ticket.responded_at.is_(None))  # type: ignore[arg-type,union-attr]
-            .values(responded_at=now, updated_at=now)
+            .values(responded_at=now, updated_at=now, **bump(Ticket))
             .execution_options(synchronize_session=False)
         )
         await session.refresh(ticket)

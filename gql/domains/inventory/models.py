@@ -11,6 +11,7 @@ from enum import Enum
 from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field
 
+from gql.core.versions import Versioned
 from gql.db.columns import TenantOwned, money_field
 
 QUANTITY_SCALE = 4  # as a document line's quantity
@@ -35,7 +36,7 @@ class SourceType(str, Enum):
     POS_ORDER = "pos_order"
 
 
-class Warehouse(TenantOwned, table=True):
+class Warehouse(Versioned, TenantOwned, table=True):
     __table_args__ = (
         # Exactly one default per company, also under concurrent creation.
         Index(

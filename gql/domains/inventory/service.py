@@ -26,6 +26,7 @@ from gql.core.errors import ErrorCode, FieldError, UserInputError
 from gql.core.inputs import InputModel, require_not_null, require_row, validate
 from gql.core.ranges import on_days
 from gql.core.search import contains_any
+from gql.core.versions import bump
 from gql.db.columns import utcnow
 from gql.db.tenant import get_tenant
 from gql.domains.companies.models import Company
@@ -196,7 +197,7 @@ async def _make_default(session: AsyncSession, warehouse: Warehouse) -> None:
     await session.execute(
         update(Warehouse)
         .where(col(Warehouse.is_default).is_(True), col(Warehouse.id) != warehouse.id)
-        .values(is_default=False, updated_at=utcnow())
+        .values(is_default=False, updated_at=utcnow(), **bump(Warehouse))
         .execution_options(synchronize_session=False)
     )
     warehouse.is_default = True
@@ -367,6 +368,10 @@ async def update_settings(*, session: AsyncSession, data: dict[str, Any]) -> dic
     await session.execute(
         update(Company)
         .where(col(Company.id) == get_tenant(session))
-        .values(allow_negative_stock=payload.allow_negative_stock, updated_at=utcnow())
+        .values(
+            allow_negative_stock=payload.allow_negative_stock,
+            updated_at=utcnow(),
+            **bump(Company),
+        )
     )
     return {"allow_negative_stock": payload.allow_negative_stock}

@@ -9,6 +9,7 @@ from enum import Enum
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field
 
+from gql.core.versions import Versioned
 from gql.db.columns import TenantOwned, money_field
 
 
@@ -59,7 +60,7 @@ class SourceType(str, Enum):
     PAY_RUN = "pay_run"  # an approved pay run's salary voucher
 
 
-class LedgerAccount(TenantOwned, table=True):
+class LedgerAccount(Versioned, TenantOwned, table=True):
     __tablename__ = "ledger_account"
     __table_args__ = (
         UniqueConstraint("company_id", "code"),
@@ -81,7 +82,7 @@ class LedgerAccount(TenantOwned, table=True):
     system_key: str | None = Field(default=None, max_length=40)
 
 
-class FinancialYear(TenantOwned, table=True):
+class FinancialYear(Versioned, TenantOwned, table=True):
     __tablename__ = "financial_year"
 
     name: str = Field(max_length=100)
@@ -91,7 +92,7 @@ class FinancialYear(TenantOwned, table=True):
     next_voucher_number: int = 1
 
 
-class Voucher(TenantOwned, table=True):
+class Voucher(Versioned, TenantOwned, table=True):
     __table_args__ = (
         UniqueConstraint("company_id", "financial_year_id", "number"),
         Index("ix_voucher_company_date", "company_id", "date"),

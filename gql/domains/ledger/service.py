@@ -189,6 +189,7 @@ async def _take_voucher_number(session: AsyncSession, on: date) -> tuple[str, in
         .where(col(fy.id) == _year_containing(on))
         .values(next_voucher_number=fy.next_voucher_number + 1)
         .returning(col(fy.id), col(fy.next_voucher_number) - 1, _base_currency_sql(session))
+        # A counter, not an edit of the year: no version bump (gql/core/versions.py).
         # A loaded year keeps its stale counter (nothing reads it): no Python evaluation
         # of the WHERE against the session's objects.
         .execution_options(synchronize_session=False)

@@ -10,6 +10,7 @@ from enum import Enum
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field
 
+from gql.core.versions import Versioned
 from gql.db.columns import TenantOwned, UTCDateTime, money_field
 
 
@@ -19,14 +20,14 @@ class PayRunStatus(str, Enum):
     PAID = "paid"  # the bank transactions are written; final
 
 
-class Department(TenantOwned, table=True):
+class Department(Versioned, TenantOwned, table=True):
     __table_args__ = (UniqueConstraint("company_id", "name"),)
 
     name: str = Field(max_length=100)
     description: str | None = Field(default=None, max_length=500)
 
 
-class Position(TenantOwned, table=True):
+class Position(Versioned, TenantOwned, table=True):
     """A job title, optionally belonging to a department."""
 
     __tablename__ = "job_position"  # POSITION is a function name in SQL
@@ -37,7 +38,7 @@ class Position(TenantOwned, table=True):
     )
 
 
-class Employee(TenantOwned, table=True):
+class Employee(Versioned, TenantOwned, table=True):
     __table_args__ = (
         # A contact is at most one employee (Contact.employee).
         UniqueConstraint("company_id", "contact_id"),
@@ -60,7 +61,7 @@ class Employee(TenantOwned, table=True):
     contact_id: str | None = Field(default=None, foreign_key="contact.id", max_length=24)
 
 
-class PayRun(TenantOwned, table=True):
+class PayRun(Versioned, TenantOwned, table=True):
     __tablename__ = "pay_run"
     __table_args__ = (Index("ix_pay_run_company_pay_date", "company_id", "pay_date", "id"),)
 
@@ -79,7 +80,7 @@ class PayRun(TenantOwned, table=True):
     paid_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class Payslip(TenantOwned, table=True):
+class Payslip(Versioned, TenantOwned, table=True):
     __table_args__ = (
         # An employee is paid at most once per period, across pay runs; concurrent
         # pay runs naming the same employee meet here.

@@ -34,6 +34,7 @@ from gql.core.errors import ErrorCode, FieldError, UserInputError
 from gql.core.inputs import InputModel, require_not_null, require_row, validate
 from gql.core.ranges import between
 from gql.core.search import contains_any, equals, storable
+from gql.core.versions import bump
 from gql.db.columns import utcnow
 from gql.db.tenant import get_tenant
 from gql.domains.banking import service as banking
@@ -649,7 +650,7 @@ async def approve_pay_run(*, session: AsyncSession, id: str) -> PayRun:
     await session.execute(
         update(Payslip)
         .where(col(Payslip.pay_run_id) == run.id)
-        .values(voucher_id=voucher.id, updated_at=now)
+        .values(voucher_id=voucher.id, updated_at=now, **bump(Payslip))
         .execution_options(synchronize_session=False)
     )
     await session.flush()
@@ -675,7 +676,7 @@ async def reverse_pay_run(*, session: AsyncSession, id: str) -> PayRun:
     await session.execute(
         update(Payslip)
         .where(col(Payslip.pay_run_id) == run.id)
-        .values(voucher_id=None, updated_at=utcnow())
+        .values(voucher_id=None, updated_at=utcnow(), **bump(Payslip))
         .execution_options(synchronize_session=False)
     )
     return run

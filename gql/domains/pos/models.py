@@ -10,6 +10,7 @@ from enum import Enum
 from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field
 
+from gql.core.versions import Versioned
 from gql.db.columns import TenantOwned, UTCDateTime, money_field, utcnow
 
 
@@ -24,7 +25,7 @@ class PaymentMethod(str, Enum):
     OTHER = "other"
 
 
-class PosTerminal(TenantOwned, table=True):
+class PosTerminal(Versioned, TenantOwned, table=True):
     __tablename__ = "pos_terminal"
     __table_args__ = (Index("ix_pos_terminal_company_name", "company_id", "name"),)
 
@@ -39,7 +40,7 @@ class PosTerminal(TenantOwned, table=True):
     enabled: bool = True
 
 
-class PosSession(TenantOwned, table=True):
+class PosSession(Versioned, TenantOwned, table=True):
     """A shift at a terminal, from an opening float to the cash counted at its close.
     `expected_cash` is the opening float plus every cash order's total, added by the
     order's own guarded write on this row (so it is exact under concurrency)."""
@@ -123,7 +124,7 @@ class PosOrderLine(TenantOwned, table=True):
     tax_amount: Decimal = money_field()
 
 
-class LoyaltyProgram(TenantOwned, table=True):
+class LoyaltyProgram(Versioned, TenantOwned, table=True):
     __tablename__ = "loyalty_program"
     __table_args__ = (
         # One active programme per company: the one an order earns points in.

@@ -34,6 +34,7 @@ from gql.core.ids import new_id
 from gql.core.inputs import InputModel, require_not_null, require_row, validate
 from gql.core.ranges import on_days
 from gql.core.search import contains_any
+from gql.core.versions import bump
 from gql.db.columns import utcnow
 from gql.db.tenant import get_tenant
 from gql.domains.banking import service as banking
@@ -584,7 +585,7 @@ async def _end_active(session: AsyncSession, keep: str | None) -> None:
     await session.execute(
         update(LoyaltyProgram)
         .where(col(LoyaltyProgram.active).is_(True), col(LoyaltyProgram.id) != (keep or ""))
-        .values(active=False, updated_at=utcnow())
+        .values(active=False, updated_at=utcnow(), **bump(LoyaltyProgram))
         .execution_options(synchronize_session=False)
     )
 

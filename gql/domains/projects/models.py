@@ -9,6 +9,7 @@ from enum import Enum
 from sqlalchemy import Index
 from sqlmodel import Field
 
+from gql.core.versions import Versioned
 from gql.db.columns import TenantOwned, UTCDateTime, money_field
 
 
@@ -26,7 +27,7 @@ class TaskStatus(str, Enum):
     DONE = "done"
 
 
-class Project(TenantOwned, table=True):
+class Project(Versioned, TenantOwned, table=True):
     __table_args__ = (
         # Contact.projects pages newest first without sorting the contact's rows.
         Index(
@@ -47,7 +48,7 @@ class Project(TenantOwned, table=True):
     status: str = Field(default=ProjectStatus.PLANNED.value, max_length=20)
 
 
-class Task(TenantOwned, table=True):
+class Task(Versioned, TenantOwned, table=True):
     __tablename__ = "project_task"
     __table_args__ = (
         Index("ix_project_task_company_project", "company_id", "project_id", "created_at", "id"),
@@ -61,7 +62,7 @@ class Task(TenantOwned, table=True):
     status: str = Field(default=TaskStatus.TODO.value, max_length=20)
 
 
-class TimeEntry(TenantOwned, table=True):
+class TimeEntry(Versioned, TenantOwned, table=True):
     """Time a member spent on a project (and maybe one of its tasks). `minutes` is
     derived from the start and end, both on whole minutes, so it is exact."""
 

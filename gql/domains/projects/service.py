@@ -30,6 +30,7 @@ from gql.core.ids import decode_id
 from gql.core.inputs import InputModel, require_not_null, require_row, validate
 from gql.core.ranges import between, day_start, on_days
 from gql.core.search import contains_any
+from gql.core.versions import bump
 from gql.db.columns import utcnow
 from gql.db.tenant import get_tenant
 from gql.domains.catalogue.models import Currency
@@ -636,7 +637,12 @@ async def invoice_time(*, session: AsyncSession, id: str, data: dict[str, Any]) 
             .where(
                 col(TimeEntry.id).in_([e.id for e in group]), col(TimeEntry.invoice_id).is_(None)
             )
-            .values(invoice_id=made.document.id, invoice_line_id=line.id, updated_at=utcnow())
+            .values(
+                invoice_id=made.document.id,
+                invoice_line_id=line.id,
+                updated_at=utcnow(),
+                **bump(TimeEntry),
+            )
             .execution_options(synchronize_session=False)
         )
         if claimed.rowcount != len(group):  # type: ignore[attr-defined]  # the project's claim forbids it
