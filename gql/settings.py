@@ -89,6 +89,8 @@ class Settings(BaseSettings):
     # Answer read queries with one SQL statement per root field where the schema
     # allows it (gql/compiler); off: every field goes through the resolvers.
     compiled_reads: bool = True
+    # How long an idempotency key's first answer is kept for replays (gql/core/idempotency.py).
+    idempotency_ttl_seconds: int = Field(default=24 * 60 * 60, gt=0)
 
     @property
     def is_production(self) -> bool:
