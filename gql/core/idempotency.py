@@ -146,8 +146,9 @@ async def once(
                 updated_at=now,
             )
             .on_conflict_do_nothing(index_elements=["company_id", "key", "operation"])
+            .returning(col(IdempotencyKey.id))
         )
-        if claimed.rowcount == 1:  # type: ignore[attr-defined]
+        if claimed.scalar() is not None:  # ours: nobody held the key
             break
         first = await session.scalar(select(IdempotencyKey).where(claim))
         if first is None:

@@ -50,14 +50,11 @@ def to_user_errors(exc: UserInputError, root: str | None = "input") -> list[User
     ]
 
 
+# Every mutation's optional `idempotencyKey` (gql/core/idempotency.py; the README says more).
 IDEMPOTENCY_KEY = Annotated[
     str | None,
     strawberry.argument(
-        description="Makes a retry safe: the first result under this key (1 to 255 "
-        "characters, per company and mutation, kept 24 h by default) is answered again to a "
-        "repeat with the same input, without writing again; another input under it is "
-        "refused with IDEMPOTENCY_KEY_REUSED. The `Idempotency-Key` header does the same "
-        "for a request of one mutation field."
+        description="Makes a retry safe: a repeat under this key gets the first answer."
     ),
 ]
 
