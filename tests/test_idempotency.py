@@ -19,7 +19,7 @@ from gql.db.columns import utcnow
 from gql.domains.banking.models import Transaction
 from gql.domains.contacts.models import Contact
 from tests.conftest import IS_POSTGRES
-from tests.factories import Api, Tenant, count_rows, tenant_db
+from tests.factories import Api, Tenant, count_rows, member_of, tenant_db
 
 ERRORS = "userErrors { field message code }"
 CONTACT_CREATE = f"""mutation($input: ContactCreateInput!, $key: String) {{
@@ -29,6 +29,12 @@ CONTACT_DELETE = f"""mutation($id: ID!, $key: String) {{
 TWO_CREATES = f"""mutation {{
   a: contactCreate(input: {{name: "A", type: CUSTOMER}}) {{ contact {{ id }} {ERRORS} }}
   b: contactCreate(input: {{name: "B", type: CUSTOMER}}) {{ contact {{ id }} {ERRORS} }} }}"""
+DOCUMENT_CREATE = f"""mutation($input: DocumentCreateInput!, $key: String) {{
+  documentCreate(input: $input, idempotencyKey: $key) {{
+    document {{ id number total {{ amount }} lines {{ name quantity }} }} {ERRORS} }} }}"""
+MODULE_SET = f"""mutation($key: String) {{
+  moduleSet(input: {{alias: "crm", enabled: false}}, idempotencyKey: $key) {{
+    module {{ alias enabled expiresAt }} {ERRORS} }} }}"""
 ISSUE = "mutation($id: ID!) { documentIssue(input: {id: $id}) { userErrors { message } } }"
 PAY = f"""mutation($input: DocumentPaymentCreateInput!, $key: String) {{
   documentPaymentCreate(input: $input, idempotencyKey: $key) {{
@@ -215,6 +221,33 @@ async def test_a_refused_mutation_keeps_no_key_and_a_malformed_key_is_named(api,
     assert (await create(api, owner, "Fixed", "gql-fix"))["contact"]["name"] == "Fixed"
     malformed = await create(api, owner, "Acme", "k" * 256)
     assert malformed["userErrors"][0]["field"] == ["idempotencyKey"]
+    assert await contacts(app, owner) == 1
+
+
+async def test_replays_of_composite_results_answer_the_same_payload(api, app):
+    # given a document create (a result with its lines, made into the payload by the
+    # spec's `answer`) and a module switch (a result that is no row), each sent twice
+    owner = await api.register()
+    contact = await api.contact(owner)
+    lines = [{"name": "Work", "quantity": "2", "unitPrice": "50"}]
+    doc = {"input": {"kind": "INVOICE", "contactId": contact["id"], "lines": lines}}
+    docs = [await api.data(DOCUMENT_CREATE, {**doc, "key": "doc-1"}, owner) for _ in "12"]
+    modules = [await api.data(MODULE_SET, {"key": "crm-off"}, owner) for _ in "12"]
+    # then each repeat answers the first payload, and one document was written
+    assert docs[0] == docs[1] and docs[0]["documentCreate"]["document"]["lines"]
+    assert modules[0] == modules[1] and modules[0]["moduleSet"]["module"]["enabled"] is False
+    async with tenant_db(app, owner.company_id) as session:
+        assert len((await session.scalars(select(IdempotencyKey))).all()) == 2
+
+
+async def test_another_users_request_under_a_key_is_refused(api, app):
+    # given a key used by the owner, and a colleague in the same company
+    owner = await api.register()
+    colleague = await member_of(api, app, owner, "admin")
+    assert (await contact_post(api, owner, "team-key")).status_code == 201
+    # when the colleague sends the same request under it, they do not get the owner's answer
+    r = await contact_post(api, colleague, "team-key")
+    assert r.status_code == 422 and r.json()["code"] == "IDEMPOTENCY_KEY_REUSED"
     assert await contacts(app, owner) == 1
 
 

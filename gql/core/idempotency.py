@@ -28,13 +28,13 @@ from graphql import FieldNode
 from sqlalchemy import Index, Text, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import Field, col
+from sqlmodel import Field, SQLModel, col
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from gql.core.errors import ErrorCode, UserInputError
 from gql.core.ids import new_id
-from gql.db.columns import Entity, TenantOwned, UTCDateTime, utcnow
+from gql.db.columns import TenantOwned, UTCDateTime, utcnow
 from gql.db.tenant import get_tenant
 from gql.settings import Settings
 
@@ -247,9 +247,11 @@ def mutation_key(info: Any, argument: str | None) -> tuple[str, str] | None:
     if argument is not None:
         checked_key(argument, ARGUMENT)
         return argument, ARGUMENT
-    # (An operation executed without a request, as tests do, has no headers.)
+    # A WebSocket's headers are its connection's, for every operation on it, so only an
+    # HTTP request's count (and an operation executed without one, as tests do, has none).
     request = getattr(info.context, "request", None)
-    header = checked_key(request.headers.get(HEADER) if request else None, HEADER)
+    sent = request.headers.get(HEADER) if isinstance(request, Request) else None
+    header = checked_key(sent, HEADER)
     if header is None:
         return None
     selections = info.operation.selection_set.selections
@@ -296,7 +298,9 @@ def _encoded(value: Any) -> Any:
     if hasattr(type(value), "__table__"):
         return {"row": type(value).__tablename__, "id": value.id}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {f.name: _encoded(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        fields = {
+            f.name: _encoded(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init
+        }
         kind = type(value)
         return {"dataclass": f"{kind.__module__}:{kind.__qualname__}", "fields": fields}
     if isinstance(value, dict):
@@ -338,7 +342,7 @@ async def _decoded(session: AsyncSession, value: dict[str, Any]) -> Any:
 def _table_models() -> dict[str, type[Any]]:
     """Every table model by its table's name (all are imported once the app runs)."""
     found: dict[str, type[Any]] = {}
-    pending: list[type[Any]] = [Entity]
+    pending: list[type[Any]] = [SQLModel]
     while pending:
         cls = pending.pop()
         pending.extend(cls.__subclasses__())
