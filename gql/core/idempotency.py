@@ -129,9 +129,44 @@ async def once(
         delete(IdempotencyKey).where(col(IdempotencyKey.id).in_(stale.scalar_subquery())),
         execution_options=unsynced,
     )
+    claim_id = new_id()
+    first = await _claim(session, claim_id, key, operation, user_id, digest, now, settings)
+    if first is not None:
+        if first.fingerprint != digest:
+            raise KeyRefused.single(
+                key_name,
+                "was already used for a different request",
+                ErrorCode.IDEMPOTENCY_KEY_REUSED,
+            )
+        assert first.result is not None  # a claim is committed only with its answer
+        return await replay(first.result)
+    result = await write()
+    stored = store(result)
+    done = (
+        update(IdempotencyKey).values(result=stored)
+        if stored is not None
+        else delete(IdempotencyKey)
+    )
+    await session.execute(
+        done.where(col(IdempotencyKey.id) == claim_id), execution_options=unsynced
+    )
+    return result
+
+
+async def _claim(
+    session: AsyncSession,
+    claim_id: str,
+    key: str,
+    operation: str,
+    user_id: str,
+    digest: str,
+    now: datetime,
+    settings: Settings,
+) -> IdempotencyKey | None:
+    """None when the key is now ours (row `claim_id`), else the row of whoever claimed
+    it first, once their transaction has ended (PostgreSQL waits for it here)."""
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    for _ in range(2):  # a second time only if the row claimed before us expired meanwhile
-        claim_id = new_id()
+    while True:
         claimed = await session.execute(
             insert(IdempotencyKey)
             .values(
@@ -148,30 +183,16 @@ async def once(
             .on_conflict_do_nothing(index_elements=["company_id", "key", "operation"])
             .returning(col(IdempotencyKey.id))
         )
-        if claimed.scalar() is not None:  # ours: nobody held the key
-            break
-        first = await session.scalar(select(IdempotencyKey).where(claim))
-        if first is None:
-            continue
-        if first.fingerprint != digest:
-            raise KeyRefused.single(
-                key_name,
-                "was already used for a different request",
-                ErrorCode.IDEMPOTENCY_KEY_REUSED,
+        if claimed.scalar() is not None:
+            return None
+        first = await session.scalar(
+            select(IdempotencyKey).where(
+                col(IdempotencyKey.key) == key, col(IdempotencyKey.operation) == operation
             )
-        assert first.result is not None  # a claim commits only with its answer
-        return await replay(first.result)
-    result = await write()
-    stored = store(result)
-    done = (
-        update(IdempotencyKey).values(result=stored)
-        if stored is not None
-        else delete(IdempotencyKey)
-    )
-    await session.execute(
-        done.where(col(IdempotencyKey.id) == claim_id), execution_options=unsynced
-    )
-    return result
+        )
+        if first is not None:
+            return first
+        # Gone between the two statements (expired and pruned meanwhile): claim again.
 
 
 # --- REST --------------------------------------------------------------------------------

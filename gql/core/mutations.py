@@ -1,6 +1,7 @@
 """GraphQL mutations, declared: one `mutation(...)` spec per Mutation field builds the
 strawberry field, runs its service call as one transaction and answers bad input as
-`userErrors`. A hand-written mutation resolver has no place beside it
+`userErrors`; an `idempotencyKey` makes it safe to retry (gql/core/idempotency.py).
+A hand-written mutation resolver has no place beside it
 (tests/test_mutation_specs.py)."""
 
 from __future__ import annotations
@@ -81,12 +82,12 @@ class MutationSpec:
     answer: Callable[[Any, Any], Any] | None = None
 
     async def resolve(
-        self, context: Any, input: Any, key: tuple[str, str] | None = None, name: str = ""
+        self, context: Any, input: Any, key: tuple[str, str] | None = None, field_name: str = ""
     ) -> Any:
         """The payload; with an idempotency `key` (and where it came from), the first
-        result given under it for this mutation field `name` and this input."""
+        result given under it for the mutation field `field_name` and this input."""
         data = input_to_dict(input)
-        sent = dict(data)
+        sent = dict(data)  # the input as sent (with its id): what a key stands for
         given = {
             "session": context.session,
             "viewer": context.viewer,
@@ -105,7 +106,7 @@ class MutationSpec:
             if key is None:
                 return await write()
             return await idempotency.mutation_once(
-                context, key=key, field=name, data=sent, write=write
+                context, key=key, field=field_name, data=sent, write=write
             )
 
         try:
