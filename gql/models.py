@@ -2,6 +2,7 @@
 
 from sqlmodel import SQLModel
 
+from gql.core.idempotency import IdempotencyKey
 from gql.domains.bankfeeds.models import (
     BankConnection,
     BankFeedImport,
@@ -71,6 +72,7 @@ __all__ = [
     "DocumentLine",
     "Employee",
     "FinancialYear",
+    "IdempotencyKey",
     "Item",
     "ItemVariant",
     "Lead",

@@ -95,6 +95,8 @@ class Settings(BaseSettings):
     # Deployment admins (may register persisted documents), by email; in development,
     # company owners may too.
     admin_emails: list[str] = Field(default_factory=list)
+    # How long an idempotency key's first answer is kept for replays (gql/core/idempotency.py).
+    idempotency_ttl_seconds: int = Field(default=24 * 60 * 60, gt=0)
 
     @property
     def is_production(self) -> bool:

@@ -27,12 +27,16 @@ def test_every_mutation_field_is_built_by_its_spec() -> None:
     fields = schema.get_type_by_name("Mutation").fields  # type: ignore[union-attr]
 
     # then each field carries the spec that built it, and is what that spec declares:
-    # one `input` argument of its input type, answering its payload
+    # one `input` argument of its input type (and the optional idempotency key),
+    # answering its payload
     assert len(fields) >= 42
     for field in fields:
         spec = field.metadata.get(MUTATION_SPEC)
         assert isinstance(spec, MutationSpec), f"{field.name} is not built by mutation(...)"
-        assert [(a.python_name, a.type) for a in field.arguments] == [("input", spec.input)]
+        assert [(a.python_name, a.type) for a in field.arguments] == [
+            ("input", spec.input),
+            ("idempotency_key", str | None),
+        ]
         assert field.type is spec.payload, field.name
 
 

@@ -23,6 +23,7 @@ class ErrorCode(str, Enum):
     UNAUTHENTICATED = "UNAUTHENTICATED"
     INSUFFICIENT_STOCK = "INSUFFICIENT_STOCK"
     CONFLICT = "CONFLICT"  # not at the version the write expected (gql/core/versions.py)
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """GraphQL mutations, declared: one `mutation(...)` spec per Mutation field builds the
 strawberry field, runs its service call as one transaction and answers bad input as
-`userErrors`. A hand-written mutation resolver has no place beside it
+`userErrors`; an `idempotencyKey` makes it safe to retry (gql/core/idempotency.py).
+A hand-written mutation resolver has no place beside it
 (tests/test_mutation_specs.py)."""
 
 from __future__ import annotations
@@ -9,12 +10,13 @@ import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import strawberry
 from strawberry.permission import BasePermission
 from strawberry.utils.str_converters import to_camel_case
 
+from gql.core import idempotency
 from gql.core.errors import ErrorCode, UserInputError
 from gql.core.inputs import input_to_dict
 from gql.core.relay import global_id_of
@@ -38,16 +40,25 @@ class UserError:
     code: UserErrorCode  # type: ignore[valid-type]
 
 
-def to_user_errors(exc: UserInputError, root: str = "input") -> list[UserError]:
+def to_user_errors(exc: UserInputError, root: str | None = "input") -> list[UserError]:
+    prefix = [] if root is None else [root]
     return [
         UserError(
-            field=[root, *(p if p.isdigit() else to_camel_case(p) for p in e.path)],
+            field=[*prefix, *(p if p.isdigit() else to_camel_case(p) for p in e.path)],
             message=e.message,
             code=UserErrorCode(e.code.value),  # type: ignore[operator]
         )
         for e in exc.errors
     ]
 
+
+# Every mutation's optional `idempotencyKey` (gql/core/idempotency.py; the README says more).
+IDEMPOTENCY_KEY = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Makes a retry safe: a repeat under this key gets the first answer."
+    ),
+]
 
 # The metadata key that marks a field built by `mutation`, holding its spec.
 MUTATION_SPEC = "ledgergraph.mutation"
@@ -71,8 +82,13 @@ class MutationSpec:
     takes: tuple[str, ...]  # the ARGUMENTS `run` declares
     answer: Callable[[Any, Any], Any] | None = None
 
-    async def resolve(self, context: Any, input: Any) -> Any:
+    async def resolve(
+        self, context: Any, input: Any, key: tuple[str, str] | None = None, field_name: str = ""
+    ) -> Any:
+        """The payload; with an idempotency `key` (and where it came from), the first
+        result given under it for the mutation field `field_name` and this input."""
         data = input_to_dict(input)
+        sent = dict(data)  # the input as sent (with its id): what a key stands for
         expected = expected_of(data)
         given = {
             "session": context.session,
@@ -82,10 +98,23 @@ class MutationSpec:
             "data": data,
         }
         arguments = {name: given[name] for name in self.takes}
-        try:
-            result = await in_transaction(
-                context.session, lambda: self.run(**arguments), expected=expected
+
+        async def write() -> Any:
+            result = await self.run(**arguments)
+            # A deleted row's id is taken while the row is at hand (a replay has none).
+            return global_id_of(result) if self.returns == "deleted_id" else result
+
+        async def write_once() -> Any:
+            if key is None:
+                return await write()
+            return await idempotency.mutation_once(
+                context, key=key, field=field_name, data=sent, write=write
             )
+
+        try:
+            result = await in_transaction(context.session, write_once, expected=expected)
+        except idempotency.KeyRefused as exc:
+            return self.payload(user_errors=to_user_errors(exc, root=None))
         except UserInputError as exc:
             return self.payload(user_errors=to_user_errors(exc))
         finally:
@@ -99,7 +128,7 @@ class MutationSpec:
     def _payload_fields(self, result: Any) -> dict[str, Any]:
         if self.field is None:
             return dict(result)
-        return {self.field: global_id_of(result) if self.returns == "deleted_id" else result}
+        return {self.field: result}
 
 
 def mutation(
@@ -128,11 +157,21 @@ def mutation(
     input = with_expected_version(input)
     spec = MutationSpec(input, payload, run, field, returns, _arguments_of(run, input), answer)
 
-    async def resolve(info: Any, input: Any) -> Any:  # `input`: the GraphQL argument's name
-        return await spec.resolve(info.context, input)
+    # `input`, `idempotency_key`: the GraphQL arguments' names
+    async def resolve(info: Any, input: Any, idempotency_key: str | None = None) -> Any:
+        try:
+            key = idempotency.mutation_key(info, idempotency_key)
+        except idempotency.KeyRefused as exc:
+            return payload(user_errors=to_user_errors(exc, root=None))
+        return await spec.resolve(info.context, input, key, info.field_name)
 
-    # The real types, for strawberry to read the argument and the payload from.
-    resolve.__annotations__ = {"info": strawberry.Info, "input": input, "return": payload}
+    # The real types, for strawberry to read the arguments and the payload from.
+    resolve.__annotations__ = {
+        "info": strawberry.Info,
+        "input": input,
+        "idempotency_key": IDEMPOTENCY_KEY,
+        "return": payload,
+    }
     return strawberry.mutation(
         resolver=resolve,
         description=description,

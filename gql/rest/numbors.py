@@ -21,6 +21,7 @@ from starlette.responses import Response
 
 from gql.auth.access import AccessDenied, Level, Need, authorize
 from gql.auth.viewer import Viewer, resolve_viewer
+from gql.core import idempotency
 from gql.core.errors import ErrorCode, UserInputError, dotted
 from gql.core.failures import TIMEOUT_GRACE, Failure, classify
 from gql.core.failures import answer as failure_answer
@@ -301,7 +302,11 @@ def endpoint(
                     viewer = await _viewer(request, session)
                     if need is not None:
                         rest_authorize(viewer, need)
-                    return await handler(RestContext(request, session, viewer, settings, names))
+                    context = RestContext(request, session, viewer, settings, names)
+                    user_id = viewer.user.id if viewer.user else None
+                    return await idempotency.rest_once(
+                        request, session, user_id, settings, lambda: handler(context)
+                    )
 
                 try:
                     expected = expected_version(request)
