@@ -2,6 +2,7 @@
 
 from sqlmodel import SQLModel
 
+from gql.core.throttle import RateBucket
 from gql.domains.bankfeeds.models import (
     BankConnection,
     BankFeedImport,
@@ -92,6 +93,7 @@ __all__ = [
     "Project",
     "Proposal",
     "ProposalSection",
+    "RateBucket",
     "Sla",
     "SlaTarget",
     "StockAdjustment",

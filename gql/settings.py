@@ -75,6 +75,8 @@ class Settings(BaseSettings):
     max_query_rows: int = 20_000
     # The most fields, directives and variable definitions a document may have once its
     # fragments are expanded, and the most operations it may define.
+    max_query_fields: int = 1000
+    # The highest calculated query cost a request may have (gql/core/query_cost.py).
     max_query_cost: int = 1000
     max_query_operations: int = 20
     # How often one response name may be selected in one place (validation compares
@@ -89,6 +91,12 @@ class Settings(BaseSettings):
     # Answer read queries with one SQL statement per root field where the schema
     # allows it (gql/compiler); off: every field goes through the resolvers.
     compiled_reads: bool = True
+    # Each company's leaky bucket of query cost (gql/core/throttle.py), shared by every
+    # worker through the database: it holds at most `throttle_bucket_size` points and
+    # refills at `throttle_restore_rate` points per second.
+    throttle_enabled: bool = True
+    throttle_bucket_size: int = Field(default=1000, gt=0)
+    throttle_restore_rate: int = Field(default=50, gt=0)
 
     @property
     def is_production(self) -> bool:

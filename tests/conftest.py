@@ -98,6 +98,9 @@ def settings() -> Settings:
         jwt_secret=TEST_SECRET,
         log_level="warning",
         request_timeout_seconds=30,
+        # Throttling stays on, with a bucket no test of other things empties
+        # (tests/test_throttle.py tests small ones).
+        throttle_bucket_size=1_000_000,
     )
 
 

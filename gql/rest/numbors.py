@@ -27,6 +27,7 @@ from gql.core.failures import answer as failure_answer
 from gql.core.ids import decode_id
 from gql.core.pagination import MAX_POSITION
 from gql.core.scalars import json_number, parse_date
+from gql.core.throttle import Throttled, pay_for_rest
 from gql.core.transaction import in_transaction
 from gql.db.engine import RequestSession, end_session, set_deadline
 from gql.domains.companies.modules import ModuleAlias
@@ -290,6 +291,7 @@ def endpoint(
                     viewer = await _viewer(request, session)
                     if need is not None:
                         rest_authorize(viewer, need)
+                    await pay_for_rest(session, viewer, request.method, settings)
                     return await handler(RestContext(request, session, viewer, settings, names))
 
                 try:
@@ -300,6 +302,8 @@ def endpoint(
                     return response
                 except HttpError as exc:
                     return fail(exc.status, exc.message, exc.errors)
+                except Throttled as exc:
+                    return throttled_response(exc)
                 except UserInputError as exc:
                     if _is_missing_path_id(exc):
                         return fail(404, exc.errors[0].message)
@@ -340,6 +344,14 @@ def failure_response(failure: Failure, budget: float) -> Response:
     )
     if answer.retry_after is not None:
         response.headers["retry-after"] = str(answer.retry_after)
+    return response
+
+
+def throttled_response(exc: Throttled) -> Response:
+    """429: the company's bucket cannot pay for this request now (gql/core/throttle.py)."""
+    body = {"success": False, "message": str(exc), "code": exc.extensions()["code"]}
+    response = json_response({**body, "retryAfterSeconds": exc.retry_after_seconds}, 429)
+    response.headers["retry-after"] = str(exc.retry_after_seconds)
     return response
 
 
