@@ -90,7 +90,7 @@ LIMITS = {
     "depth": ("levels of nesting, fragments expanded", "max_query_depth"),
     "aliases": ("aliases, fragments expanded", "max_aliases"),
     "fields": ("fields, directives and variables, fragments expanded", "max_query_fields"),
-    "cost": ("query cost (objects 1, connections 2 + page size x nodes)", "max_query_cost"),
+    "cost": ("points of query cost", "max_query_cost"),
     "repeats": ("selections of one field in one place", "max_field_repeats"),
 }
 
