@@ -75,7 +75,16 @@ async def ask(client, query, headers=None, variables=None):
         ),
         (fragment_chain(30), {"code": "QUERY_TOO_COMPLEX", "fields": 2**29, "limit": 1000}),
     ],
-    ids=["depth", "aliases", "tokens", "fields", "repeats", "operations", "length", "fragment-chain"],
+    ids=[
+        "depth",
+        "aliases",
+        "tokens",
+        "fields",
+        "repeats",
+        "operations",
+        "length",
+        "fragment-chain",
+    ],
 )
 async def test_each_limit_refuses_with_its_code_limit_and_figure_on_both_paths(
     api, resolver_client, query, extensions

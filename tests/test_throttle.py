@@ -22,7 +22,9 @@ SIZE, RATE, MAX_COST = 100, 1, 50
 # 2 + 30 nodes x 1 (each node's contact object): 32 points.
 COSTS_32 = "{ documents(first: 30) { nodes { number contact { name } } } }"
 FREE = "{ __typename }"  # costs nothing: reads the bucket's level
-CREATE = "mutation($input: ContactCreateInput!) { contactCreate(input: $input) { userErrors { code } } }"
+CREATE = (
+    "mutation($input: ContactCreateInput!) { contactCreate(input: $input) { userErrors { code } } }"
+)
 
 
 @pytest.fixture(scope="module")

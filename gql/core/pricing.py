@@ -22,8 +22,7 @@ from starlette.responses import JSONResponse, Response
 
 from gql.compiler.direct import DirectReads
 from gql.core.admission import Admission, select_operation
-from gql.core.throttle import Throttled, ThrottleStatus, pay
-from gql.db.engine import tenant_session
+from gql.core.throttle import Throttled, ThrottleStatus, pay, pay_on_engine
 from gql.settings import Settings
 
 COST_KEY = "ledgergraph.cost"  # in the ASGI scope: the request's `Priced`
@@ -93,11 +92,10 @@ async def _pay_for_viewer(
     if user_id is None:
         return None  # no viewer, no company: the request is answered UNAUTHENTICATED
     access = direct.guess(user_id, request.headers.get("x-company-id")) if direct else None
-    if access is not None:
-        # The direct path's steady state has no session: a short one of its own pays,
-        # and gives its connection back before the direct path takes one.
-        async with tenant_session(request.app.state.sessions, access.company_id) as session:
-            return await pay(session, access.company_id, cost, settings)
+    if direct is not None and access is not None:
+        # The direct path's steady state has no session: the payment takes a connection
+        # of its own, and gives it back before the direct path takes one.
+        return await pay_on_engine(direct.engine, access.company_id, cost, settings)
     ctx = await context()
     if ctx.viewer.company is None:
         return None

@@ -21,17 +21,20 @@ never for the length of a request.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.util import greenlet_spawn
 from sqlmodel import Field
 
 from gql.db.columns import CompanyKeyed, UTCDateTime, money_field
 from gql.settings import Settings
+from gql.tenancy import TENANT_SETTING
 
 if TYPE_CHECKING:
     from gql.auth.viewer import Viewer
@@ -53,7 +56,7 @@ class RateBucket(CompanyKeyed, table=True):
 # The restored level: what was there, plus the seconds since (never negative: a
 # worker's transaction may begin before another's update) times the rate, capped.
 _PAY = {
-    "postgresql": text(
+    "postgresql": (
         "INSERT INTO rate_bucket AS b (company_id, available, updated_at)"
         " VALUES (:company, :size - :cost, clock_timestamp())"
         " ON CONFLICT (company_id) DO UPDATE SET"
@@ -65,7 +68,7 @@ _PAY = {
         " RETURNING available"
     ),
     # SQLite keeps exact decimals as integers of thousandths (gql/db/columns.py).
-    "sqlite": text(
+    "sqlite": (
         "INSERT INTO rate_bucket (company_id, available, updated_at)"
         " VALUES (:company, (:size - :cost) * 1000, strftime('%Y-%m-%d %H:%M:%f000', 'now'))"
         " ON CONFLICT (company_id) DO UPDATE SET"
@@ -77,14 +80,15 @@ _PAY = {
         " RETURNING available / 1000.0"
     ),
 }
+_PG_SET_TENANT = f"SELECT set_config('{TENANT_SETTING}', %(company)s, true)"
 # Only when the bucket could not pay: the level now, to say when it will.
 _LEVEL = {
-    "postgresql": text(
+    "postgresql": (
         "SELECT LEAST(:size, available + :rate * GREATEST(0,"
         " EXTRACT(EPOCH FROM clock_timestamp() - updated_at)))"
         " FROM rate_bucket WHERE company_id = :company"
     ),
-    "sqlite": text(
+    "sqlite": (
         "SELECT MIN(:size * 1000, available + :rate * 1000 * MAX(0,"
         " (julianday('now') - julianday(updated_at)) * 86400)) / 1000.0"
         " FROM rate_bucket WHERE company_id = :company"
@@ -143,19 +147,93 @@ async def pay(
     """Take `cost` from the company's bucket and commit, or raise Throttled. `session`
     must be scoped to `company_id` (row-level security); whatever it had open is
     committed with the payment (callers pay before they write anything)."""
-    size, rate = settings.throttle_bucket_size, settings.throttle_restore_rate
-    charged = min(cost, size)
-    params = {"company": company_id, "cost": charged, "size": size, "rate": rate}
+    params = _params(company_id, cost, settings)
     dialect = session.get_bind().dialect.name
-    level = (await session.execute(_PAY[dialect], params)).scalar()
+    level = (await session.execute(text(_PAY[dialect]), params)).scalar()
+    current = None
     if level is None:
-        current = (await session.execute(_LEVEL[dialect], params)).scalar()
-        await session.commit()
-        available = Decimal(size if current is None else str(current))
-        status = ThrottleStatus(size, math.floor(available), rate)
-        raise Throttled(cost, status, float((charged - available) / rate))
+        current = (await session.execute(text(_LEVEL[dialect]), params)).scalar()
     await session.commit()
-    return ThrottleStatus(size, math.floor(Decimal(str(level))), rate)
+    return _outcome(cost, settings, level, current)
+
+
+async def pay_on_engine(
+    engine: AsyncEngine, company_id: str, cost: int, settings: Settings
+) -> ThrottleStatus:
+    """`pay`, for the compiled path's steady state, which has no session: on the driver,
+    like gql/compiler/direct.py. PostgreSQL: the tenant (for row-level security) and
+    the payment in one pipeline, one round trip, one implicit transaction."""
+    params = _params(company_id, cost, settings)
+    pooled = await greenlet_spawn(engine.sync_engine.raw_connection)
+    driver = pooled.driver_connection
+    try:
+        if engine.dialect.name == "postgresql":
+            level, current = await _pay_in_pipeline(driver, params)
+        else:
+            level, current = await _pay_on_sqlite(driver, params)
+    except BaseException:
+        await greenlet_spawn(pooled.invalidate)  # state unknown: not back to the pool
+        raise
+    await greenlet_spawn(pooled.close)
+    return _outcome(cost, settings, level, current)
+
+
+def _params(company_id: str, cost: int, settings: Settings) -> dict[str, Any]:
+    size = settings.throttle_bucket_size
+    charged = min(cost, size)
+    return {
+        "company": company_id,
+        "cost": charged,
+        "size": size,
+        "rate": settings.throttle_restore_rate,
+    }
+
+
+def _outcome(cost: int, settings: Settings, level: Any, current: Any) -> ThrottleStatus:
+    """The bucket's state after paying (`level`), or Throttled (then `current`: the level
+    it has, None when it has never been paid from)."""
+    size, rate = settings.throttle_bucket_size, settings.throttle_restore_rate
+    if level is not None:
+        return ThrottleStatus(size, math.floor(Decimal(str(level))), rate)
+    available = Decimal(size if current is None else str(current))
+    status = ThrottleStatus(size, math.floor(available), rate)
+    raise Throttled(cost, status, float((min(cost, size) - available) / rate))
+
+
+def _psycopg(sql: str) -> str:
+    return re.sub(r":(\w+)", r"%(\1)s", sql)
+
+
+async def _pay_in_pipeline(driver: Any, params: dict[str, Any]) -> tuple[Any, Any]:
+    await driver.set_autocommit(True)  # no BEGIN, no COMMIT: the pipeline's one Sync
+    try:
+        async with driver.pipeline():
+            tenant = driver.cursor()
+            await tenant.execute(_PG_SET_TENANT, params)
+            paid = driver.cursor()
+            await paid.execute(_psycopg(_PAY["postgresql"]), params)
+        row = await paid.fetchone()
+        if row is not None:
+            return row[0], None
+        async with driver.pipeline():  # refused: the level it has, for the retry time
+            await tenant.execute(_PG_SET_TENANT, params)
+            await paid.execute(_psycopg(_LEVEL["postgresql"]), params)
+        row = await paid.fetchone()
+        return None, row[0] if row else None
+    finally:
+        if not (driver.closed or driver.broken):
+            await driver.set_autocommit(False)
+
+
+async def _pay_on_sqlite(driver: Any, params: dict[str, Any]) -> tuple[Any, Any]:
+    async with driver.execute(_PAY["sqlite"], params) as cursor:
+        row = await cursor.fetchone()
+    await driver.commit()
+    if row is not None:
+        return row[0], None
+    async with driver.execute(_LEVEL["sqlite"], params) as cursor:
+        row = await cursor.fetchone()
+    return None, row[0] if row else None
 
 
 async def pay_for_rest(
