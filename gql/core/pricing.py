@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import OperationDefinitionNode
+from graphql import OperationDefinitionNode, OperationType
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -62,6 +62,8 @@ async def price_request(
     operation = select_operation(admitted.document, params.get("operationName"))
     if not isinstance(operation, OperationDefinitionNode):
         return None
+    if request.method == "GET" and operation.operation is not OperationType.QUERY:
+        return None  # refused with 405, unpaid
     cost = admission.cost(admitted, operation, params.get("variables"))
     if cost > settings.max_query_cost:
         return None  # refused by the cost limit, unpaid
