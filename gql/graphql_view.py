@@ -28,6 +28,7 @@ from gql.compiler.executor import CompiledReads, CompiledResponse
 from gql.context import Context, Loaders
 from gql.core.failures import TIMEOUT_GRACE, Failure, classify
 from gql.core.failures import answer as failure_answer
+from gql.core.pricing import COST_KEY, price_request
 from gql.db.engine import RequestSession, end_session, set_deadline
 from gql.graphiql import graphiql_response
 from gql.persisted import Registry
@@ -99,8 +100,10 @@ async def _graphql_params(request: Request) -> dict[str, Any] | None:
 def _compiled_response(request: Request, result: CompiledResponse) -> Response:
     """The compiled path's body, as the media type the client asked for."""
     graphql_response = _wants_graphql_response(request.headers.get("accept", ""))
+    cost = request.scope.get(COST_KEY)
     return Response(
-        result.body, media_type=GRAPHQL_RESPONSE if graphql_response else "application/json"
+        result.body(cost.extensions() if cost else None),
+        media_type=GRAPHQL_RESPONSE if graphql_response else "application/json",
     )
 
 
@@ -191,6 +194,8 @@ class GraphQLView(GraphQL[Context, None]):
                     viewer=lambda: self._viewer(request),
                 )
                 if response is None:
+                    response = await self._price(request)
+                if response is None:
                     response = await self._direct(request)
                 if response is None:
                     response = await self._compiled(request)
@@ -244,6 +249,21 @@ class GraphQLView(GraphQL[Context, None]):
             self.settings.request_timeout_seconds,
             graphql_response=_wants_graphql_response(request.headers.get("accept", "")),
         )
+
+    async def _price(self, request: Request) -> Response | None:
+        """The request's cost, paid by its company's bucket (gql/core/pricing.py): None
+        when paid (or there is nothing to pay), the THROTTLED answer when it cannot be."""
+        params = await _graphql_params(request)
+        if params is None:
+            return None
+
+        async def context() -> Context:
+            request.scope[CONTEXT_KEY] = await self.get_context(request, None)
+            return request.scope[CONTEXT_KEY]  # type: ignore[no-any-return]
+
+        direct = request.app.state.direct_reads if self.compiled is not None else None
+        admission = self.schema.admission  # type: ignore[attr-defined]
+        return await price_request(request, params, admission, self.settings, context, direct)
 
     async def _direct(self, request: Request) -> Response | None:
         """The steady state of the compiled path: the viewer's check and the
@@ -382,6 +402,13 @@ class GraphQLView(GraphQL[Context, None]):
             extensions=None,
             protocol="http",
         )
+
+    async def process_result(self, request: Request, result: Any) -> GraphQLHTTPResponse:
+        data = await super().process_result(request, result)
+        cost = request.scope.get(COST_KEY)
+        if cost is not None:  # the request's cost, as the compiled path reports it too
+            data["extensions"] = {**(data.get("extensions") or {}), **cost.extensions()}
+        return data
 
     def parse_json(self, data: str | bytes) -> Any:
         try:

@@ -3,6 +3,7 @@
 from sqlmodel import SQLModel
 
 from gql.core.idempotency import IdempotencyKey
+from gql.core.throttle import RateBucket
 from gql.domains.bankfeeds.models import (
     BankConnection,
     BankFeedImport,
@@ -96,6 +97,7 @@ __all__ = [
     "Project",
     "Proposal",
     "ProposalSection",
+    "RateBucket",
     "Sla",
     "SlaTarget",
     "StockAdjustment",

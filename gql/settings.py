@@ -75,7 +75,10 @@ class Settings(BaseSettings):
     max_query_rows: int = 20_000
     # The most fields, directives and variable definitions a document may have once its
     # fragments are expanded, and the most operations it may define.
-    max_query_cost: int = 1000
+    max_query_fields: int = 1000
+    # The highest calculated query cost a request may have (gql/core/query_cost.py): a
+    # node of a connection costs about a row, so the same bound as max_query_rows.
+    max_query_cost: int = 20_000
     max_query_operations: int = 20
     # How often one response name may be selected in one place (validation compares
     # those selections pairwise, so its cost grows with the square of this).
@@ -97,6 +100,12 @@ class Settings(BaseSettings):
     admin_emails: list[str] = Field(default_factory=list)
     # How long an idempotency key's first answer is kept for replays (gql/core/idempotency.py).
     idempotency_ttl_seconds: int = Field(default=24 * 60 * 60, gt=0)
+    # Each company's leaky bucket of query cost (gql/core/throttle.py), shared by every
+    # worker through the database: it holds at most `throttle_bucket_size` points and
+    # refills at `throttle_restore_rate` points per second.
+    throttle_enabled: bool = True
+    throttle_bucket_size: int = Field(default=20_000, gt=0)
+    throttle_restore_rate: int = Field(default=1000, gt=0)
 
     @property
     def is_production(self) -> bool:

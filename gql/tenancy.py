@@ -27,7 +27,7 @@ from sqlalchemy import ColumnElement, FromClause, Select, Table, and_, select, t
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 
-from gql.db.columns import TenantOwned
+from gql.db.columns import CompanyKeyed, TenantOwned
 
 # The transaction-local setting the policies read (`current_setting(..., true)`: NULL
 # when it was never set, which matches no row either).
@@ -37,7 +37,8 @@ _CONDITION = f"company_id = current_setting('{TENANT_SETTING}', true)"
 
 
 def tenant_tables() -> list[str]:
-    """Names of the models' tenant-owned tables (every `TenantOwned` table model)."""
+    """Names of the models' tenant-owned tables (every `TenantOwned` and `CompanyKeyed`
+    table model)."""
     import gql.models  # noqa: F401  (every table model registered)
 
     def table_models(cls: type[Any]) -> Iterator[type[Any]]:
@@ -46,7 +47,8 @@ def tenant_tables() -> list[str]:
                 yield sub
             yield from table_models(sub)
 
-    return sorted({mapped_table(model).name for model in table_models(TenantOwned)})
+    models = [*table_models(TenantOwned), *table_models(CompanyKeyed)]
+    return sorted({mapped_table(model).name for model in models})
 
 
 @cache

@@ -44,8 +44,16 @@ log = logging.getLogger("ledgergraph.compiler")
 
 @dataclass
 class CompiledResponse:
-    body: str
+    head: str  # the body up to its `extensions`
     executors: dict[str, str]
+    extensions: dict[str, Any]
+
+    def body(self, more: dict[str, Any] | None = None) -> str:
+        """The JSON body, with `more` extensions (the request's cost) beside ours."""
+        extensions = {**self.extensions, **(more or {})}
+        if not extensions:
+            return self.head + "}"
+        return self.head + ',"extensions":' + json.dumps(extensions, separators=(",", ":")) + "}"
 
 
 # Execution option of a plan's statement: record the driver's text and parameters on it.
@@ -285,9 +293,10 @@ class CompiledReads:
             errors.sort(key=query_order)  # compiled and resolver fields' errors interleaved
             body += ',"errors":' + json.dumps(errors, separators=(",", ":"))
         executors = {key: "compiled" if key in plans else "resolver" for key in fields}
+        extensions: dict[str, Any] = {}
         if not self.settings.is_production and self.settings.env == "development":
-            body += ',"extensions":' + json.dumps({"executors": executors}, separators=(",", ":"))
-        return CompiledResponse(body=body + "}", executors=executors)
+            extensions["executors"] = executors
+        return CompiledResponse(head=body, executors=executors, extensions=extensions)
 
 
 def _plan_key(

@@ -8,8 +8,10 @@ could cost more than its size. Each fragment is measured once and its measure is
 reused wherever it is spread, so a chain of fragments that each spread the previous
 one twice costs one visit per fragment, not 2^n.
 
-The worst-case row count depends on the variables (page sizes), so it is measured per
-request (`worst_case_rows`), with the same memoised walk.
+The worst-case row count and the query cost (gql/core/query_cost.py) depend on the
+variables (page sizes), so they are measured per request, with the same kind of
+memoised walk; the cost is cached by text and variables and limited by
+`max_query_cost`.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from graphql import (
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
+from gql.core.query_cost import QueryCosts
 from gql.core.text_limits import FilterSite, filter_sites, filter_text_errors
 from gql.settings import Settings
 
@@ -86,7 +89,8 @@ LIMITS = {
     "operations": ("operations in one document", "max_query_operations"),
     "depth": ("levels of nesting, fragments expanded", "max_query_depth"),
     "aliases": ("aliases, fragments expanded", "max_aliases"),
-    "cost": ("fields, directives and variables, fragments expanded", "max_query_cost"),
+    "fields": ("fields, directives and variables, fragments expanded", "max_query_fields"),
+    "cost": ("points of query cost", "max_query_cost"),
     "repeats": ("selections of one field in one place", "max_field_repeats"),
 }
 
@@ -129,8 +133,8 @@ class Measure:
 
     depth: int = 0  # nesting of fields that have selections (a leaf adds nothing)
     aliases: int = 0
-    # The query cost: what the server must process once fragments are expanded (field
-    # selections, directives, variable definitions).
+    # What the server must parse and validate once fragments are expanded (field
+    # selections, directives, variable definitions); bounds the walks below.
     fields: int = 0
 
     def __add__(self, other: Measure) -> Measure:
@@ -378,6 +382,7 @@ class Admitted:
     document: DocumentNode | None
     errors: list[GraphQLError] = field(default_factory=list)
     filter_sites: tuple[FilterSite, ...] = ()  # where text filters are, for request_errors
+    text: str = ""  # the query text: with the variables, the key of its cost
 
     @property
     def ok(self) -> bool:
@@ -397,6 +402,7 @@ class Admission:
         self.settings = settings
         self.maxsize = maxsize
         self._outcomes: OrderedDict[str, Admitted] = OrderedDict()
+        self.costs = QueryCosts(schema, settings.default_page_size)
 
     def check(self, query: str) -> Admitted:
         too_long = over_limit(self.settings, "length", len(query))
@@ -432,7 +438,7 @@ class Admission:
         try:
             measured = measure(document)
             figures = {"depth": measured.depth, "aliases": measured.aliases}
-            figures["cost"] = measured.fields
+            figures["fields"] = measured.fields
             errors = [e for name, v in figures.items() if (e := over_limit(settings, name, v))]
             if not errors:  # (walks the expanded document: only once its cost is bounded)
                 repeats = over_limit(settings, "repeats", most_repeated_field(document))
@@ -448,7 +454,7 @@ class Admission:
         if invalid:
             return Admitted(document, [coded(e, VALIDATION_FAILED) for e in invalid])
         sites = filter_sites(self.schema, document) if "filter" in query else ()
-        return Admitted(document, [], sites)
+        return Admitted(document, [], sites, query)
 
     def request_errors(
         self,
@@ -457,12 +463,25 @@ class Admission:
         variables: dict[str, Any] | None,
     ) -> list[GraphQLError]:
         """The refusals that depend on the request's variables, not only on the text:
-        the worst-case rows, and text filters over the length cap."""
+        the worst-case rows, the query cost, and text filters over the length cap."""
         assert admitted.document is not None
         too_large = self.rows_error(admitted.document, operation, variables)
         if too_large is not None:
             return [too_large]
+        too_costly = over_limit(self.settings, "cost", self.cost(admitted, operation, variables))
+        if too_costly is not None:
+            return [too_costly]
         return filter_text_errors(admitted.filter_sites, variables, self.settings.max_search_length)
+
+    def cost(
+        self,
+        admitted: Admitted,
+        operation: OperationDefinitionNode,
+        variables: dict[str, Any] | None,
+    ) -> int:
+        """The request's cost (gql/core/query_cost.py), computed once per text and variables."""
+        assert admitted.document is not None
+        return self.costs.cost(admitted.text, admitted.document, operation, variables)
 
     def rows_error(
         self,

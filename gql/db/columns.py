@@ -110,3 +110,10 @@ class TenantOwned(Entity):
     """A row that belongs to one company. Scoped by the session, never by hand."""
 
     company_id: str = Field(foreign_key="company.id", index=True, max_length=24)
+
+
+class CompanyKeyed(SQLModel):
+    """A company's one row of something (its throttle bucket): keyed by the company,
+    and tenant-owned like a TenantOwned row (row-level security, gql/tenancy.py)."""
+
+    company_id: str = Field(foreign_key="company.id", primary_key=True, max_length=24)

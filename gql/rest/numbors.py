@@ -28,6 +28,7 @@ from gql.core.failures import answer as failure_answer
 from gql.core.ids import decode_id
 from gql.core.pagination import MAX_POSITION
 from gql.core.scalars import json_number, parse_date
+from gql.core.throttle import Throttled, pay_for_rest
 from gql.core.transaction import in_transaction
 from gql.core.versions import ExpectedVersion, VersionConflict, etag, parse_if_match
 from gql.db.engine import RequestSession, end_session, set_deadline
@@ -302,6 +303,7 @@ def endpoint(
                     viewer = await _viewer(request, session)
                     if need is not None:
                         rest_authorize(viewer, need)
+                    await pay_for_rest(session, viewer, request.method, settings)
                     context = RestContext(request, session, viewer, settings, names)
                     user_id = viewer.user.id if viewer.user else None
                     return await idempotency.rest_once(
@@ -319,6 +321,8 @@ def endpoint(
                     return fail(exc.status, exc.message, exc.errors)
                 except VersionConflict as exc:
                     return conflict_response(exc)
+                except Throttled as exc:
+                    return throttled_response(exc)
                 except UserInputError as exc:
                     if _is_missing_path_id(exc):
                         return fail(404, exc.errors[0].message)
@@ -379,6 +383,14 @@ def failure_response(failure: Failure, budget: float) -> Response:
     )
     if answer.retry_after is not None:
         response.headers["retry-after"] = str(answer.retry_after)
+    return response
+
+
+def throttled_response(exc: Throttled) -> Response:
+    """429: the company's bucket cannot pay for this request now (gql/core/throttle.py)."""
+    body = {"success": False, "message": str(exc), "code": exc.extensions()["code"]}
+    response = json_response({**body, "retryAfterSeconds": exc.retry_after_seconds}, 429)
+    response.headers["retry-after"] = str(exc.retry_after_seconds)
     return response
 
 

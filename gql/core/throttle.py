@@ -1,0 +1,246 @@
+"""Each company's leaky bucket of query cost, kept in the database so that every worker
+and every machine draws from the same one.
+
+A bucket holds at most `throttle_bucket_size` points and refills at
+`throttle_restore_rate` points a second. Every GraphQL request pays its calculated
+cost (gql/core/query_cost.py); every REST request of either dialect pays a fixed
+cost: REST_READ_COST for GET, REST_WRITE_COST for anything else. A request the
+bucket cannot pay is refused (`Throttled`: GraphQL THROTTLED, HTTP 429 with
+Retry-After) and pays nothing. A cost above the bucket's size is charged the whole
+bucket (it runs when the bucket is full), so it is slow, never impossible.
+
+The bucket is paid with ONE atomic statement: an upsert that restores the level by
+the time elapsed since it was last paid (the database's clock, the same for every
+worker), caps it at the maximum, takes the cost only where enough is there, and
+returns the new level. Two workers paying at once queue on the row's lock, so
+neither can spend points the other already took. The statement runs in a
+transaction of its own, committed at once: the row is locked for one round trip,
+never for the length of a request.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.util import greenlet_spawn
+from sqlmodel import Field
+
+from gql.db.columns import CompanyKeyed, UTCDateTime, money_field
+from gql.settings import Settings
+from gql.tenancy import TENANT_SETTING
+
+if TYPE_CHECKING:
+    from gql.auth.viewer import Viewer
+
+THROTTLED = "THROTTLED"
+REST_READ_COST = 1
+REST_WRITE_COST = 10
+# The level is kept to a thousandth of a point (the restore runs by the millisecond).
+SCALE = 3
+
+
+class RateBucket(CompanyKeyed, table=True):
+    __tablename__ = "rate_bucket"
+
+    available: Decimal = money_field(scale=SCALE)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+# The restored level: what was there, plus the seconds since (never negative: a
+# worker's transaction may begin before another's update) times the rate, capped.
+_PAY = {
+    "postgresql": (
+        "INSERT INTO rate_bucket AS b (company_id, available, updated_at)"
+        " VALUES (:company, :size - :cost, clock_timestamp())"
+        " ON CONFLICT (company_id) DO UPDATE SET"
+        "  available = LEAST(:size, b.available + :rate * GREATEST(0,"
+        "   EXTRACT(EPOCH FROM clock_timestamp() - b.updated_at))) - :cost,"
+        "  updated_at = clock_timestamp()"
+        " WHERE LEAST(:size, b.available + :rate * GREATEST(0,"
+        "   EXTRACT(EPOCH FROM clock_timestamp() - b.updated_at))) >= :cost"
+        " RETURNING available"
+    ),
+    # SQLite keeps exact decimals as integers of thousandths (gql/db/columns.py).
+    "sqlite": (
+        "INSERT INTO rate_bucket (company_id, available, updated_at)"
+        " VALUES (:company, (:size - :cost) * 1000, strftime('%Y-%m-%d %H:%M:%f000', 'now'))"
+        " ON CONFLICT (company_id) DO UPDATE SET"
+        "  available = CAST(MIN(:size * 1000, available + :rate * 1000 * MAX(0,"
+        "   (julianday('now') - julianday(updated_at)) * 86400)) AS INTEGER) - :cost * 1000,"
+        "  updated_at = strftime('%Y-%m-%d %H:%M:%f000', 'now')"
+        " WHERE MIN(:size * 1000, available + :rate * 1000 * MAX(0,"
+        "  (julianday('now') - julianday(updated_at)) * 86400)) >= :cost * 1000"
+        " RETURNING available / 1000.0"
+    ),
+}
+_PG_SET_TENANT = f"SELECT set_config('{TENANT_SETTING}', %(company)s, true)"
+# Only when the bucket could not pay: the level now, to say when it will.
+_LEVEL = {
+    "postgresql": (
+        "SELECT LEAST(:size, available + :rate * GREATEST(0,"
+        " EXTRACT(EPOCH FROM clock_timestamp() - updated_at)))"
+        " FROM rate_bucket WHERE company_id = :company"
+    ),
+    "sqlite": (
+        "SELECT MIN(:size * 1000, available + :rate * 1000 * MAX(0,"
+        " (julianday('now') - julianday(updated_at)) * 86400)) / 1000.0"
+        " FROM rate_bucket WHERE company_id = :company"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ThrottleStatus:
+    maximum_available: int
+    currently_available: int  # whole points (the level, rounded down)
+    restore_rate: int
+
+    def as_json(self) -> dict[str, int]:
+        return {
+            "maximumAvailable": self.maximum_available,
+            "currentlyAvailable": self.currently_available,
+            "restoreRate": self.restore_rate,
+        }
+
+
+class Throttled(Exception):
+    """The company's bucket cannot pay `cost` now; it can in `retry_after` seconds."""
+
+    def __init__(self, cost: int, status: ThrottleStatus, retry_after: float) -> None:
+        self.cost = cost
+        self.status = status
+        self.retry_after = retry_after
+        super().__init__(
+            f"Throttled: this request costs {cost} points and the company's bucket has "
+            f"{status.currently_available} of {status.maximum_available} (it refills "
+            f"{status.restore_rate} a second); retry in {self.retry_after_seconds} s."
+        )
+
+    @property
+    def retry_after_seconds(self) -> int:
+        """Whole seconds, as HTTP's Retry-After takes them (at least 1)."""
+        return max(1, math.ceil(self.retry_after))
+
+    def extensions(self) -> dict[str, Any]:
+        return {
+            "code": THROTTLED,
+            "retryAfterSeconds": self.retry_after_seconds,
+            "requestedQueryCost": self.cost,
+            "throttleStatus": self.status.as_json(),
+        }
+
+
+def rest_cost(method: str) -> int:
+    return REST_READ_COST if method in ("GET", "HEAD") else REST_WRITE_COST
+
+
+async def pay(
+    session: AsyncSession, company_id: str, cost: int, settings: Settings
+) -> ThrottleStatus:
+    """Take `cost` from the company's bucket and commit, or raise Throttled. `session`
+    must be scoped to `company_id` (row-level security); whatever it had open is
+    committed with the payment (callers pay before they write anything)."""
+    params = _params(company_id, cost, settings)
+    dialect = session.get_bind().dialect.name
+    level = (await session.execute(text(_PAY[dialect]), params)).scalar()
+    current = None
+    if level is None:
+        current = (await session.execute(text(_LEVEL[dialect]), params)).scalar()
+    await session.commit()
+    return _outcome(cost, settings, level, current)
+
+
+async def pay_on_engine(
+    engine: AsyncEngine, company_id: str, cost: int, settings: Settings
+) -> ThrottleStatus:
+    """`pay`, for the compiled path's steady state, which has no session: on the driver,
+    like gql/compiler/direct.py. PostgreSQL: the tenant (for row-level security) and
+    the payment in one pipeline, one round trip, one implicit transaction."""
+    params = _params(company_id, cost, settings)
+    pooled = await greenlet_spawn(engine.sync_engine.raw_connection)
+    driver = pooled.driver_connection
+    try:
+        if engine.dialect.name == "postgresql":
+            level, current = await _pay_in_pipeline(driver, params)
+        else:
+            level, current = await _pay_on_sqlite(driver, params)
+    except BaseException:
+        await greenlet_spawn(pooled.invalidate)  # state unknown: not back to the pool
+        raise
+    await greenlet_spawn(pooled.close)
+    return _outcome(cost, settings, level, current)
+
+
+def _params(company_id: str, cost: int, settings: Settings) -> dict[str, Any]:
+    size = settings.throttle_bucket_size
+    charged = min(cost, size)
+    return {
+        "company": company_id,
+        "cost": charged,
+        "size": size,
+        "rate": settings.throttle_restore_rate,
+    }
+
+
+def _outcome(cost: int, settings: Settings, level: Any, current: Any) -> ThrottleStatus:
+    """The bucket's state after paying (`level`), or Throttled (then `current`: the level
+    it has, None when it has never been paid from)."""
+    size, rate = settings.throttle_bucket_size, settings.throttle_restore_rate
+    if level is not None:
+        return ThrottleStatus(size, math.floor(Decimal(str(level))), rate)
+    available = Decimal(size if current is None else str(current))
+    status = ThrottleStatus(size, math.floor(available), rate)
+    raise Throttled(cost, status, float((min(cost, size) - available) / rate))
+
+
+def _psycopg(sql: str) -> str:
+    return re.sub(r":(\w+)", r"%(\1)s", sql)
+
+
+async def _pay_in_pipeline(driver: Any, params: dict[str, Any]) -> tuple[Any, Any]:
+    await driver.set_autocommit(True)  # no BEGIN, no COMMIT: the pipeline's one Sync
+    try:
+        async with driver.pipeline():
+            tenant = driver.cursor()
+            await tenant.execute(_PG_SET_TENANT, params)
+            paid = driver.cursor()
+            await paid.execute(_psycopg(_PAY["postgresql"]), params)
+        row = await paid.fetchone()
+        if row is not None:
+            return row[0], None
+        async with driver.pipeline():  # refused: the level it has, for the retry time
+            await tenant.execute(_PG_SET_TENANT, params)
+            await paid.execute(_psycopg(_LEVEL["postgresql"]), params)
+        row = await paid.fetchone()
+        return None, row[0] if row else None
+    finally:
+        if not (driver.closed or driver.broken):
+            await driver.set_autocommit(False)
+
+
+async def _pay_on_sqlite(driver: Any, params: dict[str, Any]) -> tuple[Any, Any]:
+    async with driver.execute(_PAY["sqlite"], params) as cursor:
+        row = await cursor.fetchone()
+    await driver.commit()
+    if row is not None:
+        return row[0], None
+    async with driver.execute(_LEVEL["sqlite"], params) as cursor:
+        row = await cursor.fetchone()
+    return None, row[0] if row else None
+
+
+async def pay_for_rest(
+    session: AsyncSession, viewer: Viewer, method: str, settings: Settings
+) -> ThrottleStatus | None:
+    """A REST request's fixed cost, paid by the viewer's company (none: nothing to pay),
+    on the request's own session before its handler writes anything."""
+    if not settings.throttle_enabled or viewer.company is None:
+        return None
+    return await pay(session, viewer.company.id, rest_cost(method), settings)
