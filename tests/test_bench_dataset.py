@@ -270,10 +270,10 @@ async def test_pay_runs_and_payslips_are_what_payroll_would_have_written(
     assert len(people.employees) == SIZES.employees and len(people.pay_runs) == HISTORY_MONTHS
     assert any(e["contact_id"] for e in people.employees)
     data = await api.data(
-        """{ payRuns(first: 100, orderBy: {field: PERIOD, direction: ASC}) { totalCount nodes {
+        """{ payRuns(first: 24, orderBy: {field: PERIOD, direction: ASC}) { totalCount nodes {
           period payDate status gross { amount currency } deductions { amount } net { amount }
           voucher { date description total { amount } lines { debit credit } }
-          payslips(first: 100) { totalCount nodes { period daysPaid daysInPeriod
+          payslips(first: 12) { totalCount nodes { period daysPaid daysInPeriod
             gross { amount } deductions { amount } net { amount } voucher { description }
             employee { id salary { amount } startDate endDate } } } } } }""",
         tenant=tenant,
@@ -330,7 +330,7 @@ async def test_time_entries_are_whole_minutes_within_their_projects(
     tenant, company = seeded
     people = _people(company)
     data = await api.data(
-        """{ projects(first: 100) { totalCount nodes { id status startDate endDate
+        """{ projects(first: 8) { totalCount nodes { id status startDate endDate
           hourlyRate loggedMinutes billableMinutes unbilledMinutes budgetUsed { amount }
           customer { id } tasks(first: 20) { nodes { id } }
           timeEntries(first: 100) { totalCount nodes { startTime endTime minutes billable

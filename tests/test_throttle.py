@@ -47,6 +47,19 @@ def client_of(app: Any) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
 
 
+@pytest.fixture(scope="module")
+async def roomy(settings: Settings, schema_ready: None) -> AsyncIterator[tuple[Api, Api]]:
+    """Compiled and resolver apps with throttling on and a bucket no test here empties."""
+    on = settings.model_copy(update={"throttle_enabled": True, "throttle_bucket_size": 1_000_000})
+    compiled, resolvers = (
+        create_app(on),
+        create_app(on.model_copy(update={"compiled_reads": False})),
+    )
+    async with LifespanManager(compiled), LifespanManager(resolvers):
+        async with client_of(compiled) as one, client_of(resolvers) as two:
+            yield Api(one), Api(two)
+
+
 @pytest.fixture
 async def small_api(small: Any) -> AsyncIterator[Api]:
     async with client_of(small) as client:
@@ -103,11 +116,12 @@ async def set_back(app: Any, tenant: Tenant, seconds: int) -> None:
     ids=["objects", "connection", "nested-connections", "variable-page", "default-page"],
 )
 async def test_every_response_says_its_cost_the_same_on_both_read_paths(
-    api, resolver_client, query, variables, cost
+    roomy, query, variables, cost
 ):
     # given a member of a company
+    api, resolvers = roomy
     tenant = await api.register()
-    for client in (api.client, resolver_client):
+    for client in (api.client, resolvers.client):
         # when the query is sent to the compiled path and to the resolvers
         r = await client.post(
             "/graphql", json={"query": query, "variables": variables}, headers=tenant.headers
