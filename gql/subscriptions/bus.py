@@ -1,0 +1,177 @@
+"""The event bus of one process: committed outbox events to the open subscriptions of
+their company.
+
+Where the events come from depends on the database: on PostgreSQL any process may have
+made the write, so ONE listening connection per process (`LISTEN ledgergraph_events`,
+the payload an outbox id, the row read from the outbox) feeds the bus; on SQLite (one
+process) the outbox's in-process `subscribe_committed` does. Either starts with the
+first subscription, so a process that never serves one never listens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from sqlalchemy.engine import make_url
+
+from gql.domains.events.outbox import CHANNEL, OutboxEvent, subscribe_committed
+from gql.settings import Settings
+
+log = logging.getLogger("ledgergraph.subscriptions")
+
+# The columns the listener reads an event by (the OutboxEvent fields, in order).
+_COLUMNS = ("id", "company_id", "type", "entity", "entity_id", "node_id", "payload", "created_at")
+_SELECT = f"SELECT {', '.join(_COLUMNS)} FROM outbox_events"
+_RECONNECT_SECONDS = (0.2, 1.0, 5.0)  # waits between attempts, the last one repeated
+
+
+class SubscriptionLimit(Exception):
+    """The company already has as many subscriptions in this process as a setting allows."""
+
+
+@dataclass(eq=False)
+class Listener:
+    """One open subscription: the events of its company that `wants` accepts, queued."""
+
+    company_id: str
+    wants: Callable[[OutboxEvent], bool]
+    queue: asyncio.Queue[OutboxEvent]
+
+    def offer(self, event: OutboxEvent) -> None:
+        if not self.wants(event):
+            return
+        try:
+            self.queue.put_nowait(event)
+        except asyncio.QueueFull:
+            # A consumer this far behind gets the newest changes, not an unbounded backlog.
+            self.queue.get_nowait()
+            self.queue.put_nowait(event)
+
+
+class EventBus:
+    def __init__(self, database_url: str, *, per_company: int, queue_size: int) -> None:
+        self.database_url = database_url
+        self.per_company = per_company
+        self.queue_size = queue_size
+        self.listeners: dict[str, set[Listener]] = {}
+        self._source: asyncio.Task[None] | None = None
+        self._unsubscribe: Callable[[], None] | None = None
+        self.connected = asyncio.Event()  # PostgreSQL: LISTEN is in place
+
+    @property
+    def count(self) -> int:
+        return sum(len(group) for group in self.listeners.values())
+
+    async def listen(
+        self, company_id: str, wants: Callable[[OutboxEvent], bool]
+    ) -> AsyncIterator[OutboxEvent]:
+        """The events of `company_id` that `wants` accepts, from now on, as they commit."""
+        group = self.listeners.setdefault(company_id, set())
+        if len(group) >= self.per_company:
+            raise SubscriptionLimit(
+                f"This company has {self.per_company} open subscriptions on this server, "
+                "the most it may have"
+            )
+        listener = Listener(company_id, wants, asyncio.Queue(self.queue_size))
+        group.add(listener)
+        try:
+            await self._start()
+            while True:
+                yield await listener.queue.get()
+        finally:
+            group.discard(listener)
+            if not group:
+                self.listeners.pop(company_id, None)
+
+    def dispatch(self, events: list[OutboxEvent]) -> None:
+        for event in events:
+            for listener in tuple(self.listeners.get(event.company_id, ())):
+                listener.offer(event)
+
+    async def _start(self) -> None:
+        if self._source is not None or self._unsubscribe is not None:
+            if self._source is not None:
+                await self.connected.wait()
+            return
+        if make_url(self.database_url).get_backend_name() == "postgresql":
+            self._source = asyncio.create_task(self._listen_postgres(), name="event-bus")
+            await self.connected.wait()
+        else:
+            self._unsubscribe = subscribe_committed(self.dispatch)
+
+    async def close(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        if self._source is not None:
+            self._source.cancel()
+            try:
+                await self._source
+            except asyncio.CancelledError:
+                pass
+            self._source = None
+
+    async def _listen_postgres(self) -> None:
+        """Forever: LISTEN on one connection, reconnecting when it drops; after a
+        reconnect, the events committed meanwhile are read from the outbox."""
+        url = make_url(self.database_url).set(drivername="postgresql")
+        conninfo = url.render_as_string(hide_password=False)
+        last_id: int | None = None
+        failures = 0
+        while True:
+            try:
+                async with await psycopg.AsyncConnection.connect(
+                    conninfo, autocommit=True
+                ) as conn:
+                    await conn.execute(f"LISTEN {CHANNEL}")
+                    if last_id is None:
+                        last_id = await _newest_id(conn)
+                    else:
+                        last_id = await self._catch_up(conn, last_id)
+                    failures = 0
+                    self.connected.set()
+                    async for notice in conn.notifies():
+                        event = await _read_event(conn, int(notice.payload))
+                        if event is not None:
+                            last_id = max(last_id, event.id or 0)
+                            self.dispatch([event])
+            except (psycopg.Error, OSError) as exc:
+                wait = _RECONNECT_SECONDS[min(failures, len(_RECONNECT_SECONDS) - 1)]
+                failures += 1
+                log.warning("event listener lost its connection (%r); again in %ss", exc, wait)
+                await asyncio.sleep(wait)
+
+    async def _catch_up(self, conn: psycopg.AsyncConnection[Any], last_id: int) -> int:
+        cursor = await conn.execute(f"{_SELECT} WHERE id > %s ORDER BY id", (last_id,))
+        events = [_event(row) for row in await cursor.fetchall()]
+        self.dispatch(events)
+        return max([last_id, *(event.id or 0 for event in events)])
+
+
+async def _newest_id(conn: psycopg.AsyncConnection[Any]) -> int:
+    cursor = await conn.execute("SELECT coalesce(max(id), 0) FROM outbox_events")
+    row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def _read_event(conn: psycopg.AsyncConnection[Any], outbox_id: int) -> OutboxEvent | None:
+    cursor = await conn.execute(f"{_SELECT} WHERE id = %s", (outbox_id,))
+    row = await cursor.fetchone()
+    return _event(row) if row else None
+
+
+def _event(row: tuple[Any, ...]) -> OutboxEvent:
+    return OutboxEvent(**dict(zip(_COLUMNS, row, strict=True)))
+
+
+def event_bus(settings: Settings) -> EventBus:
+    return EventBus(
+        settings.database_url,
+        per_company=settings.subscriptions_per_company,
+        queue_size=settings.subscription_queue_size,
+    )
