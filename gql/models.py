@@ -15,6 +15,8 @@ from gql.domains.contacts.models import Contact
 from gql.domains.contracts.models import Contract, Proposal, ProposalSection
 from gql.domains.crm.models import Activity, Campaign, Deal, Lead, Pipeline, PipelineStage
 from gql.domains.documents.models import Document, DocumentLine, NumberSeries
+from gql.domains.events.models import WebhookDelivery, WebhookEndpoint
+from gql.domains.events.outbox import OutboxEvent
 from gql.domains.helpdesk.models import (
     Article,
     Sla,
@@ -80,6 +82,7 @@ __all__ = [
     "Membership",
     "ModuleLicense",
     "NumberSeries",
+    "OutboxEvent",
     "PayRun",
     "Payslip",
     "Pipeline",
@@ -110,5 +113,7 @@ __all__ = [
     "Voucher",
     "VoucherLine",
     "Warehouse",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "metadata",
 ]
