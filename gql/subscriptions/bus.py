@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 import psycopg
@@ -34,23 +33,34 @@ class SubscriptionLimit(Exception):
     """The company already has as many subscriptions in this process as a setting allows."""
 
 
-@dataclass(eq=False)
 class Listener:
-    """One open subscription: the events of its company that `wants` accepts, queued."""
+    """One open subscription: the events of its company that `wants` accepts, queued;
+    iterated, it waits for the next. Closed, it leaves the bus."""
 
-    company_id: str
-    wants: Callable[[OutboxEvent], bool]
-    queue: asyncio.Queue[OutboxEvent]
+    def __init__(
+        self, bus: EventBus, company_id: str, wants: Callable[[OutboxEvent], bool], size: int
+    ) -> None:
+        self.bus = bus
+        self.company_id = company_id
+        self.wants = wants
+        self.queue: asyncio.Queue[OutboxEvent] = asyncio.Queue(size)
 
     def offer(self, event: OutboxEvent) -> None:
         if not self.wants(event):
             return
-        try:
-            self.queue.put_nowait(event)
-        except asyncio.QueueFull:
+        if self.queue.full():
             # A consumer this far behind gets the newest changes, not an unbounded backlog.
             self.queue.get_nowait()
-            self.queue.put_nowait(event)
+        self.queue.put_nowait(event)
+
+    def __aiter__(self) -> Listener:
+        return self
+
+    async def __anext__(self) -> OutboxEvent:
+        return await self.queue.get()
+
+    async def aclose(self) -> None:
+        self.bus.drop(self)
 
 
 class EventBus:
@@ -67,26 +77,30 @@ class EventBus:
     def count(self) -> int:
         return sum(len(group) for group in self.listeners.values())
 
-    async def listen(
-        self, company_id: str, wants: Callable[[OutboxEvent], bool]
-    ) -> AsyncIterator[OutboxEvent]:
-        """The events of `company_id` that `wants` accepts, from now on, as they commit."""
+    async def listen(self, company_id: str, wants: Callable[[OutboxEvent], bool]) -> Listener:
+        """The events of `company_id` that `wants` accepts, from now on, as they commit;
+        SubscriptionLimit when the company has as many listeners as it may."""
         group = self.listeners.setdefault(company_id, set())
         if len(group) >= self.per_company:
             raise SubscriptionLimit(
                 f"This company has {self.per_company} open subscriptions on this server, "
                 "the most it may have"
             )
-        listener = Listener(company_id, wants, asyncio.Queue(self.queue_size))
+        listener = Listener(self, company_id, wants, self.queue_size)
         group.add(listener)
         try:
             await self._start()
-            while True:
-                yield await listener.queue.get()
-        finally:
+        except BaseException:
+            self.drop(listener)
+            raise
+        return listener
+
+    def drop(self, listener: Listener) -> None:
+        group = self.listeners.get(listener.company_id)
+        if group is not None:
             group.discard(listener)
             if not group:
-                self.listeners.pop(company_id, None)
+                del self.listeners[listener.company_id]
 
     def dispatch(self, events: list[OutboxEvent]) -> None:
         for event in events:

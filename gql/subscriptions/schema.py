@@ -8,7 +8,8 @@ the committed state and picks the fields it wants.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack
 from datetime import datetime
 from enum import Enum
 from typing import Any
@@ -35,7 +36,7 @@ from gql.domains.events.outbox import EventType as OutboxEventType
 from gql.domains.events.outbox import OutboxEvent
 from gql.domains.helpdesk.types import MODULE as HELPDESK
 from gql.domains.helpdesk.types import TicketNode
-from gql.subscriptions.bus import SubscriptionLimit
+from gql.subscriptions.bus import Listener, SubscriptionLimit
 from gql.subscriptions.connection import SocketContext, event_reads
 
 TOO_MANY = "TOO_MANY_SUBSCRIPTIONS"
@@ -80,10 +81,11 @@ async def changes(
     wants: Callable[[OutboxEvent], bool],
     node_of: NodeOf,
     must_exist: tuple[str, str] | None = None,
-) -> AsyncGenerator[Any, None]:
+) -> AsyncIterator[Any]:
     """What `node_of` makes of each event of the viewer's company that `wants` accepts.
     `must_exist` (entity, object id): the row the subscription is about, which must be
-    one the viewer can see, as for node(id:)."""
+    one the viewer can see, as for node(id:). Refusals come here, before the stream, so
+    the client gets them as the protocol's `error` message."""
     context = _socket(info)
     settings = context.settings
     if must_exist is not None:
@@ -97,17 +99,56 @@ async def changes(
         )
     company_id = context.viewer.company_id
     assert company_id is not None  # connect() admits only a viewer with a company
-    context.subscriptions += 1
     try:
-        async for event in context.request.app.state.event_bus.listen(company_id, wants):
-            async with event_reads(context):
-                node = await node_of(context, event)
-                if node is not None:
-                    yield node
+        listener = await context.request.app.state.event_bus.listen(company_id, wants)
     except SubscriptionLimit as exc:
         raise _limit_error(str(exc)) from None
-    finally:
-        context.subscriptions -= 1
+    return NodeStream(context, listener, node_of)
+
+
+class NodeStream:
+    """The nodes of a listener's events. Each event's reads (connection.event_reads)
+    stay open while the client's selection over its node resolves, until the next
+    event is asked for."""
+
+    def __init__(self, context: SocketContext, listener: Listener, node_of: NodeOf) -> None:
+        self.context = context
+        self.listener = listener
+        self.node_of = node_of
+        self.reads: AsyncExitStack | None = None
+        context.subscriptions += 1
+        self.open = True
+
+    def __aiter__(self) -> NodeStream:
+        return self
+
+    async def __anext__(self) -> Any:
+        await self._end_reads()
+        while True:
+            event = await anext(self.listener)
+            reads = AsyncExitStack()
+            await reads.enter_async_context(event_reads(self.context))
+            try:
+                node = await self.node_of(self.context, event)
+            except BaseException:
+                await reads.aclose()
+                raise
+            if node is not None:
+                self.reads = reads
+                return node
+            await reads.aclose()
+
+    async def _end_reads(self) -> None:
+        reads, self.reads = self.reads, None
+        if reads is not None:
+            await reads.aclose()
+
+    async def aclose(self) -> None:
+        await self._end_reads()
+        if self.open:
+            self.open = False
+            self.context.subscriptions -= 1
+            await self.listener.aclose()
 
 
 def changed_row(check: Callable[[SocketContext, Any], Awaitable[bool]] | None = None) -> NodeOf:
@@ -193,15 +234,14 @@ class Subscription:
     )
     async def document_changed(
         self, info: Info, id: strawberry.ID | None = None, filter: DocumentFilter | None = None
-    ) -> AsyncGenerator[DocumentNode, None]:
+    ) -> AsyncIterator[DocumentNode]:
         pk = _pk(id, "Document")
-        async for row in changes(
+        return await changes(
             info,
             wants=_of("Document", pk),
             node_of=changed_row(_matching(filter)),
             must_exist=None if pk is None else ("Document", pk),
-        ):
-            yield row
+        )
 
     @strawberry.subscription(
         description="The account, each time a payment, transfer or edit changes its balance.",
@@ -209,16 +249,15 @@ class Subscription:
     )
     async def account_balance_changed(
         self, info: Info, account_id: strawberry.ID
-    ) -> AsyncGenerator[AccountNode, None]:
+    ) -> AsyncIterator[AccountNode]:
         pk = _pk(account_id, "Account") or "-"
         wanted = {"Account", *_MONEY_ROWS}
-        async for row in changes(
+        return await changes(
             info,
             wants=lambda e: e.entity in wanted,
             node_of=_balance_of(pk),
             must_exist=("Account", pk),
-        ):
-            yield row
+        )
 
     @strawberry.subscription(
         description="Every event of the company (or of the given types) as it commits.",
@@ -228,15 +267,14 @@ class Subscription:
         self,
         info: Info,
         types: list[EventType] | None = None,  # type: ignore[valid-type]
-    ) -> AsyncGenerator[Event, None]:
+    ) -> AsyncIterator[Event]:
         context = _socket(info)
         wanted = None if types is None else {t.value for t in types}
 
         def wants(event: OutboxEvent) -> bool:
             return (wanted is None or event.type in wanted) and _visible(context, event)
 
-        async for event in changes(info, wants=wants, node_of=_event):
-            yield event
+        return await changes(info, wants=wants, node_of=_event)
 
     @strawberry.subscription(
         description="A ticket (or, without `id`, any ticket), each time it changes.",
@@ -244,15 +282,14 @@ class Subscription:
     )
     async def ticket_changed(
         self, info: Info, id: strawberry.ID | None = None
-    ) -> AsyncGenerator[TicketNode, None]:
+    ) -> AsyncIterator[TicketNode]:
         pk = _pk(id, "Ticket")
-        async for row in changes(
+        return await changes(
             info,
             wants=_of("Ticket", pk),
             node_of=changed_row(),
             must_exist=None if pk is None else ("Ticket", pk),
-        ):
-            yield row
+        )
 
     @strawberry.subscription(
         description="A deal (or, without `id`, any deal), each time it changes.",
@@ -260,12 +297,11 @@ class Subscription:
     )
     async def deal_changed(
         self, info: Info, id: strawberry.ID | None = None
-    ) -> AsyncGenerator[DealNode, None]:
+    ) -> AsyncIterator[DealNode]:
         pk = _pk(id, "Deal")
-        async for row in changes(
+        return await changes(
             info,
             wants=_of("Deal", pk),
             node_of=changed_row(),
             must_exist=None if pk is None else ("Deal", pk),
-        ):
-            yield row
+        )
