@@ -248,7 +248,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         app.state.engine = engine
         app.state.sessions = session_factory(engine)
         app.state.direct_reads = DirectReads(engine, settings.request_timeout_seconds)
-        app.state.event_bus = event_bus(settings)
+        app.state.event_bus = event_bus(settings, engine)
         try:
             yield
         finally:

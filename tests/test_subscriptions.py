@@ -11,7 +11,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
@@ -46,6 +46,26 @@ async def server(app: Any) -> AsyncIterator[str]:
     """The test app, served by uvicorn in this process: the ws:// URL of /graphql."""
     async with _served(app) as url:
         yield url
+
+
+@pytest.fixture(scope="module")
+def other_process() -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    """A second server process on the same database (PostgreSQL), started with the
+    module so that its start (building the schema takes seconds) overlaps the tests."""
+    if not IS_POSTGRES:
+        pytest.skip("LISTEN/NOTIFY across server processes")
+    port = _free_socket().getsockname()[1]
+    env = {
+        **os.environ,
+        "LEDGERGRAPH_DATABASE_URL": APP_DATABASE_URL,
+        "LEDGERGRAPH_JWT_SECRET": TEST_SECRET,
+        "LEDGERGRAPH_LOG_LEVEL": "warning",
+    }
+    command = [sys.executable, "-m", "uvicorn", "--factory", "gql.app:app_factory"]
+    other = subprocess.Popen([*command, "--host", "127.0.0.1", "--port", str(port)], env=env)
+    yield other, port
+    other.terminate()
+    other.wait(10)
 
 
 class _served:
@@ -121,8 +141,10 @@ async def draft(api: Api, tenant: Tenant) -> dict[str, Any]:
 
 
 async def test_a_subscriber_receives_the_document_a_mutation_changed_and_picks_its_fields(
-    api: Api, app: Any, server: str
+    api: Api, app: Any, server: str, request: pytest.FixtureRequest
 ):
+    if IS_POSTGRES:
+        request.getfixturevalue("other_process")  # starts booting now (see the last test)
     # given a draft invoice and a subscription to it
     owner = await api.register()
     doc = await draft(api, owner)
@@ -294,43 +316,34 @@ async def test_the_legacy_graphql_ws_protocol_is_served_too(api: Api, app: Any, 
     await ws.close()
 
 
-@pytest.mark.skipif(not IS_POSTGRES, reason="LISTEN/NOTIFY across server processes")
-async def test_a_change_made_by_another_server_process_arrives(api: Api, app: Any, server: str):
+async def test_a_change_made_by_another_server_process_arrives(
+    api: Api, app: Any, server: str, other_process: tuple[subprocess.Popen[bytes], int]
+):
     # given a subscriber on this process, and a second uvicorn process on the same database
+    other, port = other_process
     owner = await api.register()
     doc = await draft(api, owner)
     sock = await opened(app, server, owner)
     before = app.state.event_bus.count
     await sock.subscribe(DOCUMENT_CHANGED, {"id": doc["id"]})
     await listening(app, before + 1)
-    port = _free_socket().getsockname()[1]
-    env = {
-        **os.environ,
-        "LEDGERGRAPH_DATABASE_URL": APP_DATABASE_URL,
-        "LEDGERGRAPH_JWT_SECRET": TEST_SECRET,
-        "LEDGERGRAPH_LOG_LEVEL": "warning",
-    }
-    command = [sys.executable, "-m", "uvicorn", "--factory", "gql.app:app_factory"]
-    other = subprocess.Popen([*command, "--port", str(port), "--log-level", "warning"], env=env)
-    try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
-            for _ in range(200):
-                try:
-                    await client.get("/healthz")
-                    break
-                except httpx.TransportError:
-                    await asyncio.sleep(0.05)
-            # when the other process issues the document
-            r = await client.post(
-                "/graphql",
-                json={"query": ISSUE, "variables": {"input": {"id": doc["id"]}}},
-                headers=owner.headers,
-            )
-            assert r.json()["data"]["documentIssue"]["userErrors"] == []
-        # then it reaches the subscriber here
-        message = await sock.receive()
-        assert message["payload"]["data"]["documentChanged"]["status"] == "SENT"
-    finally:
-        other.terminate()
-        other.wait(10)
-        await sock.ws.close()
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                await client.get("/healthz")
+                break
+            except httpx.TransportError:
+                assert other.poll() is None and time.monotonic() < deadline
+                await asyncio.sleep(0.1)
+        # when the other process issues the document
+        r = await client.post(
+            "/graphql",
+            json={"query": ISSUE, "variables": {"input": {"id": doc["id"]}}},
+            headers=owner.headers,
+        )
+        assert r.json()["data"]["documentIssue"]["userErrors"] == []
+    # then it reaches the subscriber here
+    message = await sock.receive()
+    assert message["payload"]["data"]["documentChanged"]["status"] == "SENT"
+    await sock.ws.close()

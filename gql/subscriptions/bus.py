@@ -16,16 +16,16 @@ from collections.abc import Callable
 from typing import Any
 
 import psycopg
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gql.domains.events.outbox import CHANNEL, OutboxEvent, subscribe_committed
 from gql.settings import Settings
 
 log = logging.getLogger("ledgergraph.subscriptions")
 
-# The columns the listener reads an event by (the OutboxEvent fields, in order).
-_COLUMNS = ("id", "company_id", "type", "entity", "entity_id", "node_id", "payload", "created_at")
-_SELECT = f"SELECT {', '.join(_COLUMNS)} FROM outbox_events"
+_OUTBOX = OutboxEvent.__table__  # type: ignore[attr-defined]
 _RECONNECT_SECONDS = (0.2, 1.0, 5.0)  # waits between attempts, the last one repeated
 
 
@@ -64,8 +64,8 @@ class Listener:
 
 
 class EventBus:
-    def __init__(self, database_url: str, *, per_company: int, queue_size: int) -> None:
-        self.database_url = database_url
+    def __init__(self, engine: AsyncEngine, *, per_company: int, queue_size: int) -> None:
+        self.engine = engine
         self.per_company = per_company
         self.queue_size = queue_size
         self.listeners: dict[str, set[Listener]] = {}
@@ -80,6 +80,8 @@ class EventBus:
     async def listen(self, company_id: str, wants: Callable[[OutboxEvent], bool]) -> Listener:
         """The events of `company_id` that `wants` accepts, from now on, as they commit;
         SubscriptionLimit when the company has as many listeners as it may."""
+        await self._start()
+        # No await from here on: the check and the registration are one step.
         group = self.listeners.setdefault(company_id, set())
         if len(group) >= self.per_company:
             raise SubscriptionLimit(
@@ -88,11 +90,6 @@ class EventBus:
             )
         listener = Listener(self, company_id, wants, self.queue_size)
         group.add(listener)
-        try:
-            await self._start()
-        except BaseException:
-            self.drop(listener)
-            raise
         return listener
 
     def drop(self, listener: Listener) -> None:
@@ -112,7 +109,7 @@ class EventBus:
             if self._source is not None:
                 await self.connected.wait()
             return
-        if make_url(self.database_url).get_backend_name() == "postgresql":
+        if self.engine.dialect.name == "postgresql":
             self._source = asyncio.create_task(self._listen_postgres(), name="event-bus")
             await self.connected.wait()
         else:
@@ -132,8 +129,9 @@ class EventBus:
 
     async def _listen_postgres(self) -> None:
         """Forever: LISTEN on one connection, reconnecting when it drops; after a
-        reconnect, the events committed meanwhile are read from the outbox."""
-        url = make_url(self.database_url).set(drivername="postgresql")
+        reconnect, the events committed meanwhile are read from the outbox. The rows
+        are read over the pool: the listening connection is busy waiting."""
+        url = self.engine.url.set(drivername="postgresql")
         conninfo = url.render_as_string(hide_password=False)
         last_id: int | None = None
         failures = 0
@@ -143,49 +141,38 @@ class EventBus:
                     conninfo, autocommit=True
                 ) as conn:
                     await conn.execute(f"LISTEN {CHANNEL}")
-                    if last_id is None:
-                        last_id = await _newest_id(conn)
-                    else:
-                        last_id = await self._catch_up(conn, last_id)
+                    last_id = await self._catch_up(last_id)
                     failures = 0
                     self.connected.set()
                     async for notice in conn.notifies():
-                        event = await _read_event(conn, int(notice.payload))
-                        if event is not None:
-                            last_id = max(last_id, event.id or 0)
-                            self.dispatch([event])
-            except (psycopg.Error, OSError) as exc:
+                        events = await self._read(_OUTBOX.c.id == int(notice.payload))
+                        self.dispatch(events)
+                        last_id = max([last_id, *(event.id or 0 for event in events)])
+            except (psycopg.Error, DBAPIError, OSError) as exc:
                 wait = _RECONNECT_SECONDS[min(failures, len(_RECONNECT_SECONDS) - 1)]
                 failures += 1
                 log.warning("event listener lost its connection (%r); again in %ss", exc, wait)
                 await asyncio.sleep(wait)
 
-    async def _catch_up(self, conn: psycopg.AsyncConnection[Any], last_id: int) -> int:
-        cursor = await conn.execute(f"{_SELECT} WHERE id > %s ORDER BY id", (last_id,))
-        events = [_event(row) for row in await cursor.fetchall()]
+    async def _catch_up(self, last_id: int | None) -> int:
+        """The newest outbox id, having dispatched the events after `last_id` (None: a
+        first start, which owes nobody anything)."""
+        if last_id is None:
+            async with self.engine.connect() as conn:
+                return int(await conn.scalar(select(func.coalesce(func.max(_OUTBOX.c.id), 0))))
+        events = await self._read(_OUTBOX.c.id > last_id)
         self.dispatch(events)
         return max([last_id, *(event.id or 0 for event in events)])
 
-
-async def _newest_id(conn: psycopg.AsyncConnection[Any]) -> int:
-    cursor = await conn.execute("SELECT coalesce(max(id), 0) FROM outbox_events")
-    row = await cursor.fetchone()
-    return int(row[0]) if row else 0
-
-
-async def _read_event(conn: psycopg.AsyncConnection[Any], outbox_id: int) -> OutboxEvent | None:
-    cursor = await conn.execute(f"{_SELECT} WHERE id = %s", (outbox_id,))
-    row = await cursor.fetchone()
-    return _event(row) if row else None
+    async def _read(self, where: Any) -> list[OutboxEvent]:
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(select(_OUTBOX).where(where).order_by(_OUTBOX.c.id))
+            return [OutboxEvent(**row._mapping) for row in rows]
 
 
-def _event(row: tuple[Any, ...]) -> OutboxEvent:
-    return OutboxEvent(**dict(zip(_COLUMNS, row, strict=True)))
-
-
-def event_bus(settings: Settings) -> EventBus:
+def event_bus(settings: Settings, engine: AsyncEngine) -> EventBus:
     return EventBus(
-        settings.database_url,
+        engine,
         per_company=settings.subscriptions_per_company,
         queue_size=settings.subscription_queue_size,
     )

@@ -99,10 +99,14 @@ async def changes(
         )
     company_id = context.viewer.company_id
     assert company_id is not None  # connect() admits only a viewer with a company
+    context.subscriptions += 1  # before the wait below: the cap counts this one now
     try:
         listener = await context.request.app.state.event_bus.listen(company_id, wants)
-    except SubscriptionLimit as exc:
-        raise _limit_error(str(exc)) from None
+    except BaseException as exc:
+        context.subscriptions -= 1
+        if isinstance(exc, SubscriptionLimit):
+            raise _limit_error(str(exc)) from None
+        raise
     return NodeStream(context, listener, node_of)
 
 
@@ -116,8 +120,7 @@ class NodeStream:
         self.listener = listener
         self.node_of = node_of
         self.reads: AsyncExitStack | None = None
-        context.subscriptions += 1
-        self.open = True
+        self.open = True  # counted in context.subscriptions
 
     def __aiter__(self) -> NodeStream:
         return self
