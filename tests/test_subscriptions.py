@@ -18,18 +18,25 @@ import httpx
 import pytest
 import uvicorn
 import websockets
-from websockets.asyncio.client import connect as ws_connect
 from asgi_lifespan import LifespanManager
+from websockets.asyncio.client import connect as ws_connect
 
 from gql.app import create_app
 from gql.settings import Settings
 from tests.conftest import APP_DATABASE_URL, IS_POSTGRES, TEST_SECRET
 from tests.factories import Api, Tenant, craft_token
+from tests.helpdesk import TICKET_CREATE
 
 TRANSPORT_WS = "graphql-transport-ws"
-ISSUE = "mutation($input: DocumentIdInput!) { documentIssue(input: $input) { userErrors { message } } }"
+ISSUE = (
+    "mutation($input: DocumentIdInput!) { documentIssue(input: $input) { userErrors { message } } }"
+)
 MODULE_SET = """mutation($input: ModuleSetInput!) {
   moduleSet(input: $input) { module { enabled } userErrors { message } } }"""
+ACCOUNT_CREATE = """mutation($input: AccountCreateInput!) {
+  accountCreate(input: $input) { account { id } userErrors { message } } }"""
+PAY = """mutation($input: DocumentPaymentCreateInput!) {
+  documentPaymentCreate(input: $input) { userErrors { field message code } } }"""
 DOCUMENT_CHANGED = (
     "subscription($id: ID) { documentChanged(id: $id) { id number status total { amount } } }"
 )
@@ -77,9 +84,9 @@ class _served:
 
     async def __aenter__(self) -> str:
         self.task = asyncio.create_task(self.server.serve(sockets=[self.sock]))
-        while not self.server.started:
+        while not self.server.started:  # noqa: ASYNC110  (uvicorn offers no event)
             await asyncio.sleep(0.01)
-        return "ws://127.0.0.1:%d/graphql" % self.sock.getsockname()[1]
+        return f"ws://127.0.0.1:{self.sock.getsockname()[1]}/graphql"
 
     async def __aexit__(self, *exc: object) -> None:
         self.server.should_exit = True
@@ -96,11 +103,13 @@ class Socket:
     async def subscribe(self, query: str, variables: dict[str, Any] | None = None) -> str:
         self.serial += 1
         payload = {"query": query, "variables": variables or {}}
-        await self.ws.send(json.dumps({"id": str(self.serial), "type": "subscribe", "payload": payload}))
+        await self.ws.send(
+            json.dumps({"id": str(self.serial), "type": "subscribe", "payload": payload})
+        )
         return str(self.serial)
 
-    async def receive(self, timeout: float = 10) -> dict[str, Any]:
-        return json.loads(await asyncio.wait_for(self.ws.recv(), timeout))  # type: ignore[no-any-return]
+    async def receive(self) -> dict[str, Any]:
+        return json.loads(await asyncio.wait_for(self.ws.recv(), 10))  # type: ignore[no-any-return]
 
     async def nothing_within(self, seconds: float) -> None:
         with pytest.raises(TimeoutError):
@@ -222,6 +231,59 @@ async def test_the_events_subscription_filters_by_type(api: Api, app: Any, serve
     await sock.ws.close()
 
 
+async def test_an_account_subscriber_gets_its_balance_after_a_payment_on_it(
+    api: Api, app: Any, server: str
+):
+    # given an issued invoice of 100, two bank accounts, and a subscriber to the first
+    owner = await api.register()
+    doc = await draft(api, owner)
+    await api.mutate("documentIssue", ISSUE, {"id": doc["id"]}, owner)
+    account_ids = [
+        (await api.mutate("accountCreate", ACCOUNT_CREATE, {"name": name, "type": "BANK"}, owner))[
+            "account"
+        ]["id"]
+        for name in ("Main", "Other")
+    ]
+    sock = await opened(app, server, owner)
+    before = app.state.event_bus.count
+    await sock.subscribe(
+        "subscription($id: ID!) { accountBalanceChanged(accountId: $id) { id balance { amount } } }",
+        {"id": account_ids[0]},
+    )
+    await listening(app, before + 1)
+
+    # when 30 is paid into the other account, then 40 into this one
+    for account_id, amount in ((account_ids[1], "30"), (account_ids[0], "40")):
+        input = {"documentId": doc["id"], "accountId": account_id, "amount": amount}
+        await api.mutate("documentPaymentCreate", PAY, input, owner)
+
+    # then the subscriber hears of the second only, with the committed balance
+    message = await sock.receive()
+    assert message["payload"]["data"]["accountBalanceChanged"] == {
+        "id": account_ids[0],
+        "balance": {"amount": "40.00"},
+    }
+    await sock.nothing_within(0.3)
+    await sock.ws.close()
+
+
+async def test_ticket_subscribers_hear_of_new_tickets(api: Api, app: Any, server: str):
+    owner = await api.register()
+    contact = await api.contact(owner)
+    sock = await opened(app, server, owner)
+    before = app.state.event_bus.count
+    await sock.subscribe("subscription { ticketChanged { subject status } }")
+    await listening(app, before + 1)
+    input = {"subject": "Printer on fire", "contactId": contact["id"]}
+    await api.mutate("ticketCreate", TICKET_CREATE, input, owner)
+    message = await sock.receive()
+    assert message["payload"]["data"]["ticketChanged"] == {
+        "subject": "Printer on fire",
+        "status": "OPEN",
+    }
+    await sock.ws.close()
+
+
 async def test_connections_need_a_valid_token_and_a_company_of_the_viewer(
     api: Api, app: Any, server: str
 ):
@@ -236,7 +298,9 @@ async def test_connections_need_a_valid_token_and_a_company_of_the_viewer(
         assert answer == {"closed": 4403}, payload
     # the upgrade request's headers serve too
     ws = await ws_connect(
-        server, subprotocols=[TRANSPORT_WS], additional_headers=owner.headers  # type: ignore[list-item]
+        server,
+        subprotocols=[TRANSPORT_WS],
+        additional_headers=owner.headers,  # type: ignore[list-item]
     )
     await ws.send(json.dumps({"type": "connection_init"}))
     assert json.loads(await ws.recv())["type"] == "connection_ack"

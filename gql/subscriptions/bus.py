@@ -137,9 +137,7 @@ class EventBus:
         failures = 0
         while True:
             try:
-                async with await psycopg.AsyncConnection.connect(
-                    conninfo, autocommit=True
-                ) as conn:
+                async with await psycopg.AsyncConnection.connect(conninfo, autocommit=True) as conn:
                     await conn.execute(f"LISTEN {CHANNEL}")
                     last_id = await self._catch_up(last_id)
                     failures = 0

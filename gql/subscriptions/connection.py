@@ -85,15 +85,13 @@ async def connect(context: SocketContext) -> dict[str, object]:
     except InvalidToken as exc:
         raise ConnectionRejectionError({"message": f"Authentication required: {exc}"}) from None
     session = object.__getattribute__(context, "session")
-    viewer = await resolve_viewer(
-        session, user_id=user_id, auth_error=None, company_header=company
-    )
+    viewer = await resolve_viewer(session, user_id=user_id, auth_error=None, company_header=company)
     # The connection holds no database connection between operations.
     await session.rollback()
     if viewer.company is None:
         raise ConnectionRejectionError({"message": viewer.access_error or "No access"})
     context.viewer = viewer
-    context.expiry = asyncio.create_task(_close_at(context.request, expires))
+    context.expiry = asyncio.create_task(_close_at(context.request, expires))  # type: ignore[arg-type]
     return {"companyId": viewer.company.id}
 
 

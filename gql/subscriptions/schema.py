@@ -17,6 +17,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from sqlalchemy import select
+from sqlmodel import col
 from strawberry.scalars import JSON
 
 from gql.auth.permissions import READ, module_read
@@ -49,6 +50,7 @@ EventType = strawberry.enum(  # type: ignore[call-overload]
 
 # What an event yields, read with the event's fresh loaders (None: nothing to send).
 NodeOf = Callable[[SocketContext, OutboxEvent], Awaitable[Any]]
+
 
 @strawberry.type(description="A committed change, as the outbox recorded it.")
 class Event:
@@ -172,7 +174,7 @@ async def _event(context: SocketContext, event: OutboxEvent) -> Event:
         type=EventType(event.type),
         node_id=strawberry.ID(event.node_id),
         node=await _load(context, event.entity, event.entity_id),
-        payload=event.payload,
+        payload=event.payload,  # type: ignore[arg-type]
         created_at=event.created_at,
     )
 
@@ -205,23 +207,20 @@ def _matching(
     async def check(context: SocketContext, row: Any) -> bool:
         session = context.session
         where = conditions(request_env(session))
-        found = await session.scalar(select(Document.id).where(Document.id == row.id, *where))
+        found = await session.scalar(
+            select(col(Document.id)).where(col(Document.id) == row.id, *where)
+        )
         return found is not None
 
     return check
 
 
-# Rows whose change moves an account's balance, and the columns naming the account.
-_MONEY_ROWS = {"Transaction": ("account_id",), "Transfer": ("from_account_id", "to_account_id")}
-
-
 def _balance_of(pk: str) -> NodeOf:
-    """The account, when the event's row is the account or moves money on it."""
+    """The account, when the event's row (a payment) moved money on it."""
 
     async def node_of(context: SocketContext, event: OutboxEvent) -> Any:
         row = await _load(context, event.entity, event.entity_id)
-        columns = _MONEY_ROWS.get(event.entity, ("id",))
-        if row is None or pk not in {getattr(row, c, None) for c in columns}:
+        if row is None or row.account_id != pk:
             return None
         return await _load(context, "Account", pk)
 
@@ -247,17 +246,16 @@ class Subscription:
         )
 
     @strawberry.subscription(
-        description="The account, each time a payment, transfer or edit changes its balance.",
+        description="The account (its balance, ...) each time a payment is recorded on it.",
         permission_classes=module_read(BANKING),
     )
     async def account_balance_changed(
         self, info: Info, account_id: strawberry.ID
     ) -> AsyncIterator[AccountNode]:
         pk = _pk(account_id, "Account") or "-"
-        wanted = {"Account", *_MONEY_ROWS}
         return await changes(
             info,
-            wants=lambda e: e.entity in wanted,
+            wants=lambda e: e.type == OutboxEventType.PAYMENT_RECORDED.value,
             node_of=_balance_of(pk),
             must_exist=("Account", pk),
         )
@@ -272,7 +270,7 @@ class Subscription:
         types: list[EventType] | None = None,  # type: ignore[valid-type]
     ) -> AsyncIterator[Event]:
         context = _socket(info)
-        wanted = None if types is None else {t.value for t in types}
+        wanted = None if types is None else {t.value for t in types}  # type: ignore[attr-defined]
 
         def wants(event: OutboxEvent) -> bool:
             return (wanted is None or event.type in wanted) and _visible(context, event)
