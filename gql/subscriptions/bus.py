@@ -22,10 +22,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gql.domains.events.outbox import CHANNEL, OutboxEvent, subscribe_committed
 from gql.settings import Settings
+from gql.tenancy import mapped_table
 
 log = logging.getLogger("ledgergraph.subscriptions")
 
-_OUTBOX = OutboxEvent.__table__  # type: ignore[attr-defined]
+_OUTBOX = mapped_table(OutboxEvent)  # a platform table: the listener reads every company's
 _RECONNECT_SECONDS = (0.2, 1.0, 5.0)  # waits between attempts, the last one repeated
 
 

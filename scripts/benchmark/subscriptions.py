@@ -27,7 +27,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from gql.core.ids import to_global_id
 from scripts.benchmark.databases import create_schema, engine_for, prepare
 from scripts.benchmark.rss import tree_rss
-from scripts.benchmark.runner import say
+from scripts.benchmark.runner import machine_load, say
 from scripts.benchmark.server import Server
 
 SUBSCRIPTION = (
@@ -109,7 +109,7 @@ async def _write(client: httpx.AsyncClient, company: Company, outcome: Outcome) 
 async def run(database_url: str, out_dir: Path, plan: Plan) -> dict[str, Any]:
     log = out_dir / "subscriptions-server.log"
     with Server(database_url=database_url, workers=plan.workers, log_path=log, env={}) as server:
-        await server.wait_ready()
+        await server.wait_ready(within=300)  # two workers build the schema at once
         limits = httpx.Limits(max_connections=20)
         async with httpx.AsyncClient(base_url=server.base_url, timeout=30, limits=limits) as client:
             companies = [await _company(client, n) for n in range(plan.companies)]
@@ -166,6 +166,7 @@ def main(databases: tuple[str, ...], postgres_url: str | None, out_dir: Path) ->
             engine = engine_for(database)
             asyncio.run(_create(engine))
             plan = Plan(workers=2 if name == "postgres" else 1)
+            say(f"machine: {machine_load()}")
             say(
                 f"\n== subscriptions, {name}: {plan.companies * plan.per_company} open, "
                 f"{plan.writes_per_second:g} writes/s for {plan.seconds:g}s, "
