@@ -208,6 +208,27 @@ async def test_another_companys_changes_never_arrive_and_its_ids_are_not_found(
     await sock.ws.close()
 
 
+async def test_a_filter_admits_only_the_documents_it_matches_once_committed(
+    api: Api, app: Any, server: str
+):
+    # given a subscriber to the company's sent documents
+    owner = await api.register()
+    sock = await opened(app, server, owner)
+    before = app.state.event_bus.count
+    await sock.subscribe("subscription { documentChanged(filter: {status: SENT}) { id status } }")
+    await listening(app, before + 1)
+
+    # when a draft is created (not sent), then issued (sent)
+    doc = await draft(api, owner)
+    await api.mutate("documentIssue", ISSUE, {"id": doc["id"]}, owner)
+
+    # then only the issue arrives
+    message = await sock.receive()
+    assert message["payload"]["data"]["documentChanged"] == {"id": doc["id"], "status": "SENT"}
+    await sock.nothing_within(0.3)
+    await sock.ws.close()
+
+
 async def test_the_events_subscription_filters_by_type(api: Api, app: Any, server: str):
     owner = await api.register()
     doc = await draft(api, owner)
