@@ -158,7 +158,7 @@ class EventBus:
         first start, which owes nobody anything)."""
         if last_id is None:
             async with self.engine.connect() as conn:
-                return int(await conn.scalar(select(func.coalesce(func.max(_OUTBOX.c.id), 0))))
+                return int(await conn.scalar(select(func.max(_OUTBOX.c.id))) or 0)
         events = await self._read(_OUTBOX.c.id > last_id)
         self.dispatch(events)
         return max([last_id, *(event.id or 0 for event in events)])
