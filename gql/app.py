@@ -48,6 +48,7 @@ from gql.graphql_view import GraphQLView
 from gql.rest.numbors import REQUEST_ID_KEY, HttpError, fail, failure_response, json_response
 from gql.schema import build_schema
 from gql.settings import Settings
+from gql.subscriptions.bus import event_bus
 
 log = logging.getLogger("ledgergraph")
 
@@ -247,9 +248,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         app.state.engine = engine
         app.state.sessions = session_factory(engine)
         app.state.direct_reads = DirectReads(engine, settings.request_timeout_seconds)
+        app.state.event_bus = event_bus(settings, engine)
         try:
             yield
         finally:
+            await app.state.event_bus.close()
             await engine.dispose()
 
     # graphql_ide: a browser at GET /graphql gets GraphiQL (GraphQLView.render_graphql_ide:

@@ -35,6 +35,7 @@ from gql.persisted import Registry
 from gql.persisted_http import PARAMS_KEY, cache_headers, prepare
 from gql.rest.numbors import REQUEST_ID_KEY
 from gql.settings import Settings
+from gql.subscriptions.connection import connect, disconnected, socket_context
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 # Per-request values live in the ASGI scope itself (never in scope["state"], which a
@@ -144,6 +145,8 @@ class GraphQLView(GraphQL[Context, None]):
         self.settings = settings
         self.compiled = CompiledReads(self.schema, settings) if settings.compiled_reads else None
         self.persisted = Registry()
+        self.keep_alive = True  # graphql-ws (legacy) "ka" messages
+        self.keep_alive_interval = settings.subscription_keepalive_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # The session lives exactly as long as the request (or WebSocket connection);
@@ -151,7 +154,10 @@ class GraphQLView(GraphQL[Context, None]):
         if scope["type"] != "http":
             async with scope["app"].state.sessions() as session:
                 scope[SESSION_KEY] = session
-                await super().__call__(scope, receive, send)
+                try:
+                    await super().__call__(scope, receive, send)
+                finally:
+                    disconnected(scope.get(CONTEXT_KEY))
             return
         scope[DEADLINE_KEY] = time.monotonic() + self.settings.request_timeout_seconds
         try:
@@ -322,6 +328,12 @@ class GraphQLView(GraphQL[Context, None]):
         return _compiled_response(request, result)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        if isinstance(request, WebSocket):
+            # Authenticated at connection_init (on_ws_connect), not by this upgrade.
+            context = request.scope[CONTEXT_KEY] = socket_context(
+                request, request.scope[SESSION_KEY], self.settings
+            )
+            return context
         existing = request.scope.get(CONTEXT_KEY)
         if existing is not None:
             existing.response = response
@@ -354,6 +366,9 @@ class GraphQLView(GraphQL[Context, None]):
         if "documentId" in params or "extensions" in params:
             return False
         return super().should_render_graphql_ide(request)
+
+    async def on_ws_connect(self, context: Context) -> dict[str, object]:
+        return await connect(context)  # type: ignore[arg-type]
 
     async def render_graphql_ide(self, request: Request) -> Response:
         # Our page, whose assets the app serves itself (strawberry's loads them from a CDN).

@@ -17,6 +17,8 @@ from gql.domains.contacts.models import Contact
 from gql.domains.contracts.models import Contract, Proposal, ProposalSection
 from gql.domains.crm.models import Activity, Campaign, Deal, Lead, Pipeline, PipelineStage
 from gql.domains.documents.models import Document, DocumentLine, NumberSeries
+from gql.domains.events.models import WebhookDelivery, WebhookEndpoint
+from gql.domains.events.outbox import OutboxEvent
 from gql.domains.helpdesk.models import (
     Article,
     Sla,
@@ -84,6 +86,7 @@ __all__ = [
     "Membership",
     "ModuleLicense",
     "NumberSeries",
+    "OutboxEvent",
     "PayRun",
     "Payslip",
     "PersistedDocument",
@@ -116,5 +119,7 @@ __all__ = [
     "Voucher",
     "VoucherLine",
     "Warehouse",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "metadata",
 ]

@@ -28,6 +28,7 @@ from gql.domains.pos import schema as pos
 from gql.domains.projects import schema as projects
 from gql.persisted_schema import Mutation as PersistedMutation
 from gql.settings import Settings
+from gql.subscriptions.schema import Subscription
 
 AREAS = (
     companies,
@@ -73,6 +74,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     return LedgerSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=extensions(),
         execution_context_class=LeafShortcutExecution,
         scalar_overrides=SCALAR_OVERRIDES,

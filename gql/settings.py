@@ -106,6 +106,15 @@ class Settings(BaseSettings):
     throttle_enabled: bool = True
     throttle_bucket_size: int = Field(default=20_000, gt=0)
     throttle_restore_rate: int = Field(default=1000, gt=0)
+    # GraphQL subscriptions (gql/subscriptions): the most one WebSocket may hold open, and
+    # the most one company may hold open on one server process; past them, a coded error.
+    subscriptions_per_connection: int = Field(default=20, ge=1)
+    subscriptions_per_company: int = Field(default=1000, ge=1)
+    # Events a slow subscriber may have waiting before the oldest are dropped.
+    subscription_queue_size: int = Field(default=100, ge=1)
+    # The legacy graphql-ws protocol's keep-alive ("ka") interval; graphql-transport-ws
+    # clients ping, and the server answers.
+    subscription_keepalive_seconds: float = Field(default=15.0, gt=0)
 
     @property
     def is_production(self) -> bool:

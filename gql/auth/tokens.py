@@ -29,6 +29,12 @@ def verify_token(settings: Settings, token: str) -> str:
     return _verified(settings, token)[0]
 
 
+def verify_token_expiry(settings: Settings, token: str) -> tuple[str, float]:
+    """The user id in a valid token and when it expires (POSIX time): a WebSocket that
+    authenticated with it is closed then."""
+    return _verified(settings, token)
+
+
 def _verified(settings: Settings, token: str) -> tuple[str, float]:
     """(the user id, the expiry as a POSIX time) of a valid token."""
     try:

@@ -12,7 +12,7 @@ import time
 import traceback
 from pathlib import Path
 
-from scripts.benchmark import wrk
+from scripts.benchmark import subscriptions, wrk
 from scripts.benchmark.config import DATABASES, DEFAULT_WORKERS, BenchConfig, Sizes
 from scripts.benchmark.report import render, write_json
 from scripts.benchmark.runner import machine_load, run_database, say
@@ -148,6 +148,8 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
 def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     config = config_from(sys.argv[1:] if argv is None else argv)
+    if config.only == ("subscriptions",):  # a load test of its own, on its own small data
+        return subscriptions.main(config.databases, config.postgres_url, config.out_dir)
     targets = select_targets(config.only)
     started = time.perf_counter()
     s = config.sizes

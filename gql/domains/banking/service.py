@@ -54,6 +54,7 @@ from gql.domains.companies.models import Company
 from gql.domains.contacts.models import Contact
 from gql.domains.documents.models import Document, DocumentKind, DocumentStatus
 from gql.domains.documents.settlement import SETTLED_STATUSES, apply_payment, remove_payment
+from gql.domains.events.outbox import emit
 from gql.domains.ledger.models import SourceType, Voucher, VoucherKind
 from gql.domains.ledger.posting import CENT, post_transaction, post_transfer, to_base
 from gql.domains.ledger.service import post_voucher, reverse_voucher, signed_lines, system_account
@@ -679,6 +680,8 @@ async def _record_payment(
     await session.flush()
     assert account.ledger_account_id is not None
     await post_transaction(session, tx, account.ledger_account_id, document_kind=doc.kind)
+    payload = {"documentId": doc.id, "amount": tx.amount, "currency": tx.currency_code}
+    await emit(session, type="payment.recorded", row=tx, payload=payload)
     return tx
 
 

@@ -26,6 +26,7 @@ from gql.domains.contracts.models import Contract, Proposal
 from gql.domains.crm.models import Activity, Deal, Lead
 from gql.domains.documents.models import Document
 from gql.domains.documents.service import take_in_series
+from gql.domains.events.outbox import emit
 from gql.domains.helpdesk.models import Ticket
 from gql.domains.ledger.models import VoucherLine
 from gql.domains.payroll.computed import IS_EMPLOYEE
@@ -199,6 +200,7 @@ async def create_contact(
     contact = Contact(**values, acc_code=acc_code, created_by_id=creator)
     session.add(contact)
     await session.flush()
+    await emit(session, type="contact.created", row=contact, payload={"name": contact.name})
     return contact
 
 
@@ -213,6 +215,7 @@ async def update_contact(*, session: AsyncSession, id: str, data: dict[str, Any]
     await _check_currency(session, values.get("currency_code"))
     _apply(contact, values)
     await session.flush()
+    await emit(session, type="contact.updated", row=contact, payload={"name": contact.name})
     return contact
 
 

@@ -50,6 +50,7 @@ from gql.domains.crm.models import (
     Pipeline,
     PipelineStage,
 )
+from gql.domains.events.outbox import emit
 from gql.tenancy import mapped_table
 
 Name = Field(min_length=1, max_length=200)
@@ -733,8 +734,10 @@ async def update_deal(*, session: AsyncSession, id: str, data: dict[str, Any]) -
     deal = await get_deal(session, id)
     sent = validate(DealUpdate, data).model_dump(exclude_unset=True)
     require_not_null(DealUpdate, sent, "name", "value", "currency_code", "pipeline_id", "stage_id")
+    was = deal.stage_id
     _apply(deal, await _deal_values(session, None, sent, deal=deal))
     await session.flush()
+    await _stage_changed(session, deal, was)
     return deal
 
 
@@ -743,9 +746,18 @@ async def move_deal(*, session: AsyncSession, id: str, data: dict[str, Any]) -> 
     deal = await get_deal(session, id)
     payload = validate(DealMove, data)
     pipeline = await get_pipeline(session, deal.pipeline_id)
+    was = deal.stage_id
     deal.stage_id = (await _stage_of(session, pipeline, payload.stage_id, None)).id
     await session.flush()
+    await _stage_changed(session, deal, was)
     return deal
+
+
+async def _stage_changed(session: AsyncSession, deal: Deal, was: str) -> None:
+    """The deal.stage_changed event of a write that moved the deal (one place for both)."""
+    if deal.stage_id != was:
+        payload = {"fromStageId": was, "toStageId": deal.stage_id}
+        await emit(session, type="deal.stage_changed", row=deal, payload=payload)
 
 
 def _refuse_closed(deal: Deal) -> None:

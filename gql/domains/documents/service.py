@@ -59,6 +59,7 @@ from gql.domains.documents.settlement import (
     remove_credit,
 )
 from gql.domains.documents.totals import ZERO, LineAmounts, document_totals, line_amounts
+from gql.domains.events.outbox import emit
 from gql.domains.inventory import documents as stock
 from gql.domains.ledger.posting import post_document, reverse_document
 from gql.tenancy import mapped_table
@@ -346,6 +347,7 @@ async def create_document_with_lines(
     session.add_all(lines)
     # The document's INSERT, then its lines' (the unit of work orders them).
     await _flush_numbered(session, doc.number)
+    await emit(session, type="document.created", row=doc, payload=_summary(doc))
     return NewDocument(doc, lines, contact, items)
 
 
@@ -459,7 +461,13 @@ async def issue_document(*, session: AsyncSession, id: str) -> Document:
     if doc.kind in POSTED_KINDS:
         await post_document(session, doc)
     await stock.move_issued(session, doc)
+    await emit(session, type="document.issued", row=doc, payload=_summary(doc))
     return doc
+
+
+def _summary(doc: Document) -> dict[str, Any]:
+    """What a document's events carry."""
+    return {"kind": doc.kind, "number": doc.number, "status": doc.status, "total": doc.total}
 
 
 def _check_cancellable(doc: Document) -> None:
@@ -512,6 +520,7 @@ async def cancel_document(*, session: AsyncSession, id: str) -> Document:
             await remove_credit(session, doc)
         await reverse_document(session, doc, date.today())
         await stock.reverse_issued(session, doc)
+    await emit(session, type="document.cancelled", row=doc, payload=_summary(doc))
     return doc
 
 

@@ -23,6 +23,7 @@ from gql.core.errors import ErrorCode, UserInputError
 from gql.core.versions import bump
 from gql.db.columns import utcnow
 from gql.domains.documents.models import Document, DocumentKind, DocumentStatus
+from gql.domains.events.outbox import emit
 
 ZERO = Decimal("0.00")
 # Issued and not yet settled: what takes a payment or a credit note.
@@ -113,6 +114,9 @@ async def apply_payment(session: AsyncSession, doc: Document, amount: Decimal) -
     )
     fresh = await reload_document(session, doc.id)
     if applied:
+        if fresh is not None and fresh.status == "paid":
+            payload = {"kind": fresh.kind, "number": fresh.number, "total": fresh.total}
+            await emit(session, type="document.paid", row=fresh, payload=payload)
         return
     label = doc.kind.replace("_", " ")
     if fresh is None or fresh.status not in SETTLED_STATUSES:

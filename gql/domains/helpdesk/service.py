@@ -34,6 +34,7 @@ from gql.db.tenant import get_tenant
 from gql.domains.companies.models import Membership
 from gql.domains.contacts.models import Contact
 from gql.domains.documents.models import NumberSeries
+from gql.domains.events.outbox import emit
 from gql.domains.helpdesk.computed import BREACHED, RESOLUTION_BREACHED, RESPONSE_BREACHED
 from gql.domains.helpdesk.models import (
     Article,
@@ -489,6 +490,7 @@ async def create_ticket(*, session: AsyncSession, data: dict[str, Any]) -> Ticke
     )
     session.add(ticket)
     await session.flush()
+    await emit(session, type="ticket.created", row=ticket, payload=_summary(ticket))
     return ticket
 
 
@@ -552,7 +554,13 @@ async def update_ticket(*, session: AsyncSession, id: str, data: dict[str, Any])
         values["first_response_due"], values["resolution_due"] = dues
     _apply(ticket, values)
     await session.flush()
+    await emit(session, type="ticket.updated", row=ticket, payload=_summary(ticket))
     return ticket
+
+
+def _summary(ticket: Ticket) -> dict[str, Any]:
+    """What a ticket's events carry."""
+    return {"number": ticket.number, "status": ticket.status, "priority": ticket.priority}
 
 
 async def delete_ticket(*, session: AsyncSession, id: str) -> Ticket:

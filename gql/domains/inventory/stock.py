@@ -31,6 +31,7 @@ from gql.db.columns import utcnow
 from gql.db.tenant import get_tenant
 from gql.domains.catalogue.models import Item, ItemType, ItemVariant
 from gql.domains.companies.models import Company
+from gql.domains.events.outbox import emit
 from gql.domains.inventory.models import (
     NO_VARIANT,
     QUANTITY_SCALE,
@@ -262,6 +263,9 @@ async def move_stock(
             raise await _refusal(session, key, deltas[key], items[key[1]], field)
     session.add_all(moves)
     await session.flush()
+    for move in moves:
+        payload = {"warehouseId": move.warehouse_id, "change": move.quantity, "reason": reason}
+        await emit(session, type="item.stock_changed", row=items[move.item_id], payload=payload)
     return moves
 
 

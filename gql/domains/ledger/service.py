@@ -30,6 +30,7 @@ from gql.core.search import contains, contains_any, equals, starts_with, storabl
 from gql.db.tenant import get_tenant
 from gql.domains.companies.models import Company
 from gql.domains.contacts.models import Contact
+from gql.domains.events.outbox import emit
 from gql.domains.ledger import balances
 from gql.domains.ledger.chart import LEVELS, STANDARD_CHART, ChartEntry
 from gql.domains.ledger.models import (
@@ -304,6 +305,8 @@ async def post_voucher(
     )
     await session.flush()
     await balances.record_posting(session, voucher, lines)
+    payload = {"number": voucher.number, "total": voucher.total, "sourceType": voucher.source_type}
+    await emit(session, type="voucher.posted", row=voucher, payload=payload)
     return voucher
 
 

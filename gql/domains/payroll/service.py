@@ -42,6 +42,7 @@ from gql.domains.banking.models import Account
 from gql.domains.catalogue.models import Currency
 from gql.domains.companies.models import Company
 from gql.domains.contacts.models import Contact
+from gql.domains.events.outbox import emit
 from gql.domains.payroll import posting
 from gql.domains.payroll.models import Department, Employee, PayRun, PayRunStatus, Payslip, Position
 
@@ -740,6 +741,8 @@ async def pay_pay_run(*, session: AsyncSession, id: str, data: dict[str, Any]) -
         slip.transaction_id = tx.id
         slip.updated_at = utcnow()
     await session.flush()
+    payload = {"period": run.period, "net": run.net, "currency": run.currency_code}
+    await emit(session, type="payrun.paid", row=run, payload=payload)
     return run
 
 

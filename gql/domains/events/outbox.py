@@ -1,0 +1,149 @@
+"""The outbox: one row per event, written in the transaction of the write it records, so
+an event exists if and only if its write committed.
+
+Readers:
+- on PostgreSQL, `emit` also sends `pg_notify('ledgergraph_events', '<outbox id>')`,
+  which PostgreSQL delivers only at commit (any process may LISTEN);
+- in this process (the SQLite default, or a same-process consumer on either database),
+  `subscribe_committed(callback)` registers a callback that receives the OutboxEvent rows
+  of each transaction right after it committed;
+- the webhook worker (delivery.py) reads the deliveries `emit` queued with the event.
+
+The table is a platform table, not TenantOwned: its readers dispatch across companies (a
+LISTEN connection, the webhook worker) and scope each event by its `company_id`; no query
+of the API reads it directly.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Index, Integer, event, text
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+from sqlmodel import Field, SQLModel
+
+from gql.core.relay import global_id_of, type_name_of
+from gql.db.columns import UTCDateTime, utcnow
+from gql.db.tenant import get_tenant
+from gql.domains.events.fanout import queue_deliveries
+
+CHANNEL = "ledgergraph_events"
+_PENDING = "ledgergraph.outbox_pending"  # session.info: events of the open transaction
+
+log = logging.getLogger("ledgergraph.events")
+
+
+class EventType(str, Enum):
+    DOCUMENT_CREATED = "document.created"
+    DOCUMENT_ISSUED = "document.issued"
+    DOCUMENT_PAID = "document.paid"
+    DOCUMENT_CANCELLED = "document.cancelled"
+    PAYMENT_RECORDED = "payment.recorded"
+    VOUCHER_POSTED = "voucher.posted"
+    CONTACT_CREATED = "contact.created"
+    CONTACT_UPDATED = "contact.updated"
+    ITEM_STOCK_CHANGED = "item.stock_changed"
+    DEAL_STAGE_CHANGED = "deal.stage_changed"
+    TICKET_CREATED = "ticket.created"
+    TICKET_UPDATED = "ticket.updated"
+    PAYRUN_PAID = "payrun.paid"
+
+
+class OutboxEvent(SQLModel, table=True):
+    __tablename__ = "outbox_events"
+    # AUTOINCREMENT on SQLite: ids never reused, so they order events for good.
+    __table_args__ = (
+        Index("ix_outbox_events_company_id_id", "company_id", "id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(
+        default=None, primary_key=True, sa_type=BigInteger().with_variant(Integer(), "sqlite")
+    )
+    company_id: str = Field(foreign_key="company.id", max_length=24)
+    type: str = Field(max_length=40)
+    entity: str = Field(max_length=60)  # the GraphQL type name, e.g. "Document"
+    entity_id: str = Field(max_length=24)
+    node_id: str = Field(max_length=120)  # the entity's Relay global id
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+def _plain(value: Any) -> Any:
+    """JSON for a payload value: exact decimals as strings, dates as ISO text."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+async def emit(session: AsyncSession, *, type: str, row: Any, payload: dict | None = None) -> None:
+    """Add the event `type` about `row` (a node type's row) in the caller's transaction,
+    with the webhook deliveries it is due for."""
+    kind = EventType(type)  # an unknown type is a programming error
+    company_id = getattr(row, "company_id", None) or get_tenant(session)
+    if company_id is None:
+        raise RuntimeError("an event needs a company")
+    outbox = OutboxEvent(
+        company_id=company_id,
+        type=kind.value,
+        entity=type_name_of(row),
+        entity_id=row.id,
+        node_id=str(global_id_of(row)),
+        payload=_plain(payload or {}),
+    )
+    session.add(outbox)
+    await session.flush()
+    await queue_deliveries(session, outbox)
+    if session.bind.dialect.name == "postgresql":
+        await session.execute(
+            text("SELECT pg_notify(:channel, :id)"), {"channel": CHANNEL, "id": str(outbox.id)}
+        )
+    # A detached copy: the callbacks run after commit, outside any session.
+    session.sync_session.info.setdefault(_PENDING, []).append(OutboxEvent(**outbox.model_dump()))
+
+
+# --- in-process delivery of committed events ---------------------------------------------------
+
+Callback = Callable[[list[OutboxEvent]], None]
+_callbacks: list[Callback] = []
+
+
+def subscribe_committed(callback: Callback) -> Callable[[], None]:
+    """Call `callback(events)` after each commit in this process that added events, with
+    that transaction's OutboxEvent rows in id order. It runs synchronously inside the
+    commit, on the event loop's thread: keep it short (e.g. `loop.call_soon`, put on a
+    queue, set an asyncio.Event); an exception it raises is logged, never the commit's.
+    Returns the function that unsubscribes it."""
+    _callbacks.append(callback)
+    return lambda: _callbacks.remove(callback) if callback in _callbacks else None
+
+
+@event.listens_for(Session, "after_commit")
+def _publish(session: Session) -> None:
+    events = session.info.pop(_PENDING, None)
+    if not events:
+        return
+    for callback in list(_callbacks):
+        try:
+            callback(events)
+        except Exception:
+            log.exception("a committed-events callback failed")
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop(_PENDING, None)
