@@ -98,6 +98,8 @@ def settings() -> Settings:
         jwt_secret=TEST_SECRET,
         log_level="warning",
         request_timeout_seconds=30,
+        # Webhook tests run workers of their own (tests/test_webhooks.py).
+        webhooks_worker_enabled=False,
     )
 
 

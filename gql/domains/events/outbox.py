@@ -108,7 +108,7 @@ async def emit(session: AsyncSession, *, type: str, row: Any, payload: dict | No
     session.add(outbox)
     await session.flush()
     await queue_deliveries(session, outbox)
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         await session.execute(
             text("SELECT pg_notify(:channel, :id)"), {"channel": CHANNEL, "id": str(outbox.id)}
         )
