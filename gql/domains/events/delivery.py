@@ -115,12 +115,13 @@ class Worker:
     def _wake_soon(self, loop: asyncio.AbstractEventLoop) -> None:
         loop.call_soon(self._wake.set)  # after the commit that called, not inside it
 
-    async def run_once(self) -> int:
-        """One round over every company; the number of attempts made."""
-        async with self.sessions() as session:
-            companies = list(
-                await session.scalars(select(col(Company.id)).order_by(col(Company.id)))
-            )
+    async def run_once(self, companies: Sequence[str] | None = None) -> int:
+        """One round over every company (or over `companies` only); the number of
+        attempts made."""
+        if companies is None:
+            async with self.sessions() as session:
+                stmt = select(col(Company.id)).order_by(col(Company.id))
+                companies = list(await session.scalars(stmt))
         made = 0
         for company_id in companies:
             async with tenant_session(self.sessions, company_id) as session:
@@ -141,7 +142,7 @@ class Worker:
             .limit(BATCH)
             .with_for_update(of=WebhookDelivery, skip_locked=True)  # PostgreSQL; SQLite: none
         )
-        claimed = list((await session.execute(claim)).tuples())
+        claimed = [(delivery, endpoint) for delivery, endpoint in await session.execute(claim)]
         if not claimed:
             return 0
         ids = {d.event_id for d, _ in claimed}
