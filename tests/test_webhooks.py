@@ -14,7 +14,7 @@ import pytest
 from asgi_lifespan import LifespanManager
 
 from gql.app import create_app
-from gql.domains.events.delivery import SIGNATURE_HEADER, Worker
+from gql.domains.events.delivery import LEASE_GRACE, SIGNATURE_HEADER, Worker
 from gql.settings import Settings
 from tests.conftest import IS_POSTGRES
 from tests.factories import Api, Tenant
@@ -35,13 +35,14 @@ DELIVERIES = """query($filter: WebhookDeliveryFilter) {
 WEBHOOK = """query($id: ID!) { node(id: $id) { ... on Webhook {
   active consecutiveFailures disabledAt } } }"""
 
-# Retries at once (base 0 s), three attempts, switched off after three failures in a row.
+# Retries at once (base 0 s), three attempts, switched off after three failures in a row;
+# a lease of 3 s (timeout + grace) on a claimed delivery.
 FAST = {
     "webhooks_allow_private_urls": True,
     "webhooks_retry_base_seconds": 0.0,
     "webhooks_max_attempts": 3,
     "webhooks_disable_after_failures": 3,
-    "webhooks_timeout_seconds": 10.0,
+    "webhooks_timeout_seconds": 2.0,
 }
 
 
@@ -234,9 +235,11 @@ async def test_a_delivery_interrupted_by_a_restart_is_delivered_by_the_next_work
         await first
     assert (await deliveries(api, owner))["nodes"][0]["status"] == "PENDING"
 
-    # when a new worker starts (the receiver lets the held POST go: it answers no one)
+    # when a new worker starts: it leaves the delivery alone while the lease lasts
     held, hook.hold = hook.hold, None
-    held.set()
+    held.set()  # the receiver lets the held POST go (it answers no one now)
+    assert await worker(app).run_once([owner.company_id]) == 0
+    await asyncio.sleep(FAST["webhooks_timeout_seconds"] + LEASE_GRACE)
     assert await worker(app).run_once([owner.company_id]) == 1
 
     # then the event was delivered (again: at least once, with the same id to dedupe)

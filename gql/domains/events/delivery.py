@@ -1,11 +1,11 @@
 """The webhook delivery worker: POSTs each due delivery, signed, and records the attempt.
 
-At least once: a delivery stays pending until an attempt is recorded, in the same
-transaction that claimed it, so a worker that dies mid-send leaves it for the next one
-(receivers deduplicate by the event's `id`). Claims are `SELECT ... FOR UPDATE SKIP
-LOCKED` on PostgreSQL, so several workers never send one delivery at once; SQLite runs
-one worker (in the server process). The claim's row locks are held while the batch is
-sent, which the short timeout bounds.
+At least once: a claim leases a delivery (its next attempt moved past the send's
+timeout) and it stays pending until its attempt is recorded, so a worker that dies
+mid-send leaves it to the next one once the lease ends (receivers deduplicate by the
+event's `id`). Claims are `SELECT ... FOR UPDATE SKIP LOCKED` on PostgreSQL, so several
+workers never send one delivery at once; SQLite runs one worker (in the server process).
+No transaction is open while a batch is sent.
 
 Started by the app's lifespan (setting webhooks_worker_enabled) or `ledgergraph webhooks
 run`. Each round visits the companies one by one: endpoints and deliveries are
@@ -41,6 +41,7 @@ from gql.settings import Settings
 
 SIGNATURE_HEADER = "X-Ledgergraph-Signature"
 BATCH = 20  # deliveries claimed per company per round
+LEASE_GRACE = 1.0  # seconds past the send's timeout before a claimed delivery is due again
 
 log = logging.getLogger("ledgergraph.webhooks")
 
@@ -124,11 +125,34 @@ class Worker:
                 companies = list(await session.scalars(stmt))
         made = 0
         for company_id in companies:
-            async with tenant_session(self.sessions, company_id) as session:
-                made += await in_transaction(session, lambda: self._deliver(session))
+            made += await self._deliver(company_id)
         return made
 
-    async def _deliver(self, session: AsyncSession) -> int:
+    async def _deliver(self, company_id: str) -> int:
+        """Claim the company's due deliveries, send them, record the attempts."""
+        async with tenant_session(self.sessions, company_id) as session:
+            claimed = await in_transaction(session, lambda: self._claim(session))
+        if not claimed:
+            return 0
+        outcomes = await asyncio.gather(*(self._send(e, ev) for _, e, ev in claimed))
+        async with tenant_session(self.sessions, company_id) as session:
+
+            async def record() -> None:
+                for (delivery, _, _), outcome in zip(claimed, outcomes, strict=True):
+                    await self._record(session, delivery.id, outcome)
+                ends = [(e.id, o.ok) for (_, e, _), o in zip(claimed, outcomes, strict=True)]
+                await self._count(session, ends)
+
+            await in_transaction(session, record)
+        return len(claimed)
+
+    async def _claim(
+        self, session: AsyncSession
+    ) -> list[tuple[WebhookDelivery, WebhookEndpoint, OutboxEvent]]:
+        """Due deliveries, leased: their next attempt moved past the send's timeout, so
+        no other worker takes them meanwhile, and one that dies mid-send leaves them to
+        the next worker once the lease ends. The claim skips rows another worker is
+        claiming (PostgreSQL; SQLite runs one worker)."""
         now = utcnow()
         claim = (
             select(WebhookDelivery, WebhookEndpoint)
@@ -140,25 +164,18 @@ class Worker:
             )
             .order_by(col(WebhookDelivery.next_attempt_at), col(WebhookDelivery.id))
             .limit(BATCH)
-            .with_for_update(of=WebhookDelivery, skip_locked=True)  # PostgreSQL; SQLite: none
+            .with_for_update(of=WebhookDelivery, skip_locked=True)
         )
-        claimed = [(delivery, endpoint) for delivery, endpoint in await session.execute(claim)]
-        if not claimed:
-            return 0
-        ids = {d.event_id for d, _ in claimed}
-        events = {
-            e.id: e
-            for e in await session.scalars(select(OutboxEvent).where(col(OutboxEvent.id).in_(ids)))
-        }
-        outcomes = await asyncio.gather(
-            *(self._send(endpoint, events[d.event_id]) for d, endpoint in claimed)
-        )
-        for (delivery, _), outcome in zip(claimed, outcomes, strict=True):
-            self._record(session, delivery, outcome)
-        await self._count(
-            session, [(e.id, o.ok) for (_, e), o in zip(claimed, outcomes, strict=True)]
-        )
-        return len(claimed)
+        rows = [(delivery, endpoint) for delivery, endpoint in await session.execute(claim)]
+        if not rows:
+            return []
+        lease = now + timedelta(seconds=self.settings.webhooks_timeout_seconds + LEASE_GRACE)
+        for delivery, _ in rows:
+            delivery.next_attempt_at = lease
+        ids = {d.event_id for d, _ in rows}
+        stmt = select(OutboxEvent).where(col(OutboxEvent.id).in_(ids))
+        events = {e.id: e for e in await session.scalars(stmt)}
+        return [(d, e, events[d.event_id]) for d, e in rows]
 
     async def _send(self, endpoint: WebhookEndpoint, event: OutboxEvent) -> Outcome:
         started = time.monotonic()
@@ -187,8 +204,11 @@ class Worker:
         error = None if ok else f"answered {response.status_code}"
         return Outcome(ok, response.status_code, error, took())
 
-    def _record(self, session: AsyncSession, delivery: WebhookDelivery, outcome: Outcome) -> None:
+    async def _record(self, session: AsyncSession, delivery_id: str, outcome: Outcome) -> None:
         """The attempt on its row; a failed one queues the next attempt, with backoff."""
+        delivery = await session.get(WebhookDelivery, delivery_id, with_for_update=True)
+        if delivery is None or delivery.status != DeliveryStatus.PENDING.value:
+            return  # the webhook was deleted meanwhile
         now = utcnow()
         delivery.attempted_at = now
         delivery.response_code = outcome.code
