@@ -291,3 +291,26 @@ async def test_two_workers_deliver_each_event_once(private, hook):
     # then every event went out exactly once between them
     assert sum(made) == 8
     assert sorted(hook.event_ids()) == sorted(set(hook.event_ids())) and len(hook.received) == 8
+
+
+async def test_the_servers_own_worker_delivers_as_soon_as_the_write_commits(
+    settings, schema_ready, hook
+):
+    # given a server started with its worker (polling rarely: the commit wakes it)
+    running = settings.model_copy(
+        update=FAST | {"webhooks_worker_enabled": True, "webhooks_poll_seconds": 60.0}
+    )
+    application = create_app(running)
+    async with LifespanManager(application):
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            api = Api(client)
+            owner = await api.register()
+            await subscribe(api, owner, hook.url)
+
+            # when a contact is made
+            await api.contact(owner)
+
+            # then the receiver hears of it without anyone running the worker by hand
+            await asyncio.wait_for(hook.arrived.wait(), 20)
+    assert [r.body["type"] for r in hook.received] == ["contact.created"]
