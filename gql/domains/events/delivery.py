@@ -96,11 +96,12 @@ class Worker:
         unsubscribe = subscribe_committed(lambda events: self._wake_soon(loop))
         try:
             while not stop.is_set():
+                # Cleared before the round: a commit during it brings the next one at once.
+                self._wake.clear()
                 try:
                     await self.run_once()
                 except Exception:
                     log.exception("webhook round failed; retrying after the poll interval")
-                self._wake.clear()
                 waits = [asyncio.ensure_future(e.wait()) for e in (stop, self._wake)]
                 await asyncio.wait(
                     waits,
