@@ -36,6 +36,8 @@ from gql.domains.crm import rest as crm_rest
 from gql.domains.documents import forbix as documents_forbix
 from gql.domains.documents import rest as documents_rest
 from gql.domains.documents import rest_kinds as document_kinds_rest
+from gql.domains.events import rest as events_rest
+from gql.domains.events.delivery import run_in_background
 from gql.domains.helpdesk import rest as helpdesk_rest
 from gql.domains.inventory import rest as inventory_rest
 from gql.domains.ledger import forbix as ledger_forbix
@@ -67,6 +69,7 @@ NUMBORS_ROUTES = [
     *payroll_rest.routes,
     *inventory_rest.routes,
     *bankfeeds_rest.routes,
+    *events_rest.routes,
     *pos_rest.routes,
 ]
 
@@ -250,7 +253,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         app.state.direct_reads = DirectReads(engine, settings.request_timeout_seconds)
         app.state.event_bus = event_bus(settings, engine)
         try:
-            yield
+            async with run_in_background(app.state.sessions, settings):
+                yield
         finally:
             await app.state.event_bus.close()
             await engine.dispose()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -138,6 +139,28 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_webhooks_run(args: argparse.Namespace) -> int:
+    from gql.db.engine import create_engine, session_factory
+    from gql.domains.events.delivery import Worker
+
+    settings = load_settings()
+
+    async def run() -> None:
+        engine = create_engine(settings.database_url, pool_size=2)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        try:
+            await Worker(session_factory(engine), settings).run(stop)
+        finally:
+            await engine.dispose()
+
+    _say("delivering webhooks (Ctrl-C stops)")
+    asyncio.run(run())
+    return 0
+
+
 def schema_sdl() -> str:
     """The SDL exactly as `strawberry export-schema gql.schema:schema` prints it."""
     from strawberry.printer import print_schema
@@ -216,6 +239,13 @@ def build_parser() -> argparse.ArgumentParser:
         "seed-demo", help="migrate, then create the demo companies and data (once)"
     )
     seed.set_defaults(handler=cmd_seed_demo)
+
+    webhooks = commands.add_parser("webhooks", help="the webhook delivery worker")
+    webhook_commands = webhooks.add_subparsers(dest="webhooks_command", required=True)
+    webhooks_run = webhook_commands.add_parser(
+        "run", help="deliver webhooks until stopped (beside servers with the worker off)"
+    )
+    webhooks_run.set_defaults(handler=cmd_webhooks_run)
 
     export = commands.add_parser("export-schema", help="print or write the GraphQL SDL")
     export.add_argument("--output", "-o", help="write to this file instead of stdout")

@@ -20,6 +20,7 @@ from gql.domains.contacts import schema as contacts
 from gql.domains.contracts import schema as contracts
 from gql.domains.crm import schema as crm
 from gql.domains.documents import schema as documents
+from gql.domains.events import schema as events
 from gql.domains.helpdesk import schema as helpdesk
 from gql.domains.inventory import schema as inventory
 from gql.domains.ledger import schema as ledger
@@ -45,6 +46,7 @@ AREAS = (
     inventory,
     bankfeeds,
     pos,
+    events,
 )
 
 Query = merge_types("Query", (node_fields.Query, *(area.Query for area in AREAS)))

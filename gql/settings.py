@@ -115,6 +115,15 @@ class Settings(BaseSettings):
     # The legacy graphql-ws protocol's keep-alive ("ka") interval; graphql-transport-ws
     # clients ping, and the server answers.
     subscription_keepalive_seconds: float = Field(default=15.0, gt=0)
+    # Webhooks (gql/domains/events): the delivery worker runs inside the server unless
+    # off (then run `ledgergraph webhooks run`); retries wait base x 2^(attempt-1).
+    webhooks_worker_enabled: bool = True
+    webhooks_allow_private_urls: bool = False
+    webhooks_retry_base_seconds: float = Field(default=10.0, ge=0)
+    webhooks_max_attempts: int = Field(default=8, ge=1)
+    webhooks_disable_after_failures: int = Field(default=20, ge=1)
+    webhooks_timeout_seconds: float = Field(default=5.0, gt=0)
+    webhooks_poll_seconds: float = Field(default=2.0, gt=0)
 
     @property
     def is_production(self) -> bool:

@@ -102,6 +102,8 @@ def settings() -> Settings:
         # stay the request's own; tests/test_throttle.py turns it on with small buckets
         # (the cost in extensions.cost is reported either way).
         throttle_enabled=False,
+        # Webhook tests run workers of their own (tests/test_webhooks.py).
+        webhooks_worker_enabled=False,
     )
 
 

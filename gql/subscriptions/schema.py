@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack
 from datetime import datetime
-from enum import Enum
 from typing import Any
 
 import strawberry
@@ -35,6 +34,7 @@ from gql.domains.documents.types import MODULE as INVOICING
 from gql.domains.documents.types import DocumentFilter, DocumentNode, filter_of
 from gql.domains.events.outbox import EventType as OutboxEventType
 from gql.domains.events.outbox import OutboxEvent
+from gql.domains.events.types import EventTypeEnum
 from gql.domains.helpdesk.types import MODULE as HELPDESK
 from gql.domains.helpdesk.types import TicketNode
 from gql.subscriptions.bus import Listener, SubscriptionLimit
@@ -42,11 +42,8 @@ from gql.subscriptions.connection import SocketContext, event_reads
 
 TOO_MANY = "TOO_MANY_SUBSCRIPTIONS"
 
-EventType = strawberry.enum(  # type: ignore[call-overload]
-    Enum("EventType", {t.name: t.value for t in OutboxEventType}),  # type: ignore[misc]
-    name="EventType",
-    description="What happened: document.issued is DOCUMENT_ISSUED.",
-)
+# The GraphQL enum of the outbox's types, the one webhooks subscribe with.
+EventType = EventTypeEnum
 
 # What an event yields, read with the event's fresh loaders (None: nothing to send).
 NodeOf = Callable[[SocketContext, OutboxEvent], Awaitable[Any]]

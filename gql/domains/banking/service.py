@@ -680,8 +680,8 @@ async def _record_payment(
     await session.flush()
     assert account.ledger_account_id is not None
     await post_transaction(session, tx, account.ledger_account_id, document_kind=doc.kind)
-    payload = {"documentId": doc.id, "amount": tx.amount, "currency": tx.currency_code}
-    await emit(session, type="payment.recorded", row=tx, payload=payload)
+    paid = {"documentId": doc.id, "amount": tx.amount, "currency": tx.currency_code}
+    await emit(session, type="payment.recorded", row=tx, payload=paid)
     return tx
 
 

@@ -347,7 +347,7 @@ async def create_document_with_lines(
     session.add_all(lines)
     # The document's INSERT, then its lines' (the unit of work orders them).
     await _flush_numbered(session, doc.number)
-    await emit(session, type="document.created", row=doc, payload=_summary(doc))
+    await _created(session, doc)
     return NewDocument(doc, lines, contact, items)
 
 
@@ -463,6 +463,11 @@ async def issue_document(*, session: AsyncSession, id: str) -> Document:
     await stock.move_issued(session, doc)
     await emit(session, type="document.issued", row=doc, payload=_summary(doc))
     return doc
+
+
+async def _created(session: AsyncSession, doc: Document) -> None:
+    """document.created, for a new document and a converted one alike."""
+    await emit(session, type="document.created", row=doc, payload=_summary(doc))
 
 
 def _summary(doc: Document) -> dict[str, Any]:
@@ -660,6 +665,7 @@ async def convert_document(
     session.add_all(lines)
     await session.flush()
     await reload_document(session, doc.id)
+    await _created(session, doc)
     return doc, source
 
 

@@ -108,7 +108,7 @@ async def emit(session: AsyncSession, *, type: str, row: Any, payload: dict | No
     session.add(outbox)
     await session.flush()
     await queue_deliveries(session, outbox)
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         await session.execute(
             text("SELECT pg_notify(:channel, :id)"), {"channel": CHANNEL, "id": str(outbox.id)}
         )
@@ -127,7 +127,8 @@ def subscribe_committed(callback: Callback) -> Callable[[], None]:
     that transaction's OutboxEvent rows in id order. It runs synchronously inside the
     commit, on the event loop's thread: keep it short (e.g. `loop.call_soon`, put on a
     queue, set an asyncio.Event); an exception it raises is logged, never the commit's.
-    Returns the function that unsubscribes it."""
+    Called on both databases, for this process's commits only: a consumer that LISTENs
+    on PostgreSQL hears these events there too. Returns the function that unsubscribes it."""
     _callbacks.append(callback)
     return lambda: _callbacks.remove(callback) if callback in _callbacks else None
 

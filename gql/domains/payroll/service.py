@@ -741,8 +741,8 @@ async def pay_pay_run(*, session: AsyncSession, id: str, data: dict[str, Any]) -
         slip.transaction_id = tx.id
         slip.updated_at = utcnow()
     await session.flush()
-    payload = {"period": run.period, "net": run.net, "currency": run.currency_code}
-    await emit(session, type="payrun.paid", row=run, payload=payload)
+    summary = {"period": run.period, "net": run.net, "currency": run.currency_code}
+    await emit(session, type="payrun.paid", row=run, payload=summary)
     return run
 
 
