@@ -2,6 +2,7 @@
 
 from sqlmodel import SQLModel
 
+from gql.domains.audit.models import AuditEvent
 from gql.domains.bankfeeds.models import (
     BankConnection,
     BankFeedImport,
@@ -54,6 +55,7 @@ __all__ = [
     "Account",
     "Activity",
     "Article",
+    "AuditEvent",
     "BankConnection",
     "BankFeedImport",
     "BankFeedTransaction",

@@ -70,7 +70,7 @@ class MutationSpec:
     takes: tuple[str, ...]  # the ARGUMENTS `run` declares
     answer: Callable[[Any, Any], Any] | None = None
 
-    async def resolve(self, context: Any, input: Any) -> Any:
+    async def resolve(self, context: Any, input: Any, operation: str) -> Any:
         data = input_to_dict(input)
         given = {
             "session": context.session,
@@ -81,7 +81,9 @@ class MutationSpec:
         }
         arguments = {name: given[name] for name in self.takes}
         try:
-            result = await in_transaction(context.session, lambda: self.run(**arguments))
+            result = await in_transaction(
+                context.session, lambda: self.run(**arguments), operation=operation
+            )
         except UserInputError as exc:
             return self.payload(user_errors=to_user_errors(exc))
         finally:
@@ -124,7 +126,7 @@ def mutation(
     spec = MutationSpec(input, payload, run, field, returns, _arguments_of(run, input), answer)
 
     async def resolve(info: Any, input: Any) -> Any:  # `input`: the GraphQL argument's name
-        return await spec.resolve(info.context, input)
+        return await spec.resolve(info.context, input, info.field_name)
 
     # The real types, for strawberry to read the argument and the payload from.
     resolve.__annotations__ = {"info": strawberry.Info, "input": input, "return": payload}

@@ -9,17 +9,27 @@ from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gql.core import audit
+
 T = TypeVar("T")
 
 
-async def in_transaction(session: AsyncSession, action: Callable[[], Awaitable[T]]) -> T:
+async def in_transaction(
+    session: AsyncSession, action: Callable[[], Awaitable[T]], *, operation: str | None = None
+) -> T:
     """`action`'s result, committed whole; when it raises, everything it wrote is rolled
     back and the exception goes on for the dialect to answer (bad input: GraphQL
     `userErrors`, a REST 400). Rolled back at once, whatever the failure (a
     cancellation too): GraphQL's next mutation in the same operation, or the next
-    operation on the same WebSocket, shares the session."""
+    operation on the same WebSocket, shares the session. With an `operation` (the
+    mutation field, the REST method and path), every row it writes is audited in the
+    same transaction (gql/core/audit.py)."""
+    if operation is not None:
+        audit.arm(session, operation)
     try:
         result = await action()
+        if operation is not None:
+            await audit.write_pending(session)
         await session.commit()
     except BaseException:
         try:
@@ -29,4 +39,6 @@ async def in_transaction(session: AsyncSession, action: Callable[[], Awaitable[T
             # session's close discards a connection left in a bad state.
             logging.getLogger("ledgergraph.db").warning("rollback failed", exc_info=True)
         raise
+    finally:
+        audit.disarm(session)
     return result

@@ -295,7 +295,9 @@ def endpoint(
                 try:
                     async with asyncio.timeout(settings.request_timeout_seconds + TIMEOUT_GRACE):
                         # The same one transaction a GraphQL mutation runs in.
-                        response = await in_transaction(session, authorized)
+                        response = await in_transaction(
+                            session, authorized, operation=f"{request.method} {request.url.path}"
+                        )
                     await end_session(session)
                     return response
                 except HttpError as exc:

@@ -1,0 +1,275 @@
+"""The audit trail, recorded in one place for every write of both dialects.
+
+`in_transaction` (gql/core/transaction.py) arms the session with the operation (the
+GraphQL mutation field, or the REST method and path); the user is the viewer's, set on
+the session when the viewer is resolved (gql/auth/viewer.py). While armed:
+
+- `after_flush` reads the attribute history of every new, changed and deleted ORM row;
+- `do_orm_execute` sees the writes made with Core-style statements through the session
+  (guarded claims, bulk deletes of child rows, inserts that may do nothing) and reads
+  the rows they touch before and after;
+
+and the events wait on the session, merged per row (created then updated in one
+transaction is one `created`), until `write_pending` inserts them in ONE statement just
+before the commit: the same transaction as the write, so both or neither are kept.
+
+Not audited: the audit rows themselves, rows derived from others (ledger balances,
+stock levels, number sequences) and platform rows outside any company (users).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import event, insert, inspect, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm.attributes import NO_VALUE
+from strawberry.utils.str_converters import to_camel_case
+
+from gql.db.tenant import ACTOR_KEY, TENANT_KEY
+
+OPERATION_KEY = "ledgergraph.audit.operation"
+_PENDING_KEY = "ledgergraph.audit.pending"
+
+# Tables whose rows are computed from other rows (or are the trail itself).
+NOT_AUDITED = frozenset(
+    {"audit_event", "ledger_balance", "stock_level", "number_series", "user", "membership"}
+)
+# Columns every write touches or that say nothing about the change itself.
+_SKIPPED = frozenset({"id", "company_id", "created_at", "updated_at"})
+
+CREATED, UPDATED, DELETED = "created", "updated", "deleted"
+
+
+@dataclass
+class PendingEvent:
+    entity: str
+    entity_id: str
+    action: str
+    old: dict[str, Any] = field(default_factory=dict)
+    new: dict[str, Any] = field(default_factory=dict)
+
+    def merge(self, later: PendingEvent) -> bool:
+        """Fold a later event on the same row into this one; False: nothing is left
+        (created and deleted in the same transaction)."""
+        if self.action == CREATED and later.action == DELETED:
+            return False
+        if later.action == DELETED:
+            self.action, self.new = DELETED, {}
+            self.old = {**later.old, **self.old}
+            return True
+        for name, value in later.new.items():
+            self.old.setdefault(name, later.old.get(name))
+            self.new[name] = value
+        return True
+
+    def changes(self) -> list[dict[str, Any]]:
+        names = sorted(set(self.old) | set(self.new))
+        return [
+            {"field": to_camel_case(n), "old": self.old.get(n), "new": self.new.get(n)}
+            for n in names
+            if self.action != UPDATED or self.old.get(n) != self.new.get(n)
+        ]
+
+
+def arm(session: AsyncSession, operation: str) -> None:
+    """Record the writes of the transaction about to run, as done by `operation`."""
+    session.sync_session.info[OPERATION_KEY] = operation
+    session.sync_session.info[_PENDING_KEY] = {}
+
+
+def disarm(session: AsyncSession) -> None:
+    session.sync_session.info.pop(OPERATION_KEY, None)
+    session.sync_session.info.pop(_PENDING_KEY, None)
+
+
+async def write_pending(session: AsyncSession) -> None:
+    """Flush the transaction's last ORM changes, then insert its events (one statement)."""
+    await session.flush()
+    info = session.sync_session.info
+    pending: dict[str, PendingEvent] = info.get(_PENDING_KEY) or {}
+    rows = [
+        {
+            "company_id": info.get(TENANT_KEY),
+            "user_id": info.get(ACTOR_KEY),
+            "operation": info.get(OPERATION_KEY),
+            "entity": e.entity,
+            "entity_id": e.entity_id,
+            "action": e.action,
+            "changes": e.changes(),
+        }
+        for e in pending.values()
+    ]
+    rows = [r for r in rows if r["action"] != UPDATED or r["changes"]]
+    info[_PENDING_KEY] = {}
+    if rows:
+        from gql.domains.audit.models import AuditEvent, new_event_values
+
+        await session.execute(insert(AuditEvent), [new_event_values(r) for r in rows])
+
+
+# --- what a value is in the trail ----------------------------------------------------------
+
+
+def plain(value: Any) -> Any:
+    """A value as JSON keeps it exactly: decimals as strings, dates ISO, enums' values."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def _audited(model: Any) -> bool:
+    table = getattr(model, "__table__", None)
+    return (
+        table is not None
+        and table.name not in NOT_AUDITED
+        and ("company_id" in table.c or table.name == "company")
+    )
+
+
+def _entity_name(model: type[Any]) -> str:
+    from gql.core.relay import _TYPE_NAME_BY_MODEL
+
+    return _TYPE_NAME_BY_MODEL.get(model, model.__name__)
+
+
+def _columns(model: type[Any]) -> list[str]:
+    return [a.key for a in inspect(model).column_attrs if a.key not in _SKIPPED]
+
+
+def _add(info: dict[str, Any], event_: PendingEvent) -> None:
+    pending: dict[str, PendingEvent] = info[_PENDING_KEY]
+    key = f"{event_.entity}:{event_.entity_id}"
+    earlier = pending.get(key)
+    if earlier is None:
+        pending[key] = event_
+    elif not earlier.merge(event_):
+        del pending[key]
+
+
+def _armed(session: Session) -> bool:
+    return OPERATION_KEY in session.info and session.info.get(TENANT_KEY) is not None
+
+
+# --- ORM rows: the unit of work's history ---------------------------------------------------
+
+
+@event.listens_for(Session, "after_flush")
+def _record_flush(session: Session, _flush_context: Any) -> None:
+    if not _armed(session):
+        return
+    for obj in session.new:
+        if _audited(type(obj)):
+            state = inspect(obj)
+            new = {k: plain(state.dict.get(k)) for k in _columns(type(obj))}
+            new = {k: v for k, v in new.items() if v is not None}
+            _add(session.info, PendingEvent(_entity_name(type(obj)), obj.id, CREATED, new=new))
+    for obj in session.dirty:
+        if _audited(type(obj)):
+            _record_update(session, obj)
+    for obj in session.deleted:
+        if _audited(type(obj)):
+            state = inspect(obj)
+            old = {k: plain(state.dict.get(k)) for k in _columns(type(obj))}
+            old = {k: v for k, v in old.items() if v is not None}
+            _add(session.info, PendingEvent(_entity_name(type(obj)), obj.id, DELETED, old=old))
+
+
+def _record_update(session: Session, obj: Any) -> None:
+    state = inspect(obj)
+    old: dict[str, Any] = {}
+    new: dict[str, Any] = {}
+    for name in _columns(type(obj)):
+        history = state.attrs[name].history
+        if not history.has_changes():
+            continue
+        was = history.deleted[0] if history.deleted else None
+        now = history.added[0] if history.added else None
+        if was is NO_VALUE or was != now:
+            old[name] = None if was is NO_VALUE else plain(was)
+            new[name] = plain(now)
+    if new:
+        _add(session.info, PendingEvent(_entity_name(type(obj)), obj.id, UPDATED, old, new))
+
+
+# --- Core-style writes through the session ---------------------------------------------------
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _record_statement(state: ORMExecuteState) -> Any:
+    if not (state.is_update or state.is_delete or state.is_insert):
+        return None
+    session = state.session
+    entity = (getattr(state.statement, "entity_description", None) or {}).get("entity")
+    if not (isinstance(entity, type) and _audited(entity) and _armed(session)):
+        return None
+    if state.is_insert:
+        return _record_insert(state, entity)
+    return _record_change(state, entity)
+
+
+def _rows_of(session: Session, model: Any, names: list[str], where: Any, *, lock: bool) -> Any:
+    stmt = select(model.id, *(getattr(model, n) for n in names)).where(where)
+    if lock and session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()  # the rows as the write will find them
+    return {row[0]: dict(zip(names, row[1:], strict=True)) for row in session.execute(stmt)}
+
+
+def _record_change(state: ORMExecuteState, model: Any) -> Any:
+    """UPDATE / DELETE: the rows it matches, read (and locked) first; for an UPDATE the
+    columns it sets, read again after."""
+    stmt = state.statement
+    where = stmt.whereclause  # type: ignore[attr-defined]
+    names = (
+        _columns(model) if state.is_delete else [getattr(k, "key", k) for k in (stmt._values or {})]  # type: ignore[attr-defined]
+    )
+    names = [n for n in names if n not in _SKIPPED]
+    if where is None or not names:
+        return None
+    session = state.session
+    before = _rows_of(session, model, names, where, lock=True)
+    result = state.invoke_statement()
+    if not before or getattr(result, "rowcount", -1) == 0:
+        return result
+    name = _entity_name(model)
+    if state.is_delete:
+        for row_id, old in before.items():
+            old = {k: plain(v) for k, v in old.items() if v is not None}
+            _add(session.info, PendingEvent(name, row_id, DELETED, old=old))
+        return result
+    after = _rows_of(session, model, names, model.id.in_(list(before)), lock=False)
+    for row_id, new in after.items():
+        old = {k: plain(v) for k, v in before[row_id].items()}
+        now = {k: plain(v) for k, v in new.items()}
+        _add(session.info, PendingEvent(name, row_id, UPDATED, old, now))
+    return result
+
+
+def _record_insert(state: ORMExecuteState, model: Any) -> Any:
+    """INSERT (maybe ON CONFLICT DO NOTHING): the rows with the ids it was given, read
+    after it ran."""
+    params = state.parameters
+    given = [params] if isinstance(params, dict) else list(params or ())
+    values = getattr(state.statement, "_values", None)
+    if values:
+        given.append({getattr(k, "key", k): getattr(v, "value", v) for k, v in values.items()})
+    ids = [row["id"] for row in given if isinstance(row, dict) and row.get("id")]
+    if not ids:
+        return None
+    session = state.session
+    result = state.invoke_statement()
+    # The ids are new (gql.core.ids.new_id): those found now are the rows it inserted.
+    found = _rows_of(session, model, _columns(model), model.id.in_(ids), lock=False)
+    for row_id, new in found.items():
+        new = {k: plain(v) for k, v in new.items() if v is not None}
+        _add(session.info, PendingEvent(_entity_name(model), row_id, CREATED, new=new))
+    return result
