@@ -31,6 +31,8 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.orm.attributes import NO_VALUE
 from strawberry.utils.str_converters import to_camel_case
 
+from gql.core.ids import new_id
+from gql.db.columns import utcnow
 from gql.db.tenant import ACTOR_KEY, TENANT_KEY
 
 OPERATION_KEY = "ledgergraph.audit.operation"
@@ -48,6 +50,7 @@ CREATED, UPDATED, DELETED = "created", "updated", "deleted"
 
 @dataclass
 class PendingEvent:
+    company_id: str  # the session's tenant when the row was written
     entity: str
     entity_id: str
     action: str
@@ -67,6 +70,22 @@ class PendingEvent:
             self.old.setdefault(name, later.old.get(name))
             self.new[name] = value
         return True
+
+    def row(self, info: dict[str, Any], changes: list[dict[str, Any]]) -> dict[str, Any]:
+        """The audit_event row (for a Core insert: no ORM defaults there)."""
+        now = utcnow()
+        return {
+            "id": new_id(),
+            "created_at": now,
+            "updated_at": now,
+            "company_id": self.company_id,
+            "user_id": info.get(ACTOR_KEY),
+            "operation": info.get(OPERATION_KEY),
+            "entity": self.entity,
+            "entity_id": self.entity_id,
+            "action": self.action,
+            "changes": changes,
+        }
 
     def changes(self) -> list[dict[str, Any]]:
         names = sorted(set(self.old) | set(self.new))
@@ -89,28 +108,28 @@ def disarm(session: AsyncSession) -> None:
 
 
 async def write_pending(session: AsyncSession) -> None:
-    """Flush the transaction's last ORM changes, then insert its events (one statement)."""
+    """Flush the transaction's last ORM changes, then insert its events: one statement
+    per company they belong to (one, but for a registration that makes its company)."""
     await session.flush()
     info = session.sync_session.info
     pending: dict[str, PendingEvent] = info.get(_PENDING_KEY) or {}
-    rows = [
-        {
-            "company_id": info.get(TENANT_KEY),
-            "user_id": info.get(ACTOR_KEY),
-            "operation": info.get(OPERATION_KEY),
-            "entity": e.entity,
-            "entity_id": e.entity_id,
-            "action": e.action,
-            "changes": e.changes(),
-        }
-        for e in pending.values()
-    ]
-    rows = [r for r in rows if r["action"] != UPDATED or r["changes"]]
     info[_PENDING_KEY] = {}
-    if rows:
-        from gql.domains.audit.models import AuditEvent, new_event_values
+    by_company: dict[str, list[dict[str, Any]]] = {}
+    for e in pending.values():
+        changes = e.changes()
+        if e.action != UPDATED or changes:
+            by_company.setdefault(e.company_id, []).append(e.row(info, changes))
+    if not by_company:
+        return
+    from gql.domains.audit.models import AuditEvent
 
-        await session.execute(insert(AuditEvent), [new_event_values(r) for r in rows])
+    tenant = info.get(TENANT_KEY)
+    try:
+        for company_id, rows in by_company.items():
+            info[TENANT_KEY] = company_id  # each company's rows under its own tenant
+            await session.execute(insert(AuditEvent), rows)
+    finally:
+        info[TENANT_KEY] = tenant
 
 
 # --- what a value is in the trail ----------------------------------------------------------
@@ -146,9 +165,20 @@ def _columns(model: type[Any]) -> list[str]:
     return [a.key for a in inspect(model).column_attrs if a.key not in _SKIPPED]
 
 
-def _add(info: dict[str, Any], event_: PendingEvent) -> None:
-    pending: dict[str, PendingEvent] = info[_PENDING_KEY]
-    key = f"{event_.entity}:{event_.entity_id}"
+def _add(
+    session: Session,
+    model: type[Any],
+    row_id: str,
+    action: str,
+    old: dict[str, Any] | None = None,
+    new: dict[str, Any] | None = None,
+) -> None:
+    """Note an event, merged with the transaction's earlier one on the same row."""
+    event_ = PendingEvent(
+        session.info[TENANT_KEY], _entity_name(model), row_id, action, old or {}, new or {}
+    )
+    pending: dict[str, PendingEvent] = session.info[_PENDING_KEY]
+    key = f"{event_.company_id}:{event_.entity}:{event_.entity_id}"
     earlier = pending.get(key)
     if earlier is None:
         pending[key] = event_
@@ -172,7 +202,7 @@ def _record_flush(session: Session, _flush_context: Any) -> None:
             state = inspect(obj)
             new = {k: plain(state.dict.get(k)) for k in _columns(type(obj))}
             new = {k: v for k, v in new.items() if v is not None}
-            _add(session.info, PendingEvent(_entity_name(type(obj)), obj.id, CREATED, new=new))
+            _add(session, type(obj), obj.id, CREATED, new=new)
     for obj in session.dirty:
         if _audited(type(obj)):
             _record_update(session, obj)
@@ -181,7 +211,7 @@ def _record_flush(session: Session, _flush_context: Any) -> None:
             state = inspect(obj)
             old = {k: plain(state.dict.get(k)) for k in _columns(type(obj))}
             old = {k: v for k, v in old.items() if v is not None}
-            _add(session.info, PendingEvent(_entity_name(type(obj)), obj.id, DELETED, old=old))
+            _add(session, type(obj), obj.id, DELETED, old=old)
 
 
 def _record_update(session: Session, obj: Any) -> None:
@@ -198,7 +228,7 @@ def _record_update(session: Session, obj: Any) -> None:
             old[name] = None if was is NO_VALUE else plain(was)
             new[name] = plain(now)
     if new:
-        _add(session.info, PendingEvent(_entity_name(type(obj)), obj.id, UPDATED, old, new))
+        _add(session, type(obj), obj.id, UPDATED, old, new)
 
 
 # --- Core-style writes through the session ---------------------------------------------------
@@ -240,17 +270,16 @@ def _record_change(state: ORMExecuteState, model: Any) -> Any:
     result = state.invoke_statement()
     if not before or getattr(result, "rowcount", -1) == 0:
         return result
-    name = _entity_name(model)
     if state.is_delete:
         for row_id, old in before.items():
             old = {k: plain(v) for k, v in old.items() if v is not None}
-            _add(session.info, PendingEvent(name, row_id, DELETED, old=old))
+            _add(session, model, row_id, DELETED, old=old)
         return result
     after = _rows_of(session, model, names, model.id.in_(list(before)), lock=False)
     for row_id, new in after.items():
         old = {k: plain(v) for k, v in before[row_id].items()}
         now = {k: plain(v) for k, v in new.items()}
-        _add(session.info, PendingEvent(name, row_id, UPDATED, old, now))
+        _add(session, model, row_id, UPDATED, old, now)
     return result
 
 
@@ -271,5 +300,5 @@ def _record_insert(state: ORMExecuteState, model: Any) -> Any:
     found = _rows_of(session, model, _columns(model), model.id.in_(ids), lock=False)
     for row_id, new in found.items():
         new = {k: plain(v) for k, v in new.items() if v is not None}
-        _add(session.info, PendingEvent(_entity_name(model), row_id, CREATED, new=new))
+        _add(session, model, row_id, CREATED, new=new)
     return result

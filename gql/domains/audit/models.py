@@ -7,8 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, Index
 from sqlmodel import Field
 
-from gql.core.ids import new_id
-from gql.db.columns import TenantOwned, utcnow
+from gql.db.columns import TenantOwned
 
 
 class AuditEvent(TenantOwned, table=True):
@@ -28,9 +27,3 @@ class AuditEvent(TenantOwned, table=True):
     operation: str = Field(max_length=300)  # "contactUpdate", "PUT /api/contacts/…"
     # [{"field": "openingBalance", "old": "10.00", "new": "12.50"}, ...]
     changes: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
-
-
-def new_event_values(values: dict[str, Any]) -> dict[str, Any]:
-    """A row for a Core insert (no ORM defaults there): id and timestamps added."""
-    now = utcnow()
-    return {"id": new_id(), "created_at": now, "updated_at": now, **values}
