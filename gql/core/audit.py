@@ -25,15 +25,17 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import event, insert, inspect, select
+from sqlalchemy import BindParameter, event, insert, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.orm.attributes import NO_VALUE
 from strawberry.utils.str_converters import to_camel_case
 
 from gql.core.ids import new_id
+from gql.core.relay import type_name_for
 from gql.db.columns import utcnow
 from gql.db.tenant import ACTOR_KEY, TENANT_KEY
+from gql.domains.audit.models import AuditEvent
 
 OPERATION_KEY = "ledgergraph.audit.operation"
 _PENDING_KEY = "ledgergraph.audit.pending"
@@ -44,6 +46,8 @@ NOT_AUDITED = frozenset(
 )
 # Columns every write touches or that say nothing about the change itself.
 _SKIPPED = frozenset({"id", "company_id", "created_at", "updated_at"})
+# Counters kept on a row for numbering others (a sequence, as number_series is).
+_COUNTERS = {"financial_year": frozenset({"next_voucher_number"})}
 
 CREATED, UPDATED, DELETED = "created", "updated", "deleted"
 
@@ -121,8 +125,6 @@ async def write_pending(session: AsyncSession) -> None:
             by_company.setdefault(e.company_id, []).append(e.row(info, changes))
     if not by_company:
         return
-    from gql.domains.audit.models import AuditEvent
-
     tenant = info.get(TENANT_KEY)
     try:
         for company_id, rows in by_company.items():
@@ -156,13 +158,16 @@ def _audited(model: Any) -> bool:
 
 
 def _entity_name(model: type[Any]) -> str:
-    from gql.core.relay import _TYPE_NAME_BY_MODEL
-
-    return _TYPE_NAME_BY_MODEL.get(model, model.__name__)
+    """The row's GraphQL type name; a table without a node type: its class name."""
+    try:
+        return type_name_for(model)
+    except KeyError:
+        return model.__name__
 
 
 def _columns(model: type[Any]) -> list[str]:
-    return [a.key for a in inspect(model).column_attrs if a.key not in _SKIPPED]
+    counters = _COUNTERS.get(model.__table__.name, frozenset())
+    return [a.key for a in inspect(model).column_attrs if a.key not in _SKIPPED | counters]
 
 
 def _add(
@@ -200,18 +205,16 @@ def _record_flush(session: Session, _flush_context: Any) -> None:
     for obj in session.new:
         if _audited(type(obj)):
             state = inspect(obj)
-            new = {k: plain(state.dict.get(k)) for k in _columns(type(obj))}
-            new = {k: v for k, v in new.items() if v is not None}
-            _add(session, type(obj), obj.id, CREATED, new=new)
+            new = {k: state.dict.get(k) for k in _columns(type(obj))}
+            _add(session, type(obj), obj.id, CREATED, new=_present(new))
     for obj in session.dirty:
         if _audited(type(obj)):
             _record_update(session, obj)
     for obj in session.deleted:
         if _audited(type(obj)):
             state = inspect(obj)
-            old = {k: plain(state.dict.get(k)) for k in _columns(type(obj))}
-            old = {k: v for k, v in old.items() if v is not None}
-            _add(session, type(obj), obj.id, DELETED, old=old)
+            old = {k: state.dict.get(k) for k in _columns(type(obj))}
+            _add(session, type(obj), obj.id, DELETED, old=_present(old))
 
 
 def _record_update(session: Session, obj: Any) -> None:
@@ -254,15 +257,26 @@ def _rows_of(session: Session, model: Any, names: list[str], where: Any, *, lock
     return {row[0]: dict(zip(names, row[1:], strict=True)) for row in session.execute(stmt)}
 
 
+def _set_values(stmt: Any) -> dict[str, Any]:
+    """What an UPDATE sets, by column: a value, or `_EXPRESSION` (`quantity + 1`)."""
+    values = stmt._values or {}  # private, as in gql/db/tenant.py: no public accessor
+    return {
+        getattr(k, "key", k): v.value if isinstance(v, BindParameter) else _EXPRESSION
+        for k, v in values.items()
+    }
+
+
+_EXPRESSION = object()
+
+
 def _record_change(state: ORMExecuteState, model: Any) -> Any:
-    """UPDATE / DELETE: the rows it matches, read (and locked) first; for an UPDATE the
-    columns it sets, read again after."""
+    """UPDATE / DELETE: the rows it matches, read (and locked) first; an UPDATE's new
+    values are those it sets, read back only where it sets an expression."""
     stmt = state.statement
     where = stmt.whereclause  # type: ignore[attr-defined]
-    names = (
-        _columns(model) if state.is_delete else [getattr(k, "key", k) for k in (stmt._values or {})]  # type: ignore[attr-defined]
-    )
-    names = [n for n in names if n not in _SKIPPED]
+    audited = set(_columns(model))
+    sets = {} if state.is_delete else _set_values(stmt)
+    names = sorted(audited) if state.is_delete else [n for n in sets if n in audited]
     if where is None or not names:
         return None
     session = state.session
@@ -272,33 +286,41 @@ def _record_change(state: ORMExecuteState, model: Any) -> Any:
         return result
     if state.is_delete:
         for row_id, old in before.items():
-            old = {k: plain(v) for k, v in old.items() if v is not None}
-            _add(session, model, row_id, DELETED, old=old)
+            _add(session, model, row_id, DELETED, old=_present(old))
         return result
-    after = _rows_of(session, model, names, model.id.in_(list(before)), lock=False)
+    if any(sets[n] is _EXPRESSION for n in names):
+        after = _rows_of(session, model, names, model.id.in_(list(before)), lock=False)
+    else:
+        after = {row_id: {n: sets[n] for n in names} for row_id in before}
     for row_id, new in after.items():
         old = {k: plain(v) for k, v in before[row_id].items()}
-        now = {k: plain(v) for k, v in new.items()}
-        _add(session, model, row_id, UPDATED, old, now)
+        _add(session, model, row_id, UPDATED, old, {k: plain(v) for k, v in new.items()})
     return result
 
 
+def _present(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: plain(v) for k, v in values.items() if v is not None}
+
+
 def _record_insert(state: ORMExecuteState, model: Any) -> Any:
-    """INSERT (maybe ON CONFLICT DO NOTHING): the rows with the ids it was given, read
-    after it ran."""
+    """INSERT (maybe ON CONFLICT DO NOTHING) of rows with their ids: one row, its
+    values when it was inserted; several, those read back after (the ids are new, from
+    gql.core.ids.new_id, so the rows found are the ones it inserted)."""
     params = state.parameters
     given = [params] if isinstance(params, dict) else list(params or ())
     values = getattr(state.statement, "_values", None)
     if values:
         given.append({getattr(k, "key", k): getattr(v, "value", v) for k, v in values.items()})
-    ids = [row["id"] for row in given if isinstance(row, dict) and row.get("id")]
-    if not ids:
+    rows = [row for row in given if isinstance(row, dict) and row.get("id")]
+    if not rows:
         return None
     session = state.session
     result = state.invoke_statement()
-    # The ids are new (gql.core.ids.new_id): those found now are the rows it inserted.
-    found = _rows_of(session, model, _columns(model), model.id.in_(ids), lock=False)
+    names = _columns(model)
+    if len(rows) == 1:
+        found = {rows[0]["id"]: rows[0]} if getattr(result, "rowcount", -1) == 1 else {}
+    else:
+        found = _rows_of(session, model, names, model.id.in_([r["id"] for r in rows]), lock=False)
     for row_id, new in found.items():
-        new = {k: plain(v) for k, v in new.items() if v is not None}
-        _add(session, model, row_id, CREATED, new=new)
+        _add(session, model, row_id, CREATED, new=_present({n: new.get(n) for n in names}))
     return result

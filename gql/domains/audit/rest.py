@@ -67,4 +67,4 @@ async def list_audit(ctx: RestContext) -> Response:
     )
 
 
-routes = [Route("/api/audit", list_audit, methods=["GET"])]
+routes = [Route("/audit", list_audit, methods=["GET"])]  # under the /api mount
