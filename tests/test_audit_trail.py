@@ -295,3 +295,15 @@ async def test_the_app_role_cannot_change_or_delete_audit_rows(api: Api, app: An
             with pytest.raises(Exception, match="permission denied"):
                 await session.execute(text(statement))
             await session.rollback()
+
+
+async def test_both_read_paths_answer_alike(api: Api, resolver_client: Any) -> None:
+    owner = await api.register()
+    contact = await api.contact(owner)
+    await api.rest("PUT", f"/api/contacts/{contact['id']}", owner, json={"name": "Renamed"})
+    for query in (LIST, NESTED):
+        compiled = await api.data(query, {"first": 5}, owner)
+        r = await resolver_client.post(
+            "/graphql", json={"query": query, "variables": {"first": 5}}, headers=owner.headers
+        )
+        assert r.json() == {"data": compiled}
