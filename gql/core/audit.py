@@ -14,7 +14,8 @@ transaction is one `created`), until `write_pending` inserts them in ONE stateme
 before the commit: the same transaction as the write, so both or neither are kept.
 
 Not audited: the audit rows themselves, rows derived from others (ledger balances,
-stock levels, number sequences) and platform rows outside any company (users).
+stock levels, number sequences, voucher counters) and platform rows (users,
+memberships).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from gql.core.relay import type_name_for
 from gql.db.columns import utcnow
 from gql.db.tenant import ACTOR_KEY, TENANT_KEY
 from gql.domains.audit.models import AuditEvent
+from gql.tenancy import mapped_table
 
 OPERATION_KEY = "ledgergraph.audit.operation"
 _PENDING_KEY = "ledgergraph.audit.pending"
@@ -148,13 +150,15 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _audited(model: Any) -> bool:
-    table = getattr(model, "__table__", None)
-    return (
-        table is not None
-        and table.name not in NOT_AUDITED
-        and ("company_id" in table.c or table.name == "company")
-    )
+def _audited(model: Any, row: Any = None, session: Session | None = None) -> bool:
+    """A company's own row: tenant-owned, or the company itself (another company, one
+    the viewer makes, is that company's business, not this one's trail)."""
+    table = mapped_table(model)
+    if table.name in NOT_AUDITED:
+        return False
+    if table.name == "company":
+        return row is None or session is None or row.id == session.info.get(TENANT_KEY)
+    return "company_id" in table.c
 
 
 def _entity_name(model: type[Any]) -> str:
@@ -166,7 +170,7 @@ def _entity_name(model: type[Any]) -> str:
 
 
 def _columns(model: type[Any]) -> list[str]:
-    counters = _COUNTERS.get(model.__table__.name, frozenset())
+    counters = _COUNTERS.get(mapped_table(model).name, frozenset())
     return [a.key for a in inspect(model).column_attrs if a.key not in _SKIPPED | counters]
 
 
@@ -203,15 +207,15 @@ def _record_flush(session: Session, _flush_context: Any) -> None:
     if not _armed(session):
         return
     for obj in session.new:
-        if _audited(type(obj)):
+        if _audited(type(obj), obj, session):
             state = inspect(obj)
             new = {k: state.dict.get(k) for k in _columns(type(obj))}
             _add(session, type(obj), obj.id, CREATED, new=_present(new))
     for obj in session.dirty:
-        if _audited(type(obj)):
+        if _audited(type(obj), obj, session):
             _record_update(session, obj)
     for obj in session.deleted:
-        if _audited(type(obj)):
+        if _audited(type(obj), obj, session):
             state = inspect(obj)
             old = {k: state.dict.get(k) for k in _columns(type(obj))}
             _add(session, type(obj), obj.id, DELETED, old=_present(old))

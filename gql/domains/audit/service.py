@@ -10,6 +10,7 @@ from sqlmodel import col
 
 from gql.compiler.sqlenv import SqlEnv
 from gql.core.ids import from_global_id, is_object_id
+from gql.core.search import equals
 from gql.domains.audit.models import AuditEvent
 
 # Newest first by default; the id breaks ties within one instant.
@@ -46,7 +47,7 @@ class AuditFilter:
     def conditions(self, env: SqlEnv) -> list[ColumnElement[bool]]:
         out: list[ColumnElement[bool]] = []
         if self.entity is not None:
-            out.append(col(AuditEvent.entity) == self.entity)
+            out.append(equals(col(AuditEvent.entity), self.entity))
         if self.entity_id is not None:
             out.append(col(AuditEvent.entity_id) == self.entity_id)
         if self.user_id is not None:
