@@ -23,6 +23,7 @@ from gql.auth.backend import JWTBackend
 from gql.compiler.direct import DirectReads
 from gql.core.failures import RETRY_AFTER_SECONDS, classify
 from gql.db.engine import create_engine, session_factory
+from gql.domains.audit import rest as audit_rest
 from gql.domains.bankfeeds import rest as bankfeeds_rest
 from gql.domains.banking import forbix as banking_forbix
 from gql.domains.banking import rest as banking_rest
@@ -70,6 +71,7 @@ NUMBORS_ROUTES = [
     *inventory_rest.routes,
     *bankfeeds_rest.routes,
     *events_rest.routes,
+    *audit_rest.routes,
     *pos_rest.routes,
 ]
 

@@ -4,6 +4,7 @@ from sqlmodel import SQLModel
 
 from gql.core.idempotency import IdempotencyKey
 from gql.core.throttle import RateBucket
+from gql.domains.audit.models import AuditEvent
 from gql.domains.bankfeeds.models import (
     BankConnection,
     BankFeedImport,
@@ -59,6 +60,7 @@ __all__ = [
     "Account",
     "Activity",
     "Article",
+    "AuditEvent",
     "BankConnection",
     "BankFeedImport",
     "BankFeedTransaction",

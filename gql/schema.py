@@ -12,6 +12,7 @@ from gql.core.admission import Admission
 from gql.core.execution import LeafShortcutExecution, install_direct_resolvers
 from gql.core.limits import extensions
 from gql.core.scalars import SCALAR_OVERRIDES, name_bad_values
+from gql.domains.audit import schema as audit
 from gql.domains.bankfeeds import schema as bankfeeds
 from gql.domains.banking import schema as banking
 from gql.domains.catalogue import schema as catalogue
@@ -47,6 +48,7 @@ AREAS = (
     bankfeeds,
     pos,
     events,
+    audit,
 )
 
 Query = merge_types("Query", (node_fields.Query, *(area.Query for area in AREAS)))

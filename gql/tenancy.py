@@ -157,6 +157,28 @@ def app_role_grants(role: str) -> list[str]:
         f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{role}"',
         f'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT {rights} ON TABLES TO "{role}"',
         f'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO "{role}"',
+        *(s for table in APPEND_ONLY_TABLES for s in append_only_statements(table, role)),
+    ]
+
+
+# Tables whose rows the app writes and never changes: the audit trail.
+APPEND_ONLY_TABLES = ("audit_event",)
+
+
+def append_only_statements(table: str, role: str | None = None) -> list[str]:
+    """No UPDATE, DELETE or TRUNCATE on `table` for `role` (the app's); without a role (a
+    migration, which does not know its name), for every role but the owner that holds
+    them (the default privileges granted them when the table was made)."""
+    revoke = f'REVOKE UPDATE, DELETE, TRUNCATE ON "{table}" FROM'
+    if role is not None:
+        return [f'{revoke} "{role}"']
+    return [
+        "DO $$ DECLARE r record; BEGIN"
+        " FOR r IN SELECT DISTINCT grantee FROM information_schema.role_table_grants"
+        f"  WHERE table_schema = current_schema() AND table_name = '{table}'"
+        "  AND grantee NOT IN (current_user, 'PUBLIC')"
+        "  AND privilege_type IN ('UPDATE', 'DELETE', 'TRUNCATE')"
+        f" LOOP EXECUTE format('{revoke} %I', r.grantee); END LOOP; END $$"
     ]
 
 

@@ -23,6 +23,8 @@ VIEWER_STATEMENTS = (
 # The same on the compiled path's steady state (gql/compiler/direct.py), on both
 # databases: the membership check (on PostgreSQL carrying the settings), the licenses.
 DIRECT_VIEWER_STATEMENTS = 2
+# What the audit trail adds to a write: one insert of its events (gql/core/audit.py).
+AUDIT_STATEMENTS = 1
 
 
 @dataclass

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gql.core.ids import decode_id
 from gql.db.engine import PLATFORM_ONLY
-from gql.db.tenant import set_tenant
+from gql.db.tenant import set_actor, set_tenant
 from gql.domains.companies.models import Company, Membership, ModuleLicense, Role, User
 from gql.domains.companies.modules import MODULES, ModuleAlias
 
@@ -113,6 +113,7 @@ async def resolve_viewer(
 ) -> Viewer:
     """Resolve the viewer and scope `session` to their tenant (or to none)."""
     set_tenant(session, None)
+    set_actor(session, None)
     if user_id is None:
         return Viewer(auth_error=auth_error or "authentication required")
     # The user and their companies in one statement (a user without any: one row).
@@ -141,6 +142,7 @@ async def resolve_viewer(
     session.expunge(user)
     session.expunge(company)
     set_tenant(session, company.id)
+    set_actor(session, user.id)
     return Viewer(
         user=user,
         company=company,

@@ -341,6 +341,7 @@ def connection_edge(
     filter: Any,
     order: Any,
     description: str,
+    permission_classes: list[Any] | None = None,
 ) -> Any:
     """A connection edge over `spec`, declared once: the connection arguments, a
     resolver that pages through a loader made for this edge (one statement for every
@@ -376,7 +377,12 @@ def connection_edge(
         return _class_of(connection)
 
     _connection_signature(resolve, connection, filter, order, root=True)
-    return strawberry.field(resolver=resolve, description=description, metadata={SQL: spec})
+    return strawberry.field(
+        resolver=resolve,
+        description=description,
+        permission_classes=permission_classes or [],
+        metadata={SQL: spec},
+    )
 
 
 @dataclass(frozen=True)

@@ -112,7 +112,9 @@ class MutationSpec:
             )
 
         try:
-            result = await in_transaction(context.session, write_once, expected=expected)
+            result = await in_transaction(
+                context.session, write_once, expected=expected, operation=field_name
+            )
         except idempotency.KeyRefused as exc:
             return self.payload(user_errors=to_user_errors(exc, root=None))
         except UserInputError as exc:

@@ -14,6 +14,8 @@ from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from gql.db.columns import Entity, TenantOwned, utcnow
 
 TENANT_KEY = "tenant_id"
+# The user the session acts for (the viewer), for the audit trail (gql/core/audit.py).
+ACTOR_KEY = "actor_user_id"
 
 
 # --- the tenant filter ----------------------------------------------------------------------
@@ -28,6 +30,11 @@ def set_tenant(session: AsyncSession | Session, tenant_id: str | None) -> None:
     transaction gets the new tenant too, before its next statement (_send_settings)."""
     sync = session.sync_session if isinstance(session, AsyncSession) else session
     sync.info[TENANT_KEY] = tenant_id
+
+
+def set_actor(session: AsyncSession | Session, user_id: str | None) -> None:
+    sync = session.sync_session if isinstance(session, AsyncSession) else session
+    sync.info[ACTOR_KEY] = user_id
 
 
 def get_tenant(session: AsyncSession | Session) -> str | None:

@@ -314,7 +314,12 @@ def endpoint(
                     expected = expected_version(request)
                     async with asyncio.timeout(settings.request_timeout_seconds + TIMEOUT_GRACE):
                         # The same one transaction a GraphQL mutation runs in.
-                        response = await in_transaction(session, authorized, expected=expected)
+                        response = await in_transaction(
+                            session,
+                            authorized,
+                            expected=expected,
+                            operation=f"{request.method} {request.url.path}",
+                        )
                     await end_session(session)
                     return response
                 except HttpError as exc:

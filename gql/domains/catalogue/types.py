@@ -16,6 +16,7 @@ from gql.core.inputs import input_to_dict
 from gql.core.mutations import UserError
 from gql.core.ordering import OrderDirection
 from gql.core.relay import Connection, Node, load_with, node_type
+from gql.domains.audit.types import AuditEventConnection, audit_events_edge
 from gql.domains.catalogue import service
 from gql.domains.catalogue.loaders import (
     CategoryByIdLoader,
@@ -170,6 +171,7 @@ class ItemNode(Node):
         StockLevelsByItemLoader,
         description="Stock on hand per warehouse (and variant); module: inventory.",
     )
+    audit_events: AuditEventConnection = audit_events_edge()
 
 
 # --- connections, filters and orders --------------------------------------------------------

@@ -13,6 +13,7 @@ from gql.core.graph import EdgeConnection, computed, connection_edge, to_one_by
 from gql.core.mutations import UserError
 from gql.core.ordering import OrderDirection
 from gql.core.relay import Connection, Node, node_type
+from gql.domains.audit.types import AuditEventConnection, audit_events_edge
 from gql.domains.contacts.loaders import ContactByIdLoader
 from gql.domains.contacts.models import Contact, ContactType, EntityType, Salutation
 from gql.domains.contracts.models import Contract, Proposal
@@ -318,6 +319,7 @@ class ContactNode(Node):
         LOYALTY_POINTS,
         description="The loyalty points this contact's orders earned, in every programme.",
     )
+    audit_events: AuditEventConnection = audit_events_edge()
 
 
 @strawberry.type(name="ContactConnection")

@@ -17,6 +17,7 @@ from gql.core.money import Money
 from gql.core.mutations import UserError
 from gql.core.ordering import OrderDirection
 from gql.core.relay import Connection, Node, node_type
+from gql.domains.audit.types import AuditEventConnection, audit_events_edge
 from gql.domains.banking.loaders import TransactionsByDocumentIdLoader
 from gql.domains.catalogue.loaders import ItemByIdLoader, ItemVariantByIdLoader, TaxByIdLoader
 from gql.domains.catalogue.types import ItemNode, ItemVariantNode, TaxNode
@@ -150,6 +151,7 @@ class DocumentNode(Node):
             description="Payments on this invoice or bill (bank transactions), oldest first.",
         )
     )
+    audit_events: AuditEventConnection = audit_events_edge()
 
 
 @strawberry.type(name="DocumentConnection")

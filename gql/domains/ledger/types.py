@@ -30,6 +30,7 @@ from gql.core.reporting import (
     ReportValue,
     report_field,
 )
+from gql.domains.audit.types import AuditEventConnection, audit_events_edge
 from gql.domains.companies.modules import ModuleAlias
 from gql.domains.contacts.loaders import ContactByIdLoader
 from gql.domains.contacts.types import ContactNode
@@ -206,6 +207,7 @@ class VoucherNode(Node):
         description="What caused an automatic voucher: a Document, a Transaction, a Transfer, an "
         "Account (its opening balance), or (for a reversal) the Voucher it reverses.",
     )
+    audit_events: AuditEventConnection = audit_events_edge()
 
 
 # --- connections, filters and orders --------------------------------------------------------

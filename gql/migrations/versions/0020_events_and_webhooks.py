@@ -1,7 +1,7 @@
 """events: the outbox, webhook endpoints and their deliveries
 
 Revision ID: 0020
-Revises: 0018
+Revises: 0019
 Create Date: 2026-12-01 22:55:00.000000
 
 """
@@ -15,7 +15,7 @@ from gql.tenancy import drop_row_level_security_statements, row_level_security_s
 
 # revision identifiers, used by Alembic.
 revision: str = "0020"
-down_revision: str | Sequence[str] | None = "0018"
+down_revision: str | Sequence[str] | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
