@@ -45,7 +45,9 @@ from gql.domains.pos import rest as pos_rest
 from gql.domains.projects import rest as projects_rest
 from gql.graphiql import STATIC_PATH, StaticAssets
 from gql.graphql_view import GraphQLView
+from gql.rest.docs import docs_routes
 from gql.rest.numbors import REQUEST_ID_KEY, HttpError, fail, failure_response, json_response
+from gql.rest.openapi import FORBIX, NUMBORS
 from gql.schema import build_schema
 from gql.settings import Settings
 
@@ -265,6 +267,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 "/api",
                 routes=[
                     *NUMBORS_ROUTES,
+                    *docs_routes(NUMBORS),
                     Route("/{path:path}", rest_not_found, methods=_REST_METHODS),
                 ],
             ),
@@ -272,6 +275,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 "/openapi",
                 routes=[
                     *FORBIX_ROUTES,
+                    *docs_routes(FORBIX),
                     Route("/{path:path}", rest_not_found, methods=_REST_METHODS),
                 ],
             ),
