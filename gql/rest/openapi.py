@@ -107,7 +107,7 @@ class ApiRoute(Route):
 
     `row`: the table model (or a JSON schema) one answer's `data` is made of, or each
     of a list's rows; `body`: the request model; `query`: the filters; `listed`: a
-    paginated list (default: a GET whose path does not end in a parameter); `many`: a
+    paginated list (default: a GET of rows whose path does not end in a parameter); `many`: a
     plain array of rows; `answer`: the whole answer when it is no envelope around
     `data` (Forbix's create of an item: `_id` beside it);
     `undocumented`: why the dialect's own document lacks this path; `status`: of
@@ -135,7 +135,9 @@ class ApiRoute(Route):
         self.row = row
         self.body = body
         self.query = tuple(query)
-        self.listed = listed if listed is not None else method == "GET" and not path.endswith("}")
+        if listed is None:  # a GET of rows whose path names no one row
+            listed = method == "GET" and row is not None and not many and not path.endswith("}")
+        self.listed = listed
         self.many = many
         self.answer = answer
         self.undocumented = undocumented
@@ -351,7 +353,7 @@ def _json(schema: Schema, description: str) -> Schema:
 
 ERRORS = {
     "400": "Invalid input: the body or a parameter, each error naming its field",
-    "401": "Unauthenticated: no token, or a token that is not valid",
+    "401": "Unauthenticated: no token, a token that is not valid, or wrong credentials",
     "403": "Forbidden: the module is not enabled, or the role is too low",
     "404": "Not found (also another company's id)",
     "409": "Conflict with the state of the books (Forbix: a number taken, an issued invoice)",
@@ -409,9 +411,9 @@ class _Builder:
         else:
             answer = dialect.envelope(data)
         responses: Schema = {str(route.status): _json(answer, "Success")}
-        errors = ["400", "404", "409"]
+        errors = ["400", "401", "404", "409"]  # public: 401 for wrong credentials
         if need is not None:
-            errors[1:1] = ["401", "403"]
+            errors.insert(2, "403")
             op["security"] = [{"bearer": [], "companyId": []}, {"bearer": []}]
             if need.module is not None:
                 op["description"] = f"Needs the `{need.module.value}` module enabled."

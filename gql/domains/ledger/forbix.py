@@ -407,6 +407,14 @@ routes = [
         "GET",
         summary="The chart of accounts, as a tree",
         listed=False,
-        many=True,
+        row={
+            "type": "object",
+            "description": "general types > subsidiary types > detailed types > accounts",
+            "properties": {
+                "_id": {"type": "string"},
+                "companyFinancialYearId": {"type": ["string", "null"]},
+                "generalTypes": {"type": "array", "items": {"type": "object"}},
+            },
+        },
     ),
 ]
