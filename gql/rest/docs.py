@@ -93,7 +93,9 @@ def docs_routes(dialect: Dialect) -> list[BaseRoute]:
         return json_response(cached[dialect.prefix])
 
     async def docs(request: Request) -> Response:
-        html, csp = _page(request.scope.get("root_path", ""), dialect.prefix, dialect.title)
+        # The app's root path (behind a proxy), not the mount's (which ends in the prefix).
+        root_path = request.scope.get("app_root_path", "")
+        html, csp = _page(root_path, dialect.prefix, dialect.title)
         return HTMLResponse(
             html,
             headers={
