@@ -48,7 +48,9 @@ from gql.domains.pos import rest as pos_rest
 from gql.domains.projects import rest as projects_rest
 from gql.graphiql import STATIC_PATH, StaticAssets
 from gql.graphql_view import GraphQLView
+from gql.rest.docs import docs_routes
 from gql.rest.numbors import REQUEST_ID_KEY, HttpError, fail, failure_response, json_response
+from gql.rest.openapi import FORBIX, NUMBORS
 from gql.schema import build_schema
 from gql.settings import Settings
 from gql.subscriptions.bus import event_bus
@@ -274,6 +276,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 "/api",
                 routes=[
                     *NUMBORS_ROUTES,
+                    *docs_routes(NUMBORS),
                     Route("/{path:path}", rest_not_found, methods=_REST_METHODS),
                 ],
             ),
@@ -281,6 +284,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 "/openapi",
                 routes=[
                     *FORBIX_ROUTES,
+                    *docs_routes(FORBIX),
                     Route("/{path:path}", rest_not_found, methods=_REST_METHODS),
                 ],
             ),

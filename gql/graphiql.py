@@ -132,7 +132,7 @@ def asset_url(name: str, root_path: str = "") -> str:
     return f"{root_path}{STATIC_PATH}/{name}?v={fingerprint(name)}"
 
 
-def _json_for_script(value: object) -> str:
+def json_for_script(value: object) -> str:
     """JSON that cannot end the <script> element it sits in."""
     return (
         json.dumps(value)
@@ -148,7 +148,7 @@ def _json_for_script(value: object) -> str:
 def _page(root_path: str) -> tuple[str, str]:
     """The page and its Content-Security-Policy, for one root path."""
     config = {"endpoint": f"{root_path}{GRAPHQL_PATH}", "defaultQuery": WELCOME}
-    script = SCRIPT.replace("__CONFIG__", _json_for_script(config))
+    script = SCRIPT.replace("__CONFIG__", json_for_script(config))
     styles = "\n".join(
         f'    <link rel="stylesheet" href="{escape(asset_url(name, root_path))}">'
         for name in STYLES

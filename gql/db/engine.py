@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import psycopg
+import simplejson
 from sqlalchemy import event, text
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
@@ -161,6 +162,12 @@ def _clear_sqlite_deadline(dbapi_conn: Any, record: Any) -> None:
 # --- engine and sessions --------------------------------------------------------------------
 
 
+def _json_dumps(value: Any) -> str:
+    """JSON columns' writer: a REST body's numbers arrive as exact Decimals (also in
+    free-form fields, e.g. an item's appointment plans), written as the numbers sent."""
+    return simplejson.dumps(value, use_decimal=True)
+
+
 def create_engine(
     url: str, *, pool_size: int = 10, wait_seconds: float = 30.0, echo: bool = False
 ) -> AsyncEngine:
@@ -168,7 +175,12 @@ def create_engine(
     (from the pool, or to a database that does not answer)."""
     url = postgres_driver_url(url)
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": wait_seconds})
+        engine = create_async_engine(
+            url,
+            echo=echo,
+            json_serializer=_json_dumps,
+            connect_args={"timeout": wait_seconds},
+        )
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -187,6 +199,7 @@ def create_engine(
     engine = create_async_engine(
         url,
         echo=echo,
+        json_serializer=_json_dumps,
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_timeout=wait_seconds,

@@ -355,6 +355,9 @@ def endpoint(
                     return fail(500, f"Unexpected error (request id {request_id})")
 
         run.__name__ = handler.__name__
+        # What the API docs say of it (gql/rest/openapi.py): its security, its field names.
+        run.need = need  # type: ignore[attr-defined]
+        run.names = names  # type: ignore[attr-defined]
         return run
 
     return wrap

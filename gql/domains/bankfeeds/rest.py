@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import col
 from starlette.responses import Response
-from starlette.routing import Route
 
 from gql.core.graph import list_page
 from gql.core.loaders import computed_values
@@ -17,7 +16,7 @@ from gql.core.lookups import rows_by_id
 from gql.core.pagination import PageArgs
 from gql.domains.bankfeeds import service
 from gql.domains.bankfeeds.filters import MODULE
-from gql.domains.bankfeeds.imports import import_statement
+from gql.domains.bankfeeds.imports import FeedImportInput, import_statement
 from gql.domains.bankfeeds.models import (
     BankConnection,
     BankFeedTransaction,
@@ -40,6 +39,7 @@ from gql.rest.numbors import (
     row_json,
     text_param,
 )
+from gql.rest.openapi import ApiRoute, choice, day, ref, text
 from gql.rest.renames import Renames
 
 CONNECTION_NAMES = Renames({"account": "accountId"})
@@ -192,10 +192,61 @@ async def import_file(ctx: RestContext) -> Response:
 
 
 routes = [
-    Route("/banking/feeds", list_feeds, methods=["GET"]),
-    Route("/banking/feeds/connections", list_connections, methods=["GET"]),
-    Route("/banking/feeds/connections", create_connection, methods=["POST"]),
-    Route("/banking/feeds/rules", list_rules, methods=["GET"]),
-    Route("/banking/feeds/rules", create_rule, methods=["POST"]),
-    Route("/banking/feeds/import", import_file, methods=["POST"]),
+    ApiRoute(
+        "/banking/feeds",
+        list_feeds,
+        "GET",
+        summary="List bank feed transactions",
+        row=BankFeedTransaction,
+        query=[
+            ref("connection"),
+            ref("account"),
+            choice("status", FeedStatus),
+            day("from"),
+            day("to"),
+            text("search"),
+        ],
+    ),
+    ApiRoute(
+        "/banking/feeds/connections",
+        list_connections,
+        "GET",
+        summary="List bank connections",
+        row=BankConnection,
+        query=[ref("account"), choice("status", ConnectionStatus)],
+    ),
+    ApiRoute(
+        "/banking/feeds/connections",
+        create_connection,
+        "POST",
+        summary="Connect a bank account",
+        row=BankConnection,
+        body=service.ConnectionCreate,
+    ),
+    ApiRoute(
+        "/banking/feeds/rules",
+        list_rules,
+        "GET",
+        summary="List bank rules",
+        row=BankRule,
+        query=[ref("category"), ref("contact")],
+    ),
+    ApiRoute(
+        "/banking/feeds/rules",
+        create_rule,
+        "POST",
+        summary="Create a bank rule",
+        row=BankRule,
+        body=service.RuleCreate,
+    ),
+    ApiRoute(
+        "/banking/feeds/import",
+        import_file,
+        "POST",
+        summary="Import a bank statement (CSV, OFX, CAMT.053, MT940)",
+        body=FeedImportInput,
+        undocumented=(
+            "Not in the Numbors document: Ledgergraph's own, for statements that arrive as files."
+        ),
+    ),
 ]

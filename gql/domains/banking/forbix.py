@@ -24,11 +24,11 @@ from __future__ import annotations
 import json
 from datetime import UTC
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import case, exists, func, or_, select, type_coerce
 from sqlmodel import col
 from starlette.responses import Response
-from starlette.routing import Route
 
 from gql.compiler.sqlenv import request_env
 from gql.core.errors import ErrorCode, UserInputError
@@ -41,6 +41,7 @@ from gql.domains.banking.service import BALANCE
 from gql.domains.companies.modules import ModuleAlias
 from gql.rest import forbix
 from gql.rest.numbors import RestContext, bad_params, choice_param, param_error
+from gql.rest.openapi import ApiRoute, millis
 from gql.tenancy import tenant_table
 
 MODULE = ModuleAlias.BANKING
@@ -184,9 +185,55 @@ async def deposit_transactions(ctx: RestContext) -> Response:
     )
 
 
+def _object(**properties: str) -> dict[str, Any]:
+    """A small answer's JSON shape: each field's JSON type (strings may be null)."""
+    return {
+        "type": "object",
+        "properties": {
+            k: {"type": [t, "null"]} if t == "string" else {"type": t}
+            for k, t in properties.items()
+        },
+    }
+
+
 routes = [
-    Route("/banking/accounts", connected_accounts, methods=["GET"]),
-    Route("/banking/deposits/{depositNumber}", deposit, methods=["GET"]),
-    Route("/banking/deposits/{depositNumber}/balance", deposit_balance, methods=["GET"]),
-    Route("/banking/deposits/{depositNumber}/transactions", deposit_transactions, methods=["GET"]),
+    ApiRoute(
+        "/banking/accounts",
+        connected_accounts,
+        "GET",
+        summary="Connected bank accounts",
+        row=_object(cif="string", accountTitle="string", accountDepositNumbers="string"),
+        listed=False,
+        many=True,
+    ),
+    ApiRoute(
+        "/banking/deposits/{depositNumber}",
+        deposit,
+        "GET",
+        summary="A deposit's information",
+        row=_object(
+            depositType="string",
+            branchCode="string",
+            ibanNumber="string",
+            depositNumber="string",
+            currency="string",
+        ),
+        many=True,
+    ),
+    ApiRoute(
+        "/banking/deposits/{depositNumber}/balance",
+        deposit_balance,
+        "GET",
+        summary="A deposit's balance",
+        row=_object(balance="object", currency="string"),
+    ),
+    ApiRoute(
+        "/banking/deposits/{depositNumber}/transactions",
+        deposit_transactions,
+        "GET",
+        summary="A deposit's statement",
+        row=Transaction,
+        listed=True,
+        query=[millis("fromDate"), millis("toDate")],
+    ),
 ]

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.responses import Response
-from starlette.routing import Route
 
 from gql.auth.access import Need
 from gql.core.graph import list_page
@@ -29,6 +28,7 @@ from gql.rest.numbors import (
     row_json,
     text_param,
 )
+from gql.rest.openapi import ApiRoute, choice, flag, ref, text
 from gql.rest.renames import Renames
 
 MODULE = ModuleAlias.BANKING
@@ -184,10 +184,58 @@ async def create_transfer(ctx: RestContext) -> Response:
 
 
 routes = [
-    Route("/accounts", list_accounts, methods=["GET"]),
-    Route("/accounts", create_account, methods=["POST"]),
-    Route("/transactions", list_transactions, methods=["GET"]),
-    Route("/transactions", create_transaction, methods=["POST"]),
-    Route("/transfers", list_transfers, methods=["GET"]),
-    Route("/transfers", create_transfer, methods=["POST"]),
+    ApiRoute(
+        "/accounts",
+        list_accounts,
+        "GET",
+        summary="List accounts",
+        row=Account,
+        query=[choice("type", AccountType), flag("enabled"), text("search")],
+    ),
+    ApiRoute(
+        "/accounts",
+        create_account,
+        "POST",
+        summary="Create an account",
+        row=Account,
+        body=service.AccountCreate,
+    ),
+    ApiRoute(
+        "/transactions",
+        list_transactions,
+        "GET",
+        summary="List transactions",
+        row=Transaction,
+        query=[
+            choice("type", TransactionType),
+            ref("account"),
+            ref("contact"),
+            ref("document"),
+            text("search"),
+        ],
+    ),
+    ApiRoute(
+        "/transactions",
+        create_transaction,
+        "POST",
+        summary="Record a transaction",
+        row=Transaction,
+        body=service.TransactionCreate,
+    ),
+    ApiRoute(
+        "/transfers",
+        list_transfers,
+        "GET",
+        summary="List transfers",
+        row=Transfer,
+        query=[ref("account")],
+    ),
+    ApiRoute(
+        "/transfers",
+        create_transfer,
+        "POST",
+        summary="Transfer between accounts",
+        row=Transfer,
+        body=service.TransferCreate,
+    ),
 ]

@@ -29,7 +29,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlmodel import col
 from starlette.responses import Response
-from starlette.routing import Route
 
 from gql.compiler.sqlenv import SqlEnv
 from gql.core.errors import ErrorCode, FieldError, UserInputError
@@ -45,7 +44,7 @@ from gql.domains.inventory import service as inventory
 from gql.domains.inventory.computed import ON_HAND
 from gql.domains.inventory.models import StockLevel
 from gql.domains.inventory.stock import default_warehouse
-from gql.rest import forbix
+from gql.rest import forbix, openapi
 from gql.rest.numbors import (
     RestContext,
     bad_params,
@@ -55,6 +54,7 @@ from gql.rest.numbors import (
     read_json,
     text_param,
 )
+from gql.rest.openapi import ID_BESIDE, ApiRoute, flag, millis, number
 from gql.rest.renames import Renames
 from gql.tenancy import mapped_table, tenant_table
 
@@ -542,7 +542,39 @@ async def list_items(ctx: RestContext) -> Response:
 
 
 routes = [
-    Route("/items", list_items, methods=["GET"]),
-    Route("/items", create_item, methods=["POST"]),
-    Route("/items/{itemId}", update_item, methods=["PUT"]),
+    ApiRoute(
+        "/items",
+        list_items,
+        "GET",
+        summary="List items",
+        row=Item,
+        query=[
+            openapi.text("type", "item types, comma-separated"),
+            number("unitPrice"),
+            number("fromPrice"),
+            number("toPrice"),
+            number("inventoryCountFrom"),
+            number("inventoryCountTo"),
+            millis("createDateFrom"),
+            millis("createDateTo"),
+            flag("isArchived"),
+            flag("isInternalUseOnly"),
+        ],
+    ),
+    ApiRoute(
+        "/items",
+        create_item,
+        "POST",
+        summary="Create an item",
+        answer=ID_BESIDE,
+        body=service.ItemCreate,
+    ),
+    ApiRoute(
+        "/items/{itemId}",
+        update_item,
+        "PUT",
+        summary="Update an item",
+        answer=ID_BESIDE,
+        body=service.ItemUpdate,
+    ),
 ]

@@ -5,12 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.responses import Response
-from starlette.routing import Route
 
 from gql.core.graph import list_page
 from gql.core.pagination import Page, PageArgs
 from gql.domains.catalogue import service
-from gql.domains.catalogue.models import CategoryType, Item, ItemType, ItemVariant, TaxType
+from gql.domains.catalogue.models import (
+    Category,
+    CategoryType,
+    Currency,
+    Item,
+    ItemType,
+    ItemVariant,
+    Tax,
+    TaxType,
+)
 from gql.domains.catalogue.schema import CATEGORIES, CURRENCIES, ITEMS, TAXES
 from gql.rest.numbors import (
     RestContext,
@@ -24,6 +32,7 @@ from gql.rest.numbors import (
     row_json,
     text_param,
 )
+from gql.rest.openapi import ApiRoute, choice, flag
 from gql.rest.renames import Renames
 
 # Numbors names an item's references `category` and `tax`; the service says categoryId/taxId.
@@ -154,14 +163,67 @@ async def create_currency(ctx: RestContext) -> Response:
 
 
 routes = [
-    Route("/items", list_items, methods=["GET"]),
-    Route("/items", create_item, methods=["POST"]),
-    Route("/categories", list_categories, methods=["GET"]),
-    Route("/categories", create_category, methods=["POST"]),
-    Route("/categories/{id}", update_category, methods=["PUT"]),
-    Route("/taxes", list_taxes, methods=["GET"]),
-    Route("/taxes", create_tax, methods=["POST"]),
-    Route("/taxes/{id}", update_tax, methods=["PUT"]),
-    Route("/currencies", list_currencies, methods=["GET"]),
-    Route("/currencies", create_currency, methods=["POST"]),
+    ApiRoute(
+        "/items",
+        list_items,
+        "GET",
+        summary="List items",
+        row=Item,
+        query=[choice("type", ItemType), flag("enabled")],
+    ),
+    ApiRoute(
+        "/items", create_item, "POST", summary="Create an item", row=Item, body=service.ItemCreate
+    ),
+    ApiRoute(
+        "/categories",
+        list_categories,
+        "GET",
+        summary="List categories",
+        row=Category,
+        query=[choice("type", CategoryType), flag("enabled")],
+    ),
+    ApiRoute(
+        "/categories",
+        create_category,
+        "POST",
+        summary="Create a category",
+        row=Category,
+        body=service.CategoryCreate,
+    ),
+    ApiRoute(
+        "/categories/{id}",
+        update_category,
+        "PUT",
+        summary="Update a category",
+        row=Category,
+        body=service.CategoryUpdate,
+    ),
+    ApiRoute(
+        "/taxes",
+        list_taxes,
+        "GET",
+        summary="List taxes",
+        row=Tax,
+        query=[choice("type", TaxType), flag("enabled")],
+    ),
+    ApiRoute("/taxes", create_tax, "POST", summary="Create a tax", row=Tax, body=service.TaxCreate),
+    ApiRoute(
+        "/taxes/{id}", update_tax, "PUT", summary="Update a tax", row=Tax, body=service.TaxUpdate
+    ),
+    ApiRoute(
+        "/currencies",
+        list_currencies,
+        "GET",
+        summary="List currencies",
+        row=Currency,
+        query=[flag("enabled")],
+    ),
+    ApiRoute(
+        "/currencies",
+        create_currency,
+        "POST",
+        summary="Create a currency",
+        row=Currency,
+        body=service.CurrencyCreate,
+    ),
 ]

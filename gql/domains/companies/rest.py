@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.responses import Response
-from starlette.routing import Route
 
 from gql.auth.tokens import issue_token
 from gql.core.errors import ErrorCode, UserInputError
@@ -13,6 +12,7 @@ from gql.domains.companies import service
 from gql.domains.companies.models import Company, Membership, User
 from gql.domains.companies.modules import MODULES
 from gql.rest.numbors import HttpError, RestContext, endpoint, ok, read_json
+from gql.rest.openapi import ApiRoute
 
 
 def user_json(user: User) -> dict[str, Any]:
@@ -106,11 +106,49 @@ async def module_licenses(ctx: RestContext) -> Response:
 
 
 routes = [
-    Route("/auth/register", register, methods=["POST"]),
-    Route("/auth/login", login, methods=["POST"]),
-    Route("/auth/me", me, methods=["GET"]),
-    Route("/companies", companies, methods=["GET"]),
-    Route("/modules/enabled", modules_enabled, methods=["GET"]),
-    Route("/modules/check/{alias}", module_check, methods=["GET"]),
-    Route("/modules/licenses", module_licenses, methods=["GET"]),
+    ApiRoute(
+        "/auth/register",
+        register,
+        "POST",
+        summary="Register a user and their company",
+        body=service.RegisterInput,
+    ),
+    ApiRoute(
+        "/auth/login",
+        login,
+        "POST",
+        summary="Log in and receive a JWT",
+        body=service.LoginInput,
+        status=200,
+    ),
+    ApiRoute("/auth/me", me, "GET", summary="The current user"),
+    ApiRoute(
+        "/companies",
+        companies,
+        "GET",
+        summary="The user's companies",
+        row=Company,
+        listed=False,
+        many=True,
+    ),
+    ApiRoute(
+        "/modules/enabled",
+        modules_enabled,
+        "GET",
+        summary="Enabled modules",
+        row={"type": "string"},
+        listed=False,
+        many=True,
+    ),
+    ApiRoute(
+        "/modules/check/{alias}", module_check, "GET", summary="Whether a module is accessible"
+    ),
+    ApiRoute(
+        "/modules/licenses",
+        module_licenses,
+        "GET",
+        summary="Module licenses",
+        listed=False,
+        many=True,
+    ),
 ]

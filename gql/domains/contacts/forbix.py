@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.responses import Response
-from starlette.routing import Route
 
 from gql.core.errors import FieldError
 from gql.core.graph import list_page
@@ -24,6 +23,7 @@ from gql.domains.contacts.schema import CONTACTS
 from gql.domains.payroll.computed import IS_EMPLOYEE
 from gql.rest import forbix
 from gql.rest.numbors import RestContext, bool_param, choice_param, read_json, text_param
+from gql.rest.openapi import ID_ONLY, ApiRoute, choice, flag, millis, text, whole
 from gql.rest.renames import Renames
 
 NAMES = Renames(
@@ -156,9 +156,35 @@ async def list_customers(ctx: RestContext) -> Response:
     return forbix.listed(await customers_json(ctx, result.rows), total=result.total, page=page)
 
 
+FILTERS = [
+    choice("customerCategory", CATEGORIES),
+    choice("type", EntityType),
+    *(text(n) for n in ("fullName", "email", "phone", "mobile", "crmGroupId")),
+    flag("isEmployee"),
+    flag("isUser"),
+    whole("accCode"),
+    millis("createDateFrom"),
+    millis("createDateTo"),
+]
 routes = [
-    Route("/customers", list_customers, methods=["GET"]),
-    Route("/customers", create_customer, methods=["POST"]),
-    Route("/customers/{customerId}", get_customer, methods=["GET"]),
-    Route("/customers/{customerId}", update_customer, methods=["PUT"]),
+    ApiRoute(
+        "/customers", list_customers, "GET", summary="List customers", row=Contact, query=FILTERS
+    ),
+    ApiRoute(
+        "/customers",
+        create_customer,
+        "POST",
+        summary="Create a customer",
+        row=ID_ONLY,
+        body=service.ContactCreate,
+    ),
+    ApiRoute("/customers/{customerId}", get_customer, "GET", summary="Get a customer", row=Contact),
+    ApiRoute(
+        "/customers/{customerId}",
+        update_customer,
+        "PUT",
+        summary="Update a customer",
+        row=ID_ONLY,
+        body=service.ContactUpdate,
+    ),
 ]

@@ -6,7 +6,6 @@ from typing import Any
 
 from pydantic.alias_generators import to_camel
 from starlette.responses import Response
-from starlette.routing import Route
 
 from gql.core.graph import list_page
 from gql.core.pagination import PageArgs
@@ -25,6 +24,7 @@ from gql.rest.numbors import (
     row_json,
     text_param,
 )
+from gql.rest.openapi import DELETED, ApiRoute, choice, flag, text
 
 
 def _camel(value: Any) -> Any:
@@ -85,10 +85,27 @@ async def delete_contact(ctx: RestContext) -> Response:
     return ok({"id": row.id, "deleted": True})
 
 
+FILTERS = [choice("type", ContactType), flag("enabled"), text("search")]
 routes = [
-    Route("/contacts", list_contacts, methods=["GET"]),
-    Route("/contacts", create_contact, methods=["POST"]),
-    Route("/contacts/{id}", get_contact, methods=["GET"]),
-    Route("/contacts/{id}", update_contact, methods=["PUT"]),
-    Route("/contacts/{id}", delete_contact, methods=["DELETE"]),
+    ApiRoute(
+        "/contacts", list_contacts, "GET", summary="List contacts", row=Contact, query=FILTERS
+    ),
+    ApiRoute(
+        "/contacts",
+        create_contact,
+        "POST",
+        summary="Create a contact",
+        row=Contact,
+        body=service.ContactCreate,
+    ),
+    ApiRoute("/contacts/{id}", get_contact, "GET", summary="Get a contact", row=Contact),
+    ApiRoute(
+        "/contacts/{id}",
+        update_contact,
+        "PUT",
+        summary="Update a contact",
+        row=Contact,
+        body=service.ContactUpdate,
+    ),
+    ApiRoute("/contacts/{id}", delete_contact, "DELETE", summary="Delete a contact", row=DELETED),
 ]

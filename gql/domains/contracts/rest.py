@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.responses import Response
-from starlette.routing import Route
 
 from gql.core.graph import list_page
 from gql.core.loaders import computed_values
@@ -29,6 +28,7 @@ from gql.rest.numbors import (
     row_json,
     text_param,
 )
+from gql.rest.openapi import ApiRoute, choice, ref, text
 from gql.rest.renames import Renames
 
 MODULE = ModuleAlias.CONTRACTS
@@ -123,8 +123,36 @@ async def create_proposal(ctx: RestContext) -> Response:
 
 
 routes = [
-    Route("/contracts", list_contracts, methods=["GET"]),
-    Route("/contracts", create_contract, methods=["POST"]),
-    Route("/contracts/proposals", list_proposals, methods=["GET"]),
-    Route("/contracts/proposals", create_proposal, methods=["POST"]),
+    ApiRoute(
+        "/contracts",
+        list_contracts,
+        "GET",
+        summary="List contracts",
+        row=Contract,
+        query=[choice("status", ContractStatus), ref("contact"), text("search")],
+    ),
+    ApiRoute(
+        "/contracts",
+        create_contract,
+        "POST",
+        summary="Create a contract",
+        row=Contract,
+        body=service.ContractCreate,
+    ),
+    ApiRoute(
+        "/contracts/proposals",
+        list_proposals,
+        "GET",
+        summary="List proposals",
+        row=Proposal,
+        query=[choice("status", ProposalStatus), ref("contact"), ref("deal"), text("search")],
+    ),
+    ApiRoute(
+        "/contracts/proposals",
+        create_proposal,
+        "POST",
+        summary="Create a proposal",
+        row=Proposal,
+        body=service.ProposalCreate,
+    ),
 ]

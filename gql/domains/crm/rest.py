@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.responses import Response
-from starlette.routing import Route
 
 from gql.core.graph import RootConnection, list_page
 from gql.core.loaders import computed_values
@@ -17,10 +16,12 @@ from gql.domains.crm import service
 from gql.domains.crm.models import (
     Activity,
     ActivityType,
+    Campaign,
     CampaignStatus,
     CampaignType,
     Deal,
     DealStatus,
+    Lead,
     LeadSource,
     LeadStatus,
     Pipeline,
@@ -40,6 +41,7 @@ from gql.rest.numbors import (
     row_json,
     text_param,
 )
+from gql.rest.openapi import ApiRoute, choice, day, flag, ref, text
 from gql.rest.renames import Renames
 
 MODULE = ModuleAlias.CRM
@@ -252,14 +254,103 @@ async def create_campaign(ctx: RestContext) -> Response:
 
 
 routes = [
-    Route("/crm/pipelines", list_pipelines, methods=["GET"]),
-    Route("/crm/pipelines", create_pipeline, methods=["POST"]),
-    Route("/crm/leads", list_leads, methods=["GET"]),
-    Route("/crm/leads", create_lead, methods=["POST"]),
-    Route("/crm/deals", list_deals, methods=["GET"]),
-    Route("/crm/deals", create_deal, methods=["POST"]),
-    Route("/crm/activities", list_activities, methods=["GET"]),
-    Route("/crm/activities", create_activity, methods=["POST"]),
-    Route("/crm/campaigns", list_campaigns, methods=["GET"]),
-    Route("/crm/campaigns", create_campaign, methods=["POST"]),
+    ApiRoute(
+        "/crm/pipelines",
+        list_pipelines,
+        "GET",
+        summary="List pipelines",
+        row=Pipeline,
+        query=[text("search")],
+    ),
+    ApiRoute(
+        "/crm/pipelines",
+        create_pipeline,
+        "POST",
+        summary="Create a pipeline",
+        row=Pipeline,
+        body=service.PipelineCreate,
+    ),
+    ApiRoute(
+        "/crm/leads",
+        list_leads,
+        "GET",
+        summary="List leads",
+        row=Lead,
+        query=[choice("status", LeadStatus), choice("source", LeadSource), text("search")],
+    ),
+    ApiRoute(
+        "/crm/leads",
+        create_lead,
+        "POST",
+        summary="Create a lead",
+        row=Lead,
+        body=service.LeadCreate,
+    ),
+    ApiRoute(
+        "/crm/deals",
+        list_deals,
+        "GET",
+        summary="List deals",
+        row=Deal,
+        query=[
+            choice("status", DealStatus),
+            ref("pipeline"),
+            ref("stage"),
+            ref("contact"),
+            ref("owner"),
+            day("expectedCloseFrom"),
+            day("expectedCloseTo"),
+            text("search"),
+        ],
+    ),
+    ApiRoute(
+        "/crm/deals",
+        create_deal,
+        "POST",
+        summary="Create a deal",
+        row=Deal,
+        body=service.DealCreate,
+    ),
+    ApiRoute(
+        "/crm/activities",
+        list_activities,
+        "GET",
+        summary="List activities",
+        row=Activity,
+        query=[
+            choice("type", ActivityType),
+            ref("deal"),
+            ref("contact"),
+            ref("owner"),
+            flag("done"),
+            flag("overdue"),
+            day("from"),
+            day("to"),
+            text("search"),
+        ],
+    ),
+    ApiRoute(
+        "/crm/activities",
+        create_activity,
+        "POST",
+        summary="Create an activity",
+        row=Activity,
+        body=service.ActivityCreate,
+    ),
+    ApiRoute(
+        "/crm/campaigns",
+        list_campaigns,
+        "GET",
+        summary="List campaigns",
+        row=Campaign,
+        query=[choice("type", CampaignType), choice("status", CampaignStatus), text("search")],
+    ),
+    ApiRoute(
+        "/crm/campaigns",
+        create_campaign,
+        "POST",
+        summary="Create a campaign",
+        row=Campaign,
+        body=service.CampaignCreate,
+    ),
 ]

@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import col
 from starlette.responses import Response
-from starlette.routing import Route
 
 from gql.core.graph import list_page
 from gql.core.loaders import computed_values
@@ -30,7 +29,9 @@ from gql.domains.contacts.models import Contact
 from gql.domains.documents import service
 from gql.domains.documents.computed import AMOUNT_DUE, OVERDUE
 from gql.domains.documents.forbix_filter import (
+    DELIVERY_STATUSES,
     NOT_DELIVERED,
+    STATES,
     debit_or_credit,
     list_filter,
     returns_of,
@@ -44,6 +45,7 @@ from gql.rest.numbors import (
     RestContext,
     read_json,
 )
+from gql.rest.openapi import ID_BESIDE, ID_ONLY, ApiRoute, choice, flag, ref, text
 from gql.rest.renames import Renames
 from gql.tenancy import mapped_table
 
@@ -358,12 +360,69 @@ async def update_purchase_invoice(ctx: RestContext) -> Response:
     return forbix.ok({"_id": await _update(ctx, BILL, PURCHASE_NAMES)})
 
 
+FILTERS = [
+    ref("customerId"),
+    choice("state", STATES),
+    choice("debitOrCredit", ["debit", "credit"]),
+    text("invoiceNumber"),
+    text("referenceNumber"),
+    flag("isArchived"),
+    flag("hasReturns"),
+    flag("hasOfficialTaxInfo"),
+    choice("deliveryStatus", DELIVERY_STATUSES),
+    text("search"),
+    text("creatorUserId"),
+]
 routes = [
-    Route("/invoices", list_invoices, methods=["GET"]),
-    Route("/invoices", create_invoice, methods=["POST"]),
-    Route("/invoices/{invoiceId}", get_invoice, methods=["GET"]),
-    Route("/invoices/{invoiceId}", update_invoice, methods=["PUT"]),
-    Route("/purchase-invoices", list_purchase_invoices, methods=["GET"]),
-    Route("/purchase-invoices", create_purchase_invoice, methods=["POST"]),
-    Route("/purchase-invoices/{invoiceId}", update_purchase_invoice, methods=["PUT"]),
+    ApiRoute(
+        "/invoices",
+        list_invoices,
+        "GET",
+        summary="List sales invoices",
+        row=Document,
+        query=FILTERS,
+    ),
+    ApiRoute(
+        "/invoices",
+        create_invoice,
+        "POST",
+        summary="Create a sales invoice",
+        row=ID_ONLY,
+        body=service.DocumentCreate,
+    ),
+    ApiRoute(
+        "/invoices/{invoiceId}", get_invoice, "GET", summary="Get a sales invoice", row=Document
+    ),
+    ApiRoute(
+        "/invoices/{invoiceId}",
+        update_invoice,
+        "PUT",
+        summary="Update a sales invoice",
+        row=ID_ONLY,
+        body=service.DocumentUpdate,
+    ),
+    ApiRoute(
+        "/purchase-invoices",
+        list_purchase_invoices,
+        "GET",
+        summary="List purchase invoices",
+        row=Document,
+        query=FILTERS,
+    ),
+    ApiRoute(
+        "/purchase-invoices",
+        create_purchase_invoice,
+        "POST",
+        summary="Create a purchase invoice",
+        answer=ID_BESIDE,
+        body=service.DocumentCreate,
+    ),
+    ApiRoute(
+        "/purchase-invoices/{invoiceId}",
+        update_purchase_invoice,
+        "PUT",
+        summary="Update a purchase invoice",
+        row=ID_ONLY,
+        body=service.DocumentUpdate,
+    ),
 ]

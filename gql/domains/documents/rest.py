@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import select
 from starlette.responses import Response
-from starlette.routing import Route
 
 from gql.core.errors import UserInputError
 from gql.core.graph import list_page
@@ -34,6 +33,7 @@ from gql.rest.numbors import (
     row_json,
     text_param,
 )
+from gql.rest.openapi import DELETED, ApiRoute, choice, ref, text
 from gql.rest.renames import Renames
 
 MODULE = ModuleAlias.INVOICING
@@ -218,9 +218,37 @@ async def delete_document(ctx: RestContext) -> Response:
 
 
 routes = [
-    Route("/documents", list_documents, methods=["GET"]),
-    Route("/documents", create_document, methods=["POST"]),
-    Route("/documents/{id}", get_document, methods=["GET"]),
-    Route("/documents/{id}", update_document, methods=["PUT"]),
-    Route("/documents/{id}", delete_document, methods=["DELETE"]),
+    ApiRoute(
+        "/documents",
+        list_documents,
+        "GET",
+        summary="List documents",
+        row=Document,
+        query=[
+            choice("type", DocumentKind),
+            choice("status", DocumentStatus),
+            ref("contact"),
+            text("search"),
+        ],
+    ),
+    ApiRoute(
+        "/documents",
+        create_document,
+        "POST",
+        summary="Create a document",
+        row=Document,
+        body=service.DocumentCreate,
+    ),
+    ApiRoute("/documents/{id}", get_document, "GET", summary="Get a document", row=Document),
+    ApiRoute(
+        "/documents/{id}",
+        update_document,
+        "PUT",
+        summary="Update a document",
+        row=Document,
+        body=service.DocumentUpdate,
+    ),
+    ApiRoute(
+        "/documents/{id}", delete_document, "DELETE", summary="Delete a document", row=DELETED
+    ),
 ]

@@ -25,7 +25,7 @@ from gql.core.graph import list_page
 from gql.core.inputs import InputModel, validate
 from gql.core.pagination import PageArgs
 from gql.domains.documents import service
-from gql.domains.documents.models import DocumentKind, DocumentStatus
+from gql.domains.documents.models import Document, DocumentKind, DocumentStatus
 from gql.domains.documents.rest import (
     BODY_NAMES,
     MODULE,
@@ -44,6 +44,7 @@ from gql.rest.numbors import (
     page_params,
     paginated,
 )
+from gql.rest.openapi import DELETED, ApiRoute, choice, ref, text
 
 EXPIRED = "expired"  # a status filter of estimates: sent and past the expiry date
 
@@ -124,15 +125,52 @@ def _kind_routes(
         handler.__name__ = f"{verb}_{name}"
         return endpoint(module=MODULE, write=write, names=BODY_NAMES)(handler)
 
-    routes = [
-        Route(prefix, wrap(list_kind, "list", write=False), methods=["GET"]),
-        Route(prefix, wrap(create_kind, "create", write=True), methods=["POST"]),
+    # One declaration per shape, for every kind (estimates, sales and purchase orders).
+    label = name.replace("_", " ")
+    query = [choice("status", statuses), ref("contact"), text("search")]
+    routes: list[Route] = [
+        ApiRoute(
+            prefix,
+            wrap(list_kind, "list", write=False),
+            "GET",
+            summary=f"List {label}s",
+            row=Document,
+            query=query,
+        ),
+        ApiRoute(
+            prefix,
+            wrap(create_kind, "create", write=True),
+            "POST",
+            summary=f"Create a {label}",
+            row=Document,
+            body=service.DocumentCreate,
+        ),
     ]
     if single:
+        one = f"{prefix}/{{id}}"
         routes += [
-            Route(f"{prefix}/{{id}}", wrap(get_kind, "get", write=False), methods=["GET"]),
-            Route(f"{prefix}/{{id}}", wrap(update_kind, "update", write=True), methods=["PUT"]),
-            Route(f"{prefix}/{{id}}", wrap(delete_kind, "delete", write=True), methods=["DELETE"]),
+            ApiRoute(
+                one,
+                wrap(get_kind, "get", write=False),
+                "GET",
+                summary=f"Get a {label}",
+                row=Document,
+            ),
+            ApiRoute(
+                one,
+                wrap(update_kind, "update", write=True),
+                "PUT",
+                summary=f"Update a {label}",
+                row=Document,
+                body=service.DocumentUpdate,
+            ),
+            ApiRoute(
+                one,
+                wrap(delete_kind, "delete", write=True),
+                "DELETE",
+                summary=f"Delete a {label}",
+                row=DELETED,
+            ),
         ]
     return routes
 
@@ -202,8 +240,22 @@ async def create_credit_note(ctx: RestContext) -> Response:
 
 routes = [
     *_kind_routes("/estimates", DocumentKind.ESTIMATE, items_required=False, single=True),
-    Route("/credit-notes", list_credit_notes, methods=["GET"]),
-    Route("/credit-notes", create_credit_note, methods=["POST"]),
+    ApiRoute(
+        "/credit-notes",
+        list_credit_notes,
+        "GET",
+        summary="List credit notes",
+        row=Document,
+        query=[ref("contact"), ref("invoice")],
+    ),
+    ApiRoute(
+        "/credit-notes",
+        create_credit_note,
+        "POST",
+        summary="Create a credit note",
+        row=Document,
+        body=service.DocumentCreate,
+    ),
     *_kind_routes("/sales/orders", DocumentKind.SALES_ORDER, items_required=True, single=False),
     *_kind_routes(
         "/purchases/orders", DocumentKind.PURCHASE_ORDER, items_required=True, single=False

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.responses import Response
-from starlette.routing import Route
 
 from gql.core.graph import list_page
 from gql.core.loaders import computed_values
@@ -19,7 +18,14 @@ from gql.domains.helpdesk.loaders import (
     SlaTargetsBySlaIdLoader,
     TicketCategoryByIdLoader,
 )
-from gql.domains.helpdesk.models import Article, Sla, Ticket, TicketPriority, TicketStatus
+from gql.domains.helpdesk.models import (
+    Article,
+    Sla,
+    Ticket,
+    TicketCategory,
+    TicketPriority,
+    TicketStatus,
+)
 from gql.domains.helpdesk.schema import ARTICLES, CATEGORIES, SLAS, TICKETS
 from gql.rest.numbors import (
     RestContext,
@@ -33,6 +39,7 @@ from gql.rest.numbors import (
     row_json,
     text_param,
 )
+from gql.rest.openapi import ApiRoute, choice, flag, ref, text
 from gql.rest.renames import Renames
 
 MODULE = ModuleAlias.HELPDESK
@@ -199,12 +206,71 @@ async def create_article(ctx: RestContext) -> Response:
 
 
 routes = [
-    Route("/helpdesk/categories", list_categories, methods=["GET"]),
-    Route("/helpdesk/categories", create_category, methods=["POST"]),
-    Route("/helpdesk/tickets", list_tickets, methods=["GET"]),
-    Route("/helpdesk/tickets", create_ticket, methods=["POST"]),
-    Route("/helpdesk/slas", list_slas, methods=["GET"]),
-    Route("/helpdesk/slas", create_sla, methods=["POST"]),
-    Route("/helpdesk/articles", list_articles, methods=["GET"]),
-    Route("/helpdesk/articles", create_article, methods=["POST"]),
+    ApiRoute(
+        "/helpdesk/categories",
+        list_categories,
+        "GET",
+        summary="List ticket categories",
+        row=TicketCategory,
+        query=[text("search")],
+    ),
+    ApiRoute(
+        "/helpdesk/categories",
+        create_category,
+        "POST",
+        summary="Create a ticket category",
+        row=TicketCategory,
+        body=service.CategoryCreate,
+    ),
+    ApiRoute(
+        "/helpdesk/tickets",
+        list_tickets,
+        "GET",
+        summary="List tickets",
+        row=Ticket,
+        query=[
+            choice("status", TicketStatus),
+            choice("priority", TicketPriority),
+            ref("category"),
+            ref("contact"),
+            ref("assignee"),
+            flag("breached"),
+            text("search"),
+        ],
+    ),
+    ApiRoute(
+        "/helpdesk/tickets",
+        create_ticket,
+        "POST",
+        summary="Create a ticket",
+        row=Ticket,
+        body=service.TicketCreate,
+    ),
+    ApiRoute(
+        "/helpdesk/slas", list_slas, "GET", summary="List SLAs", row=Sla, query=[text("search")]
+    ),
+    ApiRoute(
+        "/helpdesk/slas",
+        create_sla,
+        "POST",
+        summary="Create an SLA",
+        row=Sla,
+        body=service.SlaCreate,
+    ),
+    ApiRoute(
+        "/helpdesk/articles",
+        list_articles,
+        "GET",
+        summary="List articles",
+        row=Article,
+        query=[flag("published"), flag("includeUnpublished"), ref("category"), text("search")],
+    ),
+    ApiRoute(
+        "/helpdesk/articles",
+        create_article,
+        "POST",
+        summary="Create an article",
+        row=Article,
+        body=service.ArticleCreate,
+    ),
 ]

@@ -11,16 +11,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import col
 from starlette.responses import Response
-from starlette.routing import Route
 
 from gql.core.graph import list_page
 from gql.core.pagination import PageArgs
 from gql.domains.inventory import service
 from gql.domains.inventory.loaders import WarehouseByIdLoader
-from gql.domains.inventory.models import StockAdjustment, StockMove, StockTransfer
+from gql.domains.inventory.models import StockAdjustment, StockMove, StockTransfer, Warehouse
 from gql.domains.inventory.schema import STOCK_TRANSFERS, WAREHOUSES
 from gql.domains.inventory.types import MODULE
 from gql.rest.numbors import RestContext, endpoint, id_param, ok, page_params, paginated, row_json
+from gql.rest.openapi import ApiRoute, ref
 from gql.rest.renames import Renames
 
 ITEM_NAMES = Renames({"item": "itemId", "variant": "variantId"})
@@ -129,9 +129,39 @@ async def create_adjustment(ctx: RestContext) -> Response:
 
 
 routes = [
-    Route("/inventory/warehouses", list_warehouses, methods=["GET"]),
-    Route("/inventory/warehouses", create_warehouse, methods=["POST"]),
-    Route("/inventory/transfers", list_transfers, methods=["GET"]),
-    Route("/inventory/transfers", create_transfer, methods=["POST"]),
-    Route("/inventory/adjustments", create_adjustment, methods=["POST"]),
+    ApiRoute(
+        "/inventory/warehouses", list_warehouses, "GET", summary="List warehouses", row=Warehouse
+    ),
+    ApiRoute(
+        "/inventory/warehouses",
+        create_warehouse,
+        "POST",
+        summary="Create a warehouse",
+        row=Warehouse,
+        body=service.WarehouseCreate,
+    ),
+    ApiRoute(
+        "/inventory/transfers",
+        list_transfers,
+        "GET",
+        summary="List stock transfers",
+        row=StockTransfer,
+        query=[ref("warehouse")],
+    ),
+    ApiRoute(
+        "/inventory/transfers",
+        create_transfer,
+        "POST",
+        summary="Transfer stock between warehouses",
+        row=StockTransfer,
+        body=service.TransferCreate,
+    ),
+    ApiRoute(
+        "/inventory/adjustments",
+        create_adjustment,
+        "POST",
+        summary="Adjust stock",
+        row=StockAdjustment,
+        body=service.AdjustmentCreate,
+    ),
 ]

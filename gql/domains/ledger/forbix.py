@@ -24,7 +24,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, exists, select
 from sqlmodel import col
 from starlette.responses import Response
-from starlette.routing import Route
 
 from gql.compiler.sqlenv import SqlEnv
 from gql.core.errors import ErrorCode, FieldError
@@ -44,6 +43,7 @@ from gql.domains.ledger.models import (
 from gql.domains.ledger.schema import VOUCHERS
 from gql.rest import forbix
 from gql.rest.numbors import RestContext, choice_param, read_json, text_param
+from gql.rest.openapi import ApiRoute, choice, millis, text, whole
 from gql.rest.renames import Renames
 from gql.tenancy import mapped_table, tenant_table
 
@@ -374,7 +374,47 @@ async def list_vouchers(ctx: RestContext) -> Response:
 
 
 routes = [
-    Route("/accounting/vouchers", list_vouchers, methods=["GET"]),
-    Route("/accounting/vouchers", create_voucher, methods=["POST"]),
-    Route("/accounting/chart-of-accounts", chart_of_accounts, methods=["GET"]),
+    ApiRoute(
+        "/accounting/vouchers",
+        list_vouchers,
+        "GET",
+        summary="List vouchers",
+        row=Voucher,
+        query=[
+            text("companyFinancialYearId"),
+            millis("createDateFrom"),
+            millis("createDateTo"),
+            choice("voucherKind", KIND_TO_OURS),
+            choice("searchParamName", SEARCH_PARAMS),
+            text("searchParamValue"),
+            whole("numberFrom"),
+            whole("numberTo"),
+            text("accCode"),
+            text("description"),
+        ],
+    ),
+    ApiRoute(
+        "/accounting/vouchers",
+        create_voucher,
+        "POST",
+        summary="Create a voucher",
+        row=Voucher,
+        body=service.VoucherCreate,
+    ),
+    ApiRoute(
+        "/accounting/chart-of-accounts",
+        chart_of_accounts,
+        "GET",
+        summary="The chart of accounts, as a tree",
+        listed=False,
+        row={
+            "type": "object",
+            "description": "general types > subsidiary types > detailed types > accounts",
+            "properties": {
+                "_id": {"type": "string"},
+                "companyFinancialYearId": {"type": ["string", "null"]},
+                "generalTypes": {"type": "array", "items": {"type": "object"}},
+            },
+        },
+    ),
 ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.responses import Response
-from starlette.routing import Route
 
 from gql.core.graph import list_page
 from gql.core.ids import from_global_id, is_object_id
@@ -32,6 +31,7 @@ from gql.rest.numbors import (
     row_json,
     text_param,
 )
+from gql.rest.openapi import ApiRoute, choice, day, text
 from gql.rest.renames import Renames
 
 MODULE = ModuleAlias.ACCOUNTING
@@ -175,8 +175,42 @@ async def create_journal_entry(ctx: RestContext) -> Response:
 
 
 routes = [
-    Route("/accounting/chart-of-accounts", list_chart, methods=["GET"]),
-    Route("/accounting/chart-of-accounts", create_account, methods=["POST"]),
-    Route("/accounting/journal", list_journal, methods=["GET"]),
-    Route("/accounting/journal", create_journal_entry, methods=["POST"]),
+    ApiRoute(
+        "/accounting/chart-of-accounts",
+        list_chart,
+        "GET",
+        summary="The chart of accounts",
+        row=LedgerAccount,
+        query=[choice("type", LedgerAccountType), choice("level", LedgerLevel), text("search")],
+    ),
+    ApiRoute(
+        "/accounting/chart-of-accounts",
+        create_account,
+        "POST",
+        summary="Create a ledger account",
+        row=LedgerAccount,
+        body=service.LedgerAccountCreate,
+    ),
+    ApiRoute(
+        "/accounting/journal",
+        list_journal,
+        "GET",
+        summary="The journal (vouchers)",
+        row=Voucher,
+        query=[
+            day("from"),
+            day("to"),
+            text("account", "an account's code or id"),
+            text("search"),
+            choice("order", ["asc", "desc"]),
+        ],
+    ),
+    ApiRoute(
+        "/accounting/journal",
+        create_journal_entry,
+        "POST",
+        summary="Post a journal entry",
+        row=Voucher,
+        body=service.VoucherCreate,
+    ),
 ]

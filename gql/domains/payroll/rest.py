@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.responses import Response
-from starlette.routing import Route
 
 from gql.core.graph import RootConnection, list_page
 from gql.core.lookups import rows_by_id
@@ -26,6 +25,7 @@ from gql.rest.numbors import (
     row_json,
     text_param,
 )
+from gql.rest.openapi import ApiRoute, choice, ref, text
 from gql.rest.renames import Renames
 
 MODULE = ModuleAlias.PAYROLL
@@ -150,10 +150,52 @@ async def create_pay_run(ctx: RestContext) -> Response:
 
 
 routes = [
-    Route("/payroll/departments", list_departments, methods=["GET"]),
-    Route("/payroll/departments", create_department, methods=["POST"]),
-    Route("/payroll/employees", list_employees, methods=["GET"]),
-    Route("/payroll/employees", create_employee, methods=["POST"]),
-    Route("/payroll/pay-runs", list_pay_runs, methods=["GET"]),
-    Route("/payroll/pay-runs", create_pay_run, methods=["POST"]),
+    ApiRoute(
+        "/payroll/departments",
+        list_departments,
+        "GET",
+        summary="List departments",
+        row=Department,
+        query=[text("search")],
+    ),
+    ApiRoute(
+        "/payroll/departments",
+        create_department,
+        "POST",
+        summary="Create a department",
+        row=Department,
+        body=service.DepartmentCreate,
+    ),
+    ApiRoute(
+        "/payroll/employees",
+        list_employees,
+        "GET",
+        summary="List employees",
+        row=Employee,
+        query=[ref("department"), ref("position"), text("search")],
+    ),
+    ApiRoute(
+        "/payroll/employees",
+        create_employee,
+        "POST",
+        summary="Create an employee",
+        row=Employee,
+        body=service.EmployeeCreate,
+    ),
+    ApiRoute(
+        "/payroll/pay-runs",
+        list_pay_runs,
+        "GET",
+        summary="List pay runs",
+        row=PayRun,
+        query=[choice("status", PayRunStatus), text("period", "a period, YYYY-MM")],
+    ),
+    ApiRoute(
+        "/payroll/pay-runs",
+        create_pay_run,
+        "POST",
+        summary="Create a pay run",
+        row=PayRun,
+        body=service.PayRunCreate,
+    ),
 ]

@@ -48,7 +48,8 @@ from gql.domains.payroll.models import Department, Employee, PayRun, PayRunStatu
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
-PERIOD = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+# YYYY-MM within the sane dates (gql/core/scalars.py: 1900 to 2200): its days are dates.
+PERIOD = r"^(19[0-9]{2}|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2])$"
 Money = Field(default=None, ge=0, max_digits=18, decimal_places=2)
 
 # --- inputs ---------------------------------------------------------------------------------

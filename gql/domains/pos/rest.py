@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import col
 from starlette.responses import Response
-from starlette.routing import Route
 
 from gql.core.graph import list_page
 from gql.core.lookups import rows_by_id
@@ -39,6 +38,7 @@ from gql.rest.numbors import (
     row_json,
     text_param,
 )
+from gql.rest.openapi import ApiRoute, choice, flag, ref, text
 from gql.rest.renames import Renames
 
 # The Numbors names for the fields, and ours.
@@ -197,11 +197,60 @@ async def create_program(ctx: RestContext) -> Response:
 
 
 routes = [
-    Route("/pos/terminals", list_terminals, methods=["GET"]),
-    Route("/pos/terminals", create_terminal, methods=["POST"]),
-    Route("/pos/sessions", list_sessions, methods=["GET"]),
-    Route("/pos/sessions/open", open_session, methods=["POST"]),
-    Route("/pos/orders", create_order, methods=["POST"]),
-    Route("/pos/loyalty", list_programs, methods=["GET"]),
-    Route("/pos/loyalty/programs", create_program, methods=["POST"]),
+    ApiRoute(
+        "/pos/terminals",
+        list_terminals,
+        "GET",
+        summary="List terminals",
+        row=PosTerminal,
+        query=[flag("enabled"), text("search")],
+    ),
+    ApiRoute(
+        "/pos/terminals",
+        create_terminal,
+        "POST",
+        summary="Create a terminal",
+        row=PosTerminal,
+        body=service.TerminalCreate,
+    ),
+    ApiRoute(
+        "/pos/sessions",
+        list_sessions,
+        "GET",
+        summary="List sessions",
+        row=PosSession,
+        query=[ref("terminal"), choice("status", SessionStatus)],
+    ),
+    ApiRoute(
+        "/pos/sessions/open",
+        open_session,
+        "POST",
+        summary="Open a session",
+        row=PosSession,
+        body=service.SessionOpen,
+    ),
+    ApiRoute(
+        "/pos/orders",
+        create_order,
+        "POST",
+        summary="Record an order",
+        row=PosOrder,
+        body=service.OrderCreate,
+    ),
+    ApiRoute(
+        "/pos/loyalty",
+        list_programs,
+        "GET",
+        summary="List loyalty programs",
+        row=LoyaltyProgram,
+        query=[flag("active")],
+    ),
+    ApiRoute(
+        "/pos/loyalty/programs",
+        create_program,
+        "POST",
+        summary="Create a loyalty program",
+        row=LoyaltyProgram,
+        body=service.ProgramCreate,
+    ),
 ]

@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import col
 from starlette.responses import Response
-from starlette.routing import Route
 
 from gql.core.graph import list_page
 from gql.core.loaders import computed_values
@@ -43,6 +42,7 @@ from gql.rest.numbors import (
     row_json,
     text_param,
 )
+from gql.rest.openapi import ApiRoute, choice, day, flag, ref, text
 from gql.rest.renames import Renames
 
 # The Numbors names for the fields, and ours.
@@ -211,11 +211,61 @@ async def create_time(ctx: RestContext) -> Response:
 
 # /projects/time before /projects/{id}: "time" is a path, not a project's id.
 routes = [
-    Route("/projects/time", list_time, methods=["GET"]),
-    Route("/projects/time", create_time, methods=["POST"]),
-    Route("/projects", list_projects, methods=["GET"]),
-    Route("/projects", create_project, methods=["POST"]),
-    Route("/projects/{id}", get_project, methods=["GET"]),
-    Route("/projects/{id}", update_project, methods=["PUT"]),
-    Route("/projects/{id}/tasks", add_task, methods=["POST"]),
+    ApiRoute(
+        "/projects/time",
+        list_time,
+        "GET",
+        summary="List time entries",
+        row=TimeEntry,
+        query=[
+            ref("project"),
+            ref("task"),
+            flag("billable"),
+            flag("invoiced"),
+            day("from"),
+            day("to"),
+            text("search"),
+        ],
+    ),
+    ApiRoute(
+        "/projects/time",
+        create_time,
+        "POST",
+        summary="Record time",
+        row=TimeEntry,
+        body=service.TimeCreate,
+    ),
+    ApiRoute(
+        "/projects",
+        list_projects,
+        "GET",
+        summary="List projects",
+        row=Project,
+        query=[choice("status", ProjectStatus), ref("customer"), text("search")],
+    ),
+    ApiRoute(
+        "/projects",
+        create_project,
+        "POST",
+        summary="Create a project",
+        row=Project,
+        body=service.ProjectCreate,
+    ),
+    ApiRoute("/projects/{id}", get_project, "GET", summary="Get a project", row=Project),
+    ApiRoute(
+        "/projects/{id}",
+        update_project,
+        "PUT",
+        summary="Update a project",
+        row=Project,
+        body=service.ProjectUpdate,
+    ),
+    ApiRoute(
+        "/projects/{id}/tasks",
+        add_task,
+        "POST",
+        summary="Add a task to a project",
+        row=Task,
+        body=service.TaskCreate,
+    ),
 ]
