@@ -703,6 +703,9 @@ REST_WITHOUT_DECIMALS = {
     # back in tests/test_pos_rest.py
     ("POST", "/pos/terminals"),
     ("POST", "/pos/orders"),
+    # webhooks: an endpoint has no amounts
+    ("POST", "/webhooks"),
+    ("PUT", "/webhooks/{id}"),
 }
 
 

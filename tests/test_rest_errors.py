@@ -64,6 +64,15 @@ async def _bad_bodies(api: Api, tenant: Tenant) -> dict[tuple[str, str], list[An
     till = (
         await api.rest("POST", "/api/pos/sessions/open", tenant, json={"terminal": terminal})
     ).json()["data"]["id"]
+    webhook = (
+        await api.rest(
+            "POST",
+            "/api/webhooks",
+            tenant,
+            # a public address literal: checked without a name to resolve
+            json={"url": "https://93.184.216.34/hook", "eventTypes": ["document.issued"]},
+        )
+    ).json()["data"]["id"]
     line_refs = {"name": "x", "item": MISSING, "tax": MISSING}
     bad_line = {"name": "", "price": "x", "quantity": 0, "discountRate": 101}
     return {
@@ -255,6 +264,15 @@ async def _bad_bodies(api: Api, tenant: Tenant) -> dict[tuple[str, str], list[An
         ("/banking/feeds/import", "/api/banking/feeds/import"): [
             {"connection": MISSING, "format": "xml", "content": "", "closingBalance": "x"},
             {"connection": MISSING, "format": "csv", "content": "Date\n"},
+        ],
+        # webhooks (ours, not Numbors')
+        ("/webhooks", "/api/webhooks"): [
+            {"url": "ftp://93.184.216.34/hook", "eventTypes": []},
+            {"url": "https://93.184.216.34/hook", "eventTypes": ["no.such"], "active": "x"},
+        ],
+        ("/webhooks/{id}", f"/api/webhooks/{webhook}"): [
+            {"url": "http://127.0.0.1/hook"},
+            {"eventTypes": [], "active": "x"},
         ],
     }
 

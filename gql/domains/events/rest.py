@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.responses import Response
-from starlette.routing import Route
 
 from gql.core.graph import list_page
 from gql.core.pagination import PageArgs
@@ -23,6 +22,7 @@ from gql.rest.numbors import (
     read_json,
     row_json,
 )
+from gql.rest.openapi import DELETED, ApiRoute, flag
 
 
 def webhook_json(row: WebhookEndpoint) -> dict[str, Any]:
@@ -69,10 +69,49 @@ async def delete_webhook(ctx: RestContext) -> Response:
     return ok({"id": row.id, "deleted": True})
 
 
+OURS = "Not in the Numbors document: Ledgergraph's own webhooks (issue 15)."
 routes = [
-    Route("/webhooks", list_webhooks, methods=["GET"]),
-    Route("/webhooks", create_webhook, methods=["POST"]),
-    Route("/webhooks/{id}", get_webhook, methods=["GET"]),
-    Route("/webhooks/{id}", update_webhook, methods=["PUT"]),
-    Route("/webhooks/{id}", delete_webhook, methods=["DELETE"]),
+    ApiRoute(
+        "/webhooks",
+        list_webhooks,
+        "GET",
+        summary="List webhook endpoints",
+        row=WebhookEndpoint,
+        query=[flag("active")],
+        undocumented=OURS,
+    ),
+    ApiRoute(
+        "/webhooks",
+        create_webhook,
+        "POST",
+        summary="Register a webhook endpoint (its signing secret is in this answer only)",
+        row=WebhookEndpoint,
+        body=service.WebhookCreate,
+        undocumented=OURS,
+    ),
+    ApiRoute(
+        "/webhooks/{id}",
+        get_webhook,
+        "GET",
+        summary="Get a webhook endpoint",
+        row=WebhookEndpoint,
+        undocumented=OURS,
+    ),
+    ApiRoute(
+        "/webhooks/{id}",
+        update_webhook,
+        "PUT",
+        summary="Update a webhook endpoint",
+        row=WebhookEndpoint,
+        body=service.WebhookUpdate,
+        undocumented=OURS,
+    ),
+    ApiRoute(
+        "/webhooks/{id}",
+        delete_webhook,
+        "DELETE",
+        summary="Delete a webhook endpoint",
+        row=DELETED,
+        undocumented=OURS,
+    ),
 ]
