@@ -25,9 +25,11 @@ VIEWER_STATEMENTS = (
 DIRECT_VIEWER_STATEMENTS = 2
 # What the audit trail adds to a write: one insert of its events (gql/core/audit.py).
 AUDIT_STATEMENTS = 1
-# What one event adds to its write (gql/domains/events/outbox.py): its outbox insert, the
-# webhook endpoints due it (deliveries queued with it), and on PostgreSQL its NOTIFY.
-EVENT_STATEMENTS = 3
+# What events add to a write (gql/domains/events/outbox.py): once, the webhook endpoints
+# (deliveries are queued with each event); per event, its outbox insert and on
+# PostgreSQL its NOTIFY.
+EVENTS_STATEMENTS = 1
+EVENT_STATEMENTS = 2
 
 
 @dataclass

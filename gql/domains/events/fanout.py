@@ -18,12 +18,25 @@ if TYPE_CHECKING:
     from gql.domains.events.outbox import OutboxEvent
 
 
+# session.info: the active endpoints, read once per transaction (a write that emits
+# several events asks once); forgotten at its commit or rollback (gql/domains/events/outbox.py).
+ENDPOINTS_KEY = "ledgergraph.events.endpoints"
+
+
+async def _active_endpoints(session: AsyncSession) -> list[WebhookEndpoint]:
+    info = session.sync_session.info
+    if ENDPOINTS_KEY not in info:
+        info[ENDPOINTS_KEY] = list(
+            await session.scalars(
+                select(WebhookEndpoint).where(WebhookEndpoint.active.is_(True))  # type: ignore[attr-defined]
+            )
+        )
+    return info[ENDPOINTS_KEY]  # type: ignore[no-any-return]
+
+
 async def queue_deliveries(session: AsyncSession, event: OutboxEvent) -> None:
-    endpoints = await session.scalars(
-        select(WebhookEndpoint).where(WebhookEndpoint.active.is_(True))  # type: ignore[attr-defined]
-    )
     now = utcnow()
-    for endpoint in endpoints:
+    for endpoint in await _active_endpoints(session):
         if event.type in endpoint.event_types:
             assert event.id is not None
             session.add(

@@ -31,7 +31,7 @@ from sqlmodel import Field, SQLModel
 from gql.core.relay import global_id_of, type_name_of
 from gql.db.columns import UTCDateTime, utcnow
 from gql.db.tenant import get_tenant
-from gql.domains.events.fanout import queue_deliveries
+from gql.domains.events.fanout import ENDPOINTS_KEY, queue_deliveries
 
 CHANNEL = "ledgergraph_events"
 _PENDING = "ledgergraph.outbox_pending"  # session.info: events of the open transaction
@@ -135,6 +135,7 @@ def subscribe_committed(callback: Callback) -> Callable[[], None]:
 
 @event.listens_for(Session, "after_commit")
 def _publish(session: Session) -> None:
+    session.info.pop(ENDPOINTS_KEY, None)
     events = session.info.pop(_PENDING, None)
     if not events:
         return
@@ -147,4 +148,5 @@ def _publish(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
+    session.info.pop(ENDPOINTS_KEY, None)
     session.info.pop(_PENDING, None)
