@@ -7,6 +7,11 @@ per request (time.process_time: load barely disturbs it) and wall p50/p99.
     .venv/bin/python -m scripts.benchmark.writes [-n 200]
     # PostgreSQL: the owner's URL builds the schema, the app connects as the app role
     .venv/bin/python -m scripts.benchmark.writes --owner-url $PG_TEST_URL --app-role $PG_APP_ROLE
+
+`--idempotency-keys` sends a fresh Idempotency-Key with every write (what a retrying
+client does), `--no-throttle` switches the company's query-cost bucket off: together
+with the audit trail and the events outbox (always on) they are what the write path
+pays for the API's safety features (README, Performance).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import asyncio
 import statistics
 import tempfile
 import time
+import uuid
 from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any
@@ -41,6 +47,9 @@ ITEM = """mutation($input: ItemCreateInput!) { itemCreate(input: $input) {
   item { id } userErrors { field message } } }"""
 CREATE = """mutation($input: DocumentCreateInput!) { documentCreate(input: $input) {
   document { id number status total { amount currency } lines { name net taxAmount } }
+  userErrors { field message } } }"""
+# The benchmark invoices items it has booked no stock of: the company may go negative.
+NEGATIVE_STOCK = """mutation { inventorySettingsUpdate(input: {allowNegativeStock: true}) {
   userErrors { field message } } }"""
 ISSUE = """mutation($input: DocumentIdInput!) { documentIssue(input: $input) {
   document { id number status amountDue { amount } }
@@ -119,6 +128,8 @@ async def _setup(client: httpx.AsyncClient) -> tuple[dict[str, str], list[dict[s
         assert payload["userErrors"] == [], payload
         return payload  # type: ignore[no-any-return]
 
+    r = await client.post("/graphql", json={"query": NEGATIVE_STOCK}, headers=headers)
+    assert r.json()["data"]["inventorySettingsUpdate"]["userErrors"] == [], r.text
     tax = (await gql(TAX, {"name": "VAT", "rate": "20"}))["tax"]
     item = (await gql(ITEM, {"name": "Widget", "salePrice": "12.50", "taxId": tax["id"]}))["item"]
     r = await client.post(
@@ -140,9 +151,15 @@ async def _setup(client: httpx.AsyncClient) -> tuple[dict[str, str], list[dict[s
 REST_LINE_NAMES = {"itemId": "item", "taxId": "tax", "unitPrice": "price"}
 
 
-async def run(app_url: str, n: int, show: bool) -> None:
+async def run(app_url: str, n: int, show: bool, *, keys: bool, throttle: bool) -> None:
     passwords.use_parameters(profiles.CHEAPEST)
-    settings = Settings(database_url=app_url, jwt_secret=SECRET, log_level="warning")
+    settings = Settings(
+        database_url=app_url,
+        jwt_secret=SECRET,
+        log_level="warning",
+        throttle_enabled=throttle,
+        webhooks_worker_enabled=False,  # no endpoints: nothing to deliver
+    )
     application = create_app(settings)
     meter = Meter()
     async with LifespanManager(application):
@@ -153,15 +170,19 @@ async def run(app_url: str, n: int, show: bool) -> None:
             rest_lines = [{REST_LINE_NAMES.get(k, k): v for k, v in line.items()} for line in lines]
             rest_body = {"type": "invoice", "contact": contact_id, "items": rest_lines}
 
+            def write_headers() -> dict[str, str]:
+                """The headers of one write: with a fresh Idempotency-Key when asked."""
+                return {**headers, "Idempotency-Key": uuid.uuid4().hex} if keys else headers
+
             async def graphql(query: str, input: dict[str, Any]) -> dict[str, Any]:
                 body = {"query": query, "variables": {"input": input}}
-                r = await client.post("/graphql", json=body, headers=headers)
+                r = await client.post("/graphql", json=body, headers=write_headers())
                 (payload,) = r.json()["data"].values()
                 assert payload["userErrors"] == [], payload
                 return payload  # type: ignore[no-any-return]
 
             async def rest_create() -> None:
-                r = await client.post("/api/documents", json=rest_body, headers=headers)
+                r = await client.post("/api/documents", json=rest_body, headers=write_headers())
                 assert r.status_code == 201, r.text
 
             engine = application.state.engine.sync_engine
@@ -186,6 +207,12 @@ def main() -> None:
     parser.add_argument("--owner-url", help="the schema owner's database URL (default: SQLite)")
     parser.add_argument("--app-role", help="PostgreSQL: the role the app connects as")
     parser.add_argument("--show", action="store_true", help="print each write's statements")
+    parser.add_argument(
+        "--idempotency-keys", action="store_true", help="a fresh Idempotency-Key on each write"
+    )
+    parser.add_argument(
+        "--no-throttle", action="store_true", help="switch the query-cost bucket off"
+    )
     args = parser.parse_args()
     owner_url = args.owner_url or (
         f"sqlite+aiosqlite:///{Path(tempfile.mkdtemp(prefix='lg-writes-')) / 'bench.db'}"
@@ -198,7 +225,9 @@ def main() -> None:
             .render_as_string(hide_password=False)
         )
     asyncio.run(_schema(owner_url, args.app_role))
-    asyncio.run(run(app_url, args.n, args.show))
+    asyncio.run(
+        run(app_url, args.n, args.show, keys=args.idempotency_keys, throttle=not args.no_throttle)
+    )
 
 
 if __name__ == "__main__":
