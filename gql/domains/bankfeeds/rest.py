@@ -243,7 +243,7 @@ routes = [
         "/banking/feeds/import",
         import_file,
         "POST",
-        summary="Import a bank statement (CSV, OFX, CAMT.053, MT940)",
+        summary="Import a bank statement (CSV or OFX)",
         body=FeedImportInput,
         undocumented=(
             "Not in the Numbors document: Ledgergraph's own, for statements that arrive as files."
