@@ -48,6 +48,23 @@ def _free_socket() -> socket.socket:
     return sock
 
 
+# This module's own app (and client): its event bus listens once a subscription opens,
+# and reads each notified event over the app's pool, which would otherwise show up in
+# other modules' statement counts on the shared session app.
+@pytest.fixture(scope="module")
+async def app(settings: Settings, schema_ready: None) -> AsyncIterator[Any]:
+    application = create_app(settings)
+    async with LifespanManager(application):
+        yield application
+
+
+@pytest.fixture(scope="module")
+async def api(app: Any) -> AsyncIterator[Api]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        yield Api(client)
+
+
 @pytest.fixture(scope="module")
 async def server(app: Any) -> AsyncIterator[str]:
     """The test app, served by uvicorn in this process: the ws:// URL of /graphql."""

@@ -272,10 +272,16 @@ def _record_statement(state: ORMExecuteState) -> Any:
     return _record_change(state, entity)
 
 
-def _rows_of(session: Session, model: Any, names: list[str], where: Any, *, lock: bool) -> Any:
+def _rows_of(
+    session: Session, model: Any, names: list[str], where: Any, *, lock: str | None
+) -> Any:
+    """The rows `where` matches; `lock` ("update", "delete") locks them on PostgreSQL as
+    that write itself will: FOR NO KEY UPDATE before an UPDATE (a plain FOR UPDATE would
+    wait on rows that other transactions only reference, as an insert naming the row by
+    foreign key does, and deadlock with them), FOR UPDATE before a DELETE."""
     stmt = select(model.id, *(getattr(model, n) for n in names)).where(where)
-    if lock and session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()  # the rows as the write will find them
+    if lock is not None and session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(key_share=lock == "update")
     return {row[0]: dict(zip(names, row[1:], strict=True)) for row in session.execute(stmt)}
 
 
@@ -302,7 +308,7 @@ def _record_change(state: ORMExecuteState, model: Any) -> Any:
     if where is None or not names:
         return None
     session = state.session
-    before = _rows_of(session, model, names, where, lock=True)
+    before = _rows_of(session, model, names, where, lock="delete" if state.is_delete else "update")
     result = state.invoke_statement()
     if not before or getattr(result, "rowcount", -1) == 0:
         return result
@@ -311,7 +317,7 @@ def _record_change(state: ORMExecuteState, model: Any) -> Any:
             _add(session, model, row_id, DELETED, old=_present(old))
         return result
     if any(sets[n] is _EXPRESSION for n in names):
-        after = _rows_of(session, model, names, model.id.in_(list(before)), lock=False)
+        after = _rows_of(session, model, names, model.id.in_(list(before)), lock=None)
     else:
         after = {row_id: {n: sets[n] for n in names} for row_id in before}
     for row_id, new in after.items():
@@ -342,7 +348,7 @@ def _record_insert(state: ORMExecuteState, model: Any) -> Any:
     if len(rows) == 1:
         found = {rows[0]["id"]: rows[0]} if getattr(result, "rowcount", -1) == 1 else {}
     else:
-        found = _rows_of(session, model, names, model.id.in_([r["id"] for r in rows]), lock=False)
+        found = _rows_of(session, model, names, model.id.in_([r["id"] for r in rows]), lock=None)
     for row_id, new in found.items():
         _add(session, model, row_id, CREATED, new=_present({n: new.get(n) for n in names}))
     return result
