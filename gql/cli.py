@@ -96,6 +96,9 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_seed_demo(args: argparse.Namespace) -> int:
+    # The schema first: its node types register the models' type names, which the
+    # services' events (global ids) and module checks read as they write.
+    import gql.schema  # noqa: F401
     from gql.demo import seed_demo
 
     settings = load_settings()
