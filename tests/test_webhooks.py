@@ -314,3 +314,35 @@ async def test_the_servers_own_worker_delivers_as_soon_as_the_write_commits(
             # then the receiver hears of it without anyone running the worker by hand
             await asyncio.wait_for(hook.arrived.wait(), 20)
     assert [r.body["type"] for r in hook.received] == ["contact.created"]
+
+
+# --- statement counts --------------------------------------------------------------------------
+
+PAGED_WEBHOOKS = "query($first: Int!) { webhooks(first: $first) { totalCount nodes { id url } } }"
+PAGED_DELIVERIES = """query($first: Int!) { webhookDeliveries(first: $first) {
+  totalCount nodes { status eventType webhook { id url } } } }"""
+
+
+@pytest.mark.parametrize(
+    "query", [PAGED_WEBHOOKS, PAGED_DELIVERIES], ids=["webhooks", "webhookDeliveries.webhook"]
+)
+async def test_statement_counts_do_not_grow_with_the_page(
+    api: Api, sql_counter: Any, query: str
+) -> None:
+    # given four endpoints (a public address literal: checked without resolving a name),
+    # each due a delivery of one contact's creation (the test app runs no worker)
+    owner = await api.register()
+    for n in range(4):
+        await subscribe(api, owner, f"https://93.184.216.34/hook/{n}")
+    await api.contact(owner)
+    # when a page of one and a page of four are read
+    counts = []
+    for first in (1, 4):
+        sql_counter.reset()
+        body = await api.gql(query, {"first": first}, owner)
+        assert not body.get("errors"), body["errors"]
+        (connection,) = body["data"].values()
+        assert len(connection["nodes"]) == first
+        counts.append(sql_counter.count)
+    # then both cost the same statements: the webhook of each delivery is one load
+    assert counts[0] == counts[1], sql_counter.statements
