@@ -241,10 +241,8 @@ class GraphQLView(GraphQL[Context, None]):
         await response(scope, receive, send)
 
     async def _viewer(self, request: Request) -> Any:
-        """The request's viewer, its context kept for the paths that follow."""
-        context = await self.get_context(request, None)
-        request.scope[CONTEXT_KEY] = context
-        return context.viewer
+        """The request's viewer (its context is kept for the paths that follow)."""
+        return (await self.get_context(request, None)).viewer
 
     def _failure_response(self, failure: Failure, request: Request, exc: Exception) -> Response:
         """The database is down or the budget ran out: one coded GraphQL error."""
@@ -264,8 +262,7 @@ class GraphQLView(GraphQL[Context, None]):
             return None
 
         async def context() -> Context:
-            request.scope[CONTEXT_KEY] = await self.get_context(request, None)
-            return request.scope[CONTEXT_KEY]  # type: ignore[no-any-return]
+            return await self.get_context(request, None)
 
         direct = request.app.state.direct_reads if self.compiled is not None else None
         admission = self.schema.admission  # type: ignore[attr-defined]
@@ -323,8 +320,7 @@ class GraphQLView(GraphQL[Context, None]):
             await context.session.rollback()
             result = None
         if result is None:
-            request.scope[CONTEXT_KEY] = context  # reused by the resolver path
-            return None
+            return None  # the resolver path answers, with the same context
         return _compiled_response(request, result)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
@@ -350,7 +346,9 @@ class GraphQLView(GraphQL[Context, None]):
         )
         if self.compiled is not None and isinstance(request, Request):
             request.app.state.direct_reads.remember(user_id, company_header, viewer)
-        return Context(
+        # Kept in the scope: the paths a request may take (persisted documents, pricing,
+        # the compiled path, the resolvers) share one viewer and session.
+        made = request.scope[CONTEXT_KEY] = Context(
             request=request,  # type: ignore[arg-type]
             session=session,
             viewer=viewer,
@@ -359,6 +357,7 @@ class GraphQLView(GraphQL[Context, None]):
             loaders=Loaders(session),
             response=response,
         )
+        return made
 
     def should_render_graphql_ide(self, request: Any) -> bool:
         # A persisted operation over GET has no `query` either, and is no browser's visit.
