@@ -8,11 +8,11 @@ the payload an outbox id, the row read from the outbox once) feeds the bus; on S
 first subscription, so a process that never serves one never listens.
 
 Subscriptions are grouped (`Listener.key`): the same document, variables and operation,
-the same role and modules. One delivery task takes the events in commit order; per
-event and company it asks only the groups whose filter (`wants`, no I/O) accepts it,
-re-checks the access of their users in one statement (gql/subscriptions/access.py),
-then resolves the payload ONCE per group (delivery.py) and queues that result to each
-member.
+the same role and modules. One delivery task takes the waiting events as a batch, in
+commit order; per company it asks only the groups whose filter (`wants`, no I/O)
+accepts an event, re-checks the access of their users in one statement
+(gql/subscriptions/access.py), then resolves the payload ONCE per group and event
+(delivery.py) and queues that result to each member.
 """
 
 from __future__ import annotations
@@ -150,7 +150,8 @@ class EventBus:
         self.listeners: dict[str, set[Listener]] = {}  # open, attached or not (the cap)
         # company -> group key -> the group's members (attached listeners)
         self.groups: dict[str, dict[tuple[Any, ...], set[Listener]]] = {}
-        self.inbox: asyncio.Queue[OutboxEvent] = asyncio.Queue()
+        # Committed events (SQLite), or outbox ids to read (PostgreSQL's notices).
+        self.inbox: asyncio.Queue[OutboxEvent | int] = asyncio.Queue()
         self._source: asyncio.Task[None] | None = None
         self._delivery: asyncio.Task[None] | None = None
         self._unsubscribe: Callable[[], None] | None = None
@@ -219,15 +220,24 @@ class EventBus:
                 self.inbox.put_nowait(event)
 
     async def _deliver_forever(self) -> None:
+        """Forever: everything waiting in the inbox as one batch. Under load batches
+        grow, and the work per event shrinks: one read of the outbox, one session and
+        one access check per company for all of them (delivery.py)."""
         from gql.subscriptions.delivery import deliver  # (delivery imports the bus)
 
         while True:
-            event = await self.inbox.get()
+            batch = [await self.inbox.get()]
+            while not self.inbox.empty():
+                batch.append(self.inbox.get_nowait())
             try:
-                await deliver(self, event)
+                ids = [item for item in batch if isinstance(item, int)]
+                events = [item for item in batch if not isinstance(item, int)]
+                if ids:
+                    events += await self._read(_OUTBOX.c.id.in_(ids))
+                await deliver(self, events)
             except Exception:
-                # One event's failure (the database away a moment) must not stop the rest.
-                log.exception("delivering event %s failed", event.id)
+                # One batch's failure (the database away a moment) must not stop the rest.
+                log.exception("delivering %d events failed", len(batch))
 
     async def _start(self) -> None:
         if self._delivery is None:
@@ -271,9 +281,10 @@ class EventBus:
                     failures = 0
                     self.connected.set()
                     async for notice in conn.notifies():
-                        events = await self._read(_OUTBOX.c.id == int(notice.payload))
-                        self.dispatch(events)
-                        last_id = max([last_id, *(event.id or 0 for event in events)])
+                        # Read by the delivery task, many notices in one statement.
+                        if self.groups:
+                            self.inbox.put_nowait(int(notice.payload))
+                        last_id = max(last_id, int(notice.payload))
             except (psycopg.Error, DBAPIError, OSError) as exc:
                 wait = _RECONNECT_SECONDS[min(failures, len(_RECONNECT_SECONDS) - 1)]
                 failures += 1
