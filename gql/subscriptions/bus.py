@@ -23,19 +23,19 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import psycopg
-from graphql import GraphQLError
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gql.domains.events.outbox import CHANNEL, OutboxEvent, subscribe_committed
 from gql.settings import Settings
+from gql.subscriptions.delivery import deliver
+from gql.subscriptions.sharing import Ready, Revoked, SharedEventExecution
 from gql.tenancy import mapped_table
 
 if TYPE_CHECKING:
     from gql.auth.access import Need
     from gql.subscriptions.connection import SocketContext
-    from gql.subscriptions.sharing import Ready, SharedEventExecution
 
 log = logging.getLogger("ledgergraph.subscriptions")
 
@@ -49,15 +49,6 @@ Wants = Callable[[OutboxEvent], bool]
 
 class SubscriptionLimit(Exception):
     """The company already has as many subscriptions in this process as a setting allows."""
-
-
-class Revoked:
-    """The last item of a subscription whose viewer lost access: its error."""
-
-    __slots__ = ("message",)
-
-    def __init__(self, message: str) -> None:
-        self.message = message
 
 
 class Listener:
@@ -108,38 +99,16 @@ class Listener:
         viewer = self.context.viewer
         return (*self.selection, viewer.role, viewer.enabled_modules)
 
+    def revoke(self, message: str) -> None:
+        """Out of the bus; its client gets `message` as the subscription's last word."""
+        self.bus.drop(self)
+        self.offer(Revoked(message))
+
     def offer(self, item: Ready | Revoked) -> None:
         if self.queue.full():
             # A consumer this far behind gets the newest changes, not an unbounded backlog.
             self.queue.get_nowait()
         self.queue.put_nowait(item)
-
-
-class NodeStream:
-    """The source stream of one subscription: the results its group resolved."""
-
-    def __init__(self, listener: Listener) -> None:
-        self.listener = listener
-        self.open = True  # counted in context.subscriptions
-
-    def attach(self, executor: SharedEventExecution) -> None:
-        self.listener.bus.attach(self.listener, executor)
-
-    def __aiter__(self) -> NodeStream:
-        return self
-
-    async def __anext__(self) -> Ready:
-        item = await self.listener.queue.get()
-        if isinstance(item, Revoked):
-            # graphql-transport-ws: a last `next` carrying this error, then `complete`.
-            raise GraphQLError(item.message, extensions={"code": "FORBIDDEN"})
-        return item
-
-    async def aclose(self) -> None:
-        if self.open:
-            self.open = False
-            self.listener.context.subscriptions -= 1
-            self.listener.bus.drop(self.listener)
 
 
 class EventBus:
@@ -223,8 +192,6 @@ class EventBus:
         """Forever: everything waiting in the inbox as one batch. Under load batches
         grow, and the work per event shrinks: one read of the outbox, one session and
         one access check per company for all of them (delivery.py)."""
-        from gql.subscriptions.delivery import deliver  # (delivery imports the bus)
-
         while True:
             batch = [await self.inbox.get()]
             while not self.inbox.empty():

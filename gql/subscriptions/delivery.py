@@ -8,18 +8,20 @@ filters accept an event costs nothing."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gql.context import Loaders
 from gql.db.engine import RequestSession, set_deadline
 from gql.db.tenant import set_tenant
 from gql.domains.events.outbox import OutboxEvent
 from gql.subscriptions.access import CompanyAccess, company_access, recheck
-from gql.subscriptions.bus import EventBus, Listener, Revoked
 from gql.subscriptions.connection import event_reads_with
 from gql.subscriptions.sharing import Ready
 
-Members = set[Listener]
+if TYPE_CHECKING:
+    from gql.subscriptions.bus import EventBus, Listener
+
+Members = set["Listener"]
 
 
 def _wanting(bus: EventBus, event: OutboxEvent) -> list[Members]:
@@ -35,8 +37,7 @@ def _recheck(bus: EventBus, listeners: set[Listener], access: CompanyAccess) -> 
         context = listener.context
         now = recheck(context.viewer, access, listener.needs)
         if isinstance(now, str):
-            bus.drop(listener)
-            listener.offer(Revoked(now))
+            listener.revoke(now)
         elif now is not context.viewer:
             context.viewer = now  # the connection's other subscriptions see it too
             bus.regroup(listener)

@@ -37,8 +37,9 @@ from gql.domains.events.outbox import OutboxEvent
 from gql.domains.events.types import EventTypeEnum
 from gql.domains.helpdesk.types import MODULE as HELPDESK
 from gql.domains.helpdesk.types import TicketNode
-from gql.subscriptions.bus import NodeOf, NodeStream, SubscriptionLimit
+from gql.subscriptions.bus import NodeOf, SubscriptionLimit
 from gql.subscriptions.connection import SocketContext, event_reads
+from gql.subscriptions.sharing import NodeStream
 
 TOO_MANY = "TOO_MANY_SUBSCRIPTIONS"
 

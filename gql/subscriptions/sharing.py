@@ -3,7 +3,7 @@ every member: the hooks in graphql-core's executor that make that possible.
 
 graphql-core maps each item of a subscription's source stream to a result by executing
 the selection with the item as root (`build_per_event_executor(item).execute_operation`).
-Our streams (bus.NodeStream) yield `Ready` items, results the group has already
+Our streams (`NodeStream`) yield `Ready` items, results the group has already
 computed: the executor answers them as they are. The group computes with one member's
 executor (`execute`), which is known once graphql-core wraps the member's stream
 (`cancellable_iterable`, called once per subscription before its first event).
@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from graphql import ExecutionResult, print_ast
+from graphql import ExecutionResult, GraphQLError, print_ast
 
 from gql.core.execution import LeafShortcutExecution
-from gql.subscriptions.bus import NodeStream
+
+if TYPE_CHECKING:
+    from gql.subscriptions.bus import Listener
 
 T = TypeVar("T")
 
@@ -35,6 +37,42 @@ class Ready:
         # Each member's own copy: the extensions may rewrite its errors (masking).
         errors = list(self.result.errors) if self.result.errors else None
         return ExecutionResult(self.result.data, errors, self.result.extensions)
+
+
+class Revoked:
+    """The last item of a subscription whose viewer lost access: its error."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+class NodeStream:
+    """The source stream of one subscription: the results its group resolved."""
+
+    def __init__(self, listener: Listener) -> None:
+        self.listener = listener
+        self.open = True  # counted in context.subscriptions
+
+    def attach(self, executor: SharedEventExecution) -> None:
+        self.listener.bus.attach(self.listener, executor)
+
+    def __aiter__(self) -> NodeStream:
+        return self
+
+    async def __anext__(self) -> Ready:
+        item = await self.listener.queue.get()
+        if isinstance(item, Revoked):
+            # graphql-transport-ws: a last `next` carrying this error, then `complete`.
+            raise GraphQLError(item.message, extensions={"code": "FORBIDDEN"})
+        return item
+
+    async def aclose(self) -> None:
+        if self.open:
+            self.open = False
+            self.listener.context.subscriptions -= 1
+            self.listener.bus.drop(self.listener)
 
 
 class SharedEventExecution(LeafShortcutExecution):
