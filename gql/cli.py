@@ -138,6 +138,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         log_level=settings.log_level.lower(),
         http="gql.server:HeadLimitedHttpToolsProtocol",
         h11_max_incomplete_event_size=settings.max_header_bytes,
+        # Subscription messages are small JSON: compressing them saves little, and each
+        # WebSocket's zlib state would cost more memory than the rest of it.
+        ws_per_message_deflate=False,
     )
     return 0
 

@@ -9,7 +9,7 @@ from strawberry.tools import merge_types
 
 from gql.core import node_fields
 from gql.core.admission import Admission
-from gql.core.execution import LeafShortcutExecution, install_direct_resolvers
+from gql.core.execution import install_direct_resolvers
 from gql.core.limits import extensions
 from gql.core.scalars import SCALAR_OVERRIDES, name_bad_values
 from gql.domains.audit import schema as audit
@@ -31,6 +31,7 @@ from gql.domains.projects import schema as projects
 from gql.persisted_schema import Mutation as PersistedMutation
 from gql.settings import Settings
 from gql.subscriptions.schema import Subscription
+from gql.subscriptions.sharing import SharedEventExecution
 
 AREAS = (
     companies,
@@ -80,7 +81,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions(),
-        execution_context_class=LeafShortcutExecution,
+        # LeafShortcutExecution, which also hands subscriptions their group's results
+        execution_context_class=SharedEventExecution,
         scalar_overrides=SCALAR_OVERRIDES,
         settings=settings,
     )

@@ -19,12 +19,18 @@ import pytest
 import uvicorn
 import websockets
 from asgi_lifespan import LifespanManager
+from sqlalchemy import delete
+from sqlmodel import col
 from websockets.asyncio.client import connect as ws_connect
 
 from gql.app import create_app
+from gql.core.ids import decode_id
+from gql.domains.companies.models import Membership
+from gql.domains.documents.models import Document
+from gql.domains.events.outbox import emit
 from gql.settings import Settings
-from tests.conftest import APP_DATABASE_URL, IS_POSTGRES, TEST_SECRET
-from tests.factories import Api, Tenant, craft_token
+from tests.conftest import APP_DATABASE_URL, IS_POSTGRES, TEST_SECRET, StatementCounter
+from tests.factories import Api, Tenant, craft_token, member_of, tenant_db
 from tests.helpdesk import TICKET_CREATE
 
 TRANSPORT_WS = "graphql-transport-ws"
@@ -159,6 +165,23 @@ async def listening(app: Any, count: int) -> None:
     while app.state.event_bus.count < count:
         assert time.monotonic() < deadline, "the subscription never started"
         await asyncio.sleep(0.01)
+
+
+async def issued_elsewhere(app: Any, tenant: Tenant, document_id: str) -> None:
+    """A committed `document.issued` event about the document, written as a service
+    would (through the outbox), whatever the company's modules allow the API."""
+    async with tenant_db(app, tenant.company_id) as session:
+        row = await session.get(Document, decode_id(document_id, "Document"))
+        await emit(session, type="document.issued", row=row)
+        await session.commit()
+
+
+async def revoked(sock: Socket, sid: str) -> list[dict[str, Any]]:
+    """The errors of a subscription's last `next`, having checked that `complete` follows."""
+    last = await sock.receive()
+    assert last["id"] == sid and last["type"] == "next" and last["payload"]["data"] is None
+    assert await sock.receive() == {"id": sid, "type": "complete"}
+    return last["payload"]["errors"]  # type: ignore[no-any-return]
 
 
 async def draft(api: Api, tenant: Tenant) -> dict[str, Any]:
@@ -449,3 +472,88 @@ async def test_a_change_made_by_another_server_process_arrives(
     message = await sock.receive()
     assert message["payload"]["data"]["documentChanged"]["status"] == "SENT"
     await sock.ws.close()
+
+
+async def test_a_member_removed_from_the_company_gets_no_further_events(
+    api: Api, app: Any, server: str
+):
+    # given a member's live subscription to the company's documents
+    owner = await api.register()
+    member = await member_of(api, app, owner, "viewer")
+    doc = await draft(api, owner)
+    sock = await opened(app, server, member)
+    before = app.state.event_bus.count
+    sid = await sock.subscribe(DOCUMENT_CHANGED)
+    await listening(app, before + 1)
+
+    # when the membership is removed, and then the owner issues a document
+    async with tenant_db(app, None) as session:
+        removed = await session.execute(
+            delete(Membership).where(
+                col(Membership.user_id) == member.user_id,
+                col(Membership.company_id) == owner.company_id,
+            )
+        )
+        assert removed.rowcount == 1  # type: ignore[attr-defined]
+        await session.commit()
+    await api.mutate("documentIssue", ISSUE, {"id": doc["id"]}, owner)
+
+    # then the member gets no document, but the coded error, and the subscription ends
+    errors = await revoked(sock, sid)
+    assert [e["extensions"]["code"] for e in errors] == ["FORBIDDEN"]
+    assert errors[0]["message"] == "You do not have access to this company"
+    assert app.state.event_bus.count == before
+    await sock.ws.close()
+
+
+async def test_a_module_switched_off_ends_its_live_subscriptions(api: Api, app: Any, server: str):
+    # given a live subscription to the company's documents
+    owner = await api.register()
+    doc = await draft(api, owner)
+    sock = await opened(app, server, owner)
+    before = app.state.event_bus.count
+    sid = await sock.subscribe(DOCUMENT_CHANGED)
+    await listening(app, before + 1)
+
+    # when invoicing is switched off, and then a document event commits
+    await api.mutate("moduleSet", MODULE_SET, {"alias": "invoicing", "enabled": False}, owner)
+    await issued_elsewhere(app, owner, doc["id"])
+
+    # then the document is not delivered: the subscription ends with FORBIDDEN
+    errors = await revoked(sock, sid)
+    assert [e["extensions"]["code"] for e in errors] == ["FORBIDDEN"]
+    assert "Invoicing" in errors[0]["message"]
+    assert app.state.event_bus.count == before
+    await sock.ws.close()
+
+
+async def _delivery_statements(
+    api: Api, app: Any, server: str, sql_counter: StatementCounter, subscribers: int
+) -> int:
+    """Statements of one committed event, delivered to `subscribers` subscriptions of
+    one group (one socket each)."""
+    owner = await api.register()
+    doc = await draft(api, owner)
+    before = app.state.event_bus.count
+    socks = [await opened(app, server, owner) for _ in range(subscribers)]
+    for sock in socks:
+        await sock.subscribe(DOCUMENT_CHANGED)
+    await listening(app, before + subscribers)
+    assert len(app.state.event_bus.groups[owner.company_id]) == 1  # one group of them all
+    sql_counter.reset()
+    await issued_elsewhere(app, owner, doc["id"])
+    for sock in socks:
+        message = await sock.receive()
+        assert message["payload"]["data"]["documentChanged"]["status"] == "DRAFT"
+    count = sql_counter.count
+    for sock in socks:
+        await sock.ws.close()
+    return count
+
+
+async def test_one_event_costs_the_same_statements_for_one_subscriber_or_many(
+    api: Api, app: Any, server: str, sql_counter: StatementCounter
+):
+    one = await _delivery_statements(api, app, server, sql_counter, 1)
+    many = await _delivery_statements(api, app, server, sql_counter, 4)
+    assert one == many

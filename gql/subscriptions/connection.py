@@ -6,18 +6,18 @@ upgrade request's `Authorization` and `X-Company-Id` headers are the fallback. T
 viewer is resolved once, as for an HTTP request, and the connection is closed (4401)
 when its token expires.
 
-Each event is resolved with a session and loaders of its own (`event_reads`), so the
-client sees the committed state, and subscriptions on one connection never share a
-session mid-read. The connection's own session serves queries and mutations sent over
-the socket, as before.
+Each event is resolved with a session and loaders of its own (`event_reads_with`, one
+per event for all the subscribers it reaches, gql/subscriptions/delivery.py), so the
+client sees the committed state. The connection's own session serves queries and
+mutations sent over the socket, as before.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,8 +34,8 @@ from gql.settings import Settings
 
 TOKEN_EXPIRED = 4401  # graphql-transport-ws' "Unauthorized"
 
-# (connection context, session, loaders) of the event being resolved in this task: each
-# subscription runs in a task of its own, and its events' selections in that task too.
+# (connection context, session, loaders) of the event being resolved in this task (the
+# bus's delivery task, or a subscription's own while it checks its arguments).
 _EVENT: ContextVar[tuple[SocketContext, RequestSession, Loaders] | None] = ContextVar(
     "ledgergraph_event_reads", default=None
 )
@@ -123,14 +123,23 @@ def socket_context(
 
 @asynccontextmanager
 async def event_reads(context: SocketContext) -> AsyncIterator[None]:
-    """Within: `context.session` and `context.loaders` are fresh, for one event."""
+    """Within: `context.session` and `context.loaders` are fresh ones."""
     factory = context.request.app.state.sessions
     async with factory() as session:
         set_tenant(session, context.viewer.company_id)
         set_deadline(session, context.settings.request_timeout_seconds)
-        _EVENT.set((context, session, Loaders(session)))
-        try:
+        with event_reads_with(context, session, Loaders(session)):
             yield
-        finally:
-            # Not reset(token): a closing generator may run in another context.
-            _EVENT.set(None)
+
+
+@contextmanager
+def event_reads_with(
+    context: SocketContext, session: RequestSession, loaders: Loaders
+) -> Iterator[None]:
+    """Within: `context.session` and `context.loaders` are these (one event's)."""
+    _EVENT.set((context, session, loaders))
+    try:
+        yield
+    finally:
+        # Not reset(token): a closing generator may run in another context.
+        _EVENT.set(None)

@@ -1,15 +1,15 @@
 """The Subscription type: each field yields the changed node, as a normal selection.
 
-Every field is one `changes(...)` call: which entity's events, optionally of one row,
-and an optional check of the committed row; the node is loaded through the area's
-usual loaders with fresh ones per event (connection.event_reads), so the client sees
-the committed state and picks the fields it wants.
+Every field is one `changes(...)` call: which events it wants (decided from the event
+alone, optionally of one row), and what it yields for one (optionally checked against
+the committed row). The node is loaded through the area's usual loaders with fresh ones
+per event, so the client sees the committed state and picks the fields it wants; the
+bus resolves it once for all the subscriptions of one group (gql/subscriptions/bus.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AsyncExitStack
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlmodel import col
 from strawberry.scalars import JSON
 
-from gql.auth.permissions import READ, module_read
+from gql.auth.permissions import READ, Requires, module_read
 from gql.compiler.sqlenv import request_env
 from gql.context import Info
 from gql.core.errors import NotFoundError
@@ -37,16 +37,14 @@ from gql.domains.events.outbox import OutboxEvent
 from gql.domains.events.types import EventTypeEnum
 from gql.domains.helpdesk.types import MODULE as HELPDESK
 from gql.domains.helpdesk.types import TicketNode
-from gql.subscriptions.bus import Listener, SubscriptionLimit
+from gql.subscriptions.bus import NodeOf, SubscriptionLimit
 from gql.subscriptions.connection import SocketContext, event_reads
+from gql.subscriptions.sharing import NodeStream
 
 TOO_MANY = "TOO_MANY_SUBSCRIPTIONS"
 
 # The GraphQL enum of the outbox's types, the one webhooks subscribe with.
 EventType = EventTypeEnum
-
-# What an event yields, read with the event's fresh loaders (None: nothing to send).
-NodeOf = Callable[[SocketContext, OutboxEvent], Awaitable[Any]]
 
 
 @strawberry.type(description="A committed change, as the outbox recorded it.")
@@ -80,8 +78,9 @@ async def changes(
     wants: Callable[[OutboxEvent], bool],
     node_of: NodeOf,
     must_exist: tuple[str, str] | None = None,
-) -> AsyncIterator[Any]:
+) -> Any:  # a NodeStream: its items are the results the field's type declares, resolved
     """What `node_of` makes of each event of the viewer's company that `wants` accepts.
+    `wants` sees only the event (no I/O): it decides before anything is read.
     `must_exist` (entity, object id): the row the subscription is about, which must be
     one the viewer can see, as for node(id:). Refusals come here, before the stream, so
     the client gets them as the protocol's `error` message."""
@@ -96,61 +95,17 @@ async def changes(
             f"This connection has {settings.subscriptions_per_connection} open "
             "subscriptions, the most it may have"
         )
-    company_id = context.viewer.company_id
-    assert company_id is not None  # connect() admits only a viewer with a company
+    # What the field needs, held against the viewer again at every event (access.py).
+    needs = tuple(p.need for p in info._field.permission_classes if issubclass(p, Requires))
     context.subscriptions += 1  # before the wait below: the cap counts this one now
     try:
-        listener = await context.request.app.state.event_bus.listen(company_id, wants)
+        listener = await context.request.app.state.event_bus.listen(context, needs, wants, node_of)
     except BaseException as exc:
         context.subscriptions -= 1
         if isinstance(exc, SubscriptionLimit):
             raise _limit_error(str(exc)) from None
         raise
-    return NodeStream(context, listener, node_of)
-
-
-class NodeStream:
-    """The nodes of a listener's events. Each event's reads (connection.event_reads)
-    stay open while the client's selection over its node resolves, until the next
-    event is asked for."""
-
-    def __init__(self, context: SocketContext, listener: Listener, node_of: NodeOf) -> None:
-        self.context = context
-        self.listener = listener
-        self.node_of = node_of
-        self.reads: AsyncExitStack | None = None
-        self.open = True  # counted in context.subscriptions
-
-    def __aiter__(self) -> NodeStream:
-        return self
-
-    async def __anext__(self) -> Any:
-        await self._end_reads()
-        while True:
-            event = await anext(self.listener)
-            reads = AsyncExitStack()
-            await reads.enter_async_context(event_reads(self.context))
-            try:
-                node = await self.node_of(self.context, event)
-            except BaseException:
-                await reads.aclose()
-                raise
-            if node is not None:
-                self.reads = reads
-                return node
-            await reads.aclose()
-
-    async def _end_reads(self) -> None:
-        reads, self.reads = self.reads, None
-        if reads is not None:
-            await reads.aclose()
-
-    async def aclose(self) -> None:
-        await self._end_reads()
-        if self.open:
-            self.open = False
-            self.context.subscriptions -= 1
-            await self.listener.aclose()
+    return NodeStream(listener)
 
 
 def changed_row(check: Callable[[SocketContext, Any], Awaitable[bool]] | None = None) -> NodeOf:
@@ -165,7 +120,9 @@ def changed_row(check: Callable[[SocketContext, Any], Awaitable[bool]] | None = 
     return node_of
 
 
-async def _event(context: SocketContext, event: OutboxEvent) -> Event:
+async def _event(context: SocketContext, event: OutboxEvent) -> Event | None:
+    if not _visible(context, event):
+        return None
     return Event(
         id=strawberry.ID(str(event.id)),
         type=EventType(event.type),
@@ -212,13 +169,8 @@ def _matching(
     return check
 
 
-def _balance_of(pk: str) -> NodeOf:
-    """The account, when the event's row (a payment) moved money on it."""
-
+def _account(pk: str) -> NodeOf:
     async def node_of(context: SocketContext, event: OutboxEvent) -> Any:
-        row = await _load(context, event.entity, event.entity_id)
-        if row is None or row.account_id != pk:
-            return None
         return await _load(context, "Account", pk)
 
     return node_of
@@ -252,8 +204,12 @@ class Subscription:
         pk = _pk(account_id, "Account") or "-"
         return await changes(
             info,
-            wants=lambda e: e.type == OutboxEventType.PAYMENT_RECORDED.value,
-            node_of=_balance_of(pk),
+            # The payment's event names its account: no read for the other accounts'.
+            wants=lambda e: (
+                e.type == OutboxEventType.PAYMENT_RECORDED.value
+                and e.payload.get("accountId") == pk
+            ),
+            node_of=_account(pk),
             must_exist=("Account", pk),
         )
 
@@ -266,11 +222,10 @@ class Subscription:
         info: Info,
         types: list[EventType] | None = None,  # type: ignore[valid-type]
     ) -> AsyncIterator[Event]:
-        context = _socket(info)
         wanted = None if types is None else {t.value for t in types}  # type: ignore[attr-defined]
 
         def wants(event: OutboxEvent) -> bool:
-            return (wanted is None or event.type in wanted) and _visible(context, event)
+            return wanted is None or event.type in wanted
 
         return await changes(info, wants=wants, node_of=_event)
 

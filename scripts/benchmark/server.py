@@ -78,6 +78,8 @@ class Server:
             "--no-access-log",
             "--log-level",
             "warning",
+            "--ws-per-message-deflate",  # as `ledgergraph serve` runs it (gql/cli.py)
+            "false",
         ]
 
     def start(self) -> None:

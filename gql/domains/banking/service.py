@@ -680,7 +680,12 @@ async def _record_payment(
     await session.flush()
     assert account.ledger_account_id is not None
     await post_transaction(session, tx, account.ledger_account_id, document_kind=doc.kind)
-    paid = {"documentId": doc.id, "amount": tx.amount, "currency": tx.currency_code}
+    paid = {
+        "documentId": doc.id,
+        "accountId": account.id,  # what accountBalanceChanged subscriptions filter on
+        "amount": tx.amount,
+        "currency": tx.currency_code,
+    }
     await emit(session, type="payment.recorded", row=tx, payload=paid)
     return tx
 
