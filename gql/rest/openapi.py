@@ -21,6 +21,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from gql.auth.access import Level, Need
 from gql.core.errors import ErrorCode
+from gql.core.idempotency import MAX_KEY_LENGTH
 from gql.core.throttle import THROTTLED
 from gql.core.versions import is_versioned
 from gql.rest.renames import SAME_NAMES, Renames
@@ -425,6 +426,7 @@ class _Builder:
         if route.listed:
             parameters += [p.spec() for p in dialect.page_params]
         parameters += [p.spec() for p in route.query]
+        parameters += _headers(route)
         if parameters:
             op["parameters"] = parameters
         if route.body is not None:
@@ -448,6 +450,8 @@ class _Builder:
         else:
             answer = dialect.envelope(data)
         responses: Schema = {str(route.status): _json(answer, "Success")}
+        if isinstance(route.row, type) and is_versioned(route.row) and not route.listed:
+            responses[str(route.status)]["headers"] = {"ETag": ETAG}
         errors = ["400", "401", "404", "409"]  # public: 401 for wrong credentials
         if route.method != "GET":
             errors.append("422")  # every write takes an Idempotency-Key
@@ -471,6 +475,37 @@ class _Builder:
             op[UNDOCUMENTED] = True
             op["description"] = (op.get("description", "") + " " + route.undocumented).strip()
         return op
+
+
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
+    "description": "Makes a retry safe: a repeat with the same key and body gets the first "
+    "answer (`Idempotent-Replayed: true`); another body under it is a 422",
+}
+IF_MATCH = {
+    "name": "If-Match",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": 'The ETag last read (`"<version>"`): a write over a newer change is a 409 '
+    "naming `currentVersion`",
+}
+ETAG = {
+    "description": 'The row\'s version, `"<version>"`, to send back as If-Match',
+    "schema": {"type": "string"},
+}
+
+
+def _headers(route: ApiRoute) -> list[Schema]:
+    """A write's Idempotency-Key, and If-Match where its path names one row, as
+    gql/rest/numbors.py reads them."""
+    if route.method == "GET":
+        return []
+    ids = [p for p in route.param_convertors if p == "id" or p.endswith("Id")]
+    return [IDEMPOTENCY_KEY, *([IF_MATCH] if len(ids) == 1 else [])]
 
 
 def _operation_id(route: ApiRoute) -> str:
