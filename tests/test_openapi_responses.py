@@ -19,11 +19,14 @@ from tests.test_forbix_customers import create as create_customer
 from tests.test_forbix_customers import example as customer_example
 
 MISSING = "000000000000000000000000"
+_DOCUMENTS: dict[str, Any] = {}
 
 
 async def documented(api: Api, prefix: str, path: str, method: str, status: int) -> Any:
     """A validator of the answer `method path` documents for `status`."""
-    document = (await api.client.get(f"{prefix}/openapi.json")).json()
+    if prefix not in _DOCUMENTS:  # the same routes in every app: fetched once
+        _DOCUMENTS[prefix] = (await api.client.get(f"{prefix}/openapi.json")).json()
+    document = _DOCUMENTS[prefix]
     responses = document["paths"][path][method.lower()]["responses"]
     schema = responses[str(status)]["content"]["application/json"]["schema"]
     return Draft202012Validator({**schema, "components": document["components"]})

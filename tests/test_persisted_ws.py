@@ -137,7 +137,8 @@ async def test_without_trusted_mode_a_document_id_runs_over_the_socket(
 
 
 @pytest.fixture(scope="module")
-async def app_for_sockets(settings: Settings, schema_ready: None) -> AsyncIterator[tuple[Any, str]]:
-    app = create_app(settings)
-    async with LifespanManager(app), _served(app) as url:
+async def app_for_sockets(app: Any) -> AsyncIterator[tuple[Any, str]]:
+    """The tests' shared app, served: no subscription opens on it here, so its event bus
+    never listens (which would show in other modules' statement counts)."""
+    async with _served(app) as url:
         yield app, url
