@@ -33,6 +33,7 @@ from gql.db.engine import RequestSession, end_session, set_deadline
 from gql.graphiql import graphiql_response
 from gql.persisted import Registry
 from gql.persisted_http import PARAMS_KEY, cache_headers, prepare
+from gql.persisted_ws import LegacyWSHandler, TransportWSHandler
 from gql.rest.numbors import REQUEST_ID_KEY
 from gql.settings import Settings
 from gql.subscriptions.connection import connect, disconnected, socket_context
@@ -140,6 +141,10 @@ def _is_request_error(data: Any) -> bool:
 
 
 class GraphQLView(GraphQL[Context, None]):
+    # Persisted documents and trusted-documents mode over WebSocket too.
+    graphql_transport_ws_handler_class = TransportWSHandler
+    graphql_ws_handler_class = LegacyWSHandler
+
     def __init__(self, *args: Any, settings: Settings, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.settings = settings

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import orjson
+from sqlalchemy.ext.asyncio import async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -113,28 +114,46 @@ async def _resolve(
     settings: Settings,
     viewer: Callable[[], Awaitable[Viewer]],
 ) -> None:
+    signed_in = getattr(request.scope.get("user"), "user_id", None) is not None
+    sessions = request.app.state.sessions
+    plain = await resolve(params, registry, sessions, settings, viewer, signed_in=signed_in)
+    if plain is not None:
+        request.scope[PARAMS_KEY] = plain
+
+
+async def resolve(
+    params: dict[str, Any],
+    registry: Registry,
+    sessions: async_sessionmaker[Any],
+    settings: Settings,
+    viewer: Callable[[], Awaitable[Viewer]],
+    *,
+    signed_in: bool,
+) -> dict[str, Any] | None:
+    """The plain request (query, variables, operationName) a persisted one names, or
+    None for free text that may run as it is; a Refusal otherwise. HTTP and WebSocket
+    (gql/persisted_ws.py) alike."""
     hex_ = _requested_hash(params)
     text = params.get("query")
     if hex_ is None:
         if isinstance(text, str) and settings.trusted_documents:
             await _allow_free_text(settings, viewer)
-        return
+        return None
     if not isinstance(params.get("variables"), (dict, type(None))):
         raise Refusal(BAD_REQUEST, "`variables` must be an object")
     if text is not None and (not isinstance(text, str) or sha256_of(text) != hex_):
         raise Refusal(HASH_MISMATCH, "The query's sha256 is not the hash it was sent with")
-    sessions = request.app.state.sessions
     stored = await registry.get(sessions, hex_)
     if stored is None:
         if text is None:
             raise Refusal(NOT_FOUND, NOT_FOUND_MESSAGE, status=200)
         if settings.trusted_documents:
             await _allow_free_text(settings, viewer)
-        elif getattr(request.scope.get("user"), "user_id", None) is not None:
+        elif signed_in:
             # APQ registration, for signed-in clients only: an anonymous one still gets
             # its answer, but cannot fill the deployment's registry.
             await registry.register(sessions, text)
-    request.scope[PARAMS_KEY] = {
+    return {
         "query": stored or text,
         "variables": params.get("variables"),
         "operationName": params.get("operationName"),

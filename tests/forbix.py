@@ -29,6 +29,7 @@ PERSON = {
 }
 CUSTOMER_FIELDS: dict[str, Any] = {
     "_id": (str,),
+    "version": (int,),  # ours: the row's version, its ETag (If-Match)
     "type": (str,),
     "companyId": (str,),
     "salutation": S,
@@ -81,6 +82,7 @@ def check_shape(value: Any, shape: Any, where: str = "data") -> None:
 
 INVOICE_LIST_FIELDS: dict[str, Any] = {
     "_id": (str,),
+    "version": (int,),  # ours: the row's version, its ETag (If-Match)
     "companyId": (str,),
     "customerId": (str,),
     "state": (str,),
@@ -99,6 +101,7 @@ INVOICE_ITEM_FIELDS = {
 }
 INVOICE_FIELDS: dict[str, Any] = {
     "_id": (str,),
+    "version": (int,),  # ours: the row's version, its ETag (If-Match)
     "type": (str,),
     "invoiceNumber": (str,),
     "generatedNumber": (str,),
@@ -154,6 +157,7 @@ VOUCHER_ITEM_FIELDS = {
     "creditAmount": N,
 }
 VOUCHER_FIELDS: dict[str, Any] = {
+    "version": (int,),  # ours: the row's version, its ETag (If-Match)
     "companyId": (str,),
     "companyFinancialYearId": (str,),
     "number": (int,),
@@ -193,6 +197,7 @@ CHART_FIELDS: dict[str, Any] = {
 BARCODE = (dict, type(None))
 VARIANT_FIELDS: dict[str, Any] = {
     "_id": (str,),
+    "version": (int,),  # ours: the row's version, its ETag (If-Match)
     "variantInfo": (dict,),
     "sku": S,
     "inventoryCount": N,
@@ -205,6 +210,7 @@ VARIANT_FIELDS: dict[str, Any] = {
 }
 ITEM_FIELDS: dict[str, Any] = {
     "_id": (str,),
+    "version": (int,),  # ours: the row's version, its ETag (If-Match)
     "companyId": (str,),
     "name": (str,),
     "type": (str,),

@@ -87,10 +87,28 @@ async def test_an_operation_says_its_parameters_body_answer_errors_and_security(
     assert "name" in body["required"]
     assert {"name", "type", "taxNumber", "billingAddress"} <= set(body["properties"])
     assert body["additionalProperties"] is False  # InputModel forbids unknown fields
-    assert set(create["responses"]) == {"201", "400", "401", "403", "404", "409"}
+    assert set(create["responses"]) == {"201", "400", "401", "403", "404", "409", "422", "429"}
     error = create["responses"]["400"]["content"]["application/json"]["schema"]
     assert error == {"$ref": "#/components/schemas/Error"}
     assert schemas["Error"]["required"] == ["success", "message", "code"]
+    # each other error status names the one code it answers with
+    conflict = create["responses"]["409"]["content"]["application/json"]["schema"]
+    assert conflict == {"$ref": "#/components/schemas/Error409"}
+    assert schemas["Error409"]["properties"]["code"] == {"const": "CONFLICT"}
+    assert "retryAfterSeconds" in schemas["Error429"]["required"]
+    # a row requires its id and version; a GET answers no 422 (only writes take a key)
+    assert schemas["Contact"]["required"] == ["id", "version"]
+    assert "422" not in listing["responses"]
+    # a write takes an Idempotency-Key, and If-Match when it names one row; a row's GET
+    # answers its ETag
+    assert [p["name"] for p in create["parameters"]] == ["Idempotency-Key"]
+    put = document["paths"]["/contacts/{id}"]["put"]
+    assert [p["name"] for p in put["parameters"] if p["in"] == "header"] == [
+        "Idempotency-Key",
+        "If-Match",
+    ]
+    got = document["paths"]["/contacts/{id}"]["get"]["responses"]["200"]
+    assert set(got["headers"]) == {"ETag"}
     # an update's fields are all optional; security is the bearer JWT and X-Company-Id
     update = document["paths"]["/contacts/{id}"]["put"]
     update_ref = update["requestBody"]["content"]["application/json"]["schema"]["$ref"]

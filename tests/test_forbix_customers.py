@@ -177,7 +177,7 @@ async def test_put_changes_only_what_is_sent(api):
         json={"customerDisplayName": "John Doe Ltd", "type": "INDIVIDUAL", "isEmployee": False},
     )
     assert r.status_code == 200, r.text
-    assert r.json()["data"] == {"_id": customer_id}
+    assert r.json()["data"] == {"_id": customer_id, "version": 2}
     data = (await api.rest("GET", f"/openapi/customers/{customer_id}", owner)).json()["data"]
     assert data["customerDisplayName"] == "John Doe Ltd" and data["type"] == "INDIVIDUAL"
     assert data["email"] == "john.doe@example.com" and data["crmGroupId"] == ["string"]

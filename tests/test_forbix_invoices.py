@@ -231,7 +231,7 @@ async def test_put_is_partial_and_empty_lists_clear(api):
         },
     )
     assert r.status_code == 200, r.text
-    assert r.json()["data"] == {"_id": invoice_id}
+    assert r.json()["data"] == {"_id": invoice_id, "version": 2}
     data = await detail(api, b, invoice_id)
     assert data["gatewayIds"] == [] and data["attachments"] == [] and data["notes"] == "changed"
     # 98.00 less 10% = 88.20, VAT still on the lines (9.80), no shipping

@@ -166,7 +166,7 @@ async def test_a_put_inventory_count_adjusts_stock_by_the_difference(api):
     item_id = await create(api, owner, simple("Nut", inventoryCount=5))
     r = await api.rest("PUT", f"/openapi/items/{item_id}", owner, json={"inventoryCount": 3})
     assert r.status_code == 200, r.text
-    assert r.json() == {"success": True, "message": "SUCCESSFUL", "_id": item_id}
+    assert r.json() == {"success": True, "message": "SUCCESSFUL", "_id": item_id, "version": 1}
     stock = await stock_of(api, owner, item_id)
     assert Decimal(stock["stockOnHand"]) == 3
     assert (await one(api, owner, item_id))["inventoryCount"] == 3

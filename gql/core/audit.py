@@ -8,6 +8,9 @@ the session when the viewer is resolved (gql/auth/viewer.py). While armed:
 - `do_orm_execute` sees the writes made with Core-style statements through the session
   (guarded claims, bulk deletes of child rows, inserts that may do nothing) and reads
   the rows they touch before and after;
+- before any delete (ORM or Core), the rows the database itself will change through a
+  foreign key's `ON DELETE SET NULL` are read, so they are audited too (a service
+  deletes a row's children itself, with a Core DELETE seen above);
 
 and the events wait on the session, merged per row (created then updated in one
 transaction is one `created`), until `write_pending` inserts them in ONE statement just
@@ -24,12 +27,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
+from functools import cache
 from typing import Any
 
-from sqlalchemy import BindParameter, event, insert, inspect, select
+from sqlalchemy import BindParameter, Table, event, insert, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.orm.attributes import NO_VALUE
+from sqlmodel import SQLModel
 from strawberry.utils.str_converters import to_camel_case
 
 from gql.core.ids import new_id
@@ -309,6 +314,8 @@ def _record_change(state: ORMExecuteState, model: Any) -> Any:
         return None
     session = state.session
     before = _rows_of(session, model, names, where, lock="delete" if state.is_delete else "update")
+    if state.is_delete and before:
+        _record_referrers(session, model, list(before))
     result = state.invoke_statement()
     if not before or getattr(result, "rowcount", -1) == 0:
         return result
@@ -352,3 +359,44 @@ def _record_insert(state: ORMExecuteState, model: Any) -> Any:
     for row_id, new in found.items():
         _add(session, model, row_id, CREATED, new=_present({n: new.get(n) for n in names}))
     return result
+
+
+# --- what the database changes itself: ON DELETE SET NULL ----------------------------------
+
+
+@event.listens_for(Session, "before_flush")
+def _record_flush_referrers(session: Session, _context: Any, _instances: Any) -> None:
+    """The rows that the ORM deletes about to be flushed take with them."""
+    if not _armed(session):
+        return
+    by_model: dict[type[Any], list[str]] = {}
+    for obj in session.deleted:
+        by_model.setdefault(type(obj), []).append(obj.id)
+    with session.no_autoflush:
+        for model, ids in by_model.items():
+            _record_referrers(session, model, ids)
+
+
+# What the database does to a referring row when the row it refers to goes: the only
+# foreign-key action the tables use (tests/test_audit_cascade.py checks there is no other).
+AUDITED_ONDELETE = "SET NULL"
+
+
+@cache
+def _referrers(table: Table) -> tuple[tuple[type[Any], str], ...]:
+    """(model, attribute) of every audited foreign key to `table` that the database
+    sets to null when a row of `table` goes."""
+    found = []
+    for mapper in SQLModel._sa_registry.mappers:
+        for fk in mapper.local_table.foreign_keys:
+            if fk.column.table is table and (fk.ondelete or "").upper() == AUDITED_ONDELETE:
+                if _audited(mapper.class_):
+                    found.append((mapper.class_, mapper.get_property_by_column(fk.parent).key))
+    return tuple(found)
+
+
+def _record_referrers(session: Session, model: type[Any], ids: list[str]) -> None:
+    for child, attribute in _referrers(mapped_table(model)):
+        where = getattr(child, attribute).in_(ids)
+        for row_id, old in _rows_of(session, child, [attribute], where, lock="update").items():
+            _add(session, child, row_id, UPDATED, _present(old), {attribute: None})

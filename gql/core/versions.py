@@ -206,6 +206,12 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
+def version_of(row: Any) -> dict[str, int]:
+    """`{"version": n}` of a versioned row, for a REST body that shows it (the answer's
+    ETag is taken from it: gql/rest/numbors.py, json_response); {} for any other row."""
+    return {"version": row.version} if is_versioned(type(row)) else {}
+
+
 # --- GraphQL: `expectedVersion` on every mutation input that names a row by `id` ----------
 
 _WITH_EXPECTED_VERSION: dict[type, type] = {}

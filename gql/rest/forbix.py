@@ -27,6 +27,7 @@ from gql.core.errors import ErrorCode, FieldError, UserInputError
 from gql.core.ordering import order_clauses
 from gql.core.pagination import MAX_POSITION, PageArgs
 from gql.core.scalars import MAX_DATE, MIN_DATE, parse_decimal
+from gql.core.versions import version_of
 from gql.domains.companies.modules import ModuleAlias
 from gql.rest import numbors
 from gql.rest.numbors import Handler, HttpError, bad_params, json_response, param_error
@@ -66,11 +67,18 @@ def ok(data: Any, status: int = 200) -> Response:
     return json_response({"success": True, "message": SUCCESSFUL, "data": data}, status)
 
 
-def created(id: str, *, top_level: bool = False) -> Response:
-    """A create's answer: `data._id`, or (items, purchase invoices) `_id` beside it."""
+def identity(row: Any) -> dict[str, Any]:
+    """What names a row in a Forbix body: its `_id`, and its `version` (the ETag, for
+    If-Match) when it has one. Every row's body starts with it; a write answers it."""
+    return {"_id": row.id, **version_of(row)}
+
+
+def saved(row: Any, *, top_level: bool = False, status: int = 201) -> Response:
+    """A write's answer: `data._id` (and `version`), or (items, purchase invoices) both
+    beside the envelope."""
     if top_level:
-        return json_response({"success": True, "message": SUCCESSFUL, "_id": id}, 201)
-    return ok({"_id": id}, 201)
+        return json_response({"success": True, "message": SUCCESSFUL, **identity(row)}, status)
+    return ok(identity(row), status)
 
 
 def listed(items: list[Any], *, total: int, page: ForbixPage, key: str = "data") -> Response:

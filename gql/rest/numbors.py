@@ -75,8 +75,9 @@ def json_response(body: Any, status: int = 200) -> Response:
         status_code=status,
         media_type="application/json",
     )
-    # One entity's answer (either dialect) carries its version as the ETag, for If-Match.
-    data = body.get("data") if isinstance(body, dict) else None
+    # One entity's answer (either dialect) carries its version as the ETag, for If-Match:
+    # in `data`, or beside the `_id` a Forbix write answers at the top.
+    data = (body if "_id" in body else body.get("data")) if isinstance(body, dict) else None
     version = data.get("version") if isinstance(data, dict) else None
     if type(version) is int:
         response.headers["etag"] = etag(version)

@@ -20,6 +20,10 @@ from pydantic.alias_generators import to_camel
 from starlette.routing import BaseRoute, Mount, Route
 
 from gql.auth.access import Level, Need
+from gql.core.errors import ErrorCode
+from gql.core.idempotency import MAX_KEY_LENGTH
+from gql.core.throttle import THROTTLED
+from gql.core.versions import is_versioned
 from gql.rest.renames import SAME_NAMES, Renames
 
 Schema = dict[str, Any]
@@ -82,9 +86,10 @@ DELETED: Schema = {
     "properties": {"id": {"type": "string"}, "deleted": {"const": True}},
     "required": ["id", "deleted"],
 }
+VERSION: Schema = {"type": "integer", "minimum": 1}  # a versioned row's (and its ETag)
 ID_ONLY: Schema = {  # Forbix: what a create or update answers in `data`
     "type": "object",
-    "properties": {"_id": {"type": "string"}},
+    "properties": {"_id": {"type": "string"}, "version": VERSION},
     "required": ["_id"],
 }
 ID_BESIDE: Schema = {  # Forbix: `_id` beside the envelope (null and the row for doNotSave)
@@ -93,6 +98,7 @@ ID_BESIDE: Schema = {  # Forbix: `_id` beside the envelope (null and the row for
         "success": {"const": True},
         "message": {"const": "SUCCESSFUL"},
         "_id": {"type": ["string", "null"]},
+        "version": VERSION,
         "data": {"type": "object"},
     },
     "required": ["success", "_id"],
@@ -147,7 +153,9 @@ class ApiRoute(Route):
 # --- dialects --------------------------------------------------------------------------------
 
 
-def _error_body() -> Schema:
+def _error_body(code: str | None = None, **extra: Schema) -> Schema:
+    """The error answer; `code`: the one code every answer of its status carries;
+    `extra`: required fields of that status (429: when to retry)."""
     field_error = {
         "type": "object",
         "properties": {
@@ -162,11 +170,35 @@ def _error_body() -> Schema:
         "properties": {
             "success": {"const": False},
             "message": {"type": "string"},
-            "code": {"type": "string"},
+            "code": {"type": "string"} if code is None else {"const": code},
             "errors": {"type": "array", "items": field_error},
+            # A stale If-Match (409): the row's version now, null when a concurrent
+            # write got there first.
+            "currentVersion": {"type": ["integer", "null"]},
+            **extra,
         },
-        "required": ["success", "message", "code"],
+        "required": ["success", "message", "code", *extra],
     }
+
+
+# The code each error status always answers with (gql/rest/numbors.py: STATUS_CODES; an
+# Idempotency-Key's reuse; the bucket's refusal); 400's code names what was wrong.
+ERROR_CODES = {
+    "401": ErrorCode.UNAUTHENTICATED.value,
+    "403": ErrorCode.FORBIDDEN.value,
+    "404": ErrorCode.NOT_FOUND.value,
+    "409": ErrorCode.CONFLICT.value,
+    "422": ErrorCode.IDEMPOTENCY_KEY_REUSED.value,
+    "429": THROTTLED,
+}
+
+
+def _error_schemas() -> dict[str, Schema]:
+    schemas = {"Error": _error_body()}
+    for status, code in ERROR_CODES.items():
+        extra = {"retryAfterSeconds": {"type": "integer", "minimum": 0}} if status == "429" else {}
+        schemas[f"Error{status}"] = _error_body(code, **extra)
+    return schemas
 
 
 @dataclass(frozen=True)
@@ -315,8 +347,10 @@ def body_schema(model: type[BaseModel], names: Renames, *, partial: bool) -> Sch
 
 def row_schema(row: type[BaseModel] | Schema, dialect: Dialect, names: Renames) -> Schema:
     """A row as REST answers it: camelCase keys, the tenant column left out, the id under
-    the dialect's key. Every field is listed with its type but none is required, and
-    more may follow: an answer adds derived fields (totals, lines) and leaves some out."""
+    the dialect's key. Every field is listed with its type; the id and a versioned
+    row's version are required (every answer of a row has them), the others not: an
+    answer adds derived fields (totals, lines), names a reference its own way
+    (`category` for `categoryId`) or leaves a field out."""
     if not isinstance(row, type):
         return copy.deepcopy(row)
     schema = _inline_defs(row.model_json_schema())
@@ -337,6 +371,7 @@ def row_schema(row: type[BaseModel] | Schema, dialect: Dialect, names: Renames) 
     properties.pop("companyId", None)
     if "id" in properties:
         properties[dialect.id_key] = properties.pop("id")
+    schema["required"] = [dialect.id_key, *(["version"] if is_versioned(row) else [])]
     return schema
 
 
@@ -356,14 +391,17 @@ ERRORS = {
     "401": "Unauthenticated: no token, a token that is not valid, or wrong credentials",
     "403": "Forbidden: the module is not enabled, or the role is too low",
     "404": "Not found (also another company's id)",
-    "409": "Conflict with the state of the books (Forbix: a number taken, an issued invoice)",
+    "409": "Conflict: a stale If-Match (with `currentVersion`), or (Forbix) with the state "
+    "of the books: a number taken, an issued invoice",
+    "422": "The Idempotency-Key was sent before with another request",
+    "429": "Throttled: the company's request budget is spent; retry after `Retry-After` seconds",
 }
 
 
 class _Builder:
     def __init__(self, dialect: Dialect) -> None:
         self.dialect = dialect
-        self.schemas: dict[str, Schema] = {"Error": _error_body()}
+        self.schemas: dict[str, Schema] = _error_schemas()
 
     def component(self, name: str, schema: Schema) -> Schema:
         for key, value in schema.pop("x-defs", {}).items():
@@ -388,6 +426,7 @@ class _Builder:
         if route.listed:
             parameters += [p.spec() for p in dialect.page_params]
         parameters += [p.spec() for p in route.query]
+        parameters += _headers(route)
         if parameters:
             op["parameters"] = parameters
         if route.body is not None:
@@ -411,9 +450,14 @@ class _Builder:
         else:
             answer = dialect.envelope(data)
         responses: Schema = {str(route.status): _json(answer, "Success")}
+        if isinstance(route.row, type) and is_versioned(route.row) and not route.listed:
+            responses[str(route.status)]["headers"] = {"ETag": ETAG}
         errors = ["400", "401", "404", "409"]  # public: 401 for wrong credentials
+        if route.method != "GET":
+            errors.append("422")  # every write takes an Idempotency-Key
         if need is not None:
             errors.insert(2, "403")
+            errors.append("429")  # a company's requests draw from its bucket
             op["security"] = [{"bearer": [], "companyId": []}, {"bearer": []}]
             if need.module is not None:
                 op["description"] = f"Needs the `{need.module.value}` module enabled."
@@ -424,12 +468,44 @@ class _Builder:
         else:
             op["security"] = []
         for code in errors:
-            responses[code] = _json(_ref("Error"), ERRORS[code])
+            error = f"Error{code}" if code in ERROR_CODES else "Error"
+            responses[code] = _json(_ref(error), ERRORS[code])
         op["responses"] = responses
         if route.undocumented:
             op[UNDOCUMENTED] = True
             op["description"] = (op.get("description", "") + " " + route.undocumented).strip()
         return op
+
+
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
+    "description": "Makes a retry safe: a repeat with the same key and body gets the first "
+    "answer (`Idempotent-Replayed: true`); another body under it is a 422",
+}
+IF_MATCH = {
+    "name": "If-Match",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": 'The ETag last read (`"<version>"`): a write over a newer change is a 409 '
+    "naming `currentVersion`",
+}
+ETAG = {
+    "description": 'The row\'s version, `"<version>"`, to send back as If-Match',
+    "schema": {"type": "string"},
+}
+
+
+def _headers(route: ApiRoute) -> list[Schema]:
+    """A write's Idempotency-Key, and If-Match where its path names one row, as
+    gql/rest/numbors.py reads them."""
+    if route.method == "GET":
+        return []
+    ids = [p for p in route.param_convertors if p == "id" or p.endswith("Id")]
+    return [IDEMPOTENCY_KEY, *([IF_MATCH] if len(ids) == 1 else [])]
 
 
 def _operation_id(route: ApiRoute) -> str:

@@ -277,7 +277,7 @@ def _text(value: Decimal | None) -> str | None:
 
 def variant_json(v: ItemVariant, stock: Decimal) -> dict[str, Any]:
     return {
-        "_id": v.id,
+        **forbix.identity(v),
         "variantInfo": v.attributes,
         "sku": v.sku,
         "inventoryCount": stock,
@@ -300,7 +300,7 @@ async def items_json(ctx: RestContext, items: list[Item]) -> list[dict[str, Any]
     rates = await _names(ctx, Tax, {i.tax_id for i in items})
     return [
         {
-            "_id": i.id,
+            **forbix.identity(i),
             "companyId": i.company_id,
             "name": i.name,
             "type": i.type.upper(),
@@ -373,9 +373,7 @@ async def _answer(ctx: RestContext, item: Item, dry_run: bool, status: int) -> R
     """`_id` beside the envelope; for doNotSave, `_id` null and the item as it would
     have been saved, then everything rolled back."""
     if not dry_run:
-        return json_response(
-            {"success": True, "message": forbix.SUCCESSFUL, "_id": item.id}, status
-        )
+        return forbix.saved(item, top_level=True, status=status)
     body = (await items_json(ctx, [item]))[0]  # read before the rollback expires the rows
     await ctx.session.rollback()
     return json_response({"success": True, "message": forbix.SUCCESSFUL, "_id": None, "data": body})

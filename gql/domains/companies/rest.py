@@ -8,6 +8,7 @@ from starlette.responses import Response
 
 from gql.auth.tokens import issue_token
 from gql.core.errors import ErrorCode, UserInputError
+from gql.core.versions import version_of
 from gql.domains.companies import service
 from gql.domains.companies.models import Company, Membership, User
 from gql.domains.companies.modules import MODULES
@@ -27,6 +28,7 @@ def company_json(company: Company, membership: Membership | None = None) -> dict
         "currency": company.base_currency,
         "country": company.country,
         "createdAt": company.created_at,
+        **version_of(company),
     }
     if membership is not None:
         out["role"] = membership.role

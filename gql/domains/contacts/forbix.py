@@ -50,7 +50,7 @@ def customer_json(row: Contact, *, is_employee: bool) -> dict[str, Any]:
     data = contact_json(row)  # camelCase, addresses and persons as the client sent them
     persons = data["contactPersons"]
     return {
-        "_id": row.id,
+        **forbix.identity(row),
         "type": row.entity_type,
         "companyId": row.company_id,
         "salutation": row.salutation,
@@ -112,7 +112,7 @@ async def _body(ctx: RestContext, *, create: bool) -> dict[str, Any]:
 async def create_customer(ctx: RestContext) -> Response:
     data = await _body(ctx, create=True)
     row = await service.create_contact(session=ctx.session, data=data, viewer=ctx.viewer)
-    return forbix.created(row.id)
+    return forbix.saved(row)
 
 
 @forbix.endpoint(write=True, names=NAMES)
@@ -121,7 +121,7 @@ async def update_customer(ctx: RestContext) -> Response:
     row = await service.update_contact(
         session=ctx.session, id=ctx.request.path_params["customerId"], data=data
     )
-    return forbix.ok({"_id": row.id})
+    return forbix.saved(row, status=200)
 
 
 @forbix.endpoint()

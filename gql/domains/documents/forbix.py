@@ -111,7 +111,7 @@ async def _derived(ctx: RestContext, docs: list[Document]) -> dict[str, tuple[An
 
 def list_json(doc: Document, amount_due: Decimal, overdue: bool) -> dict[str, Any]:
     return {
-        "_id": doc.id,
+        **forbix.identity(doc),
         "companyId": doc.company_id,
         "customerId": doc.contact_id,
         "state": state_of(doc.status, overdue),
@@ -182,7 +182,7 @@ async def detail_json(ctx: RestContext, doc: Document) -> dict[str, Any]:
     rates = {line.tax_rate for line in lines}
     assert company is not None and contact is not None
     return {
-        "_id": doc.id,
+        **forbix.identity(doc),
         "type": doc.kind.upper(),
         "invoiceNumber": doc.number,
         "generatedNumber": doc.number,
@@ -277,17 +277,17 @@ async def _body(ctx: RestContext, names: Renames, *required: str) -> tuple[dict[
     return data, sent["sentDate"]
 
 
-async def _create(ctx: RestContext, kind: DocumentKind, names: Renames, *required: str) -> str:
+async def _create(ctx: RestContext, kind: DocumentKind, names: Renames, *required: str) -> Document:
     data, sent = await _body(ctx, names, *required)
     new = await service.create_document_with_lines(
         session=ctx.session, data={**data, "kind": kind}, viewer=ctx.viewer
     )
     if sent is not None:
-        await service.issue_document(session=ctx.session, id=new.document.id)
-    return new.document.id
+        return await service.issue_document(session=ctx.session, id=new.document.id)
+    return new.document
 
 
-async def _update(ctx: RestContext, kind: DocumentKind, names: Renames) -> str:
+async def _update(ctx: RestContext, kind: DocumentKind, names: Renames) -> Document:
     data, sent = await _body(ctx, names)
     doc = await service.get_document(
         session=ctx.session, id=ctx.request.path_params["invoiceId"], kinds={kind.value}
@@ -296,7 +296,7 @@ async def _update(ctx: RestContext, kind: DocumentKind, names: Renames) -> str:
         doc = await service.update_document(session=ctx.session, id=doc.id, data=data)
     if sent is not None and doc.status == DocumentStatus.DRAFT.value:
         doc = await service.issue_document(session=ctx.session, id=doc.id)
-    return doc.id
+    return doc
 
 
 async def _list(ctx: RestContext, kind: DocumentKind) -> Response:
@@ -317,7 +317,7 @@ SALES_REQUIRED = ("customerId", "shippingAmount", "termsAndConditions", "gateway
 
 @forbix.endpoint(module=MODULE, write=True, names=SALES_NAMES)
 async def create_invoice(ctx: RestContext) -> Response:
-    return forbix.created(await _create(ctx, INVOICE, SALES_NAMES, *SALES_REQUIRED))
+    return forbix.saved(await _create(ctx, INVOICE, SALES_NAMES, *SALES_REQUIRED))
 
 
 @forbix.endpoint(module=MODULE)
@@ -335,7 +335,7 @@ async def get_invoice(ctx: RestContext) -> Response:
 
 @forbix.endpoint(module=MODULE, write=True, names=SALES_NAMES)
 async def update_invoice(ctx: RestContext) -> Response:
-    return forbix.ok({"_id": await _update(ctx, INVOICE, SALES_NAMES)})
+    return forbix.saved(await _update(ctx, INVOICE, SALES_NAMES), status=200)
 
 
 # --- purchase invoices (bills) -------------------------------------------------------------
@@ -346,8 +346,8 @@ PURCHASE_REQUIRED = ("supplierId", "items", "shippingAmount", "termsAndCondition
 
 @forbix.endpoint(module=MODULE, write=True, names=PURCHASE_NAMES)
 async def create_purchase_invoice(ctx: RestContext) -> Response:
-    doc_id = await _create(ctx, BILL, PURCHASE_NAMES, *PURCHASE_REQUIRED)
-    return forbix.created(doc_id, top_level=True)
+    doc = await _create(ctx, BILL, PURCHASE_NAMES, *PURCHASE_REQUIRED)
+    return forbix.saved(doc, top_level=True)
 
 
 @forbix.endpoint(module=MODULE)
@@ -357,7 +357,7 @@ async def list_purchase_invoices(ctx: RestContext) -> Response:
 
 @forbix.endpoint(module=MODULE, write=True, names=PURCHASE_NAMES)
 async def update_purchase_invoice(ctx: RestContext) -> Response:
-    return forbix.ok({"_id": await _update(ctx, BILL, PURCHASE_NAMES)})
+    return forbix.saved(await _update(ctx, BILL, PURCHASE_NAMES), status=200)
 
 
 FILTERS = [

@@ -190,7 +190,7 @@ def _item_json(line: VoucherLine, chart: Chart) -> dict[str, Any]:
 
 def voucher_json(voucher: Voucher, lines: list[VoucherLine], chart: Chart) -> dict[str, Any]:
     return {
-        "_id": voucher.id,
+        **forbix.identity(voucher),
         "companyId": voucher.company_id,
         "companyFinancialYearId": voucher.financial_year_id,
         "number": voucher.number,
