@@ -129,8 +129,12 @@ def _write_pending(session: Session) -> None:
     rows = session.info.pop(_PENDING, None)
     if not rows:
         return
-    stmt = insert(OutboxEvent).returning(col(OutboxEvent.id), sort_by_parameter_order=True)
-    ids = [row_id for (row_id,) in session.execute(stmt, rows)]
+    # One INSERT ... VALUES of all rows: each database numbers them in the order they
+    # are listed (one sequence or rowid, taken row by row), so the ids sorted are the
+    # rows' ids in order. (`sort_by_parameter_order` would make SQLite insert them one
+    # by one.)
+    stmt = insert(OutboxEvent).returning(col(OutboxEvent.id))
+    ids = sorted(row_id for (row_id,) in session.execute(stmt, rows))
     events = [OutboxEvent(id=row_id, **row) for row_id, row in zip(ids, rows, strict=True)]
     queue_deliveries(session, events)
     if session.get_bind().dialect.name == "postgresql":
