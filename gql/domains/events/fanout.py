@@ -27,6 +27,7 @@ def queue_deliveries(session: Session, events: list[OutboxEvent]) -> None:
     ).all()
     now = utcnow()
     for event in events:
+        assert event.id is not None  # written: its id returned
         for endpoint in endpoints:
             if event.type in endpoint.event_types:
                 session.add(

@@ -35,20 +35,15 @@ async def move_issued(session: AsyncSession, doc: Document) -> None:
     # The item lines with their items, in one statement.
     lines = (
         await session.execute(
-            select(
-                col(DocumentLine.item_id),
-                col(DocumentLine.variant_id),
-                col(DocumentLine.quantity),
-                Item,
-            )
+            select(col(DocumentLine.variant_id), col(DocumentLine.quantity), Item)
             .join(Item, col(Item.id) == col(DocumentLine.item_id))
             .where(col(DocumentLine.document_id) == doc.id)
             .order_by(col(DocumentLine.position), col(DocumentLine.id))
         )
     ).all()
     changes = [
-        StockChange(item_id, sign * quantity, variant_id)
-        for item_id, variant_id, quantity, _ in lines
+        StockChange(item.id, sign * quantity, variant_id)
+        for variant_id, quantity, item in lines
         if quantity != 0
     ]
     await move_stock(
@@ -58,7 +53,7 @@ async def move_issued(session: AsyncSession, doc: Document) -> None:
         source_type=SourceType.DOCUMENT.value,
         source_id=doc.id,
         field="lines",
-        items={item.id: item for *_, item in lines},
+        items={item.id: item for _, _, item in lines},
     )
 
 
