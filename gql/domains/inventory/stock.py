@@ -63,8 +63,11 @@ async def default_warehouse(session: AsyncSession) -> Warehouse:
     """The company's default warehouse, made on first use. Of concurrent first uses one
     inserts it; the others' inserts meet the one-default index and do nothing."""
     found = await session.scalar(select(Warehouse).where(col(Warehouse.is_default).is_(True)))
-    if found is not None:
-        return found
+    return found if found is not None else await _made_default(session)
+
+
+async def _made_default(session: AsyncSession) -> Warehouse:
+    """The default warehouse of a company that had none when it looked."""
     now = utcnow()
     stmt = (
         _insert(session)(Warehouse)
@@ -100,7 +103,7 @@ async def _default_and_policy(session: AsyncSession, need_default: bool) -> tupl
     row = (await session.execute(stmt)).first()
     allowed, found = row if row is not None else (False, None)
     if found is None:
-        found = await default_warehouse(session)
+        found = await _made_default(session)
     return found.id, bool(allowed)
 
 
