@@ -35,6 +35,7 @@ from gql.core.relay import global_id_of, type_name_of
 from gql.db.columns import UTCDateTime, utcnow
 from gql.db.tenant import get_tenant
 from gql.domains.events.fanout import queue_deliveries
+from gql.tenancy import mapped_table
 
 CHANNEL = "ledgergraph_events"
 _PENDING = "ledgergraph.outbox_pending"  # session.info: events of the open transaction
@@ -134,7 +135,7 @@ def _write_pending(session: Session) -> None:
     # rows' ids in order. (`sort_by_parameter_order` would make SQLite insert them one
     # by one.)
     # (A Core insert of the table: the ORM's bulk path costs more Python for nothing.)
-    table = OutboxEvent.__table__  # type: ignore[attr-defined]
+    table = mapped_table(OutboxEvent)
     stmt = insert(table).returning(table.c.id)
     ids = sorted(row_id for (row_id,) in session.execute(stmt, rows))
     events = [OutboxEvent(id=row_id, **row) for row_id, row in zip(ids, rows, strict=True)]
