@@ -124,6 +124,14 @@ async def test_document_issue_and_payment_are_audited(api: Api) -> None:
     assert changes(operations["documentCreate"])["total"] == (None, "100.05")
     assert changes(operations["documentIssue"])["status"] == ("draft", "sent")
     assert changes(operations["documentPaymentCreate"])["status"] == ("sent", "partial")
+    # (what a guarded UPDATE increments is its old value plus the increment: the old
+    # value as read and locked before it, the new one not read back)
+    assert changes(operations["documentIssue"])["version"] == (1, 2)
+    assert changes(operations["documentPaymentCreate"]) == {
+        "amountPaid": ("0.00", "40.02"),
+        "status": ("sent", "partial"),
+        "version": (2, 3),
+    }
     payment = await events(api, owner, entity="Transaction")
     assert [p["entityId"] for p in payment] == [paid["transaction"]["objectId"]]
     assert changes(payment[0])["amount"] == (None, "40.02")

@@ -9,8 +9,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from gql.core.ids import decode_id
+from gql.domains.catalogue.models import Item
 from gql.domains.contacts.models import Contact
+from gql.domains.events.models import WebhookDelivery, WebhookEndpoint
 from gql.domains.events.outbox import EventType, OutboxEvent, emit, subscribe_committed
+from tests.conftest import IS_POSTGRES
 from tests.factories import Api, Tenant, tenant_db
 from tests.helpdesk import ticket
 from tests.inventory import adjust, warehouse
@@ -115,4 +119,51 @@ async def test_an_event_rolled_back_with_its_write_is_not_there(app, api):
     # then the listener got exactly it, once
     assert [[(e.type, e.entity, e.payload) for e in batch] for batch in seen] == [
         [("contact.updated", "Contact", {"name": "x"})]
+    ]
+
+
+async def test_a_transactions_events_are_one_insert_each_delivered_as_its_own(
+    app, api, sql_counter
+):
+    # given a company with a webhook endpoint for contact updates
+    owner = await api.register()
+    contact = await api.contact(owner)
+    item = await api.item(owner)
+    async with tenant_db(app, owner.company_id) as session:
+        hook = WebhookEndpoint(  # type: ignore[call-arg]  # company_id: the tenant filter's
+            url="https://hooks.example.com/in", event_types=["contact.updated"], secret="s"
+        )
+        session.add(hook)
+        await session.commit()
+    seen: list[list[OutboxEvent]] = []
+    unsubscribe = subscribe_committed(seen.append)
+    # when one transaction emits four events of two types, interleaved
+    try:
+        async with tenant_db(app, owner.company_id) as session:
+            person = await session.get(Contact, contact["id"])
+            product = await session.get(Item, decode_id(item["id"], "Item"))
+            sql_counter.reset()
+            for n, row in enumerate((product, person, product, person)):
+                kind = "contact.updated" if row is person else "item.stock_changed"
+                await emit(session, type=kind, row=row, payload={"n": n})
+            await session.commit()
+    finally:
+        unsubscribe()
+
+    # then its commit wrote them in ONE insert (and, on PostgreSQL, ONE statement of
+    # notifications), in the order emitted
+    written = [s for s in sql_counter.statements if "outbox_events" in s]
+    notified = [s for s in sql_counter.statements if "pg_notify" in s]
+    assert len(written) == 1 and len(notified) == (1 if IS_POSTGRES else 0)
+    (batch,) = seen
+    assert [e.payload["n"] for e in batch] == [0, 1, 2, 3]
+    assert [e.id for e in batch] == sorted(e.id for e in batch)
+    stored = {e.id: e.payload for e in await events_of(app, owner)}
+    assert all(stored[e.id] == e.payload for e in batch)
+    # and each contact update got its own delivery, naming that event
+    async with tenant_db(app, owner.company_id) as session:
+        deliveries = (await session.scalars(select(WebhookDelivery))).all()
+    assert sorted((d.event_id, d.event_type) for d in deliveries) == [
+        (batch[1].id, "contact.updated"),
+        (batch[3].id, "contact.updated"),
     ]

@@ -157,6 +157,31 @@ async def test_an_expired_key_is_forgotten_and_pruned(api, app, settings):
         assert (await session.scalars(select(IdempotencyKey.key))).all() == ["old"]
 
 
+async def test_a_key_costs_its_claim_and_its_answer(api, app, sql_counter, monkeypatch):
+    # given a company with a contact (its numbering made), and no random pruning
+    from gql.core import idempotency
+
+    monkeypatch.setattr(idempotency, "PRUNE_CHANCE", 0.0)
+    owner = await api.register()
+    await api.contact(owner)
+    sql_counter.reset()
+    await api.rest("POST", "/api/contacts", owner, json={"name": "Plain", "type": "customer"})
+    plain, plain_statements = sql_counter.count, list(sql_counter.statements)
+    # when a write comes with a key, and again with it
+    sql_counter.reset()
+    first = await contact_post(api, owner, "once")
+    keyed, keyed_statements = sql_counter.count, list(sql_counter.statements)
+    sql_counter.reset()
+    again = await contact_post(api, owner, "once")
+    replayed = sql_counter.statements
+    # then the key cost two statements: its claim (one INSERT ... ON CONFLICT) and its
+    # stored answer; the repeat: its claim and the first answer's row, and no write
+    assert first.status_code == again.status_code == 201
+    assert keyed - plain == 2, (plain_statements, keyed_statements)
+    assert next(s for s in replayed if "idempotency_key" in s).startswith("INSERT")
+    assert not any(s.startswith("INSERT INTO contact") for s in replayed)
+
+
 async def test_a_key_is_its_companys_own(api, app):
     # given a key used by one company
     owner, stranger = await api.register(), await api.register()

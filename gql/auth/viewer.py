@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from gql.core.ids import decode_id
 from gql.db.engine import PLATFORM_ONLY
-from gql.db.tenant import set_actor, set_tenant
+from gql.db.tenant import TENANT_KEY, set_actor, set_tenant
 from gql.domains.companies.models import Company, Membership, ModuleLicense, Role, User
 from gql.domains.companies.modules import MODULES, ModuleAlias
 
@@ -76,10 +77,36 @@ def active_modules(licenses: Mapping[str, LicenseLike], now: datetime) -> frozen
     )
 
 
+# session.info: (tenant, its enabled modules) as read in the open transaction, so a
+# write that asks again (issuing a document: is inventory on?) does not read them twice.
+_MODULES_KEY = "ledgergraph.enabled_modules"
+
+
 async def enabled_modules(session: AsyncSession) -> frozenset[str]:
-    """Aliases of the modules the session's tenant may use right now."""
+    """Aliases of the modules the session's tenant may use right now (read once per
+    transaction)."""
+    info = session.sync_session.info
+    tenant = info.get(TENANT_KEY)
+    known = info.get(_MODULES_KEY)
+    if known is not None and known[0] == tenant:
+        return known[1]  # type: ignore[no-any-return]
     licenses = {lic.alias: lic for lic in (await session.scalars(select(ModuleLicense))).all()}
-    return active_modules(licenses, datetime.now(UTC))
+    modules = active_modules(licenses, datetime.now(UTC))
+    info[_MODULES_KEY] = (tenant, modules)
+    return modules
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_modules(session: Session) -> None:
+    session.info.pop(_MODULES_KEY, None)
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_changed_modules(session: Session, _context: Any) -> None:
+    """A license written in this transaction: the modules are read afresh."""
+    if any(isinstance(row, ModuleLicense) for row in (*session.new, *session.dirty)):
+        session.info.pop(_MODULES_KEY, None)
 
 
 def wanted_company(company_header: str | None) -> str | None:

@@ -30,10 +30,11 @@ from enum import Enum
 from functools import cache
 from typing import Any
 
-from sqlalchemy import BindParameter, Table, event, insert, inspect, select
+from sqlalchemy import BindParameter, Column, Table, event, insert, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.orm.attributes import NO_VALUE
+from sqlalchemy.sql import operators
 from sqlmodel import SQLModel
 from strawberry.utils.str_converters import to_camel_case
 
@@ -291,12 +292,32 @@ def _rows_of(
 
 
 def _set_values(stmt: Any) -> dict[str, Any]:
-    """What an UPDATE sets, by column: a value, or `_EXPRESSION` (`quantity + 1`)."""
+    """What an UPDATE sets, by column: a value, an `_Increment` (`version + 1`), or
+    `_EXPRESSION` (anything else)."""
     values = stmt._values or {}  # private, as in gql/db/tenant.py: no public accessor
-    return {
-        getattr(k, "key", k): v.value if isinstance(v, BindParameter) else _EXPRESSION
-        for k, v in values.items()
-    }
+    return {getattr(k, "key", k): _set_value(getattr(k, "key", k), v) for k, v in values.items()}
+
+
+def _set_value(name: str, value: Any) -> Any:
+    if isinstance(value, BindParameter):
+        return value.value
+    # `column + literal` of the column itself: its new value follows from the old one
+    # read (and locked) before the UPDATE, so it need not be read back.
+    left, right = getattr(value, "left", None), getattr(value, "right", None)
+    if (
+        getattr(value, "operator", None) is operators.add
+        and isinstance(left, Column)
+        and left.key == name
+        and isinstance(right, BindParameter)
+        and isinstance(right.value, int | Decimal)
+    ):
+        return _Increment(right.value)
+    return _EXPRESSION
+
+
+@dataclass(frozen=True)
+class _Increment:
+    by: int | Decimal
 
 
 _EXPRESSION = object()
@@ -326,11 +347,22 @@ def _record_change(state: ORMExecuteState, model: Any) -> Any:
     if any(sets[n] is _EXPRESSION for n in names):
         after = _rows_of(session, model, names, model.id.in_(list(before)), lock=None)
     else:
-        after = {row_id: {n: sets[n] for n in names} for row_id in before}
+        after = {row_id: _after(sets, names, old) for row_id, old in before.items()}
     for row_id, new in after.items():
         old = {k: plain(v) for k, v in before[row_id].items()}
         _add(session, model, row_id, UPDATED, old, {k: plain(v) for k, v in new.items()})
     return result
+
+
+def _after(sets: dict[str, Any], names: list[str], old: dict[str, Any]) -> dict[str, Any]:
+    """A row's values after an UPDATE that sets values and increments only."""
+    return {n: _applied(sets[n], old[n]) for n in names}
+
+
+def _applied(set_to: Any, old: Any) -> Any:
+    if not isinstance(set_to, _Increment):
+        return set_to
+    return None if old is None else old + set_to.by  # NULL + 1 is NULL
 
 
 def _present(values: dict[str, Any]) -> dict[str, Any]:

@@ -2,10 +2,11 @@
 
 A REST write's `Idempotency-Key` header, or a GraphQL mutation's `idempotencyKey`
 argument (or the header, for a request of one mutation field), is claimed in the
-write's own transaction before the write runs: an INSERT ... ON CONFLICT DO NOTHING
-on the unique (company, key, operation) index. On PostgreSQL a concurrent claim of
-the same key waits there until the first transaction ends, then sees its row; on
-SQLite writers queue anyway. The first answer is stored in the claimed row in the
+write's own transaction before the write runs, in one statement: an INSERT on the
+unique (company, key, operation) index that, on conflict, takes over only an expired
+key (ON CONFLICT DO UPDATE ... WHERE expired). On PostgreSQL a concurrent claim of the
+same key waits there until the first transaction ends, then sees its row; on SQLite
+writers queue anyway. The first answer is stored in the claimed row in the
 same transaction, so a rolled-back write (a user error, a failure) leaves no key
 behind and a corrected retry can succeed. A repeat with the same request replays the
 stored answer; the same key on a different request (another body, another user) is
@@ -18,6 +19,7 @@ import dataclasses
 import hashlib
 import importlib
 import json
+import random
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -46,8 +48,12 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 MAX_KEY_LENGTH = 255
 MAX_OPERATION_LENGTH = 300
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-# Expired keys of the company removed by each claim, at most (a bounded cost per write).
+# Expired keys of the company are removed in batches of this many, at most, by a
+# claim that took over an expired key, and by one claim in 32 at random otherwise: on
+# average about 3 removed per claim made, so the table stays near the keys of one TTL
+# while most writes pay nothing for it.
 PRUNE_BATCH = 100
+PRUNE_CHANCE = 1 / 32
 
 
 class IdempotencyKey(TenantOwned, table=True):
@@ -111,26 +117,7 @@ async def once(
     (the key is released). Runs inside the write's transaction (in_transaction)."""
     operation = _operation(operation)
     now = utcnow()
-    claim = (col(IdempotencyKey.key) == key) & (col(IdempotencyKey.operation) == operation)
-    unsynced = {"synchronize_session": False}
-    # An expired key is as good as none: removed (waiting for anyone holding it), and
-    # a batch of the company's other expired keys with it (skipping any held).
-    await session.execute(
-        delete(IdempotencyKey).where(claim, col(IdempotencyKey.expires_at) <= now),
-        execution_options=unsynced,
-    )
-    stale = (
-        select(col(IdempotencyKey.id))
-        .where(col(IdempotencyKey.expires_at) <= now)
-        .limit(PRUNE_BATCH)
-        .with_for_update(skip_locked=True)
-    )
-    await session.execute(
-        delete(IdempotencyKey).where(col(IdempotencyKey.id).in_(stale.scalar_subquery())),
-        execution_options=unsynced,
-    )
-    claim_id = new_id()
-    first = await _claim(session, claim_id, key, operation, user_id, digest, now, settings)
+    claimed, first = await _claim(session, new_id(), key, operation, user_id, digest, now, settings)
     if first is not None:
         if first.fingerprint != digest:
             raise KeyRefused.single(
@@ -147,10 +134,23 @@ async def once(
         if stored is not None
         else delete(IdempotencyKey)
     )
-    await session.execute(
-        done.where(col(IdempotencyKey.id) == claim_id), execution_options=unsynced
-    )
+    unsynced = {"synchronize_session": False}
+    await session.execute(done.where(col(IdempotencyKey.id) == claimed), execution_options=unsynced)
     return result
+
+
+async def _prune(session: AsyncSession, now: datetime) -> None:
+    """A batch of the company's expired keys, skipping any a claim holds."""
+    stale = (
+        select(col(IdempotencyKey.id))
+        .where(col(IdempotencyKey.expires_at) <= now)
+        .limit(PRUNE_BATCH)
+        .with_for_update(skip_locked=True)
+    )
+    await session.execute(
+        delete(IdempotencyKey).where(col(IdempotencyKey.id).in_(stale.scalar_subquery())),
+        execution_options={"synchronize_session": False},
+    )
 
 
 async def _claim(
@@ -162,37 +162,49 @@ async def _claim(
     digest: str,
     now: datetime,
     settings: Settings,
-) -> IdempotencyKey | None:
-    """None when the key is now ours (row `claim_id`), else the row of whoever claimed
-    it first, once their transaction has ended (PostgreSQL waits for it here)."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+) -> tuple[str, IdempotencyKey | None]:
+    """The key claimed in one statement: (the claimed row's id, None) when it is now
+    ours (new, or an expired one taken over), else (-, the row of whoever claimed it
+    first, once their transaction has ended: PostgreSQL waits for it here)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     while True:
-        claimed = await session.execute(
-            insert(IdempotencyKey)
-            .values(
-                id=claim_id,
-                company_id=get_tenant(session),
-                user_id=user_id,
-                key=key,
-                operation=operation,
-                fingerprint=digest,
-                expires_at=now + timedelta(seconds=settings.idempotency_ttl_seconds),
-                created_at=now,
-                updated_at=now,
-            )
-            .on_conflict_do_nothing(index_elements=["company_id", "key", "operation"])
-            .returning(col(IdempotencyKey.id))
+        stmt = dialect.insert(IdempotencyKey).values(
+            id=claim_id,
+            company_id=get_tenant(session),
+            user_id=user_id,
+            key=key,
+            operation=operation,
+            fingerprint=digest,
+            expires_at=now + timedelta(seconds=settings.idempotency_ttl_seconds),
+            created_at=now,
+            updated_at=now,
         )
-        if claimed.scalar() is not None:
-            return None
+        # An expired key is as good as none: taken over in the same statement, as
+        # a fresh claim (its old answer forgotten).
+        excluded = stmt.excluded
+        taken = {
+            name: excluded[name]
+            for name in ("user_id", "fingerprint", "expires_at", "created_at", "updated_at")
+        }
+        claimed = await session.scalar(
+            stmt.on_conflict_do_update(
+                index_elements=["company_id", "key", "operation"],
+                set_={**taken, "result": None},
+                where=col(IdempotencyKey.expires_at) <= now,
+            ).returning(col(IdempotencyKey.id))
+        )
+        if claimed is not None:
+            if claimed != claim_id or random.random() < PRUNE_CHANCE:
+                await _prune(session, now)  # an expired key was found: there may be more
+            return claimed, None
         first = await session.scalar(
             select(IdempotencyKey).where(
                 col(IdempotencyKey.key) == key, col(IdempotencyKey.operation) == operation
             )
         )
         if first is not None:
-            return first
-        # Gone between the two statements (expired and pruned meanwhile): claim again.
+            return "", first
+        # Gone between the two statements (pruned meanwhile): claim again.
 
 
 # --- REST --------------------------------------------------------------------------------

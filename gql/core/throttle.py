@@ -239,8 +239,11 @@ async def _pay_on_sqlite(driver: Any, params: dict[str, Any]) -> tuple[Any, Any]
 async def pay_for_rest(
     session: AsyncSession, viewer: Viewer, method: str, settings: Settings
 ) -> ThrottleStatus | None:
-    """A REST request's fixed cost, paid by the viewer's company (none: nothing to pay),
-    on the request's own session before its handler writes anything."""
+    """A REST request's fixed cost, paid by the viewer's company (none: nothing to pay)
+    before its handler writes anything: on the driver as GraphQL pays (one round trip,
+    its own transaction), so the request's transaction is not ended and begun again."""
     if not settings.throttle_enabled or viewer.company is None:
         return None
-    return await pay(session, viewer.company.id, rest_cost(method), settings)
+    engine = session.bind
+    assert isinstance(engine, AsyncEngine)  # the app's sessions are bound to its engine
+    return await pay_on_engine(engine, viewer.company.id, rest_cost(method), settings)

@@ -11,11 +11,14 @@ from gql.auth.permissions import module_read, module_write
 from gql.auth.viewer import Viewer
 from gql.context import Loaders
 from gql.core.graph import RootConnection, root_connection, root_get
+from gql.core.loaders import ComputedLoader
 from gql.core.mutations import mutation
 from gql.db.engine import RequestSession
 from gql.domains.documents import service
+from gql.domains.documents.computed import AMOUNT_DUE
 from gql.domains.documents.loaders import DocumentLinesByDocumentIdLoader
 from gql.domains.documents.models import Document, DocumentKind
+from gql.domains.documents.settlement import amount_due_of
 from gql.domains.documents.types import (
     MODULE,
     DocumentConnection,
@@ -53,6 +56,14 @@ def _new_document(new: service.NewDocument, loaders: Loaders) -> Document:
     """The payload's document, its lines as just written (not read back)."""
     loaders.get(DocumentLinesByDocumentIdLoader).prime(new.document.id, new.lines)
     return new.document
+
+
+def _issued(doc: Document, loaders: Loaders) -> Document:
+    """The payload's document, with its amount due from the row the issue's claim just
+    wrote (issuing changes none of its amounts), not read again."""
+    due = amount_due_of(doc.total, doc.amount_paid, doc.amount_credited)
+    loaders.get(ComputedLoader).prime((AMOUNT_DUE, Document, doc.id), due)
+    return doc
 
 
 DOCUMENTS = RootConnection(Document, filter_of, order_of, service.ORDER_COLUMNS)
@@ -103,6 +114,7 @@ class Mutation:
         payload=DocumentPayload,
         field="document",
         run=service.issue_document,
+        answer=_issued,
         permission=WRITE,
         description="Issue a draft: draft -> sent. An invoice, bill or credit note posts its "
         "voucher; a credit note against an invoice is applied to it (refused above the "

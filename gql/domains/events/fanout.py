@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from gql.db.columns import utcnow
 from gql.domains.events.models import WebhookDelivery, WebhookEndpoint
@@ -18,32 +18,23 @@ if TYPE_CHECKING:
     from gql.domains.events.outbox import OutboxEvent
 
 
-# session.info: the active endpoints, read once per transaction (a write that emits
-# several events asks once); forgotten at its commit or rollback (gql/domains/events/outbox.py).
-ENDPOINTS_KEY = "ledgergraph.events.endpoints"
-
-
-async def _active_endpoints(session: AsyncSession) -> list[WebhookEndpoint]:
-    info = session.sync_session.info
-    if ENDPOINTS_KEY not in info:
-        info[ENDPOINTS_KEY] = list(
-            await session.scalars(
-                select(WebhookEndpoint).where(WebhookEndpoint.active.is_(True))  # type: ignore[attr-defined]
-            )
-        )
-    return info[ENDPOINTS_KEY]  # type: ignore[no-any-return]
-
-
-async def queue_deliveries(session: AsyncSession, event: OutboxEvent) -> None:
+def queue_deliveries(session: Session, events: list[OutboxEvent]) -> None:
+    """The deliveries of a transaction's `events` (written, with their ids), to each
+    active endpoint of the session's company that takes their type: the endpoints are
+    read once per transaction."""
+    endpoints = session.scalars(
+        select(WebhookEndpoint).where(WebhookEndpoint.active.is_(True))  # type: ignore[attr-defined]
+    ).all()
     now = utcnow()
-    for endpoint in await _active_endpoints(session):
-        if event.type in endpoint.event_types:
-            assert event.id is not None
-            session.add(
-                WebhookDelivery(  # type: ignore[call-arg]  # company_id: stamped by the tenant filter
-                    endpoint_id=endpoint.id,
-                    event_id=event.id,
-                    event_type=event.type,
-                    next_attempt_at=now,
+    for event in events:
+        assert event.id is not None  # written: its id returned
+        for endpoint in endpoints:
+            if event.type in endpoint.event_types:
+                session.add(
+                    WebhookDelivery(  # type: ignore[call-arg]  # company_id: stamped by the tenant filter
+                        endpoint_id=endpoint.id,
+                        event_id=event.id,
+                        event_type=event.type,
+                        next_attempt_at=now,
+                    )
                 )
-            )

@@ -2,12 +2,15 @@
 an event exists if and only if its write committed.
 
 Readers:
-- on PostgreSQL, `emit` also sends `pg_notify('ledgergraph_events', '<outbox id>')`,
-  which PostgreSQL delivers only at commit (any process may LISTEN);
+- on PostgreSQL, the commit also sends `pg_notify('ledgergraph_events', '<outbox id>')`
+  for each, which PostgreSQL delivers only at commit (any process may LISTEN);
 - in this process (the SQLite default, or a same-process consumer on either database),
   `subscribe_committed(callback)` registers a callback that receives the OutboxEvent rows
   of each transaction right after it committed;
-- the webhook worker (delivery.py) reads the deliveries `emit` queued with the event.
+- the webhook worker (delivery.py) reads the deliveries queued with the events.
+
+`emit` only notes an event; the commit writes the transaction's events in one insert
+(`_write_pending`), whatever wrote them (a mutation, a REST write, a script).
 
 The table is a platform table, not TenantOwned: its readers dispatch across companies (a
 LISTEN connection, the webhook worker) and scope each event by its `company_id`; no query
@@ -23,7 +26,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, Integer, event, text
+from sqlalchemy import JSON, BigInteger, Index, Integer, event, insert, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from sqlmodel import Field, SQLModel
@@ -31,10 +34,12 @@ from sqlmodel import Field, SQLModel
 from gql.core.relay import global_id_of, type_name_of
 from gql.db.columns import UTCDateTime, utcnow
 from gql.db.tenant import get_tenant
-from gql.domains.events.fanout import ENDPOINTS_KEY, queue_deliveries
+from gql.domains.events.fanout import queue_deliveries
+from gql.tenancy import mapped_table
 
 CHANNEL = "ledgergraph_events"
 _PENDING = "ledgergraph.outbox_pending"  # session.info: events of the open transaction
+_WRITTEN = "ledgergraph.outbox_written"  # session.info: those its commit wrote
 
 log = logging.getLogger("ledgergraph.events")
 
@@ -91,29 +96,53 @@ def _plain(value: Any) -> Any:
 
 
 async def emit(session: AsyncSession, *, type: str, row: Any, payload: dict | None = None) -> None:
-    """Add the event `type` about `row` (a node type's row) in the caller's transaction,
-    with the webhook deliveries it is due for."""
+    """Add the event `type` about `row` (a node type's row) to the caller's transaction:
+    kept on the session until its commit writes all of them (`_write_pending`)."""
     kind = EventType(type)  # an unknown type is a programming error
     company_id = getattr(row, "company_id", None) or get_tenant(session)
     if company_id is None:
         raise RuntimeError("an event needs a company")
-    outbox = OutboxEvent(
-        company_id=company_id,
-        type=kind.value,
-        entity=type_name_of(row),
-        entity_id=row.id,
-        node_id=str(global_id_of(row)),
-        payload=_plain(payload or {}),
+    pending = session.sync_session.info.setdefault(_PENDING, [])
+    pending.append(
+        {
+            "company_id": company_id,
+            "type": kind.value,
+            "entity": type_name_of(row),
+            "entity_id": row.id,
+            "node_id": str(global_id_of(row)),
+            "payload": _plain(payload or {}),  # the values as they are now
+            "created_at": utcnow(),
+        }
     )
-    session.add(outbox)
-    await session.flush()
-    await queue_deliveries(session, outbox)
+
+
+# One statement notifies every event of a transaction, each as its own notification
+# (listeners read one outbox id per notification).
+_NOTIFY_ALL = text("SELECT pg_notify(:channel, id) FROM unnest(CAST(:ids AS text[])) AS id")
+
+
+@event.listens_for(Session, "before_commit")
+def _write_pending(session: Session) -> None:
+    """The transaction's events, written just before it commits, so an event exists if
+    and only if its write does: ONE multi-row insert (its ids returned), the webhook
+    deliveries they are due for, and on PostgreSQL ONE statement of notifications
+    (delivered at commit). Runs inside the commit's own greenlet, so it may execute."""
+    rows = session.info.pop(_PENDING, None)
+    if not rows:
+        return
+    # One INSERT ... VALUES of all rows: each database numbers them in the order they
+    # are listed (one sequence or rowid, taken row by row), so the ids sorted are the
+    # rows' ids in order. (`sort_by_parameter_order` would make SQLite insert them one
+    # by one.)
+    # (A Core insert of the table: the ORM's bulk path costs more Python for nothing.)
+    table = mapped_table(OutboxEvent)
+    stmt = insert(table).returning(table.c.id)
+    ids = sorted(row_id for (row_id,) in session.execute(stmt, rows))
+    events = [OutboxEvent(id=row_id, **row) for row_id, row in zip(ids, rows, strict=True)]
+    queue_deliveries(session, events)
     if session.get_bind().dialect.name == "postgresql":
-        await session.execute(
-            text("SELECT pg_notify(:channel, :id)"), {"channel": CHANNEL, "id": str(outbox.id)}
-        )
-    # A detached copy: the callbacks run after commit, outside any session.
-    session.sync_session.info.setdefault(_PENDING, []).append(OutboxEvent(**outbox.model_dump()))
+        session.execute(_NOTIFY_ALL, {"channel": CHANNEL, "ids": [str(i) for i in ids]})
+    session.info[_WRITTEN] = events  # for this process's callbacks, after the commit
 
 
 # --- in-process delivery of committed events ---------------------------------------------------
@@ -135,8 +164,7 @@ def subscribe_committed(callback: Callback) -> Callable[[], None]:
 
 @event.listens_for(Session, "after_commit")
 def _publish(session: Session) -> None:
-    session.info.pop(ENDPOINTS_KEY, None)
-    events = session.info.pop(_PENDING, None)
+    events = session.info.pop(_WRITTEN, None)
     if not events:
         return
     for callback in list(_callbacks):
@@ -148,5 +176,5 @@ def _publish(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
-    session.info.pop(ENDPOINTS_KEY, None)
     session.info.pop(_PENDING, None)
+    session.info.pop(_WRITTEN, None)

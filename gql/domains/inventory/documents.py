@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from gql.auth.viewer import enabled_modules
+from gql.domains.catalogue.models import Item
 from gql.domains.companies.modules import ModuleAlias
 from gql.domains.documents.models import Document, DocumentKind, DocumentLine
 from gql.domains.inventory.models import MoveReason, SourceType, StockMove
@@ -31,17 +32,19 @@ async def move_issued(session: AsyncSession, doc: Document) -> None:
     if kind is None or ModuleAlias.INVENTORY.value not in await enabled_modules(session):
         return
     sign, reason = kind
+    # The item lines with their items, in one statement.
     lines = (
-        await session.scalars(
-            select(DocumentLine)
-            .where(col(DocumentLine.document_id) == doc.id, col(DocumentLine.item_id).is_not(None))
+        await session.execute(
+            select(col(DocumentLine.variant_id), col(DocumentLine.quantity), Item)
+            .join(Item, col(Item.id) == col(DocumentLine.item_id))
+            .where(col(DocumentLine.document_id) == doc.id)
             .order_by(col(DocumentLine.position), col(DocumentLine.id))
         )
     ).all()
     changes = [
-        StockChange(line.item_id, sign * line.quantity, line.variant_id)
-        for line in lines
-        if line.item_id is not None and line.quantity != 0
+        StockChange(item.id, sign * quantity, variant_id)
+        for variant_id, quantity, item in lines
+        if quantity != 0
     ]
     await move_stock(
         session,
@@ -50,6 +53,7 @@ async def move_issued(session: AsyncSession, doc: Document) -> None:
         source_type=SourceType.DOCUMENT.value,
         source_id=doc.id,
         field="lines",
+        items={item.id: item for _, _, item in lines},
     )
 
 

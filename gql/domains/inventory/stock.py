@@ -13,7 +13,7 @@ levels never wait on each other in a cycle.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -63,8 +63,11 @@ async def default_warehouse(session: AsyncSession) -> Warehouse:
     """The company's default warehouse, made on first use. Of concurrent first uses one
     inserts it; the others' inserts meet the one-default index and do nothing."""
     found = await session.scalar(select(Warehouse).where(col(Warehouse.is_default).is_(True)))
-    if found is not None:
-        return found
+    return found if found is not None else await _made_default(session)
+
+
+async def _made_default(session: AsyncSession) -> Warehouse:
+    """The default warehouse of a company that had none when it looked."""
     now = utcnow()
     stmt = (
         _insert(session)(Warehouse)
@@ -84,6 +87,26 @@ async def default_warehouse(session: AsyncSession) -> Warehouse:
     return made
 
 
+async def _default_and_policy(session: AsyncSession, need_default: bool) -> tuple[str | None, bool]:
+    """The default warehouse's id (when `need_default`; made on first use) and whether
+    the company allows negative stock, in one statement."""
+    if not need_default:
+        return None, await allows_negative_stock(session)
+    stmt = (
+        select(col(Company.allow_negative_stock), Warehouse)
+        .outerjoin(
+            Warehouse,
+            (col(Warehouse.company_id) == col(Company.id)) & col(Warehouse.is_default).is_(True),
+        )
+        .where(col(Company.id) == get_tenant(session))
+    )
+    row = (await session.execute(stmt)).first()
+    allowed, found = row if row is not None else (False, None)
+    if found is None:
+        found = await _made_default(session)
+    return found.id, bool(allowed)
+
+
 async def allows_negative_stock(session: AsyncSession) -> bool:
     allowed = await session.scalar(
         select(col(Company.allow_negative_stock)).where(col(Company.id) == get_tenant(session))
@@ -100,7 +123,10 @@ class _Resolved:
 
 
 async def _resolve(
-    session: AsyncSession, changes: Sequence[StockChange], field: str
+    session: AsyncSession,
+    changes: Sequence[StockChange],
+    field: str,
+    known_items: Mapping[str, Item] | None = None,
 ) -> list[_Resolved]:
     """Each change's item, variant and warehouse, checked: NOT_FOUND for an id the
     company does not have (another company's included), the variant of another item
@@ -112,7 +138,11 @@ async def _resolve(
     warehouse_ids = [
         decode_id(c.warehouse_id, "Warehouse") if c.warehouse_id else None for c in changes
     ]
-    items = await rows_by_id(session, Item, {i for i in item_ids if i})
+    wanted_items = {i for i in item_ids if i}
+    if known_items is not None and wanted_items <= known_items.keys():
+        items = {i: known_items[i] for i in wanted_items}
+    else:
+        items = await rows_by_id(session, Item, wanted_items)
     variants = await rows_by_id(session, ItemVariant, {v for v in variant_ids if v})
     warehouses = await rows_by_id(session, Warehouse, {w for w in warehouse_ids if w})
     errors: list[FieldError] = []
@@ -223,6 +253,7 @@ async def move_stock(
     source_id: str | None,
     field: str = "items",
     created_by: str | None = None,
+    items: Mapping[str, Item] | None = None,
 ) -> list[StockMove]:
     """Writes the moves (in the caller's transaction) and refuses, with a coded
     UserInputError naming `field` (code INSUFFICIENT_STOCK), any change that would take
@@ -230,13 +261,14 @@ async def move_stock(
     Items that are not products (services, appointments) are ignored (no move). Safe
     under concurrency.
 
-    `created_by`: the user making the moves, when there is one (not for a document's)."""
-    resolved = [r for r in await _resolve(session, changes, field) if _stocked(r.item)]
+    `created_by`: the user making the moves, when there is one (not for a document's).
+    `items`: the changes' items by id when the caller has read them already."""
+    resolved = [r for r in await _resolve(session, changes, field, items) if _stocked(r.item)]
     if not resolved:
         return []
-    default_id = None
-    if any(r.warehouse_id is None for r in resolved):
-        default_id = (await default_warehouse(session)).id
+    default_id, negative_allowed = await _default_and_policy(
+        session, any(r.warehouse_id is None for r in resolved)
+    )
     moves = [
         StockMove(  # type: ignore[call-arg]  # company_id: stamped by the tenant filter
             item_id=r.item.id,
@@ -254,18 +286,18 @@ async def move_stock(
     for move in moves:
         key = (move.warehouse_id, move.item_id, move.variant_id or NO_VARIANT)
         deltas[key] = deltas.get(key, Decimal(0)) + move.quantity
-    items = {r.item.id: r.item for r in resolved}
-    guarded = not await allows_negative_stock(session)
+    by_id = {r.item.id: r.item for r in resolved}
+    guarded = not negative_allowed
     for key in sorted(deltas):
         if deltas[key] == 0:
             continue
         if not await _add_to_level(session, key, deltas[key], guarded=guarded):
-            raise await _refusal(session, key, deltas[key], items[key[1]], field)
+            raise await _refusal(session, key, deltas[key], by_id[key[1]], field)
     session.add_all(moves)
     await session.flush()
     for move in moves:
         payload = {"warehouseId": move.warehouse_id, "change": move.quantity, "reason": reason}
-        await emit(session, type="item.stock_changed", row=items[move.item_id], payload=payload)
+        await emit(session, type="item.stock_changed", row=by_id[move.item_id], payload=payload)
     return moves
 
 
