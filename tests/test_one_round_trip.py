@@ -175,17 +175,17 @@ async def test_row_level_security_scopes_the_direct_statements_to_the_checked_co
     assert access is not None
     # when a statement with no company filter at all runs with the first's access
     everything = DriverStatement(b"SELECT count(*)::text FROM contact", ())
-    answers = await direct.run(
+    visit = await direct.run(
         access, user_id=first.user_id, wanted_company=first.company_id, statements=[everything]
     )
     # then the database shows it the first company's rows only
-    assert answers == ["2"]
+    assert visit.answers == ["2"]
     # and a guess for a company the user is not a member of is refused, nothing read
     foreign = Access(second.company_id, access.role, access.modules)
     refused = await direct.run(
         foreign, user_id=first.user_id, wanted_company=second.company_id, statements=[everything]
     )
-    assert refused is None
+    assert refused.answers is None
 
 
 # --- two server processes ---------------------------------------------------------------
