@@ -50,6 +50,24 @@ class RoundTrips:
                 if "\tF\t" in line and line.split("\t")[3].strip() in ("Sync", "Query")
             )
 
+    def waits(self) -> int:
+        """The round trips proper: Syncs and Queries sent with no answer outstanding
+        (those sent while one is, travel with it), as scripts/benchmark/pgwire.py
+        counts them."""
+        trips = outstanding = 0
+        with open(self.path) as trace:
+            for line in trace:
+                fields = line.split("\t")
+                if len(fields) < 4:
+                    continue
+                message = fields[3].strip()
+                if fields[1] == "F" and message in ("Sync", "Query"):
+                    trips += outstanding == 0
+                    outstanding += 1
+                elif fields[1] == "B" and message == "ReadyForQuery":
+                    outstanding -= 1
+        return trips
+
     def reset(self) -> None:
         open(self.path, "w").close()
 

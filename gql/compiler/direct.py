@@ -244,7 +244,7 @@ async def _pipeline(
                     await cursor.execute(statement.sql, statement.params)
                     cursors.append(cursor)
                 sent.append(cursors)
-                if statements and number < len(transactions):
+                if statements and any(transactions[number:]):
                     # Pipeline.sync() would wait for the answers so far: this only
                     # queues the Sync (the pipeline's exit sends the last one).
                     pipeline._enqueue_sync()
@@ -399,9 +399,10 @@ class DirectReads:
         level = await paid[-1].fetchone()
         if level is not None:
             return replace(found, level=level[0])
-        (_, read), *_ = await _pipeline(driver, [payment.level])
+        [[_, read]] = await _pipeline(driver, [payment.level])
         current = await read.fetchone()
-        return replace(found, current=current[0] if current else None)
+        sent = [*found.sent, *payment.level]
+        return replace(found, current=current[0] if current else None, sent=sent)
 
     async def _one_by_one(
         self, driver: Any, access: Access, payment: _Payment | None, reads: list[DriverStatement]
@@ -423,7 +424,8 @@ class DirectReads:
             found = replace(found, sent=[*found.sent, pay])
             if level is None:  # refused: the level it has, and nothing read
                 current = await _sqlite_rows(driver, read, one=True)
-                return replace(found, current=current[0] if current else None)
+                sent = [*found.sent, read]
+                return replace(found, current=current[0] if current else None, sent=sent)
             found = replace(found, level=level[0])
         for statement in compiled:
             rows.append(await _sqlite_rows(driver, statement, one=True))
