@@ -255,8 +255,11 @@ async def _pipeline(
 
 
 async def _sqlite_rows(driver: Any, statement: DriverStatement, *, one: bool) -> Any:
-    async with driver.execute(statement.sql, statement.params) as cursor:
-        return await (cursor.fetchone() if one else cursor.fetchall())
+    # One hop to aiosqlite's thread for the execute, the fetch and the close alike.
+    rows = await driver.execute_fetchall(statement.sql, statement.params)
+    if not one:
+        return rows
+    return rows[0] if rows else None
 
 
 # --- running -------------------------------------------------------------------------------
