@@ -88,10 +88,14 @@ async def _graphql_params(request: Request) -> dict[str, Any] | None:
         }
     if not request.headers.get("content-type", "").startswith("application/json"):
         return None
+    raw = await request.body()
     try:
-        body = json.loads(await request.body())
-    except (ValueError, RecursionError):  # strawberry answers these with a 400
-        return None
+        body = orjson.loads(raw)  # the common case, 5x faster than json.loads
+    except orjson.JSONDecodeError:
+        try:  # what orjson refuses and json takes (NaN, huge integers, lone surrogates)
+            body = json.loads(raw)
+        except (ValueError, RecursionError):  # strawberry answers these with a 400
+            return None
     if not isinstance(body, dict) or not isinstance(body.get("query"), str):
         return None
     if body.get("variables") is not None and not isinstance(body["variables"], dict):

@@ -36,6 +36,7 @@ from gql.compiler.sqlenv import SqlEnv, request_env
 from gql.core.admission import Admission, Admitted
 from gql.core.execution import query_order
 from gql.core.lru import LRU
+from gql.core.query_cost import variables_key
 from gql.core.throttle import Bill, ThrottleStatus
 from gql.domains.companies.models import Role
 from gql.settings import Settings
@@ -318,7 +319,7 @@ def _plan_key(
     return (
         query,
         operation.name.value if operation.name else None,
-        json.dumps(variables or {}, sort_keys=True, default=str),
+        variables_key(variables),
         env.dialect,
         env.tenant_id,
         env.today,
