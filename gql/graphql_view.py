@@ -28,7 +28,8 @@ from gql.compiler.executor import CompiledReads, CompiledResponse
 from gql.context import Context, Loaders
 from gql.core.failures import TIMEOUT_GRACE, Failure, classify
 from gql.core.failures import answer as failure_answer
-from gql.core.pricing import COST_KEY, price_request
+from gql.core.pricing import COST_KEY, paid, pay_for_viewer, quote, throttled_response
+from gql.core.throttle import Bill, Throttled
 from gql.db.engine import RequestSession, end_session, set_deadline
 from gql.graphiql import graphiql_response
 from gql.persisted import Registry
@@ -88,10 +89,14 @@ async def _graphql_params(request: Request) -> dict[str, Any] | None:
         }
     if not request.headers.get("content-type", "").startswith("application/json"):
         return None
+    raw = await request.body()
     try:
-        body = json.loads(await request.body())
-    except (ValueError, RecursionError):  # strawberry answers these with a 400
-        return None
+        body = orjson.loads(raw)  # the common case, 5x faster than json.loads
+    except orjson.JSONDecodeError:
+        try:  # what orjson refuses and json takes (NaN, huge integers, lone surrogates)
+            body = json.loads(raw)
+        except (ValueError, RecursionError):  # strawberry answers these with a 400
+            return None
     if not isinstance(body, dict) or not isinstance(body.get("query"), str):
         return None
     if body.get("variables") is not None and not isinstance(body["variables"], dict):
@@ -205,11 +210,7 @@ class GraphQLView(GraphQL[Context, None]):
                     viewer=lambda: self._viewer(request),
                 )
                 if response is None:
-                    response = await self._price(request)
-                if response is None:
-                    response = await self._direct(request)
-                if response is None:
-                    response = await self._compiled(request)
+                    response = await self._read(request)
                 if response is None:
                     response = await self.run(request)
         except ClientDisconnect:
@@ -259,31 +260,34 @@ class GraphQLView(GraphQL[Context, None]):
             graphql_response=_wants_graphql_response(request.headers.get("accept", "")),
         )
 
-    async def _price(self, request: Request) -> Response | None:
-        """The request's cost, paid by its company's bucket (gql/core/pricing.py): None
-        when paid (or there is nothing to pay), the THROTTLED answer when it cannot be."""
+    async def _read(self, request: Request) -> Response | None:
+        """A read's answer by the direct path, else by the compiled path, once its bill
+        is paid (gql/core/pricing.py); None: strawberry answers (paid already too)."""
         params = await _graphql_params(request)
         if params is None:
             return None
+        bill = quote(request, params, self.schema.admission, self.settings)  # type: ignore[attr-defined]
+        response = await self._direct(request, params, bill)
+        if response is None and bill is not None and COST_KEY not in request.scope:
 
-        async def context() -> Context:
-            return await self.get_context(request, None)
+            async def context() -> Context:
+                return await self.get_context(request, None)
 
-        direct = request.app.state.direct_reads if self.compiled is not None else None
-        admission = self.schema.admission  # type: ignore[attr-defined]
-        return await price_request(request, params, admission, self.settings, context, direct)
+            response = await pay_for_viewer(request, bill, self.settings, context)
+        if response is None:
+            response = await self._compiled(request, params)
+        return response
 
-    async def _direct(self, request: Request) -> Response | None:
-        """The steady state of the compiled path: the viewer's check and the
-        statements in one round trip (gql/compiler/direct.py), or None."""
+    async def _direct(
+        self, request: Request, params: dict[str, Any], bill: Bill | None
+    ) -> Response | None:
+        """The steady state of the compiled path: the bill's payment, the viewer's check
+        and the statements in one round trip (gql/compiler/direct.py), or None."""
         user_id = getattr(request.scope.get("user"), "user_id", None)
         if self.compiled is None or user_id is None:
             return None
-        params = await _graphql_params(request)
-        if params is None:
-            return None
         try:
-            result = await self.compiled.execute_direct(
+            result, status = await self.compiled.execute_direct(
                 query=params["query"],
                 variables=params.get("variables"),
                 operation_name=params.get("operationName"),
@@ -292,21 +296,23 @@ class GraphQLView(GraphQL[Context, None]):
                 wanted_company=wanted_company(request.headers.get("x-company-id")),
                 direct=request.app.state.direct_reads,
                 deadline=request.scope[DEADLINE_KEY],
+                bill=bill,
             )
+        except Throttled as throttled:
+            return throttled_response(request, throttled)
         except Exception as exc:
             if classify(exc) is not None:
                 raise
             request_id = request.scope.get(REQUEST_ID_KEY, "-")
             log.exception("direct read failed (request %s); using the full path", request_id)
             return None
+        if bill is not None and status is not None:
+            paid(request, bill, status)
         return None if result is None else _compiled_response(request, result)
 
-    async def _compiled(self, request: Request) -> Response | None:
+    async def _compiled(self, request: Request, params: dict[str, Any]) -> Response | None:
         """The compiled read path's answer, or None to let strawberry answer."""
         if self.compiled is None:
-            return None
-        params = await _graphql_params(request)
-        if params is None:
             return None
         context = await self.get_context(request, None)
         try:

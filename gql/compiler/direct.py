@@ -16,7 +16,16 @@ autocommit, the check, the licenses and the statements go out together with one
 Sync, so they run in one implicit transaction. The check sets the tenant for
 row-level security (only while the membership exists) and the statement timeout
 with `set_config(..., true)`: the statements after it see both, and both end with
-the transaction. SQLite: the same statements one after another on the connection.
+the transaction.
+
+The request's bill (gql/core/pricing.py) is paid in the same round trip: after that
+Sync, the payment is a second implicit transaction of its own, so the bucket's row
+is locked for the payment alone, never across the read. A refused payment drops the
+statements' answer unread (THROTTLED). A changed access drops both: the full path
+then resolves the viewer and bills its company.
+
+SQLite: the same statements one after another on the connection, no ORM: the check
+and licenses, the payment (committed at once), then the statements only once paid.
 """
 
 from __future__ import annotations
@@ -27,18 +36,19 @@ import re
 import time
 import weakref
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
-from sqlalchemy import Select, bindparam, func, literal_column, select
+from sqlalchemy import Select, TextClause, bindparam, func, literal_column, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.util import greenlet_spawn
 
 from gql.auth.viewer import DEFAULT_COMPANY_FIRST, LicenseState, Viewer, active_modules
 from gql.core.lru import LRU
+from gql.core.throttle import Bill, ThrottleStatus, payment_statements
 from gql.db.engine import remaining_seconds, set_connection_deadline, statement_timeout
 from gql.domains.companies.models import Company, Membership, ModuleLicense, User
 from gql.tenancy import TENANT_SETTING
@@ -98,7 +108,7 @@ class _Template:
     positions: tuple[str, ...]  # the parameters' names in order
 
     @classmethod
-    def compile(cls, statement: Select[Any], dialect: Any) -> _Template:
+    def compile(cls, statement: Select[Any] | TextClause, dialect: Any) -> _Template:
         compiled = statement.compile(dialect=dialect)
         if dialect.name == "postgresql":
             sql, names = _numbered(compiled.string)
@@ -172,6 +182,35 @@ _LICENSES = select(ModuleLicense.alias, ModuleLicense.enabled, ModuleLicense.exp
 )
 
 
+_PAYMENT_SETTINGS = (
+    f"SELECT set_config('{TENANT_SETTING}', $1, true), set_config('statement_timeout', $2, true),"
+    " set_config('synchronous_commit', 'off', true)"
+).encode()
+
+
+@dataclass(frozen=True)
+class _Payment:
+    statements: list[DriverStatement]  # what pays (PostgreSQL: the settings first)
+    level: list[DriverStatement]  # what reads the level, when they could not
+
+
+@dataclass(frozen=True)
+class _Found:
+    """One visit's rows: the check's, the licenses', each statement's."""
+
+    access: Access | None  # as the database has it now
+    rows: list[Any]
+    sent: list[DriverStatement]
+    level: Any = None  # the bucket's level after paying (None: not paid)
+    current: Any = None  # its level now, when it could not pay
+
+
+@dataclass(frozen=True)
+class Visit:
+    answers: list[str | None] | None  # each statement's one value; None: the access changed
+    paid: ThrottleStatus | None  # the bucket after paying; None: nothing was billed
+
+
 # --- observers (the tests' and the benchmark's statement counters) --------------------------
 
 StatementObserver = Callable[[DriverStatement], None]
@@ -188,9 +227,39 @@ def stop_observing(engine: AsyncEngine, observer: StatementObserver) -> None:
     _observers.get(engine.sync_engine, []).remove(observer)
 
 
+async def _pipeline(
+    driver: Any, transactions: list[list[DriverStatement]]
+) -> list[list[psycopg.AsyncRawCursor[Any]]]:
+    """Each list of statements in an implicit transaction of its own (a Sync after it),
+    all sent without waiting for an answer in between: one round trip. Their cursors,
+    to fetch from."""
+    await driver.set_autocommit(True)  # no BEGIN, no COMMIT: a Sync ends each transaction
+    try:
+        async with driver.pipeline() as pipeline:
+            sent = []
+            for number, statements in enumerate(transactions, start=1):
+                cursors = []
+                for statement in statements:
+                    cursor = psycopg.AsyncRawCursor(driver)
+                    await cursor.execute(statement.sql, statement.params)
+                    cursors.append(cursor)
+                sent.append(cursors)
+                if statements and any(transactions[number:]):
+                    # Pipeline.sync() would wait for the answers so far: this only
+                    # queues the Sync (the pipeline's exit sends the last one).
+                    pipeline._enqueue_sync()
+    finally:
+        if not (driver.closed or driver.broken):
+            await driver.set_autocommit(False)
+    return sent
+
+
 async def _sqlite_rows(driver: Any, statement: DriverStatement, *, one: bool) -> Any:
-    async with driver.execute(statement.sql, statement.params) as cursor:
-        return await (cursor.fetchone() if one else cursor.fetchall())
+    # One hop to aiosqlite's thread for the execute, the fetch and the close alike.
+    rows = await driver.execute_fetchall(statement.sql, statement.params)
+    if not one:
+        return rows
+    return rows[0] if rows else None
 
 
 # --- running -------------------------------------------------------------------------------
@@ -212,6 +281,8 @@ class DirectReads:
             named: _Template.compile(build(named_company=named), dialect) for named in (False, True)
         }
         self._licenses = _Template.compile(_LICENSES, dialect)
+        pay, level = payment_statements(dialect.name)
+        self._pay, self._level = _Template.compile(pay, dialect), _Template.compile(level, dialect)
         expires = sa_inspect(ModuleLicense).columns["expires_at"].type
         self._read_expiry = expires.result_processor(dialect, None) or (lambda value: value)
 
@@ -235,10 +306,13 @@ class DirectReads:
         wanted_company: str | None,
         statements: Sequence[DriverStatement],
         deadline: float | None = None,
-    ) -> list[str | None] | None:
-        """Each statement's one value; None when the database's access is not `access`.
-        They must end by `deadline` (time.monotonic(); default: the budget from now).
-        A connection found dead on first use is replaced and the request retried once."""
+        bill: Bill | None = None,
+    ) -> Visit:
+        """Each statement's one value, with `bill` paid by the access's company first;
+        no values when the database's access is not `access` (nor a payment to report);
+        Throttled when the bucket cannot pay (the values dropped unread). They must end by
+        `deadline` (time.monotonic(); default: the budget from now). A connection found
+        dead on first use is replaced and the request retried once."""
         values: dict[str, Any] = {"user": user_id, "company": access.company_id}
         if wanted_company is not None:
             values["wanted"] = wanted_company
@@ -247,18 +321,22 @@ class DirectReads:
         remaining = remaining_seconds(deadline)
         if self.pg:
             values["timeout"] = statement_timeout(remaining)
-        check = self._checks[wanted_company is not None].bind(**values)
-        licenses = self._licenses.bind(company=access.company_id)
+        reads = [
+            self._checks[wanted_company is not None].bind(**values),
+            self._licenses.bind(company=access.company_id),
+            *statements,
+        ]
+        payment = self._payment(bill, access.company_id, values.get("timeout"))
         for attempt in (1, 2):
             # Straight from the pool (a checkout reads no more than the socket has).
             pooled = await greenlet_spawn(self.engine.sync_engine.raw_connection)
             driver = pooled.driver_connection
             try:
                 if self.pg:
-                    rows = await self._pipeline(driver, [check, licenses, *statements])
+                    found = await self._pipelined(driver, access, payment, reads)
                 else:
                     set_connection_deadline(pooled, deadline)
-                    rows = await self._one_by_one(driver, access, [check, licenses, *statements])
+                    found = await self._one_by_one(driver, access, payment, reads)
             except asyncio.CancelledError:
                 await greenlet_spawn(pooled.invalidate)  # stopped mid-exchange: state unknown
                 raise
@@ -270,13 +348,30 @@ class DirectReads:
                     continue
                 raise
             await greenlet_spawn(pooled.close)
-            self._observed([check, licenses, *statements][: len(rows)])
-            if len(rows) < 2 or self._access_of(rows) != access:
-                return None
-            return [row[0] if row else None for row in rows[2:]]
+            self._observed(found.sent)
+            if found.access != access:
+                return Visit(None, None)  # the full path resolves the viewer, and bills it
+            paid = None if bill is None else bill.outcome(found.level, found.current)
+            return Visit([row[0] if row else None for row in found.rows[2:]], paid)
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def _payment(self, bill: Bill | None, company_id: str, timeout: str | None) -> _Payment | None:
+        """The statements paying `bill`, and reading the level when they cannot.
+        PostgreSQL's first set the transaction's tenant (row-level security), timeout
+        and asynchronous commit (a crash may forget the last payments, which only
+        hands points back)."""
+        if bill is None:
+            return None
+        params = bill.params(company_id)
+        pay, level = self._pay.bind(**params), self._level.bind(**params)
+        if not self.pg:
+            return _Payment([pay], [level])
+        settings = DriverStatement(_PAYMENT_SETTINGS, (company_id, timeout))
+        return _Payment([settings, pay], [settings, level])
+
     def _access_of(self, rows: list[Any]) -> Access | None:
+        if len(rows) < 2:
+            return None
         check = rows[0]
         if not check or check[0] is None:
             return None
@@ -287,37 +382,57 @@ class DirectReads:
         }
         return Access(check[0], check[1], active_modules(licenses, now))
 
-    @staticmethod
-    async def _pipeline(driver: Any, statements: list[DriverStatement]) -> list[Any]:
-        await driver.set_autocommit(True)  # no BEGIN, no ROLLBACK: one implicit transaction
-        try:
-            async with driver.pipeline():
-                cursors = []
-                for statement in statements:
-                    cursor = psycopg.AsyncRawCursor(driver)
-                    await cursor.execute(statement.sql, statement.params)
-                    cursors.append(cursor)
-        finally:
-            if not (driver.closed or driver.broken):
-                await driver.set_autocommit(False)
-        # The check's and licenses' rows in full; each compiled statement's one row.
-        return [
-            await cursors[0].fetchone(),
-            await cursors[1].fetchall(),
-            *[await c.fetchone() for c in cursors[2:]],
+    async def _pipelined(
+        self, driver: Any, access: Access, payment: _Payment | None, reads: list[DriverStatement]
+    ) -> _Found:
+        """PostgreSQL: the check, licenses and statements, then the payment, each its
+        own implicit transaction (the bucket's row is locked by the payment's alone), in
+        one round trip: the payment goes out while the database still reads, whose
+        answer it does not wait for. Only a refused payment costs a second round trip."""
+        paying = payment.statements if payment else []
+        reading, paid = await _pipeline(driver, [reads, paying])
+        rows = [
+            await reading[0].fetchone(),
+            await reading[1].fetchall(),
+            *[await c.fetchone() for c in reading[2:]],
         ]
+        found = _Found(self._access_of(rows), rows, [*reads, *paying])
+        if payment is None or found.access != access:
+            return found
+        level = await paid[-1].fetchone()
+        if level is not None:
+            return replace(found, level=level[0])
+        [[_, read]] = await _pipeline(driver, [payment.level])
+        current = await read.fetchone()
+        sent = [*found.sent, *payment.level]
+        return replace(found, current=current[0] if current else None, sent=sent)
 
     async def _one_by_one(
-        self, driver: Any, access: Access, statements: list[DriverStatement]
-    ) -> list[Any]:
-        check, licenses, *compiled = statements
-        chosen = await _sqlite_rows(driver, check, one=True)
-        if not chosen or chosen[0] != access.company_id:
-            return [chosen]  # nothing of the company's is read for a stale guess
-        rows: list[Any] = [chosen, await _sqlite_rows(driver, licenses, one=False)]
+        self, driver: Any, access: Access, payment: _Payment | None, reads: list[DriverStatement]
+    ) -> _Found:
+        """SQLite: the check and licenses first; the payment only for the access
+        guessed, committed at once; the statements only once it is paid."""
+        check, licenses, *compiled = reads
+        rows: list[Any] = [await _sqlite_rows(driver, check, one=True)]
+        if not rows[0] or rows[0][0] != access.company_id:
+            return _Found(None, rows, [check])  # nothing of the company's is read
+        rows.append(await _sqlite_rows(driver, licenses, one=False))
+        found = _Found(self._access_of(rows), rows, [check, licenses])
+        if found.access != access:
+            return found
+        if payment is not None:
+            (pay,), (read,) = payment.statements, payment.level
+            level = await _sqlite_rows(driver, pay, one=True)
+            await driver.commit()
+            found = replace(found, sent=[*found.sent, pay])
+            if level is None:  # refused: the level it has, and nothing read
+                current = await _sqlite_rows(driver, read, one=True)
+                sent = [*found.sent, read]
+                return replace(found, current=current[0] if current else None, sent=sent)
+            found = replace(found, level=level[0])
         for statement in compiled:
             rows.append(await _sqlite_rows(driver, statement, one=True))
-        return rows
+        return replace(found, sent=[*found.sent, *compiled])
 
     def _observed(self, sent: list[DriverStatement]) -> None:
         for observer in _observers.get(self.engine.sync_engine, ()):

@@ -36,6 +36,8 @@ from gql.compiler.sqlenv import SqlEnv, request_env
 from gql.core.admission import Admission, Admitted
 from gql.core.execution import query_order
 from gql.core.lru import LRU
+from gql.core.query_cost import variables_key
+from gql.core.throttle import Bill, ThrottleStatus
 from gql.domains.companies.models import Role
 from gql.settings import Settings
 
@@ -88,19 +90,21 @@ class CompiledReads:
         wanted_company: str | None,
         direct: DirectReads,
         deadline: float | None = None,
-    ) -> CompiledResponse | None:
+        bill: Bill | None = None,
+    ) -> tuple[CompiledResponse | None, ThrottleStatus | None]:
         """The steady state: the whole response from plans made for the access this
-        user had last time, checked in the same round trip (gql/compiler/direct.py);
-        None when anything is not already known, or the access has changed."""
+        user had last time, checked in the same round trip (gql/compiler/direct.py),
+        with `bill` paid in it too; no response when anything is not already known, or
+        the access has changed, and no status when nothing was paid."""
         access = direct.guess(user_id, company_header)
         if access is None:
-            return None
+            return None, None
         prepared = self.admission.check(query)
         if not prepared.ok or prepared.document is None:
-            return None
+            return None, None
         operation = _operation(prepared.document, operation_name)
         if operation is None or operation.operation is not OperationType.QUERY:
-            return None
+            return None, None
         env = SqlEnv(
             dialect=direct.engine.dialect.name, tenant_id=access.company_id, today=date.today()
         )
@@ -108,26 +112,28 @@ class CompiledReads:
             _plan_key(query, operation, variables, env, Role(access.role), access.modules)
         )
         if cached is None:
-            return None
+            return None, None
         fields, plans, fallback = cached
         if (
             fallback
             or not plans
             or any(p.statement is not None and p.driver is None for p in plans.values())
         ):
-            return None
+            return None, None
         with_sql = [key for key, plan in plans.items() if plan.statement is not None]
-        answers = await direct.run(
+        visit = await direct.run(
             access,
             user_id=user_id,
             wanted_company=wanted_company,
             statements=[plans[key].driver for key in with_sql],
             deadline=deadline,
+            bill=bill,
         )
-        if answers is None:  # the access changed: the full path resolves it afresh
+        if visit.answers is None:  # the access changed: the full path resolves it afresh
             direct.forget(user_id, company_header)
-            return None
-        return self._respond(fields, plans, dict(zip(with_sql, answers, strict=True)), None)
+            return None, None
+        answers = dict(zip(with_sql, visit.answers, strict=True))
+        return self._respond(fields, plans, answers, None), visit.paid
 
     async def execute(
         self,
@@ -313,7 +319,7 @@ def _plan_key(
     return (
         query,
         operation.name.value if operation.name else None,
-        json.dumps(variables or {}, sort_keys=True, default=str),
+        variables_key(variables),
         env.dialect,
         env.tenant_id,
         env.today,

@@ -1,13 +1,14 @@
 """A GraphQL request's price: its calculated cost (gql/core/query_cost.py), paid by its
-company's bucket (gql/core/throttle.py) before anything runs, on every read path.
+company's bucket (gql/core/throttle.py) before anything is answered, on every read path.
 
-The /graphql view calls `price_request` once per HTTP request. The company is the
-viewer's: on the direct path the access it guessed (checked again in the direct
-path's own round trip), otherwise the context's viewer, whose session pays (and
-then serves the request). A request that is not admitted, is over the cost limit,
-or has no company (anonymous, another company's id) pays nothing: it is refused
-or answered without touching any bucket. What was paid goes into the response's
-`extensions.cost`.
+The /graphql view quotes each HTTP request once (`quote`). The bill is paid by the
+first visit to the database: on the compiled path's steady state, in the read's own
+round trip, by the company of the access it guessed (checked in that round trip too:
+gql/compiler/direct.py); otherwise by the context's viewer, on its session, before
+the request is served (`pay_for_viewer`). A request that is not admitted, is over
+the cost limit, or has no viewer or company (anonymous, another company's id) pays
+nothing: it is refused or answered without touching any bucket. What was paid goes
+into the response's `extensions.cost`.
 """
 
 from __future__ import annotations
@@ -20,12 +21,11 @@ from graphql import OperationDefinitionNode, OperationType
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from gql.compiler.direct import DirectReads
 from gql.core.admission import Admission, select_operation
-from gql.core.throttle import Throttled, ThrottleStatus, pay, pay_on_engine
+from gql.core.throttle import Bill, Throttled, ThrottleStatus, pay
 from gql.settings import Settings
 
-COST_KEY = "ledgergraph.cost"  # in the ASGI scope: the request's `Priced`
+COST_KEY = "ledgergraph.cost"  # in the ASGI scope: the request's `Priced`, once paid
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 
 
@@ -36,7 +36,7 @@ class Priced:
 
     def extensions(self) -> dict[str, Any]:
         # actualQueryCost is the requested cost: the bucket is paid before the query
-        # runs, and nothing is refunded afterwards.
+        # is answered, and nothing is refunded afterwards.
         return {
             "cost": {
                 "requestedQueryCost": self.cost,
@@ -46,16 +46,11 @@ class Priced:
         }
 
 
-async def price_request(
-    request: Request,
-    params: dict[str, Any],
-    admission: Admission,
-    settings: Settings,
-    context: Callable[[], Awaitable[Any]],
-    direct: DirectReads | None,
-) -> Response | None:
-    """Price the request and have its company pay; the THROTTLED answer (HTTP 429,
-    Retry-After) when the bucket cannot pay, else None (the request goes on)."""
+def quote(
+    request: Request, params: dict[str, Any], admission: Admission, settings: Settings
+) -> Bill | None:
+    """The request's bill, when a company is to pay it; None when nothing is to be paid
+    (then its cost, if it has one, is recorded at once)."""
     admitted = admission.check(params["query"])
     if not admitted.ok or admitted.document is None:
         return None  # refused by admission on whichever path answers
@@ -67,38 +62,39 @@ async def price_request(
     cost = admission.cost(admitted, operation, params.get("variables"))
     if cost > settings.max_query_cost:
         return None  # refused by the cost limit, unpaid
+    if not settings.throttle_enabled or getattr(request.scope.get("user"), "user_id", None) is None:
+        # No bucket, or no viewer (the request is answered UNAUTHENTICATED).
+        request.scope[COST_KEY] = Priced(cost, None)
+        return None
+    return Bill.of(cost, settings)
+
+
+def paid(request: Request, bill: Bill, status: ThrottleStatus | None) -> None:
+    request.scope[COST_KEY] = Priced(bill.cost, status)
+
+
+async def pay_for_viewer(
+    request: Request, bill: Bill, settings: Settings, context: Callable[[], Awaitable[Any]]
+) -> Response | None:
+    """The bill paid by the context's viewer's company on its session: the THROTTLED
+    answer when the bucket cannot pay, else None (the request goes on)."""
+    ctx = await context()
     status = None
-    try:
-        if settings.throttle_enabled:
-            status = await _pay_for_viewer(request, cost, settings, context, direct)
-    except Throttled as throttled:
-        accept = request.headers.get("accept", "")
-        return JSONResponse(
-            {"errors": [{"message": str(throttled), "extensions": throttled.extensions()}]},
-            status_code=429,
-            headers={"retry-after": str(throttled.retry_after_seconds)},
-            media_type=GRAPHQL_RESPONSE if GRAPHQL_RESPONSE in accept else "application/json",
-        )
-    request.scope[COST_KEY] = Priced(cost, status)
+    if ctx.viewer.company is not None:
+        try:
+            status = await pay(ctx.session, ctx.viewer.company.id, bill.cost, settings)
+        except Throttled as throttled:
+            return throttled_response(request, throttled)
+    paid(request, bill, status)
     return None
 
 
-async def _pay_for_viewer(
-    request: Request,
-    cost: int,
-    settings: Settings,
-    context: Callable[[], Awaitable[Any]],
-    direct: DirectReads | None,
-) -> ThrottleStatus | None:
-    user_id = getattr(request.scope.get("user"), "user_id", None)
-    if user_id is None:
-        return None  # no viewer, no company: the request is answered UNAUTHENTICATED
-    access = direct.guess(user_id, request.headers.get("x-company-id")) if direct else None
-    if direct is not None and access is not None:
-        # The direct path's steady state has no session: the payment takes a connection
-        # of its own, and gives it back before the direct path takes one.
-        return await pay_on_engine(direct.engine, access.company_id, cost, settings)
-    ctx = await context()
-    if ctx.viewer.company is None:
-        return None
-    return await pay(ctx.session, ctx.viewer.company.id, cost, settings)
+def throttled_response(request: Request, throttled: Throttled) -> Response:
+    """HTTP 429 with Retry-After and the THROTTLED error."""
+    accept = request.headers.get("accept", "")
+    return JSONResponse(
+        {"errors": [{"message": str(throttled), "extensions": throttled.extensions()}]},
+        status_code=429,
+        headers={"retry-after": str(throttled.retry_after_seconds)},
+        media_type=GRAPHQL_RESPONSE if GRAPHQL_RESPONSE in accept else "application/json",
+    )

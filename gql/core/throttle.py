@@ -14,27 +14,26 @@ the time elapsed since it was last paid (the database's clock, the same for ever
 worker), caps it at the maximum, takes the cost only where enough is there, and
 returns the new level. Two workers paying at once queue on the row's lock, so
 neither can spend points the other already took. The statement runs in a
-transaction of its own, committed at once: the row is locked for one round trip,
-never for the length of a request.
+transaction of its own, committed at once: the row is locked for that statement,
+never for the length of a request (on the compiled path's steady state, its own
+implicit transaction ahead of the read, in the read's one round trip:
+gql/compiler/direct.py).
 """
 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
-from sqlalchemy.util import greenlet_spawn
+from sqlalchemy import TextClause, text
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field
 
 from gql.db.columns import CompanyKeyed, UTCDateTime, money_field
 from gql.settings import Settings
-from gql.tenancy import TENANT_SETTING
 
 if TYPE_CHECKING:
     from gql.auth.viewer import Viewer
@@ -80,7 +79,6 @@ _PAY = {
         " RETURNING available / 1000.0"
     ),
 }
-_PG_SET_TENANT = f"SELECT set_config('{TENANT_SETTING}', %(company)s, true)"
 # Only when the bucket could not pay: the level now, to say when it will.
 _LEVEL = {
     "postgresql": (
@@ -147,93 +145,48 @@ async def pay(
     """Take `cost` from the company's bucket and commit, or raise Throttled. `session`
     must be scoped to `company_id` (row-level security); whatever it had open is
     committed with the payment (callers pay before they write anything)."""
-    params = _params(company_id, cost, settings)
+    bill = Bill.of(cost, settings)
+    params = bill.params(company_id)
     dialect = session.get_bind().dialect.name
     level = (await session.execute(text(_PAY[dialect]), params)).scalar()
     current = None
     if level is None:
         current = (await session.execute(text(_LEVEL[dialect]), params)).scalar()
     await session.commit()
-    return _outcome(cost, settings, level, current)
+    return bill.outcome(level, current)
 
 
-async def pay_on_engine(
-    engine: AsyncEngine, company_id: str, cost: int, settings: Settings
-) -> ThrottleStatus:
-    """`pay`, for the compiled path's steady state, which has no session: on the driver,
-    like gql/compiler/direct.py. PostgreSQL: the tenant (for row-level security) and
-    the payment in one pipeline, one round trip, one implicit transaction."""
-    params = _params(company_id, cost, settings)
-    pooled = await greenlet_spawn(engine.sync_engine.raw_connection)
-    driver = pooled.driver_connection
-    try:
-        if engine.dialect.name == "postgresql":
-            level, current = await _pay_in_pipeline(driver, params)
-        else:
-            level, current = await _pay_on_sqlite(driver, params)
-    except BaseException:
-        await greenlet_spawn(pooled.invalidate)  # state unknown: not back to the pool
-        raise
-    await greenlet_spawn(pooled.close)
-    return _outcome(cost, settings, level, current)
+@dataclass(frozen=True)
+class Bill:
+    """A request's cost as its company's bucket is charged: at most the bucket's size."""
+
+    cost: int
+    size: int
+    rate: int
+
+    @classmethod
+    def of(cls, cost: int, settings: Settings) -> Bill:
+        return cls(cost, settings.throttle_bucket_size, settings.throttle_restore_rate)
+
+    def params(self, company_id: str) -> dict[str, Any]:
+        charged = min(self.cost, self.size)
+        return {"company": company_id, "cost": charged, "size": self.size, "rate": self.rate}
+
+    def outcome(self, level: Any, current: Any) -> ThrottleStatus:
+        """The bucket's state after paying (`level`), or Throttled (then `current`: the
+        level it has, None when it has never been paid from)."""
+        if level is not None:
+            return ThrottleStatus(self.size, math.floor(Decimal(str(level))), self.rate)
+        available = Decimal(self.size if current is None else str(current))
+        status = ThrottleStatus(self.size, math.floor(available), self.rate)
+        wait = (min(self.cost, self.size) - available) / self.rate
+        raise Throttled(self.cost, status, float(wait))
 
 
-def _params(company_id: str, cost: int, settings: Settings) -> dict[str, Any]:
-    size = settings.throttle_bucket_size
-    charged = min(cost, size)
-    return {
-        "company": company_id,
-        "cost": charged,
-        "size": size,
-        "rate": settings.throttle_restore_rate,
-    }
-
-
-def _outcome(cost: int, settings: Settings, level: Any, current: Any) -> ThrottleStatus:
-    """The bucket's state after paying (`level`), or Throttled (then `current`: the level
-    it has, None when it has never been paid from)."""
-    size, rate = settings.throttle_bucket_size, settings.throttle_restore_rate
-    if level is not None:
-        return ThrottleStatus(size, math.floor(Decimal(str(level))), rate)
-    available = Decimal(size if current is None else str(current))
-    status = ThrottleStatus(size, math.floor(available), rate)
-    raise Throttled(cost, status, float((min(cost, size) - available) / rate))
-
-
-def _psycopg(sql: str) -> str:
-    return re.sub(r":(\w+)", r"%(\1)s", sql)
-
-
-async def _pay_in_pipeline(driver: Any, params: dict[str, Any]) -> tuple[Any, Any]:
-    await driver.set_autocommit(True)  # no BEGIN, no COMMIT: the pipeline's one Sync
-    try:
-        async with driver.pipeline():
-            tenant = driver.cursor()
-            await tenant.execute(_PG_SET_TENANT, params)
-            paid = driver.cursor()
-            await paid.execute(_psycopg(_PAY["postgresql"]), params)
-        row = await paid.fetchone()
-        if row is not None:
-            return row[0], None
-        async with driver.pipeline():  # refused: the level it has, for the retry time
-            await tenant.execute(_PG_SET_TENANT, params)
-            await paid.execute(_psycopg(_LEVEL["postgresql"]), params)
-        row = await paid.fetchone()
-        return None, row[0] if row else None
-    finally:
-        if not (driver.closed or driver.broken):
-            await driver.set_autocommit(False)
-
-
-async def _pay_on_sqlite(driver: Any, params: dict[str, Any]) -> tuple[Any, Any]:
-    async with driver.execute(_PAY["sqlite"], params) as cursor:
-        row = await cursor.fetchone()
-    await driver.commit()
-    if row is not None:
-        return row[0], None
-    async with driver.execute(_LEVEL["sqlite"], params) as cursor:
-        row = await cursor.fetchone()
-    return None, row[0] if row else None
+def payment_statements(dialect: str) -> tuple[TextClause, TextClause]:
+    """The payment and, when it could not pay, the level read (for the retry time), as
+    statements of `dialect` for the compiled path to run on the driver."""
+    return text(_PAY[dialect]), text(_LEVEL[dialect])
 
 
 async def pay_for_rest(

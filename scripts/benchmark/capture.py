@@ -68,6 +68,9 @@ async def _record_compiled(
         database_url=database_url,
         jwt_secret=JWT_SECRET,
         log_level="warning",
+        # The webhook worker's rounds share the engine: one after the root field's
+        # statement would be recorded last, and replayed instead of it.
+        webhooks_worker_enabled=False,
         **executor.settings_dict(),
     )
     app = create_app(settings)
