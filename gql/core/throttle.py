@@ -16,24 +16,27 @@ returns the new level. Two workers paying at once queue on the row's lock, so
 neither can spend points the other already took. The statement runs in a
 transaction of its own, committed at once: the row is locked for that statement,
 never for the length of a request (on the compiled path's steady state, its own
-implicit transaction ahead of the read, in the read's one round trip:
+implicit transaction after the read's, in the read's one round trip:
 gql/compiler/direct.py).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import TextClause, text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.util import greenlet_spawn
 from sqlmodel import Field
 
 from gql.db.columns import CompanyKeyed, UTCDateTime, money_field
 from gql.settings import Settings
+from gql.tenancy import TENANT_SETTING
 
 if TYPE_CHECKING:
     from gql.auth.viewer import Viewer
@@ -80,6 +83,7 @@ _PAY = {
     ),
 }
 # Only when the bucket could not pay: the level now, to say when it will.
+_PG_SET_TENANT = f"SELECT set_config('{TENANT_SETTING}', %(company)s, true)"
 _LEVEL = {
     "postgresql": (
         "SELECT LEAST(:size, available + :rate * GREATEST(0,"
@@ -187,6 +191,64 @@ def payment_statements(dialect: str) -> tuple[TextClause, TextClause]:
     """The payment and, when it could not pay, the level read (for the retry time), as
     statements of `dialect` for the compiled path to run on the driver."""
     return text(_PAY[dialect]), text(_LEVEL[dialect])
+
+
+async def pay_on_engine(
+    engine: AsyncEngine, company_id: str, cost: int, settings: Settings
+) -> ThrottleStatus:
+    """`pay` without a session, on the driver (REST pays so before its handler's
+    transaction begins). PostgreSQL: the tenant (for row-level security) and the
+    payment in one pipeline, one round trip, one implicit transaction."""
+    bill = Bill.of(cost, settings)
+    params = bill.params(company_id)
+    pooled = await greenlet_spawn(engine.sync_engine.raw_connection)
+    driver = pooled.driver_connection
+    try:
+        if engine.dialect.name == "postgresql":
+            level, current = await _pay_in_pipeline(driver, params)
+        else:
+            level, current = await _pay_on_sqlite(driver, params)
+    except BaseException:
+        await greenlet_spawn(pooled.invalidate)  # state unknown: not back to the pool
+        raise
+    await greenlet_spawn(pooled.close)
+    return bill.outcome(level, current)
+
+
+def _psycopg(sql: str) -> str:
+    return re.sub(r":(\w+)", r"%(\1)s", sql)
+
+
+async def _pay_in_pipeline(driver: Any, params: dict[str, Any]) -> tuple[Any, Any]:
+    await driver.set_autocommit(True)  # no BEGIN, no COMMIT: the pipeline's one Sync
+    try:
+        async with driver.pipeline():
+            tenant = driver.cursor()
+            await tenant.execute(_PG_SET_TENANT, params)
+            paid = driver.cursor()
+            await paid.execute(_psycopg(_PAY["postgresql"]), params)
+        row = await paid.fetchone()
+        if row is not None:
+            return row[0], None
+        async with driver.pipeline():  # refused: the level it has, for the retry time
+            await tenant.execute(_PG_SET_TENANT, params)
+            await paid.execute(_psycopg(_LEVEL["postgresql"]), params)
+        row = await paid.fetchone()
+        return None, row[0] if row else None
+    finally:
+        if not (driver.closed or driver.broken):
+            await driver.set_autocommit(False)
+
+
+async def _pay_on_sqlite(driver: Any, params: dict[str, Any]) -> tuple[Any, Any]:
+    async with driver.execute(_PAY["sqlite"], params) as cursor:
+        row = await cursor.fetchone()
+    await driver.commit()
+    if row is not None:
+        return row[0], None
+    async with driver.execute(_LEVEL["sqlite"], params) as cursor:
+        row = await cursor.fetchone()
+    return None, row[0] if row else None
 
 
 async def pay_for_rest(
