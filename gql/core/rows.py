@@ -12,6 +12,7 @@ ids, is_type_of); `model_of` gives the model back.
 from __future__ import annotations
 
 import weakref
+from operator import itemgetter
 from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
@@ -59,10 +60,20 @@ class LightRow:
         """One row object per result row selected by `raw_columns_of(cls.orm_model, ...)`,
         whose columns' result processors (None: none) are `processors`."""
         new = object.__new__
+        # The columns the driver's value is already the answer for go straight into
+        # the row's __dict__ (in C: no descriptor call when they are read); the others
+        # are processed when first read.
+        plain = [index for index, process in enumerate(processors) if process is None]
+        names = tuple(cls.names[index] for index in plain)
+        pick = itemgetter(*plain) if len(plain) > 1 else None
         made = []
         for values in rows:
             row = new(cls)
             row._raw, row._processors = values, processors
+            if pick is not None:
+                row.__dict__ = dict(zip(names, pick(values)))
+            elif plain:
+                row.__dict__ = {names[0]: values[plain[0]]}
             made.append(row)
         return made
 
