@@ -32,8 +32,8 @@ from gql.core.ordering import order_clauses
 from gql.core.pagination import fetch_page
 from gql.core.prefetch import PREFETCH, Prefetch, prefetch_page, prefetch_row, settled
 from gql.core.relay import module_of, type_name_for
-from gql.domains.companies.modules import ModuleAlias
 from gql.core.rows import model_of
+from gql.domains.companies.modules import ModuleAlias
 
 SQL = "ledgergraph.sql"
 

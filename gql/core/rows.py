@@ -12,8 +12,8 @@ ids, is_type_of); `model_of` gives the model back.
 from __future__ import annotations
 
 import weakref
-from operator import itemgetter
 from collections.abc import Callable, Iterable, Sequence
+from operator import itemgetter
 from typing import Any, ClassVar
 
 from sqlalchemy import inspect as sa_inspect
@@ -71,7 +71,7 @@ class LightRow:
             row = new(cls)
             row._raw, row._processors = values, processors
             if pick is not None:
-                row.__dict__ = dict(zip(names, pick(values)))
+                row.__dict__ = dict(zip(names, pick(values), strict=True))
             elif plain:
                 row.__dict__ = {names[0]: values[plain[0]]}
             made.append(row)
