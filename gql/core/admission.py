@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from graphql import (
@@ -281,9 +282,13 @@ class _RowCounter:
         self.default_page = default_page
         self.done: dict[tuple[str, str], int] = {}
         self.active: set[tuple[str, str]] = set()
-        self.node_types = [
+
+    @cached_property
+    def node_types(self) -> list[GraphQLObjectType]:
+        # Only `nodes(ids:)` needs them: not scanned for every request's query.
+        return [
             t
-            for t in schema.type_map.values()
+            for t in self.schema.type_map.values()
             if isinstance(t, GraphQLObjectType) and any(i.name == "Node" for i in t.interfaces)
         ]
 

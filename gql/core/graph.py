@@ -20,7 +20,8 @@ from typing import Annotated, Any, get_args, get_origin
 import strawberry
 from sqlalchemy import ColumnElement
 
-from gql.auth.permissions import require_module
+from gql.auth.access import Need
+from gql.auth.permissions import check, require_module
 from gql.compiler.sqlenv import request_env
 from gql.core.errors import NotFoundError
 from gql.core.execution import DIRECT
@@ -32,6 +33,7 @@ from gql.core.pagination import fetch_page
 from gql.core.prefetch import PREFETCH, Prefetch, prefetch_page, prefetch_row, settled
 from gql.core.relay import module_of, type_name_for
 from gql.core.rows import model_of
+from gql.domains.companies.modules import ModuleAlias
 
 SQL = "ledgergraph.sql"
 
@@ -109,26 +111,33 @@ def sql_of(field: Any) -> Any:
     return (field.metadata or {}).get(SQL)
 
 
-def require_module_of(model: type[Any], info: strawberry.Info) -> None:
-    """An edge into a module's type answers FORBIDDEN while that module is off, as the
-    module's root fields do (the compiled path defers such queries to this one)."""
+def _module_need(model: type[Any]) -> Callable[[], Need | None]:
+    """What an edge into `model`'s type needs: its module on, as the module's root
+    fields do (the compiled path defers such queries to this one); None for the core.
+    Worked out once, on first use (node types register after their fields are made),
+    not for every row."""
 
-    module = module_of(model)
-    if module is not None:
-        require_module(info.context.viewer, module)
+    @functools.cache
+    def need() -> Need | None:
+        module = module_of(model)
+        return None if module is None else Need(module=ModuleAlias(module))
+
+    return need
 
 
 def _edge_field(loader: type[Any], key_of: Callable[[Any], Any], spec: Any, **kwargs: Any) -> Any:
     """An edge through `loader`: answered now when its value is already loaded (by
     gql.core.prefetch, or earlier in the request), else awaited by graphql-core."""
-    model = loader.model
+    need = _module_need(loader.model)
 
     def resolve(root: Any, info: strawberry.Info) -> Any:
-        require_module_of(model, info)
+        wanted = need()
+        if wanted is not None:
+            check(info.context.viewer, wanted)
         key = key_of(root)
         return None if key is None else settled(info.context.loaders.get(loader).load(key))
 
-    metadata = {SQL: spec, PREFETCH: Prefetch(loader, key_of, model), DIRECT: resolve}
+    metadata = {SQL: spec, PREFETCH: Prefetch(loader, key_of, loader.model), DIRECT: resolve}
     return strawberry.field(resolver=resolve, metadata=metadata, **kwargs)
 
 

@@ -74,7 +74,7 @@ async def load_rows(
     async with turn:
         conn = await session.connection()
         result = await conn.execute(stmt, params)
-        processors = processors_of(loader.model, conn.dialect, result.cursor.description)
+        processors = processors_of(loader.model, conn.dialect, lambda: result.cursor.description)
         return row_class(loader.model).many(result.all(), processors)
 
 

@@ -57,6 +57,18 @@ def settled(future: asyncio.Future[Any]) -> Any:
     return future
 
 
+async def _settle_all(futures: list[asyncio.Future[Any]]) -> list[Any] | None:
+    """The loaders' answers, or None when a load failed. Not a gather over every key's
+    future: one batch answers all of its keys at once, so awaiting the first pending
+    future of each batch is enough, without a callback per key."""
+    for future in futures:
+        if not future.done():
+            await asyncio.wait((future,))
+    if any(future.cancelled() or future.exception() is not None for future in futures):
+        return None  # (each exception is retrieved, as a gather would have)
+    return [future.result() for future in futures]
+
+
 def _object_type(graphql_type: Any) -> GraphQLObjectType | None:
     while isinstance(graphql_type, (GraphQLNonNull, GraphQLList)):
         graphql_type = graphql_type.of_type
@@ -117,16 +129,14 @@ class _Walk:
             if spec is None or (spec.model is not None and not self._module_on(spec.model)):
                 continue
             loader = self.context.loaders.get(spec.loader)
-            keys = [key for key in map(spec.key_of, rows) if key is not None]
-            # load_many queues every key now, so sibling edges share their batches.
-            answers = loader.load_many(keys)
+            # Every key is queued now, so sibling edges share their batches.
+            answers = [loader.load(key) for key in map(spec.key_of, rows) if key is not None]
             child_type = _object_type(field_def.type) if spec.model is not None else None
             started.append((spec, answers, node, child_type))
         below = []
         for _spec, answers, node, child_type in started:
-            try:
-                loaded = await answers
-            except Exception:  # the edge's resolver reports it, at its own path
+            loaded = await _settle_all(answers)
+            if loaded is None:  # the edge's resolver reports it, at its own path
                 continue
             if child_type is None or node.selection_set is None:
                 continue

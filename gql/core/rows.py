@@ -12,7 +12,8 @@ ids, is_type_of); `model_of` gives the model back.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from operator import itemgetter
 from typing import Any, ClassVar
 
 from sqlalchemy import inspect as sa_inspect
@@ -59,10 +60,20 @@ class LightRow:
         """One row object per result row selected by `raw_columns_of(cls.orm_model, ...)`,
         whose columns' result processors (None: none) are `processors`."""
         new = object.__new__
+        # The columns the driver's value is already the answer for go straight into
+        # the row's __dict__ (in C: no descriptor call when they are read); the others
+        # are processed when first read.
+        plain = [index for index, process in enumerate(processors) if process is None]
+        names = tuple(cls.names[index] for index in plain)
+        pick = itemgetter(*plain) if len(plain) > 1 else None
         made = []
         for values in rows:
             row = new(cls)
             row._raw, row._processors = values, processors
+            if pick is not None:
+                row.__dict__ = dict(zip(names, pick(values), strict=True))
+            elif plain:
+                row.__dict__ = {names[0]: values[plain[0]]}
             made.append(row)
         return made
 
@@ -94,21 +105,26 @@ def raw_columns_of(model: type[Any], table: Any) -> list[Any]:
     return [type_coerce(column, NullType()) for column in columns_of(model, table)]
 
 
-# Per dialect (an engine's: its settings may shape its processors), by model and type codes.
-_PROCESSORS: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], tuple[Any, ...]]] = (
+# Per dialect (an engine's: its settings may shape its processors), by model: a
+# table's columns reach the driver with the same types every time, so the cursor's
+# description (which psycopg builds afresh, a Column per column, on every read of it)
+# is read once per model.
+_PROCESSORS: weakref.WeakKeyDictionary[Any, dict[type[Any], tuple[Any, ...]]] = (
     weakref.WeakKeyDictionary()
 )
 
 
-def processors_of(model: type[Any], dialect: Any, description: Sequence[Any]) -> tuple[Any, ...]:
+def processors_of(
+    model: type[Any], dialect: Any, description: Callable[[], Sequence[Any]]
+) -> tuple[Any, ...]:
     """The result processors of the model's columns for `dialect`, given the cursor's
-    `description` (the driver's type codes), as SQLAlchemy picks them for a result."""
-    type_codes = tuple(column[1] for column in description)
+    `description()` (the driver's type codes), as SQLAlchemy picks them for a result."""
     known = _PROCESSORS.setdefault(dialect, {})
-    processors = known.get((model, *type_codes))
+    processors = known.get(model)
     if processors is None:
+        type_codes = [column[1] for column in description()]
         columns = [prop.columns[0] for prop in sa_inspect(model).column_attrs]
-        processors = known[(model, *type_codes)] = tuple(
+        processors = known[model] = tuple(
             column.type.dialect_impl(dialect).result_processor(dialect, code)
             for column, code in zip(columns, type_codes, strict=True)
         )

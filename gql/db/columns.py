@@ -65,6 +65,8 @@ class ExactDecimal(TypeDecorator[Decimal]):
             return None
         if dialect.name == "sqlite":
             return Decimal(int(value)).scaleb(-self.scale).quantize(self._quantum)
+        if type(value) is Decimal:  # what psycopg reads a NUMERIC as: no detour via str
+            return value.quantize(self._quantum)
         return Decimal(str(value)).quantize(self._quantum)
 
 

@@ -5,13 +5,16 @@ session class that sibling resolvers share."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import math
+import re
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import orjson
 import psycopg
 import simplejson
 from sqlalchemy import event, text
@@ -168,6 +171,25 @@ def _json_dumps(value: Any) -> str:
     return simplejson.dumps(value, use_decimal=True)
 
 
+# 19 digits in a row: perhaps an integer beyond 64 bits, which orjson reads as a float.
+_LONG_DIGITS = re.compile(r"\d{19}")
+_LONG_DIGITS_BYTES = re.compile(rb"\d{19}")
+
+
+def _json_loads(raw: str | bytes) -> Any:
+    """JSON columns' reader: orjson, several times faster than json.loads (a page of
+    rows parses every JSON column of every row, read or not); json.loads where orjson
+    could read a value otherwise (long integers) or refuses it, so every value reads
+    exactly as before."""
+    long_digits = _LONG_DIGITS if isinstance(raw, str) else _LONG_DIGITS_BYTES
+    if long_digits.search(raw) is None:  # type: ignore[arg-type]
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(raw)
+
+
 def create_engine(
     url: str, *, pool_size: int = 10, wait_seconds: float = 30.0, echo: bool = False
 ) -> AsyncEngine:
@@ -179,6 +201,7 @@ def create_engine(
             url,
             echo=echo,
             json_serializer=_json_dumps,
+            json_deserializer=_json_loads,
             connect_args={"timeout": wait_seconds},
         )
 
@@ -200,6 +223,7 @@ def create_engine(
         url,
         echo=echo,
         json_serializer=_json_dumps,
+        json_deserializer=_json_loads,
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_timeout=wait_seconds,
