@@ -8,6 +8,7 @@ filters accept an event costs nothing."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import TYPE_CHECKING, Any
 
 from gql.context import Loaders
@@ -17,6 +18,8 @@ from gql.domains.events.outbox import OutboxEvent
 from gql.subscriptions.access import CompanyAccess, company_access, recheck
 from gql.subscriptions.connection import event_reads_with
 from gql.subscriptions.sharing import Ready
+
+log = logging.getLogger("ledgergraph.subscriptions")
 
 if TYPE_CHECKING:
     from gql.subscriptions.bus import EventBus, Listener
@@ -93,6 +96,12 @@ async def deliver(bus: EventBus, events: list[OutboxEvent]) -> None:
     any_listener = next(iter(next(iter(bus.listeners.values()))))
     context = any_listener.context
     async with context.request.app.state.sessions() as session:
-        set_deadline(session, context.settings.request_timeout_seconds)
         for company_id, company_events in by_company.items():
-            await _company(bus, company_id, company_events, session)
+            # Each company's share has a request's budget (a batch may hold many), and
+            # one company's failure does not cost the others their events.
+            set_deadline(session, context.settings.request_timeout_seconds)
+            try:
+                await _company(bus, company_id, company_events, session)
+            except Exception:
+                log.exception("delivering %d events of a company failed", len(company_events))
+                await session.rollback()

@@ -14,6 +14,7 @@ node's read with fresh loaders and the message, as a client sees it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import statistics
 import time
@@ -30,6 +31,7 @@ from scripts.benchmark.rss import tree_rss
 from scripts.benchmark.runner import machine_load, say
 from scripts.benchmark.server import Server
 
+DRAIN_SECONDS = 30
 SUBSCRIPTION = (
     "subscription { events(types: [CONTACT_UPDATED]) { type node { ... on Contact { name } } } }"
 )
@@ -58,6 +60,13 @@ class Outcome:
     latencies_ms: list[float] = field(default_factory=list)
     writes: int = 0
     failed_writes: int = 0
+    expected: int | None = None  # once the writes are done: the deliveries they owe
+    all_arrived: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def arrived(self, latency_ms: float) -> None:
+        self.latencies_ms.append(latency_ms)
+        if self.expected is not None and len(self.latencies_ms) >= self.expected:
+            self.all_arrived.set()
 
 
 async def _company(client: httpx.AsyncClient, n: int) -> Company:
@@ -89,7 +98,7 @@ async def _receive(ws: ClientConnection, outcome: Outcome) -> None:
             continue
         name = message["payload"]["data"]["events"]["node"]["name"]
         sent = int(name.rsplit(" ", 1)[1])
-        outcome.latencies_ms.append((time.time_ns() - sent) / 1e6)
+        outcome.arrived((time.time_ns() - sent) / 1e6)
 
 
 async def _write(client: httpx.AsyncClient, company: Company, outcome: Outcome) -> None:
@@ -133,7 +142,12 @@ async def run(database_url: str, out_dir: Path, plan: Plan) -> dict[str, Any]:
                 company = companies[n % len(companies)]
                 writes.append(asyncio.create_task(_write(client, company, outcome)))
             await asyncio.gather(*writes)
-            await asyncio.sleep(3)  # the last deliveries
+            # The last deliveries: until every write's have come, or DRAIN_SECONDS
+            # after the last write (what is still missing then counts as lost).
+            outcome.expected = (outcome.writes - outcome.failed_writes) * plan.per_company
+            if len(outcome.latencies_ms) < outcome.expected:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(outcome.all_arrived.wait(), DRAIN_SECONDS)
             elapsed = time.monotonic() - started
             for task in receivers:
                 task.cancel()
