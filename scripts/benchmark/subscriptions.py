@@ -60,6 +60,7 @@ class Outcome:
     latencies_ms: list[float] = field(default_factory=list)
     writes: int = 0
     failed_writes: int = 0
+    errors: list[Any] = field(default_factory=list)  # deliveries that came as errors
     expected: int | None = None  # once the writes are done: the deliveries they owe
     all_arrived: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -96,8 +97,11 @@ async def _receive(ws: ClientConnection, outcome: Outcome) -> None:
         message = json.loads(raw)
         if message.get("type") != "next":
             continue
-        name = message["payload"]["data"]["events"]["node"]["name"]
-        sent = int(name.rsplit(" ", 1)[1])
+        data = message["payload"].get("data")
+        if not data:  # an error in place of the change: counted, and the socket goes on
+            outcome.errors.append(message["payload"].get("errors"))
+            continue
+        sent = int(data["events"]["node"]["name"].rsplit(" ", 1)[1])
         outcome.arrived((time.time_ns() - sent) / 1e6)
 
 
@@ -162,6 +166,8 @@ async def run(database_url: str, out_dir: Path, plan: Plan) -> dict[str, Any]:
         "failed_writes": outcome.failed_writes,
         "writes_per_second": round(outcome.writes / plan.seconds, 1),
         "deliveries": len(latencies),
+        "error_deliveries": len(outcome.errors),
+        "first_error": outcome.errors[0] if outcome.errors else None,
         "expected_deliveries": expected,
         "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
         "p99_ms": round(latencies[int(len(latencies) * 0.99)], 1) if latencies else None,
