@@ -18,6 +18,7 @@ import contextlib
 import json
 import statistics
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,8 @@ class Outcome:
     writes: int = 0
     failed_writes: int = 0
     errors: list[Any] = field(default_factory=list)  # deliveries that came as errors
+    sent: list[int] = field(default_factory=list)  # each write's stamp, in sending order
+    received: Counter[int] = field(default_factory=Counter)  # deliveries per write stamp
     expected: int | None = None  # once the writes are done: the deliveries they owe
     all_arrived: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -102,11 +105,14 @@ async def _receive(ws: ClientConnection, outcome: Outcome) -> None:
             outcome.errors.append(message["payload"].get("errors"))
             continue
         sent = int(data["events"]["node"]["name"].rsplit(" ", 1)[1])
+        outcome.received[sent] += 1
         outcome.arrived((time.time_ns() - sent) / 1e6)
 
 
 async def _write(client: httpx.AsyncClient, company: Company, outcome: Outcome) -> None:
-    variables = {"input": {"id": company.contact_id, "name": f"Watched {time.time_ns()}"}}
+    stamp = time.time_ns()
+    outcome.sent.append(stamp)
+    variables = {"input": {"id": company.contact_id, "name": f"Watched {stamp}"}}
     headers = {"authorization": f"Bearer {company.token}", "x-company-id": company.company_id}
     try:
         r = await client.post(
@@ -168,6 +174,10 @@ async def run(database_url: str, out_dir: Path, plan: Plan) -> dict[str, Any]:
         "deliveries": len(latencies),
         "error_deliveries": len(outcome.errors),
         "first_error": outcome.errors[0] if outcome.errors else None,
+        # Which writes came short (their places among the writes, in sending order).
+        "short_writes": [
+            n for n, stamp in enumerate(outcome.sent) if outcome.received[stamp] < plan.per_company
+        ][:50],
         "expected_deliveries": expected,
         "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
         "p99_ms": round(latencies[int(len(latencies) * 0.99)], 1) if latencies else None,
