@@ -62,6 +62,7 @@ class Outcome:
     writes: int = 0
     failed_writes: int = 0
     errors: list[Any] = field(default_factory=list)  # deliveries that came as errors
+    write_errors: list[Any] = field(default_factory=list)  # what the refused writes said
     sent: list[int] = field(default_factory=list)  # each write's stamp, in sending order
     received: Counter[int] = field(default_factory=Counter)  # deliveries per write stamp
     expected: int | None = None  # once the writes are done: the deliveries they owe
@@ -118,7 +119,11 @@ async def _write(client: httpx.AsyncClient, company: Company, outcome: Outcome) 
         r = await client.post(
             "/graphql", json={"query": UPDATE, "variables": variables}, headers=headers
         )
-        ok = r.status_code == 200 and not r.json().get("errors")
+        body = r.json()
+        refused = (body.get("data") or {}).get("contactUpdate", {}).get("userErrors")
+        ok = r.status_code == 200 and not body.get("errors") and not refused
+        if not ok:
+            outcome.write_errors.append(body.get("errors") or refused)
     except httpx.HTTPError:
         ok = False
     outcome.writes += 1
@@ -163,13 +168,14 @@ async def run(database_url: str, out_dir: Path, plan: Plan) -> dict[str, Any]:
                 task.cancel()
             for ws in sockets:
                 await ws.close()
-    expected = outcome.writes * plan.per_company
+    expected = (outcome.writes - outcome.failed_writes) * plan.per_company  # what was owed
     latencies = sorted(outcome.latencies_ms)
     return {
         "subscriptions": len(sockets),
         "workers": plan.workers,
         "writes": outcome.writes,
         "failed_writes": outcome.failed_writes,
+        "first_write_error": outcome.write_errors[0] if outcome.write_errors else None,
         "writes_per_second": round(outcome.writes / plan.seconds, 1),
         "deliveries": len(latencies),
         "error_deliveries": len(outcome.errors),
