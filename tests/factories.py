@@ -185,6 +185,20 @@ async def concurrently(
 # --- helpers for tests that look under the API (added for the foundation suites) --------
 
 
+async def statements_per_page(
+    api: Api, sql_counter: Any, query: str, tenant: Tenant, firsts: tuple[int, ...] = (1, 4)
+) -> list[tuple[int, dict[str, Any]]]:
+    """`query` read with each `$first` of `firsts`: each read's statement count and data
+    (the last read's statements stay in `sql_counter` for the assertion message)."""
+    pages = []
+    for first in firsts:
+        sql_counter.reset()
+        body = await api.gql(query, {"first": first}, tenant)
+        assert not body.get("errors"), body["errors"]
+        pages.append((sql_counter.count, body["data"]))
+    return pages
+
+
 def token_claims(token: str) -> dict[str, Any]:
     """A JWT's claims, read without verifying it (to check what the API issued)."""
     import jwt
