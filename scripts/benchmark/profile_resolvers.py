@@ -17,6 +17,7 @@ import cProfile
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 from asgi_lifespan import LifespanManager
@@ -57,6 +58,19 @@ async def _fixture(url: str, sizes: Sizes) -> Fixture:
         await engine.dispose()
 
 
+async def _round(
+    client: httpx.AsyncClient, probe: Any, headers: dict[str, str], requests: int, clients: int
+) -> None:
+    """`requests` requests sent by `clients` concurrent clients (1: one after another)."""
+    left = iter(range(requests))
+
+    async def one_client() -> None:
+        for _ in left:
+            await send(client, probe, headers)
+
+    await asyncio.gather(*(one_client() for _ in range(clients)))
+
+
 async def run(args: argparse.Namespace) -> None:
     url = args.postgres_url or f"sqlite+aiosqlite:///{args.sqlite}"
     fixture = await _fixture(url, Sizes().scaled(args.scale))
@@ -84,8 +98,7 @@ async def run(args: argparse.Namespace) -> None:
             rounds: list[tuple[float, float]] = []
             for _ in range(args.rounds):
                 cpu, wall = time.process_time(), time.perf_counter()
-                for _ in range(args.requests):
-                    await send(client, probe, headers)
+                await _round(client, probe, headers, args.requests, args.concurrency)
                 rounds.append((time.process_time() - cpu, time.perf_counter() - wall))
             if profiler:
                 profiler.disable()
@@ -110,6 +123,7 @@ def main() -> None:
     p.add_argument("--sqlite", type=Path, default=Path(".bench/profile-resolvers.db"))
     p.add_argument("--postgres-url", default=None, help="the owner's URL (seeds when empty)")
     p.add_argument("--app-url", default=None, help="what the app connects with (default: the same)")
+    p.add_argument("--concurrency", type=int, default=1, help="clients sending at once (default 1)")
     p.add_argument("--compiled", action="store_true", help="measure the compiled path instead")
     p.add_argument("--cprofile", default=None, help="write a cProfile of the measured requests")
     args = p.parse_args()
