@@ -41,6 +41,7 @@ from gql.auth.viewer import (
     LicenseState,
     Viewer,
     active_modules,
+    modules_known,
     wanted_company,
 )
 from gql.compiler.direct import (
@@ -297,6 +298,7 @@ def _admitted(
         )
         set_tenant(session, company.id)
         set_actor(session, user.id)
+        modules_known(session, viewer.enabled_modules)
     if statements.pg:
         settings_sent(connection, viewer.company_id)  # the check set them
     return Admitted(viewer, paid)

@@ -170,12 +170,14 @@ def _check_and_settings(
         tenant_of = tenant_of.where(chosen.c.company_id == bindparam("company"))
     tenant = func.coalesce(tenant_of.scalar_subquery(), "")
     true: Any = literal_column("true")
+    # The settings' names as SQL text (constants); the values bound.
     settings = [
-        func.set_config(TENANT_SETTING, tenant, true),
-        func.set_config("statement_timeout", bindparam("timeout"), true),
+        func.set_config(literal_column(f"'{TENANT_SETTING}'"), tenant, true),
+        func.set_config(literal_column("'statement_timeout'"), bindparam("timeout"), true),
     ]
     if asynchronous_commit:
-        settings.append(func.set_config("synchronous_commit", "off", true))
+        off = literal_column("'off'")
+        settings.append(func.set_config(literal_column("'synchronous_commit'"), off, true))
     return select(
         select(chosen.c.company_id).scalar_subquery().label("company_id"),
         select(chosen.c.role).scalar_subquery().label("role"),
