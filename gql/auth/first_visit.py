@@ -57,11 +57,12 @@ from gql.core.throttle import TENANT_PAYS, Bill, ThrottleStatus, payment_stateme
 from gql.db.engine import DEADLINE_KEY, remaining_seconds, settings_sent, statement_timeout
 from gql.db.tenant import set_actor, set_tenant
 from gql.domains.companies.models import Company, ModuleLicense, Role, User
+from gql.tenancy import mapped_table, tenant_table
 
 log = logging.getLogger("ledgergraph.db")
 
 _BEGIN = DriverStatement(b"BEGIN", ())
-BOTH = (False, True)
+_BOTH = (False, True)
 
 
 @dataclass(frozen=True)
@@ -73,16 +74,14 @@ class Admitted:
 def _who(named_company: bool, dialect: Dialect) -> Select[Any]:
     """The user, the membership chosen (its company and role), the company and its
     licenses (a JSON array of [alias, enabled, expires_at]), in one row."""
-    users, companies = User.__table__, Company.__table__  # type: ignore[attr-defined]
-    licensed = ModuleLicense.__table__.c  # type: ignore[attr-defined]
+    users, companies = mapped_table(User), mapped_table(Company)
     chosen = _chosen_membership(named_company=named_company).subquery("chosen")
+    licensed = tenant_table(ModuleLicense, chosen.c.company_id)
     row = func.json_build_array if dialect.name == "postgresql" else func.json_array
     rows = func.json_agg if dialect.name == "postgresql" else func.json_group_array
-    licenses = (
-        select(rows(row(licensed.alias, licensed.enabled, licensed.expires_at)))
-        .where(licensed.company_id == chosen.c.company_id)
-        .scalar_subquery()
-    )
+    licenses = licensed.select(
+        rows(row(licensed.c.alias, licensed.c.enabled, licensed.c.expires_at))
+    ).scalar_subquery()
     return (
         select(users, chosen.c.company_id, chosen.c.role, companies, licenses)
         .select_from(
@@ -99,9 +98,7 @@ class _Statements:
 
     def __init__(self, dialect: Dialect) -> None:
         self.pg = dialect.name == "postgresql"
-        self.who = {
-            named: _Template.compile(_who(named, dialect), dialect) for named in (False, True)
-        }
+        self.who = {named: _Template.compile(_who(named, dialect), dialect) for named in _BOTH}
         # PostgreSQL: the check sets the transaction's tenant (row-level security) and
         # statement timeout, before the payment and before the request's statements.
         self.checks = {
@@ -109,13 +106,12 @@ class _Statements:
                 _check_and_settings(named_company=named, guessed=False, asynchronous_commit=paying),
                 dialect,
             )
-            for named in BOTH
-            for paying in BOTH
+            for named in _BOTH
+            for paying in _BOTH
             if self.pg
         }
-        users, companies = User.__table__, Company.__table__  # type: ignore[attr-defined]
-        self.user_columns: list[Column[Any]] = list(users.columns)
-        self.company_columns: list[Column[Any]] = list(companies.columns)
+        self.user_columns: list[Column[Any]] = list(mapped_table(User).columns)
+        self.company_columns: list[Column[Any]] = list(mapped_table(Company).columns)
         self.readers = [
             column.type.dialect_impl(dialect).result_processor(dialect, None) or _same
             for column in (*self.user_columns, *self.company_columns)

@@ -176,7 +176,7 @@ def _check_and_settings(
         func.set_config(literal_column("'statement_timeout'"), bindparam("timeout"), true),
     ]
     if asynchronous_commit:
-        off = literal_column("'off'")
+        off: Any = literal_column("'off'")
         settings.append(func.set_config(literal_column("'synchronous_commit'"), off, true))
     return select(
         select(chosen.c.company_id).scalar_subquery().label("company_id"),
