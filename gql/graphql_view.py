@@ -23,7 +23,8 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.exceptions import InvalidOperationTypeError
 
-from gql.auth.viewer import resolve_viewer, wanted_company
+from gql.auth.first_visit import Admitted, first_visit
+from gql.auth.viewer import wanted_company
 from gql.compiler.executor import CompiledReads, CompiledResponse
 from gql.context import Context, Loaders
 from gql.core.failures import TIMEOUT_GRACE, Failure, classify
@@ -269,11 +270,7 @@ class GraphQLView(GraphQL[Context, None]):
         bill = quote(request, params, self.schema.admission, self.settings)  # type: ignore[attr-defined]
         response = await self._direct(request, params, bill)
         if response is None and bill is not None and COST_KEY not in request.scope:
-
-            async def context() -> Context:
-                return await self.get_context(request, None)
-
-            response = await pay_for_viewer(request, bill, self.settings, context)
+            response = await pay_for_viewer(request, bill, lambda: self._admit(request, bill))
         if response is None:
             response = await self._compiled(request, params)
         return response
@@ -341,34 +338,47 @@ class GraphQLView(GraphQL[Context, None]):
                 request, request.scope[SESSION_KEY], self.settings
             )
             return context
+        if CONTEXT_KEY not in request.scope:
+            await self._admit(request, None)
+        made: Context = request.scope[CONTEXT_KEY]
+        made.response = response
+        return made
+
+    async def _admit(self, request: Request, bill: Bill | None) -> Admitted:
+        """The request's viewer and tenant, and `bill` paid, in one visit to the database
+        (gql/auth/first_visit.py); the context made (or its viewer renewed) with them."""
+        session = self._session(request.scope)
         existing = request.scope.get(CONTEXT_KEY)
         if existing is not None:
-            existing.response = response
-            return existing  # type: ignore[no-any-return]
-        session = self._session(request.scope)
+            # Resolved unpaid (a persisted document's check asked first): again, paying.
+            await session.rollback()
         token_user = request.scope.get("user")
         user_id = getattr(token_user, "user_id", None)
         company_header = request.headers.get("x-company-id")
-        viewer = await resolve_viewer(
+        admitted = await first_visit(
             session,
             user_id=user_id,
             auth_error=getattr(token_user, "error", None),
             company_header=company_header,
+            bill=bill,
         )
-        if self.compiled is not None and isinstance(request, Request):
-            request.app.state.direct_reads.remember(user_id, company_header, viewer)
+        if self.compiled is not None:
+            request.app.state.direct_reads.remember(user_id, company_header, admitted.viewer)
+        if existing is not None:
+            existing.viewer = admitted.viewer
+            return admitted
         # Kept in the scope: the paths a request may take (persisted documents, pricing,
         # the compiled path, the resolvers) share one viewer and session.
-        made = request.scope[CONTEXT_KEY] = Context(
-            request=request,  # type: ignore[arg-type]
+        request.scope[CONTEXT_KEY] = Context(
+            request=request,
             session=session,
-            viewer=viewer,
+            viewer=admitted.viewer,
             settings=self.settings,
             request_id=request.scope.get(REQUEST_ID_KEY, "-"),
             loaders=Loaders(session),
-            response=response,
+            response=None,
         )
-        return made
+        return admitted
 
     def should_render_graphql_ide(self, request: Any) -> bool:
         # A persisted operation over GET has no `query` either, and is no browser's visit.

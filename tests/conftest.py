@@ -11,6 +11,7 @@ import asyncio
 import os
 import tempfile
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -155,10 +156,11 @@ class StatementCounter:
         self.statements.clear()
 
 
-@pytest.fixture
-def sql_counter(app: Any) -> Iterator[StatementCounter]:
-    """Counts the SQL statements the app sends while the test runs."""
-    counter = StatementCounter()
+@contextmanager
+def counting(app: Any, counter: StatementCounter) -> Iterator[StatementCounter]:
+    """`counter` gets every SQL statement the app sends meanwhile: through SQLAlchemy,
+    and on the driver past its events (the compiled path's steady state, every
+    request's first visit: gql/auth/first_visit.py)."""
     engine = app.state.engine.sync_engine
 
     def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
@@ -167,12 +169,20 @@ def sql_counter(app: Any) -> Iterator[StatementCounter]:
     def count_direct(statement: DriverStatement) -> None:
         counter.statements.append(statement.text)
 
-    # The compiled path's steady state runs on the driver, past SQLAlchemy's events.
     observe_statements(app.state.engine, count_direct)
     event.listen(engine, "before_cursor_execute", count)
-    yield counter
-    event.remove(engine, "before_cursor_execute", count)
-    stop_observing(app.state.engine, count_direct)
+    try:
+        yield counter
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+        stop_observing(app.state.engine, count_direct)
+
+
+@pytest.fixture
+def sql_counter(app: Any) -> Iterator[StatementCounter]:
+    """Counts the SQL statements the app sends while the test runs."""
+    with counting(app, StatementCounter()) as counter:
+        yield counter
 
 
 @pytest.fixture(scope="session")

@@ -10,12 +10,11 @@ from typing import Any
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
-from sqlalchemy import event
 
 from gql.app import create_app
 from gql.core.pagination import encode_cursor
 from gql.settings import Settings
-from tests.conftest import StatementCounter
+from tests.conftest import StatementCounter, counting
 from tests.factories import VIEWER_STATEMENTS, Api, Tenant
 
 ACCOUNT_CREATE = """mutation($input: AccountCreateInput!) { accountCreate(input: $input) {
@@ -59,18 +58,11 @@ async def resolver_path(
     """The app with the compiled read path off (edges through dataloaders), on the same
     database, and a counter of its statements."""
     application = create_app(settings.model_copy(update={"compiled_reads": False}))
-    counter = StatementCounter()
-
-    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        counter.statements.append(statement)
-
     async with LifespanManager(application) as manager:
-        engine = application.state.engine.sync_engine
-        event.listen(engine, "before_cursor_execute", count)
         transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield Api(client), counter
-        event.remove(engine, "before_cursor_execute", count)
+        with counting(application, StatementCounter()) as counter:
+            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+                yield Api(client), counter
 
 
 async def books(api: Api, tenant: Tenant, size: int = 10) -> dict[str, list[str]]:

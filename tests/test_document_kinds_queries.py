@@ -9,9 +9,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 
-from tests.conftest import IS_POSTGRES, StatementCounter
+from tests.conftest import IS_POSTGRES, StatementCounter, counting
 from tests.factories import DIRECT_VIEWER_STATEMENTS
 from tests.inventory import allow_negative_stock
 
@@ -74,15 +73,8 @@ async def _seed(api, owner, count: int) -> None:
 @pytest.fixture
 def resolver_sql(resolver_client: Any) -> Iterator[StatementCounter]:
     """Counts the statements of the app behind `resolver_client` (compiled reads off)."""
-    counter = StatementCounter()
-    engine = resolver_client._transport.app.state.engine.sync_engine
-
-    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        counter.statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    yield counter
-    event.remove(engine, "before_cursor_execute", count)
+    with counting(resolver_client._transport.app, StatementCounter()) as counter:
+        yield counter
 
 
 async def _post(client, tenant, query, variables):

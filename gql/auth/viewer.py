@@ -96,6 +96,13 @@ async def enabled_modules(session: AsyncSession) -> frozenset[str]:
     return modules
 
 
+def modules_known(session: AsyncSession, modules: frozenset[str]) -> None:
+    """The session's tenant's modules as read in the open transaction by other means
+    (gql/auth/first_visit.py): `enabled_modules` does not read them again."""
+    info = session.sync_session.info
+    info[_MODULES_KEY] = (info.get(TENANT_KEY), modules)
+
+
 @event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_rollback")
 def _forget_modules(session: Session) -> None:

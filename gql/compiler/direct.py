@@ -158,22 +158,30 @@ def _chosen_membership(*, named_company: bool) -> Select[Any]:
     return chosen
 
 
-def _check_and_settings(*, named_company: bool) -> Select[Any]:
+def _check_and_settings(
+    *, named_company: bool, guessed: bool = True, asynchronous_commit: bool = False
+) -> Select[Any]:
     """PostgreSQL: the chosen membership, and the transaction's settings: the tenant
-    (the guessed company, only if it is the chosen one) and the statement timeout."""
+    (the guessed company, only if it is the chosen one; with `guessed=False`, the chosen
+    one), the statement timeout, and (for a payment) `synchronous_commit` off."""
     chosen = _chosen_membership(named_company=named_company).cte("chosen")
-    tenant = func.coalesce(
-        select(chosen.c.company_id)
-        .where(chosen.c.company_id == bindparam("company"))
-        .scalar_subquery(),
-        "",
-    )
+    tenant_of = select(chosen.c.company_id)
+    if guessed:
+        tenant_of = tenant_of.where(chosen.c.company_id == bindparam("company"))
+    tenant = func.coalesce(tenant_of.scalar_subquery(), "")
     true: Any = literal_column("true")
+    # The settings' names as SQL text (constants); the values bound.
+    settings = [
+        func.set_config(literal_column(f"'{TENANT_SETTING}'"), tenant, true),
+        func.set_config(literal_column("'statement_timeout'"), bindparam("timeout"), true),
+    ]
+    if asynchronous_commit:
+        off: Any = literal_column("'off'")
+        settings.append(func.set_config(literal_column("'synchronous_commit'"), off, true))
     return select(
         select(chosen.c.company_id).scalar_subquery().label("company_id"),
         select(chosen.c.role).scalar_subquery().label("role"),
-        func.set_config(TENANT_SETTING, tenant, true),
-        func.set_config("statement_timeout", bindparam("timeout"), true),
+        *settings,
     )
 
 
@@ -227,6 +235,13 @@ def stop_observing(engine: AsyncEngine, observer: StatementObserver) -> None:
     _observers.get(engine.sync_engine, []).remove(observer)
 
 
+def observed(engine: AsyncEngine, sent: list[DriverStatement]) -> None:
+    """Tell the observers of `engine` what was sent on its driver."""
+    for observer in _observers.get(engine.sync_engine, ()):
+        for statement in sent:
+            observer(statement)
+
+
 async def _pipeline(
     driver: Any, transactions: list[list[DriverStatement]]
 ) -> list[list[psycopg.AsyncRawCursor[Any]]]:
@@ -250,8 +265,18 @@ async def _pipeline(
                     pipeline._enqueue_sync()
     finally:
         if not (driver.closed or driver.broken):
-            await driver.set_autocommit(False)
+            await _autocommit_off(driver)
     return sent
+
+
+async def _autocommit_off(driver: Any) -> None:
+    if driver.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+        await driver.set_autocommit(False)
+    else:
+        # The last statements began a transaction (an explicit BEGIN) that goes on as a
+        # session's. psycopg refuses to switch mid-transaction, though the switch only
+        # matters after it ends: the next one then begins with BEGIN again.
+        driver._autocommit = False
 
 
 async def _sqlite_rows(driver: Any, statement: DriverStatement, *, one: bool) -> Any:
@@ -348,7 +373,7 @@ class DirectReads:
                     continue
                 raise
             await greenlet_spawn(pooled.close)
-            self._observed(found.sent)
+            observed(self.engine, found.sent)
             if found.access != access:
                 return Visit(None, None)  # the full path resolves the viewer, and bills it
             paid = None if bill is None else bill.outcome(found.level, found.current)
@@ -433,8 +458,3 @@ class DirectReads:
         for statement in compiled:
             rows.append(await _sqlite_rows(driver, statement, one=True))
         return replace(found, sent=[*found.sent, *compiled])
-
-    def _observed(self, sent: list[DriverStatement]) -> None:
-        for observer in _observers.get(self.engine.sync_engine, ()):
-            for statement in sent:
-                observer(statement)

@@ -4,8 +4,8 @@ company's bucket (gql/core/throttle.py) before anything is answered, on every re
 The /graphql view quotes each HTTP request once (`quote`). The bill is paid by the
 first visit to the database: on the compiled path's steady state, in the read's own
 round trip, by the company of the access it guessed (checked in that round trip too:
-gql/compiler/direct.py); otherwise by the context's viewer, on its session, before
-the request is served (`pay_for_viewer`). A request that is not admitted, is over
+gql/compiler/direct.py); otherwise as the viewer is resolved, in the same round trip,
+before the request is served (`pay_for_viewer`). A request that is not admitted, is over
 the cost limit, or has no viewer or company (anonymous, another company's id) pays
 nothing: it is refused or answered without touching any bucket. What was paid goes
 into the response's `extensions.cost`.
@@ -15,15 +15,18 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graphql import OperationDefinitionNode, OperationType
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from gql.core.admission import Admission, select_operation
-from gql.core.throttle import Bill, Throttled, ThrottleStatus, pay
+from gql.core.throttle import Bill, Throttled, ThrottleStatus
 from gql.settings import Settings
+
+if TYPE_CHECKING:
+    from gql.auth.first_visit import Admitted
 
 COST_KEY = "ledgergraph.cost"  # in the ASGI scope: the request's `Priced`, once paid
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -74,18 +77,16 @@ def paid(request: Request, bill: Bill, status: ThrottleStatus | None) -> None:
 
 
 async def pay_for_viewer(
-    request: Request, bill: Bill, settings: Settings, context: Callable[[], Awaitable[Any]]
+    request: Request, bill: Bill, admit: Callable[[], Awaitable[Admitted]]
 ) -> Response | None:
-    """The bill paid by the context's viewer's company on its session: the THROTTLED
-    answer when the bucket cannot pay, else None (the request goes on)."""
-    ctx = await context()
-    status = None
-    if ctx.viewer.company is not None:
-        try:
-            status = await pay(ctx.session, ctx.viewer.company.id, bill.cost, settings)
-        except Throttled as throttled:
-            return throttled_response(request, throttled)
-    paid(request, bill, status)
+    """The bill paid by the viewer's company as `admit` resolves the viewer (one visit to
+    the database: gql/auth/first_visit.py): the THROTTLED answer when the bucket cannot
+    pay, else None (the request goes on)."""
+    try:
+        admitted = await admit()
+    except Throttled as throttled:
+        return throttled_response(request, throttled)
+    paid(request, bill, admitted.paid)
     return None
 
 

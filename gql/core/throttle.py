@@ -15,31 +15,27 @@ worker), caps it at the maximum, takes the cost only where enough is there, and
 returns the new level. Two workers paying at once queue on the row's lock, so
 neither can spend points the other already took. The statement runs in a
 transaction of its own, committed at once: the row is locked for that statement,
-never for the length of a request (on the compiled path's steady state, its own
-implicit transaction after the read's, in the read's one round trip:
-gql/compiler/direct.py).
+never for the length of a request: on the compiled path's steady state, its own
+implicit transaction after the read's, in the read's one round trip
+(gql/compiler/direct.py); on every other request, its own implicit transaction
+before the request's, in the round trip that resolves the viewer
+(gql/auth/first_visit.py).
 """
 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import TextClause, text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
-from sqlalchemy.util import greenlet_spawn
 from sqlmodel import Field
 
 from gql.db.columns import CompanyKeyed, UTCDateTime, money_field
 from gql.settings import Settings
 from gql.tenancy import TENANT_SETTING
-
-if TYPE_CHECKING:
-    from gql.auth.viewer import Viewer
 
 THROTTLED = "THROTTLED"
 REST_READ_COST = 1
@@ -57,10 +53,13 @@ class RateBucket(CompanyKeyed, table=True):
 
 # The restored level: what was there, plus the seconds since (never negative: a
 # worker's transaction may begin before another's update) times the rate, capped.
+# PostgreSQL's `{company}`: the company named, or the transaction's tenant (set from
+# the membership in the same implicit transaction); none ('') pays nothing.
 _PAY = {
     "postgresql": (
         "INSERT INTO rate_bucket AS b (company_id, available, updated_at)"
-        " VALUES (:company, :size - :cost, clock_timestamp())"
+        " SELECT t.company, :size - :cost, clock_timestamp()"
+        " FROM (SELECT CAST({company} AS varchar) AS company) AS t WHERE t.company <> ''"
         " ON CONFLICT (company_id) DO UPDATE SET"
         "  available = LEAST(:size, b.available + :rate * GREATEST(0,"
         "   EXTRACT(EPOCH FROM clock_timestamp() - b.updated_at))) - :cost,"
@@ -83,7 +82,6 @@ _PAY = {
     ),
 }
 # Only when the bucket could not pay: the level now, to say when it will.
-_PG_SET_TENANT = f"SELECT set_config('{TENANT_SETTING}', %(company)s, true)"
 _LEVEL = {
     "postgresql": (
         "SELECT LEAST(:size, available + :rate * GREATEST(0,"
@@ -143,23 +141,6 @@ def rest_cost(method: str) -> int:
     return REST_READ_COST if method in ("GET", "HEAD") else REST_WRITE_COST
 
 
-async def pay(
-    session: AsyncSession, company_id: str, cost: int, settings: Settings
-) -> ThrottleStatus:
-    """Take `cost` from the company's bucket and commit, or raise Throttled. `session`
-    must be scoped to `company_id` (row-level security); whatever it had open is
-    committed with the payment (callers pay before they write anything)."""
-    bill = Bill.of(cost, settings)
-    params = bill.params(company_id)
-    dialect = session.get_bind().dialect.name
-    level = (await session.execute(text(_PAY[dialect]), params)).scalar()
-    current = None
-    if level is None:
-        current = (await session.execute(text(_LEVEL[dialect]), params)).scalar()
-    await session.commit()
-    return bill.outcome(level, current)
-
-
 @dataclass(frozen=True)
 class Bill:
     """A request's cost as its company's bucket is charged: at most the bucket's size."""
@@ -187,78 +168,14 @@ class Bill:
         raise Throttled(self.cost, status, float(wait))
 
 
-def payment_statements(dialect: str) -> tuple[TextClause, TextClause]:
+# PostgreSQL: the tenant the same implicit transaction set before the payment.
+TENANT_PAYS = f"current_setting('{TENANT_SETTING}')"
+
+
+def payment_statements(dialect: str, company: str = ":company") -> tuple[TextClause, TextClause]:
     """The payment and, when it could not pay, the level read (for the retry time), as
-    statements of `dialect` for the compiled path to run on the driver."""
-    return text(_PAY[dialect]), text(_LEVEL[dialect])
-
-
-async def pay_on_engine(
-    engine: AsyncEngine, company_id: str, cost: int, settings: Settings
-) -> ThrottleStatus:
-    """`pay` without a session, on the driver (REST pays so before its handler's
-    transaction begins). PostgreSQL: the tenant (for row-level security) and the
-    payment in one pipeline, one round trip, one implicit transaction."""
-    bill = Bill.of(cost, settings)
-    params = bill.params(company_id)
-    pooled = await greenlet_spawn(engine.sync_engine.raw_connection)
-    driver = pooled.driver_connection
-    try:
-        if engine.dialect.name == "postgresql":
-            level, current = await _pay_in_pipeline(driver, params)
-        else:
-            level, current = await _pay_on_sqlite(driver, params)
-    except BaseException:
-        await greenlet_spawn(pooled.invalidate)  # state unknown: not back to the pool
-        raise
-    await greenlet_spawn(pooled.close)
-    return bill.outcome(level, current)
-
-
-def _psycopg(sql: str) -> str:
-    return re.sub(r":(\w+)", r"%(\1)s", sql)
-
-
-async def _pay_in_pipeline(driver: Any, params: dict[str, Any]) -> tuple[Any, Any]:
-    await driver.set_autocommit(True)  # no BEGIN, no COMMIT: the pipeline's one Sync
-    try:
-        async with driver.pipeline():
-            tenant = driver.cursor()
-            await tenant.execute(_PG_SET_TENANT, params)
-            paid = driver.cursor()
-            await paid.execute(_psycopg(_PAY["postgresql"]), params)
-        row = await paid.fetchone()
-        if row is not None:
-            return row[0], None
-        async with driver.pipeline():  # refused: the level it has, for the retry time
-            await tenant.execute(_PG_SET_TENANT, params)
-            await paid.execute(_psycopg(_LEVEL["postgresql"]), params)
-        row = await paid.fetchone()
-        return None, row[0] if row else None
-    finally:
-        if not (driver.closed or driver.broken):
-            await driver.set_autocommit(False)
-
-
-async def _pay_on_sqlite(driver: Any, params: dict[str, Any]) -> tuple[Any, Any]:
-    async with driver.execute(_PAY["sqlite"], params) as cursor:
-        row = await cursor.fetchone()
-    await driver.commit()
-    if row is not None:
-        return row[0], None
-    async with driver.execute(_LEVEL["sqlite"], params) as cursor:
-        row = await cursor.fetchone()
-    return None, row[0] if row else None
-
-
-async def pay_for_rest(
-    session: AsyncSession, viewer: Viewer, method: str, settings: Settings
-) -> ThrottleStatus | None:
-    """A REST request's fixed cost, paid by the viewer's company (none: nothing to pay)
-    before its handler writes anything: on the driver as GraphQL pays (one round trip,
-    its own transaction), so the request's transaction is not ended and begun again."""
-    if not settings.throttle_enabled or viewer.company is None:
-        return None
-    engine = session.bind
-    assert isinstance(engine, AsyncEngine)  # the app's sessions are bound to its engine
-    return await pay_on_engine(engine, viewer.company.id, rest_cost(method), settings)
+    statements of `dialect` to run on the driver (the one place a bucket is paid:
+    gql/compiler/direct.py, gql/auth/first_visit.py). PostgreSQL's payment is by
+    `company`: the bound `:company`, or TENANT_PAYS."""
+    pay = _PAY[dialect].format(company=company) if dialect == "postgresql" else _PAY[dialect]
+    return text(pay), text(_LEVEL[dialect])

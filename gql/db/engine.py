@@ -131,6 +131,14 @@ def _send_settings(
         conn.execute(_SET_TENANT_AND_TIMEOUT, {"tenant": tenant or "", "timeout": timeout})
 
 
+def settings_sent(connection: Any, tenant: str | None) -> None:
+    """The open transaction's settings went out for `tenant` on the driver, past this
+    hook (gql/auth/first_visit.py): not sent again unless the tenant changes."""
+    cell: _TransactionSettings | None = connection.info.get(_SETTINGS_CELL)
+    if cell is not None:
+        cell.sent_tenant = tenant
+
+
 def _end_transaction_settings(dbapi_conn: Any, record: Any) -> None:
     record.info.pop(_SETTINGS_CELL, None)  # checkin: the next user brings its own
 

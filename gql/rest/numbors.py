@@ -20,7 +20,8 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from gql.auth.access import AccessDenied, Level, Need, authorize
-from gql.auth.viewer import Viewer, resolve_viewer
+from gql.auth.first_visit import first_visit
+from gql.auth.viewer import Viewer
 from gql.core import idempotency
 from gql.core.errors import ErrorCode, UserInputError, dotted
 from gql.core.failures import TIMEOUT_GRACE, Failure, classify
@@ -28,7 +29,7 @@ from gql.core.failures import answer as failure_answer
 from gql.core.ids import decode_id
 from gql.core.pagination import MAX_POSITION
 from gql.core.scalars import json_number, parse_date
-from gql.core.throttle import Throttled, pay_for_rest
+from gql.core.throttle import Bill, Throttled, rest_cost
 from gql.core.transaction import in_transaction
 from gql.core.versions import ExpectedVersion, VersionConflict, etag, parse_if_match
 from gql.db.engine import RequestSession, end_session, set_deadline
@@ -301,10 +302,9 @@ def endpoint(
                 set_deadline(session, settings.request_timeout_seconds)
 
                 async def authorized() -> Response:
-                    viewer = await _viewer(request, session)
+                    viewer = await _viewer(request, session, settings)
                     if need is not None:
                         rest_authorize(viewer, need)
-                    await pay_for_rest(session, viewer, request.method, settings)
                     context = RestContext(request, session, viewer, settings, names)
                     user_id = viewer.user.id if viewer.user else None
                     return await idempotency.rest_once(
@@ -403,14 +403,19 @@ def throttled_response(exc: Throttled) -> Response:
     return response
 
 
-async def _viewer(request: Request, session: RequestSession) -> Viewer:
+async def _viewer(request: Request, session: RequestSession, settings: Settings) -> Viewer:
+    """The viewer and tenant, and the request's fixed cost paid by the viewer's company,
+    in one visit to the database (gql/auth/first_visit.py), before the handler writes."""
     token_user = request.user
-    return await resolve_viewer(
+    bill = Bill.of(rest_cost(request.method), settings) if settings.throttle_enabled else None
+    admitted = await first_visit(
         session,
         user_id=getattr(token_user, "user_id", None),
         auth_error=getattr(token_user, "error", None),
         company_header=request.headers.get("x-company-id"),
+        bill=bill,
     )
+    return admitted.viewer
 
 
 def rest_authorize(viewer: Viewer, need: Need) -> None:
