@@ -16,8 +16,9 @@ through SQLAlchemy, so the failure handling (timeouts, lost connections) is unch
 from __future__ import annotations
 
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import psycopg
@@ -27,8 +28,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gql.compiler.direct import DriverStatement
 from gql.db.engine import send_settings, settings_due
 
-# SQLite's cursor description has no type codes: what `processors_of` reads there.
-_NO_TYPE_CODE = (None, None)
+
+def _untyped(width: int) -> list[tuple[None, None]]:
+    """SQLite's cursor description, as `processors_of` reads it: no type codes."""
+    return [(None, None)] * width
 
 
 @dataclass(frozen=True)
@@ -74,9 +77,9 @@ def template(key: Any, dialect: Any, build: Any) -> DriverTemplate:
 
 async def driver_rows(
     session: AsyncSession, template: DriverTemplate, values: dict[str, Any]
-) -> tuple[list[Sequence[Any]], Sequence[Any]]:
-    """The rows of `template` with `values`, and the cursor's description (type codes
-    at [1]), run on the session's connection, one statement at a time (its turn)."""
+) -> tuple[list[Sequence[Any]], Callable[[], Sequence[Any]]]:
+    """The rows of `template` with `values`, and a getter of the cursor's description
+    (type codes at [1]), run on the session's connection, one statement at a time (its turn)."""
     params = template.params(values)
     async with session._turn:  # type: ignore[attr-defined]  # a RequestSession
         conn = await session.connection()
@@ -93,11 +96,11 @@ async def driver_rows(
                 cursor = psycopg.AsyncRawCursor(driver)
                 await cursor.execute(sql, params)
                 rows: list[Sequence[Any]] = await cursor.fetchall()
-                description: Sequence[Any] = cursor.description or ()
-                await cursor.close()
+                # Read only when asked: psycopg builds it afresh on every read.
+                description: Callable[[], Any] = partial(getattr, cursor, "description")
             else:
                 rows = list(await driver.execute_fetchall(sql, params))
-                description = [_NO_TYPE_CODE] * (len(rows[0]) if rows else 0)
+                description = partial(_untyped, len(rows[0]) if rows else 0)
         except Exception as error:
             raise _wrapped(sync, sql, params, error) from error
         dispatch.after_cursor_execute(sync, None, sql, params, None, False)

@@ -88,7 +88,7 @@ async def load_rows(
     rows, description = await driver_rows(session, stmt, values)
     if not rows:
         return []
-    processors = processors_of(loader.model, dialect, lambda: description)
+    processors = processors_of(loader.model, dialect, description)
     return row_class(loader.model).many(rows, processors)
 
 
