@@ -45,10 +45,13 @@ class DriverTemplate:
 
     @classmethod
     def compile(cls, statement: ClauseElement, dialect: Any) -> DriverTemplate:
-        compiled: Any = statement.compile(dialect=dialect)  # a SQLCompiler
+        # Expanding parameters (IN lists) rendered as one parameter per value.
+        postcompile = {"render_postcompile": True}
+        compiled: Any = statement.compile(dialect=dialect, compile_kwargs=postcompile)
         defaults = {}
         for name, value in compiled.params.items():
-            bind = compiled.binds[name]
+            # An IN list's value `x_1_2` has the type of its parameter `x_1`.
+            bind = compiled.binds[name if name in compiled.binds else name.rsplit("_", 1)[0]]
             process = bind.type.dialect_impl(dialect).bind_processor(dialect)
             defaults[name] = process(value) if process is not None and value is not None else value
         if dialect.name == "postgresql":
