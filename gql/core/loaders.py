@@ -9,7 +9,7 @@ and the keys being parameters.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
 import orjson
@@ -19,7 +19,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gql.compiler.sqlenv import request_env
-from gql.core.driver_sql import DriverTemplate, driver_rows, template
+from gql.core.driver_sql import driver_rows, template
 from gql.core.ordering import order_clauses
 from gql.core.pagination import Page, PageArgs, fetch_pages
 from gql.core.rows import LightRow, processors_of, raw_columns_of, row_class
@@ -46,42 +46,34 @@ def _in_keys(key: Any, dialect: Any) -> ColumnElement[bool]:
     return key.in_(select(keys.c.value))
 
 
-def _rows_statement(
-    loader: type[Any],
-    dialect: Any,
-    by: str,
-    order_by: Sequence[str],
-    where: Callable[[Any], list[ColumnElement[bool]]] = lambda table: [],
-) -> DriverTemplate:
-    """`loader.model`'s rows (in its row class's column order) of the tenant whose
-    `by` is one of the keys, in (`by`, *order_by) order: compiled once per loader class
-    and dialect."""
-
-    def build() -> Select[Any]:
-        model = loader.model
-        scoped = tenant_table(model, TENANT)
-        table = scoped.table
-        key = _column(table, model, by)
-        order = [_column(table, model, name) for name in order_by]
-        return (
-            scoped.select(*raw_columns_of(model, table))
-            .where(_in_keys(key, dialect), *where(table))
-            .order_by(key, *order)
-        )
-
-    return template(loader, dialect, build)
+def rows_select(loader: type[Any], dialect: Any) -> Select[Any]:
+    """A row loader's statement: `loader.model`'s rows (in its row class's column order)
+    of the tenant whose key column (`foreign_key`, else `id`) is one of the keys and that
+    meet its `where`, in (key, *order_by) order."""
+    model = loader.model
+    by_id = issubclass(loader, ByIdLoader)
+    scoped = tenant_table(model, TENANT)
+    table = scoped.table
+    key = _column(table, model, "id" if by_id else loader.foreign_key)
+    order = [_column(table, model, name) for name in (() if by_id else loader.order_by)]
+    where = loader.where(table) if issubclass(loader, OneByForeignKeyLoader) else []
+    return (
+        scoped.select(*raw_columns_of(model, table))
+        .where(_in_keys(key, dialect), *where)
+        .order_by(key, *order)
+    )
 
 
 def _dialect(session: AsyncSession) -> Any:
     return session.bind.dialect  # type: ignore[union-attr]
 
 
-async def load_rows(
-    session: AsyncSession, loader: type[Any], stmt: DriverTemplate, keys: Sequence[Any]
-) -> list[Any]:
-    """Light rows of `loader.model` that `stmt` (a `_rows_statement`) selects for `keys`,
-    run on the driver in the session's transaction (its tenant set on PostgreSQL)."""
+async def load_rows(session: AsyncSession, loader: type[Any], keys: Sequence[Any]) -> list[Any]:
+    """Light rows of `loader.model` that its `rows_select` selects for `keys` (compiled
+    once per loader class and dialect), run on the driver in the session's transaction
+    (its tenant set on PostgreSQL)."""
     dialect = _dialect(session)
+    stmt = template(loader, dialect, lambda: rows_select(loader, dialect))
     pg = dialect.name == "postgresql"
     values: dict[str, Any] = {"keys": list(keys) if pg else orjson.dumps(list(keys)).decode()}
     values["tenant"] = get_tenant(session)
@@ -102,9 +94,7 @@ class ByIdLoader(DataLoader[str, Any], Generic[T]):
         self.session = session
 
     async def batch_load_fn(self, keys: Sequence[str]) -> list[LightRow | None]:
-        loader = type(self)
-        stmt = _rows_statement(loader, _dialect(self.session), "id", ())
-        by_id = {row.id: row for row in await load_rows(self.session, loader, stmt, keys)}
+        by_id = {row.id: row for row in await load_rows(self.session, type(self), keys)}
         return [by_id.get(key) for key in keys]
 
 
@@ -120,10 +110,8 @@ class ByForeignKeyLoader(DataLoader[str, Any], Generic[T]):
         self.session = session
 
     async def batch_load_fn(self, keys: Sequence[str]) -> list[list[LightRow]]:
-        loader = type(self)
-        stmt = _rows_statement(loader, _dialect(self.session), self.foreign_key, self.order_by)
         grouped: dict[str, list[LightRow]] = defaultdict(list)
-        for row in await load_rows(self.session, loader, stmt, keys):
+        for row in await load_rows(self.session, type(self), keys):
             grouped[getattr(row, self.foreign_key)].append(row)
         return [grouped.get(key, []) for key in keys]
 
@@ -147,11 +135,8 @@ class OneByForeignKeyLoader(DataLoader[str, Any], Generic[T]):
         self.session = session
 
     async def batch_load_fn(self, keys: Sequence[str]) -> list[LightRow | None]:
-        loader = type(self)
-        dialect = _dialect(self.session)
-        stmt = _rows_statement(loader, dialect, self.foreign_key, self.order_by, self.where)
         first: dict[str, LightRow] = {}
-        for row in await load_rows(self.session, loader, stmt, keys):
+        for row in await load_rows(self.session, type(self), keys):
             first.setdefault(getattr(row, self.foreign_key), row)
         return [first.get(key) for key in keys]
 
