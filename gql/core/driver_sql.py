@@ -90,7 +90,8 @@ async def driver_rows(
         assert sync is not None
         if settings_due(sync):  # the transaction's tenant and deadline, as before any statement
             await conn.run_sync(send_settings)
-        driver: Any = (await conn.get_raw_connection()).driver_connection
+        # Inside the session's transaction the connection is at hand (no I/O to get it).
+        driver: Any = sync.connection.driver_connection
         dispatch = sync.dispatch
         sql = template.sql
         dispatch.before_cursor_execute(sync, None, sql, params, None, False)
