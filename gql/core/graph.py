@@ -32,6 +32,7 @@ from gql.core.ordering import order_clauses
 from gql.core.pagination import fetch_page
 from gql.core.prefetch import PREFETCH, Prefetch, prefetch_page, prefetch_row, settled
 from gql.core.relay import module_of, type_name_for
+from gql.core.row_pages import fetch_row_page
 from gql.core.rows import model_of
 from gql.domains.companies.modules import ModuleAlias
 
@@ -243,22 +244,26 @@ async def list_page(
     where: Any = None,
     order: tuple[str, str] | None = None,
     order_by: list[ColumnElement[Any]] | None = None,
+    light: bool = False,
 ) -> Any:
     """One page of `spec`'s rows: what a root connection answers on the resolver path,
     and what the REST lists answer. `where` is the area's filter (an object with
     `.conditions(env)`; default: `spec.filter_of(None)`), `order` a (field, direction)
     (default: `spec.order_of(None)`), or `order_by` the clauses themselves (a dialect
-    that sorts by columns of its own)."""
+    that sorts by columns of its own). `light`: the rows as light rows, from SQL cached
+    per page shape (gql.core.row_pages; the GraphQL types read both kinds alike)."""
 
     field, direction = order or spec.order_of(None)
     rows_filter = where if where is not None else spec.filter_of(None)
-    return await fetch_page(
-        session,
-        spec.model,
-        where=rows_filter.conditions(request_env(session)),
-        order_by=order_by or order_clauses(spec.model, spec.order_columns[field], direction),
-        args=args,
-    )
+    conditions = rows_filter.conditions(request_env(session))
+    clauses = order_by or order_clauses(spec.model, spec.order_columns[field], direction)
+    if light and order_by is None:
+        # The spec's identity: its order columns name the clauses (specs live for good).
+        shape = (id(spec), rows_filter, field, direction)
+        return await fetch_row_page(
+            session, spec.model, shape=shape, where=conditions, order_by=clauses, args=args
+        )
+    return await fetch_page(session, spec.model, where=conditions, order_by=clauses, args=args)
 
 
 def _connection_signature(
@@ -330,6 +335,7 @@ def root_connection(
             args,
             where=spec.filter_of(inputs.get("filter")),
             order=spec.order_of(order_value),
+            light=True,
         )
         await prefetch_page(info, page.rows)
         return connection.from_page(page)

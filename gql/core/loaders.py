@@ -8,17 +8,18 @@ and the keys being parameters.
 
 from __future__ import annotations
 
-import contextlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
+import orjson
 from aiodataloader import DataLoader
-from sqlalchemy import BindParameter, ColumnElement, Select, bindparam
+from sqlalchemy import ARRAY, BindParameter, ColumnElement, Select, any_, bindparam, func, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gql.compiler.sqlenv import request_env
+from gql.core.driver_sql import driver_rows, template
 from gql.core.ordering import order_clauses
 from gql.core.pagination import Page, PageArgs, fetch_pages
 from gql.core.rows import LightRow, processors_of, raw_columns_of, row_class
@@ -27,12 +28,10 @@ from gql.tenancy import tenant_table
 
 T = TypeVar("T")
 
-# A batch's keys: one expanding parameter, so each loader's statement is built once
-# (per class) and only its keys change, instead of coercing every key into a new
-# statement per batch. The tenant is a parameter too.
-KEYS: BindParameter[Any] = bindparam("keys", expanding=True)
+# A batch's keys are one parameter (PostgreSQL: an array; SQLite: a JSON array) and the
+# tenant another, so each loader's statement is one text per dialect, compiled once
+# and run on the driver (gql/core/driver_sql.py).
 TENANT: BindParameter[Any] = bindparam("tenant")
-_STATEMENTS: dict[type[Any], Select[Any]] = {}
 
 
 def _column(table: Any, model: type[Any], attribute: str) -> Any:
@@ -40,42 +39,49 @@ def _column(table: Any, model: type[Any], attribute: str) -> Any:
     return table.c[sa_inspect(model).column_attrs[attribute].columns[0].key]
 
 
-def _rows_statement(
-    loader: type[Any],
-    by: str,
-    order_by: Sequence[str],
-    where: Callable[[Any], list[ColumnElement[bool]]] = lambda table: [],
-) -> Select[Any]:
-    """`loader.model`'s rows (in its row class's column order) of the tenant whose
-    `by` is one of the keys, in (`by`, *order_by) order: built once per loader class."""
-    stmt = _STATEMENTS.get(loader)
-    if stmt is None:
-        model = loader.model
-        scoped = tenant_table(model, TENANT)
-        table = scoped.table
-        key = _column(table, model, by)
-        order = [_column(table, model, name) for name in order_by]
-        stmt = _STATEMENTS[loader] = (
-            scoped.select(*raw_columns_of(model, table))
-            .where(key.in_(KEYS), *where(table))
-            .order_by(key, *order)
-        )
-    return stmt
+def _in_keys(key: Any, dialect: Any) -> ColumnElement[bool]:
+    if dialect.name == "postgresql":
+        return key == any_(bindparam("keys", type_=ARRAY(key.type)))
+    keys = func.json_each(bindparam("keys")).table_valued("value")
+    return key.in_(select(keys.c.value))
 
 
-async def load_rows(
-    session: AsyncSession, loader: type[Any], stmt: Select[Any], keys: Sequence[Any]
-) -> list[Any]:
-    """Light rows of `loader.model` that `stmt` (a `_rows_statement`) selects for `keys`:
-    on the session's connection (so in its transaction, with its settings on
-    PostgreSQL), one statement at a time as the session's own run (RequestSession)."""
-    params = {"keys": list(keys), "tenant": get_tenant(session)}
-    turn = getattr(session, "_turn", None) or contextlib.nullcontext()
-    async with turn:
-        conn = await session.connection()
-        result = await conn.execute(stmt, params)
-        processors = processors_of(loader.model, conn.dialect, lambda: result.cursor.description)
-        return row_class(loader.model).many(result.all(), processors)
+def rows_select(loader: type[Any], dialect: Any) -> Select[Any]:
+    """A row loader's statement: `loader.model`'s rows (in its row class's column order)
+    of the tenant whose key column (`foreign_key`, else `id`) is one of the keys and that
+    meet its `where`, in (key, *order_by) order."""
+    model = loader.model
+    by_id = issubclass(loader, ByIdLoader)
+    scoped = tenant_table(model, TENANT)
+    table = scoped.table
+    key = _column(table, model, "id" if by_id else loader.foreign_key)
+    order = [_column(table, model, name) for name in (() if by_id else loader.order_by)]
+    where = loader.where(table) if issubclass(loader, OneByForeignKeyLoader) else []
+    return (
+        scoped.select(*raw_columns_of(model, table))
+        .where(_in_keys(key, dialect), *where)
+        .order_by(key, *order)
+    )
+
+
+def _dialect(session: AsyncSession) -> Any:
+    return session.bind.dialect  # type: ignore[union-attr]
+
+
+async def load_rows(session: AsyncSession, loader: type[Any], keys: Sequence[Any]) -> list[Any]:
+    """Light rows of `loader.model` that its `rows_select` selects for `keys` (compiled
+    once per loader class and dialect), run on the driver in the session's transaction
+    (its tenant set on PostgreSQL)."""
+    dialect = _dialect(session)
+    stmt = template(loader, dialect, lambda: rows_select(loader, dialect))
+    pg = dialect.name == "postgresql"
+    values: dict[str, Any] = {"keys": list(keys) if pg else orjson.dumps(list(keys)).decode()}
+    values["tenant"] = get_tenant(session)
+    rows, description = await driver_rows(session, stmt, values)
+    if not rows:
+        return []
+    processors = processors_of(loader.model, dialect, description)
+    return row_class(loader.model).many(rows, processors)
 
 
 class ByIdLoader(DataLoader[str, Any], Generic[T]):
@@ -88,9 +94,7 @@ class ByIdLoader(DataLoader[str, Any], Generic[T]):
         self.session = session
 
     async def batch_load_fn(self, keys: Sequence[str]) -> list[LightRow | None]:
-        loader = type(self)
-        stmt = _rows_statement(loader, "id", ())
-        by_id = {row.id: row for row in await load_rows(self.session, loader, stmt, keys)}
+        by_id = {row.id: row for row in await load_rows(self.session, type(self), keys)}
         return [by_id.get(key) for key in keys]
 
 
@@ -106,10 +110,8 @@ class ByForeignKeyLoader(DataLoader[str, Any], Generic[T]):
         self.session = session
 
     async def batch_load_fn(self, keys: Sequence[str]) -> list[list[LightRow]]:
-        loader = type(self)
-        stmt = _rows_statement(loader, self.foreign_key, self.order_by)
         grouped: dict[str, list[LightRow]] = defaultdict(list)
-        for row in await load_rows(self.session, loader, stmt, keys):
+        for row in await load_rows(self.session, type(self), keys):
             grouped[getattr(row, self.foreign_key)].append(row)
         return [grouped.get(key, []) for key in keys]
 
@@ -133,10 +135,8 @@ class OneByForeignKeyLoader(DataLoader[str, Any], Generic[T]):
         self.session = session
 
     async def batch_load_fn(self, keys: Sequence[str]) -> list[LightRow | None]:
-        loader = type(self)
-        stmt = _rows_statement(loader, self.foreign_key, self.order_by, self.where)
         first: dict[str, LightRow] = {}
-        for row in await load_rows(self.session, loader, stmt, keys):
+        for row in await load_rows(self.session, type(self), keys):
             first.setdefault(getattr(row, self.foreign_key), row)
         return [first.get(key) for key in keys]
 

@@ -139,6 +139,18 @@ def settings_sent(connection: Any, tenant: str | None) -> None:
         cell.sent_tenant = tenant
 
 
+def settings_due(conn: Any) -> bool:
+    """Whether `conn`'s transaction lacks its session's current settings: a statement
+    run on the driver (gql/core/driver_sql.py) passes no before_execute hook."""
+    cell: _TransactionSettings | None = conn.info.get(_SETTINGS_CELL)
+    return cell is not None and cell.sent_tenant != cell.session_info.get(TENANT_KEY)
+
+
+def send_settings(conn: Any) -> None:
+    """Send `conn`'s transaction its settings now (when due), as before any statement."""
+    _send_settings(conn, None, (), {}, {})
+
+
 def _end_transaction_settings(dbapi_conn: Any, record: Any) -> None:
     record.info.pop(_SETTINGS_CELL, None)  # checkin: the next user brings its own
 

@@ -91,15 +91,18 @@ def _scope_to_tenant(state: ORMExecuteState) -> None:
         _check_written_tenant(state, tenant_id)
     if not (state.is_select or state.is_update or state.is_delete):
         return
+    state.statement = state.statement.options(tenant_criteria(tenant_id))
+
+
+def tenant_criteria(tenant_id: str | None) -> Any:
+    """The option confining every tenant-owned entity of an ORM statement (aliases and
+    subqueries too) to `tenant_id`; no tenant: fail closed (it matches no row)."""
     _expose_company_id_on_base()
-    # No tenant: fail closed (the criterion matches no row).
-    state.statement = state.statement.options(
-        with_loader_criteria(
-            TenantOwned,
-            lambda cls: cls.company_id == tenant_id,
-            include_aliases=True,
-            track_closure_variables=True,
-        )
+    return with_loader_criteria(
+        TenantOwned,
+        lambda cls: cls.company_id == tenant_id,
+        include_aliases=True,
+        track_closure_variables=True,
     )
 
 
