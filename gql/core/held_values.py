@@ -1,0 +1,50 @@
+"""Computed values (gql.core.graph.Computed) of rows the request holds, from the same
+SQL expressions evaluated in Python over the rows' attributes (SQLAlchemy's evaluator,
+the one `synchronize_session="evaluate"` uses): a REST answer about a row it just wrote
+or read need not send the row's own columns back to the database to learn, say, its
+amount due. One declaration still: the expression is the Computed's, not a copy."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import inspect
+from sqlalchemy.orm import evaluator
+
+from gql.compiler.sqlenv import SqlEnv
+
+
+@cache
+def _columns(model: type[Any]) -> SimpleNamespace:
+    """`model`'s columns as the ORM's attributes (the evaluator maps those to the row's
+    values), in the `table.c` shape a Computed's `sql(table, env)` takes."""
+    return SimpleNamespace(
+        c=SimpleNamespace(
+            **{a.key: getattr(model, a.key).expression for a in inspect(model).column_attrs}
+        )
+    )
+
+
+def held_values(
+    model: type[Any], specs: Sequence[Any], rows: Sequence[Any], env: SqlEnv
+) -> dict[str, tuple[Any, ...]] | None:
+    """Each row's values of `specs`, by row id, as gql.core.loaders.computed_values
+    gives them; None when one of them cannot be evaluated here (an expression the
+    evaluator does not know, an attribute not loaded): then SQL answers."""
+    compiler = evaluator._EvaluatorCompiler(model)  # private: no public accessor
+    try:
+        functions = [compiler.process(spec.sql(_columns(model), env)) for spec in specs]
+    except (evaluator.UnevaluatableError, AttributeError):
+        return None
+    out: dict[str, tuple[Any, ...]] = {}
+    for row in rows:
+        values = [f(row) for f in functions]
+        if any(v is evaluator._EXPIRED_OBJECT for v in values):
+            return None
+        out[row.id] = tuple(
+            bool(v) if spec.kind == "bool" else v for spec, v in zip(specs, values, strict=True)
+        )
+    return out
