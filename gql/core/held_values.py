@@ -18,7 +18,7 @@ from gql.compiler.sqlenv import SqlEnv
 
 
 @cache
-def _columns(model: type[Any]) -> SimpleNamespace:
+def _columns(model: Any) -> SimpleNamespace:
     """`model`'s columns as the ORM's attributes (the evaluator maps those to the row's
     values), in the `table.c` shape a Computed's `sql(table, env)` takes."""
     return SimpleNamespace(
@@ -29,14 +29,15 @@ def _columns(model: type[Any]) -> SimpleNamespace:
 
 
 def held_values(
-    model: type[Any], specs: Sequence[Any], rows: Sequence[Any], env: SqlEnv
+    model: Any, specs: Sequence[Any], rows: Sequence[Any], env: SqlEnv
 ) -> dict[str, tuple[Any, ...]] | None:
     """Each row's values of `specs`, by row id, as gql.core.loaders.computed_values
     gives them; None when one of them cannot be evaluated here (an expression the
     evaluator does not know, an attribute not loaded): then SQL answers."""
     compiler = evaluator._EvaluatorCompiler(model)  # private: no public accessor
     try:
-        functions = [compiler.process(spec.sql(_columns(model), env)) for spec in specs]
+        columns = _columns(model)
+        functions = [compiler.process(spec.sql(columns, env)) for spec in specs]
     except (evaluator.UnevaluatableError, AttributeError):
         return None
     out: dict[str, tuple[Any, ...]] = {}

@@ -131,7 +131,7 @@ def _insert_events() -> Any:
     table = mapped_table(OutboxEvent)
     # Written out: SQLAlchemy does not correlate a subquery in RETURNING with the
     # inserted table.
-    listened = literal_column(
+    listened: Any = literal_column(
         "EXISTS (SELECT 1 FROM webhook_endpoint"
         " WHERE webhook_endpoint.company_id = outbox_events.company_id"
         " AND webhook_endpoint.active)"
@@ -153,9 +153,7 @@ def _write_pending(session: Session) -> None:
     # rows' ids in order. (`sort_by_parameter_order` would make SQLite insert them one
     # by one.)
     written = sorted(session.execute(_insert_events(), rows).all())
-    events = [
-        OutboxEvent(id=row_id, **row) for (row_id, _), row in zip(written, rows, strict=True)
-    ]
+    events = [OutboxEvent(id=row_id, **row) for (row_id, _), row in zip(written, rows, strict=True)]
     if any(listened for _, listened in written):
         queue_deliveries(session, events)
     if session.get_bind().dialect.name == "postgresql":

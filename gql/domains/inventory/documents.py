@@ -15,7 +15,7 @@ from gql.domains.catalogue.models import Item
 from gql.domains.companies.modules import ModuleAlias
 from gql.domains.documents.models import Document, DocumentKind, DocumentLine
 from gql.domains.inventory.models import MoveReason, SourceType, StockMove
-from gql.domains.inventory.stock import StockChange, move_stock
+from gql.domains.inventory.stock import StockChange, move_stock, policy_columns
 
 # The sign of an issued document's moves, and their reason.
 MOVES_OF_KIND = {
@@ -32,10 +32,17 @@ async def move_issued(session: AsyncSession, doc: Document) -> None:
     if kind is None or ModuleAlias.INVENTORY.value not in await enabled_modules(session):
         return
     sign, reason = kind
-    # The item lines with their items, in one statement.
+    # The item lines with their items, and the company's stock policy, in one statement.
+    default_warehouse, negative_allowed = policy_columns(session)
     lines = (
         await session.execute(
-            select(col(DocumentLine.variant_id), col(DocumentLine.quantity), Item)
+            select(
+                col(DocumentLine.variant_id),
+                col(DocumentLine.quantity),
+                Item,
+                default_warehouse,
+                negative_allowed,
+            )
             .join(Item, col(Item.id) == col(DocumentLine.item_id))
             .where(col(DocumentLine.document_id) == doc.id)
             .order_by(col(DocumentLine.position), col(DocumentLine.id))
@@ -43,7 +50,7 @@ async def move_issued(session: AsyncSession, doc: Document) -> None:
     ).all()
     changes = [
         StockChange(item.id, sign * quantity, variant_id)
-        for variant_id, quantity, item in lines
+        for variant_id, quantity, item, _, _ in lines
         if quantity != 0
     ]
     await move_stock(
@@ -53,7 +60,8 @@ async def move_issued(session: AsyncSession, doc: Document) -> None:
         source_type=SourceType.DOCUMENT.value,
         source_id=doc.id,
         field="lines",
-        items={item.id: item for _, _, item in lines},
+        items={item.id: item for _, _, item, _, _ in lines},
+        policy=(lines[0][3], bool(lines[0][4])) if lines else None,
     )
 
 
