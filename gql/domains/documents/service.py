@@ -41,6 +41,7 @@ from gql.core.inputs import InputModel, require_not_null, validate, wire_name
 from gql.core.loaders import computed_values
 from gql.core.search import contains_any
 from gql.db.columns import utcnow
+from gql.db.construct import new_row
 from gql.domains.catalogue.models import Currency, Item, ItemVariant, Tax, TaxType
 from gql.domains.companies.models import Company
 from gql.domains.contacts.models import Contact, ContactType
@@ -313,7 +314,8 @@ async def create_document_with_lines(
     _check_dates(kind.value, issue_date, payload.due_date, payload.expiry_date)
     doc_id = new_id()
     lines, items = await _line_rows(session, kind.value, doc_id, payload.lines or [])
-    doc = Document(
+    doc = new_row(
+        Document,
         id=doc_id,
         kind=kind.value,
         contact_id=contact.id,
@@ -877,7 +879,8 @@ async def _line_rows(
                 )
             )
         rows.append(
-            DocumentLine(
+            new_row(
+                DocumentLine,
                 document_id=document_id,
                 position=position,
                 item_id=item.id if item else None,

@@ -29,6 +29,7 @@ from gql.core.errors import ErrorCode, FieldError, UserInputError
 from gql.core.ids import decode_id, new_id
 from gql.core.lookups import rows_by_id
 from gql.db.columns import utcnow
+from gql.db.construct import new_row
 from gql.db.tenant import get_tenant
 from gql.domains.catalogue.models import Item, ItemType, ItemVariant
 from gql.domains.companies.models import Company
@@ -317,7 +318,8 @@ async def move_stock(
         session, any(r.warehouse_id is None for r in resolved), policy
     )
     moves = [
-        StockMove(  # type: ignore[call-arg]  # company_id: stamped by the tenant filter
+        new_row(  # company_id: stamped by the tenant filter
+            StockMove,
             item_id=r.item.id,
             variant_id=r.variant_id,
             warehouse_id=r.warehouse_id or default_id or "",

@@ -27,6 +27,7 @@ from gql.core.errors import ErrorCode, FieldError, UserInputError
 from gql.core.ids import decode_id
 from gql.core.inputs import InputModel, require_row, validate
 from gql.core.search import contains, contains_any, equals, starts_with, storable
+from gql.db.construct import new_row
 from gql.db.tenant import get_tenant
 from gql.domains.companies.models import Company
 from gql.domains.contacts.models import Contact
@@ -272,7 +273,8 @@ async def post_voucher(
     `created_by_id` the user writing it, if a user does."""
     await _check_balanced(session, lines, {a.id: a for a in accounts})
     year_id, number, currency_code = await _take_voucher_number(session, on)
-    voucher = Voucher(
+    voucher = new_row(
+        Voucher,
         currency_code=currency_code,
         financial_year_id=year_id,
         number=number,
@@ -289,7 +291,8 @@ async def post_voucher(
     session.add(voucher)
     # One flush: the voucher's INSERT, then its lines' (the unit of work orders them).
     session.add_all(
-        VoucherLine(
+        new_row(
+            VoucherLine,
             voucher_id=voucher.id,
             position=position,
             account_id=line.account_id,
