@@ -22,11 +22,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints, model_validator
 from pydantic.alias_generators import to_camel
-from sqlalchemy import ColumnElement, delete, exists, select, update
+from sqlalchemy import ColumnElement, bindparam, delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -758,22 +759,27 @@ async def next_number(session: AsyncSession, kind: DocumentKind) -> str:
 async def take_in_series(session: AsyncSession, kind: str, prefix: str) -> tuple[int, str]:
     """The next number of series `kind` (made with `prefix` when the company has none
     yet) and the series' prefix, taken atomically (one UPDATE ... RETURNING)."""
-    stmt = (
-        update(NumberSeries)
-        .where(NumberSeries.kind == kind)
-        .values(next_number=NumberSeries.next_number + 1)
-        .returning(NumberSeries.next_number, NumberSeries.prefix)
-        # No loaded series row to keep in step (evaluating the WHERE in Python costs
-        # as much as the statement).
-        .execution_options(synchronize_session=False)
-    )
-    row = (await session.execute(stmt)).first()
+    row = (await session.execute(_take_next(), {"series_kind": kind})).first()
     if row is None:
         series = NumberSeries(kind=kind, prefix=prefix, next_number=2)
         session.add(series)
         await session.flush()
         return 1, series.prefix
     return int(row[0]) - 1, row[1]
+
+
+@cache
+def _take_next() -> Any:
+    """take_in_series' UPDATE, built once (building it costs as much as running it)."""
+    return (
+        update(NumberSeries)
+        .where(NumberSeries.kind == bindparam("series_kind"))
+        .values(next_number=NumberSeries.next_number + 1)
+        .returning(NumberSeries.next_number, NumberSeries.prefix)
+        # No loaded series row to keep in step (evaluating the WHERE in Python costs
+        # as much as the statement).
+        .execution_options(synchronize_session=False)
+    )
 
 
 def number_series_for_new_company() -> list[NumberSeries]:

@@ -19,7 +19,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from sqlalchemy import select, text, update
+from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -94,18 +94,22 @@ async def _made_default(session: AsyncSession) -> Warehouse:
 Policy = tuple[str | None, bool]
 
 
-def policy_columns(session: AsyncSession) -> tuple[Any, Any]:
-    """The `Policy` as two scalar subqueries, for a caller's own statement to carry (one
-    statement less for `move_stock`)."""
-    tenant = get_tenant(session)
+# The parameter `policy_columns` take: the company's id.
+POLICY_COMPANY = "policy_company"
+
+
+def policy_columns() -> tuple[Any, Any]:
+    """The `Policy` of the company `:policy_company` as two scalar subqueries, for a
+    caller's own statement to carry (one statement less for `move_stock`)."""
+    company: Any = bindparam(POLICY_COMPANY)
     default = (
         select(col(Warehouse.id))
-        .where(col(Warehouse.company_id) == tenant, col(Warehouse.is_default).is_(True))
+        .where(col(Warehouse.company_id) == company, col(Warehouse.is_default).is_(True))
         .scalar_subquery()
     )
     allowed = (
-        select(col(Company.allow_negative_stock)).where(col(Company.id) == tenant).scalar_subquery()
-    )
+        select(col(Company.allow_negative_stock)).where(col(Company.id) == company)
+    ).scalar_subquery()
     return default, allowed
 
 
