@@ -6,8 +6,8 @@ amount due. One declaration still: the expression is the Computed's, not a copy.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from functools import cache
+from collections.abc import Callable, Sequence
+from functools import cache, lru_cache
 from types import SimpleNamespace
 from typing import Any
 
@@ -28,17 +28,27 @@ def _columns(model: Any) -> SimpleNamespace:
     )
 
 
+@lru_cache(maxsize=256)  # per model, specs and request env (its `today`, its tenant)
+def _evaluators(
+    model: Any, specs: tuple[Any, ...], env: SqlEnv
+) -> list[Callable[[Any], Any]] | None:
+    """The specs' expressions as Python functions of a row; None when one cannot be."""
+    compiler = evaluator._EvaluatorCompiler(model)  # private: no public accessor
+    try:
+        columns = _columns(model)
+        return [compiler.process(spec.sql(columns, env)) for spec in specs]
+    except (evaluator.UnevaluatableError, AttributeError):
+        return None
+
+
 def held_values(
     model: Any, specs: Sequence[Any], rows: Sequence[Any], env: SqlEnv
 ) -> dict[str, tuple[Any, ...]] | None:
     """Each row's values of `specs`, by row id, as gql.core.loaders.computed_values
     gives them; None when one of them cannot be evaluated here (an expression the
     evaluator does not know, an attribute not loaded): then SQL answers."""
-    compiler = evaluator._EvaluatorCompiler(model)  # private: no public accessor
-    try:
-        columns = _columns(model)
-        functions = [compiler.process(spec.sql(columns, env)) for spec in specs]
-    except (evaluator.UnevaluatableError, AttributeError):
+    functions = _evaluators(model, tuple(specs), env)
+    if functions is None:
         return None
     out: dict[str, tuple[Any, ...]] = {}
     for row in rows:

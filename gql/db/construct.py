@@ -11,7 +11,13 @@ bookkeeping attributes, so the row reads, dumps and flushes as any other.
 
 from __future__ import annotations
 
-from functools import cache
+from collections.abc import Callable
+from copy import deepcopy
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from functools import cache, partial
 from typing import Any, TypeVar
 
 from pydantic.fields import FieldInfo
@@ -21,31 +27,54 @@ from sqlalchemy.orm import Mapper
 M = TypeVar("M")
 
 
+_IMMUTABLE = (type(None), bool, int, float, str, bytes, Decimal, date, Enum)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    mapper: Mapper[Any]
+    columns: frozenset[str]
+    # Each field's default: a factory to call (an id, a timestamp, a fresh list), or a
+    # value; fields without one (required) are left out. (pydantic's get_default
+    # inspects the factory's signature on every call.)
+    factories: dict[str, Callable[[], Any]]
+    values: dict[str, Any]
+
+
 @cache
-def _shape(model: Any) -> tuple[Mapper[Any], dict[str, FieldInfo], frozenset[str]]:
+def _shape(model: Any) -> _Shape:
     mapper = inspect(model)
     columns = frozenset(a.key for a in mapper.column_attrs)
     # Only column fields: a relationship, or a field SQLAlchemy does not map, takes the
     # ordinary constructor.
-    fields = {n: f for n, f in model.model_fields.items() if n in columns}
-    if set(model.model_fields) != set(fields) or mapper.relationships:
+    fields: dict[str, FieldInfo] = model.model_fields
+    if not set(fields) <= columns or mapper.relationships:
         raise TypeError(f"{model.__name__} is not a plain table of columns")
-    return mapper, fields, columns
+    factories, values = {}, {}
+    for name, field in fields.items():
+        if field.default_factory is not None:
+            factories[name] = field.default_factory
+        elif not field.is_required():
+            if isinstance(field.default, _IMMUTABLE):
+                values[name] = field.default
+            else:  # a list or a dict: each row its own copy, as pydantic's are
+                factories[name] = partial(deepcopy, field.default)
+    return _Shape(mapper, columns, factories, values)  # type: ignore[arg-type]
 
 
 def new_row(model: type[M], **values: Any) -> M:
     """`model(**values)`, for a table model of plain columns (TypeError otherwise)."""
-    mapper, fields, columns = _shape(model)  # type: ignore[arg-type]  # a class is hashable
-    unknown = values.keys() - columns
+    shape = _shape(model)  # type: ignore[arg-type]  # a class is hashable
+    unknown = values.keys() - shape.columns
     if unknown:
         raise TypeError(f"{model.__name__} has no {sorted(unknown)}")
-    row = mapper.class_manager.new_instance()
+    row = shape.mapper.class_manager.new_instance()
     state = row.__dict__
-    for name, field in fields.items():
-        if name in values:
-            state[name] = values[name]
-        elif not field.is_required():
-            state[name] = field.get_default(call_default_factory=True)
+    state.update(shape.values)
+    for name, factory in shape.factories.items():
+        if name not in values:
+            state[name] = factory()
+    state.update(values)
     object.__setattr__(row, "__pydantic_fields_set__", set(values))
     object.__setattr__(row, "__pydantic_extra__", None)
     object.__setattr__(row, "__pydantic_private__", None)

@@ -821,16 +821,25 @@ def _check_dates(
             raise UserInputError.single("expiryDate", "must not be before issueDate")
 
 
+@cache
+def _contact_with_currency() -> Any:
+    """The contact `:contact_id` with its company's base currency (built once)."""
+    return (
+        select(Contact, col(Company.base_currency))
+        .join(Company, col(Company.id) == col(Contact.company_id))
+        .where(col(Contact.id) == bindparam("contact_id"))
+    )
+
+
 async def _contact_for(session: AsyncSession, kind: DocumentKind, ref: str) -> tuple[Contact, str]:
     """The contact `ref` of a document of `kind`, and its company's base currency (one
     statement)."""
     pk = decode_id(ref, "Contact")
-    stmt = (
-        select(Contact, col(Company.base_currency))
-        .join(Company, col(Company.id) == col(Contact.company_id))
-        .where(col(Contact.id) == pk)
+    row = (
+        (await session.execute(_contact_with_currency(), {"contact_id": pk})).first()
+        if pk
+        else None
     )
-    row = (await session.execute(stmt)).first() if pk else None
     if row is None:
         raise not_found(("contactId",), "Contact")
     contact, base_currency = row
@@ -952,6 +961,16 @@ class _LineRefs:
     taxes: dict[str, Tax]
 
 
+@cache
+def _items_with_taxes() -> Any:
+    """The items `:item_ids` (a list) with their default taxes (built once)."""
+    return (
+        select(Item, Tax)
+        .outerjoin(Tax, col(Tax.id) == col(Item.tax_id))
+        .where(col(Item.id).in_(bindparam("item_ids", expanding=True)))
+    )
+
+
 async def _line_references(session: AsyncSession, lines: list[LineIn]) -> _LineRefs:
     """Every item (with its default tax), variant and tax the lines name, in at most
     three statements (taxes only for those no item brought); a line naming one the
@@ -966,12 +985,8 @@ async def _line_references(session: AsyncSession, lines: list[LineIn]) -> _LineR
     by_pk: dict[str, dict[str, Any]] = {"item_id": {}, "variant_id": {}, "tax_id": {}}
     item_ids = [pk for pk in wanted["item_id"].values() if pk]
     if item_ids:
-        stmt = (
-            select(Item, Tax)
-            .outerjoin(Tax, col(Tax.id) == col(Item.tax_id))
-            .where(col(Item.id).in_(item_ids))
-        )
-        for row, default_tax in (await session.execute(stmt)).all():
+        found_items = await session.execute(_items_with_taxes(), {"item_ids": item_ids})
+        for row, default_tax in found_items.all():
             by_pk["item_id"][row.id] = row
             if default_tax is not None:
                 by_pk["tax_id"][default_tax.id] = default_tax

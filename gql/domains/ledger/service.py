@@ -94,14 +94,19 @@ async def system_account(session: AsyncSession, key: str) -> LedgerAccount:
     return (await system_accounts(session, [key]))[key]
 
 
+@cache
+def _system_accounts() -> Any:
+    """The accounts with the system keys `:keys` (a list), built once."""
+    keys: Any = bindparam("keys", expanding=True)
+    return select(LedgerAccount).where(col(LedgerAccount.system_key).in_(keys))
+
+
 async def system_accounts(session: AsyncSession, keys: Iterable[str]) -> dict[str, LedgerAccount]:
     """The accounts automatic postings use, by key, in one statement."""
     wanted = set(keys)
     found = {
         account.system_key: account
-        for account in (
-            await session.scalars(select(LedgerAccount).where(LedgerAccount.system_key.in_(wanted)))  # type: ignore[union-attr]
-        ).all()
+        for account in (await session.scalars(_system_accounts(), {"keys": sorted(wanted)})).all()
     }
     missing = wanted - found.keys()
     if missing:  # the standard chart always has them; a broken chart is a bug
