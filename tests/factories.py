@@ -26,10 +26,11 @@ DIRECT_VIEWER_STATEMENTS = 2
 # What the audit trail adds to a write: one insert of its events (gql/core/audit.py).
 AUDIT_STATEMENTS = 1
 # What events add to a write (gql/domains/events/outbox.py), once per transaction however
-# many it emits: the one insert of them all, the webhook endpoints (deliveries are queued
-# with them) and on PostgreSQL the one statement of their NOTIFYs.
+# many it emits: the one insert of them all (which says whether the company has a webhook
+# endpoint: only then are they read, to queue deliveries with the events) and on
+# PostgreSQL the one statement of their NOTIFYs.
 EVENTS_STATEMENTS = (
-    3 if os.environ.get("LEDGERGRAPH_TEST_DATABASE_URL", "").startswith("postgresql") else 2
+    2 if os.environ.get("LEDGERGRAPH_TEST_DATABASE_URL", "").startswith("postgresql") else 1
 )
 
 

@@ -10,8 +10,10 @@ from typing import Any
 from sqlalchemy import select
 from starlette.responses import Response
 
+from gql.compiler.sqlenv import request_env
 from gql.core.errors import UserInputError
 from gql.core.graph import list_page
+from gql.core.held_values import held_values
 from gql.core.loaders import computed_values
 from gql.core.lookups import rows_by_id
 from gql.core.pagination import PageArgs
@@ -57,9 +59,12 @@ BODY_NAMES = Renames(
 
 async def derived_of(ctx: RestContext, docs: list[Document]) -> dict[str, dict[str, Any]]:
     """amountDue, overdue and expired of each document: the expressions the GraphQL
-    fields and filters use (gql.domains.documents.computed), in one statement."""
+    fields and filters use (gql.domains.documents.computed), over the rows in hand
+    (evaluated in Python), else in one statement."""
     specs = list(DERIVED.values())
-    found = await computed_values(ctx.session, Document, specs, [d.id for d in docs])
+    found = held_values(Document, specs, docs, request_env(ctx.session))
+    if found is None:
+        found = await computed_values(ctx.session, Document, specs, [d.id for d in docs])
     return {pk: dict(zip(DERIVED, values, strict=True)) for pk, values in found.items()}
 
 

@@ -22,11 +22,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints, model_validator
 from pydantic.alias_generators import to_camel
-from sqlalchemy import ColumnElement, delete, exists, select, update
+from sqlalchemy import ColumnElement, bindparam, delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -41,6 +42,7 @@ from gql.core.inputs import InputModel, require_not_null, validate, wire_name
 from gql.core.loaders import computed_values
 from gql.core.search import contains_any
 from gql.db.columns import utcnow
+from gql.db.construct import new_row
 from gql.domains.catalogue.models import Currency, Item, ItemVariant, Tax, TaxType
 from gql.domains.companies.models import Company
 from gql.domains.contacts.models import Contact, ContactType
@@ -313,7 +315,8 @@ async def create_document_with_lines(
     _check_dates(kind.value, issue_date, payload.due_date, payload.expiry_date)
     doc_id = new_id()
     lines, items = await _line_rows(session, kind.value, doc_id, payload.lines or [])
-    doc = Document(
+    doc = new_row(
+        Document,
         id=doc_id,
         kind=kind.value,
         contact_id=contact.id,
@@ -756,22 +759,27 @@ async def next_number(session: AsyncSession, kind: DocumentKind) -> str:
 async def take_in_series(session: AsyncSession, kind: str, prefix: str) -> tuple[int, str]:
     """The next number of series `kind` (made with `prefix` when the company has none
     yet) and the series' prefix, taken atomically (one UPDATE ... RETURNING)."""
-    stmt = (
-        update(NumberSeries)
-        .where(NumberSeries.kind == kind)
-        .values(next_number=NumberSeries.next_number + 1)
-        .returning(NumberSeries.next_number, NumberSeries.prefix)
-        # No loaded series row to keep in step (evaluating the WHERE in Python costs
-        # as much as the statement).
-        .execution_options(synchronize_session=False)
-    )
-    row = (await session.execute(stmt)).first()
+    row = (await session.execute(_take_next(), {"series_kind": kind})).first()
     if row is None:
         series = NumberSeries(kind=kind, prefix=prefix, next_number=2)
         session.add(series)
         await session.flush()
         return 1, series.prefix
     return int(row[0]) - 1, row[1]
+
+
+@cache
+def _take_next() -> Any:
+    """take_in_series' UPDATE, built once (building it costs as much as running it)."""
+    return (
+        update(NumberSeries)
+        .where(NumberSeries.kind == bindparam("series_kind"))
+        .values(next_number=NumberSeries.next_number + 1)
+        .returning(NumberSeries.next_number, NumberSeries.prefix)
+        # No loaded series row to keep in step (evaluating the WHERE in Python costs
+        # as much as the statement).
+        .execution_options(synchronize_session=False)
+    )
 
 
 def number_series_for_new_company() -> list[NumberSeries]:
@@ -813,16 +821,25 @@ def _check_dates(
             raise UserInputError.single("expiryDate", "must not be before issueDate")
 
 
+@cache
+def _contact_with_currency() -> Any:
+    """The contact `:contact_id` with its company's base currency (built once)."""
+    return (
+        select(Contact, col(Company.base_currency))
+        .join(Company, col(Company.id) == col(Contact.company_id))
+        .where(col(Contact.id) == bindparam("contact_id"))
+    )
+
+
 async def _contact_for(session: AsyncSession, kind: DocumentKind, ref: str) -> tuple[Contact, str]:
     """The contact `ref` of a document of `kind`, and its company's base currency (one
     statement)."""
     pk = decode_id(ref, "Contact")
-    stmt = (
-        select(Contact, col(Company.base_currency))
-        .join(Company, col(Company.id) == col(Contact.company_id))
-        .where(col(Contact.id) == pk)
+    row = (
+        (await session.execute(_contact_with_currency(), {"contact_id": pk})).first()
+        if pk
+        else None
     )
-    row = (await session.execute(stmt)).first() if pk else None
     if row is None:
         raise not_found(("contactId",), "Contact")
     contact, base_currency = row
@@ -877,7 +894,8 @@ async def _line_rows(
                 )
             )
         rows.append(
-            DocumentLine(
+            new_row(
+                DocumentLine,
                 document_id=document_id,
                 position=position,
                 item_id=item.id if item else None,
@@ -943,6 +961,16 @@ class _LineRefs:
     taxes: dict[str, Tax]
 
 
+@cache
+def _items_with_taxes() -> Any:
+    """The items `:item_ids` (a list) with their default taxes (built once)."""
+    return (
+        select(Item, Tax)
+        .outerjoin(Tax, col(Tax.id) == col(Item.tax_id))
+        .where(col(Item.id).in_(bindparam("item_ids", expanding=True)))
+    )
+
+
 async def _line_references(session: AsyncSession, lines: list[LineIn]) -> _LineRefs:
     """Every item (with its default tax), variant and tax the lines name, in at most
     three statements (taxes only for those no item brought); a line naming one the
@@ -957,12 +985,8 @@ async def _line_references(session: AsyncSession, lines: list[LineIn]) -> _LineR
     by_pk: dict[str, dict[str, Any]] = {"item_id": {}, "variant_id": {}, "tax_id": {}}
     item_ids = [pk for pk in wanted["item_id"].values() if pk]
     if item_ids:
-        stmt = (
-            select(Item, Tax)
-            .outerjoin(Tax, col(Tax.id) == col(Item.tax_id))
-            .where(col(Item.id).in_(item_ids))
-        )
-        for row, default_tax in (await session.execute(stmt)).all():
+        found_items = await session.execute(_items_with_taxes(), {"item_ids": item_ids})
+        for row, default_tax in found_items.all():
             by_pk["item_id"][row.id] = row
             if default_tax is not None:
                 by_pk["tax_id"][default_tax.id] = default_tax

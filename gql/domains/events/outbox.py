@@ -24,9 +24,10 @@ from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
+from functools import cache
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, Integer, event, insert, text
+from sqlalchemy import JSON, BigInteger, Index, Integer, event, insert, literal_column, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from sqlmodel import Field, SQLModel
@@ -121,6 +122,23 @@ async def emit(session: AsyncSession, *, type: str, row: Any, payload: dict | No
 _NOTIFY_ALL = text("SELECT pg_notify(:channel, id) FROM unnest(CAST(:ids AS text[])) AS id")
 
 
+@cache
+def _insert_events() -> Any:
+    """The outbox's INSERT, returning each row's id and whether its company has an
+    active webhook endpoint: a company without any (most) has its endpoints not read
+    at all. (A Core insert of the table: the ORM's bulk path costs more Python for
+    nothing.) Built once."""
+    table = mapped_table(OutboxEvent)
+    # Written out: SQLAlchemy does not correlate a subquery in RETURNING with the
+    # inserted table.
+    listened: Any = literal_column(
+        "EXISTS (SELECT 1 FROM webhook_endpoint"
+        " WHERE webhook_endpoint.company_id = outbox_events.company_id"
+        " AND webhook_endpoint.active)"
+    )
+    return insert(table).returning(table.c.id, listened)
+
+
 @event.listens_for(Session, "before_commit")
 def _write_pending(session: Session) -> None:
     """The transaction's events, written just before it commits, so an event exists if
@@ -134,14 +152,12 @@ def _write_pending(session: Session) -> None:
     # are listed (one sequence or rowid, taken row by row), so the ids sorted are the
     # rows' ids in order. (`sort_by_parameter_order` would make SQLite insert them one
     # by one.)
-    # (A Core insert of the table: the ORM's bulk path costs more Python for nothing.)
-    table = mapped_table(OutboxEvent)
-    stmt = insert(table).returning(table.c.id)
-    ids = sorted(row_id for (row_id,) in session.execute(stmt, rows))
-    events = [OutboxEvent(id=row_id, **row) for row_id, row in zip(ids, rows, strict=True)]
-    queue_deliveries(session, events)
+    written = sorted(session.execute(_insert_events(), rows).all())
+    events = [OutboxEvent(id=row_id, **row) for (row_id, _), row in zip(written, rows, strict=True)]
+    if any(listened for _, listened in written):
+        queue_deliveries(session, events)
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(_NOTIFY_ALL, {"channel": CHANNEL, "ids": [str(i) for i in ids]})
+        session.execute(_NOTIFY_ALL, {"channel": CHANNEL, "ids": [str(e.id) for e in events]})
     session.info[_WRITTEN] = events  # for this process's callbacks, after the commit
 
 

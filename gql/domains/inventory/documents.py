@@ -6,16 +6,25 @@ has the inventory module off (a later cancel reverses only what was moved)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from functools import cache
+from typing import Any
+
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from gql.auth.viewer import enabled_modules
+from gql.db.tenant import get_tenant
 from gql.domains.catalogue.models import Item
 from gql.domains.companies.modules import ModuleAlias
 from gql.domains.documents.models import Document, DocumentKind, DocumentLine
 from gql.domains.inventory.models import MoveReason, SourceType, StockMove
-from gql.domains.inventory.stock import StockChange, move_stock
+from gql.domains.inventory.stock import (
+    POLICY_COMPANY,
+    StockChange,
+    move_stock,
+    policy_columns,
+)
 
 # The sign of an issued document's moves, and their reason.
 MOVES_OF_KIND = {
@@ -32,18 +41,11 @@ async def move_issued(session: AsyncSession, doc: Document) -> None:
     if kind is None or ModuleAlias.INVENTORY.value not in await enabled_modules(session):
         return
     sign, reason = kind
-    # The item lines with their items, in one statement.
-    lines = (
-        await session.execute(
-            select(col(DocumentLine.variant_id), col(DocumentLine.quantity), Item)
-            .join(Item, col(Item.id) == col(DocumentLine.item_id))
-            .where(col(DocumentLine.document_id) == doc.id)
-            .order_by(col(DocumentLine.position), col(DocumentLine.id))
-        )
-    ).all()
+    params = {"document_id": doc.id, POLICY_COMPANY: get_tenant(session)}
+    lines = (await session.execute(_item_lines(), params)).all()
     changes = [
         StockChange(item.id, sign * quantity, variant_id)
-        for variant_id, quantity, item in lines
+        for variant_id, quantity, item, _, _ in lines
         if quantity != 0
     ]
     await move_stock(
@@ -53,7 +55,27 @@ async def move_issued(session: AsyncSession, doc: Document) -> None:
         source_type=SourceType.DOCUMENT.value,
         source_id=doc.id,
         field="lines",
-        items={item.id: item for _, _, item in lines},
+        items={item.id: item for _, _, item, _, _ in lines},
+        policy=(lines[0][3], bool(lines[0][4])) if lines else None,
+    )
+
+
+@cache
+def _item_lines() -> Any:
+    """The item lines of the document `:document_id` with their items, and the company's
+    stock policy, in one statement (built once)."""
+    default_warehouse, negative_allowed = policy_columns()
+    return (
+        select(
+            col(DocumentLine.variant_id),
+            col(DocumentLine.quantity),
+            Item,
+            default_warehouse,
+            negative_allowed,
+        )
+        .join(Item, col(Item.id) == col(DocumentLine.item_id))
+        .where(col(DocumentLine.document_id) == bindparam("document_id"))
+        .order_by(col(DocumentLine.position), col(DocumentLine.id))
     )
 
 

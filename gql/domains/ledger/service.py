@@ -13,10 +13,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from pydantic import Field, model_validator
-from sqlalchemy import ColumnElement, exists, or_, select, update
+from sqlalchemy import ColumnElement, Date, bindparam, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -27,6 +28,7 @@ from gql.core.errors import ErrorCode, FieldError, UserInputError
 from gql.core.ids import decode_id
 from gql.core.inputs import InputModel, require_row, validate
 from gql.core.search import contains, contains_any, equals, starts_with, storable
+from gql.db.construct import new_row
 from gql.db.tenant import get_tenant
 from gql.domains.companies.models import Company
 from gql.domains.contacts.models import Contact
@@ -92,14 +94,19 @@ async def system_account(session: AsyncSession, key: str) -> LedgerAccount:
     return (await system_accounts(session, [key]))[key]
 
 
+@cache
+def _system_accounts() -> Any:
+    """The accounts with the system keys `:keys` (a list), built once."""
+    keys: Any = bindparam("keys", expanding=True)
+    return select(LedgerAccount).where(col(LedgerAccount.system_key).in_(keys))
+
+
 async def system_accounts(session: AsyncSession, keys: Iterable[str]) -> dict[str, LedgerAccount]:
     """The accounts automatic postings use, by key, in one statement."""
     wanted = set(keys)
     found = {
         account.system_key: account
-        for account in (
-            await session.scalars(select(LedgerAccount).where(LedgerAccount.system_key.in_(wanted)))  # type: ignore[union-attr]
-        ).all()
+        for account in (await session.scalars(_system_accounts(), {"keys": sorted(wanted)})).all()
     }
     missing = wanted - found.keys()
     if missing:  # the standard chart always has them; a broken chart is a bug
@@ -184,26 +191,43 @@ async def _take_voucher_number(session: AsyncSession, on: date) -> tuple[str, in
     """The next number of the financial year containing `on` (one is opened when none
     does), taken atomically (UPDATE ... RETURNING) so concurrent postings never share
     one: (the year's id, the number, the company's base currency) in one statement."""
+    company = get_tenant(session)
+    if company is None:  # a session without a company cannot post
+        raise RuntimeError("no company on this session")
+    params = {"on": on, "company": company}
+    row = (await session.execute(_take_number(), params)).first()
+    if row is None:
+        await year_for(session, on)
+        row = (await session.execute(_take_number(), params)).one()
+    return row[0], int(row[1]), row[2]
+
+
+@cache
+def _take_number() -> Any:
+    """_take_voucher_number's UPDATE, built once: the year containing `:on`, and the
+    base currency of the company `:company`."""
     fy = FinancialYear
-    stmt = (
+    on = bindparam("on", type_=Date)
+    base_currency = (
+        select(col(Company.base_currency))
+        .where(col(Company.id) == bindparam("company"))
+        .scalar_subquery()
+    )
+    return (
         update(fy)
         .where(col(fy.id) == _year_containing(on))
         .values(next_voucher_number=fy.next_voucher_number + 1)
-        .returning(col(fy.id), col(fy.next_voucher_number) - 1, _base_currency_sql(session))
+        .returning(col(fy.id), col(fy.next_voucher_number) - 1, base_currency)
         # A counter, not an edit of the year: no version bump (gql/core/versions.py).
         # A loaded year keeps its stale counter (nothing reads it): no Python evaluation
         # of the WHERE against the session's objects.
         .execution_options(synchronize_session=False)
     )
-    row = (await session.execute(stmt)).first()
-    if row is None:
-        await year_for(session, on)
-        row = (await session.execute(stmt)).one()
-    return row[0], int(row[1]), row[2]
 
 
-def _year_containing(on: date) -> Any:
-    """THE financial year a date belongs to (SQL): the earliest one containing it."""
+def _year_containing(on: Any) -> Any:
+    """THE financial year a date (or a date parameter) belongs to (SQL): the earliest
+    one containing it."""
     fy = FinancialYear
     return (
         select(col(fy.id))
@@ -272,7 +296,8 @@ async def post_voucher(
     `created_by_id` the user writing it, if a user does."""
     await _check_balanced(session, lines, {a.id: a for a in accounts})
     year_id, number, currency_code = await _take_voucher_number(session, on)
-    voucher = Voucher(
+    voucher = new_row(
+        Voucher,
         currency_code=currency_code,
         financial_year_id=year_id,
         number=number,
@@ -289,7 +314,8 @@ async def post_voucher(
     session.add(voucher)
     # One flush: the voucher's INSERT, then its lines' (the unit of work orders them).
     session.add_all(
-        VoucherLine(
+        new_row(
+            VoucherLine,
             voucher_id=voucher.id,
             position=position,
             account_id=line.account_id,
@@ -308,14 +334,6 @@ async def post_voucher(
     payload = {"number": voucher.number, "total": voucher.total, "sourceType": voucher.source_type}
     await emit(session, type="voucher.posted", row=voucher, payload=payload)
     return voucher
-
-
-def _base_currency_sql(session: AsyncSession) -> Any:
-    """The session's company's base currency (SQL): the currency of every ledger amount."""
-    company = get_tenant(session)
-    if company is None:  # a session without a company cannot post
-        raise RuntimeError("no company on this session")
-    return select(col(Company.base_currency)).where(col(Company.id) == company).scalar_subquery()
 
 
 async def _check_balanced(
