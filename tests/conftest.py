@@ -25,7 +25,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from gql.app import create_app
 from gql.auth import passwords
-from gql.compiler.direct import DriverStatement, observe_statements, stop_observing
+from gql.compiler.direct import observe_statements, stop_observing
+from gql.db.driver import DriverStatement
 from gql.models import metadata
 from gql.settings import Settings
 from gql.tenancy import app_role_grants, enable_row_level_security

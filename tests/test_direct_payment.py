@@ -15,7 +15,8 @@ from asgi_lifespan import LifespanManager
 from sqlalchemy import event
 
 from gql.app import create_app
-from gql.compiler.direct import DriverStatement, observe_statements, stop_observing
+from gql.compiler.direct import observe_statements, stop_observing
+from gql.db.driver import DriverStatement
 from gql.settings import Settings
 from tests.conftest import IS_POSTGRES
 from tests.factories import Api, Tenant

@@ -11,10 +11,11 @@ import pytest
 from sqlalchemy import exc, select, text
 from sqlalchemy import inspect as sa_inspect
 
-from gql.core.driver_sql import DriverTemplate, driver_rows
+from gql.core.driver_sql import driver_rows
 from gql.core.graph import list_page
 from gql.core.pagination import PageArgs
 from gql.core.rows import LightRow
+from gql.db.driver import DriverTemplate
 from gql.domains.documents.models import Document
 from gql.domains.documents.schema import DOCUMENTS
 from gql.domains.documents.service import DocumentFilter

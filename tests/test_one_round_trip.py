@@ -21,7 +21,8 @@ import pytest
 from sqlalchemy import event, make_url, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from gql.compiler.direct import Access, DriverStatement, observe_statements, stop_observing
+from gql.compiler.direct import Access, observe_statements, stop_observing
+from gql.db.driver import DriverStatement
 from tests.conftest import APP_DATABASE_URL, DATABASE_URL, IS_POSTGRES, TEST_SECRET
 from tests.factories import Api, Tenant
 from tests.live import free_port

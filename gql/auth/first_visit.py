@@ -45,15 +45,14 @@ from gql.auth.viewer import (
     wanted_company,
 )
 from gql.compiler.direct import (
-    DriverStatement,
-    _check_and_settings,
-    _chosen_membership,
-    _pipeline,
-    _sqlite_rows,
-    _Template,
+    check_and_settings,
+    chosen_membership,
     observed,
+    pipelined,
+    sqlite_rows,
 )
 from gql.core.throttle import TENANT_PAYS, Bill, ThrottleStatus, payment_statements
+from gql.db.driver import DriverStatement, DriverTemplate
 from gql.db.engine import DEADLINE_KEY, remaining_seconds, settings_sent, statement_timeout
 from gql.db.tenant import set_actor, set_tenant
 from gql.domains.companies.models import Company, ModuleLicense, Role, User
@@ -75,7 +74,7 @@ def _who(named_company: bool, dialect: Dialect) -> Select[Any]:
     """The user, the membership chosen (its company and role), the company and its
     licenses (a JSON array of [alias, enabled, expires_at]), in one row."""
     users, companies = mapped_table(User), mapped_table(Company)
-    chosen = _chosen_membership(named_company=named_company).subquery("chosen")
+    chosen = chosen_membership(named_company=named_company).subquery("chosen")
     licensed = tenant_table(ModuleLicense, chosen.c.company_id)
     row = func.json_build_array if dialect.name == "postgresql" else func.json_array
     rows = func.json_agg if dialect.name == "postgresql" else func.json_group_array
@@ -98,12 +97,12 @@ class _Statements:
 
     def __init__(self, dialect: Dialect) -> None:
         self.pg = dialect.name == "postgresql"
-        self.who = {named: _Template.compile(_who(named, dialect), dialect) for named in _BOTH}
+        self.who = {named: DriverTemplate.compile(_who(named, dialect), dialect) for named in _BOTH}
         # PostgreSQL: the check sets the transaction's tenant (row-level security) and
         # statement timeout, before the payment and before the request's statements.
         self.checks = {
-            (named, paying): _Template.compile(
-                _check_and_settings(named_company=named, guessed=False, asynchronous_commit=paying),
+            (named, paying): DriverTemplate.compile(
+                check_and_settings(named_company=named, guessed=False, asynchronous_commit=paying),
                 dialect,
             )
             for named in _BOTH
@@ -117,7 +116,10 @@ class _Statements:
             for column in (*self.user_columns, *self.company_columns)
         ]
         pay, level = payment_statements(dialect.name, TENANT_PAYS if self.pg else ":company")
-        self.pay, self.level = _Template.compile(pay, dialect), _Template.compile(level, dialect)
+        self.pay, self.level = (
+            DriverTemplate.compile(pay, dialect),
+            DriverTemplate.compile(level, dialect),
+        )
 
 
 def _same(value: Any) -> Any:
@@ -198,7 +200,7 @@ async def _pipelined(
         paying = [check, statements.pay.bind(**bill.params(""))]
     check = statements.checks[named, False].bind(**values)
     reading = [_BEGIN, check, statements.who[named].bind(**values)]
-    paid, read = await _pipeline(driver, [paying, reading])
+    paid, read = await pipelined(driver, [paying, reading])
     rows = _Rows(who=await read[2].fetchone())
     sent = [*paying, check, reading[2]]  # (BEGIN, like the driver's own, is not counted)
     if paid:
@@ -231,12 +233,12 @@ async def _one_by_one(
     """SQLite: the viewer's row, then the payment by its company, committed at once
     (the bucket's lock is the payment's alone)."""
     who = statements.who[wanted is not None].bind(user=user_id, wanted=wanted)
-    rows = _Rows(who=await _sqlite_rows(driver, who, one=True))
+    rows = _Rows(who=await sqlite_rows(driver, who, one=True))
     sent = [who]
     company = _chosen(statements, rows.who)[0]
     if bill is not None and company is not None:
         pay = statements.pay.bind(**bill.params(company))
-        level = await _sqlite_rows(driver, pay, one=True)
+        level = await sqlite_rows(driver, pay, one=True)
         await driver.commit()
         rows.paid_by = company
         sent.append(pay)
@@ -244,7 +246,7 @@ async def _one_by_one(
             rows.level = level[0]
         else:
             read = statements.level.bind(**bill.params(company))
-            current = await _sqlite_rows(driver, read, one=True)
+            current = await sqlite_rows(driver, read, one=True)
             rows.current = current[0] if current else None
             sent.append(read)
     observed(_engine(session), sent)

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import time
 import weakref
 from collections.abc import Callable, Sequence
@@ -41,7 +40,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
-from sqlalchemy import Select, TextClause, bindparam, func, literal_column, select
+from sqlalchemy import Select, bindparam, func, literal_column, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.util import greenlet_spawn
@@ -49,6 +48,7 @@ from sqlalchemy.util import greenlet_spawn
 from gql.auth.viewer import DEFAULT_COMPANY_FIRST, LicenseState, Viewer, active_modules
 from gql.core.lru import LRU
 from gql.core.throttle import Bill, ThrottleStatus, payment_statements
+from gql.db.driver import DriverStatement, DriverTemplate
 from gql.db.engine import remaining_seconds, set_connection_deadline, statement_timeout
 from gql.domains.companies.models import Company, Membership, ModuleLicense, User
 from gql.tenancy import TENANT_SETTING
@@ -56,68 +56,6 @@ from gql.tenancy import TENANT_SETTING
 log = logging.getLogger("ledgergraph.compiler")
 
 # --- statements as the driver takes them ----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DriverStatement:
-    """A statement as the driver takes it. PostgreSQL: `$n` placeholders (bytes) and a
-    tuple, for psycopg's raw cursor, which parses nothing per request (its cursor
-    re-parses `%(name)s` text longer than 4 kB on every execute). SQLite: the text
-    and parameters SQLAlchemy sent."""
-
-    sql: str | bytes
-    params: Any
-
-    @property
-    def text(self) -> str:
-        return self.sql.decode() if isinstance(self.sql, bytes) else self.sql
-
-    @classmethod
-    def recorded(cls, sql: str, params: Any, dialect: str) -> DriverStatement:
-        """From what SQLAlchemy sent the driver (executor.py records it)."""
-        if dialect != "postgresql":
-            return cls(sql, params)
-        numbered, names = _numbered(sql)
-        return cls(numbered, tuple(params[name] for name in names))
-
-
-_PYFORMAT = re.compile(r"%%|%\(([^)]+)\)s")
-
-
-def _numbered(sql: str) -> tuple[bytes, list[str]]:
-    """`%(name)s` placeholders as `$1, $2, ...` (one number per name), `%%` as `%`."""
-    names: list[str] = []
-
-    def number(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name is None:
-            return "%"
-        if name not in names:
-            names.append(name)
-        return f"${names.index(name) + 1}"
-
-    return _PYFORMAT.sub(number, sql).encode(), names
-
-
-@dataclass(frozen=True)
-class _Template:
-    """A statement compiled once per dialect; `bind` fills in its parameters."""
-
-    sql: str | bytes
-    defaults: dict[str, Any]
-    positions: tuple[str, ...]  # the parameters' names in order
-
-    @classmethod
-    def compile(cls, statement: Select[Any] | TextClause, dialect: Any) -> _Template:
-        compiled = statement.compile(dialect=dialect)
-        if dialect.name == "postgresql":
-            sql, names = _numbered(compiled.string)
-            return cls(sql, dict(compiled.params), tuple(names))
-        return cls(compiled.string, dict(compiled.params), tuple(compiled.positiontup or ()))
-
-    def bind(self, **values: Any) -> DriverStatement:
-        params = {**self.defaults, **values}
-        return DriverStatement(self.sql, tuple(params[name] for name in self.positions))
 
 
 # --- the access check ---------------------------------------------------------------------
@@ -138,7 +76,7 @@ class Access:
         return cls(viewer.company.id, viewer.role.value, viewer.enabled_modules)
 
 
-def _chosen_membership(*, named_company: bool) -> Select[Any]:
+def chosen_membership(*, named_company: bool) -> Select[Any]:
     """The membership a request is for, as resolve_viewer chooses it: the named
     company, or the user's default; both user and company enabled."""
     chosen = (
@@ -158,13 +96,13 @@ def _chosen_membership(*, named_company: bool) -> Select[Any]:
     return chosen
 
 
-def _check_and_settings(
+def check_and_settings(
     *, named_company: bool, guessed: bool = True, asynchronous_commit: bool = False
 ) -> Select[Any]:
     """PostgreSQL: the chosen membership, and the transaction's settings: the tenant
     (the guessed company, only if it is the chosen one; with `guessed=False`, the chosen
     one), the statement timeout, and (for a payment) `synchronous_commit` off."""
-    chosen = _chosen_membership(named_company=named_company).cte("chosen")
+    chosen = chosen_membership(named_company=named_company).cte("chosen")
     tenant_of = select(chosen.c.company_id)
     if guessed:
         tenant_of = tenant_of.where(chosen.c.company_id == bindparam("company"))
@@ -242,7 +180,7 @@ def observed(engine: AsyncEngine, sent: list[DriverStatement]) -> None:
             observer(statement)
 
 
-async def _pipeline(
+async def pipelined(
     driver: Any, transactions: list[list[DriverStatement]]
 ) -> list[list[psycopg.AsyncRawCursor[Any]]]:
     """Each list of statements in an implicit transaction of its own (a Sync after it),
@@ -279,7 +217,7 @@ async def _autocommit_off(driver: Any) -> None:
         driver._autocommit = False
 
 
-async def _sqlite_rows(driver: Any, statement: DriverStatement, *, one: bool) -> Any:
+async def sqlite_rows(driver: Any, statement: DriverStatement, *, one: bool) -> Any:
     # One hop to aiosqlite's thread for the execute, the fetch and the close alike.
     rows = await driver.execute_fetchall(statement.sql, statement.params)
     if not one:
@@ -301,13 +239,17 @@ class DirectReads:
         self.pg = engine.dialect.name == "postgresql"
         self.timeout_seconds = timeout_seconds
         dialect = engine.dialect
-        build = _check_and_settings if self.pg else _chosen_membership
+        build = check_and_settings if self.pg else chosen_membership
         self._checks = {
-            named: _Template.compile(build(named_company=named), dialect) for named in (False, True)
+            named: DriverTemplate.compile(build(named_company=named), dialect)
+            for named in (False, True)
         }
-        self._licenses = _Template.compile(_LICENSES, dialect)
+        self._licenses = DriverTemplate.compile(_LICENSES, dialect)
         pay, level = payment_statements(dialect.name)
-        self._pay, self._level = _Template.compile(pay, dialect), _Template.compile(level, dialect)
+        self._pay, self._level = (
+            DriverTemplate.compile(pay, dialect),
+            DriverTemplate.compile(level, dialect),
+        )
         expires = sa_inspect(ModuleLicense).columns["expires_at"].type
         self._read_expiry = expires.result_processor(dialect, None) or (lambda value: value)
 
@@ -415,7 +357,7 @@ class DirectReads:
         one round trip: the payment goes out while the database still reads, whose
         answer it does not wait for. Only a refused payment costs a second round trip."""
         paying = payment.statements if payment else []
-        reading, paid = await _pipeline(driver, [reads, paying])
+        reading, paid = await pipelined(driver, [reads, paying])
         rows = [
             await reading[0].fetchone(),
             await reading[1].fetchall(),
@@ -427,7 +369,7 @@ class DirectReads:
         level = await paid[-1].fetchone()
         if level is not None:
             return replace(found, level=level[0])
-        [[_, read]] = await _pipeline(driver, [payment.level])
+        [[_, read]] = await pipelined(driver, [payment.level])
         current = await read.fetchone()
         sent = [*found.sent, *payment.level]
         return replace(found, current=current[0] if current else None, sent=sent)
@@ -438,23 +380,23 @@ class DirectReads:
         """SQLite: the check and licenses first; the payment only for the access
         guessed, committed at once; the statements only once it is paid."""
         check, licenses, *compiled = reads
-        rows: list[Any] = [await _sqlite_rows(driver, check, one=True)]
+        rows: list[Any] = [await sqlite_rows(driver, check, one=True)]
         if not rows[0] or rows[0][0] != access.company_id:
             return _Found(None, rows, [check])  # nothing of the company's is read
-        rows.append(await _sqlite_rows(driver, licenses, one=False))
+        rows.append(await sqlite_rows(driver, licenses, one=False))
         found = _Found(self._access_of(rows), rows, [check, licenses])
         if found.access != access:
             return found
         if payment is not None:
             (pay,), (read,) = payment.statements, payment.level
-            level = await _sqlite_rows(driver, pay, one=True)
+            level = await sqlite_rows(driver, pay, one=True)
             await driver.commit()
             found = replace(found, sent=[*found.sent, pay])
             if level is None:  # refused: the level it has, and nothing read
-                current = await _sqlite_rows(driver, read, one=True)
+                current = await sqlite_rows(driver, read, one=True)
                 sent = [*found.sent, read]
                 return replace(found, current=current[0] if current else None, sent=sent)
             found = replace(found, level=level[0])
         for statement in compiled:
-            rows.append(await _sqlite_rows(driver, statement, one=True))
+            rows.append(await sqlite_rows(driver, statement, one=True))
         return replace(found, sent=[*found.sent, *compiled])

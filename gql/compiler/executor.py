@@ -30,7 +30,7 @@ from graphql.language.visitor import Visitor
 from sqlalchemy import Text, cast, event
 from sqlalchemy.engine import Engine
 
-from gql.compiler.direct import DirectReads, DriverStatement
+from gql.compiler.direct import DirectReads
 from gql.compiler.planner import Fallback, Planner, RootPlan
 from gql.compiler.sqlenv import SqlEnv, request_env
 from gql.core.admission import Admission, Admitted
@@ -38,6 +38,7 @@ from gql.core.execution import query_order
 from gql.core.lru import LRU
 from gql.core.query_cost import variables_key
 from gql.core.throttle import Bill, ThrottleStatus
+from gql.db.driver import DriverStatement
 from gql.domains.companies.models import Role
 from gql.settings import Settings
 

@@ -17,52 +17,20 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 import psycopg
-from sqlalchemy import ClauseElement, exc
+from sqlalchemy import exc
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gql.compiler.direct import DriverStatement
+from gql.db.driver import DriverTemplate
 from gql.db.engine import send_settings, settings_due
 
 
 def _untyped(width: int) -> list[tuple[None, None]]:
     """SQLite's cursor description, as `processors_of` reads it: no type codes."""
     return [(None, None)] * width
-
-
-@dataclass(frozen=True)
-class DriverTemplate:
-    """A statement as its driver takes it (PostgreSQL: `$n` placeholders), the names
-    of its parameters in order, and the values (bind-processed) of those it fixes."""
-
-    sql: str | bytes
-    positions: tuple[str, ...]
-    defaults: dict[str, Any]
-
-    @classmethod
-    def compile(cls, statement: ClauseElement, dialect: Any) -> DriverTemplate:
-        # Expanding parameters (IN lists) rendered as one parameter per value.
-        postcompile = {"render_postcompile": True}
-        compiled: Any = statement.compile(dialect=dialect, compile_kwargs=postcompile)
-        defaults = {}
-        for name, value in compiled.params.items():
-            # An IN list's value `x_1_2` has the type of its parameter `x_1`.
-            bind = compiled.binds[name if name in compiled.binds else name.rsplit("_", 1)[0]]
-            process = bind.type.dialect_impl(dialect).bind_processor(dialect)
-            defaults[name] = process(value) if process is not None and value is not None else value
-        if dialect.name == "postgresql":
-            names = {name: name for name in compiled.params}
-            numbered = DriverStatement.recorded(compiled.string, names, "postgresql")
-            return cls(numbered.sql, tuple(numbered.params), defaults)
-        return cls(compiled.string, tuple(compiled.positiontup or ()), defaults)
-
-    def params(self, values: dict[str, Any]) -> tuple[Any, ...]:
-        defaults = self.defaults
-        return tuple(values[name] if name in values else defaults[name] for name in self.positions)
 
 
 _TEMPLATES: weakref.WeakKeyDictionary[Any, dict[Any, DriverTemplate]] = weakref.WeakKeyDictionary()

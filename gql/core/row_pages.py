@@ -18,10 +18,11 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gql.compiler.sqlenv import request_env
-from gql.core.driver_sql import DriverTemplate, driver_rows
+from gql.core.driver_sql import driver_rows
 from gql.core.lru import LRU
 from gql.core.pagination import Page, PageArgs, fetch_page
 from gql.core.rows import processors_of, row_class
+from gql.db.driver import DriverTemplate
 from gql.db.tenant import get_tenant, tenant_criteria
 
 _PAGES: LRU[Hashable, DriverTemplate] = LRU(maxsize=1024)

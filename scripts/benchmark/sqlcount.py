@@ -17,7 +17,8 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gql.app import create_app
-from gql.compiler.direct import DriverStatement, observe_statements, stop_observing
+from gql.compiler.direct import observe_statements, stop_observing
+from gql.db.driver import DriverStatement
 from gql.settings import Settings
 from scripts.benchmark.api import login, send
 from scripts.benchmark.config import JWT_SECRET
