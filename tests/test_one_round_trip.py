@@ -73,6 +73,29 @@ class RoundTrips:
         open(self.path, "w").close()
 
 
+@asynccontextmanager
+async def answers_held(table: str, seconds: float = 0.3) -> AsyncIterator[None]:
+    """The database's answers held back for `seconds`: another connection locks `table`
+    (which the request's first statement reads) and lets go only then. A client that
+    does not wait between its statements has sent all of them by the time the first
+    answer comes, however slowly the loaded machine runs it, so a count of round trips
+    from the trace cannot depend on the timing of the answers."""
+    owner_dsn = make_url(DATABASE_URL).set(drivername="postgresql").render_as_string(False)
+    locker = await psycopg.AsyncConnection.connect(owner_dsn)
+    await locker.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+
+    async def release() -> None:
+        await asyncio.sleep(seconds)
+        await locker.rollback()
+
+    releasing = asyncio.create_task(release())
+    try:
+        yield
+    finally:
+        await releasing
+        await locker.close()
+
+
 @contextmanager
 def round_trips(app: Any) -> Iterator[RoundTrips]:
     engine = app.state.engine.sync_engine

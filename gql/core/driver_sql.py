@@ -61,8 +61,8 @@ async def driver_rows(
         # Inside the session's transaction the connection is at hand (no I/O to get it).
         driver: Any = sync.connection.driver_connection
         dispatch = sync.dispatch
-        sql = template.sql
-        dispatch.before_cursor_execute(sync, None, sql, params, None, False)
+        sql, text = template.sql, template.text
+        dispatch.before_cursor_execute(sync, None, text, params, None, False)
         try:
             if sync.dialect.name == "postgresql":
                 cursor = psycopg.AsyncRawCursor(driver)
@@ -74,8 +74,8 @@ async def driver_rows(
                 rows = list(await driver.execute_fetchall(sql, params))
                 description = partial(_untyped, len(rows[0]) if rows else 0)
         except Exception as error:
-            raise _wrapped(sync, sql, params, error) from error
-        dispatch.after_cursor_execute(sync, None, sql, params, None, False)
+            raise _wrapped(sync, text, params, error) from error
+        dispatch.after_cursor_execute(sync, None, text, params, None, False)
     return rows, description
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import ClauseElement
@@ -78,6 +79,11 @@ class DriverTemplate:
             numbered = DriverStatement.recorded(compiled.string, names, "postgresql")
             return cls(numbered.sql, tuple(numbered.params), defaults)
         return cls(compiled.string, tuple(compiled.positiontup or ()), defaults)
+
+    @cached_property
+    def text(self) -> str:
+        """The statement as text, for those who hear of what is sent (statement counters)."""
+        return self.sql.decode() if isinstance(self.sql, bytes) else self.sql
 
     def params(self, values: dict[str, Any]) -> tuple[Any, ...]:
         defaults = self.defaults
