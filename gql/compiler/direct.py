@@ -18,9 +18,10 @@ row-level security (only while the membership exists) and the statement timeout
 with `set_config(..., true)`: the statements after it see both, and both end with
 the transaction.
 
-The request's bill (gql/core/pricing.py) is paid in the same round trip: after that
-Sync, the payment is a second implicit transaction of its own, so the bucket's row
-is locked for the payment alone, never across the read. A refused payment drops the
+The request's bill (gql/core/pricing.py) is paid in the same transaction, by its
+last statement, by the tenant the check set (none: nothing is paid): the bucket's
+row is locked from the payment to the commit at the Sync right after it, never
+across the read, and the whole visit is one Sync. A refused payment drops the
 statements' answer unread (THROTTLED). A changed access drops both: the full path
 then resolves the viewer and bills its company.
 
@@ -47,7 +48,7 @@ from sqlalchemy.util import greenlet_spawn
 
 from gql.auth.viewer import DEFAULT_COMPANY_FIRST, LicenseState, Viewer, active_modules
 from gql.core.lru import LRU
-from gql.core.throttle import Bill, ThrottleStatus, payment_statements
+from gql.core.throttle import TENANT_PAYS, Bill, ThrottleStatus, payment_statements
 from gql.db.driver import DriverStatement, DriverTemplate
 from gql.db.engine import remaining_seconds, set_connection_deadline, statement_timeout
 from gql.domains.companies.models import Company, Membership, ModuleLicense, User
@@ -240,12 +241,22 @@ class DirectReads:
         self.timeout_seconds = timeout_seconds
         dialect = engine.dialect
         build = check_and_settings if self.pg else chosen_membership
+        # PostgreSQL: a paying read's check also turns synchronous_commit off for the
+        # transaction that ends with the payment (a crash may forget the last payments,
+        # which only hands points back).
         self._checks = {
-            named: DriverTemplate.compile(build(named_company=named), dialect)
+            (named, paying): DriverTemplate.compile(
+                build(named_company=named, asynchronous_commit=paying)
+                if self.pg
+                else build(named_company=named),
+                dialect,
+            )
             for named in (False, True)
+            for paying in (False, True)
         }
         self._licenses = DriverTemplate.compile(_LICENSES, dialect)
-        pay, level = payment_statements(dialect.name)
+        # PostgreSQL pays by the tenant the check set: no membership, no payment.
+        pay, level = payment_statements(dialect.name, TENANT_PAYS if self.pg else ":company")
         self._pay, self._level = (
             DriverTemplate.compile(pay, dialect),
             DriverTemplate.compile(level, dialect),
@@ -289,7 +300,7 @@ class DirectReads:
         if self.pg:
             values["timeout"] = statement_timeout(remaining)
         reads = [
-            self._checks[wanted_company is not None].bind(**values),
+            self._checks[wanted_company is not None, bill is not None].bind(**values),
             self._licenses.bind(company=access.company_id),
             *statements,
         ]
@@ -323,10 +334,9 @@ class DirectReads:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _payment(self, bill: Bill | None, company_id: str, timeout: str | None) -> _Payment | None:
-        """The statements paying `bill`, and reading the level when they cannot.
-        PostgreSQL's first set the transaction's tenant (row-level security), timeout
-        and asynchronous commit (a crash may forget the last payments, which only
-        hands points back)."""
+        """The statement paying `bill` (PostgreSQL: last in the read's transaction, by
+        the tenant its check set), and those reading the level when it cannot (then
+        in a transaction of their own, which sets the tenant for row-level security)."""
         if bill is None:
             return None
         params = bill.params(company_id)
@@ -334,7 +344,7 @@ class DirectReads:
         if not self.pg:
             return _Payment([pay], [level])
         settings = DriverStatement(_PAYMENT_SETTINGS, (company_id, timeout))
-        return _Payment([settings, pay], [settings, level])
+        return _Payment([pay], [settings, level])
 
     def _access_of(self, rows: list[Any]) -> Access | None:
         if len(rows) < 2:
@@ -352,12 +362,13 @@ class DirectReads:
     async def _pipelined(
         self, driver: Any, access: Access, payment: _Payment | None, reads: list[DriverStatement]
     ) -> _Found:
-        """PostgreSQL: the check, licenses and statements, then the payment, each its
-        own implicit transaction (the bucket's row is locked by the payment's alone), in
-        one round trip: the payment goes out while the database still reads, whose
-        answer it does not wait for. Only a refused payment costs a second round trip."""
+        """PostgreSQL: the check, licenses, statements and payment in one implicit
+        transaction, one round trip. The payment comes last, so the bucket's row is
+        locked only from the payment to the Sync's commit right after it, never across
+        the read. Only a refused payment costs a second round trip."""
         paying = payment.statements if payment else []
-        reading, paid = await pipelined(driver, [reads, paying])
+        [sent] = await pipelined(driver, [[*reads, *paying]])
+        reading, paid = sent[: len(reads)], sent[len(reads) :]
         rows = [
             await reading[0].fetchone(),
             await reading[1].fetchall(),
@@ -371,8 +382,8 @@ class DirectReads:
             return replace(found, level=level[0])
         [[_, read]] = await pipelined(driver, [payment.level])
         current = await read.fetchone()
-        sent = [*found.sent, *payment.level]
-        return replace(found, current=current[0] if current else None, sent=sent)
+        sent_too = [*found.sent, *payment.level]
+        return replace(found, current=current[0] if current else None, sent=sent_too)
 
     async def _one_by_one(
         self, driver: Any, access: Access, payment: _Payment | None, reads: list[DriverStatement]
