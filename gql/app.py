@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from gql.auth.backend import JWTBackend
 from gql.compiler.direct import DirectReads
 from gql.core.failures import RETRY_AFTER_SECONDS, classify
+from gql.core.prepaid import Prepaid
 from gql.db.engine import create_engine, session_factory
 from gql.domains.audit import rest as audit_rest
 from gql.domains.bankfeeds import rest as bankfeeds_rest
@@ -254,7 +255,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         )
         app.state.engine = engine
         app.state.sessions = session_factory(engine)
-        app.state.direct_reads = DirectReads(engine, settings.request_timeout_seconds)
+        prepaid = Prepaid(settings.throttle_prepay_share, settings.throttle_prepay_seconds)
+        app.state.direct_reads = DirectReads(engine, settings.request_timeout_seconds, prepaid)
         app.state.event_bus = event_bus(settings, engine)
         try:
             async with run_in_background(app.state.sessions, settings):

@@ -106,6 +106,11 @@ class Settings(BaseSettings):
     throttle_enabled: bool = True
     throttle_bucket_size: int = Field(default=20_000, gt=0)
     throttle_restore_rate: int = Field(default=1000, gt=0)
+    # A compiled read's payment may take this share of the bucket more, for the worker's
+    # next reads of the company to spend without paying, for up to this long
+    # (gql/core/prepaid.py); 0 makes every read pay the database.
+    throttle_prepay_share: float = Field(default=0.02, ge=0, le=0.1)
+    throttle_prepay_seconds: float = Field(default=1.0, gt=0, le=60)
     # GraphQL subscriptions (gql/subscriptions): the most one WebSocket may hold open, and
     # the most one company may hold open on one server process; past them, a coded error.
     subscriptions_per_connection: int = Field(default=20, ge=1)

@@ -18,10 +18,12 @@ row-level security (only while the membership exists) and the statement timeout
 with `set_config(..., true)`: the statements after it see both, and both end with
 the transaction.
 
-The request's bill (gql/core/pricing.py) is paid in the same transaction, by its
-last statement, by the tenant the check set (none: nothing is paid): the bucket's
-row is locked from the payment to the commit at the Sync right after it, never
-across the read, and the whole visit is one Sync. A refused payment drops the
+The request's bill (gql/core/pricing.py) is paid from the points this worker paid
+ahead for the company (gql/core/prepaid.py: then no payment is sent); else in the
+same transaction, by its last statement (which may take points ahead too), by the
+tenant the check set (none: nothing is paid): the bucket's row is locked from the
+payment to the commit at the Sync right after it, never across the read, and the
+whole visit is one Sync. A refused payment drops the
 statements' answer unread (THROTTLED). A changed access drops both: the full path
 then resolves the viewer and bills its company.
 
@@ -48,6 +50,7 @@ from sqlalchemy.util import greenlet_spawn
 
 from gql.auth.viewer import DEFAULT_COMPANY_FIRST, LicenseState, Viewer, active_modules
 from gql.core.lru import LRU
+from gql.core.prepaid import Prepaid
 from gql.core.throttle import TENANT_PAYS, Bill, ThrottleStatus, payment_statements
 from gql.db.driver import DriverStatement, DriverTemplate
 from gql.db.engine import remaining_seconds, set_connection_deadline, statement_timeout
@@ -149,6 +152,7 @@ class _Found:
     rows: list[Any]
     sent: list[DriverStatement]
     level: Any = None  # the bucket's level after paying (None: not paid)
+    taken: Any = None  # what the payment took (its cost, and any points paid ahead)
     current: Any = None  # its level now, when it could not pay
 
 
@@ -233,8 +237,12 @@ class DirectReads:
     """The guessed accesses of one process, and the runner of guessed plans'
     statements with the access check, on one engine."""
 
-    def __init__(self, engine: AsyncEngine, timeout_seconds: float) -> None:
+    def __init__(
+        self, engine: AsyncEngine, timeout_seconds: float, prepaid: Prepaid | None = None
+    ) -> None:
         self.engine = engine
+        # Points paid ahead (gql/core/prepaid.py); none: every read pays the database.
+        self.prepaid = prepaid or Prepaid(share=0.0, seconds=0.0)
         # The access last seen per (token's user, X-Company-Id as sent).
         self._guesses: LRU[tuple[str, str | None], Access] = LRU(maxsize=4096)
         self.pg = engine.dialect.name == "postgresql"
@@ -286,11 +294,36 @@ class DirectReads:
         deadline: float | None = None,
         bill: Bill | None = None,
     ) -> Visit:
-        """Each statement's one value, with `bill` paid by the access's company first;
-        no values when the database's access is not `access` (nor a payment to report);
-        Throttled when the bucket cannot pay (the values dropped unread). They must end by
-        `deadline` (time.monotonic(); default: the budget from now). A connection found
-        dead on first use is replaced and the request retried once."""
+        """Each statement's one value, with `bill` paid by the access's company (from
+        the points this worker paid ahead, else in the same round trip); no values when
+        the database's access is not `access` (nor a payment to report); Throttled when
+        the bucket cannot pay (the values dropped unread). They must end by `deadline`
+        (time.monotonic(); default: the budget from now). A connection found dead on
+        first use is replaced and the request retried once."""
+        company = access.company_id
+        covered = None if bill is None else self.prepaid.spend(company, bill)
+        paying = None if bill is None or covered is not None else self.prepaid.asking(company, bill)
+        try:
+            visit = await self._run(access, user_id, wanted_company, statements, deadline, paying)
+        finally:
+            if paying is not None:
+                self.prepaid.done_asking(company, paying)
+        if covered is not None:
+            if visit.answers is None:
+                self.prepaid.give_back(company, bill)  # type: ignore[arg-type]
+                return visit
+            return replace(visit, paid=covered)
+        return visit
+
+    async def _run(
+        self,
+        access: Access,
+        user_id: str,
+        wanted_company: str | None,
+        statements: Sequence[DriverStatement],
+        deadline: float | None,
+        bill: Bill | None,
+    ) -> Visit:
         values: dict[str, Any] = {"user": user_id, "company": access.company_id}
         if wanted_company is not None:
             values["wanted"] = wanted_company
@@ -329,7 +362,10 @@ class DirectReads:
             observed(self.engine, found.sent)
             if found.access != access:
                 return Visit(None, None)  # the full path resolves the viewer, and bills it
-            paid = None if bill is None else bill.outcome(found.level, found.current)
+            paid = None
+            if bill is not None:
+                bill.outcome(found.level, found.current)  # Throttled when it could not pay
+                paid = self.prepaid.settle(access.company_id, bill, found.level, found.taken)
             return Visit([row[0] if row else None for row in found.rows[2:]], paid)
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -379,7 +415,7 @@ class DirectReads:
             return found
         level = await paid[-1].fetchone()
         if level is not None:
-            return replace(found, level=level[0])
+            return replace(found, level=level[0], taken=level[1])
         [[_, read]] = await pipelined(driver, [payment.level])
         current = await read.fetchone()
         sent_too = [*found.sent, *payment.level]
@@ -407,7 +443,7 @@ class DirectReads:
                 current = await sqlite_rows(driver, read, one=True)
                 sent = [*found.sent, read]
                 return replace(found, current=current[0] if current else None, sent=sent)
-            found = replace(found, level=level[0])
+            found = replace(found, level=level[0], taken=level[1])
         for statement in compiled:
             rows.append(await sqlite_rows(driver, statement, one=True))
         return replace(found, sent=[*found.sent, *compiled])

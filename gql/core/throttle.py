@@ -13,13 +13,15 @@ The bucket is paid with ONE atomic statement: an upsert that restores the level 
 the time elapsed since it was last paid (the database's clock, the same for every
 worker), caps it at the maximum, takes the cost only where enough is there, and
 returns the new level. Two workers paying at once queue on the row's lock, so
-neither can spend points the other already took. The statement runs in a
-transaction of its own, committed at once: the row is locked for that statement,
-never for the length of a request: on the compiled path's steady state, its own
-implicit transaction after the read's, in the read's one round trip
-(gql/compiler/direct.py); on every other request, its own implicit transaction
-before the request's, in the round trip that resolves the viewer
-(gql/auth/first_visit.py).
+neither can spend points the other already took. The row is locked from the
+payment to its transaction's commit, never for the length of a request: on the
+compiled path's steady state, the last statement of the read's own implicit
+transaction, in the read's one round trip (gql/compiler/direct.py); on every other
+request, its own implicit transaction before the request's, in the round trip that
+resolves the viewer (gql/auth/first_visit.py).
+
+A compiled read's payment may also take points ahead of the worker's next reads of
+the company (gql/core/prepaid.py), only while the bucket stays at least half full.
 """
 
 from __future__ import annotations
@@ -48,37 +50,62 @@ class RateBucket(CompanyKeyed, table=True):
     __tablename__ = "rate_bucket"
 
     available: Decimal = money_field(scale=SCALE)
+    taken: Decimal = money_field(scale=SCALE)  # by the last payment (prepaid points too)
     updated_at: datetime = Field(sa_type=UTCDateTime)
 
 
 # The restored level: what was there, plus the seconds since (never negative: a
-# worker's transaction may begin before another's update) times the rate, capped.
+# payment that waited for the row's lock may have begun before the one it waited for)
+# times the rate, capped. One timestamp per statement (PostgreSQL's statement_timestamp,
+# SQLite's 'now'), so every expression of a payment agrees; the row's time never goes
+# back. What is taken: the cost, and `:prepay` points more (paid ahead for the worker's
+# next requests: gql/core/prepaid.py) only while the level stays at `:floor` or above
+# after taking them; the row keeps what was taken, for RETURNING to say.
 # PostgreSQL's `{company}`: the company named, or the transaction's tenant (set from
 # the membership in the same implicit transaction); none ('') pays nothing.
+_PG_RESTORED = (
+    "LEAST(:size, b.available + :rate * GREATEST(0,"
+    " EXTRACT(EPOCH FROM statement_timestamp() - b.updated_at)))"
+)
+_SQLITE_RESTORED = (
+    "MIN(:size * 1000, available + :rate * 1000 * MAX(0,"
+    " (julianday('now') - julianday(updated_at)) * 86400))"
+)
+
+
+def _taken(level: str, thousandths: str = "") -> str:
+    """What a payment takes from `level` (SQLite: in thousandths, `* 1000`)."""
+    t = thousandths
+    return (
+        f"CASE WHEN {level} - (:cost + :prepay){t} >= :floor{t}"
+        f" THEN (:cost + :prepay){t} ELSE :cost{t} END"
+    )
+
+
 _PAY = {
     "postgresql": (
-        "INSERT INTO rate_bucket AS b (company_id, available, updated_at)"
-        " SELECT t.company, :size - :cost, clock_timestamp()"
+        "INSERT INTO rate_bucket AS b (company_id, available, taken, updated_at)"
+        f" SELECT t.company, :size - {_taken(':size')}, {_taken(':size')}, statement_timestamp()"
         " FROM (SELECT CAST({company} AS varchar) AS company) AS t WHERE t.company <> ''"
         " ON CONFLICT (company_id) DO UPDATE SET"
-        "  available = LEAST(:size, b.available + :rate * GREATEST(0,"
-        "   EXTRACT(EPOCH FROM clock_timestamp() - b.updated_at))) - :cost,"
-        "  updated_at = clock_timestamp()"
-        " WHERE LEAST(:size, b.available + :rate * GREATEST(0,"
-        "   EXTRACT(EPOCH FROM clock_timestamp() - b.updated_at))) >= :cost"
-        " RETURNING available"
+        f"  available = {_PG_RESTORED} - {_taken(_PG_RESTORED)},"
+        f"  taken = {_taken(_PG_RESTORED)},"
+        "  updated_at = GREATEST(b.updated_at, statement_timestamp())"
+        f" WHERE {_PG_RESTORED} >= :cost"
+        " RETURNING available, taken"
     ),
     # SQLite keeps exact decimals as integers of thousandths (gql/db/columns.py).
     "sqlite": (
-        "INSERT INTO rate_bucket (company_id, available, updated_at)"
-        " VALUES (:company, (:size - :cost) * 1000, strftime('%Y-%m-%d %H:%M:%f000', 'now'))"
+        "INSERT INTO rate_bucket (company_id, available, taken, updated_at)"
+        f" VALUES (:company, :size * 1000 - {_taken(':size * 1000', ' * 1000')},"
+        f" {_taken(':size * 1000', ' * 1000')}, strftime('%Y-%m-%d %H:%M:%f000', 'now'))"
         " ON CONFLICT (company_id) DO UPDATE SET"
-        "  available = CAST(MIN(:size * 1000, available + :rate * 1000 * MAX(0,"
-        "   (julianday('now') - julianday(updated_at)) * 86400)) AS INTEGER) - :cost * 1000,"
+        f"  available = CAST({_SQLITE_RESTORED} AS INTEGER)"
+        f"   - {_taken(f'CAST({_SQLITE_RESTORED} AS INTEGER)', ' * 1000')},"
+        f"  taken = {_taken(f'CAST({_SQLITE_RESTORED} AS INTEGER)', ' * 1000')},"
         "  updated_at = strftime('%Y-%m-%d %H:%M:%f000', 'now')"
-        " WHERE MIN(:size * 1000, available + :rate * 1000 * MAX(0,"
-        "  (julianday('now') - julianday(updated_at)) * 86400)) >= :cost * 1000"
-        " RETURNING available / 1000.0"
+        f" WHERE {_SQLITE_RESTORED} >= :cost * 1000"
+        " RETURNING available / 1000.0, taken / 1000.0"
     ),
 }
 # Only when the bucket could not pay: the level now, to say when it will.
@@ -148,14 +175,26 @@ class Bill:
     cost: int
     size: int
     rate: int
+    prepay: int = 0  # points asked for ahead of the worker's next requests
 
     @classmethod
     def of(cls, cost: int, settings: Settings) -> Bill:
         return cls(cost, settings.throttle_bucket_size, settings.throttle_restore_rate)
 
+    @property
+    def charged(self) -> int:
+        return min(self.cost, self.size)
+
     def params(self, company_id: str) -> dict[str, Any]:
-        charged = min(self.cost, self.size)
-        return {"company": company_id, "cost": charged, "size": self.size, "rate": self.rate}
+        return {
+            "company": company_id,
+            "cost": self.charged,
+            "size": self.size,
+            "rate": self.rate,
+            "prepay": self.prepay,
+            # Points are paid ahead only while the bucket stays at least half full.
+            "floor": self.size // 2,
+        }
 
     def outcome(self, level: Any, current: Any) -> ThrottleStatus:
         """The bucket's state after paying (`level`), or Throttled (then `current`: the
@@ -164,7 +203,7 @@ class Bill:
             return ThrottleStatus(self.size, math.floor(Decimal(str(level))), self.rate)
         available = Decimal(self.size if current is None else str(current))
         status = ThrottleStatus(self.size, math.floor(available), self.rate)
-        wait = (min(self.cost, self.size) - available) / self.rate
+        wait = (self.charged - available) / self.rate
         raise Throttled(self.cost, status, float(wait))
 
 

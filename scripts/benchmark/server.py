@@ -89,8 +89,9 @@ class Server:
             "LEDGERGRAPH_JWT_SECRET": JWT_SECRET,
             "LEDGERGRAPH_LOG_LEVEL": "warning",
             # The load is one company's, far beyond a real client's budget: the bucket
-            # is paid on every request (its statement is in the figures) but never
-            # empties, so rows measure serving, not being throttled.
+            # is paid (on the compiled path mostly from points paid ahead:
+            # gql/core/prepaid.py) but never empties, so rows measure serving, not
+            # being throttled.
             "LEDGERGRAPH_THROTTLE_BUCKET_SIZE": str(10**12),
             "LEDGERGRAPH_THROTTLE_RESTORE_RATE": str(10**9),
             **self.extra_env,
