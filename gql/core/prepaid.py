@@ -24,16 +24,16 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from typing import Any
 
+from gql.core.lru import LRU
 from gql.core.throttle import Bill, ThrottleStatus
 
 
 @dataclass
 class _Held:
-    points: Decimal  # paid ahead, not yet spent
-    level: Decimal  # the bucket's level in the database once they were taken
+    points: int  # paid ahead, not yet spent
+    level: float  # the bucket's level in the database once they were taken (to report)
     at: float  # time.monotonic() when they were taken
     until: float  # when what is left lapses
 
@@ -44,7 +44,7 @@ class Prepaid:
     def __init__(self, share: float, seconds: float) -> None:
         self.share = share
         self.seconds = seconds
-        self._held: dict[str, _Held] = {}
+        self._held: LRU[str, _Held] = LRU(maxsize=4096)
         self._asking: set[str] = set()
 
     def spend(self, company_id: str, bill: Bill) -> ThrottleStatus | None:
@@ -55,7 +55,7 @@ class Prepaid:
         if held is None or now >= held.until or held.points < bill.charged:
             return None
         held.points -= bill.charged
-        restored = min(Decimal(bill.size), held.level + bill.rate * Decimal(now - held.at))
+        restored = min(bill.size, held.level + bill.rate * (now - held.at))
         return _status(bill, restored + held.points)
 
     def give_back(self, company_id: str, bill: Bill) -> None:
@@ -76,20 +76,20 @@ class Prepaid:
     def settle(self, company_id: str, bill: Bill, level: Any, taken: Any) -> ThrottleStatus:
         """What the database took for `bill` (asking()'s): the points beyond its cost
         are held, and the bucket's state is reported with them."""
-        ahead = Decimal(str(taken)) - bill.charged if bill.prepay else Decimal(0)
-        level = Decimal(str(level))
+        ahead = int(taken) - bill.charged if bill.prepay else 0
+        now_level = float(level)
         if ahead > 0:
             now = time.monotonic()
             held = self._held.get(company_id)
             if held is not None and now < held.until:
                 ahead += held.points  # what is left of the last points is kept too
-            self._held[company_id] = _Held(ahead, level, now, now + self.seconds)
-        return _status(bill, level + ahead)
+            self._held.put(company_id, _Held(ahead, now_level, now, now + self.seconds))
+        return _status(bill, now_level + ahead)
 
     def done_asking(self, company_id: str, bill: Bill) -> None:
         if bill.prepay:
             self._asking.discard(company_id)
 
 
-def _status(bill: Bill, available: Decimal) -> ThrottleStatus:
-    return ThrottleStatus(bill.size, math.floor(min(available, Decimal(bill.size))), bill.rate)
+def _status(bill: Bill, available: float) -> ThrottleStatus:
+    return ThrottleStatus(bill.size, math.floor(min(available, bill.size)), bill.rate)
