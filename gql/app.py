@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 import re
 import uuid
@@ -50,6 +49,7 @@ from gql.domains.pos import rest as pos_rest
 from gql.domains.projects import rest as projects_rest
 from gql.graphiql import STATIC_PATH, StaticAssets
 from gql.graphql_view import GraphQLView
+from gql.heap import settle_heap
 from gql.rest.docs import docs_routes
 from gql.rest.numbors import REQUEST_ID_KEY, HttpError, fail, failure_response, json_response
 from gql.rest.openapi import FORBIX, NUMBORS
@@ -319,19 +319,3 @@ def app_factory() -> Starlette:
     app = create_app()
     settle_heap()
     return app
-
-
-def settle_heap() -> None:
-    """A serving process's modules, schema and plans live as long as it does: frozen out
-    of the cycle collector, its full collections scan only what requests add (they took
-    about 250 ms each over the whole heap, stalling every request in flight), and the
-    young generation is collected less often (requests free what they make by reference
-    counting; cycles are rare). Measured in the README's Performance section."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
-
-
-# The young generation's collection threshold in a serving process (CPython's is 700,
-# which concurrent requests' live objects alone pass many times a second).
-GC_YOUNG_THRESHOLD = 10_000

@@ -1,6 +1,6 @@
 """A serving process (uvicorn's `--factory gql.app:app_factory`) settles its heap once
 the app is built: what it loaded is frozen out of the cycle collector and the young
-generation is collected less often (gql/app.py, settle_heap). Run in a process of its
+generation is collected less often (gql/heap.py). Run in a process of its
 own: freezing the test process would keep every later test's cycles alive."""
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ pytestmark = pytest.mark.skipif(IS_POSTGRES, reason="the process, not the databa
 
 PROBE = """
 import gc, json
-from gql.app import GC_YOUNG_THRESHOLD, app_factory, create_app
+from gql.app import app_factory, create_app
+from gql.heap import GC_YOUNG_THRESHOLD
 before = gc.get_freeze_count()
 create_app()  # as the tests build apps: nothing frozen
 built = gc.get_freeze_count()

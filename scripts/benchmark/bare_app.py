@@ -173,10 +173,13 @@ def create_app(database_url: str, pool_size: int, replays: list[Replay]) -> Star
 def app_factory() -> Starlette:
     """For `uvicorn --factory scripts.benchmark.bare_app:app_factory`: the database and
     pool size as the app reads them (LEDGERGRAPH_*), the statements from BENCH_BARE_SQL."""
+    from gql.heap import settle_heap
     from gql.settings import Settings
 
     settings = Settings()
     spec = os.environ.get(SPEC_ENV)
     if not spec:
         raise SystemExit(f"bare app: {SPEC_ENV} must name the JSON file of statements")
-    return create_app(settings.database_url, settings.db_pool_size, read_spec(Path(spec)))
+    app = create_app(settings.database_url, settings.db_pool_size, read_spec(Path(spec)))
+    settle_heap()  # as the app's own factory does: the ceiling gets the same process
+    return app

@@ -26,6 +26,7 @@ from sqlalchemy import select
 from gql.app import create_app
 from gql.db.engine import create_engine
 from gql.domains.companies.models import Membership, User
+from gql.heap import settle_heap
 from gql.settings import Settings
 from scripts.benchmark.api import login, send
 from scripts.benchmark.config import JWT_SECRET, PASSWORD, Sizes
@@ -84,6 +85,7 @@ async def run(args: argparse.Namespace) -> None:
     target = next(t for t in TARGETS if t.name == f"{args.query} [resolvers]")
     probe = target.probe(fixture)
     app = create_app(settings)
+    settle_heap()  # as a served process is (gql/app.py: app_factory)
     async with LifespanManager(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:

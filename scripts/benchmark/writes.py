@@ -38,6 +38,7 @@ from gql.app import create_app
 from gql.auth import passwords
 from gql.compiler.direct import observe_statements, stop_observing
 from gql.db.driver import DriverStatement
+from gql.heap import settle_heap
 from gql.models import metadata
 from gql.settings import Settings
 from gql.tenancy import app_role_grants, enable_row_level_security
@@ -168,6 +169,7 @@ async def run(app_url: str, n: int, show: bool, *, keys: bool, throttle: bool) -
         webhooks_worker_enabled=False,  # no endpoints: nothing to deliver
     )
     application = create_app(settings)
+    settle_heap()  # as a served process is (gql/app.py: app_factory)
     meter = Meter()
     async with LifespanManager(application):
         transport = httpx.ASGITransport(app=application)
