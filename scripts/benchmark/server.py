@@ -44,9 +44,11 @@ class Server:
         log_path: Path,
         env: dict[str, str],
         factory: str = APP_FACTORY,
+        cwd: Path | None = None,
     ) -> None:
         self.database_url = database_url
         self.factory = factory
+        self.cwd = cwd  # the checkout served (uvicorn imports the app from it)
         self.extra_env = env
         self.workers = workers
         self.log_path = log_path
@@ -99,7 +101,12 @@ class Server:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(
-                self.command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                self.command,
+                env=env,
+                cwd=self.cwd,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
 
     async def wait_ready(self, within: float = 60.0) -> None:
