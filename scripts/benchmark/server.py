@@ -16,7 +16,7 @@ from types import TracebackType
 
 import httpx
 
-from scripts.benchmark.config import JWT_SECRET
+from scripts.benchmark.config import JWT_SECRET, THROTTLE_BUCKET_SIZE, THROTTLE_RESTORE_RATE
 
 APP_FACTORY = "gql.app:app_factory"
 BARE_FACTORY = "scripts.benchmark.bare_app:app_factory"
@@ -90,12 +90,8 @@ class Server:
             "LEDGERGRAPH_DATABASE_URL": self.database_url,
             "LEDGERGRAPH_JWT_SECRET": JWT_SECRET,
             "LEDGERGRAPH_LOG_LEVEL": "warning",
-            # The load is one company's, far beyond a real client's budget: the bucket
-            # is paid (on the compiled path mostly from points paid ahead:
-            # gql/core/prepaid.py) but never empties, so rows measure serving, not
-            # being throttled.
-            "LEDGERGRAPH_THROTTLE_BUCKET_SIZE": str(10**12),
-            "LEDGERGRAPH_THROTTLE_RESTORE_RATE": str(10**9),
+            "LEDGERGRAPH_THROTTLE_BUCKET_SIZE": str(THROTTLE_BUCKET_SIZE),
+            "LEDGERGRAPH_THROTTLE_RESTORE_RATE": str(THROTTLE_RESTORE_RATE),
             **self.extra_env,
         }
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
