@@ -6,7 +6,7 @@ cluster, serves it with uvicorn (one worker, started in that checkout), and wrk 
 the servers in turn, round after round, so that both see the same machine: a single
 run of `scripts/bench` varies by 15-20% on a shared machine, which hides a 10%
 regression. Prints, per query and checkout, the median and range over the rounds of
-req/s and of the server's CPU per request (its process's /proc times). Run by
+req/s and of the server's CPU per request (its processes' CPU times). Run by
 `scripts/bench-compare` (which makes the older checkout and the cluster).
 """
 
@@ -27,6 +27,7 @@ import httpx
 from scripts.benchmark import wrk
 from scripts.benchmark.api import login
 from scripts.benchmark.config import Sizes
+from scripts.benchmark.rss import tree_cpu_seconds
 from scripts.benchmark.server import Server
 from scripts.benchmark.targets import TARGETS, Fixture
 
@@ -35,6 +36,7 @@ SEED = """
 import asyncio, dataclasses, json, sys
 from sqlalchemy.ext.asyncio import create_async_engine
 from scripts.benchmark.config import Sizes
+from scripts.benchmark.rss import tree_cpu_seconds
 from scripts.benchmark.databases import create_schema
 from scripts.benchmark.seed import seed
 
@@ -59,11 +61,6 @@ class Side:
     app_url: str
     fixture: Fixture | None = None
     server: Server | None = None
-
-
-def _cpu_seconds(pid: int) -> float:
-    stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _seed(side: Side, sizes: Sizes) -> Fixture:
@@ -140,7 +137,7 @@ async def _compare_query(query: str, args: argparse.Namespace, sides: list[Side]
         order = loads if number % 2 == 0 else loads[::-1]
         for side, probe, headers in order:
             assert side.server is not None
-            before = _cpu_seconds(side.server.pid)
+            before = tree_cpu_seconds(side.server.pid)
             [result] = await wrk.run(
                 side.server.base_url,
                 [probe],
@@ -148,7 +145,7 @@ async def _compare_query(query: str, args: argparse.Namespace, sides: list[Side]
                 concurrency=args.concurrency,
                 duration=args.seconds,
             )
-            cpu_ms = (_cpu_seconds(side.server.pid) - before) / max(result.ok, 1) * 1000
+            cpu_ms = (tree_cpu_seconds(side.server.pid) - before) / max(result.ok, 1) * 1000
             if result.errors:
                 raise SystemExit(f"{side.name}: {result.errors} failed: {result.error_samples[:2]}")
             rounds[side.name].append((result.rps, cpu_ms))
