@@ -106,9 +106,10 @@ class Settings(BaseSettings):
     throttle_enabled: bool = True
     throttle_bucket_size: int = Field(default=20_000, gt=0)
     throttle_restore_rate: int = Field(default=1000, gt=0)
-    # A compiled read's payment may take this share of the bucket more, for the worker's
-    # next reads of the company to spend without paying, for up to this long
-    # (gql/core/prepaid.py); 0 makes every read pay the database.
+    # A worker may hold this share of the bucket paid ahead, for its next compiled reads
+    # of the company to spend without paying; a read checks in with the database at
+    # least this often, topping them up by what was spent (gql/core/prepaid.py); a share
+    # of 0 makes every read pay the database.
     throttle_prepay_share: float = Field(default=0.02, ge=0, le=0.1)
     throttle_prepay_seconds: float = Field(default=1.0, gt=0, le=60)
     # GraphQL subscriptions (gql/subscriptions): the most one WebSocket may hold open, and

@@ -1,7 +1,8 @@
 """Points paid ahead (gql/core/prepaid.py): a compiled read's payment takes a share of a
 well-filled bucket more, and the worker's next reads of that company spend it without a
-payment statement; below half the bucket, or once they lapse, every read pays the
-database; two workers together never spend more than the bucket holds."""
+payment statement; once they run short or their period ends, a read checks in and tops
+them up by what was spent; below half the bucket every read pays the database; two
+workers together never spend more than the bucket holds."""
 
 from __future__ import annotations
 
@@ -107,11 +108,12 @@ async def test_a_read_pays_ahead_and_the_next_reads_spend_it_without_paying(apps
     assert spending.payments == 0
     assert all(0 <= a - b - 32 <= 1 for a, b in zip([second, *levels], levels, strict=False))
     assert SIZE - 64 - 500 <= await _in_database(app, owner) <= SIZE - 64 - 500 + 2
-    # and once they are spent, the next read pays again (and asks ahead again)
+    # and once they run short (20 left), the next read pays again, topping them back
+    # up to 500 with what the fifteen reads spent (480), not another 500
     with sent_by(app) as again:
         _available(await _read(api, owner))
     assert again.payments == 1
-    assert SIZE - 96 - 1000 <= await _in_database(app, owner) <= SIZE - 96 - 1000 + 3
+    assert SIZE - 96 - 500 - 480 <= await _in_database(app, owner) <= SIZE - 96 - 980 + 3
 
 
 async def test_below_half_the_bucket_every_read_pays_the_database(apps):
@@ -144,6 +146,34 @@ async def test_points_paid_ahead_lapse(apps):
         _available(await _read(api, owner))
     # then it pays the database again
     assert lapsed.payments == 1
+
+
+async def test_a_check_in_pays_again_only_what_was_spent(apps):
+    # given a worker whose points ahead last 0.2 s, holding 500 of which it spent 64
+    app, api = apps[2]
+    owner = await api.register()
+    _available(await _read(api, owner))  # the full path: 32
+    _available(await _read(api, owner))  # the first check-in: 32, and 500 ahead
+    with sent_by(app) as spending:
+        for _ in range(2):
+            _available(await _read(api, owner))
+    assert spending.payments == 0
+    paid_so_far = 32 + 32 + 500
+    assert SIZE - paid_so_far <= await _in_database(app, owner) <= SIZE - paid_so_far + 1
+    # when the next read comes after their period, with 436 still held
+    await asyncio.sleep(0.3)
+    with sent_by(app) as checking_in:
+        _available(await _read(api, owner))
+    # then it paid its own cost and the 64 spent, not another 500: what is held but
+    # not spent is never paid twice (a point a second restores meanwhile)
+    assert checking_in.payments == 1
+    level = await _in_database(app, owner)
+    assert SIZE - paid_so_far - 32 - 64 <= level <= SIZE - paid_so_far - 96 + 3
+    # and the worker holds 500 again: the next reads spend them without paying
+    with sent_by(app) as after:
+        for _ in range(3):
+            _available(await _read(api, owner))
+    assert after.payments == 0
 
 
 async def test_two_workers_never_spend_more_than_the_bucket(apps):

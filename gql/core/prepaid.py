@@ -1,22 +1,27 @@
 """Points a worker has paid its company's bucket ahead of its next requests, so that a
 steady stream of compiled reads pays the database once in a while, not on every read.
 
-The bucket stays the one in the database (gql/core/throttle.py). When a compiled read
-pays and its company's bucket is well filled, the payment also takes `prepay` points
-more: a share of the bucket (`throttle_prepay_share`, at least the request's own cost).
-The database takes them only while the level stays at half the bucket or above, so
-the points a request can be refused for are always counted in the database, shared
-by every worker alike. The worker then spends them on its next reads of that company
-without paying (no payment statement in their round trip), for at most
-`throttle_prepay_seconds`; what it has not spent by then lapses, already paid.
+The bucket stays the one in the database (gql/core/throttle.py). A worker holds at
+most a share of the bucket (`throttle_prepay_share`, at least one request's cost) for
+each company it reads, paid ahead: its next reads of that company spend them without
+paying (no payment statement in their round trip). Every `throttle_prepay_seconds`,
+or once they run short, a read checks in with the database instead: it pays its own
+cost and tops the points held back up to the share, that is it pays again what was
+spent since, not the share again. The bucket is thus drawn down by what the reads
+spend: points held but not spent are never paid twice, whatever the period. (When
+they lapsed unspent and each check-in took a whole share again, a worker drained the
+share every period: a big bucket with a slower restore sank to half and stayed there,
+and nearly every read paid the database.)
 
-Prepaid points were taken from the bucket before they are spent, so a company never
-spends more than its bucket holds; at worst each worker holds one share unspent, while
-the bucket is more than half full. The level a read reports counts what the worker
-still holds: the bucket's level when they were taken, restored since, plus them.
+The database takes the top-up only while the level stays at half the bucket or above,
+so the points a request can be refused for are always counted in the database, shared
+by every worker alike. Held points were taken from the bucket before they are spent,
+so a company never spends more than its bucket holds; at worst each worker holds one
+share unspent. The level a read reports counts what the worker still holds: the
+bucket's level at the last check-in, restored since, plus them.
 
-One asker at a time per company: while a payment asks for points ahead, the worker's
-other reads of that company pay their own cost, as before.
+One check-in at a time per company: while one is under way, the worker's other reads
+of that company that cannot spend held points pay their own cost, as before.
 """
 
 from __future__ import annotations
@@ -33,9 +38,9 @@ from gql.core.throttle import Bill, ThrottleStatus
 @dataclass
 class _Held:
     points: int  # paid ahead, not yet spent
-    level: float  # the bucket's level in the database once they were taken (to report)
-    at: float  # time.monotonic() when they were taken
-    until: float  # when what is left lapses
+    level: float  # the bucket's level in the database at the last check-in (to report)
+    at: float  # time.monotonic() of the last check-in
+    until: float  # when the next read checks in (and tops them up)
 
 
 class Prepaid:
@@ -65,29 +70,33 @@ class Prepaid:
             held.points += bill.charged
 
     def asking(self, company_id: str, bill: Bill) -> Bill:
-        """`bill`, asking for points ahead when a share of the bucket covers at least one
-        more such request and no other payment of this worker is asking for them."""
-        ahead = math.floor(bill.size * self.share)
-        if ahead < max(bill.charged, 1) or company_id in self._asking:
+        """`bill` as a check-in, topping the points held back up to the share, when a
+        share covers at least one more such request and no other payment of this
+        worker is checking in for the company; else `bill` as it is."""
+        share = math.floor(bill.size * self.share)
+        if share < max(bill.charged, 1) or company_id in self._asking:
             return bill
         self._asking.add(company_id)
-        return replace(bill, prepay=ahead)
+        held = self._held.get(company_id)
+        left = held.points if held is not None else 0
+        return replace(bill, prepay=max(0, share - left), checks_in=True)
 
     def settle(self, company_id: str, bill: Bill, level: Any, taken: Any) -> ThrottleStatus:
-        """What the database took for `bill` (asking()'s): the points beyond its cost
-        are held, and the bucket's state is reported with them."""
-        ahead = int(taken) - bill.charged if bill.prepay else 0
+        """What the database took for `bill`: for a check-in (asking()'s), the points
+        beyond its cost join those still held, for another period; the bucket's state
+        is reported with them."""
         now_level = float(level)
-        if ahead > 0:
-            now = time.monotonic()
-            held = self._held.get(company_id)
-            if held is not None and now < held.until:
-                ahead += held.points  # what is left of the last points is kept too
-            self._held.put(company_id, _Held(ahead, now_level, now, now + self.seconds))
-        return _status(bill, now_level + ahead)
+        if not bill.checks_in:
+            return _status(bill, now_level)
+        topped_up = max(0, int(taken) - bill.charged)  # none: the bucket is below half
+        held = self._held.get(company_id)
+        points = (held.points if held is not None else 0) + topped_up
+        now = time.monotonic()
+        self._held.put(company_id, _Held(points, now_level, now, now + self.seconds))
+        return _status(bill, now_level + points)
 
     def done_asking(self, company_id: str, bill: Bill) -> None:
-        if bill.prepay:
+        if bill.checks_in:
             self._asking.discard(company_id)
 
 

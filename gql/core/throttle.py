@@ -176,6 +176,7 @@ class Bill:
     size: int
     rate: int
     prepay: int = 0  # points asked for ahead of the worker's next requests
+    checks_in: bool = False  # a worker's check-in for its points ahead (gql/core/prepaid.py)
 
     @classmethod
     def of(cls, cost: int, settings: Settings) -> Bill:
