@@ -6,7 +6,8 @@ cluster, serves it with uvicorn (one worker, started in that checkout), and wrk 
 the servers in turn, round after round, so that both see the same machine: a single
 run of `scripts/bench` varies by 15-20% on a shared machine, which hides a 10%
 regression. Prints, per query and checkout, the median and range over the rounds of
-req/s and of the server's CPU per request (its processes' CPU times). Run by
+req/s, of the server's CPU per request (its processes' CPU times) and of the
+database's (its backends' /proc times, scripts/benchmark/dbcpu.py). Run by
 `scripts/bench-compare` (which makes the older checkout and the cluster).
 """
 
@@ -23,10 +24,12 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 import httpx
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from scripts.benchmark import wrk
 from scripts.benchmark.api import login
 from scripts.benchmark.config import Sizes
+from scripts.benchmark.dbcpu import BackendCpu
 from scripts.benchmark.rss import tree_cpu_seconds
 from scripts.benchmark.server import Server
 from scripts.benchmark.targets import TARGETS, Fixture
@@ -122,6 +125,7 @@ async def _compare_query(query: str, args: argparse.Namespace, sides: list[Side]
     if target is None:
         raise SystemExit(f"no benchmark row {name!r}")
     loads = []
+    monitors = {side.name: create_async_engine(side.owner_url) for side in sides}
     for side in sides:
         assert side.server is not None and side.fixture is not None
         async with httpx.AsyncClient(base_url=side.server.base_url) as client:
@@ -131,35 +135,44 @@ async def _compare_query(query: str, args: argparse.Namespace, sides: list[Side]
             side.server.base_url, [probe], headers, concurrency=args.concurrency, duration=2
         )
         loads.append((side, probe, headers))
-    rounds: dict[str, list[tuple[float, float]]] = {side.name: [] for side in sides}
-    for number in range(args.rounds):
-        # Who goes first alternates: neither always follows the other's load.
-        order = loads if number % 2 == 0 else loads[::-1]
-        for side, probe, headers in order:
-            assert side.server is not None
-            before = tree_cpu_seconds(side.server.pid)
-            [result] = await wrk.run(
-                side.server.base_url,
-                [probe],
-                headers,
-                concurrency=args.concurrency,
-                duration=args.seconds,
-            )
-            cpu_ms = (tree_cpu_seconds(side.server.pid) - before) / max(result.ok, 1) * 1000
-            if result.errors:
-                raise SystemExit(f"{side.name}: {result.errors} failed: {result.error_samples[:2]}")
-            rounds[side.name].append((result.rps, cpu_ms))
+    rounds: dict[str, list[tuple[float, float, float]]] = {side.name: [] for side in sides}
+    try:
+        for number in range(args.rounds):
+            # Who goes first alternates: neither always follows the other's load.
+            order = loads if number % 2 == 0 else loads[::-1]
+            for side, probe, headers in order:
+                rounds[side.name].append(await _round(side, probe, headers, monitors, args))
+    finally:
+        for engine in monitors.values():
+            await engine.dispose()
     print(f"{name}, concurrency {args.concurrency}, {args.rounds} rounds of {args.seconds:g} s:")
     for side in sides:
-        rps = [r for r, _ in rounds[side.name]]
-        cpu = [c for _, c in rounds[side.name]]
+        rps, cpu, db = (list(column) for column in zip(*rounds[side.name], strict=True))
         print(
             f"  {side.name:>3} ({side.checkout}): req/s median {statistics.median(rps):.0f}"
-            f" (range {min(rps):.0f}-{max(rps):.0f}), server CPU ms/request median"
-            f" {statistics.median(cpu):.3f} (range {min(cpu):.3f}-{max(cpu):.3f})"
+            f" (range {min(rps):.0f}-{max(rps):.0f}), ms/request medians: server CPU"
+            f" {statistics.median(cpu):.3f} (range {min(cpu):.3f}-{max(cpu):.3f}),"
+            f" database CPU {statistics.median(db):.3f} (range {min(db):.3f}-{max(db):.3f})"
         )
-    old, new = (statistics.median(r for r, _ in rounds[s.name]) for s in sides)
+    old, new = (statistics.median(r for r, _, _ in rounds[s.name]) for s in sides)
     print(f"  new / old req/s: {new / old:.2f}", flush=True)
+
+
+async def _round(side: Side, probe, headers, monitors, args) -> tuple[float, float, float]:
+    """One side's round: its req/s, server and database CPU ms per request."""
+    assert side.server is not None
+    database = BackendCpu.for_url(monitors[side.name], side.server.pid, side.app_url)
+    await database.start()
+    before = tree_cpu_seconds(side.server.pid)
+    [result] = await wrk.run(
+        side.server.base_url, [probe], headers, concurrency=args.concurrency, duration=args.seconds
+    )
+    cpu_ms = (tree_cpu_seconds(side.server.pid) - before) / max(result.ok, 1) * 1000
+    await database.stop()
+    db_ms = (database.seconds or 0.0) / max(result.ok, 1) * 1000
+    if result.errors:
+        raise SystemExit(f"{side.name}: {result.errors} failed: {result.error_samples[:2]}")
+    return result.rps, cpu_ms, db_ms
 
 
 def main(argv: list[str] | None = None) -> None:
