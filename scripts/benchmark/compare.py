@@ -104,6 +104,8 @@ async def compare(args: argparse.Namespace) -> None:
         Side("old", Path(args.old), args.old_owner_url, args.old_app_url),
         Side("new", Path(args.new), args.new_owner_url, args.new_app_url),
     ]
+    if args.swap:  # the newer checkout seeded, served and loaded first
+        sides.reverse()
     for side in sides:
         print(f"seeding {side.name} ({side.checkout})", flush=True)
         side.fixture = _seed(side, sizes)
@@ -154,7 +156,7 @@ async def _compare_query(query: str, args: argparse.Namespace, sides: list[Side]
             f" {statistics.median(cpu):.3f} (range {min(cpu):.3f}-{max(cpu):.3f}),"
             f" database CPU {statistics.median(db):.3f} (range {min(db):.3f}-{max(db):.3f})"
         )
-    old, new = (statistics.median(r for r, _, _ in rounds[s.name]) for s in sides)
+    old, new = (statistics.median(r for r, _, _ in rounds[name]) for name in ("old", "new"))
     print(f"  new / old req/s: {new / old:.2f}", flush=True)
 
 
@@ -187,6 +189,9 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--rounds", type=int, default=8)
     p.add_argument("--seconds", type=float, default=4)
     p.add_argument("--concurrency", type=int, default=10)
+    p.add_argument(
+        "--swap", action="store_true", help="the newer checkout first (seeded, served, loaded)"
+    )
     p.add_argument("--documents", type=int, default=3000)
     p.add_argument("--contacts", type=int, default=500)
     args = p.parse_args(argv)
